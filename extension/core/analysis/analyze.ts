@@ -1,0 +1,110 @@
+/** Analysis of traced models: per-layer shapes, params, MACs, receptive fields, warnings, savings. */
+import type { Tree } from '@lezer/common';
+import type { ParamCount, Shape } from '../../../kernels/types';
+import { DiagnosticSink, type Diagnostic } from '../diagnostics';
+import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
+import { parsePython } from '../parse';
+import type { TraceLimits } from '../trace/budget';
+import { trace } from '../trace/trace';
+import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
+import { formatCount, formatMacs, percent } from './format';
+import { computeRfs, Rf } from './receptive_field';
+import { convSavings, Savings } from './savings';
+
+export interface LayerReport {
+  layer: LayerInstance;
+  /** The layer's first call in this model (shared layers are listed once). */
+  call: LayerCall;
+  inbound: string[];
+  outputShape: Shape | null;
+  params: ParamCount | null;
+  /** Summed over this model's calls of the layer. */
+  macs: number | null;
+  rf: Rf;
+  savings: Savings | null;
+}
+
+export interface ModelReport {
+  graph: ModelGraph;
+  layers: LayerReport[];
+  totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
+}
+
+export interface Analysis {
+  models: ModelReport[];
+  diagnostics: Diagnostic[];
+  steps: number;
+}
+
+export interface AnalyzeOptions {
+  tree?: Tree;
+  limits?: Partial<TraceLimits>;
+  defaultInputShape?: (number | null)[];
+}
+
+function effectiveParams(layer: LayerInstance, params: ParamCount | null): ParamCount | null {
+  if (!params || layer.trainable) return params;
+  return { trainable: 0, nonTrainable: params.trainable + params.nonTrainable };
+}
+
+function savingsMessage(layer: LayerInstance, s: Savings): string {
+  const [sep, dw] = s.alternatives;
+  const macsPart = (alt: { macs: number | null }) =>
+    alt.macs === null || s.macs === null ? '' : `, ${formatMacs(alt.macs)} MACs (-${percent(s.macs - alt.macs, s.macs)})`;
+  return `${layer.name}: ${formatCount(s.params)} params${s.macs === null ? '' : `, ${formatMacs(s.macs)} MACs`}. As SeparableConv2D: ${formatCount(sep.params)} params (-${percent(s.params - sep.params, s.params)})${macsPart(sep)}; as DepthwiseConv2D + 1x1 Conv2D: ${formatCount(dw.params)} params (-${percent(s.params - dw.params, s.params)})${macsPart(dw)}. Same receptive field.`;
+}
+
+export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport {
+  const rfs = computeRfs(graph.calls, (call) => {
+    sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
+  });
+  checkGridding(graph, sink);
+  checkFinalRf(graph, rfs, sink);
+  const byLayer = new Map<LayerInstance, LayerReport>();
+  for (const call of graph.calls) {
+    checkCheckerboard(call, sink);
+    const inbound = call.inputs.map((t) => t.producer?.layer.name).filter((n): n is string => !!n);
+    const existing = byLayer.get(call.layer);
+    if (existing) {
+      existing.macs = existing.macs === null || call.result?.macs == null ? null : existing.macs + call.result.macs;
+      for (const n of inbound) if (!existing.inbound.includes(n)) existing.inbound.push(n);
+      continue;
+    }
+    const savings = convSavings(call);
+    if (savings && savings.alternatives[0].params < savings.params) sink.info('savings-separable', savingsMessage(call.layer, savings), call.span);
+    byLayer.set(call.layer, {
+      layer: call.layer,
+      call,
+      inbound,
+      outputShape: call.output.shape,
+      params: effectiveParams(call.layer, call.result?.params ?? null),
+      macs: call.result ? call.result.macs : null,
+      rf: rfs.get(call.output) ?? null,
+      savings,
+    });
+  }
+  const layers = [...byLayer.values()];
+  const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
+  for (const l of layers) {
+    if (l.params) {
+      totals.trainableParams += l.params.trainable;
+      totals.nonTrainableParams += l.params.nonTrainable;
+    }
+    totals.macs += l.macs ?? 0;
+  }
+  totals.params = totals.trainableParams + totals.nonTrainableParams;
+  return { graph, layers, totals };
+}
+
+/** Source text -> everything the views show. Never throws on bad input. */
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const tree = options.tree ?? parsePython(text);
+  const traced = trace({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
+  const sink = new DiagnosticSink();
+  for (const d of traced.diagnostics) sink.add(d.severity, d.code, d.message, d);
+  const models = traced.models.map((g) => analyzeModel(g, sink));
+  const order = { error: 0, warning: 1, info: 2 };
+  const diagnostics = [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]);
+  return { models, diagnostics, steps: traced.steps };
+}
+

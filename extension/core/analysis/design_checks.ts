@@ -1,0 +1,108 @@
+/** Design warnings: dilation gridding, checkerboard-prone transposed convs, too-small receptive fields. */
+import type { ConvTransposeConfig } from '../../../kernels/conv2d_transpose';
+import type { WindowConfig } from '../../../kernels/conv_common';
+import { DiagnosticSink } from '../diagnostics';
+import type { LayerCall, ModelGraph, SymTensor } from '../graph';
+import { formatRfNumber } from './format';
+import type { Rf } from './receptive_field';
+
+interface DilationChain {
+  gcd: number;
+  rates: number[];
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+const SPATIAL_CONVS = new Set(['Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
+
+/**
+ * Wang et al. 2018: consecutive dilated convs whose rates share a factor > 1 only ever sample
+ * a sparse grid of the input ("gridding"). A dense window (rate 1, pooling) breaks the chain.
+ */
+export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
+  const chains = new Map<SymTensor, DilationChain>();
+  for (const call of graph.calls) {
+    const inputs = call.inputs.map((t) => chains.get(t) ?? { gcd: 0, rates: [] });
+    const merged = inputs.reduce((a, b) => (b.rates.length > a.rates.length ? { gcd: gcd(a.gcd, b.gcd), rates: b.rates } : { gcd: gcd(a.gcd, b.gcd), rates: a.rates }), { gcd: 0, rates: [] as number[] });
+    const kernel = call.layer.kernel;
+    const cfg = call.layer.config as WindowConfig | null;
+    if (!kernel || !cfg || !call.result) {
+      chains.set(call.output, { gcd: 0, rates: [] });
+      continue;
+    }
+    const spatial = cfg.kernelSize && cfg.kernelSize.some((k) => k > 1);
+    if (SPATIAL_CONVS.has(kernel.type) && spatial) {
+      const rate = Math.max(...cfg.dilation);
+      const chain = { gcd: gcd(merged.gcd, rate), rates: [...merged.rates, rate] };
+      chains.set(call.output, chain);
+      if (chain.gcd > 1 && chain.rates.length >= 2) {
+        sink.warning(
+          'gridding',
+          `Gridding: stacked dilation rates (${chain.rates.join(', ')}) share the factor ${chain.gcd}, so ${call.layer.name} only sees every ${chain.gcd}${ordinal(chain.gcd)} pixel of the features before the stack (Wang et al. 2018). Use rates without a common factor, e.g. (1, 2, 5).`,
+          call.span,
+        );
+      }
+    } else if (kernel.family === 'pooling' && spatial) {
+      chains.set(call.output, { gcd: 0, rates: [] });
+    } else if (kernel.family === 'resize' || kernel.family === 'transposed' || call.result.rf === 'global' || call.result.rf === 'unknown') {
+      chains.set(call.output, { gcd: 0, rates: [] });
+    } else {
+      chains.set(call.output, merged);
+    }
+  }
+}
+
+function ordinal(n: number): string {
+  return n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : n % 10 === 1 && n % 100 !== 11 ? 'st' : 'th';
+}
+
+/** Odena et al. 2016: a stride that does not divide the kernel size overlaps unevenly. */
+export function checkCheckerboard(call: LayerCall, sink: DiagnosticSink): void {
+  if (call.layer.kernel?.type !== 'Conv2DTranspose') return;
+  const cfg = call.layer.config as ConvTransposeConfig | null;
+  if (!cfg) return;
+  const uneven = cfg.kernelSize.some((k, i) => cfg.strides[i] > 1 && k % cfg.strides[i] !== 0);
+  if (!uneven) return;
+  const k = cfg.kernelSize.join('x');
+  const s = cfg.strides.join('x');
+  const fixed = cfg.kernelSize.map((kk, i) => Math.ceil(kk / cfg.strides[i]) * cfg.strides[i]).join('x');
+  sink.warning(
+    'checkerboard',
+    `Checkerboard artifacts: ${call.layer.name} has kernel ${k} with strides ${s}; the kernel size is not divisible by the stride, so output pixels get uneven overlap (Odena et al. 2016). Use kernel ${fixed}, or UpSampling2D followed by Conv2D.`,
+    call.span,
+  );
+}
+
+/**
+ * Can the model's outputs see the whole input? For a spatial output, its own field must cover the
+ * input. For a vector output made global by one GAP/Flatten chain (classifiers), the field just
+ * before that layer is what the features saw. A merge with a global branch (ASPP image pooling)
+ * already sees everything, so it is not flagged.
+ */
+export function checkFinalRf(graph: ModelGraph, rfs: Map<SymTensor, Rf>, sink: DiagnosticSink): void {
+  const input = graph.inputs[0]?.shape;
+  if (!input || input.length < 3) return;
+  const spatialIn = input.slice(1, -1);
+  for (const out of graph.outputs) {
+    let end: LayerCall | null = out.producer;
+    while (end && rfs.get(end.output) === 'global') {
+      if (end.inputs.length !== 1 || !end.result) return;
+      if (end.result.rf === 'global') {
+        end = end.inputs[0].producer;
+        break;
+      }
+      end = end.inputs[0].producer;
+    }
+    const rf = end ? rfs.get(end.output) : null;
+    if (!end || !rf || rf === 'global') continue;
+    const small = rf.axes.some((a, i) => spatialIn[i] !== null && spatialIn[i] !== undefined && a.size < (spatialIn[i] as number));
+    if (!small) continue;
+    sink.warning(
+      'rf-too-small',
+      `The receptive field at ${end.layer.name} is ${rf.axes.map((a) => formatRfNumber(a.size)).join('x')} pixels, smaller than the ${spatialIn.join('x')} input: each unit here sees only part of the image.`,
+      end.span,
+    );
+  }
+}

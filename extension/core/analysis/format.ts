@@ -1,0 +1,28 @@
+/** Human-readable numbers for messages, tables and hovers. */
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** 1.23G, 45.6M, 7.8K */
+export function formatMacs(n: number | null): string {
+  if (n === null) return '?';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+export function formatShapeText(shape: (number | null)[] | null): string {
+  if (!shape) return '?';
+  return `(${shape.map((d) => (d === null ? 'None' : d)).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+/** Stride or size that may be fractional after upsampling: 0.5, 0.25, 32 */
+export function formatRfNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(4)));
+}

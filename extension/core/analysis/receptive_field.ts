@@ -1,0 +1,108 @@
+/**
+ * Receptive fields per tensor (Araujo, Norris & Sim, Distill 2019), forward form:
+ * r' = r + (k_eff - 1) * S,  P' = P + pad * S,  S' = S * s.
+ * Transposed convs and upsampling make the effective stride fractional (S / s); their effective
+ * padding comes from the centre of unit 0 (see applyStep).
+ */
+import type { RfEffect, RfStep } from '../../../kernels/types';
+import type { LayerCall, SymTensor } from '../graph';
+
+/** Per spatial axis: size and effective stride/padding, in input pixels. */
+export interface AxisRf {
+  size: number;
+  stride: number;
+  padding: number;
+}
+
+export type Rf = { axes: AxisRf[] } | 'global' | null;
+
+export function rfOfInput(shape: (number | null)[] | null): Rf {
+  if (!shape || shape.length < 3) return null;
+  return { axes: Array.from({ length: shape.length - 2 }, () => ({ size: 1, stride: 1, padding: 0 })) };
+}
+
+/** Centre of output unit 0's field, in input coordinates: used to check alignment at merges. */
+function centre(a: AxisRf): number {
+  return (a.size - 1) / 2 - a.padding;
+}
+
+/** The axis whose unit 0 is centred at `c` (padding is defined from the centre). */
+function withCentre(size: number, stride: number, c: number): AxisRf {
+  return { size, stride, padding: (size - 1) / 2 - c };
+}
+
+/**
+ * One step along one axis. Windows follow Distill exactly. Transposed convs and resizes are not
+ * linear in the output index, so their effective padding is taken from the mean centre of the
+ * taps: output o of a transposed conv reads inputs around (o + pad - (k-1)/2) / s.
+ */
+function applyStep(a: AxisRf, step: RfStep): AxisRf {
+  switch (step.op) {
+    case 'window':
+      return { size: a.size + (step.kernel - 1) * step.dilation * a.stride, stride: a.stride * step.stride, padding: a.padding + step.pad * a.stride };
+    case 'transposed': {
+      const stride = a.stride / step.stride;
+      const size = a.size + Math.floor((step.kernel - 1) / step.stride) * a.stride;
+      return withCentre(size, stride, centre(a) + (step.pad - (step.kernel - 1) / 2) * stride);
+    }
+    case 'resize': {
+      const f = step.factor;
+      if (f === 1) return a;
+      const stride = a.stride / f;
+      // Nearest: output o copies input floor(o / f). Bilinear (half-pixel): reads around (o + 0.5) / f - 0.5.
+      if (step.interpolation === 'nearest') return withCentre(a.size, stride, centre(a) - ((f - 1) / (2 * f)) * a.stride);
+      return withCentre(a.size + a.stride, stride, centre(a) + (0.5 / f - 0.5) * a.stride);
+    }
+  }
+}
+
+export interface MergeOutcome {
+  rf: Rf;
+  misaligned: boolean;
+}
+
+export function mergeRfs(inputs: Rf[]): MergeOutcome {
+  if (inputs.some((r) => r === null)) return { rf: null, misaligned: false };
+  if (inputs.some((r) => r === 'global')) return { rf: 'global', misaligned: false };
+  const spatial = inputs as { axes: AxisRf[] }[];
+  const rank = spatial[0].axes.length;
+  if (spatial.some((r) => r.axes.length !== rank)) return { rf: null, misaligned: false };
+  let misaligned = false;
+  const axes = spatial[0].axes.map((_, i) => {
+    const all = spatial.map((r) => r.axes[i]);
+    const widest = all.reduce((best, a) => (a.size > best.size ? a : best));
+    // Sub-pixel offsets (e.g. from 'same' padding on even sizes) are normal; a whole output step is a bug.
+    if (all.some((a) => Math.abs(a.stride - widest.stride) > 1e-9 || Math.abs(centre(a) - centre(widest)) >= widest.stride)) misaligned = true;
+    return widest;
+  });
+  return { rf: { axes }, misaligned };
+}
+
+export function applyEffect(effect: RfEffect, inputs: Rf[]): MergeOutcome {
+  if (effect === 'merge') return mergeRfs(inputs);
+  const input = inputs[0] ?? null;
+  if (effect === 'global') return { rf: 'global', misaligned: false };
+  if (effect === 'unknown' || input === null) return { rf: null, misaligned: false };
+  if (effect === 'identity' || input === 'global') return { rf: input, misaligned: false };
+  if (effect.steps.length !== input.axes.length) return { rf: null, misaligned: false };
+  return { rf: { axes: input.axes.map((a, i) => applyStep(a, effect.steps[i])) }, misaligned: false };
+}
+
+/** Receptive field of every tensor produced by `calls` (in execution order). */
+export function computeRfs(calls: LayerCall[], onMisaligned: (call: LayerCall) => void): Map<SymTensor, Rf> {
+  const rfs = new Map<SymTensor, Rf>();
+  for (const call of calls) {
+    if (call.layer.kernel?.family === 'input') {
+      rfs.set(call.output, rfOfInput(call.output.shape));
+      continue;
+    }
+    if (!call.result) {
+      rfs.set(call.output, null);
+      continue;
+    }
+    const outcome = applyEffect(call.result.rf, call.inputs.map((t) => rfs.get(t) ?? null));
+    if (outcome.misaligned) onMisaligned(call);
+    rfs.set(call.output, outcome.rf);
+  }
+  return rfs;
+}

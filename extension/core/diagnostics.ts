@@ -1,0 +1,36 @@
+/** Diagnostics produced by tracing and analysis, independent of any editor. */
+import { Span } from './source';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic extends Span {
+  severity: Severity;
+  /** Stable identifier, e.g. "keras-negative-size", "gridding", "savings-separable". */
+  code: string;
+  message: string;
+}
+
+export class DiagnosticSink {
+  readonly items: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  add(severity: Severity, code: string, message: string, span: Span): void {
+    // The same finding at the same spot (e.g. a loop body traced many times) is reported once.
+    const key = `${span.from}:${span.to}:${code}:${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push({ severity, code, message, from: span.from, to: span.to });
+  }
+
+  error(code: string, message: string, span: Span): void {
+    this.add('error', code, message, span);
+  }
+
+  warning(code: string, message: string, span: Span): void {
+    this.add('warning', code, message, span);
+  }
+
+  info(code: string, message: string, span: Span): void {
+    this.add('info', code, message, span);
+  }
+}

@@ -1,0 +1,53 @@
+/** A Keras-like summary table per model, plus diagnostics as file:line:col lines. */
+import type { Analysis, ModelReport } from '../analysis/analyze';
+import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
+import { LineIndex } from '../source';
+
+function rfText(l: ModelReport['layers'][number]): string {
+  if (l.rf === null) return '-';
+  if (l.rf === 'global') return 'global';
+  const axes = l.rf.axes;
+  return `${axes.map((a) => formatRfNumber(a.size)).join('x')} /${formatRfNumber(axes[0].stride)}`;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length);
+}
+
+export function modelTable(m: ModelReport): string {
+  const rows = m.layers.map((l) => [
+    `${l.layer.name} (${l.layer.type})`,
+    formatShapeText(l.outputShape),
+    l.params ? formatCount(l.params.trainable + l.params.nonTrainable) : '?',
+    formatMacs(l.macs),
+    rfText(l),
+  ]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #', 'MACs', 'RF /stride'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+  const line = '─'.repeat(widths.reduce((a, b) => a + b, 0));
+  const fmt = (r: string[]) => r.map((c, i) => pad(c, widths[i])).join('').trimEnd();
+  const t = m.totals;
+  return [
+    `Model: "${m.graph.name}"${m.graph.variable ? ` (${m.graph.variable})` : ''} [${m.graph.kind}]`,
+    line,
+    fmt(header),
+    line.replace(/─/g, '━'),
+    ...rows.map(fmt),
+    line,
+    ` Total params: ${formatCount(t.params)}`,
+    ` Trainable params: ${formatCount(t.trainableParams)}`,
+    ` Non-trainable params: ${formatCount(t.nonTrainableParams)}`,
+    ` Total MACs: ${formatMacs(t.macs)} (${formatMacs(t.macs * 2)} FLOPs)`,
+  ].join('\n');
+}
+
+export function diagnosticLines(file: string, text: string, analysis: Analysis, minSeverity: 'info' | 'warning' | 'error' = 'info'): string[] {
+  const lines = new LineIndex(text);
+  const rank = { error: 0, warning: 1, info: 2 };
+  return analysis.diagnostics
+    .filter((d) => rank[d.severity] <= rank[minSeverity])
+    .map((d) => {
+      const p = lines.position(d.from);
+      return `${file}:${p.line}:${p.column}: ${d.severity}: ${d.message} [${d.code}]`;
+    });
+}

@@ -1,0 +1,161 @@
+/** Calling values and reading attributes: functions, classes, methods, layers, models, modules. */
+import type { SyntaxNode } from '@lezer/common';
+import { methodOf } from './builtins';
+import type { Interpreter } from './interpreter';
+import { callModule, moduleAttr } from './keras_api';
+import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
+import { callModel, createSubclassedModel, isKerasClass, modelAttr } from './models';
+import type { Span } from '../source';
+import { Scope } from './scope';
+import { ClassValue, FuncValue, InstanceValue, NONE, tuple, typeName, unknown, Value } from './values';
+
+export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  switch (callee.t) {
+    case 'func':
+      return callFunction(it, callee, args, kwargs, site);
+    case 'builtin':
+      return callee.call(args, kwargs, site);
+    case 'bound':
+      if (callee.fn.t === 'func') return callFunction(it, callee.fn, [callee.self, ...args], kwargs, site, callee.self);
+      return callValue(it, callee.fn, args, kwargs, site);
+    case 'module':
+      return callModule(it, callee.path, args, kwargs, site);
+    case 'class':
+      return instantiate(it, callee, args, kwargs, site);
+    case 'instance':
+      return callInstance(it, callee, args, kwargs, site);
+    case 'layer':
+      return applyLayer(it, callee.layer, args, kwargs, site);
+    case 'model':
+      return callModel(it, callee.model, args, kwargs, site);
+    case 'unknown':
+      return unknown(`result of calling ${callee.why}`);
+    default:
+      return unknown(`calling a ${typeName(callee)}`);
+  }
+}
+
+export function callFunction(it: Interpreter, fn: FuncValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span, self?: Value): Value {
+  const { budget } = it.ctx;
+  budget.enter(it.ctx.span(site));
+  const scope = new Scope(fn.closure);
+  if (self?.t === 'instance' && fn.ownerClass) scope.method = { self, cls: fn.ownerClass };
+  bindParams(it, fn, args, kwargs, scope, site);
+  const label = !fn.isLambda && !fn.ownerClass ? fn.name : fn.ownerClass ? `${fn.ownerClass.name}.${fn.name}` : null;
+  if (label) it.ctx.frames.push(label);
+  try {
+    if (fn.isLambda) return it.eval(fn.body, scope);
+    const flow = it.execBlock(fn.body, scope);
+    return flow !== undefined && typeof flow === 'object' ? flow.ret : NONE;
+  } finally {
+    if (label) it.ctx.frames.pop();
+    budget.leave();
+  }
+}
+
+function bindParams(it: Interpreter, fn: FuncValue, args: Value[], kwargs: Map<string, Value>, scope: Scope, site: SyntaxNode | Span): void {
+  let i = 0;
+  const rest = new Map(kwargs);
+  for (const p of fn.params) {
+    if (p.kind === 'star') {
+      scope.vars.set(p.name, tuple(args.slice(i)));
+      i = args.length;
+    } else if (p.kind === 'dstar') {
+      scope.vars.set(p.name, { t: 'dict', keys: [...rest.keys()].map((k) => ({ t: 'str', v: k })), vals: [...rest.values()] });
+      rest.clear();
+    } else if (p.kind === 'normal' && i < args.length) {
+      scope.vars.set(p.name, args[i++]);
+    } else if (rest.has(p.name)) {
+      scope.vars.set(p.name, rest.get(p.name)!);
+      rest.delete(p.name);
+    } else if (p.default !== undefined) {
+      scope.vars.set(p.name, p.default);
+    } else {
+      it.ctx.diagnostics.info('missing-argument', `${fn.name}() is called without \`${p.name}\`; it is treated as unknown.`, it.ctx.span(site));
+      scope.vars.set(p.name, unknown(`missing argument ${p.name}`));
+    }
+  }
+}
+
+/** Attribute lookup along a user class and its user-class bases. */
+export function findClassAttr(cls: ClassValue, name: string): Value | undefined {
+  const own = cls.attrs.get(name);
+  if (own) return own;
+  for (const base of cls.bases) if (base.t === 'class') {
+    const found = findClassAttr(base, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function bindIfMethod(v: Value, self: Value): Value {
+  return v.t === 'func' ? { t: 'bound', self, fn: v } : v;
+}
+
+function instantiate(it: Interpreter, cls: ClassValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const inst: InstanceValue = { t: 'instance', cls, attrs: new Map() };
+  if (isKerasClass(cls, 'Model')) createSubclassedModel(it, inst, kwargs, site);
+  const init = findClassAttr(cls, '__init__');
+  if (init?.t === 'func') callFunction(it, init, [inst, ...args], kwargs, site, inst);
+  return inst;
+}
+
+function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  if (inst.model) return callModel(it, inst.model, args, kwargs, site);
+  if (isKerasClass(inst.cls, 'Layer')) {
+    const build = findClassAttr(inst.cls, 'build');
+    if (!inst.built && build?.t === 'func') {
+      const first = args[0];
+      const shape = first?.t === 'tensor' ? tensorAttr(first.tensor, 'shape') : unknown('input shape');
+      callFunction(it, build, [inst, shape], new Map(), site, inst);
+    }
+    inst.built = true;
+  }
+  const method = findClassAttr(inst.cls, isKerasClass(inst.cls, 'Layer') ? 'call' : '__call__');
+  if (method?.t === 'func') return callFunction(it, method, [inst, ...args], kwargs, site, inst);
+  return unknown(`calling an instance of ${inst.cls.name}`);
+}
+
+export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxNode): Value {
+  switch (obj.t) {
+    case 'module':
+      return moduleAttr(obj.path, name);
+    case 'instance': {
+      const own = obj.attrs.get(name);
+      if (own) return own;
+      const fromClass = findClassAttr(obj.cls, name);
+      if (fromClass) return bindIfMethod(fromClass, obj);
+      if (obj.model) return modelAttr(it, obj.model, name, site);
+      return unknown(`attribute ${name} of ${obj.cls.name}`);
+    }
+    case 'class':
+      return findClassAttr(obj, name) ?? unknown(`attribute ${name} of class ${obj.name}`);
+    case 'super': {
+      for (const base of obj.cls.bases) {
+        if (base.t !== 'class') continue;
+        const found = findClassAttr(base, name);
+        if (found) return bindIfMethod(found, obj.self);
+      }
+      // keras.Model / Layer base methods (e.g. __init__(name=...)) are modelled as no-ops.
+      return {
+        t: 'builtin',
+        name: `super().${name}`,
+        call: (_args, kwargs) => {
+          const n = kwargs.get('name');
+          if (name === '__init__' && obj.self.model && n?.t === 'str') obj.self.model.name = n.v;
+          return NONE;
+        },
+      };
+    }
+    case 'tensor':
+      return tensorAttr(obj.tensor, name);
+    case 'layer':
+      return layerAttr(obj.layer, name);
+    case 'model':
+      return modelAttr(it, obj.model, name, site);
+    case 'unknown':
+      return obj;
+    default:
+      return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
+  }
+}

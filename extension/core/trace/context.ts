@@ -1,0 +1,50 @@
+/** State shared by one trace: source, diagnostics, bounds, names, and the graph being built. */
+import type { SyntaxNode } from '@lezer/common';
+import type { Shape } from '../../../kernels/types';
+import { DiagnosticSink } from '../diagnostics';
+import type { LayerCall, LayerInstance, SymTensor } from '../graph';
+import type { Span } from '../source';
+import { Budget, TraceLimits } from './budget';
+import type { ModelObject } from './models';
+import { NameRegistry } from './naming';
+
+export interface TraceOptions {
+  limits: TraceLimits;
+  /** Input shape (without batch) for models that declare none, e.g. from the CLI. */
+  defaultInputShape?: number[];
+}
+
+/** `# convlens: input_shape=(224, 224, 3)` comments. */
+export interface InputDirective {
+  offset: number;
+  shape: (number | null)[];
+  used: boolean;
+}
+
+export class TraceContext {
+  readonly diagnostics = new DiagnosticSink();
+  readonly budget: Budget;
+  readonly names = new NameRegistry();
+  readonly layers: LayerInstance[] = [];
+  readonly models: ModelObject[] = [];
+  readonly directives: InputDirective[] = [];
+  /** Helper functions being called, outermost first (layers made inside are grouped by them). */
+  readonly frames: string[] = [];
+  private nextTensorId = 0;
+
+  constructor(readonly text: string, readonly options: TraceOptions) {
+    this.budget = new Budget(options.limits);
+  }
+
+  span(node: SyntaxNode | Span): Span {
+    return { from: node.from, to: node.to };
+  }
+
+  source(node: SyntaxNode | Span): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  tensor(shape: Shape | null, producer: LayerCall | null): SymTensor {
+    return { id: this.nextTensorId++, shape, producer };
+  }
+}

@@ -1,0 +1,293 @@
+/** Expression evaluation. Unknown inputs give unknown outputs; nothing here runs user code. */
+import type { SyntaxNode } from '@lezer/common';
+import { BUILTINS } from './builtins';
+import { callValue, getAttr } from './calls';
+import type { Interpreter } from './interpreter';
+import { isPunct, kids } from './interpreter';
+import { binaryOp, subscript, unaryOp } from './operators';
+import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
+import { Scope } from './scope';
+import { FuncValue, iterate, list, NONE, repr, str, toStr, truthy, tuple, unknown, Value } from './values';
+
+export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  it.ctx.budget.step(node);
+  switch (node.name) {
+    case 'Number':
+      return parseNumber(it.ctx.source(node)) ?? unknown('complex number');
+    case 'String': {
+      const s = parseStringLiteral(it.ctx.source(node));
+      return s === null ? unknown('bytes literal') : str(s);
+    }
+    case 'ContinuedString': {
+      let out = '';
+      for (const part of kids(node)) {
+        const v = evalExpr(it, part, scope);
+        if (v.t !== 'str') return unknown('string');
+        out += v.v;
+      }
+      return str(out);
+    }
+    case 'FormatString':
+      return formatString(it, node, scope);
+    case 'Boolean':
+      return { t: 'bool', v: it.ctx.source(node) === 'True' };
+    case 'None':
+      return NONE;
+    case 'Ellipsis':
+      return { t: 'object', name: 'Ellipsis' };
+    case 'VariableName':
+      return lookupName(it, node, scope);
+    case 'ParenthesizedExpression': {
+      const inner = kids(node).filter((c) => !isPunct(c));
+      return inner.length === 1 ? evalExpr(it, inner[0], scope) : tuple(inner.map((c) => evalExpr(it, c, scope)));
+    }
+    case 'TupleExpression':
+      return tuple(evalItems(it, node, scope));
+    case 'ArrayExpression':
+      return list(evalItems(it, node, scope));
+    case 'SetExpression':
+      return list(evalItems(it, node, scope));
+    case 'DictionaryExpression':
+      return evalDict(it, node, scope);
+    case 'ArrayComprehensionExpression':
+    case 'SetComprehensionExpression':
+    case 'ComprehensionExpression':
+      return list(comprehension(it, node, scope, false) as Value[]);
+    case 'DictionaryComprehensionExpression': {
+      const pairs = comprehension(it, node, scope, true) as [Value, Value][];
+      return { t: 'dict', keys: pairs.map((p) => p[0]), vals: pairs.map((p) => p[1]) };
+    }
+    case 'MemberExpression':
+      return member(it, node, scope);
+    case 'CallExpression':
+      return call(it, node, scope);
+    case 'UnaryExpression': {
+      const [opNode, operand] = kids(node);
+      if (!operand) return unknown('incomplete expression');
+      return unaryOp(it.ctx.source(opNode), evalExpr(it, operand, scope));
+    }
+    case 'BinaryExpression':
+      return binary(it, node, scope);
+    case 'ConditionalExpression': {
+      const [then, , cond, , otherwise] = kids(node);
+      if (!otherwise) return unknown('incomplete expression');
+      const t = truthy(evalExpr(it, cond, scope));
+      if (t === null) return evalExpr(it, then, scope);
+      return evalExpr(it, t ? then : otherwise, scope);
+    }
+    case 'LambdaExpression': {
+      const parts = kids(node);
+      const body = parts[parts.length - 1];
+      const fn: FuncValue = { t: 'func', name: '<lambda>', params: it.parseParams(parts.find((p) => p.name === 'ParamList'), scope), body, isLambda: true, closure: scope };
+      return fn;
+    }
+    case 'NamedExpression': {
+      const [target, , value] = kids(node);
+      const v = value ? evalExpr(it, value, scope) : unknown('incomplete');
+      if (target) scope.assign(it.ctx.source(target), v);
+      return v;
+    }
+    default:
+      return unknown(`\`${node.name}\` expressions`);
+  }
+}
+
+function lookupName(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const name = it.ctx.source(node);
+  const v = scope.lookup(name) ?? BUILTINS.get(name);
+  if (v) return v;
+  it.ctx.diagnostics.info('undefined-name', `\`${name}\` is not defined here (or comes from code ConvLens does not read); it is treated as unknown.`, it.ctx.span(node));
+  return unknown(`undefined name ${name}`);
+}
+
+function evalItems(it: Interpreter, node: SyntaxNode, scope: Scope): Value[] {
+  const out: Value[] = [];
+  const parts = kids(node);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (isPunct(p)) continue;
+    if (p.name === '*') {
+      const v = parts[i + 1] ? evalExpr(it, parts[++i], scope) : unknown('star');
+      const items = iterate(v, 1_000_000);
+      if (items) out.push(...items);
+      else out.push(unknown('unpacked unknown iterable'));
+      continue;
+    }
+    out.push(evalExpr(it, p, scope));
+  }
+  return out;
+}
+
+function evalDict(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const keys: Value[] = [];
+  const vals: Value[] = [];
+  const parts = kids(node).filter((c) => c.name !== '{' && c.name !== '}' && c.name !== ',');
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].name === '**') {
+      const other = parts[i + 1] ? evalExpr(it, parts[++i], scope) : unknown('**');
+      if (other.t === 'dict') {
+        keys.push(...other.keys);
+        vals.push(...other.vals);
+      }
+      continue;
+    }
+    const k = evalExpr(it, parts[i], scope);
+    if (parts[i + 1]?.name === ':' && parts[i + 2]) {
+      keys.push(k);
+      vals.push(evalExpr(it, parts[i + 2], scope));
+      i += 2;
+    }
+  }
+  return { t: 'dict', keys, vals };
+}
+
+/** [expr for targets in iterable (if cond)* (for ...)*], in a scope of its own. */
+function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: boolean): Value[] | [Value, Value][] {
+  const parts = kids(node).filter((c) => !['[', ']', '{', '}', '(', ')'].includes(c.name));
+  const firstFor = parts.findIndex((p) => p.name === 'for');
+  if (firstFor < 0) return [];
+  const head = parts.slice(0, firstFor).filter((p) => p.name !== ':');
+  const clauses: { kind: 'for' | 'if'; targets: SyntaxNode[]; expr: SyntaxNode }[] = [];
+  for (let i = firstFor; i < parts.length; i++) {
+    if (parts[i].name === 'for') {
+      const inAt = parts.findIndex((p, j) => j > i && p.name === 'in');
+      if (inAt < 0 || !parts[inAt + 1]) return [];
+      clauses.push({ kind: 'for', targets: parts.slice(i + 1, inAt).filter((p) => !isPunct(p)), expr: parts[inAt + 1] });
+      i = inAt + 1;
+    } else if (parts[i].name === 'if' && parts[i + 1]) {
+      clauses.push({ kind: 'if', targets: [], expr: parts[++i] });
+    }
+  }
+  const inner = new Scope(scope);
+  const out: (Value | [Value, Value])[] = [];
+  const run = (k: number): boolean => {
+    if (k === clauses.length) {
+      if (isDict) out.push([evalExpr(it, head[0], inner), head[1] ? evalExpr(it, head[1], inner) : NONE]);
+      else out.push(evalExpr(it, head[0], inner));
+      return true;
+    }
+    const c = clauses[k];
+    if (c.kind === 'if') {
+      const t = truthy(evalExpr(it, c.expr, inner));
+      return t === false ? true : run(k + 1);
+    }
+    const items = iterate(evalExpr(it, c.expr, inner), 1_000_000);
+    if (!items) return false;
+    for (const item of items) {
+      it.ctx.budget.step(c.expr);
+      if (c.targets.length === 1) inner.assign(it.ctx.source(c.targets[0]), item);
+      else {
+        const sub = iterate(item, 64) ?? [];
+        c.targets.forEach((t, j) => inner.assign(it.ctx.source(t), sub[j] ?? unknown('unpack')));
+      }
+      if (!run(k + 1)) return false;
+    }
+    return true;
+  };
+  if (!run(0)) {
+    it.ctx.diagnostics.info('unknown-iterable', 'ConvLens could not evaluate what this comprehension iterates over; its value is unknown.', it.ctx.span(node));
+    return [];
+  }
+  return out as Value[] | [Value, Value][];
+}
+
+function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const parts = kids(node);
+  const obj = evalExpr(it, parts[0], scope);
+  if (parts[1]?.name === '.') {
+    if (!parts[2]) return unknown('incomplete attribute');
+    return getAttr(it, obj, it.ctx.source(parts[2]), node);
+  }
+  return subscript(it, obj, parts.slice(2, parts[parts.length - 1]?.name === ']' ? -1 : undefined), scope);
+}
+
+function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const [calleeNode, argList] = kids(node);
+  if (calleeNode.name === 'VariableName' && it.ctx.source(calleeNode) === 'super' && !scope.lookup('super')) return superOf(scope);
+  const callee = evalExpr(it, calleeNode, scope);
+  const args: Value[] = [];
+  const kwargs = new Map<string, Value>();
+  const parts = argList ? kids(argList) : [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (isPunct(p)) continue;
+    if (p.name === '*' || p.name === '**') {
+      const v = parts[i + 1] ? evalExpr(it, parts[++i], scope) : unknown('star');
+      if (p.name === '*') {
+        const items = iterate(v, 1_000_000);
+        if (items) args.push(...items);
+        else args.push(unknown('*args of unknown length'));
+      } else if (v.t === 'dict') v.keys.forEach((k, j) => kwargs.set(toStr(k), v.vals[j]));
+      continue;
+    }
+    if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {
+      const value = parts[i + 2] ? evalExpr(it, parts[i + 2], scope) : unknown('incomplete argument');
+      kwargs.set(it.ctx.source(p), value);
+      i += 2;
+      continue;
+    }
+    if (p.name === 'for') {
+      // A generator argument: f(x for x in xs). Rare in model code.
+      return unknown('generator argument');
+    }
+    args.push(evalExpr(it, p, scope));
+  }
+  return callValue(it, callee, args, kwargs, node);
+}
+
+/** super() in a method: attribute lookups continue in the bases of the defining class. */
+function superOf(scope: Scope): Value {
+  for (let s: Scope | null = scope; s; s = s.parent) {
+    if (s.method) return { t: 'super', self: s.method.self, cls: s.method.cls };
+  }
+  return unknown('super() outside a method');
+}
+
+function binary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const parts = kids(node);
+  if (parts.length < 3) return unknown('incomplete expression');
+  const left = parts[0];
+  const right = parts[parts.length - 1];
+  const op = parts.slice(1, -1).map((p) => it.ctx.source(p)).join(' ');
+  if (op === 'and' || op === 'or') {
+    const a = evalExpr(it, left, scope);
+    const t = truthy(a);
+    if (t === null) {
+      const b = evalExpr(it, right, scope);
+      return truthy(b) === (op === 'or') ? b : unknown(`${op} of unknown`);
+    }
+    if (op === 'and') return t ? evalExpr(it, right, scope) : a;
+    return t ? a : evalExpr(it, right, scope);
+  }
+  return binaryOp(it, op, evalExpr(it, left, scope), evalExpr(it, right, scope), node);
+}
+
+function formatString(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const text = it.ctx.source(node);
+  const m = /^([fFrR]{1,2})('''|"""|'|")/.exec(text);
+  if (!m) return unknown('f-string');
+  const bodyStart = node.from + m[0].length;
+  const bodyEnd = node.to - m[2].length;
+  let out = '';
+  let pos = bodyStart;
+  const literal = (from: number, to: number) => it.ctx.text.slice(from, to).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+  for (const rep of kids(node)) {
+    if (rep.name !== 'FormatReplacement') continue;
+    out += literal(pos, rep.from);
+    pos = rep.to;
+    const inner = kids(rep);
+    const expr = inner.find((c) => !isPunct(c) && c.name !== 'FormatSpec' && c.name !== 'FormatConversion' && c.name !== '{' && c.name !== '}');
+    if (!expr) return unknown('f-string');
+    const v = evalExpr(it, expr, scope);
+    if (v.t === 'unknown') return unknown('f-string with unknown value');
+    const conv = inner.find((c) => c.name === 'FormatConversion');
+    const specNode = inner.find((c) => c.name === 'FormatSpec');
+    const spec = specNode ? it.ctx.source(specNode).replace(/^:/, '') : '';
+    const base = conv && it.ctx.source(conv).includes('r') ? str(repr(v)) : v;
+    const formatted = spec ? formatWithSpec(base, spec) : toStr(base);
+    if (formatted === null) return unknown('f-string format spec');
+    out += formatted;
+  }
+  out += literal(pos, bodyEnd);
+  return str(out);
+}

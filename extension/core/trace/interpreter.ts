@@ -1,0 +1,359 @@
+/** Statement execution for the traced Python subset. Expressions live in expressions.ts. */
+import type { SyntaxNode } from '@lezer/common';
+import { TraceAbort } from './budget';
+import type { TraceContext } from './context';
+import { evalExpr } from './expressions';
+import { assignTarget, binaryOp } from './operators';
+import { Scope } from './scope';
+import type { Span } from '../source';
+import { callFunction } from './calls';
+import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, truthy, unknown, Value } from './values';
+
+export const BREAK = 1;
+export const CONTINUE = 2;
+/** How a statement completed: normally (undefined), by break/continue, or by return. */
+export type Flow = undefined | typeof BREAK | typeof CONTINUE | { ret: Value };
+
+/** Children of a node, skipping punctuation-free noise (comments, error nodes). */
+export function kids(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'Comment' || c.name === '⚠') continue;
+    out.push(c);
+  }
+  return out;
+}
+
+const PUNCT = new Set([',', '(', ')', '[', ']', '{', '}', ':', ';', '.']);
+export function isPunct(node: SyntaxNode): boolean {
+  return PUNCT.has(node.name);
+}
+
+const MAX_LOOP_ITERATIONS = 1_000_000;
+
+export class Interpreter {
+  constructor(readonly ctx: TraceContext) {}
+
+  eval(node: SyntaxNode, scope: Scope): Value {
+    return evalExpr(this, node, scope);
+  }
+
+  /** Calls a method found on a user class with `self` bound (subclassed models' `call`). */
+  callMethod(fn: Value, self: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span): Value {
+    return fn.t === 'func' ? callFunction(this, fn, [self, ...args], kwargs, site, self) : unknown('method');
+  }
+
+  /** Runs the statements of a Script or Body node. */
+  execBlock(node: SyntaxNode, scope: Scope): Flow {
+    for (const stmt of kids(node)) {
+      if (stmt.name === ':') continue;
+      const flow = this.exec(stmt, scope);
+      if (flow !== undefined) return flow;
+    }
+    return undefined;
+  }
+
+  exec(node: SyntaxNode, scope: Scope): Flow {
+    this.ctx.budget.step(node);
+    try {
+      return this.execInner(node, scope);
+    } catch (e) {
+      if (e instanceof TraceAbort) throw e;
+      if (e instanceof RangeError) throw new TraceAbort('Analysis stopped: the code is nested too deeply to analyse.', this.ctx.span(node));
+      throw e;
+    }
+  }
+
+  private execInner(node: SyntaxNode, scope: Scope): Flow {
+    switch (node.name) {
+      case 'ExpressionStatement':
+        for (const c of kids(node)) if (!isPunct(c)) this.eval(c, scope);
+        return undefined;
+      case 'AssignStatement':
+        this.execAssign(node, scope);
+        return undefined;
+      case 'UpdateStatement':
+        this.execUpdate(node, scope);
+        return undefined;
+      case 'StatementGroup':
+        for (const c of kids(node)) {
+          if (c.name === ';') continue;
+          const flow = this.exec(c, scope);
+          if (flow !== undefined) return flow;
+        }
+        return undefined;
+      case 'FunctionDefinition':
+        this.defineFunction(node, scope);
+        return undefined;
+      case 'ClassDefinition':
+        this.defineClass(node, scope);
+        return undefined;
+      case 'DecoratedStatement': {
+        const inner = kids(node).find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
+        if (inner) this.exec(inner, scope);
+        return undefined;
+      }
+      case 'ReturnStatement': {
+        const values = kids(node).filter((c) => c.name !== 'return' && !isPunct(c));
+        const hasComma = kids(node).some((c) => c.name === ',');
+        if (values.length === 0) return { ret: NONE };
+        const evaluated = values.map((v) => this.eval(v, scope));
+        return { ret: values.length === 1 && !hasComma ? evaluated[0] : { t: 'tuple', items: evaluated } };
+      }
+      case 'IfStatement':
+        return this.execIf(node, scope);
+      case 'ForStatement':
+        return this.execFor(node, scope);
+      case 'WhileStatement':
+        return this.execWhile(node, scope);
+      case 'BreakStatement':
+        return BREAK;
+      case 'ContinueStatement':
+        return CONTINUE;
+      case 'ImportStatement':
+        importStatement(this.ctx, node, scope);
+        return undefined;
+      case 'ScopeStatement':
+        for (const c of kids(node)) if (c.name === 'VariableName') scope.globalNames.add(this.ctx.source(c));
+        return undefined;
+      case 'WithStatement':
+        return this.execWith(node, scope);
+      case 'TryStatement': {
+        // The try body, its else and finally run; except handlers are for errors we do not model.
+        const parts = kids(node);
+        for (let i = 0; i < parts.length; i++) {
+          if (parts[i].name !== 'Body') continue;
+          const head = parts.slice(0, i).reverse().find((p) => ['try', 'except', 'else', 'finally'].includes(p.name));
+          if (head?.name === 'except') continue;
+          const flow = this.execBlock(parts[i], scope);
+          if (flow !== undefined) return flow;
+        }
+        return undefined;
+      }
+      case 'RaiseStatement':
+        // Code that raises here would stop the program; the enclosing call returns unknown.
+        return { ret: unknown('the code raised an exception here') };
+      default:
+        return undefined;
+    }
+  }
+
+  private execAssign(node: SyntaxNode, scope: Scope): void {
+    const groups: SyntaxNode[][] = [[]];
+    for (const c of kids(node)) {
+      if (c.name === 'AssignOp') groups.push([]);
+      else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
+    }
+    const valueGroup = groups.pop()!;
+    if (groups.length === 0) return; // annotation only: `x: int`
+    const valueNodes = valueGroup.filter((c) => !isPunct(c));
+    const values = valueNodes.map((v) => this.eval(v, scope));
+    const value = valueNodes.length === 1 && !valueGroup.some((c) => c.name === ',') ? values[0] : { t: 'tuple' as const, items: values };
+    for (const group of groups) {
+      const targets = group.filter((c) => !isPunct(c));
+      if (targets.length === 1 && !group.some((c) => c.name === ',')) assignTarget(this, targets[0], value, scope);
+      else assignTarget(this, null, value, scope, targets);
+    }
+  }
+
+  private execUpdate(node: SyntaxNode, scope: Scope): void {
+    const [target, opNode, ...rest] = kids(node).filter((c) => !isPunct(c));
+    if (!target || !opNode || rest.length === 0) return;
+    const op = this.ctx.source(opNode).slice(0, -1);
+    const current = this.eval(target, scope);
+    const rhs = this.eval(rest[0], scope);
+    if (op === '+' && current.t === 'list') {
+      const items = iterate(rhs, MAX_LOOP_ITERATIONS);
+      if (items) {
+        current.items.push(...items);
+        return;
+      }
+    }
+    assignTarget(this, target, binaryOp(this, op, current, rhs, node), scope);
+  }
+
+  private execIf(node: SyntaxNode, scope: Scope): Flow {
+    const parts = kids(node);
+    const branches: { cond: SyntaxNode | null; body: SyntaxNode }[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if ((p.name === 'if' || p.name === 'elif') && parts[i + 2]?.name === 'Body') branches.push({ cond: parts[i + 1], body: parts[i + 2] });
+      else if (p.name === 'else' && parts[i + 1]?.name === 'Body') branches.push({ cond: null, body: parts[i + 1] });
+    }
+    for (let b = 0; b < branches.length; b++) {
+      const { cond, body } = branches[b];
+      if (!cond) return this.execBlock(body, scope);
+      const truth = truthy(this.eval(cond, scope));
+      if (truth === true) return this.execBlock(body, scope);
+      if (truth === null) return this.execUnknownBranch(cond, body, branches.slice(b + 1), scope);
+    }
+    return undefined;
+  }
+
+  /**
+   * Unknown condition: every branch is analysed (for diagnostics), and the program continues
+   * with the first branch's effects, as if the condition were true.
+   */
+  private execUnknownBranch(cond: SyntaxNode, body: SyntaxNode, rest: { cond: SyntaxNode | null; body: SyntaxNode }[], scope: Scope): Flow {
+    this.ctx.diagnostics.info('unknown-condition', `ConvLens could not evaluate \`${this.ctx.source(cond)}\`: both branches are analysed, and the model follows this one.`, this.ctx.span(cond));
+    const saved = new Map(scope.vars);
+    for (const alt of rest) {
+      this.execBlock(alt.body, scope);
+      scope.vars.clear();
+      for (const [k, v] of saved) scope.vars.set(k, v);
+    }
+    return this.execBlock(body, scope);
+  }
+
+  private execFor(node: SyntaxNode, scope: Scope): Flow {
+    const parts = kids(node);
+    const inIdx = parts.findIndex((p) => p.name === 'in');
+    const bodyIdx = parts.findIndex((p) => p.name === 'Body');
+    if (inIdx < 0 || bodyIdx < 0) return undefined;
+    const targetGroup = parts.slice(1, inIdx);
+    const targets = targetGroup.filter((c) => !isPunct(c));
+    const iterNodes = parts.slice(inIdx + 1, bodyIdx).filter((c) => !isPunct(c));
+    const iterValue = iterNodes.length === 1 ? this.eval(iterNodes[0], scope) : { t: 'tuple' as const, items: iterNodes.map((n) => this.eval(n, scope)) };
+    const items = iterate(iterValue, MAX_LOOP_ITERATIONS);
+    if (items === null) {
+      this.ctx.diagnostics.info('unknown-iterable', `ConvLens could not evaluate what \`for\` iterates over (${this.ctx.source(iterNodes[0] ?? node)}); the loop body is skipped.`, this.ctx.span(iterNodes[0] ?? node));
+      return undefined;
+    }
+    const body = parts[bodyIdx];
+    const snapshot = iterValue.t === 'list' ? [...items] : items;
+    for (const item of snapshot) {
+      this.ctx.budget.step(node);
+      if (targets.length === 1 && !targetGroup.some((c) => c.name === ',')) assignTarget(this, targets[0], item, scope);
+      else assignTarget(this, null, item, scope, targets);
+      const flow = this.execBlock(body, scope);
+      if (flow === BREAK) return undefined;
+      if (flow !== undefined && flow !== CONTINUE) return flow;
+    }
+    const elseBody = parts.slice(bodyIdx + 1).find((p) => p.name === 'Body');
+    return elseBody ? this.execBlock(elseBody, scope) : undefined;
+  }
+
+  private execWhile(node: SyntaxNode, scope: Scope): Flow {
+    const parts = kids(node);
+    const cond = parts[1];
+    const body = parts.find((p) => p.name === 'Body');
+    if (!cond || !body) return undefined;
+    for (;;) {
+      this.ctx.budget.step(node);
+      const truth = truthy(this.eval(cond, scope));
+      if (truth === null) {
+        this.ctx.diagnostics.info('unknown-condition', `ConvLens could not evaluate the \`while\` condition \`${this.ctx.source(cond)}\`; the loop body is skipped.`, this.ctx.span(cond));
+        return undefined;
+      }
+      if (!truth) return undefined;
+      const flow = this.execBlock(body, scope);
+      if (flow === BREAK) return undefined;
+      if (flow !== undefined && flow !== CONTINUE) return flow;
+    }
+  }
+
+  private execWith(node: SyntaxNode, scope: Scope): Flow {
+    const parts = kids(node);
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i].name === 'as' && parts[i + 1]) assignTarget(this, parts[i + 1], unknown('a `with` context value'), scope);
+      else if (parts[i].name !== 'with' && parts[i].name !== 'Body' && !isPunct(parts[i]) && parts[i - 1]?.name !== 'as') this.eval(parts[i], scope);
+    }
+    const body = parts.find((p) => p.name === 'Body');
+    return body ? this.execBlock(body, scope) : undefined;
+  }
+
+  parseParams(paramList: SyntaxNode | undefined, scope: Scope): ParamDef[] {
+    const params: ParamDef[] = [];
+    if (!paramList) return params;
+    let kind: ParamDef['kind'] = 'normal';
+    const parts = kids(paramList);
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if (p.name === '*') {
+        if (parts[i + 1]?.name === 'VariableName') params.push({ name: this.ctx.source(parts[++i]), kind: 'star' });
+        kind = 'kwonly';
+      } else if (p.name === '**') {
+        if (parts[i + 1]?.name === 'VariableName') params.push({ name: this.ctx.source(parts[++i]), kind: 'dstar' });
+      } else if (p.name === 'VariableName') {
+        const def: ParamDef = { name: this.ctx.source(p), kind };
+        let j = i + 1;
+        if (parts[j]?.name === 'TypeDef') j++;
+        if (parts[j]?.name === 'AssignOp' && parts[j + 1]) {
+          def.default = this.eval(parts[j + 1], scope);
+          j++;
+        }
+        i = j;
+        params.push(def);
+      }
+    }
+    return params;
+  }
+
+  private defineFunction(node: SyntaxNode, scope: Scope): void {
+    const parts = kids(node);
+    const nameNode = parts.find((p) => p.name === 'VariableName');
+    const body = parts.find((p) => p.name === 'Body');
+    if (!nameNode || !body) return;
+    const name = this.ctx.source(nameNode);
+    const fn: FuncValue = { t: 'func', name, params: this.parseParams(parts.find((p) => p.name === 'ParamList'), scope), body, isLambda: false, closure: scope };
+    scope.assign(name, fn);
+  }
+
+  private defineClass(node: SyntaxNode, scope: Scope): void {
+    const parts = kids(node);
+    const nameNode = parts.find((p) => p.name === 'VariableName');
+    const body = parts.find((p) => p.name === 'Body');
+    if (!nameNode || !body) return;
+    const argList = parts.find((p) => p.name === 'ArgList');
+    const bases = argList ? kids(argList).filter((c) => !isPunct(c) && c.name !== 'AssignOp').map((b) => this.eval(b, scope)) : [];
+    const classScope = new Scope(scope);
+    this.execBlock(body, classScope);
+    const cls: ClassValue = { t: 'class', name: this.ctx.source(nameNode), bases, attrs: classScope.vars, span: this.ctx.span(nameNode) };
+    for (const v of cls.attrs.values()) {
+      // Methods resolve names in the enclosing scope, not the class body (Python semantics).
+      if (v.t === 'func') {
+        v.ownerClass = cls;
+        v.closure = scope;
+      }
+    }
+    scope.assign(cls.name, cls);
+  }
+}
+
+/** `import keras`, `import tensorflow as tf`, `from keras import layers as L`, `import math`. */
+function importStatement(ctx: TraceContext, node: SyntaxNode, scope: Scope): void {
+  const parts = kids(node);
+  const isFrom = parts[0]?.name === 'from';
+  const importIdx = parts.findIndex((p) => p.name === 'import');
+  const dotted = (nodes: SyntaxNode[]) => nodes.map((n) => ctx.source(n)).join('');
+  if (isFrom) {
+    const module = dotted(parts.slice(1, importIdx));
+    const names = parts.slice(importIdx + 1);
+    for (let i = 0; i < names.length; i++) {
+      if (names[i].name !== 'VariableName') continue;
+      const name = ctx.source(names[i]);
+      let alias = name;
+      if (names[i + 1]?.name === 'as' && names[i + 2]) {
+        alias = ctx.source(names[i + 2]);
+        i += 2;
+      }
+      scope.assign(alias, { t: 'module', path: `${module}.${name}` });
+    }
+    return;
+  }
+  let i = importIdx + 1;
+  while (i < parts.length) {
+    const start = i;
+    while (i < parts.length && (parts[i].name === 'VariableName' || parts[i].name === '.')) i++;
+    const module = dotted(parts.slice(start, i));
+    if (parts[i]?.name === 'as' && parts[i + 1]) {
+      scope.assign(ctx.source(parts[i + 1]), { t: 'module', path: module });
+      i += 2;
+    } else if (module) {
+      const top = module.split('.')[0];
+      scope.assign(top, { t: 'module', path: top });
+    }
+    if (parts[i]?.name === ',') i++;
+    else if (i === start) i++;
+  }
+}

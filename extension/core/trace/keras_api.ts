@@ -1,0 +1,101 @@
+/** The parts of the keras / tensorflow namespace the tracer understands, plus `math`. */
+import type { SyntaxNode } from '@lezer/common';
+import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
+import type { Interpreter } from './interpreter';
+import { applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
+import { makeFunctional, makeSequential } from './models';
+import { float, int, isNumber, iterate, unknown, Value } from './values';
+
+/** tf.keras.X, tensorflow.keras.X, tf_keras.X and keras.src.X all mean keras.X. */
+export function canonicalPath(path: string): string {
+  return path
+    .replace(/^tensorflow\.python\.keras(\.|$)/, 'keras$1')
+    .replace(/^tensorflow\.keras(\.|$)/, 'keras$1')
+    .replace(/^tf_keras(\.|$)/, 'keras$1')
+    .replace(/^keras\.src\./, 'keras.')
+    .replace(/^keras\.api\._v2\.keras\./, 'keras.');
+}
+
+const MATH_CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, tau: 2 * Math.PI };
+
+export function moduleAttr(path: string, name: string): Value {
+  if ((path === 'math' || path === 'numpy') && name in MATH_CONSTANTS) return float(MATH_CONSTANTS[name]);
+  return { t: 'module', path: `${path}.${name}` };
+}
+
+function numberArg(v: Value | undefined): number | null {
+  return v && isNumber(v) ? v.v : v?.t === 'bool' ? Number(v.v) : null;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? Math.abs(a) : gcd(b, a % b);
+}
+
+const MATH: Record<string, (args: Value[]) => Value> = {
+  ceil: ([x]) => (numberArg(x) === null ? unknown('ceil') : int(Math.ceil(numberArg(x)!))),
+  floor: ([x]) => (numberArg(x) === null ? unknown('floor') : int(Math.floor(numberArg(x)!))),
+  sqrt: ([x]) => (numberArg(x) === null ? unknown('sqrt') : float(Math.sqrt(numberArg(x)!))),
+  isqrt: ([x]) => (numberArg(x) === null ? unknown('isqrt') : int(Math.floor(Math.sqrt(numberArg(x)!)))),
+  log: ([x, b]) => (numberArg(x) === null ? unknown('log') : float(Math.log(numberArg(x)!) / (b ? Math.log(numberArg(b) ?? Math.E) : 1))),
+  log2: ([x]) => (numberArg(x) === null ? unknown('log2') : float(Math.log2(numberArg(x)!))),
+  exp: ([x]) => (numberArg(x) === null ? unknown('exp') : float(Math.exp(numberArg(x)!))),
+  pow: ([x, y]) => (numberArg(x) === null || numberArg(y) === null ? unknown('pow') : float(numberArg(x)! ** numberArg(y)!)),
+  gcd: (args) => (args.some((a) => a.t !== 'int') ? unknown('gcd') : int(args.map((a) => numberArg(a)!).reduce(gcd, 0))),
+  prod: ([xs]) => {
+    const items = xs ? iterate(xs, 100_000) : null;
+    if (!items || items.some((x) => !isNumber(x))) return unknown('prod');
+    const isFloat = items.some((x) => x.t === 'float');
+    const p = items.reduce((acc, x) => acc * (x as { v: number }).v, 1);
+    return isFloat ? float(p) : int(p);
+  },
+};
+
+const ELEMENTWISE_OPS = new Set(['relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'silu', 'swish', 'elu', 'selu', 'softplus', 'leaky_relu', 'hard_sigmoid', 'hard_swish', 'exp', 'abs', 'square', 'sqrt', 'negative', 'softmax', 'log_softmax']);
+
+const OPAQUE_NAMESPACES = ['initializers', 'regularizers', 'constraints', 'activations', 'optimizers', 'losses', 'metrics', 'callbacks'];
+
+/** Calls a dotted name: keras.layers.Conv2D(...), keras.Input(...), math.ceil(...). */
+export function callModule(it: Interpreter, rawPath: string, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const path = canonicalPath(rawPath);
+  const parts = path.split('.');
+  const name = parts[parts.length - 1];
+  const namespace = parts.slice(0, -1).join('.');
+  const root = parts[0];
+  if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args);
+  if (root !== 'keras') {
+    return unknown(`${rawPath}()`);
+  }
+  if (name === 'Input' && (namespace === 'keras' || namespace === 'keras.layers')) return makeInput(it, args, kwargs, site);
+  if (name === 'Sequential') return makeSequential(it, args, kwargs, site);
+  if (name === 'Model' || name === 'Functional') return makeFunctional(it, args, kwargs, site);
+  if (FUNCTIONAL_MERGES[name]) {
+    const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));
+    return applyLayer(it, layer, args.slice(0, 1), new Map(), site);
+  }
+  if ((name === 'int_shape' || name === 'shape') && args[0]?.t === 'tensor') return shapeValue(args[0].tensor.shape);
+  // keras.activations.relu(x), keras.ops.sigmoid(x): elementwise on a tensor, shape unchanged.
+  if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') return args[0];
+  if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) return { t: 'object', name: path };
+  if (kernelFor(name)) return { t: 'layer', layer: constructLayer(it, name, args, kwargs, it.ctx.span(site)) };
+  if (/^[A-Z]/.test(name) && (namespace.startsWith('keras.layers') || namespace === 'keras')) {
+    return { t: 'layer', layer: constructLayer(it, name, args, kwargs, it.ctx.span(site)) };
+  }
+  if (namespace.startsWith('keras.applications')) {
+    it.ctx.diagnostics.info('unsupported', `ConvLens does not trace pretrained keras.applications models (${name}); write the architecture out or analyse it separately.`, it.ctx.span(site));
+  } else {
+    it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
+  }
+  return unknown(`${rawPath}()`);
+}
+
+function withoutInputs(kwargs: Map<string, Value>): Map<string, Value> {
+  const out = new Map(kwargs);
+  out.delete('inputs');
+  return out;
+}
+
+/** keras.Input(shape=...): an InputLayer and its output tensor. */
+function makeInput(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const layer = constructLayer(it, 'InputLayer', args, kwargs, it.ctx.span(site));
+  return { t: 'tensor', tensor: callLayer(it.ctx, layer, [], it.ctx.span(site)).output };
+}

@@ -1,0 +1,232 @@
+/** Building layer objects from constructor calls and applying them to symbolic tensors. */
+import type { SyntaxNode } from '@lezer/common';
+import { pyRepr } from '../../../kernels/args';
+import { kernelFor } from '../../../kernels/registry';
+import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, Shape, UNKNOWN } from '../../../kernels/types';
+import type { LayerCall, LayerInstance, SymTensor } from '../graph';
+import type { Span } from '../source';
+import type { TraceContext } from './context';
+import type { Interpreter } from './interpreter';
+import { toSnakeCase } from './naming';
+import { int, list, NONE, str, tuple, unknown, Value } from './values';
+
+/** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
+const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
+
+export function toArgValue(v: Value): ArgValue {
+  switch (v.t) {
+    case 'int': case 'float': return v.v;
+    case 'str': return v.v;
+    case 'bool': return v.v;
+    case 'none': return null;
+    case 'tuple': case 'list': return v.items.map(toArgValue);
+    case 'func': return { kind: 'object', name: v.isLambda ? 'lambda' : v.name };
+    case 'builtin': return { kind: 'object', name: v.name };
+    case 'module': return { kind: 'object', name: v.path.split('.').pop()! };
+    case 'object': return { kind: 'object', name: v.name };
+    case 'layer': return { kind: 'object', name: v.layer.type };
+    default: return UNKNOWN;
+  }
+}
+
+function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, Value>): BoundArgs {
+  const values = new Map<string, ArgValue>();
+  const given = new Set<string>();
+  const required = kernel.params.filter((p) => p.default === undefined).length;
+  if (args.length > kernel.params.length) {
+    throw new KerasError(
+      'keras-arg-count',
+      `${kernel.type}.__init__() takes from ${required + 1} to ${kernel.params.length + 1} positional arguments but ${args.length + 1} were given`,
+    );
+  }
+  kernel.params.forEach((p, i) => {
+    if (i < args.length) {
+      if (kwargs.has(p.name)) throw new KerasError('keras-arg-count', `${kernel.type}.__init__() got multiple values for argument '${p.name}'`);
+      values.set(p.name, toArgValue(args[i]));
+      given.add(p.name);
+    } else if (kwargs.has(p.name)) {
+      values.set(p.name, toArgValue(kwargs.get(p.name)!));
+      given.add(p.name);
+    } else if (p.default !== undefined) values.set(p.name, p.default);
+  });
+  const missing = kernel.params.filter((p) => p.default === undefined && !values.has(p.name)).map((p) => `'${p.name}'`);
+  if (missing.length) {
+    throw new KerasError(
+      'keras-arg-count',
+      `${kernel.type}.__init__() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${missing.join(' and ')}`,
+    );
+  }
+  const extra: string[] = [];
+  for (const [k, v] of kwargs) {
+    if (values.has(k) && given.has(k)) continue;
+    if (BASE_KWARGS.has(k)) {
+      values.set(k, toArgValue(v));
+      given.add(k);
+    } else extra.push(`'${k}': ${pyRepr(toArgValue(v))}`);
+  }
+  if (extra.length) throw new KerasError('keras-unknown-kwarg', `Unrecognized keyword arguments passed to ${kernel.type}: {${extra.join(', ')}}`);
+  return { values, given };
+}
+
+/** Keras-2 style `input_shape=`, `batch_input_shape=`, `input_dim=` on a layer (used by Sequential). */
+function declaredInput(kwargs: Map<string, Value>): Shape | undefined {
+  const dims = (v: Value | undefined): (number | null)[] | null => {
+    if (!v) return null;
+    const items = v.t === 'tuple' || v.t === 'list' ? v.items : [v];
+    if (!items.every((d) => d.t === 'int' || d.t === 'none')) return null;
+    return items.map((d) => (d.t === 'int' ? d.v : null));
+  };
+  const batch = kwargs.get('batch_size');
+  const b = batch?.t === 'int' ? batch.v : null;
+  const full = dims(kwargs.get('batch_input_shape'));
+  if (full) return full;
+  const shape = dims(kwargs.get('input_shape'));
+  if (shape) return [b, ...shape];
+  const inputDim = dims(kwargs.get('input_dim'));
+  return inputDim ? [b, ...inputDim] : undefined;
+}
+
+/** Constructs a layer object: binds and validates arguments as Keras' constructor does. */
+export function constructLayer(it: Interpreter, typeName: string, args: Value[], kwargs: Map<string, Value>, span: Span): LayerInstance {
+  const { ctx } = it;
+  const kernel = kernelFor(typeName) ?? null;
+  const nameArg = kwargs.get('name');
+  const explicit = nameArg?.t === 'str' ? nameArg.v : null;
+  const layer: LayerInstance = {
+    id: ctx.layers.length,
+    type: kernel?.type ?? typeName,
+    kernel,
+    config: null,
+    name: explicit ?? ctx.names.auto(toSnakeCase(kernel?.type ?? typeName)),
+    span,
+    scope: [...ctx.frames],
+    calls: [],
+    trainable: !(kwargs.get('trainable')?.t === 'bool' && (kwargs.get('trainable') as { v: boolean }).v === false),
+    declaredInput: declaredInput(kwargs),
+  };
+  ctx.layers.push(layer);
+  if (!kernel) {
+    ctx.diagnostics.info('unknown-layer', `ConvLens does not model the layer \`${typeName}\` yet; its output shape is unknown and the layers after it are analysed as far as possible.`, span);
+    return layer;
+  }
+  if (nameArg && nameArg.t === 'unknown') ctx.diagnostics.info('unevaluable', `The layer name could not be evaluated; it is shown as "${layer.name}".`, span);
+  try {
+    layer.config = kernel.configure(bindArgs(kernel, args, kwargs));
+  } catch (e) {
+    reportKernelError(ctx, e, span, layer);
+  }
+  return layer;
+}
+
+function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: LayerInstance): void {
+  if (e instanceof KerasError) ctx.diagnostics.error(e.code, e.message, span);
+  else if (e instanceof NeedsUnknown) {
+    ctx.diagnostics.info('unevaluable', `ConvLens could not evaluate ${e.what === 'shape' ? 'the shape' : `\`${e.what}\``} of ${layer.name} (${layer.type}); its output is unknown.`, span);
+  } else throw e;
+}
+
+/** Runs a layer on input tensors: Keras' build + compute_output_shape, recorded as a graph node. */
+export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTensor[], span: Span): LayerCall {
+  const call: LayerCall = { layer, inputs, output: ctx.tensor(null, null), span, result: null };
+  call.output.producer = call;
+  const shapes = inputs.map((t) => t.shape);
+  const ready = layer.kernel && layer.config !== null && shapes.every((s) => s !== null) && (inputs.length > 0 || layer.kernel.family === 'input');
+  if (ready) {
+    try {
+      const result = layer.kernel!.build(layer.config, shapes as Shape[], { layerName: layer.name });
+      const first = layer.calls.find((c) => c.result)?.result;
+      if (first?.params && result.params && first.params.trainable + first.params.nonTrainable !== result.params.trainable + result.params.nonTrainable) {
+        const firstIn = layer.calls.find((c) => c.result)!.inputs[0]?.shape;
+        const expected = firstIn ? firstIn[firstIn.length - 1] : null;
+        throw new KerasError(
+          'keras-shared-layer',
+          `Input 0 of layer "${layer.name}" is incompatible with the layer: expected axis -1 of input shape to have value ${expected}, but received input with shape (${(shapes[0] ?? []).map((d) => (d === null ? 'None' : d)).join(', ')}). The layer was already built by an earlier call (shared weights).`,
+        );
+      }
+      call.result = result;
+      call.output.shape = result.outputShape;
+    } catch (e) {
+      reportKernelError(ctx, e, span, layer);
+    }
+  }
+  layer.calls.push(call);
+  return call;
+}
+
+function tensorsOf(v: Value | undefined): SymTensor[] | null {
+  if (!v) return null;
+  if (v.t === 'tensor') return [v.tensor];
+  if (v.t === 'list' || v.t === 'tuple') {
+    const out: SymTensor[] = [];
+    for (const item of v.items) {
+      if (item.t !== 'tensor') return null;
+      out.push(item.tensor);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** `layer(x)` / `layer([a, b])`. */
+export function applyLayer(it: Interpreter, layer: LayerInstance, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const { ctx } = it;
+  const span = ctx.span(site);
+  const arg = args[0] ?? kwargs.get('inputs');
+  let inputs = tensorsOf(arg);
+  if (!inputs) {
+    if (arg && arg.t !== 'unknown') {
+      ctx.diagnostics.info('unevaluable', `${layer.name} is called on a ${arg.t}, not on a Keras tensor; its output is unknown.`, span);
+    }
+    // Keep the graph connected through unknown values: an unknown input gives an unknown output.
+    inputs = [ctx.tensor(null, null)];
+  } else if (layer.kernel && !layer.kernel.takesList && inputs.length !== 1) {
+    ctx.diagnostics.error('keras-input-count', `Layer "${layer.name}" expects 1 input(s), but it received ${inputs.length} input tensors.`, span);
+    inputs = [ctx.tensor(null, null)];
+  } else if (layer.kernel?.takesList && arg?.t === 'tensor') {
+    ctx.diagnostics.error('keras-merge-arity', `A merge layer should be called on a list of inputs. Received: inputs=${inputs[0].shape ? `(${inputs[0].shape.map((d) => d ?? 'None').join(', ')})` : 'a tensor'} (not a list of tensors)`, span);
+    inputs = [ctx.tensor(null, null)];
+  }
+  return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
+}
+
+/** x + y, x * y, x - y between Keras tensors: Keras records Add / Multiply / Subtract operations. */
+export function applyTensorOp(it: Interpreter, op: string, a: Value, b: Value, site: SyntaxNode): Value {
+  const type = op === '+' ? 'Add' : op === '-' ? 'Subtract' : op === '*' ? 'Multiply' : null;
+  if (a.t === 'tensor' && b.t === 'tensor' && type) {
+    const layer = constructLayer(it, type, [], new Map(), it.ctx.span(site));
+    return applyLayer(it, layer, [{ t: 'list', items: [a, b] }], new Map(), site);
+  }
+  // A tensor with a Python number keeps its shape (x * 0.5, 1 - x).
+  if (['+', '-', '*', '/', '**'].includes(op)) {
+    const other = a.t === 'tensor' ? b : a;
+    if (other.t === 'int' || other.t === 'float') return a.t === 'tensor' ? a : b;
+  }
+  return unknown(`tensor operation ${op}`);
+}
+
+export function shapeValue(shape: Shape | null): Value {
+  if (!shape) return unknown('tensor shape');
+  return tuple(shape.map((d) => (d === null ? NONE : int(d))));
+}
+
+export function tensorAttr(t: SymTensor, name: string): Value {
+  switch (name) {
+    case 'shape': return shapeValue(t.shape);
+    case 'ndim': return t.shape ? int(t.shape.length) : unknown('ndim');
+    case 'dtype': return str('float32');
+    case 'name': return t.producer ? str(t.producer.layer.name) : unknown('tensor name');
+    default: return unknown(`tensor attribute ${name}`);
+  }
+}
+
+export function layerAttr(layer: LayerInstance, name: string): Value {
+  const last = layer.calls[layer.calls.length - 1];
+  switch (name) {
+    case 'name': return str(layer.name);
+    case 'output': return last ? { t: 'tensor', tensor: last.output } : unknown('output of an uncalled layer');
+    case 'input': return last?.inputs.length === 1 ? { t: 'tensor', tensor: last.inputs[0] } : last ? list(last.inputs.map((tensor) => ({ t: 'tensor' as const, tensor }))) : unknown('input of an uncalled layer');
+    case 'output_shape': return last ? shapeValue(last.output.shape) : unknown('output_shape');
+    case 'trainable': return { t: 'bool', v: true };
+    default: return unknown(`layer attribute ${name}`);
+  }
+}

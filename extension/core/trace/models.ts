@@ -1,0 +1,295 @@
+/** Keras model objects: Sequential, functional Model(inputs, outputs), subclassed keras.Model. */
+import type { SyntaxNode } from '@lezer/common';
+import type { Shape } from '../../../kernels/types';
+import type { LayerCall, LayerInstance, ModelGraph, ModelKind, SymTensor } from '../graph';
+import type { Span } from '../source';
+import type { Interpreter } from './interpreter';
+import { callLayer, constructLayer } from './layer_calls';
+import { toSnakeCase } from './naming';
+import { ClassValue, InstanceValue, list, NONE, str, unknown, Value } from './values';
+
+export interface ModelObject {
+  kind: ModelKind;
+  name: string;
+  variable: string | null;
+  variableAtModuleLevel: boolean;
+  span: Span;
+  /** Sequential: member layers in order; an Input given as first element. */
+  layers: LayerInstance[];
+  inputTensor?: SymTensor;
+  buildShape?: Shape;
+  /** Subclassed: the instance whose `call` is traced, and where its class is defined. */
+  instance?: InstanceValue;
+  classSpan?: Span;
+  /** Set once the model has been traced on an input. */
+  graph?: ModelGraph;
+}
+
+function newModel(it: Interpreter, kind: ModelKind, name: string | null, prefix: string, span: Span): ModelObject {
+  const model: ModelObject = {
+    kind, name: name ?? it.ctx.names.auto(prefix), variable: null, variableAtModuleLevel: false, span, layers: [],
+  };
+  it.ctx.models.push(model);
+  return model;
+}
+
+function modelOf(v: Value): ModelObject | undefined {
+  if (v.t === 'model') return v.model;
+  if (v.t === 'instance') return v.model;
+  return undefined;
+}
+
+/** Remembers the variable a model is bound to; a module-level binding wins over a local one. */
+export function noteModelBinding(value: Value, name: string, moduleLevel: boolean): void {
+  const model = modelOf(value);
+  if (!model) return;
+  if (model.variable === null || (moduleLevel && !model.variableAtModuleLevel)) {
+    model.variable = name;
+    model.variableAtModuleLevel = moduleLevel;
+  }
+}
+
+export function isKerasClass(cls: ClassValue, base: 'Model' | 'Layer'): boolean {
+  for (const b of cls.bases) {
+    if (b.t === 'module') {
+      const last = b.path.split('.').pop();
+      if (last === base || (base === 'Layer' && last === 'Model')) return true;
+    }
+    if (b.t === 'class' && isKerasClass(b, base)) return true;
+  }
+  return false;
+}
+
+function nameKwarg(kwargs: Map<string, Value>): string | null {
+  const n = kwargs.get('name');
+  return n?.t === 'str' ? n.v : null;
+}
+
+function tensorList(v: Value | undefined): SymTensor[] | null {
+  if (!v) return null;
+  if (v.t === 'tensor') return [v.tensor];
+  if (v.t === 'list' || v.t === 'tuple') return v.items.every((x) => x.t === 'tensor') ? v.items.map((x) => (x as { tensor: SymTensor }).tensor) : null;
+  if (v.t === 'dict') return tensorList(list(v.vals));
+  return null;
+}
+
+/** Calls from the inputs to the outputs, in the order Keras runs them (inputs first, depth first). */
+export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls: LayerCall[]; disconnected?: LayerCall } {
+  const visited = new Set<LayerCall>();
+  const order: LayerCall[] = [];
+  const inputSet = new Set(inputs);
+  for (const t of inputs) if (t.producer && !visited.has(t.producer)) {
+    visited.add(t.producer);
+    order.push(t.producer);
+  }
+  let disconnected: LayerCall | undefined;
+  // Iterative post-order DFS so thousand-layer chains do not exhaust the JS stack.
+  for (const out of outputs) {
+    const stack: { call: LayerCall; next: number }[] = [];
+    const push = (t: SymTensor) => {
+      if (inputSet.has(t) || !t.producer || visited.has(t.producer)) return;
+      if (t.producer.layer.kernel?.family === 'input') {
+        disconnected ??= t.producer;
+        return;
+      }
+      visited.add(t.producer);
+      stack.push({ call: t.producer, next: 0 });
+    };
+    push(out);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.call.inputs.length) push(top.call.inputs[top.next++]);
+      else {
+        stack.pop();
+        order.push(top.call);
+      }
+    }
+  }
+  return { calls: order, disconnected };
+}
+
+function setGraph(it: Interpreter, model: ModelObject, inputs: SymTensor[], outputs: SymTensor[], site: Span): void {
+  const { calls, disconnected } = collectCalls(inputs, outputs);
+  model.graph = { name: model.name, kind: model.kind, variable: model.variable, span: model.span, inputs, outputs, calls };
+  if (disconnected) {
+    const msg = `Graph disconnected: cannot obtain value for tensor "${disconnected.layer.name}" at layer "${disconnected.layer.name}". It is not among the model's inputs.`;
+    model.graph.problem = msg;
+    it.ctx.diagnostics.error('keras-graph-disconnected', msg, site);
+  }
+}
+
+export function makeFunctional(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const span = it.ctx.span(site);
+  const model = newModel(it, 'functional', nameKwarg(kwargs), 'functional', span);
+  const inputs = tensorList(args[0] ?? kwargs.get('inputs'));
+  const outputs = tensorList(args[1] ?? kwargs.get('outputs'));
+  if (!inputs || !outputs) {
+    it.ctx.diagnostics.info('unevaluable', 'ConvLens could not evaluate the inputs or outputs of this Model; it is not analysed.', span);
+    model.graph = { name: model.name, kind: 'functional', variable: null, span, inputs: inputs ?? [], outputs: outputs ?? [], calls: [], problem: 'inputs or outputs could not be evaluated' };
+  } else setGraph(it, model, inputs, outputs, span);
+  return { t: 'model', model };
+}
+
+export function makeSequential(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const model = newModel(it, 'sequential', nameKwarg(kwargs), 'sequential', it.ctx.span(site));
+  const members = args[0] ?? kwargs.get('layers');
+  if (members?.t === 'list' || members?.t === 'tuple') for (const m of members.items) addToSequential(it, model, m, site);
+  else if (members && members.t !== 'none') it.ctx.diagnostics.info('unevaluable', 'ConvLens could not evaluate the layer list of this Sequential.', it.ctx.span(site));
+  return { t: 'model', model };
+}
+
+function addToSequential(it: Interpreter, model: ModelObject, v: Value, site: SyntaxNode): void {
+  if (v.t === 'layer') {
+    if (v.layer.kernel?.family === 'input' && model.layers.length === 0 && !model.inputTensor) {
+      model.inputTensor = callLayer(it.ctx, v.layer, [], v.layer.span).output;
+    } else model.layers.push(v.layer);
+  } else if (v.t === 'tensor' && model.layers.length === 0 && !model.inputTensor) model.inputTensor = v.tensor;
+  else if (v.t === 'model' && v.model.kind === 'sequential') model.layers.push(...v.model.layers);
+  else it.ctx.diagnostics.info('unevaluable', `ConvLens could not add this ${v.t} to the Sequential model; later shapes may be unknown.`, it.ctx.span(site));
+}
+
+export function createSubclassedModel(it: Interpreter, inst: InstanceValue, kwargs: Map<string, Value>, site: SyntaxNode): void {
+  const model = newModel(it, 'subclassed', nameKwarg(kwargs), toSnakeCase(inst.cls.name), it.ctx.span(site));
+  model.instance = inst;
+  model.classSpan = inst.cls.span;
+  inst.model = model;
+}
+
+/**
+ * Traces a model that has no symbolic input yet (Sequential without Input, subclassed) on a shape:
+ * creates the InputLayer Keras would. With no shape at all, layers still run on an unknown tensor.
+ */
+export function traceOnShape(it: Interpreter, model: ModelObject, shape: Shape | null): void {
+  let input: SymTensor;
+  if (model.inputTensor) input = model.inputTensor;
+  else if (shape) {
+    const batchShape = { t: 'tuple' as const, items: shape.map((d): Value => (d === null ? NONE : { t: 'int', v: d })) };
+    const inputLayer = constructLayer(it, 'InputLayer', [], new Map([['batch_shape', batchShape]]), model.span);
+    input = callLayer(it.ctx, inputLayer, [], model.span).output;
+  } else input = it.ctx.tensor(null, null);
+  const out = runModel(it, model, [input], new Map(), null);
+  setGraph(it, model, [input], out ? [out] : [], model.span);
+}
+
+/** The input shape a not-yet-traced model declares itself (Input, input_shape=, build()). */
+export function declaredInputShape(model: ModelObject): Shape | null {
+  if (model.buildShape) return model.buildShape;
+  if (model.kind === 'sequential') return model.layers[0]?.declaredInput ?? null;
+  return null;
+}
+
+/** Applies the model to tensors; returns the output tensor (first output). */
+function runModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwargs: Map<string, Value>, site: SyntaxNode | null): SymTensor | null {
+  if (model.kind === 'sequential') {
+    let x = inputs[0];
+    for (const layer of model.layers) x = callLayer(it.ctx, layer, [x], layer.span).output;
+    return x;
+  }
+  if (model.kind === 'subclassed' && model.instance) {
+    const call = findCall(model.instance.cls);
+    if (!call) return null;
+    const arg: Value = inputs.length === 1 ? { t: 'tensor', tensor: inputs[0] } : list(inputs.map((tensor) => ({ t: 'tensor' as const, tensor })));
+    const out = it.callMethod(call, model.instance, [arg], kwargs, site ?? model.span);
+    return out.t === 'tensor' ? out.tensor : out.t === 'tuple' || out.t === 'list' ? ((out.items.find((x) => x.t === 'tensor') as { tensor: SymTensor } | undefined)?.tensor ?? null) : null;
+  }
+  if (model.graph) return replay(it, model.graph, inputs);
+  return null;
+}
+
+function findCall(cls: ClassValue): Value | undefined {
+  const own = cls.attrs.get('call');
+  if (own) return own;
+  for (const b of cls.bases) if (b.t === 'class') {
+    const f = findCall(b);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** Re-applies a functional model's layers to new inputs (a model used as a layer shares weights). */
+function replay(it: Interpreter, graph: ModelGraph, inputs: SymTensor[]): SymTensor | null {
+  const map = new Map<SymTensor, SymTensor>();
+  graph.inputs.forEach((t, i) => inputs[i] && map.set(t, inputs[i]));
+  for (const call of graph.calls) {
+    if (call.layer.kernel?.family === 'input') continue;
+    const ins = call.inputs.map((t) => map.get(t) ?? it.ctx.tensor(null, null));
+    map.set(call.output, callLayer(it.ctx, call.layer, ins, call.span).output);
+  }
+  return graph.outputs[0] ? (map.get(graph.outputs[0]) ?? null) : null;
+}
+
+export function callModel(it: Interpreter, model: ModelObject, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  const inputs = tensorList(args[0] ?? kwargs.get('inputs'));
+  if (!inputs) return unknown('model called on a non-tensor');
+  const rest = new Map(kwargs);
+  rest.delete('inputs');
+  const firstTrace = !model.graph && model.kind !== 'functional';
+  const out = runModel(it, model, inputs, rest, site);
+  // The first symbolic call of a Sequential or subclassed model defines its graph.
+  if (firstTrace && !model.graph && inputs.every((t) => t.producer?.layer.kernel?.family === 'input')) {
+    setGraph(it, model, inputs, out ? [out] : [], model.span);
+  }
+  return out ? { t: 'tensor', tensor: out } : unknown('model output');
+}
+
+function shapeArg(v: Value | undefined): Shape | null {
+  if (!v || (v.t !== 'tuple' && v.t !== 'list')) return null;
+  if (!v.items.every((d) => d.t === 'int' || d.t === 'none')) return null;
+  return v.items.map((d) => (d.t === 'int' ? d.v : null));
+}
+
+const NO_OP_METHODS = new Set(['summary', 'compile', 'fit', 'evaluate', 'predict', 'save', 'save_weights', 'load_weights', 'export']);
+
+export function modelAttr(it: Interpreter, model: ModelObject, name: string, site: SyntaxNode): Value {
+  const method = (call: (args: Value[], kwargs: Map<string, Value>) => Value): Value => ({ t: 'builtin', name, call });
+  switch (name) {
+    case 'add':
+      return method(([v]) => {
+        if (v) addToSequential(it, model, v, site);
+        return NONE;
+      });
+    case 'pop':
+      return method(() => (model.layers.pop(), NONE));
+    case 'build':
+      return method(([v], kwargs) => {
+        const shape = shapeArg(v ?? kwargs.get('input_shape'));
+        if (!shape) return NONE;
+        model.buildShape = shape;
+        if (model.kind === 'subclassed' && !model.graph) traceOnShape(it, model, shape);
+        return NONE;
+      });
+    case 'name':
+      return str(model.name);
+    case 'layers': {
+      const layers = model.graph ? model.graph.calls.map((c) => c.layer).filter((l) => l.kernel?.family !== 'input') : model.layers;
+      return list([...new Set(layers)].map((layer) => ({ t: 'layer' as const, layer })));
+    }
+    case 'output': case 'outputs': {
+      const outs = model.graph?.outputs ?? [];
+      if (!outs.length) return unknown('model output');
+      return name === 'output' && outs.length === 1 ? { t: 'tensor', tensor: outs[0] } : list(outs.map((tensor) => ({ t: 'tensor' as const, tensor })));
+    }
+    case 'input': case 'inputs': {
+      const ins = model.graph?.inputs ?? (model.inputTensor ? [model.inputTensor] : []);
+      if (!ins.length) return unknown('model input');
+      return name === 'input' && ins.length === 1 ? { t: 'tensor', tensor: ins[0] } : list(ins.map((tensor) => ({ t: 'tensor' as const, tensor })));
+    }
+    case 'get_layer':
+      return method(([n], kwargs) => {
+        const wanted = n ?? kwargs.get('name');
+        const pool = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers;
+        if (wanted?.t === 'str') {
+          const layer = pool.find((l) => l.name === wanted.v);
+          return layer ? { t: 'layer', layer } : unknown(`no layer named ${wanted.v}`);
+        }
+        if (wanted?.t === 'int') {
+          const layers = [...new Set(pool)];
+          return layers[wanted.v] ? { t: 'layer', layer: layers[wanted.v] } : unknown('layer index');
+        }
+        return unknown('get_layer');
+      });
+    default:
+      if (NO_OP_METHODS.has(name)) return method(() => NONE);
+      return unknown(`model attribute ${name}`);
+  }
+}

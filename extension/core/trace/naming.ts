@@ -1,0 +1,21 @@
+/** Keras' automatic layer and model names: snake_case of the class, then _1, _2 ... per session. */
+
+/** keras.src.utils.naming.to_snake_case */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export class NameRegistry {
+  private readonly counts = new Map<string, number>();
+
+  /** The next unique name for a prefix: conv2d, conv2d_1, conv2d_2, ... */
+  auto(prefix: string): string {
+    const n = this.counts.get(prefix) ?? 0;
+    this.counts.set(prefix, n + 1);
+    return n === 0 ? prefix : `${prefix}_${n}`;
+  }
+}

@@ -1,0 +1,83 @@
+/** Entry point of the tracer: a parsed file in, the models it builds and diagnostics out. */
+import type { Tree } from '@lezer/common';
+import type { Shape } from '../../../kernels/types';
+import type { Diagnostic } from '../diagnostics';
+import type { LayerInstance, ModelGraph } from '../graph';
+import { DEFAULT_LIMITS, TraceAbort, TraceLimits } from './budget';
+import { InputDirective, TraceContext } from './context';
+import { Interpreter } from './interpreter';
+import { declaredInputShape, ModelObject, traceOnShape } from './models';
+import { Scope } from './scope';
+
+export interface TraceResult {
+  models: ModelGraph[];
+  layers: LayerInstance[];
+  diagnostics: Diagnostic[];
+  steps: number;
+}
+
+export interface TraceRequest {
+  text: string;
+  tree: Tree;
+  limits?: Partial<TraceLimits>;
+  /** Spatial/feature input shape without batch, for models that declare none. */
+  defaultInputShape?: (number | null)[];
+}
+
+const DIRECTIVE = /#\s*convlens:\s*input_shape\s*=\s*[([]([^)\]]*)[)\]]/g;
+
+function readDirectives(text: string): InputDirective[] {
+  const out: InputDirective[] = [];
+  for (const m of text.matchAll(DIRECTIVE)) {
+    const dims = m[1].split(',').map((d) => d.trim()).filter((d) => d !== '');
+    if (!dims.every((d) => /^\d+$/.test(d) || d === 'None')) continue;
+    out.push({ offset: m.index!, shape: dims.map((d) => (d === 'None' ? null : Number(d))), used: false });
+  }
+  return out;
+}
+
+/** The directive written closest before the model (or its class); a lone directive covers the file. */
+function directiveFor(model: ModelObject, directives: InputDirective[]): InputDirective | undefined {
+  const anchor = model.classSpan?.from ?? model.span.from;
+  const before = directives.filter((d) => d.offset <= anchor);
+  return before[before.length - 1] ?? (directives.length === 1 ? directives[0] : undefined);
+}
+
+export function trace(req: TraceRequest): TraceResult {
+  const ctx = new TraceContext(req.text, { limits: { ...DEFAULT_LIMITS, ...req.limits } });
+  ctx.directives.push(...readDirectives(req.text));
+  const it = new Interpreter(ctx);
+  const module = new Scope(null);
+  runGuarded(ctx, () => it.execBlock(req.tree.topNode, module));
+  for (const model of ctx.models) {
+    if (model.graph) continue;
+    runGuarded(ctx, () => {
+      const directive = directiveFor(model, ctx.directives);
+      const fallback = req.defaultInputShape ? [null, ...req.defaultInputShape] : null;
+      const shape: Shape | null = declaredInputShape(model) ?? (directive ? [null, ...directive.shape] : fallback);
+      if (!shape && !model.inputTensor) {
+        ctx.diagnostics.info(
+          'no-input-shape',
+          `Model "${model.name}" has no input shape, so its shapes are unknown: start it with keras.Input(shape=...), call model.build(...), or add a comment \`# convlens: input_shape=(224, 224, 3)\` above it.`,
+          model.classSpan ?? model.span,
+        );
+      }
+      traceOnShape(it, model, shape);
+    });
+  }
+  const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable }));
+  return { models, layers: ctx.layers, diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
+}
+
+function runGuarded(ctx: TraceContext, run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof TraceAbort) {
+      ctx.diagnostics.warning('trace-limit', e.message, e.span);
+      ctx.budget.grace();
+    }
+    else if (e instanceof RangeError) ctx.diagnostics.warning('trace-limit', 'Analysis stopped: the code is nested too deeply to analyse.', { from: 0, to: 0 });
+    else throw e;
+  }
+}

@@ -1,0 +1,200 @@
+/** Python values as the tracer models them. Anything it cannot evaluate is `unknown`. */
+import type { SyntaxNode } from '@lezer/common';
+import type { LayerInstance, SymTensor } from '../graph';
+import type { ModelObject } from './models';
+import type { Scope } from './scope';
+
+export interface ParamDef {
+  name: string;
+  kind: 'normal' | 'star' | 'dstar' | 'kwonly';
+  default?: Value;
+}
+
+export interface FuncValue {
+  t: 'func';
+  name: string;
+  params: ParamDef[];
+  /** The Body node, or the lambda's expression. */
+  body: SyntaxNode;
+  isLambda: boolean;
+  closure: Scope;
+  /** The class whose body defined this function (for super()). */
+  ownerClass?: ClassValue;
+}
+
+export interface ClassValue {
+  t: 'class';
+  name: string;
+  bases: Value[];
+  attrs: Map<string, Value>;
+  span: { from: number; to: number };
+}
+
+export interface InstanceValue {
+  t: 'instance';
+  cls: ClassValue;
+  attrs: Map<string, Value>;
+  /** Set when the class derives from keras.Model. */
+  model?: ModelObject;
+  /** Set when the class derives from keras.layers.Layer: inputs built once. */
+  built?: boolean;
+}
+
+export type BuiltinFn = (args: Value[], kwargs: Map<string, Value>, site: SyntaxNode) => Value;
+
+export type Value =
+  | { t: 'int'; v: number }
+  | { t: 'float'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'none' }
+  | { t: 'tuple'; items: Value[] }
+  | { t: 'list'; items: Value[] }
+  | { t: 'dict'; keys: Value[]; vals: Value[] }
+  | { t: 'range'; start: number; stop: number; step: number }
+  | FuncValue
+  | { t: 'builtin'; name: string; call: BuiltinFn }
+  | ClassValue
+  | InstanceValue
+  /** A dotted name from an import (keras.layers.Conv2D, math.ceil ...), resolved when used. */
+  | { t: 'module'; path: string }
+  | { t: 'layer'; layer: LayerInstance }
+  | { t: 'tensor'; tensor: SymTensor }
+  | { t: 'model'; model: ModelObject }
+  | { t: 'bound'; self: Value; fn: Value }
+  /** super() inside a method: attribute lookup starts after `cls`. */
+  | { t: 'super'; self: InstanceValue; cls: ClassValue }
+  /** An opaque Keras object (initializer, regularizer, optimizer ...). */
+  | { t: 'object'; name: string }
+  | { t: 'unknown'; why: string };
+
+export const NONE: Value = { t: 'none' };
+export const TRUE: Value = { t: 'bool', v: true };
+export const FALSE: Value = { t: 'bool', v: false };
+
+export const int = (v: number): Value => ({ t: 'int', v });
+export const float = (v: number): Value => ({ t: 'float', v });
+export const str = (v: string): Value => ({ t: 'str', v });
+export const bool = (v: boolean): Value => (v ? TRUE : FALSE);
+export const tuple = (items: Value[]): Value => ({ t: 'tuple', items });
+export const list = (items: Value[]): Value => ({ t: 'list', items });
+export const unknown = (why: string): Value => ({ t: 'unknown', why });
+
+export function isNumber(v: Value): v is { t: 'int' | 'float'; v: number } {
+  return v.t === 'int' || v.t === 'float';
+}
+
+/** Python truthiness; null when it cannot be known. */
+export function truthy(v: Value): boolean | null {
+  switch (v.t) {
+    case 'int': case 'float': return v.v !== 0;
+    case 'str': return v.v.length > 0;
+    case 'bool': return v.v;
+    case 'none': return false;
+    case 'tuple': case 'list': return v.items.length > 0;
+    case 'dict': return v.keys.length > 0;
+    case 'range': return rangeLength(v) > 0;
+    case 'unknown': return null;
+    default: return true;
+  }
+}
+
+export function rangeLength(r: { start: number; stop: number; step: number }): number {
+  const n = Math.ceil((r.stop - r.start) / r.step);
+  return Math.max(0, n);
+}
+
+/** Elements of an iterable, or null when not iterable / unknown. Ranges are capped by the caller's budget. */
+export function iterate(v: Value, limit: number): Value[] | null {
+  switch (v.t) {
+    case 'tuple': case 'list': return v.items;
+    case 'str': return [...v.v].map(str);
+    case 'dict': return v.keys;
+    case 'range': {
+      const n = Math.min(rangeLength(v), limit);
+      return Array.from({ length: n }, (_, i) => int(v.start + i * v.step));
+    }
+    default: return null;
+  }
+}
+
+export function typeName(v: Value): string {
+  switch (v.t) {
+    case 'int': return 'int';
+    case 'float': return 'float';
+    case 'str': return 'str';
+    case 'bool': return 'bool';
+    case 'none': return 'NoneType';
+    case 'tuple': return 'tuple';
+    case 'list': return 'list';
+    case 'dict': return 'dict';
+    case 'range': return 'range';
+    case 'func': return 'function';
+    case 'builtin': return 'builtin_function';
+    case 'class': return 'type';
+    case 'instance': return v.cls.name;
+    case 'module': return v.path;
+    case 'layer': return v.layer.type;
+    case 'tensor': return 'KerasTensor';
+    case 'model': return 'Model';
+    case 'bound': return 'method';
+    case 'super': return 'super';
+    case 'object': return v.name;
+    case 'unknown': return 'unknown';
+  }
+}
+
+function formatFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
+  return String(x);
+}
+
+/** Python str() */
+export function toStr(v: Value): string {
+  return v.t === 'str' ? v.v : repr(v);
+}
+
+/** Python repr() */
+export function repr(v: Value): string {
+  switch (v.t) {
+    case 'int': return String(v.v);
+    case 'float': return formatFloat(v.v);
+    case 'str': return `'${v.v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    case 'bool': return v.v ? 'True' : 'False';
+    case 'none': return 'None';
+    case 'tuple': return v.items.length === 1 ? `(${repr(v.items[0])},)` : `(${v.items.map(repr).join(', ')})`;
+    case 'list': return `[${v.items.map(repr).join(', ')}]`;
+    case 'dict': return `{${v.keys.map((k, i) => `${repr(k)}: ${repr(v.vals[i])}`).join(', ')}}`;
+    case 'range': return `range(${v.start}, ${v.stop}${v.step !== 1 ? `, ${v.step}` : ''})`;
+    case 'tensor': return `<KerasTensor shape=${v.tensor.shape ? `(${v.tensor.shape.map((d) => (d === null ? 'None' : d)).join(', ')})` : 'unknown'}>`;
+    case 'layer': return `<${v.layer.type} name=${v.layer.name}>`;
+    case 'unknown': return '<unknown>';
+    default: return `<${typeName(v)}>`;
+  }
+}
+
+/** Structural equality for the value kinds Python compares by value. */
+export function equals(a: Value, b: Value): boolean | null {
+  if (a.t === 'unknown' || b.t === 'unknown') return null;
+  if (isNumber(a) && isNumber(b)) return a.v === b.v;
+  if ((a.t === 'bool' || isNumber(a)) && (b.t === 'bool' || isNumber(b))) {
+    return Number((a as { v: number | boolean }).v) === Number((b as { v: number | boolean }).v);
+  }
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'str': return a.v === (b as { v: string }).v;
+    case 'none': return true;
+    case 'tuple': case 'list': {
+      const bi = (b as { items: Value[] }).items;
+      if (a.items.length !== bi.length) return false;
+      for (let i = 0; i < bi.length; i++) {
+        const e = equals(a.items[i], bi[i]);
+        if (e !== true) return e;
+      }
+      return true;
+    }
+    case 'layer': return a.layer === (b as { layer: unknown }).layer;
+    case 'tensor': return a.tensor === (b as { tensor: unknown }).tensor;
+    default: return a === b;
+  }
+}

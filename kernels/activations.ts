@@ -1,0 +1,89 @@
+/** Activation layers: Activation, ReLU (max_value), LeakyReLU, Softmax, ELU. Elementwise, no weights. */
+import * as a from './args';
+import { canonicalAxis } from './axis';
+import { BuildResult, KerasError, LayerKernel, Shape } from './types';
+
+interface ActivationConfig {
+  activation: string;
+  [key: string]: unknown;
+}
+
+function elementwise(input: Shape): BuildResult {
+  return { outputShape: input, params: { trainable: 0, nonTrainable: 0 }, macs: 0, rf: 'identity' };
+}
+
+export const Activation: LayerKernel<ActivationConfig> = {
+  type: 'Activation',
+  family: 'activation',
+  description: 'Applies an activation function elementwise.',
+  docUrl: 'https://keras.io/api/layers/core_layers/activation/',
+  params: [{ name: 'activation' }],
+  configure(args) {
+    return { activation: a.checkActivation(args) ?? 'linear' };
+  },
+  build: (_cfg, [input]) => elementwise(input),
+};
+
+export const ReLU: LayerKernel<ActivationConfig> = {
+  type: 'ReLU',
+  family: 'activation',
+  description: 'Rectified linear unit, optionally capped at max_value (max_value=6 is ReLU6) with a slope below threshold.',
+  docUrl: 'https://keras.io/api/layers/activation_layers/relu/',
+  params: [
+    { name: 'max_value', default: null },
+    { name: 'negative_slope', default: 0.0 },
+    { name: 'threshold', default: 0.0 },
+  ],
+  configure(args) {
+    const maxValue = a.raw(args, 'max_value');
+    if (maxValue !== null && (typeof maxValue !== 'number' || maxValue < 0)) {
+      throw new KerasError('keras-arg-value', `max_value of a ReLU layer cannot be a negative value. Received: ${a.pyRepr(maxValue)}`);
+    }
+    const slope = a.num(args, 'negative_slope');
+    if (slope < 0) throw new KerasError('keras-arg-value', `negative_slope of a ReLU layer cannot be a negative value. Received: ${slope}`);
+    const threshold = a.num(args, 'threshold');
+    if (threshold < 0) throw new KerasError('keras-arg-value', `threshold of a ReLU layer cannot be a negative value. Received: ${threshold}`);
+    return { activation: maxValue === 6 ? 'relu6' : 'relu', maxValue, slope, threshold };
+  },
+  build: (_cfg, [input]) => elementwise(input),
+};
+
+export const LeakyReLU: LayerKernel<ActivationConfig> = {
+  type: 'LeakyReLU',
+  family: 'activation',
+  description: 'Leaky ReLU: x for x >= 0, negative_slope * x otherwise.',
+  docUrl: 'https://keras.io/api/layers/activation_layers/leaky_relu/',
+  params: [{ name: 'negative_slope', default: 0.3 }],
+  configure(args) {
+    const slope = a.num(args, 'negative_slope');
+    if (slope < 0) {
+      throw new KerasError('keras-arg-value', `The negative_slope value of a Leaky ReLU layer cannot be None or negative value. Expected a float. Received: negative_slope=${slope}`);
+    }
+    return { activation: 'leaky_relu', slope };
+  },
+  build: (_cfg, [input]) => elementwise(input),
+};
+
+export const ELU: LayerKernel<ActivationConfig> = {
+  type: 'ELU',
+  family: 'activation',
+  description: 'Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) otherwise.',
+  docUrl: 'https://keras.io/api/layers/activation_layers/elu/',
+  params: [{ name: 'alpha', default: 1.0 }],
+  configure: (args) => ({ activation: 'elu', alpha: a.num(args, 'alpha') }),
+  build: (_cfg, [input]) => elementwise(input),
+};
+
+export const Softmax: LayerKernel<ActivationConfig> = {
+  type: 'Softmax',
+  family: 'activation',
+  description: 'Softmax along an axis (default: the last): outputs are positive and sum to 1.',
+  docUrl: 'https://keras.io/api/layers/activation_layers/softmax/',
+  params: [{ name: 'axis', default: -1 }],
+  configure: (args) => ({ activation: 'softmax', axis: a.raw(args, 'axis') }),
+  build(cfg, [input], { layerName }) {
+    const axes = Array.isArray(cfg.axis) ? cfg.axis : [cfg.axis];
+    for (const ax of axes) if (typeof ax === 'number') canonicalAxis(ax, input.length, layerName, input);
+    return elementwise(input);
+  },
+};

@@ -1,0 +1,58 @@
+/** Dense: a fully connected layer applied to the last axis (of any rank >= 2). */
+import * as a from './args';
+import { formatShape, knownProduct } from './shape';
+import { KerasError, LayerKernel } from './types';
+
+interface DenseConfig {
+  units: number;
+  useBias: boolean;
+  activation: string | null;
+}
+
+export const Dense: LayerKernel<DenseConfig> = {
+  type: 'Dense',
+  family: 'dense',
+  description: 'Fully connected layer: output = activation(x @ kernel + bias) over the last axis.',
+  docUrl: 'https://keras.io/api/layers/core_layers/dense/',
+  params: [
+    { name: 'units' },
+    { name: 'activation', default: null },
+    { name: 'use_bias', default: true },
+    { name: 'kernel_initializer', default: 'glorot_uniform' },
+    { name: 'bias_initializer', default: 'zeros' },
+    { name: 'kernel_regularizer', default: null },
+    { name: 'bias_regularizer', default: null },
+    { name: 'activity_regularizer', default: null },
+    { name: 'kernel_constraint', default: null },
+    { name: 'bias_constraint', default: null },
+  ],
+  configure(args) {
+    const units = a.raw(args, 'units');
+    if (!a.isInt(units) || units <= 0) {
+      throw new KerasError('keras-units', `Received an invalid value for \`units\`, expected a positive integer. Received: units=${a.pyRepr(units)}`);
+    }
+    return { units, useBias: a.bool(args, 'use_bias'), activation: a.checkActivation(args) };
+  },
+  build(cfg, [input], { layerName }) {
+    if (input.length < 2) {
+      throw new KerasError('keras-input-rank', `Input 0 of layer "${layerName}" is incompatible with the layer: expected min_ndim=2, found ndim=${input.length}. Full shape received: ${formatShape(input)}`);
+    }
+    const inUnits = input[input.length - 1];
+    if (inUnits === null) {
+      throw new KerasError(
+        'keras-unknown-dim',
+        `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input)}`,
+      );
+    }
+    const rows = knownProduct(input.slice(1, -1));
+    const weights = inUnits * cfg.units;
+    const rank = input.length;
+    return {
+      outputShape: [...input.slice(0, -1), cfg.units],
+      params: { trainable: weights + (cfg.useBias ? cfg.units : 0), nonTrainable: 0 },
+      macs: rows === null ? null : rows * weights,
+      // On a feature map, Dense mixes channels only (a 1x1 conv); on vectors it sees everything upstream.
+      rf: rank >= 4 ? { steps: input.slice(1, -1).map(() => ({ op: 'window' as const, kernel: 1, stride: 1, pad: 0, dilation: 1 })) } : 'identity',
+    };
+  },
+};

@@ -1,0 +1,58 @@
+/** DepthwiseConv2D: one kh x kw filter (times depth_multiplier) per input channel, no mixing across channels. */
+import * as a from './args';
+import { readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { assemble, formatShape } from './shape';
+import { BoundArgs, KerasError, LayerKernel } from './types';
+
+export interface DepthwiseConfig extends WindowConfig {
+  depthMultiplier: number;
+}
+
+export function readDepthMultiplier(args: BoundArgs): number {
+  const m = a.int(args, 'depth_multiplier');
+  if (m <= 0) {
+    throw new KerasError('keras-depth-multiplier', `Invalid value for argument \`depth_multiplier\`. Expected a strictly positive value. Received depth_multiplier=${m}.`);
+  }
+  return m;
+}
+
+export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
+  type: 'DepthwiseConv2D',
+  family: 'depthwise',
+  description: 'Depthwise convolution: each input channel is convolved with its own depth_multiplier filters; channels are not mixed (pair it with a 1x1 Conv2D).',
+  docUrl: 'https://keras.io/api/layers/convolution_layers/depthwise_convolution2d/',
+  params: [
+    { name: 'kernel_size' },
+    { name: 'strides', default: [1, 1] },
+    { name: 'padding', default: 'valid' },
+    { name: 'depth_multiplier', default: 1 },
+    { name: 'data_format', default: null },
+    { name: 'dilation_rate', default: [1, 1] },
+    { name: 'activation', default: null },
+    { name: 'use_bias', default: true },
+    { name: 'depthwise_initializer', default: 'glorot_uniform' },
+    { name: 'bias_initializer', default: 'zeros' },
+    { name: 'depthwise_regularizer', default: null },
+    { name: 'bias_regularizer', default: null },
+    { name: 'activity_regularizer', default: null },
+    { name: 'depthwise_constraint', default: null },
+    { name: 'bias_constraint', default: null },
+  ],
+  configure(args) {
+    return { ...readWindow(args, 2), depthMultiplier: readDepthMultiplier(args) };
+  },
+  build(cfg, [input], { layerName }) {
+    const inp = splitInput(input, cfg, layerName);
+    const cin = requireChannels(inp.channels, layerName, input);
+    const kernelShape = [...cfg.kernelSize, cin, cfg.depthMultiplier];
+    const spatial = windowOutput(input, inp, cfg, formatShape(kernelShape));
+    const outChannels = cin * cfg.depthMultiplier;
+    const positions = spatialSize(spatial);
+    return {
+      outputShape: assemble(inp.batch, spatial, outChannels, cfg.dataFormat),
+      params: { trainable: a.product(kernelShape) + (cfg.useBias ? outChannels : 0), nonTrainable: 0 },
+      macs: positions === null ? null : positions * a.product(kernelShape),
+      rf: { steps: windowRf(inp, cfg) },
+    };
+  },
+};

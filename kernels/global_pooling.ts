@@ -1,0 +1,44 @@
+/** GlobalAveragePooling2D / GlobalMaxPooling2D: one value per channel over all positions. */
+import * as a from './args';
+import { splitInput } from './conv_common';
+import { assemble, elements } from './shape';
+import { LayerKernel } from './types';
+
+interface GlobalPoolConfig {
+  rank: number;
+  dataFormat: a.DataFormat;
+  keepdims: boolean;
+}
+
+function makeGlobalPooling(kind: 'Average' | 'Max', rank: 1 | 2): LayerKernel<GlobalPoolConfig> {
+  return {
+    type: `Global${kind}Pooling${rank}D`,
+    aliases: [`Global${kind === 'Max' ? 'Max' : 'Avg'}Pool${rank}D`],
+    family: 'pooling',
+    description: `Global ${kind === 'Max' ? 'max' : 'average'} pooling: reduces every spatial position of each channel to one value; each output sees the whole input.`,
+    docUrl: `https://keras.io/api/layers/pooling_layers/global_${kind.toLowerCase()}_pooling${rank}d/`,
+    params: [
+      { name: 'data_format', default: null },
+      { name: 'keepdims', default: false },
+    ],
+    configure(args) {
+      return { rank, dataFormat: a.dataFormat(args), keepdims: a.bool(args, 'keepdims') };
+    },
+    build(cfg, [input], { layerName }) {
+      const inp = splitInput(input, cfg, layerName);
+      const out = cfg.keepdims ? assemble(inp.batch, inp.spatial.map(() => 1), inp.channels, cfg.dataFormat) : [inp.batch, inp.channels];
+      const n = elements(input);
+      return {
+        outputShape: out,
+        params: { trainable: 0, nonTrainable: 0 },
+        macs: kind === 'Max' ? 0 : n,
+        rf: 'global',
+      };
+    },
+  };
+}
+
+export const GlobalAveragePooling2D = makeGlobalPooling('Average', 2);
+export const GlobalMaxPooling2D = makeGlobalPooling('Max', 2);
+export const GlobalAveragePooling1D = makeGlobalPooling('Average', 1);
+export const GlobalMaxPooling1D = makeGlobalPooling('Max', 1);

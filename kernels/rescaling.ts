@@ -1,0 +1,17 @@
+/** Rescaling: x * scale + offset, elementwise. */
+import * as a from './args';
+import { elements } from './shape';
+import { LayerKernel } from './types';
+
+export const Rescaling: LayerKernel<{ scale: unknown; offset: unknown }> = {
+  type: 'Rescaling',
+  family: 'normalization',
+  description: 'Rescales inputs elementwise: x * scale + offset (e.g. 1/255 to map pixels to [0, 1]).',
+  docUrl: 'https://keras.io/api/layers/preprocessing_layers/image_preprocessing/rescaling/',
+  params: [
+    { name: 'scale' },
+    { name: 'offset', default: 0.0 },
+  ],
+  configure: (args) => ({ scale: a.raw(args, 'scale'), offset: a.raw(args, 'offset') }),
+  build: (_cfg, [input]) => ({ outputShape: input, params: { trainable: 0, nonTrainable: 0 }, macs: elements(input), rf: 'identity' }),
+};

@@ -1,0 +1,113 @@
+/**
+ * The contract every layer kind implements. A kernel knows its Keras signature,
+ * validates arguments the way Keras does (constructor time and build time),
+ * and computes output shape, parameter count, MACs and the receptive-field step.
+ */
+
+/** One dimension: a number, or null when unknown (the batch, or `None` in `shape=`). */
+export type Dim = number | null;
+/** A full tensor shape, batch first. */
+export type Shape = Dim[];
+
+/** An argument the tracer could not evaluate. Kernels that need it give up on the layer. */
+export class Unknown {
+  readonly kind = 'unknown';
+}
+export const UNKNOWN = new Unknown();
+
+/** A named callable or Keras object passed as an argument (activations, initializers, ...). */
+export interface ObjectArg {
+  kind: 'object';
+  /** e.g. "relu", "keras.initializers.HeNormal", "lambda" */
+  name: string;
+  args?: Record<string, ArgValue>;
+}
+
+export type ArgValue = number | string | boolean | null | ArgValue[] | ObjectArg | Unknown;
+
+export interface ParamSpec {
+  name: string;
+  /** Absent means required. */
+  default?: ArgValue;
+}
+
+export type LayerFamily =
+  | 'input' | 'conv' | 'transposed' | 'depthwise' | 'separable' | 'resize' | 'pooling'
+  | 'normalization' | 'activation' | 'regularization' | 'dense' | 'reshape' | 'merge';
+
+/** A Keras error (ValueError / TypeError) the kernel raises, as Keras would. */
+export class KerasError extends Error {
+  constructor(public readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Raised when a value the kernel needs is unknown; the tracer degrades the layer. */
+export class NeedsUnknown extends Error {
+  constructor(public readonly what: string) {
+    super(`\`${what}\` could not be evaluated`);
+  }
+}
+
+/** One receptive-field step along one spatial axis (Araujo et al., Distill 2019). */
+export type RfStep =
+  /** Sliding window: conv, pooling, padding (k=1, pad=p), cropping (k=1, pad=-c). kernel is undilated. */
+  | { op: 'window'; kernel: number; stride: number; pad: number; dilation: number }
+  /** Transposed convolution (kernel already dilated): pad is the count cropped at the start of the output. */
+  | { op: 'transposed'; kernel: number; stride: number; pad: number }
+  /** Upsampling by an integer factor. */
+  | { op: 'resize'; factor: number; interpolation: 'nearest' | 'bilinear' };
+
+/**
+ * How a layer transforms the receptive field: per spatial axis steps, identity (elementwise),
+ * global (every output sees the whole input), merge (several inputs, aligned spatially), or
+ * unknown (the layer scrambles positions: Reshape, Permute, ...).
+ */
+export type RfEffect = { steps: RfStep[] } | 'identity' | 'global' | 'merge' | 'unknown';
+
+export interface ParamCount {
+  trainable: number;
+  nonTrainable: number;
+}
+
+export interface BuildResult {
+  outputShape: Shape;
+  /** Null where the count depends on an unknown dimension. */
+  params: ParamCount | null;
+  /** Multiply-accumulates for one call with batch 1; null where a needed dimension is unknown. */
+  macs: number | null;
+  rf: RfEffect;
+}
+
+/** Bound arguments: every parameter of the signature plus base-layer keywords. */
+export interface BoundArgs {
+  readonly values: ReadonlyMap<string, ArgValue>;
+  /** Arguments that were written in the source (not defaults). */
+  readonly given: ReadonlySet<string>;
+}
+
+export interface BuildContext {
+  /** The Keras name of the layer being built, for error messages. */
+  layerName: string;
+}
+
+export interface LayerKernel<Config = unknown> {
+  /** Keras class name, e.g. "Conv2D". */
+  type: string;
+  /** Other Keras names for the same class (e.g. "Convolution2D"). */
+  aliases?: string[];
+  family: LayerFamily;
+  /** One correct sentence about what the layer does. */
+  description: string;
+  /** The Keras documentation page of this layer kind. */
+  docUrl: string;
+  /** Parameters in Keras positional order, with Keras 3 defaults. */
+  params: ParamSpec[];
+  /** True for layers called on a list of tensors (merges). */
+  takesList?: boolean;
+  /** Constructor-time validation; returns the normalized config. May throw KerasError or NeedsUnknown. */
+  configure(args: BoundArgs): Config;
+  /** Build-time validation and shape/params/MACs/RF. May throw KerasError or NeedsUnknown. */
+  build(config: Config, inputs: Shape[], ctx: BuildContext): BuildResult;
+}
+
