@@ -96,8 +96,23 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
   return { graph, layers, totals };
 }
 
-/** Source text -> everything the views show. Never throws on bad input. */
+/**
+ * Source text -> everything the views show. Never throws: a file the parser cannot hold, or an
+ * internal fault, becomes a diagnostic, so half-typed code never blanks a view.
+ */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  try {
+    return analyzeUnguarded(text, options);
+  } catch (e) {
+    const tooDeep = e instanceof RangeError;
+    const message = tooDeep
+      ? 'ConvLens cannot analyse this file: it is nested too deeply to parse.'
+      : `ConvLens hit an internal error and could not analyse this file: ${(e as Error).message}. Please report it.`;
+    return { models: [], diagnostics: [{ severity: 'warning', code: tooDeep ? 'trace-limit' : 'internal-error', message, from: 0, to: 0 }], steps: 0 };
+  }
+}
+
+function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const tree = options.tree ?? parsePython(text);
   const traced = trace({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
   const sink = new DiagnosticSink();

@@ -81,9 +81,10 @@ export function mergeRfs(inputs: Rf[]): MergeOutcome {
 export function applyEffect(effect: RfEffect, inputs: Rf[]): MergeOutcome {
   if (effect === 'merge') return mergeRfs(inputs);
   const input = inputs[0] ?? null;
-  if (effect === 'global') return { rf: 'global', misaligned: false };
+  // Once a unit sees the whole input, nothing downstream can see less (Reshape included).
+  if (effect === 'global' || input === 'global') return { rf: 'global', misaligned: false };
   if (effect === 'unknown' || input === null) return { rf: null, misaligned: false };
-  if (effect === 'identity' || input === 'global') return { rf: input, misaligned: false };
+  if (effect === 'identity') return { rf: input, misaligned: false };
   if (effect.steps.length !== input.axes.length) return { rf: null, misaligned: false };
   return { rf: { axes: input.axes.map((a, i) => applyStep(a, effect.steps[i])) }, misaligned: false };
 }

@@ -152,6 +152,7 @@ export function subscript(it: Interpreter, obj: Value, inner: SyntaxNode[], scop
   if (obj.t === 'tensor') return unknown('tensor slicing');
   if (dims.length !== 1) return unknown('multi-dimensional indexing');
   const parts = dims[0];
+  if (parts.length === 0) return unknown('empty subscript');
   if (parts.some((p) => p.name === ':')) {
     const slots: (Value | null)[] = [null, null, null];
     let k = 0;

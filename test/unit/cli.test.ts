@@ -1,0 +1,84 @@
+/** The `convlens analyze` command: output, JSON document, exit status. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../../extension/cli/main';
+import { ROOT } from '../support/analyze';
+
+function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function tempFile(text: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convlens-cli-'));
+  const file = path.join(dir, 'model.py');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('convlens analyze', () => {
+  it('prints a Keras-like summary with totals', () => {
+    const r = run(['analyze', path.join(ROOT, 'examples/mobilenet_v1.py'), '--quiet']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Model: "mobilenet_1\.00_224" \(model\) \[functional\]/);
+    assert.match(r.out, /conv_pw_13 \(Conv2D\)\s+\(None, 7, 7, 1024\)\s+1,048,576\s+51\.38M\s+315x315 \/32/);
+    assert.match(r.out, / Total params: 4,253,864/);
+  });
+
+  it('--json follows the documented version-1 document', () => {
+    const r = run(['analyze', path.join(ROOT, 'examples/xception.py'), '--json']);
+    assert.equal(r.code, 0);
+    const doc = JSON.parse(r.out);
+    assert.equal(doc.version, 1);
+    const m = doc.models[0];
+    assert.deepEqual(Object.keys(m), ['name', 'variable', 'line', 'column', 'inputs', 'outputs', 'layers', 'totals']);
+    assert.equal(m.name, 'xception');
+    assert.equal(m.variable, 'model');
+    assert.deepEqual(m.inputs, [[null, 299, 299, 3]]);
+    assert.deepEqual(m.outputs, [[null, 1000]]);
+    assert.equal(m.totals.params, 22_910_480);
+    const source = readFileSync(path.join(ROOT, 'examples/xception.py'), 'utf8').split('\n');
+    const line = source.findIndex((l) => l.includes('name="block1_conv1"')) + 1;
+    const conv = m.layers.find((l: { name: string }) => l.name === 'block1_conv1');
+    assert.deepEqual(conv, {
+      name: 'block1_conv1', type: 'Conv2D', line, column: source[line - 1].indexOf('layers.') + 1, inbound: ['input_layer'],
+      outputShape: [null, 149, 149, 32], params: 864, trainableParams: 864, nonTrainableParams: 0,
+      macs: 149 * 149 * 3 * 3 * 3 * 32, receptiveField: { size: [3, 3], stride: [2, 2], padding: [0, 0] },
+    });
+    assert.deepEqual(m.layers.find((l: { name: string }) => l.name === 'avg_pool').receptiveField, { global: true });
+  });
+
+  it('exit status 1 on an error diagnostic, printed as file:line:col', () => {
+    const file = tempFile('import keras\nfrom keras import layers\nx = keras.Input((4, 4, 1))\ny = layers.Conv2D(2, 5)(x)\nm = keras.Model(x, y)\n');
+    const r = run(['analyze', file]);
+    assert.equal(r.code, 1);
+    assert.ok(r.out.includes(`${file}:4:5: error: Computed output size would be zero or negative.`), r.out);
+  });
+
+  it('--input-shape feeds models without an input', () => {
+    const file = tempFile('import keras\nfrom keras import layers\nm = keras.Sequential([layers.Conv2D(2, 3), layers.Flatten()])\n');
+    const doc = JSON.parse(run(['analyze', file, '--input-shape', '10,10,3', '--json']).out);
+    assert.deepEqual(doc.models[0].outputs, [[null, 128]]);
+  });
+
+  it('usage errors exit 2 with a message', () => {
+    assert.equal(run([]).code, 2);
+    assert.equal(run(['frobnicate']).code, 2);
+    assert.equal(run(['analyze']).code, 2);
+    assert.equal(run(['analyze', 'x.py', '--input-shape', 'big']).code, 2);
+    const missing = run(['analyze', path.join(ROOT, 'no-such-file.py')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read .*ENOENT/);
+  });
+
+  it('a file without models says so', () => {
+    const r = run(['analyze', tempFile('print("hello")\n')]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /No Keras model found/);
+  });
+});

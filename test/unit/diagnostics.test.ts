@@ -1,0 +1,103 @@
+/** Diagnostics: right severity, code and source range; design warnings and savings with exact numbers. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../extension/core/analysis/analyze';
+import { analysisToJson } from '../../extension/core/report/json';
+import { layer, model } from '../support/analyze';
+
+const HEADER = 'import keras\nfrom keras import layers\n';
+
+describe('Keras errors land on the right line', () => {
+  it('functional: the call that fails to build', () => {
+    const text = `${HEADER}x = keras.Input((5, 5, 3))\ny = layers.Conv2D(8, 3)(x)\nz = layers.Conv2D(8, 5)(y)\nm = keras.Model(x, z)\n`;
+    const json = analysisToJson('f.py', text, analyze(text));
+    const err = json.diagnostics.find((d) => d.severity === 'error')!;
+    assert.equal(err.code, 'keras-negative-size');
+    assert.deepEqual([err.line, err.column, err.endLine, err.endColumn], [5, 5, 5, 27]);
+  });
+  it('Sequential: the member layer whose build fails', () => {
+    const text = `${HEADER}m = keras.Sequential([\n    keras.Input((4, 4, 1)),\n    layers.MaxPooling2D(2),\n    layers.MaxPooling2D(4),\n])\n`;
+    const json = analysisToJson('f.py', text, analyze(text));
+    const err = json.diagnostics.find((d) => d.severity === 'error')!;
+    assert.equal(err.line, 6);
+    assert.equal(err.column, 5);
+  });
+  it('constructor errors point at the constructor', () => {
+    const text = `${HEADER}x = keras.Input((5, 5, 3))\nconv = layers.Conv2D(8, 3,\n    padding="full")\nm = keras.Model(x, conv(x))\n`;
+    const json = analysisToJson('f.py', text, analyze(text));
+    const err = json.diagnostics.find((d) => d.severity === 'error')!;
+    assert.deepEqual([err.line, err.endLine], [4, 5]);
+    assert.equal(err.code, 'keras-padding');
+  });
+});
+
+describe('gridding (Wang et al. 2018)', () => {
+  const stack = (rates: number[]) => `${HEADER}x = inp = keras.Input((64, 64, 8))\n${rates.map((r) => `x = layers.Conv2D(8, 3, dilation_rate=${r}, padding="same")(x)`).join('\n')}\nm = keras.Model(inp, x)\n`;
+  it('rates 2, 2, 2 share the factor 2: warned from the second layer on', () => {
+    const warnings = analyze(stack([2, 2, 2])).diagnostics.filter((d) => d.code === 'gridding');
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0].message, /stacked dilation rates \(2, 2\) share the factor 2/);
+    assert.match(warnings[1].message, /\(2, 2, 2\)/);
+  });
+  it('rates 2, 4, 8 share the factor 2', () => {
+    assert.equal(analyze(stack([2, 4, 8])).diagnostics.filter((d) => d.code === 'gridding').length, 2);
+  });
+  it('rates 1, 2, 5 (hybrid dilated convolution) are fine', () => {
+    assert.equal(analyze(stack([1, 2, 5])).diagnostics.filter((d) => d.code === 'gridding').length, 0);
+  });
+  it('rates 2, 3 have no common factor', () => {
+    assert.equal(analyze(stack([2, 3])).diagnostics.filter((d) => d.code === 'gridding').length, 0);
+  });
+  it('the ASPP example has parallel, not stacked, dilations: no warning', () => {
+    const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/deeplab_aspp.py'), 'utf8');
+    assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'gridding').length, 0);
+  });
+});
+
+describe('checkerboard-prone Conv2DTranspose (Odena et al. 2016)', () => {
+  const up = (k: number, s: number) => `${HEADER}x = keras.Input((8, 8, 4))\ny = layers.Conv2DTranspose(4, ${k}, strides=${s}, padding="same")(x)\nm = keras.Model(x, y)\n`;
+  it('kernel 3, stride 2: warned, with a divisible kernel proposed', () => {
+    const w = analyze(up(3, 2)).diagnostics.filter((d) => d.code === 'checkerboard');
+    assert.equal(w.length, 1);
+    assert.match(w[0].message, /kernel 3x3 with strides 2x2.*Use kernel 4x4/);
+  });
+  it('kernel 4, stride 2 and kernel 2, stride 2: fine', () => {
+    assert.equal(analyze(up(4, 2)).diagnostics.filter((d) => d.code === 'checkerboard').length, 0);
+    assert.equal(analyze(up(2, 2)).diagnostics.filter((d) => d.code === 'checkerboard').length, 0);
+  });
+});
+
+describe('receptive field too small', () => {
+  it('a shallow classifier is warned at the layer before global pooling', () => {
+    const text = `${HEADER}x = keras.Input((64, 64, 3))\ny = layers.Conv2D(8, 3)(x)\nz = layers.GlobalAveragePooling2D()(y)\nm = keras.Model(x, layers.Dense(2)(z))\n`;
+    const w = analyze(text).diagnostics.filter((d) => d.code === 'rf-too-small');
+    assert.equal(w.length, 1);
+    assert.match(w[0].message, /at conv2d is 3x3 pixels, smaller than the 64x64 input/);
+  });
+  it('MobileNet v1 (RF 315 on 224) is not warned', () => {
+    const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/mobilenet_v1.py'), 'utf8');
+    assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
+  });
+});
+
+describe('savings: Conv2D -> SeparableConv2D / DepthwiseConv2D + 1x1', () => {
+  const text = `${HEADER}x = keras.Input((56, 56, 128))\ny = layers.Conv2D(256, 3, padding="same", name="c")(x)\nm = keras.Model(x, y)\n`;
+  const a = analyze(text);
+  it('exact numbers', () => {
+    const s = layer(model(a), 'c').savings!;
+    assert.equal(s.params, 3 * 3 * 128 * 256 + 256);
+    assert.deepEqual(s.alternatives.map((alt) => [alt.kind, alt.params, alt.macs]), [
+      ['SeparableConv2D', 3 * 3 * 128 + 128 * 256 + 256, 56 * 56 * (3 * 3 * 128 + 128 * 256)],
+      ['DepthwiseConv2D+Conv2D', 3 * 3 * 128 + 128 + 128 * 256 + 256, 56 * 56 * (3 * 3 * 128 + 128 * 256)],
+    ]);
+  });
+  it('an info diagnostic with the numbers', () => {
+    const d = a.diagnostics.find((x) => x.code === 'savings-separable')!;
+    assert.equal(d.severity, 'info');
+    assert.match(d.message, /^c: 295,168 params, 924\.84M MACs\. As SeparableConv2D: 34,176 params \(-88\.4%\)/);
+  });
+  it('no savings for 1x1 or grouped convs', () => {
+    const t = `${HEADER}x = keras.Input((8, 8, 8))\ny = layers.Conv2D(8, 1)(x)\nz = layers.Conv2D(8, 3, groups=8)(y)\nm = keras.Model(x, z)\n`;
+    assert.equal(analyze(t).diagnostics.filter((d) => d.code === 'savings-separable').length, 0);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Bad input loses nothing: every prefix of every example analyses without throwing, and
+ * pathological programs end with a diagnostic within the tracer's bounds.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze } from '../../extension/core/analysis/analyze';
+import { IncrementalParser } from '../../extension/core/parse';
+import { example, ROOT } from '../support/analyze';
+
+/** Deterministic PRNG so a failure names a reproducible cut. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const LIMITS = { maxMillis: 2000 };
+
+describe('every prefix of the examples', () => {
+  for (const file of readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.py'))) {
+    it(file, () => {
+      const text = example(file);
+      const rand = lcg(file.length * 7919);
+      const cuts = Array.from({ length: 40 }, () => Math.floor(rand() * text.length));
+      for (const cut of cuts) {
+        const prefix = text.slice(0, cut);
+        const t0 = Date.now();
+        const a = analyze(prefix, { limits: LIMITS });
+        assert.ok(!a.diagnostics.some((d) => d.code === 'internal-error'), `cut ${cut}: ${JSON.stringify(a.diagnostics.find((d) => d.code === 'internal-error'))}`);
+        assert.ok(Date.now() - t0 < 3000, `cut ${cut} took ${Date.now() - t0} ms`);
+      }
+    });
+  }
+
+  it('half-typed constructors keep the models before them', () => {
+    const full = example('vgg16.py');
+    const broken = `${full}\nextra = layers.Conv2D(64, (3,`;
+    const a = analyze(broken);
+    assert.equal(a.models[0]?.totals.params, 138_357_544);
+  });
+
+  it('incremental re-parse after edits gives the same analysis as a fresh parse', () => {
+    const text = example('unet.py');
+    const parser = new IncrementalParser();
+    parser.parse(text);
+    const at = text.indexOf('widths=(32,') + 'widths=('.length;
+    const edited = `${text.slice(0, at)}1${text.slice(at)}`;
+    const tree = parser.parse(edited, [{ from: at, to: at, insert: '1' }]);
+    const incremental = analyze(edited, { tree });
+    const fresh = analyze(edited);
+    assert.equal(incremental.models[0].totals.params, fresh.models[0].totals.params);
+    assert.notEqual(fresh.models[0].totals.params, analyze(text).models[0].totals.params);
+  });
+});
+
+describe('pathological programs end with a diagnostic, not a hang', () => {
+  const cases: [string, string, RegExp][] = [
+    ['unbounded recursion', 'def f(n):\n    return f(n + 1)\nf(0)\n', /nested deeper than/],
+    ['while True without break', 'i = 0\nwhile True:\n    i += 1\n', /steps|ms/],
+    ['a 10^6-step loop', 'total = 0\nfor i in range(1000000):\n    total = total + i * 2\n', /steps|ms/],
+    ['nesting too deep to parse', `x = ${'('.repeat(100000)}1${')'.repeat(100000)}\n`, /nested too deeply/],
+  ];
+  for (const [name, text, message] of cases) {
+    it(name, () => {
+      const t0 = Date.now();
+      const a = analyze(text, { limits: { maxMillis: 1500 } });
+      const elapsed = Date.now() - t0;
+      const limit = a.diagnostics.find((d) => d.code === 'trace-limit');
+      assert.ok(limit, JSON.stringify(a.diagnostics));
+      assert.match(limit.message, message);
+      assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+    });
+  }
+
+  it('a model built before an endless loop is still reported', () => {
+    const text = `${example('mobilenet_v1.py')}\nwhile True:\n    pass\n`;
+    const a = analyze(text, { limits: { maxMillis: 1000 } });
+    assert.equal(a.models[0].totals.params, 4_253_864);
+    assert.ok(a.diagnostics.some((d) => d.code === 'trace-limit'));
+  });
+
+  it('a 1 MB file analyses within bounds', () => {
+    const block = example('xception.py');
+    const text = block.repeat(Math.ceil(1_000_000 / block.length));
+    assert.ok(text.length >= 1_000_000);
+    const t0 = Date.now();
+    const a = analyze(text, { limits: { maxMillis: 3000 } });
+    assert.ok(Date.now() - t0 < 15000);
+    assert.ok(a.models.length >= 1);
+  });
+
+  it('binary garbage analyses without an internal error', () => {
+    const rand = lcg(42);
+    const text = Array.from({ length: 20000 }, () => String.fromCharCode(Math.floor(rand() * 256))).join('');
+    assert.deepEqual(analyze(text).diagnostics.filter((d) => d.code === 'internal-error'), []);
+  });
+
+  it('deep but parseable nesting evaluates', () => {
+    const a = analyze(`x = ${'('.repeat(1000)}1${')'.repeat(1000)}\n`);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity !== 'info'), []);
+  });
+});
