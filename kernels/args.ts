@@ -60,18 +60,18 @@ export function intTuple(args: BoundArgs, name: string, n: number, allowZero = f
 }
 
 export function standardizeTuple(v: ArgValue, n: number, name: string, allowZero = false): number[] {
-  const msg = `The \`${name}\` argument must be a tuple of ${n} integers. Received ${name}=${pyRepr(v)}`;
+  const msg = () => `The \`${name}\` argument must be a tuple of ${n} integers. Received ${name}=${pyRepr(v)}`;
   let tuple: number[];
   if (isInt(v)) tuple = Array(n).fill(v);
   else if (Array.isArray(v)) {
-    if (v.length !== n) throw new KerasError('keras-arg-tuple', msg);
+    if (v.length !== n) throw new KerasError('keras-arg-tuple', msg());
     for (const e of v) if (e instanceof Unknown) throw new NeedsUnknown(name);
-    if (!v.every(isInt)) throw new KerasError('keras-arg-tuple', msg);
+    if (!v.every(isInt)) throw new KerasError('keras-arg-tuple', msg());
     tuple = v as number[];
-  } else throw new KerasError('keras-arg-tuple', msg);
+  } else throw new KerasError('keras-arg-tuple', msg());
   const bad = tuple.filter((x) => (allowZero ? x < 0 : x <= 0));
   if (bad.length) {
-    throw new KerasError('keras-arg-tuple', `${msg}, including values {${[...new Set(bad)].join(', ')}} that do not satisfy \`value ${allowZero ? '>= 0' : '> 0'}\``);
+    throw new KerasError('keras-arg-tuple', `${msg()}, including values {${[...new Set(bad)].join(', ')}} that do not satisfy \`value ${allowZero ? '>= 0' : '> 0'}\``);
   }
   return tuple;
 }

@@ -32,7 +32,7 @@ const kwargs = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) =>
 function candidate(r: () => number, name: string, input: number): GeneratedLayer {
   const kind = pick(r, ['conv', 'conv', 'separable', 'depthwise', 'transpose', 'pool', 'upsample', 'bn', 'pad', 'crop', 'act'] as const);
   const k = pick(r, [1, 2, 3, 5]);
-  const kernel = r() < 0.2 ? [k, pick(r, [1, 3])] : [k, k];
+  const kernel: [number, number] = r() < 0.2 ? [k, pick(r, [1, 3])] : [k, k];
   const strides = pick(r, [1, 1, 2]);
   const dilation = strides === 1 && r() < 0.3 ? pick(r, [2, 3]) : 1;
   const padding = pick(r, ['valid', 'same'] as const);
@@ -68,7 +68,7 @@ function candidate(r: () => number, name: string, input: number): GeneratedLayer
       return { name, inputs: [input], python: `layers.${max ? 'MaxPooling2D' : 'AveragePooling2D'}(${kwargs(args)})`, apply: (l, [x]) => (max ? l.layers.maxPooling2d : l.layers.averagePooling2d)({ poolSize: pool, strides: ps, padding, name }).apply(x) as tfl.SymbolicTensor };
     }
     case 'upsample': {
-      const size = [pick(r, [1, 2, 3]), pick(r, [1, 2])];
+      const size: [number, number] = [pick(r, [1, 2, 3]), pick(r, [1, 2])];
       const interpolation = pick(r, ['nearest', 'bilinear'] as const);
       return { name, inputs: [input], python: `layers.UpSampling2D(${kwargs({ size, interpolation, name })})`, apply: (l, [x]) => l.layers.upSampling2d({ size, interpolation, name }).apply(x) as tfl.SymbolicTensor };
     }

@@ -6,8 +6,19 @@ import { applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls
 import { makeFunctional, makeSequential } from './models';
 import { float, int, isNumber, iterate, unknown, Value } from './values';
 
+const canonicalCache = new Map<string, string>();
+
 /** tf.keras.X, tensorflow.keras.X, tf_keras.X and keras.src.X all mean keras.X. */
 export function canonicalPath(path: string): string {
+  let out = canonicalCache.get(path);
+  if (out === undefined) {
+    out = canonicalize(path);
+    if (canonicalCache.size < 10_000) canonicalCache.set(path, out);
+  }
+  return out;
+}
+
+function canonicalize(path: string): string {
   return path
     .replace(/^tensorflow\.python\.keras(\.|$)/, 'keras$1')
     .replace(/^tensorflow\.keras(\.|$)/, 'keras$1')

@@ -9,7 +9,7 @@ export function parseStringLiteral(text: string): string | null {
   if (prefix.includes('b')) return null;
   const quote = m[2];
   const body = text.slice(m[0].length, text.length - quote.length);
-  return prefix.includes('r') ? body : unescape(body);
+  return prefix.includes('r') || !body.includes('\\') ? body : unescape(body);
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: ConvLens analysis vs tfjs-layers building the same model, side by side.
+ * ConvLens: cold (fresh parse + trace + analysis) and per keystroke (one-character edit,
+ * incremental re-parse + re-analysis). Medians over repeated runs; never a pass/fail test.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { analyze } from '../extension/core/analysis/analyze';
+import { IncrementalParser } from '../extension/core/parse';
+import { chainPython, chainTfjs, xceptionTfjs } from './models';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(runs: number, fn: () => void): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  return median(samples);
+}
+
+/** Alternately inserts and deletes one digit inside a filter count, as typing would. */
+function keystroke(text: string, anchor: string): number {
+  const parser = new IncrementalParser();
+  parser.parse(text);
+  const at = text.indexOf(anchor) + anchor.length;
+  let current = text;
+  let inserted = false;
+  return time(30, () => {
+    const edit = inserted ? { from: at, to: at + 1, insert: '' } : { from: at, to: at, insert: '1' };
+    current = current.slice(0, edit.from) + edit.insert + current.slice(edit.to);
+    inserted = !inserted;
+    const tree = parser.parse(current, [edit]);
+    analyze(current, { tree });
+  });
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+}
+
+async function main() {
+  await tf.setBackend('cpu');
+  const xception = readFileSync(path.join(process.cwd(), 'examples', 'xception.py'), 'utf8');
+  const chain = chainPython(334);
+  const cases = [
+    { name: 'Xception (134 layers)', text: xception, anchor: 'layers.Conv2D(', tfjs: () => xceptionTfjs(tfl), tfjsRuns: 3 },
+    { name: 'generated chain (1003 layers)', text: chain, anchor: 'layers.Conv2D(', tfjs: () => chainTfjs(tfl, 334), tfjsRuns: 3 },
+  ];
+  const widths = [30, 14, 18, 20, 16];
+  console.log(row(['model', 'ConvLens cold', 'ConvLens keystroke', 'tfjs-layers build', 'cold speed-up'], widths));
+  for (const c of cases) {
+    analyze(c.text); // warm the JIT once, as an editor session would be
+    const layers = analyze(c.text).models[0].layers.length;
+    const cold = time(10, () => analyze(c.text));
+    const key = keystroke(c.text, c.anchor);
+    const tfjs = time(c.tfjsRuns, () => {
+      const m = c.tfjs();
+      m.dispose();
+    });
+    console.log(row([`${c.name}`, `${cold.toFixed(1)} ms`, `${key.toFixed(2)} ms`, `${tfjs.toFixed(0)} ms`, `${(tfjs / cold).toFixed(0)}x`], widths));
+    if (layers < 100) throw new Error(`bench model ${c.name} traced only ${layers} layers`);
+  }
+  console.log('\nkeystroke = one-character edit: incremental re-parse + full re-trace + analysis (aim: well under 16 ms).');
+  console.log('tfjs-layers build = constructing the same model (symbolic shapes and weight initialisation).');
+}
+
+void main();
