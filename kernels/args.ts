@@ -1,5 +1,5 @@
 /** Reading bound arguments the way Keras standardizes them (standardize_tuple, padding, data_format). */
-import { ArgValue, BoundArgs, KerasError, NeedsUnknown, ObjectArg, Unknown } from './types';
+import { ArgValue, BoundArgs, KerasError, NeedsUnknown, ObjectArg, ParamSpec, Unknown } from './types';
 
 export function raw(args: BoundArgs, name: string): ArgValue {
   const v = args.values.get(name);
@@ -130,3 +130,14 @@ export function product(xs: readonly number[]): number {
   for (const x of xs) p *= x;
   return p;
 }
+
+/** The weight-related tail shared by Keras' Dense and conv signatures (after use_bias). */
+export const WEIGHT_PARAMS: ParamSpec[] = [
+  { name: 'kernel_initializer', default: 'glorot_uniform' },
+  { name: 'bias_initializer', default: 'zeros' },
+  { name: 'kernel_regularizer', default: null },
+  { name: 'bias_regularizer', default: null },
+  { name: 'activity_regularizer', default: null },
+  { name: 'kernel_constraint', default: null },
+  { name: 'bias_constraint', default: null },
+];

@@ -1,6 +1,6 @@
 /** Conv1D and Conv2D (groups, dilation_rate): keras.layers.ConvND. */
 import * as a from './args';
-import { positiveFilters, readWindow, REGULARIZER_PARAMS, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
 import { BoundArgs, KerasError, LayerKernel, ParamSpec } from './types';
 
@@ -21,7 +21,7 @@ function signature(rank: number): ParamSpec[] {
     { name: 'groups', default: 1 },
     { name: 'activation', default: null },
     { name: 'use_bias', default: true },
-    ...REGULARIZER_PARAMS,
+    ...a.WEIGHT_PARAMS,
   ];
 }
 

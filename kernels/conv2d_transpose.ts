@@ -1,6 +1,6 @@
 /** Conv2DTranspose: a transposed (fractionally strided) convolution; not an atrous/dilated one. */
 import * as a from './args';
-import { positiveFilters, readWindow, REGULARIZER_PARAMS, requireChannels, spatialSize, splitInput, WindowConfig } from './conv_common';
+import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig } from './conv_common';
 import { transposeCropBefore, transposeOutLength } from './conv_math';
 import { assemble, formatShape } from './shape';
 import { KerasError, LayerKernel } from './types';
@@ -26,7 +26,7 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
     { name: 'dilation_rate', default: [1, 1] },
     { name: 'activation', default: null },
     { name: 'use_bias', default: true },
-    ...REGULARIZER_PARAMS,
+    ...a.WEIGHT_PARAMS,
   ],
   configure(args) {
     const filters = positiveFilters(args);

@@ -2,7 +2,7 @@
 import * as a from './args';
 import { convOutLength, padBefore } from './conv_math';
 import { formatShape, requireRank, spatialAxes, channelAxis } from './shape';
-import { BoundArgs, Dim, KerasError, ParamSpec, RfStep, Shape } from './types';
+import { BoundArgs, Dim, KerasError, RfStep, Shape } from './types';
 
 export interface WindowConfig {
   rank: number;
@@ -14,17 +14,6 @@ export interface WindowConfig {
   useBias: boolean;
   activation: string | null;
 }
-
-/** Keras-3 defaults shared by the conv signatures after their own leading arguments. */
-export const REGULARIZER_PARAMS: ParamSpec[] = [
-  { name: 'kernel_initializer', default: 'glorot_uniform' },
-  { name: 'bias_initializer', default: 'zeros' },
-  { name: 'kernel_regularizer', default: null },
-  { name: 'bias_regularizer', default: null },
-  { name: 'activity_regularizer', default: null },
-  { name: 'kernel_constraint', default: null },
-  { name: 'bias_constraint', default: null },
-];
 
 export function positiveFilters(args: BoundArgs, name = 'filters'): number {
   const f = a.int(args, name);

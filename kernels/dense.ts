@@ -18,13 +18,7 @@ export const Dense: LayerKernel<DenseConfig> = {
     { name: 'units' },
     { name: 'activation', default: null },
     { name: 'use_bias', default: true },
-    { name: 'kernel_initializer', default: 'glorot_uniform' },
-    { name: 'bias_initializer', default: 'zeros' },
-    { name: 'kernel_regularizer', default: null },
-    { name: 'bias_regularizer', default: null },
-    { name: 'activity_regularizer', default: null },
-    { name: 'kernel_constraint', default: null },
-    { name: 'bias_constraint', default: null },
+    ...a.WEIGHT_PARAMS,
   ],
   configure(args) {
     const units = a.raw(args, 'units');
