@@ -1,7 +1,8 @@
 /** Activation layers: Activation, ReLU (max_value), LeakyReLU, Softmax, ELU. Elementwise, no weights. */
 import * as a from './args';
 import { canonicalAxis } from './axis';
-import { BuildResult, KerasError, LayerKernel, Shape } from './types';
+import { applyActivation, softmax } from './onnx/activation';
+import { BuildResult, KerasError, LayerKernel, LoweringError, Shape } from './types';
 
 interface ActivationConfig {
   activation: string;
@@ -22,6 +23,7 @@ export const Activation: LayerKernel<ActivationConfig> = {
     return { activation: a.checkActivation(args) ?? 'linear' };
   },
   build: (_cfg, [input]) => elementwise(input),
+  lower: (cfg, ctx) => applyActivation(ctx, ctx.inputs[0], cfg.activation),
 };
 
 export const ReLU: LayerKernel<ActivationConfig> = {
@@ -46,6 +48,19 @@ export const ReLU: LayerKernel<ActivationConfig> = {
     return { activation: maxValue === 6 ? 'relu6' : 'relu', maxValue, slope, threshold };
   },
   build: (_cfg, [input]) => elementwise(input),
+  lower(cfg, ctx) {
+    const g = ctx.graph;
+    const n = ctx.layerName;
+    const x = ctx.inputs[0];
+    if (cfg.threshold !== 0) throw new LoweringError('ReLU with a threshold cannot be lowered yet');
+    if (cfg.slope === 0) {
+      if (cfg.maxValue === null) return applyActivation(ctx, x, 'relu');
+      return { ...x, name: g.node('Clip', [x.name, g.scalar(`${n}/min`, 0), g.scalar(`${n}/max`, cfg.maxValue as number)], {}, n) };
+    }
+    const leaky = g.node('LeakyRelu', [x.name], { alpha: { float: cfg.slope as number } }, cfg.maxValue === null ? n : undefined);
+    if (cfg.maxValue === null) return { ...x, name: leaky };
+    return { ...x, name: g.node('Min', [leaky, g.scalar(`${n}/max`, cfg.maxValue as number)], {}, n) };
+  },
 };
 
 export const LeakyReLU: LayerKernel<ActivationConfig> = {
@@ -62,6 +77,7 @@ export const LeakyReLU: LayerKernel<ActivationConfig> = {
     return { activation: 'leaky_relu', slope };
   },
   build: (_cfg, [input]) => elementwise(input),
+  lower: (cfg, ctx) => ({ ...ctx.inputs[0], name: ctx.graph.node('LeakyRelu', [ctx.inputs[0].name], { alpha: { float: cfg.slope as number } }, ctx.layerName) }),
 };
 
 export const ELU: LayerKernel<ActivationConfig> = {
@@ -72,6 +88,7 @@ export const ELU: LayerKernel<ActivationConfig> = {
   params: [{ name: 'alpha', default: 1.0 }],
   configure: (args) => ({ activation: 'elu', alpha: a.num(args, 'alpha') }),
   build: (_cfg, [input]) => elementwise(input),
+  lower: (cfg, ctx) => ({ ...ctx.inputs[0], name: ctx.graph.node('Elu', [ctx.inputs[0].name], { alpha: { float: cfg.alpha as number } }, ctx.layerName) }),
 };
 
 export const Softmax: LayerKernel<ActivationConfig> = {
@@ -85,5 +102,9 @@ export const Softmax: LayerKernel<ActivationConfig> = {
     const axes = Array.isArray(cfg.axis) ? cfg.axis : [cfg.axis];
     for (const ax of axes) if (typeof ax === 'number') canonicalAxis(ax, input.length, layerName, input);
     return elementwise(input);
+  },
+  lower(cfg, ctx) {
+    if (typeof cfg.axis !== 'number') throw new LoweringError('Softmax over several axes cannot be lowered yet');
+    return softmax(ctx, ctx.inputs[0], cfg.axis);
   },
 };

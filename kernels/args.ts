@@ -22,6 +22,11 @@ export function isInt(v: ArgValue): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
 
+/** An argument that never decides shapes (initializers, regularizers): read as is, even if unknown. */
+export function opaque(args: BoundArgs, name: string): ArgValue {
+  return args.values.get(name) ?? null;
+}
+
 export function int(args: BoundArgs, name: string): number {
   const v = raw(args, name);
   if (!isInt(v)) throw new KerasError('keras-arg-type', `Argument \`${name}\` must be an integer. Received: ${name}=${pyRepr(v)}`);

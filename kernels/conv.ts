@@ -2,11 +2,15 @@
 import * as a from './args';
 import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
-import { BoundArgs, KerasError, LayerKernel, ParamSpec } from './types';
+import { emitConv, finishConv } from './onnx/conv_lowering';
+import { permuteWeights } from './onnx/layout';
+import { ArgValue, BoundArgs, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
 
 export interface ConvConfig extends WindowConfig {
   filters: number;
   groups: number;
+  kernelInitializer: ArgValue;
+  biasInitializer: ArgValue;
 }
 
 function signature(rank: number): ParamSpec[] {
@@ -25,6 +29,16 @@ function signature(rank: number): ParamSpec[] {
   ];
 }
 
+function inputChannels(cfg: ConvConfig, input: Shape): number {
+  return (cfg.dataFormat === 'channels_last' ? input[input.length - 1] : input[1]) as number;
+}
+
+/** Keras kernel [k..., in/groups, filters] -> ONNX [filters, in/groups, k...]. */
+export function kernelToOnnx(data: Float32Array, kerasShape: number[]): Float32Array {
+  const r = kerasShape.length;
+  return permuteWeights(data, kerasShape, [r - 1, r - 2, ...Array.from({ length: r - 2 }, (_, i) => i)]);
+}
+
 function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
   return {
     type: `Conv${rank}D`,
@@ -40,7 +54,7 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
       if (filters % groups !== 0) {
         throw new KerasError('keras-groups', `The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}.`);
       }
-      return { ...readWindow(args, rank, rank === 1), filters, groups };
+      return { ...readWindow(args, rank, rank === 1), filters, groups, kernelInitializer: a.opaque(args, 'kernel_initializer'), biasInitializer: a.opaque(args, 'bias_initializer') };
     },
     build(cfg, [input], { layerName }) {
       const inp = splitInput(input, cfg, layerName);
@@ -61,6 +75,23 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
         macs: positions === null ? null : positions * a.product(kernelShape),
         rf: { steps: windowRf(inp, cfg) },
       };
+    },
+    weights(cfg, [input]): WeightSpec[] {
+      const kernel = [...cfg.kernelSize, inputChannels(cfg, input) / cfg.groups, cfg.filters];
+      const out: WeightSpec[] = [{ name: 'kernel', shape: kernel, initializer: cfg.kernelInitializer, trainable: true }];
+      if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
+      return out;
+    },
+    lower(cfg, ctx) {
+      const [input] = ctx.inputs;
+      const kerasShape = [...cfg.kernelSize, inputChannels(cfg, input.shape) / cfg.groups, cfg.filters];
+      const out = emitConv(ctx, cfg, input, {
+        weight: kernelToOnnx(ctx.weights[0], kerasShape),
+        weightDims: [cfg.filters, kerasShape[kerasShape.length - 2], ...cfg.kernelSize],
+        bias: cfg.useBias ? ctx.weights[1] : null,
+        groups: cfg.groups,
+      });
+      return finishConv(ctx, cfg, out);
     },
   };
 }

@@ -3,11 +3,37 @@ import * as a from './args';
 import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig } from './conv_common';
 import { transposeCropBefore, transposeOutLength } from './conv_math';
 import { assemble, formatShape } from './shape';
-import { KerasError, LayerKernel } from './types';
+import { finishConv } from './onnx/conv_lowering';
+import { permuteWeights, toSpatial } from './onnx/layout';
+import { ArgValue, KerasError, LayerKernel } from './types';
 
 export interface ConvTransposeConfig extends WindowConfig {
   filters: number;
   outputPadding: number[] | null;
+  kernelInitializer: ArgValue;
+  biasInitializer: ArgValue;
+}
+
+/**
+ * Keras' transposed-conv padding (as its JAX backend states it: pads of the stride-dilated input
+ * of a full correlation), converted to ONNX ConvTranspose pads and output_padding per axis.
+ */
+export function transposePads(k: number, s: number, d: number, padding: string, outputPadding: number | null): { begin: number; end: number; extra: number } {
+  const kEff = (k - 1) * d + 1;
+  let left: number;
+  let right: number;
+  if (padding === 'valid') {
+    const op = outputPadding ?? Math.max(kEff, s) - kEff;
+    left = kEff - 1;
+    right = kEff - 1 + op;
+  } else {
+    const padLen = outputPadding === null ? s + kEff - 2 : kEff + (kEff % 2) - 2 + outputPadding;
+    left = Math.min(Math.floor(padLen / 2) + (padLen % 2), kEff - 1);
+    right = padLen - left;
+  }
+  const begin = kEff - 1 - left;
+  const end = kEff - 1 - right;
+  return end >= 0 ? { begin, end, extra: 0 } : { begin, end: 0, extra: -end };
 }
 
 export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
@@ -43,7 +69,7 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
         }
       });
     }
-    return { ...win, filters, outputPadding };
+    return { ...win, filters, outputPadding, kernelInitializer: a.opaque(args, 'kernel_initializer'), biasInitializer: a.opaque(args, 'bias_initializer') };
   },
   build(cfg, [input], { layerName }) {
     const inp = splitInput(input, cfg, layerName);
@@ -66,5 +92,30 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
         })),
       },
     };
+  },
+  weights(cfg, [input]) {
+    const cin = (cfg.dataFormat === 'channels_last' ? input[input.length - 1] : input[1]) as number;
+    const out = [{ name: 'kernel', shape: [...cfg.kernelSize, cfg.filters, cin], initializer: cfg.kernelInitializer, trainable: true }];
+    if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
+    return out;
+  },
+  lower(cfg, ctx) {
+    const [input] = ctx.inputs;
+    const g = ctx.graph;
+    const cin = (cfg.dataFormat === 'channels_last' ? input.shape[input.shape.length - 1] : input.shape[1]) as number;
+    const [kh, kw] = cfg.kernelSize;
+    // Keras [kh, kw, filters, in] -> ONNX [in, filters, kh, kw]; no kernel flip.
+    const weight = permuteWeights(ctx.weights[0], [kh, kw, cfg.filters, cin], [3, 2, 0, 1]);
+    const pads = cfg.kernelSize.map((k, i) => transposePads(k, cfg.strides[i], cfg.dilation[i], cfg.padding, cfg.outputPadding?.[i] ?? null));
+    const inputs = [toSpatial(ctx, input, cfg.dataFormat), g.weight(`${ctx.layerName}/kernel`, [cin, cfg.filters, kh, kw], weight)];
+    if (cfg.useBias) inputs.push(g.weight(`${ctx.layerName}/bias`, [cfg.filters], ctx.weights[1]));
+    const out = g.node('ConvTranspose', inputs, {
+      kernel_shape: cfg.kernelSize,
+      strides: cfg.strides,
+      dilations: cfg.dilation,
+      pads: [...pads.map((p) => p.begin), ...pads.map((p) => p.end)],
+      output_padding: pads.map((p) => p.extra),
+    }, ctx.layerName);
+    return finishConv(ctx, cfg, out);
   },
 };

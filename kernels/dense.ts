@@ -1,12 +1,16 @@
 /** Dense: a fully connected layer applied to the last axis (of any rank >= 2). */
 import * as a from './args';
 import { formatShape, knownProduct } from './shape';
-import { KerasError, LayerKernel } from './types';
+import { applyActivation } from './onnx/activation';
+import { toKeras } from './onnx/layout';
+import { ArgValue, KerasError, LayerKernel } from './types';
 
 interface DenseConfig {
   units: number;
   useBias: boolean;
   activation: string | null;
+  kernelInitializer: ArgValue;
+  biasInitializer: ArgValue;
 }
 
 export const Dense: LayerKernel<DenseConfig> = {
@@ -25,7 +29,10 @@ export const Dense: LayerKernel<DenseConfig> = {
     if (!a.isInt(units) || units <= 0) {
       throw new KerasError('keras-units', `Received an invalid value for \`units\`, expected a positive integer. Received: units=${a.pyRepr(units)}`);
     }
-    return { units, useBias: a.bool(args, 'use_bias'), activation: a.checkActivation(args) };
+    return {
+      units, useBias: a.bool(args, 'use_bias'), activation: a.checkActivation(args),
+      kernelInitializer: a.opaque(args, 'kernel_initializer'), biasInitializer: a.opaque(args, 'bias_initializer'),
+    };
   },
   build(cfg, [input], { layerName }) {
     if (input.length < 2) {
@@ -48,5 +55,20 @@ export const Dense: LayerKernel<DenseConfig> = {
       // On a feature map, Dense mixes channels only (a 1x1 conv); on vectors it sees everything upstream.
       rf: rank >= 4 ? { steps: input.slice(1, -1).map(() => ({ op: 'window' as const, kernel: 1, stride: 1, pad: 0, dilation: 1 })) } : 'identity',
     };
+  },
+  weights(cfg, [input]) {
+    const inUnits = input[input.length - 1] as number;
+    const out = [{ name: 'kernel', shape: [inUnits, cfg.units], initializer: cfg.kernelInitializer, trainable: true }];
+    if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.units], initializer: cfg.biasInitializer, trainable: true });
+    return out;
+  },
+  lower(cfg, ctx) {
+    const g = ctx.graph;
+    const n = ctx.layerName;
+    const x = toKeras(ctx, ctx.inputs[0]);
+    const inUnits = x.shape[x.shape.length - 1] as number;
+    let y = g.node('MatMul', [x.name, g.weight(`${n}/kernel`, [inUnits, cfg.units], ctx.weights[0])], {}, cfg.useBias ? undefined : n);
+    if (cfg.useBias) y = g.node('Add', [y, g.weight(`${n}/bias`, [cfg.units], ctx.weights[1])], {}, n);
+    return applyActivation(ctx, { name: y, shape: ctx.outputShape, channelsFirst: false }, cfg.activation);
   },
 };

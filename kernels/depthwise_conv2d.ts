@@ -2,10 +2,23 @@
 import * as a from './args';
 import { readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
-import { BoundArgs, KerasError, LayerKernel } from './types';
+import { emitConv, finishConv } from './onnx/conv_lowering';
+import { permuteWeights } from './onnx/layout';
+import { ArgValue, BoundArgs, KerasError, LayerKernel, Shape } from './types';
 
 export interface DepthwiseConfig extends WindowConfig {
   depthMultiplier: number;
+  depthwiseInitializer: ArgValue;
+  biasInitializer: ArgValue;
+}
+
+export function channelsOf(format: a.DataFormat, input: Shape): number {
+  return (format === 'channels_last' ? input[input.length - 1] : input[1]) as number;
+}
+
+/** Keras depthwise kernel [kh, kw, C, m] -> ONNX grouped Conv weight [C*m, 1, kh, kw] (channel c*m+j). */
+export function depthwiseToOnnx(data: Float32Array, kh: number, kw: number, c: number, m: number): Float32Array {
+  return permuteWeights(data, [kh, kw, c * m], [2, 0, 1]);
 }
 
 export function readDepthMultiplier(args: BoundArgs): number {
@@ -39,7 +52,10 @@ export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
     { name: 'bias_constraint', default: null },
   ],
   configure(args) {
-    return { ...readWindow(args, 2), depthMultiplier: readDepthMultiplier(args) };
+    return {
+      ...readWindow(args, 2), depthMultiplier: readDepthMultiplier(args),
+      depthwiseInitializer: a.opaque(args, 'depthwise_initializer'), biasInitializer: a.opaque(args, 'bias_initializer'),
+    };
   },
   build(cfg, [input], { layerName }) {
     const inp = splitInput(input, cfg, layerName);
@@ -54,5 +70,23 @@ export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
       macs: positions === null ? null : positions * a.product(kernelShape),
       rf: { steps: windowRf(inp, cfg) },
     };
+  },
+  weights(cfg, [input]) {
+    const c = channelsOf(cfg.dataFormat, input);
+    const out = [{ name: 'kernel', shape: [...cfg.kernelSize, c, cfg.depthMultiplier], initializer: cfg.depthwiseInitializer, trainable: true }];
+    if (cfg.useBias) out.push({ name: 'bias', shape: [c * cfg.depthMultiplier], initializer: cfg.biasInitializer, trainable: true });
+    return out;
+  },
+  lower(cfg, ctx) {
+    const [input] = ctx.inputs;
+    const c = channelsOf(cfg.dataFormat, input.shape);
+    const [kh, kw] = cfg.kernelSize;
+    const out = emitConv(ctx, cfg, input, {
+      weight: depthwiseToOnnx(ctx.weights[0], kh, kw, c, cfg.depthMultiplier),
+      weightDims: [c * cfg.depthMultiplier, 1, kh, kw],
+      bias: cfg.useBias ? ctx.weights[1] : null,
+      groups: c,
+    });
+    return finishConv(ctx, cfg, out);
   },
 };

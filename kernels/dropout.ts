@@ -27,6 +27,8 @@ export const Dropout: LayerKernel<DropoutConfig> = {
   ],
   configure: (args) => ({ rate: readRate(args) }),
   build: (_cfg, [input]) => ({ outputShape: input, params: { trainable: 0, nonTrainable: 0 }, macs: 0, rf: 'identity' }),
+  // Inference: identity.
+  lower: (_cfg, ctx) => ctx.inputs[0],
 };
 
 export const SpatialDropout2D: LayerKernel<DropoutConfig> = {
@@ -47,4 +49,5 @@ export const SpatialDropout2D: LayerKernel<DropoutConfig> = {
     requireRank(input, layerName, 4);
     return { outputShape: input, params: { trainable: 0, nonTrainable: 0 }, macs: 0, rf: 'identity' };
   },
+  lower: (_cfg, ctx) => ctx.inputs[0],
 };

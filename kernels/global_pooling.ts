@@ -2,6 +2,7 @@
 import * as a from './args';
 import { splitInput } from './conv_common';
 import { assemble, elements } from './shape';
+import { fromSpatial, toSpatial } from './onnx/layout';
 import { LayerKernel } from './types';
 
 interface GlobalPoolConfig {
@@ -34,6 +35,13 @@ function makeGlobalPooling(kind: 'Average' | 'Max', rank: 1 | 2): LayerKernel<Gl
         macs: kind === 'Max' ? 0 : n,
         rf: 'global',
       };
+    },
+    lower(cfg, ctx) {
+      const g = ctx.graph;
+      const pooled = g.node(kind === 'Max' ? 'GlobalMaxPool' : 'GlobalAveragePool', [toSpatial(ctx, ctx.inputs[0], cfg.dataFormat)], {}, ctx.layerName);
+      if (cfg.keepdims) return fromSpatial(ctx, pooled, cfg.dataFormat);
+      const flat = g.node('Flatten', [pooled], { axis: 1 }, `${ctx.layerName}/squeeze`);
+      return { name: flat, shape: ctx.outputShape, channelsFirst: false };
     },
   };
 }

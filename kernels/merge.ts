@@ -2,7 +2,18 @@
 import * as a from './args';
 import { canonicalAxis } from './axis';
 import { elements, formatShape } from './shape';
-import { Dim, KerasError, LayerKernel, Shape } from './types';
+import { onnxAxis, toKeras } from './onnx/layout';
+import { Dim, KerasError, LayerKernel, LowerContext, Shape, TensorRef } from './types';
+
+/** Inputs in one layout: kept channels-first when all are (same rank), else in Keras layout. */
+function commonLayout(ctx: LowerContext): TensorRef[] {
+  const ins = ctx.inputs;
+  const rank = ins[0].shape.length;
+  if (ins.every((r) => r.channelsFirst && r.shape.length === rank)) return ins;
+  return ins.map((r) => toKeras(ctx, r));
+}
+
+const MERGE_OPS: Record<string, string> = { Add: 'Sum', Subtract: 'Sub', Multiply: 'Mul', Average: 'Sum', Maximum: 'Max', Minimum: 'Min' };
 
 function shapesText(shapes: Shape[]): string {
   return `[${shapes.map(formatShape).join(', ')}]`;
@@ -44,6 +55,17 @@ function makeMerge(type: string, verb: string, exactlyTwo = false): LayerKernel<
       const n = elements(out);
       const macs = type === 'Average' || type === 'Multiply' ? (n === null ? null : n * (inputs.length - 1)) : 0;
       return { outputShape: out, params: { trainable: 0, nonTrainable: 0 }, macs, rf: 'merge' };
+    },
+    lower(_cfg, ctx) {
+      const g = ctx.graph;
+      const ins = commonLayout(ctx);
+      const names = ins.map((r) => r.name);
+      const op = MERGE_OPS[type];
+      let out: string;
+      if (op === 'Mul') out = names.slice(1).reduce((acc, x, i) => g.node('Mul', [acc, x], {}, i === names.length - 2 ? ctx.layerName : undefined), names[0]);
+      else if (type === 'Average') out = g.node('Mul', [g.node('Sum', names), g.scalar(`${ctx.layerName}/inv_n`, 1 / names.length)], {}, ctx.layerName);
+      else out = g.node(op, names, {}, ctx.layerName);
+      return { name: out, shape: ctx.outputShape, channelsFirst: ins[0].channelsFirst };
     },
   };
 }
@@ -87,5 +109,11 @@ export const Concatenate: LayerKernel<{ axis: number }> = {
     }
     const spatialAxis = axis !== 0 && axis !== rank - 1 && rank >= 3;
     return { outputShape: out, params: { trainable: 0, nonTrainable: 0 }, macs: 0, rf: spatialAxis ? 'unknown' : 'merge' };
+  },
+  lower(cfg, ctx) {
+    const ins = commonLayout(ctx);
+    const rank = ins[0].shape.length;
+    const axis = onnxAxis(ins[0], cfg.axis < 0 ? cfg.axis + rank : cfg.axis);
+    return { name: ctx.graph.node('Concat', ins.map((r) => r.name), { axis }, ctx.layerName), shape: ctx.outputShape, channelsFirst: ins[0].channelsFirst };
   },
 };

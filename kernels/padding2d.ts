@@ -2,6 +2,7 @@
 import * as a from './args';
 import { splitInput } from './conv_common';
 import { assemble, formatShape } from './shape';
+import { fromSpatial, toSpatial } from './onnx/layout';
 import { ArgValue, KerasError, LayerKernel } from './types';
 
 interface BorderConfig {
@@ -49,6 +50,12 @@ export const ZeroPadding2D: LayerKernel<BorderConfig> = {
       rf: { steps: cfg.amounts.map(([before]) => ({ op: 'window' as const, kernel: 1, stride: 1, dilation: 1, pad: before })) },
     };
   },
+  lower(cfg, ctx) {
+    const g = ctx.graph;
+    const [[t, b], [l, r]] = cfg.amounts;
+    const pads = g.int64s(`${ctx.layerName}/pads`, [0, 0, t, l, 0, 0, b, r]);
+    return fromSpatial(ctx, g.node('Pad', [toSpatial(ctx, ctx.inputs[0], cfg.dataFormat), pads], { mode: 'constant' }, ctx.layerName), cfg.dataFormat);
+  },
 };
 
 export const Cropping2D: LayerKernel<BorderConfig> = {
@@ -76,5 +83,15 @@ export const Cropping2D: LayerKernel<BorderConfig> = {
       macs: 0,
       rf: { steps: cfg.amounts.map(([before]) => ({ op: 'window' as const, kernel: 1, stride: 1, dilation: 1, pad: -before })) },
     };
+  },
+  lower(cfg, ctx) {
+    const g = ctx.graph;
+    const n = ctx.layerName;
+    const input = ctx.inputs[0];
+    const spatial = cfg.dataFormat === 'channels_last' ? input.shape.slice(1, 3) : input.shape.slice(2, 4);
+    const starts = g.int64s(`${n}/starts`, cfg.amounts.map(([before]) => before));
+    const ends = g.int64s(`${n}/ends`, cfg.amounts.map(([, after], i) => (spatial[i] as number) - after));
+    const axes = g.int64s(`${n}/axes`, [2, 3]);
+    return fromSpatial(ctx, g.node('Slice', [toSpatial(ctx, input, cfg.dataFormat), starts, ends, axes], {}, n), cfg.dataFormat);
   },
 };

@@ -3,6 +3,8 @@ import * as a from './args';
 import { splitInput, spatialSize, WindowConfig, windowRf } from './conv_common';
 import { convOutLength } from './conv_math';
 import { assemble, formatShape } from './shape';
+import { explicitPads, spatialDims } from './onnx/conv_lowering';
+import { fromSpatial, toSpatial } from './onnx/layout';
 import { KerasError, LayerKernel } from './types';
 
 function makePooling(kind: 'Max' | 'Average', rank: 1 | 2): LayerKernel<WindowConfig> {
@@ -41,6 +43,14 @@ function makePooling(kind: 'Max' | 'Average', rank: 1 | 2): LayerKernel<WindowCo
       // Averaging is a weighted sum (weights 1/k): count its MACs; max is comparisons only.
       const macs = kind === 'Max' ? 0 : positions === null || inp.channels === null ? null : positions * inp.channels * a.product(cfg.kernelSize);
       return { outputShape: out, params: { trainable: 0, nonTrainable: 0 }, macs, rf: { steps: windowRf(inp, cfg) } };
+    },
+    lower(cfg, ctx) {
+      const [input] = ctx.inputs;
+      const attrs: Record<string, number | number[]> = { kernel_shape: cfg.kernelSize, strides: cfg.strides, pads: explicitPads(cfg, spatialDims(input, cfg)) };
+      // Keras averages over the valid (unpadded) pixels only.
+      if (kind === 'Average') attrs.count_include_pad = 0;
+      const out = ctx.graph.node(kind === 'Max' ? 'MaxPool' : 'AveragePool', [toSpatial(ctx, input, cfg.dataFormat)], attrs, ctx.layerName);
+      return fromSpatial(ctx, out, cfg.dataFormat);
     },
   };
 }

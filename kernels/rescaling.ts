@@ -1,7 +1,7 @@
 /** Rescaling: x * scale + offset, elementwise. */
 import * as a from './args';
 import { elements } from './shape';
-import { LayerKernel } from './types';
+import { LayerKernel, LoweringError } from './types';
 
 export const Rescaling: LayerKernel<{ scale: unknown; offset: unknown }> = {
   type: 'Rescaling',
@@ -14,4 +14,12 @@ export const Rescaling: LayerKernel<{ scale: unknown; offset: unknown }> = {
   ],
   configure: (args) => ({ scale: a.raw(args, 'scale'), offset: a.raw(args, 'offset') }),
   build: (_cfg, [input]) => ({ outputShape: input, params: { trainable: 0, nonTrainable: 0 }, macs: elements(input), rf: 'identity' }),
+  lower(cfg, ctx) {
+    if (typeof cfg.scale !== 'number' || typeof cfg.offset !== 'number') throw new LoweringError('only scalar scale and offset can be lowered yet');
+    const g = ctx.graph;
+    const n = ctx.layerName;
+    const x = ctx.inputs[0];
+    const scaled = g.node('Mul', [x.name, g.scalar(`${n}/scale`, cfg.scale)]);
+    return { ...x, name: g.node('Add', [scaled, g.scalar(`${n}/offset`, cfg.offset)], {}, n) };
+  },
 };

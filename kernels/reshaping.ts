@@ -1,6 +1,7 @@
 /** Flatten, Reshape and Permute: move values around without computing. */
 import * as a from './args';
 import { formatShape, knownProduct } from './shape';
+import { toKeras } from './onnx/layout';
 import { KerasError, LayerKernel } from './types';
 
 const noCompute = { params: { trainable: 0, nonTrainable: 0 }, macs: 0 };
@@ -14,6 +15,14 @@ export const Flatten: LayerKernel<{ dataFormat: a.DataFormat }> = {
   configure: (args) => ({ dataFormat: a.dataFormat(args) }),
   build(_cfg, [input]) {
     return { ...noCompute, outputShape: [input[0], knownProduct(input.slice(1))], rf: 'global' };
+  },
+  lower(cfg, ctx) {
+    const g = ctx.graph;
+    let x = toKeras(ctx, ctx.inputs[0]).name;
+    const rank = ctx.inputs[0].shape.length;
+    // Keras moves channels_first data to channels_last before flattening.
+    if (cfg.dataFormat === 'channels_first' && rank > 2) x = g.node('Transpose', [x], { perm: [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1] });
+    return { name: g.node('Flatten', [x], { axis: 1 }, ctx.layerName), shape: ctx.outputShape, channelsFirst: false };
   },
 };
 
@@ -60,6 +69,12 @@ export const Reshape: LayerKernel<{ target: number[] }> = {
     }
     return { ...noCompute, outputShape: [input[0], ...out], rf: 'unknown' };
   },
+  lower(_cfg, ctx) {
+    const g = ctx.graph;
+    // 0 copies the (dynamic) batch dimension.
+    const shape = g.int64s(`${ctx.layerName}/shape`, [0, ...ctx.outputShape.slice(1).map((d) => d as number)]);
+    return { name: g.node('Reshape', [toKeras(ctx, ctx.inputs[0]).name, shape], {}, ctx.layerName), shape: ctx.outputShape, channelsFirst: false };
+  },
 };
 
 export const Permute: LayerKernel<{ dims: number[] }> = {
@@ -86,5 +101,9 @@ export const Permute: LayerKernel<{ dims: number[] }> = {
     }
     const spatialKept = input.length === 4 && cfg.dims[0] === 1 && cfg.dims[1] === 2;
     return { ...noCompute, outputShape: [input[0], ...cfg.dims.map((i) => input[i])], rf: spatialKept ? 'identity' : 'unknown' };
+  },
+  lower(cfg, ctx) {
+    const x = toKeras(ctx, ctx.inputs[0]);
+    return { name: ctx.graph.node('Transpose', [x.name], { perm: [0, ...cfg.dims] }, ctx.layerName), shape: ctx.outputShape, channelsFirst: false };
   },
 };

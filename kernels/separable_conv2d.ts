@@ -1,13 +1,19 @@
 /** SeparableConv2D: a depthwise conv followed by a pointwise (1x1) conv, in one layer. */
 import * as a from './args';
 import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
-import { readDepthMultiplier } from './depthwise_conv2d';
+import { channelsOf, depthwiseToOnnx, readDepthMultiplier } from './depthwise_conv2d';
+import { kernelToOnnx } from './conv';
+import { emitConv, finishConv } from './onnx/conv_lowering';
+import { fromSpatial } from './onnx/layout';
 import { assemble, formatShape } from './shape';
-import { LayerKernel } from './types';
+import { ArgValue, LayerKernel } from './types';
 
 export interface SeparableConfig extends WindowConfig {
   filters: number;
   depthMultiplier: number;
+  depthwiseInitializer: ArgValue;
+  pointwiseInitializer: ArgValue;
+  biasInitializer: ArgValue;
 }
 
 export const SeparableConv2D: LayerKernel<SeparableConfig> = {
@@ -38,7 +44,11 @@ export const SeparableConv2D: LayerKernel<SeparableConfig> = {
     { name: 'bias_constraint', default: null },
   ],
   configure(args) {
-    return { ...readWindow(args, 2), filters: positiveFilters(args), depthMultiplier: readDepthMultiplier(args) };
+    return {
+      ...readWindow(args, 2), filters: positiveFilters(args), depthMultiplier: readDepthMultiplier(args),
+      depthwiseInitializer: a.opaque(args, 'depthwise_initializer'), pointwiseInitializer: a.opaque(args, 'pointwise_initializer'),
+      biasInitializer: a.opaque(args, 'bias_initializer'),
+    };
   },
   build(cfg, [input], { layerName }) {
     const inp = splitInput(input, cfg, layerName);
@@ -53,5 +63,33 @@ export const SeparableConv2D: LayerKernel<SeparableConfig> = {
       macs: positions === null ? null : positions * (depthwise + pointwise),
       rf: { steps: windowRf(inp, cfg) },
     };
+  },
+  weights(cfg, [input]) {
+    const c = channelsOf(cfg.dataFormat, input);
+    const m = cfg.depthMultiplier;
+    const out = [
+      { name: 'depthwise_kernel', shape: [...cfg.kernelSize, c, m], initializer: cfg.depthwiseInitializer, trainable: true },
+      { name: 'pointwise_kernel', shape: [1, 1, c * m, cfg.filters], initializer: cfg.pointwiseInitializer, trainable: true },
+    ];
+    if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
+    return out;
+  },
+  lower(cfg, ctx) {
+    // Depthwise conv (no bias; strides, dilation and padding live here), then a 1x1 conv with bias.
+    const [input] = ctx.inputs;
+    const c = channelsOf(cfg.dataFormat, input.shape);
+    const m = cfg.depthMultiplier;
+    const [kh, kw] = cfg.kernelSize;
+    const depthwise = emitConv(ctx, cfg, input, { weight: depthwiseToOnnx(ctx.weights[0], kh, kw, c, m), weightDims: [c * m, 1, kh, kw], bias: null, groups: c }, '/depthwise');
+    // Only the spatial dims of `mid` matter to the 1x1 conv, and they equal the output's.
+    const mid = fromSpatial(ctx, depthwise, cfg.dataFormat);
+    const pointwiseCfg = { ...cfg, kernelSize: [1, 1], strides: [1, 1], dilation: [1, 1], padding: 'valid' as const };
+    const pointwise = emitConv(ctx, pointwiseCfg, mid, {
+      weight: kernelToOnnx(ctx.weights[1], [1, 1, c * m, cfg.filters]),
+      weightDims: [cfg.filters, c * m, 1, 1],
+      bias: cfg.useBias ? ctx.weights[2] : null,
+      groups: 1,
+    }, '/pointwise');
+    return finishConv(ctx, cfg, pointwise);
   },
 };

@@ -20,6 +20,7 @@ export interface ObjectArg {
   kind: 'object';
   /** e.g. "relu", "keras.initializers.HeNormal", "lambda" */
   name: string;
+  /** Constructor arguments of a Keras object (positional ones as "_0", "_1", ...). */
   args?: Record<string, ArgValue>;
 }
 
@@ -86,6 +87,38 @@ export interface BoundArgs {
   readonly given: ReadonlySet<string>;
 }
 
+/** A weight as Keras creates it in build(): name, shape, initializer, trainability. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  /** The initializer argument as written (a name such as "glorot_uniform", or an object). */
+  initializer: ArgValue;
+  trainable: boolean;
+}
+
+/**
+ * A tensor during ONNX lowering. `shape` is the Keras shape; when `channelsFirst` is set, the
+ * ONNX tensor holds that channels_last Keras tensor with its channels moved to axis 1 (NCHW),
+ * which is what ONNX convolutions, pooling and resizing want.
+ */
+export interface TensorRef {
+  name: string;
+  shape: Shape;
+  channelsFirst: boolean;
+}
+
+export interface LowerContext {
+  graph: import('./onnx/graph').OnnxGraph;
+  layerName: string;
+  inputs: TensorRef[];
+  /** Weight values in the order of `weights()`, Keras layouts. */
+  weights: Float32Array[];
+  outputShape: Shape;
+}
+
+/** A layer that cannot be lowered to ONNX (with the reason, for the user). */
+export class LoweringError extends Error {}
+
 export interface BuildContext {
   /** The Keras name of the layer being built, for error messages. */
   layerName: string;
@@ -109,5 +142,9 @@ export interface LayerKernel<Config = unknown> {
   configure(args: BoundArgs): Config;
   /** Build-time validation and shape/params/MACs/RF. May throw KerasError or NeedsUnknown. */
   build(config: Config, inputs: Shape[], ctx: BuildContext): BuildResult;
+  /** The layer's weights in Keras order, for initialization and loading trained weights. */
+  weights?(config: Config, inputs: Shape[]): WeightSpec[];
+  /** Emits the ONNX nodes that compute the layer; absent when the kind cannot be run. */
+  lower?(config: Config, ctx: LowerContext): TensorRef;
 }
 

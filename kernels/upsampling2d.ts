@@ -2,7 +2,8 @@
 import * as a from './args';
 import { splitInput } from './conv_common';
 import { assemble, elements } from './shape';
-import { KerasError, LayerKernel } from './types';
+import { fromSpatial, toSpatial } from './onnx/layout';
+import { KerasError, LayerKernel, LoweringError } from './types';
 
 export interface UpSamplingConfig {
   rank: number;
@@ -53,5 +54,21 @@ export const UpSampling2D: LayerKernel<UpSamplingConfig> = {
         })),
       },
     };
+  },
+  lower(cfg, ctx) {
+    const g = ctx.graph;
+    const n = ctx.layerName;
+    const scales = g.weight(`${n}/scales`, [4], Float32Array.from([1, 1, ...cfg.size]));
+    let attrs: Record<string, string>;
+    if (cfg.interpolation === 'nearest') {
+      attrs = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    } else if (cfg.interpolation === 'bilinear') {
+      // Keras (TF2 and Keras 3) resizes with half-pixel centres.
+      attrs = { mode: 'linear', coordinate_transformation_mode: 'half_pixel' };
+    } else {
+      throw new LoweringError(`interpolation="${cfg.interpolation}" cannot be lowered yet (nearest and bilinear can)`);
+    }
+    const out = g.node('Resize', [toSpatial(ctx, ctx.inputs[0], cfg.dataFormat), '', scales], attrs, n);
+    return fromSpatial(ctx, out, cfg.dataFormat);
   },
 };

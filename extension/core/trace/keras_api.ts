@@ -86,7 +86,11 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   if ((name === 'int_shape' || name === 'shape') && args[0]?.t === 'tensor') return shapeValue(args[0].tensor.shape);
   // keras.activations.relu(x), keras.ops.sigmoid(x): elementwise on a tensor, shape unchanged.
   if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') return args[0];
-  if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) return { t: 'object', name: path };
+  if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
+    const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));
+    for (const [k, v] of kwargs) objArgs.set(k, v);
+    return { t: 'object', name: path, args: objArgs };
+  }
   if (kernelFor(name)) return { t: 'layer', layer: constructLayer(it, name, args, kwargs, it.ctx.span(site)) };
   if (/^[A-Z]/.test(name) && (namespace.startsWith('keras.layers') || namespace === 'keras')) {
     return { t: 'layer', layer: constructLayer(it, name, args, kwargs, it.ctx.span(site)) };

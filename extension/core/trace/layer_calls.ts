@@ -23,7 +23,7 @@ export function toArgValue(v: Value): ArgValue {
     case 'func': return { kind: 'object', name: v.isLambda ? 'lambda' : v.name };
     case 'builtin': return { kind: 'object', name: v.name };
     case 'module': return { kind: 'object', name: v.path.split('.').pop()! };
-    case 'object': return { kind: 'object', name: v.name };
+    case 'object': return { kind: 'object', name: v.name, args: v.args ? Object.fromEntries([...v.args].map(([k, x]) => [k, toArgValue(x)])) : undefined };
     case 'layer': return { kind: 'object', name: v.layer.type };
     default: return UNKNOWN;
   }

@@ -65,7 +65,7 @@ export type Value =
   /** super() inside a method: attribute lookup starts after `cls`. */
   | { t: 'super'; self: InstanceValue; cls: ClassValue }
   /** An opaque Keras object (initializer, regularizer, optimizer ...). */
-  | { t: 'object'; name: string }
+  | { t: 'object'; name: string; args?: Map<string, Value> }
   | { t: 'unknown'; why: string };
 
 export const NONE: Value = { t: 'none' };

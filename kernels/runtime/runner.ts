@@ -1,0 +1,104 @@
+/**
+ * Runs ONNX models in a worker thread so the caller's event loop stays free. Cancelling a run
+ * terminates the worker (ORT cannot interrupt a run); the next run starts a fresh one.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RunRequest, RunResponse, TensorData, WorkerResponse } from './protocol';
+
+export class RunCancelled extends Error {
+  constructor() {
+    super('The run was cancelled.');
+  }
+}
+
+/** The worker script: the bundled one when present, else the TypeScript source through tsx. */
+export function defaultWorkerPath(): { file: string; execArgv: string[] } {
+  const bundled = path.join(__dirname, 'ort-worker.js');
+  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  const distBundle = path.resolve(__dirname, '..', '..', 'dist', 'ort-worker.js');
+  if (existsSync(distBundle)) return { file: distBundle, execArgv: [] };
+  return { file: path.join(__dirname, 'worker-dev.cjs'), execArgv: [] };
+}
+
+interface Pending {
+  resolve: (r: RunResponse) => void;
+  reject: (e: Error) => void;
+}
+
+export interface RunOptions {
+  key: string;
+  model: Uint8Array;
+  feeds: TensorData[];
+  fetch: string[];
+  profile?: boolean;
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+export class OrtRunner {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private readonly loaded = new Set<string>();
+  private nextId = 1;
+
+  constructor(private readonly script = defaultWorkerPath()) {}
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.script.file, { execArgv: this.script.execArgv });
+    w.on('message', (res: WorkerResponse) => {
+      const p = this.pending.get(res.id);
+      if (!p) return;
+      this.pending.delete(res.id);
+      if (res.type === 'error') p.reject(new Error(res.message));
+      else p.resolve(res);
+    });
+    const failAll = (e: Error) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+      this.loaded.clear();
+      this.worker = null;
+    };
+    w.on('error', (e) => failAll(e));
+    w.on('exit', (code) => failAll(new Error(`the ONNX Runtime worker stopped (exit code ${code})`)));
+    this.worker = w;
+    return w;
+  }
+
+  run(opts: RunOptions): Promise<RunResponse> {
+    if (opts.signal?.aborted) return Promise.reject(new RunCancelled());
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    // The model travels once per worker; the profiling session needs it every time.
+    const sendModel = !this.loaded.has(opts.key) || !!opts.profile;
+    const req: RunRequest = {
+      type: 'run', id, key: opts.key, model: sendModel ? opts.model : undefined,
+      feeds: opts.feeds, fetch: opts.fetch, profile: !!opts.profile, threads: opts.threads ?? 0,
+    };
+    return new Promise<RunResponse>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (r) => {
+          this.loaded.add(opts.key);
+          resolve(r);
+        },
+        reject,
+      });
+      opts.signal?.addEventListener('abort', () => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        reject(new RunCancelled());
+        void this.dispose();
+      }, { once: true });
+      worker.postMessage(req);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.loaded.clear();
+    if (w) await w.terminate();
+  }
+}
