@@ -1,13 +1,16 @@
-// Bundles the CLI (and the bench, on request) with esbuild.
+// Bundles with esbuild: the CLI, the ONNX Runtime worker, and the bench on request.
 import { build } from 'esbuild';
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20', platform: 'node', format: 'cjs' };
+// onnxruntime-node ships native binaries: always loaded from node_modules, never bundled.
+const external = ['onnxruntime-node'];
 const targets = {
-  cli: { ...common, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // tfjs stays external: its backend registers itself as a side effect esbuild would drop.
-  bench: { ...common, entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js', external: ['@tensorflow/*'] },
+  cli: { ...common, external, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },
+  // tfjs stays external: its backends register themselves as side effects esbuild would drop.
+  bench: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js' },
 };
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : ['cli'];
+const names = wanted.length ? wanted : ['cli', 'worker'];
 await Promise.all(names.map((n) => build(targets[n])));
 console.log(`built ${names.map((n) => targets[n].outfile).join(', ')}`);

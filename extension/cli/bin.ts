@@ -1,4 +1,12 @@
 /** Process entry of the `convlens` command. */
 import { runCli } from './main';
 
-process.exitCode = runCli(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s) });
+void runCli(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s) }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    console.error(`convlens: ${e.message}`);
+    process.exitCode = 1;
+  },
+);

@@ -18,6 +18,8 @@ export interface RunRequest {
   /** Collect per-node kernel times (a separate profiling session). */
   profile: boolean;
   threads: number;
+  /** Timed repetitions after one warm-up run (the median is reported); 0 = a single cold run. */
+  repeats: number;
 }
 
 export interface ProfileEvent {
@@ -30,7 +32,7 @@ export interface RunResponse {
   type: 'result';
   id: number;
   outputs: TensorData[];
-  /** Wall time of session.run, ms. */
+  /** Wall time of session.run, ms (median of the timed repetitions). */
   runMs: number;
   /** Session creation time when it happened for this request, ms. */
   loadMs: number | null;

@@ -34,6 +34,8 @@ export interface RunOptions {
   fetch: string[];
   profile?: boolean;
   threads?: number;
+  /** Timed repetitions after a warm-up (default 0: one run, not timed). */
+  repeats?: number;
   signal?: AbortSignal;
 }
 
@@ -56,6 +58,8 @@ export class OrtRunner {
       else p.resolve(res);
     });
     const failAll = (e: Error) => {
+      // A worker terminated by dispose() must not touch the state of its successor.
+      if (this.worker !== w) return;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
       this.loaded.clear();
@@ -75,7 +79,7 @@ export class OrtRunner {
     const sendModel = !this.loaded.has(opts.key) || !!opts.profile;
     const req: RunRequest = {
       type: 'run', id, key: opts.key, model: sendModel ? opts.model : undefined,
-      feeds: opts.feeds, fetch: opts.fetch, profile: !!opts.profile, threads: opts.threads ?? 0,
+      feeds: opts.feeds, fetch: opts.fetch, profile: !!opts.profile, threads: opts.threads ?? 0, repeats: opts.repeats ?? 0,
     };
     return new Promise<RunResponse>((resolve, reject) => {
       this.pending.set(id, {
@@ -99,6 +103,8 @@ export class OrtRunner {
     const w = this.worker;
     this.worker = null;
     this.loaded.clear();
+    for (const p of this.pending.values()) p.reject(new RunCancelled());
+    this.pending.clear();
     if (w) await w.terminate();
   }
 }

@@ -7,10 +7,10 @@ import { describe, it } from 'node:test';
 import { runCli } from '../../extension/cli/main';
 import { ROOT } from '../support/analyze';
 
-function run(args: string[]) {
+async function run(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -22,16 +22,16 @@ function tempFile(text: string): string {
 }
 
 describe('convlens analyze', () => {
-  it('prints a Keras-like summary with totals', () => {
-    const r = run(['analyze', path.join(ROOT, 'examples/mobilenet_v1.py'), '--quiet']);
+  it('prints a Keras-like summary with totals', async () => {
+    const r = await run(['analyze', path.join(ROOT, 'examples/mobilenet_v1.py'), '--quiet']);
     assert.equal(r.code, 0);
     assert.match(r.out, /Model: "mobilenet_1\.00_224" \(model\) \[functional\]/);
     assert.match(r.out, /conv_pw_13 \(Conv2D\)\s+\(None, 7, 7, 1024\)\s+1,048,576\s+51\.38M\s+315x315 \/32/);
     assert.match(r.out, / Total params: 4,253,864/);
   });
 
-  it('--json follows the documented version-1 document', () => {
-    const r = run(['analyze', path.join(ROOT, 'examples/xception.py'), '--json']);
+  it('--json follows the documented version-1 document', async () => {
+    const r = await run(['analyze', path.join(ROOT, 'examples/xception.py'), '--json']);
     assert.equal(r.code, 0);
     const doc = JSON.parse(r.out);
     assert.equal(doc.version, 1);
@@ -53,31 +53,31 @@ describe('convlens analyze', () => {
     assert.deepEqual(m.layers.find((l: { name: string }) => l.name === 'avg_pool').receptiveField, { global: true });
   });
 
-  it('exit status 1 on an error diagnostic, printed as file:line:col', () => {
+  it('exit status 1 on an error diagnostic, printed as file:line:col', async () => {
     const file = tempFile('import keras\nfrom keras import layers\nx = keras.Input((4, 4, 1))\ny = layers.Conv2D(2, 5)(x)\nm = keras.Model(x, y)\n');
-    const r = run(['analyze', file]);
+    const r = await run(['analyze', file]);
     assert.equal(r.code, 1);
     assert.ok(r.out.includes(`${file}:4:5: error: Computed output size would be zero or negative.`), r.out);
   });
 
-  it('--input-shape feeds models without an input', () => {
+  it('--input-shape feeds models without an input', async () => {
     const file = tempFile('import keras\nfrom keras import layers\nm = keras.Sequential([layers.Conv2D(2, 3), layers.Flatten()])\n');
-    const doc = JSON.parse(run(['analyze', file, '--input-shape', '10,10,3', '--json']).out);
+    const doc = JSON.parse((await run(['analyze', file, '--input-shape', '10,10,3', '--json'])).out);
     assert.deepEqual(doc.models[0].outputs, [[null, 128]]);
   });
 
-  it('usage errors exit 2 with a message', () => {
-    assert.equal(run([]).code, 2);
-    assert.equal(run(['frobnicate']).code, 2);
-    assert.equal(run(['analyze']).code, 2);
-    assert.equal(run(['analyze', 'x.py', '--input-shape', 'big']).code, 2);
-    const missing = run(['analyze', path.join(ROOT, 'no-such-file.py')]);
+  it('usage errors exit 2 with a message', async () => {
+    assert.equal((await run([])).code, 2);
+    assert.equal((await run(['frobnicate'])).code, 2);
+    assert.equal((await run(['analyze'])).code, 2);
+    assert.equal((await run(['analyze', 'x.py', '--input-shape', 'big'])).code, 2);
+    const missing = await run(['analyze', path.join(ROOT, 'no-such-file.py')]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read .*ENOENT/);
   });
 
-  it('a file without models says so', () => {
-    const r = run(['analyze', tempFile('print("hello")\n')]);
+  it('a file without models says so', async () => {
+    const r = await run(['analyze', tempFile('print("hello")\n')]);
     assert.equal(r.code, 0);
     assert.match(r.out, /No Keras model found/);
   });

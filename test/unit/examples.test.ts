@@ -141,3 +141,19 @@ describe('subclassed ResNet with a custom Layer', () => {
     assert.deepEqual(errors(text), []);
   });
 });
+
+describe('weights() agrees with the parameter count of every layer', () => {
+  for (const file of ['vgg16.py', 'mobilenet_v1.py', 'xception.py', 'unet.py', 'deeplab_aspp.py', 'subclassed_resnet.py']) {
+    it(file, () => {
+      for (const l of analyze(example(file)).models[0].layers) {
+        const kernel = l.layer.kernel!;
+        const shapes = l.call.inputs.map((t) => t.shape!);
+        const specs = kernel.weights?.(l.layer.config, shapes) ?? [];
+        const total = specs.reduce((acc, s) => acc + s.shape.reduce((a, b) => a * b, 1), 0);
+        const trainable = specs.filter((s) => s.trainable).reduce((acc, s) => acc + s.shape.reduce((a, b) => a * b, 1), 0);
+        assert.equal(total, paramsOf(l), `${l.layer.name}`);
+        assert.equal(trainable, l.params!.trainable, `${l.layer.name} trainable`);
+      }
+    });
+  }
+});

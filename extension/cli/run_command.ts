@@ -1,0 +1,125 @@
+/** `convlens run FILE ...`: the model on a sample input in ONNX Runtime. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readNpy, writeNpy } from '../../kernels/runtime/npy';
+import { OrtRunner } from '../../kernels/runtime/runner';
+import type { TensorStats } from '../../kernels/runtime/stats';
+import { formatRfNumber } from '../core/analysis/format';
+import { LoweringFailure } from '../core/onnx/lower_model';
+import { InitializerWeights } from '../core/onnx/weights';
+import { rfToJson } from '../core/report/json';
+import { BudgetExceeded, runModel, type RunReport, type SampleInput } from '../core/run/run_model';
+import type { CliIO } from './main';
+import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
+import { analyzeFile, pickModel } from './source_file';
+
+const SPEC = {
+  '--model': true, '--input': true, '--preprocess': true, '--weights': true, '--seed': true, '--batch': true,
+  '--save-output': true, '--json': false, '--input-shape': true, '--memory-budget': true, '--threads': true,
+};
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4);
+}
+
+function statsLine(s: TensorStats): string {
+  return `min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}  zeros ${(s.zeros * 100).toFixed(1)}%`;
+}
+
+function sampleInput(value: string | true | undefined): SampleInput {
+  const v = typeof value === 'string' ? value : 'random';
+  if (v === 'random' || v === 'impulse' || v === 'checkerboard') return { kind: v };
+  const ext = path.extname(v).toLowerCase();
+  if (ext === '.npy') {
+    let arr;
+    try {
+      arr = readNpy(readFileSync(v));
+    } catch (e) {
+      throw new UsageError(`cannot read ${v}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return { kind: 'array', data: arr.data, shape: arr.shape };
+  }
+  if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') throw new UsageError('image inputs are not supported yet; convert the image to a .npy array (NHWC float32)');
+  throw new UsageError(`--input wants random, impulse, checkerboard or a .npy file (got '${v}')`);
+}
+
+function printHuman(io: CliIO, r: RunReport, inputLabel: string) {
+  io.out(`Model "${r.model}": input (${r.inputShape.join(', ')}) ${inputLabel}`);
+  io.out(`Output (${r.outputShape.join(', ')}): ${statsLine(r.stats)}`);
+  if (r.top5) io.out(`Top-5 (batch item 0): ${r.top5.map((t) => `#${t.index} ${t.value.toFixed(4)}`).join(', ')}`);
+  io.out(`Latency: ${r.latencyMs.toFixed(2)} ms (median of 3 runs after a warm-up${r.sessionMs !== null ? `; session created in ${r.sessionMs.toFixed(0)} ms` : ''})`);
+  const timed = r.layers.filter((l) => l.latencyMs !== null);
+  if (!timed.length) return;
+  const max = Math.max(...timed.map((l) => l.latencyMs!), 1e-9);
+  const nameWidth = Math.max(...r.layers.map((l) => `${l.name} (${l.type})`.length));
+  io.out('\nPer layer (kernel time from ONNX Runtime profiling; a fused group\'s time is shown on its last layer, "^" marks the layers fused into it):');
+  for (const l of r.layers) {
+    const bar = '█'.repeat(Math.round(((l.latencyMs ?? 0) / max) * 24));
+    const label = `${l.name} (${l.type})`.padEnd(nameWidth);
+    const time = l.fusedInto ? `${'^'.padStart(8)}   ` : `${(l.latencyMs ?? 0).toFixed(3).padStart(8)} ms`;
+    io.out(`  ${label}  ${time}  ${bar.padEnd(24)}  ${l.stats ? statsLine(l.stats) : ''}`);
+  }
+}
+
+export async function runCommand(args: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(args, SPEC);
+  if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
+  if (flags.has('--weights')) throw new UsageError('--weights: loading trained weights is not implemented yet; runs use the declared initializers');
+  if (flags.has('--preprocess')) throw new UsageError('--preprocess applies to image inputs, which are not supported yet');
+  const file = positional[0];
+  const shapeText = flags.get('--input-shape');
+  const { analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
+  const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    io.err(`convlens: ${file} has ${errors.length} Keras error(s); run 'convlens analyze ${file}' to see them.`);
+    return 1;
+  }
+  const input = sampleInput(flags.get('--input'));
+  const seed = intFlag(flags, '--seed', 0);
+  const runner = new OrtRunner();
+  try {
+    const report = await runModel(model, runner, {
+      input,
+      weights: new InitializerWeights(seed),
+      cacheKey: `${file}:${seed}`,
+      batch: intFlag(flags, '--batch', 1, 1),
+      seed,
+      perLayer: true,
+      memoryBudgetBytes: intFlag(flags, '--memory-budget', 2048, 1) * 1024 * 1024,
+      threads: intFlag(flags, '--threads', 0),
+    });
+    const save = flags.get('--save-output');
+    if (typeof save === 'string') writeFileSync(save, writeNpy({ shape: report.outputShape, data: report.output }));
+    const lastSpatial = [...model.layers].reverse().find((l) => l.rf && l.rf !== 'global');
+    const analytical = lastSpatial ? { layer: lastSpatial.layer.name, ...rfToJson(lastSpatial.rf) } : null;
+    if (flags.has('--json')) {
+      io.out(JSON.stringify({
+        model: report.model,
+        inputShape: report.inputShape,
+        outputShape: report.outputShape,
+        stats: report.stats,
+        latencyMs: report.latencyMs,
+        sessionMs: report.sessionMs,
+        top5: report.top5,
+        layers: report.layers.map((l) => ({ name: l.name, type: l.type, latencyMs: l.latencyMs, fusedInto: l.fusedInto ?? null, stats: l.stats })),
+        // The measured receptive field (impulse runs) is not implemented yet: reported as null.
+        receptiveField: { analytical, measured: null },
+      }, null, 2));
+    } else {
+      printHuman(io, report, typeof flags.get('--input') === 'string' ? String(flags.get('--input')) : `random (seed ${seed})`);
+      if (analytical && 'size' in analytical) {
+        io.out(`\nReceptive field (analytical) at ${analytical.layer}: ${analytical.size.map(formatRfNumber).join('x')}, stride ${analytical.stride.map(formatRfNumber).join('x')}; measured: not available yet`);
+      }
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof LoweringFailure || e instanceof BudgetExceeded) {
+      io.err(`convlens: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await runner.dispose();
+  }
+}

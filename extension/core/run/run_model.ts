@@ -1,0 +1,183 @@
+/**
+ * "Run on sample": a traced model, lowered to ONNX, run by ONNX Runtime in its worker, with
+ * per-layer statistics and latencies mapped back to Keras layers.
+ */
+import type { OrtRunner } from '../../../kernels/runtime/runner';
+import { bytesOf, makeSample, type SampleKind } from '../../../kernels/runtime/samples';
+import { tensorStats, topK, type TensorStats } from '../../../kernels/runtime/stats';
+import type { ModelReport } from '../analysis/analyze';
+import { lowerModel, type WeightSource } from '../onnx/lower_model';
+
+export type SampleInput = { kind: SampleKind } | { kind: 'array'; data: Float32Array; shape: number[] };
+
+export interface RunSettings {
+  input: SampleInput;
+  weights: WeightSource;
+  /** A label for session caching: the same model text + weights reuse the ORT session. */
+  cacheKey: string;
+  batch?: number;
+  seed?: number;
+  /** Per-layer latency (ORT profiling) and per-layer activation statistics. */
+  perLayer?: boolean;
+  memoryBudgetBytes?: number;
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+export interface LayerRun {
+  name: string;
+  type: string;
+  outputShape: number[];
+  /** Kernel time; for a fused group (Conv+BN+ReLU) the whole group's time sits on its last layer. */
+  latencyMs: number | null;
+  /** Set on the earlier members of a fused group: the layer that carries the group's time. */
+  fusedInto?: string;
+  stats: TensorStats | null;
+}
+
+const FUSABLE = new Set(['conv', 'depthwise', 'separable', 'transposed', 'normalization', 'activation', 'dense']);
+
+/**
+ * ORT fuses Conv + BatchNormalization + activation into one kernel named after the last op. Runs of
+ * fusable layers that got no time of their own are attributed to the layer that closes the run.
+ */
+export function attributeFusedGroups(layers: LayerRun[], families: Map<string, string>): void {
+  let pending: LayerRun[] = [];
+  for (const l of layers) {
+    if (l.latencyMs === null) continue;
+    const fusable = FUSABLE.has(families.get(l.name) ?? '');
+    if (!fusable) {
+      pending = [];
+      continue;
+    }
+    if (l.latencyMs === 0) {
+      pending.push(l);
+      continue;
+    }
+    for (const p of pending) p.fusedInto = l.name;
+    pending = [];
+  }
+}
+
+export interface RunReport {
+  model: string;
+  inputShape: number[];
+  outputShape: number[];
+  output: Float32Array;
+  stats: TensorStats;
+  /** Median of timed runs after a warm-up, ms. */
+  latencyMs: number;
+  sessionMs: number | null;
+  top5: { index: number; value: number }[] | null;
+  layers: LayerRun[];
+}
+
+export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
+
+export class BudgetExceeded extends Error {}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+}
+
+/** Refuses before anything large is allocated. */
+export function checkBudget(report: ModelReport, inputShape: number[], perLayer: boolean, budget: number): void {
+  const batch = inputShape[0];
+  const input = bytesOf(inputShape);
+  // The weights exist twice while the session is created (our copy and ORT's).
+  const weights = report.totals.params * 4 * 2;
+  const activations = perLayer
+    ? report.layers.reduce((acc, l) => acc + (l.outputShape ? bytesOf([batch, ...(l.outputShape.slice(1) as number[])]) : 0), 0)
+    : 0;
+  const total = input + weights + activations;
+  if (total > budget) {
+    throw new BudgetExceeded(
+      `Running ${report.graph.name} would need about ${mib(total)} (input ${mib(input)}, weights ${mib(weights)}, activations ${mib(activations)}), over the memory budget of ${mib(budget)}. Use a smaller batch or input, or raise the budget.`,
+    );
+  }
+}
+
+/**
+ * The Keras layer of an ONNX Runtime node. Our nodes are named "<layer>/<op>"; after graph
+ * optimisation ORT names fused nodes after an output plus a suffix ("conv1_relu_nchwc"), so the
+ * longest layer name the node name starts with wins. ORT's own nodes are "(runtime)".
+ */
+export function layerOfNode(node: string, layers: Set<string>): string {
+  const head = node.split('/')[0];
+  if (layers.has(head)) return head;
+  for (let i = head.lastIndexOf('_'); i > 0; i = head.lastIndexOf('_', i - 1)) {
+    const prefix = head.slice(0, i);
+    if (layers.has(prefix)) return prefix;
+  }
+  return '(runtime)';
+}
+
+export async function runModel(report: ModelReport, runner: OrtRunner, settings: RunSettings): Promise<RunReport> {
+  const graph = report.graph;
+  const batch = settings.batch ?? 1;
+  const declared = graph.inputs[0]?.shape;
+  if (graph.inputs.length !== 1 || !declared) throw new Error(`${graph.name} has ${graph.inputs.length} inputs; runs support models with one input.`);
+  const input = settings.input;
+  const inputShape = input.kind === 'array' ? input.shape : [batch, ...(declared.slice(1) as (number | null)[])];
+  if (inputShape.some((d) => d === null)) throw new Error(`The input of ${graph.name} has unknown dimensions; give a concrete input shape.`);
+  const shape = inputShape as number[];
+  if (input.kind === 'array' && JSON.stringify(shape.slice(1)) !== JSON.stringify(declared.slice(1))) {
+    throw new Error(`The input array has shape ${JSON.stringify(shape)}, but ${graph.name} expects ${JSON.stringify(declared)}.`);
+  }
+  checkBudget(report, shape, !!settings.perLayer, settings.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
+
+  const layerNames = report.layers.filter((l) => l.layer.kernel?.family !== 'input').map((l) => l.layer.name);
+  const data = input.kind === 'array' ? input.data : makeSample(input.kind, shape, settings.seed ?? 0);
+  // Timing and profiling use the plain graph: fetching every activation would defeat fusion.
+  const plain = lowerModel(graph, settings.weights);
+  const res = await runner.run({
+    key: settings.cacheKey, model: plain.bytes,
+    feeds: [{ name: plain.inputs[0].name, dims: shape, data }],
+    fetch: [plain.outputs[0].name], profile: !!settings.perLayer, repeats: 3, threads: settings.threads, signal: settings.signal,
+  });
+  const out = res.outputs[0];
+  const byName = new Map<string, { dims: number[]; data: Float32Array }>();
+  if (settings.perLayer) {
+    const exposed = lowerModel(graph, settings.weights, { exposeLayers: layerNames });
+    const names = [...exposed.layerOutputs.keys()];
+    const stats = await runner.run({
+      key: `${settings.cacheKey}#layers`, model: exposed.bytes,
+      feeds: [{ name: exposed.inputs[0].name, dims: shape, data }],
+      fetch: names.map((n) => exposed.layerOutputs.get(n)!.name), threads: settings.threads, signal: settings.signal,
+    });
+    names.forEach((n, i) => byName.set(n, stats.outputs[i]));
+  }
+  const latency = new Map<string, number>();
+  const known = new Set(layerNames);
+  for (const e of res.profile ?? []) {
+    const layer = layerOfNode(e.node, known);
+    latency.set(layer, (latency.get(layer) ?? 0) + e.micros / 1000);
+  }
+  const layers: LayerRun[] = report.layers
+    .filter((l) => l.layer.kernel?.family !== 'input')
+    .map((l) => {
+      const t = byName.get(l.layer.name);
+      return {
+        name: l.layer.name,
+        type: l.layer.type,
+        outputShape: t ? t.dims : [],
+        latencyMs: settings.perLayer ? (latency.get(l.layer.name) ?? 0) : null,
+        stats: t ? tensorStats(t.data) : null,
+      };
+    });
+  attributeFusedGroups(layers, new Map(report.layers.map((l) => [l.layer.name, l.layer.kernel?.family ?? ''])));
+  if (latency.has('(runtime)')) layers.push({ name: '(runtime)', type: 'ONNX Runtime', outputShape: [], latencyMs: latency.get('(runtime)')!, stats: null });
+  const last = report.layers[report.layers.length - 1];
+  const softmaxHead = out.dims.length === 2 && last && /softmax/.test(JSON.stringify(last.layer.config ?? {}));
+  return {
+    model: graph.name,
+    inputShape: shape,
+    outputShape: out.dims,
+    output: out.data,
+    stats: tensorStats(out.data),
+    latencyMs: res.runMs,
+    sessionMs: res.loadMs,
+    top5: softmaxHead ? topK(out.data, out.dims[1], 5) : null,
+    layers,
+  };
+}

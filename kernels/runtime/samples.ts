@@ -1,0 +1,40 @@
+/** Synthetic sample inputs, NHWC (Keras layout), seeded. */
+import { Rng } from '../initializers';
+
+export type SampleKind = 'random' | 'impulse' | 'checkerboard';
+
+/** Bytes needed for `shape` float32 values (checked against the budget before allocating). */
+export function bytesOf(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1) * 4;
+}
+
+/**
+ * random: standard normal; impulse: one at the spatial centre (every channel), zero elsewhere;
+ * checkerboard: +1/-1 squares of 8 pixels. `shape` is [batch, ...spatial, channels].
+ */
+export function makeSample(kind: SampleKind, shape: number[], seed: number): Float32Array {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const channels = shape[shape.length - 1];
+  const spatial = shape.slice(1, -1);
+  if (kind === 'random') {
+    const rng = new Rng(seed);
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+    return data;
+  }
+  const perSample = data.length / shape[0];
+  const pixels = perSample / channels;
+  for (let p = 0; p < pixels; p++) {
+    const coords: number[] = [];
+    let rest = p;
+    for (let a = spatial.length - 1; a >= 0; a--) {
+      coords.unshift(rest % spatial[a]);
+      rest = Math.floor(rest / spatial[a]);
+    }
+    let v: number;
+    if (kind === 'impulse') v = coords.every((c, a) => c === Math.floor(spatial[a] / 2)) ? 1 : 0;
+    else v = coords.reduce((acc, c) => acc + Math.floor(c / 8), 0) % 2 === 0 ? 1 : -1;
+    if (v === 0) continue;
+    for (let b = 0; b < shape[0]; b++) for (let c = 0; c < channels; c++) data[b * perSample + p * channels + c] = v;
+  }
+  return data;
+}
