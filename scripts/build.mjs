@@ -9,6 +9,7 @@ const targets = {
   worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },
   // tfjs stays external: its backends register themselves as side effects esbuild would drop.
   bench: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js' },
+  benchRun: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/run.bench.ts'], outfile: 'dist/bench-run.js' },
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : ['cli', 'worker'];

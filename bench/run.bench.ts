@@ -1,0 +1,92 @@
+/**
+ * `npm run bench:run`: ConvLens run latency (ONNX Runtime in its worker) vs tfjs-layers on the wasm
+ * backend for the same models and weights, and GFLOP/s against ORT's practical peak on this
+ * machine (a large MatMul) and the ratio a single large Conv reaches. Medians; never pass/fail.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { analyze } from '../extension/core/analysis/analyze';
+import { lowerModel } from '../extension/core/onnx/lower_model';
+import { InitializerWeights } from '../extension/core/onnx/weights';
+import { encodeModel } from '../kernels/onnx/encode';
+import { OnnxGraph } from '../kernels/onnx/graph';
+import { OrtRunner } from '../kernels/runtime/runner';
+import { makeSample } from '../kernels/runtime/samples';
+import { RecordingWeights } from '../test/support/run_model';
+import { toTfjs } from '../test/support/to_tfjs';
+
+const runner = new OrtRunner();
+
+async function ortMedian(key: string, bytes: Uint8Array, feeds: { name: string; dims: number[] }[], fetch: string[]): Promise<number> {
+  const res = await runner.run({ key, model: bytes, feeds: feeds.map((f) => ({ ...f, data: makeSample('random', f.dims, 1) })), fetch, repeats: 10 });
+  return res.runMs;
+}
+
+/** A [n x n] @ [n x n] MatMul: the practical peak of ORT's CPU kernels here. */
+async function matmulPeak(n: number): Promise<number> {
+  const g = new OnnxGraph();
+  g.inputs.push({ name: 'a', dims: [n, n] });
+  g.currentLayer = 'mm';
+  const b = g.weight('b', [n, n], makeSample('random', [n, n], 2));
+  const y = g.node('MatMul', ['a', b], {}, 'y');
+  g.outputs.push({ name: y, dims: [n, n] });
+  const ms = await ortMedian('matmul', encodeModel(g, 'matmul'), [{ name: 'a', dims: [n, n] }], [y]);
+  return (2 * n ** 3) / (ms / 1000) / 1e9;
+}
+
+/** One large 3x3 Conv (256 -> 256 channels on 56x56): what a single conv kernel reaches. */
+async function convRate(): Promise<number> {
+  const [c, h] = [256, 56];
+  const g = new OnnxGraph();
+  g.inputs.push({ name: 'x', dims: [1, c, h, h] });
+  g.currentLayer = 'conv';
+  const w = g.weight('w', [c, c, 3, 3], makeSample('random', [c, c, 3, 3], 3));
+  const y = g.node('Conv', ['x', w], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }, 'y');
+  g.outputs.push({ name: y, dims: [1, c, h, h] });
+  const ms = await ortMedian('conv', encodeModel(g, 'conv'), [{ name: 'x', dims: [1, c, h, h] }], [y]);
+  return (2 * h * h * c * c * 9) / (ms / 1000) / 1e9;
+}
+
+function tfjsMedian(model: tf.LayersModel, shape: number[], runs: number): number {
+  const x = tf.tensor(makeSample('random', shape, 1), shape);
+  (model.predict(x) as tf.Tensor).dataSync();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const y = model.predict(x) as tf.Tensor;
+    y.dataSync();
+    y.dispose();
+    times.push(performance.now() - t0);
+  }
+  x.dispose();
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+async function main() {
+  await tf.setBackend('wasm');
+  const peak = await matmulPeak(2048);
+  const conv = await convRate();
+  console.log(`ORT practical peak (2048^3 MatMul): ${peak.toFixed(1)} GFLOP/s; one large 3x3 Conv: ${conv.toFixed(1)} GFLOP/s (${((conv / peak) * 100).toFixed(0)}% of peak)\n`);
+  const head = ['model', 'ConvLens (ORT)', 'tfjs wasm', 'speed-up', 'GFLOP/s', '% of peak', 'vs single Conv'];
+  const widths = [22, 15, 12, 10, 9, 10, 15];
+  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(row(head));
+  for (const file of ['mobilenet_v1.py', 'xception.py']) {
+    const report = analyze(readFileSync(path.join(process.cwd(), 'examples', file), 'utf8')).models[0];
+    const weights = new RecordingWeights(0);
+    const lowered = lowerModel(report.graph, weights);
+    const shape = [1, ...(report.graph.inputs[0].shape!.slice(1) as number[])];
+    const ms = await ortMedian(file, lowered.bytes, [{ name: lowered.inputs[0].name, dims: shape }], [lowered.outputs[0].name]);
+    const tfjsModel = toTfjs(report.graph, weights.used);
+    const tfjsMs = tfjsMedian(tfjsModel, shape, 5);
+    tfjsModel.dispose();
+    const gflops = (2 * report.totals.macs) / (ms / 1000) / 1e9;
+    console.log(row([file.replace('.py', ''), `${ms.toFixed(1)} ms`, `${tfjsMs.toFixed(1)} ms`, `${(tfjsMs / ms).toFixed(1)}x`, gflops.toFixed(1), `${((gflops / peak) * 100).toFixed(0)}%`, `${((gflops / conv) * 100).toFixed(0)}%`]));
+  }
+  console.log('\nLatency: batch 1, median of 10 runs after a warm-up, default ORT threads. GFLOP/s = 2 x analysed MACs / latency.');
+  await runner.dispose();
+}
+
+void main();
