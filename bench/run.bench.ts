@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyze } from '../extension/core/analysis/analyze';
 import { lowerModel } from '../extension/core/onnx/lower_model';
 import { InitializerWeights } from '../extension/core/onnx/weights';
@@ -20,7 +21,7 @@ import { toTfjs } from '../test/support/to_tfjs';
 const runner = new OrtRunner();
 
 async function ortMedian(key: string, bytes: Uint8Array, feeds: { name: string; dims: number[] }[], fetch: string[]): Promise<number> {
-  const res = await runner.run({ key, model: bytes, feeds: feeds.map((f) => ({ ...f, data: makeSample('random', f.dims, 1) })), fetch, repeats: 10 });
+  const res = await runner.run({ model: bytes, feeds: feeds.map((f) => ({ ...f, data: makeSample('random', f.dims, 1) })), fetch, repeats: 10 });
   return res.runMs;
 }
 
@@ -49,7 +50,7 @@ async function convRate(): Promise<number> {
   return (2 * h * h * c * c * 9) / (ms / 1000) / 1e9;
 }
 
-function tfjsMedian(model: tf.LayersModel, shape: number[], runs: number): number {
+function tfjsMedian(model: tfl.LayersModel, shape: number[], runs: number): number {
   const x = tf.tensor(makeSample('random', shape, 1), shape);
   (model.predict(x) as tf.Tensor).dataSync();
   const times: number[] = [];

@@ -52,6 +52,7 @@ export const ReLU: LayerKernel<ActivationConfig> = {
     const g = ctx.graph;
     const n = ctx.layerName;
     const x = ctx.inputs[0];
+    if (ctx.linear) return x;
     if (cfg.threshold !== 0) throw new LoweringError('ReLU with a threshold cannot be lowered yet');
     if (cfg.slope === 0) {
       if (cfg.maxValue === null) return applyActivation(ctx, x, 'relu');
@@ -77,7 +78,7 @@ export const LeakyReLU: LayerKernel<ActivationConfig> = {
     return { activation: 'leaky_relu', slope };
   },
   build: (_cfg, [input]) => elementwise(input),
-  lower: (cfg, ctx) => ({ ...ctx.inputs[0], name: ctx.graph.node('LeakyRelu', [ctx.inputs[0].name], { alpha: { float: cfg.slope as number } }, ctx.layerName) }),
+  lower: (cfg, ctx) => (ctx.linear ? ctx.inputs[0] : { ...ctx.inputs[0], name: ctx.graph.node('LeakyRelu', [ctx.inputs[0].name], { alpha: { float: cfg.slope as number } }, ctx.layerName) }),
 };
 
 export const ELU: LayerKernel<ActivationConfig> = {
@@ -88,7 +89,7 @@ export const ELU: LayerKernel<ActivationConfig> = {
   params: [{ name: 'alpha', default: 1.0 }],
   configure: (args) => ({ activation: 'elu', alpha: a.num(args, 'alpha') }),
   build: (_cfg, [input]) => elementwise(input),
-  lower: (cfg, ctx) => ({ ...ctx.inputs[0], name: ctx.graph.node('Elu', [ctx.inputs[0].name], { alpha: { float: cfg.alpha as number } }, ctx.layerName) }),
+  lower: (cfg, ctx) => (ctx.linear ? ctx.inputs[0] : { ...ctx.inputs[0], name: ctx.graph.node('Elu', [ctx.inputs[0].name], { alpha: { float: cfg.alpha as number } }, ctx.layerName) }),
 };
 
 export const Softmax: LayerKernel<ActivationConfig> = {

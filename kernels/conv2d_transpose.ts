@@ -1,7 +1,7 @@
 /** Conv2DTranspose: a transposed (fractionally strided) convolution; not an atrous/dilated one. */
 import * as a from './args';
 import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig } from './conv_common';
-import { transposeCropBefore, transposeOutLength } from './conv_math';
+import { transposeOutLength, transposePads } from './conv_math';
 import { assemble, formatShape } from './shape';
 import { finishConv } from './onnx/conv_lowering';
 import { permuteWeights, toSpatial } from './onnx/layout';
@@ -12,28 +12,6 @@ export interface ConvTransposeConfig extends WindowConfig {
   outputPadding: number[] | null;
   kernelInitializer: ArgValue;
   biasInitializer: ArgValue;
-}
-
-/**
- * Keras' transposed-conv padding (as its JAX backend states it: pads of the stride-dilated input
- * of a full correlation), converted to ONNX ConvTranspose pads and output_padding per axis.
- */
-export function transposePads(k: number, s: number, d: number, padding: string, outputPadding: number | null): { begin: number; end: number; extra: number } {
-  const kEff = (k - 1) * d + 1;
-  let left: number;
-  let right: number;
-  if (padding === 'valid') {
-    const op = outputPadding ?? Math.max(kEff, s) - kEff;
-    left = kEff - 1;
-    right = kEff - 1 + op;
-  } else {
-    const padLen = outputPadding === null ? s + kEff - 2 : kEff + (kEff % 2) - 2 + outputPadding;
-    left = Math.min(Math.floor(padLen / 2) + (padLen % 2), kEff - 1);
-    right = padLen - left;
-  }
-  const begin = kEff - 1 - left;
-  const end = kEff - 1 - right;
-  return end >= 0 ? { begin, end, extra: 0 } : { begin, end: 0, extra: -end };
 }
 
 export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
@@ -88,7 +66,7 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
           op: 'transposed' as const,
           kernel: cfg.dilation[i] * (k - 1) + 1,
           stride: cfg.strides[i],
-          pad: transposeCropBefore(k, cfg.strides[i], cfg.dilation[i], cfg.padding, cfg.outputPadding?.[i] ?? null),
+          pad: transposePads(k, cfg.strides[i], cfg.dilation[i], cfg.padding, cfg.outputPadding?.[i] ?? null).begin,
         })),
       },
     };

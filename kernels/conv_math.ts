@@ -36,10 +36,25 @@ export function transposeOutLength(input: Dim, k: number, s: number, d: number, 
   return (input - 1) * s + kEff - 2 * pad + outputPadding;
 }
 
-/** Elements cropped from the start of a transposed conv's full output (for RF bookkeeping). */
-export function transposeCropBefore(k: number, s: number, d: number, padding: Padding, outputPadding: number | null): number {
-  if (padding === 'valid') return 0;
-  const kEff = dilatedKernel(k, d);
-  if (outputPadding === null) return Math.floor(Math.max(kEff - s, 0) / 2);
-  return Math.floor(kEff / 2);
+/**
+ * Keras' transposed-conv padding (as its JAX backend states it: pads of the stride-dilated input
+ * of a full correlation), converted to ONNX ConvTranspose pads and output_padding per axis.
+ */
+export function transposePads(k: number, s: number, d: number, padding: Padding, outputPadding: number | null): { begin: number; end: number; extra: number } {
+  const kEff = (k - 1) * d + 1;
+  let left: number;
+  let right: number;
+  if (padding === 'valid') {
+    const op = outputPadding ?? Math.max(kEff, s) - kEff;
+    left = kEff - 1;
+    right = kEff - 1 + op;
+  } else {
+    const padLen = outputPadding === null ? s + kEff - 2 : kEff + (kEff % 2) - 2 + outputPadding;
+    left = Math.min(Math.floor(padLen / 2) + (padLen % 2), kEff - 1);
+    right = padLen - left;
+  }
+  const begin = kEff - 1 - left;
+  const end = kEff - 1 - right;
+  return end >= 0 ? { begin, end, extra: 0 } : { begin, end: 0, extra: -end };
 }
+

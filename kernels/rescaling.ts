@@ -20,6 +20,6 @@ export const Rescaling: LayerKernel<{ scale: unknown; offset: unknown }> = {
     const n = ctx.layerName;
     const x = ctx.inputs[0];
     const scaled = g.node('Mul', [x.name, g.scalar(`${n}/scale`, cfg.scale)]);
-    return { ...x, name: g.node('Add', [scaled, g.scalar(`${n}/offset`, cfg.offset)], {}, n) };
+    return { ...x, name: g.node('Add', [scaled, g.scalar(`${n}/offset`, ctx.linear ? 0 : cfg.offset)], {}, n) };
   },
 };

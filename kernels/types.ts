@@ -114,6 +114,11 @@ export interface LowerContext {
   /** Weight values in the order of `weights()`, Keras layouts. */
   weights: Float32Array[];
   outputShape: Shape;
+  /**
+   * Linearised copy for receptive-field probes: activations become the identity (and offsets
+   * vanish), so with positive weights an output is non-zero exactly where an input reaches it.
+   */
+  linear?: boolean;
 }
 
 /** A layer that cannot be lowered to ONNX (with the reason, for the user). */

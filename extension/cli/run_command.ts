@@ -8,6 +8,7 @@ import { formatRfNumber } from '../core/analysis/format';
 import { LoweringFailure } from '../core/onnx/lower_model';
 import { InitializerWeights } from '../core/onnx/weights';
 import { rfToJson } from '../core/report/json';
+import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
 import { BudgetExceeded, runModel, type RunReport, type SampleInput } from '../core/run/run_model';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
@@ -16,6 +17,7 @@ import { analyzeFile, pickModel } from './source_file';
 const SPEC = {
   '--model': true, '--input': true, '--preprocess': true, '--weights': true, '--seed': true, '--batch': true,
   '--save-output': true, '--json': false, '--input-shape': true, '--memory-budget': true, '--threads': true,
+  '--erf': true, '--no-rf': false,
 };
 
 function fmt(x: number): string {
@@ -82,7 +84,6 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     const report = await runModel(model, runner, {
       input,
       weights: new InitializerWeights(seed),
-      cacheKey: `${file}:${seed}`,
       batch: intFlag(flags, '--batch', 1, 1),
       seed,
       perLayer: true,
@@ -93,6 +94,27 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     if (typeof save === 'string') writeFileSync(save, writeNpy({ shape: report.outputShape, data: report.output }));
     const lastSpatial = [...model.layers].reverse().find((l) => l.rf && l.rf !== 'global');
     const analytical = lastSpatial ? { layer: lastSpatial.layer.name, ...rfToJson(lastSpatial.rf) } : null;
+    let measured: MeasuredRf | null = null;
+    let rfNote = '';
+    if (!flags.has('--no-rf') && lastSpatial && report.inputShape.length === 4) {
+      try {
+        measured = await measureReceptiveField(model, runner, { weights: new InitializerWeights(seed), seed, erfSamples: flags.has('--erf') ? 4096 : 0 });
+        const erfFile = flags.get('--erf');
+        if (typeof erfFile === 'string' && measured.erf) writeFileSync(erfFile, writeNpy({ shape: [measured.erf.rows, measured.erf.cols], data: measured.erf.values }));
+      } catch (e) {
+        rfNote = (e as Error).message;
+      }
+    }
+    const measuredJson = measured && {
+      layer: measured.layer,
+      unit: measured.unit,
+      analyticalRows: [measured.analytical[0].start, measured.analytical[0].end],
+      analyticalCols: [measured.analytical[1].start, measured.analytical[1].end],
+      rows: [measured.measured[0].start, measured.measured[0].end],
+      cols: [measured.measured[1].start, measured.measured[1].end],
+      agrees: measured.agrees,
+      erf: measured.erf ? { origin: measured.erf.origin, step: measured.erf.step, rows: measured.erf.rows, cols: measured.erf.cols } : null,
+    };
     if (flags.has('--json')) {
       io.out(JSON.stringify({
         model: report.model,
@@ -103,14 +125,19 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
         sessionMs: report.sessionMs,
         top5: report.top5,
         layers: report.layers.map((l) => ({ name: l.name, type: l.type, latencyMs: l.latencyMs, fusedInto: l.fusedInto ?? null, stats: l.stats })),
-        // The measured receptive field (impulse runs) is not implemented yet: reported as null.
-        receptiveField: { analytical, measured: null },
+        receptiveField: { analytical, measured: measuredJson },
       }, null, 2));
     } else {
       printHuman(io, report, typeof flags.get('--input') === 'string' ? String(flags.get('--input')) : `random (seed ${seed})`);
       if (analytical && 'size' in analytical) {
-        io.out(`\nReceptive field (analytical) at ${analytical.layer}: ${analytical.size.map(formatRfNumber).join('x')}, stride ${analytical.stride.map(formatRfNumber).join('x')}; measured: not available yet`);
+        io.out(`\nReceptive field at ${analytical.layer}: ${analytical.size.map(formatRfNumber).join('x')} pixels, effective stride ${analytical.stride.map(formatRfNumber).join('x')} (analytical)`);
       }
+      if (measured) {
+        const [r, c] = measured.measured;
+        const [ar, ac] = measured.analytical;
+        io.out(`  unit (${measured.unit.join(', ')}): analytical rows ${ar.start}..${ar.end}, cols ${ac.start}..${ac.end}; measured in the image rows ${r.start}..${r.end}, cols ${c.start}..${c.end}: ${measured.agrees ? 'agrees' : 'DIFFERS'}`);
+        if (measured.erf) io.out(`  effective receptive field: ${measured.erf.rows}x${measured.erf.cols} samples every ${measured.erf.step} px, saved to ${flags.get('--erf')}`);
+      } else if (rfNote) io.out(`  measured: not available (${rfNote})`);
     }
     return 0;
   } catch (e) {

@@ -7,6 +7,7 @@ function elementwise(ctx: LowerContext, x: TensorRef, build: (name: string) => s
 }
 
 export function applyActivation(ctx: LowerContext, x: TensorRef, activation: string | null): TensorRef {
+  if (ctx.linear) return x;
   const g = ctx.graph;
   const n = ctx.layerName;
   switch (activation ?? 'linear') {
@@ -59,6 +60,7 @@ export function applyActivation(ctx: LowerContext, x: TensorRef, activation: str
 
 /** Softmax over one Keras axis (ONNX 13 Softmax takes a single axis). */
 export function softmax(ctx: LowerContext, x: TensorRef, axis: number, log = false): TensorRef {
+  if (ctx.linear) return x;
   const rank = x.shape.length;
   const a = onnxAxis(x, axis < 0 ? axis + rank : axis);
   return { ...x, name: ctx.graph.node(log ? 'LogSoftmax' : 'Softmax', [x.name], { axis: a }, `${ctx.layerName}/${log ? 'log_softmax' : 'softmax'}`) };

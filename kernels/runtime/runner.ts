@@ -2,6 +2,7 @@
  * Runs ONNX models in a worker thread so the caller's event loop stays free. Cancelling a run
  * terminates the worker (ORT cannot interrupt a run); the next run starts a fresh one.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -28,7 +29,6 @@ interface Pending {
 }
 
 export interface RunOptions {
-  key: string;
   model: Uint8Array;
   feeds: TensorData[];
   fetch: string[];
@@ -43,6 +43,7 @@ export class OrtRunner {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private readonly loaded = new Set<string>();
+  private readonly keys = new WeakMap<Uint8Array, string>();
   private nextId = 1;
 
   constructor(private readonly script = defaultWorkerPath()) {}
@@ -71,20 +72,31 @@ export class OrtRunner {
     return w;
   }
 
+  /** Sessions are cached by the model's content (architecture and weights), hashed once per buffer. */
+  private keyOf(model: Uint8Array): string {
+    let key = this.keys.get(model);
+    if (!key) {
+      key = createHash('sha1').update(model).digest('hex');
+      this.keys.set(model, key);
+    }
+    return key;
+  }
+
   run(opts: RunOptions): Promise<RunResponse> {
     if (opts.signal?.aborted) return Promise.reject(new RunCancelled());
     const worker = this.ensureWorker();
     const id = this.nextId++;
+    const key = this.keyOf(opts.model);
     // The model travels once per worker; the profiling session needs it every time.
-    const sendModel = !this.loaded.has(opts.key) || !!opts.profile;
+    const sendModel = !this.loaded.has(key) || !!opts.profile;
     const req: RunRequest = {
-      type: 'run', id, key: opts.key, model: sendModel ? opts.model : undefined,
+      type: 'run', id, key, model: sendModel ? opts.model : undefined,
       feeds: opts.feeds, fetch: opts.fetch, profile: !!opts.profile, threads: opts.threads ?? 0, repeats: opts.repeats ?? 0,
     };
     return new Promise<RunResponse>((resolve, reject) => {
       this.pending.set(id, {
         resolve: (r) => {
-          this.loaded.add(opts.key);
+          this.loaded.add(key);
           resolve(r);
         },
         reject,

@@ -30,7 +30,7 @@ async function runExample(file: string, probe: string, batch = 1) {
   const shape = [batch, ...(graph.inputs[0].shape!.slice(1) as number[])];
   const input = randomInput(shape, 11);
   const probeName = lowered.layerOutputs.get(probe)!.name;
-  const res = await runner.run({ key: file, model: lowered.bytes, feeds: [{ name: lowered.inputs[0].name, dims: shape, data: input.data }], fetch: [lowered.outputs[0].name, probeName] });
+  const res = await runner.run({ model: lowered.bytes, feeds: [{ name: lowered.inputs[0].name, dims: shape, data: input.data }], fetch: [lowered.outputs[0].name, probeName] });
   const probeTensor = graph.calls.find((c) => c.layer.name === probe)!.output;
   return { graph, weights: weights.used, input, output: res.outputs[0], probe: res.outputs[1], probeTensor };
 }

@@ -31,7 +31,7 @@ writeFileSync(SMALL, 'import keras\nfrom keras import layers\nx = keras.Input((1
 describe('runModel', () => {
   it('reports output stats, top-5, latency and per-layer results', async () => {
     const m = analyze(readFileSync(SMALL, 'utf8')).models[0];
-    const r = await runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(1), cacheKey: 'small', perLayer: true, batch: 2 });
+    const r = await runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(1), perLayer: true, batch: 2 });
     assert.deepEqual(r.outputShape, [2, 10]);
     const sums = [0, 1].map((b) => Array.from(r.output.subarray(b * 10, b * 10 + 10)).reduce((p, q) => p + q, 0));
     for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5, 'softmax rows sum to 1');
@@ -46,7 +46,7 @@ describe('runModel', () => {
 
   it('the same seed repeats the run exactly; another seed does not', async () => {
     const m = analyze(readFileSync(SMALL, 'utf8')).models[0];
-    const go = (seed: number) => runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(seed), cacheKey: `s${seed}`, seed });
+    const go = (seed: number) => runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(seed), seed });
     const [a, b, c] = [await go(5), await go(5), await go(6)];
     assert.deepEqual(Array.from(a.output), Array.from(b.output));
     assert.notDeepEqual(Array.from(a.output), Array.from(c.output));
@@ -55,7 +55,7 @@ describe('runModel', () => {
   it('refuses an input over the memory budget before allocating it', async () => {
     const m = analyze(example('vgg16.py')).models[0];
     await assert.rejects(
-      runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), cacheKey: 'big', batch: 4096, memoryBudgetBytes: 512 * 1024 ** 2 }),
+      runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), batch: 4096, memoryBudgetBytes: 512 * 1024 ** 2 }),
       (e: unknown) => e instanceof BudgetExceeded && /over the memory budget of 512 MiB/.test(e.message),
     );
   });
@@ -63,7 +63,7 @@ describe('runModel', () => {
   it('a run can be cancelled', async () => {
     const m = analyze(example('xception.py')).models[0];
     const controller = new AbortController();
-    const pending = runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), cacheKey: 'cancel', batch: 2, signal: controller.signal });
+    const pending = runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), batch: 2, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(pending, (e: unknown) => e instanceof RunCancelled || (e as Error).name === 'AbortError' || /cancel/i.test((e as Error).message));
   });
@@ -73,7 +73,7 @@ describe('runModel', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const t0 = Date.now();
-    await runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), cacheKey: 'loop', batch: 2 });
+    await runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), batch: 2 });
     clearInterval(timer);
     const elapsed = Date.now() - t0;
     // A blocked loop would tick ~0 times; a free one about elapsed/5 (allow slack for a busy machine).
@@ -111,6 +111,10 @@ describe('convlens run / export', () => {
     assert.deepEqual(Object.keys(doc.stats), ['min', 'max', 'mean', 'std', 'zeros']);
     assert.ok(doc.layers.every((l: { name: string; latencyMs: unknown }) => typeof l.latencyMs === 'number'));
     assert.deepEqual(doc.receptiveField.analytical, { layer: 're_lu', size: [3, 3], stride: [1, 1], padding: [1, 1] });
+    // Unit (8, 8) of re_lu sees input rows and cols 7..9, and the impulse probe finds exactly those.
+    assert.deepEqual(doc.receptiveField.measured, {
+      layer: 're_lu', unit: [8, 8], analyticalRows: [7, 9], analyticalCols: [7, 9], rows: [7, 9], cols: [7, 9], agrees: true, erf: null,
+    });
   });
 
   it('run prints a human report and saves the output as .npy', async () => {
@@ -120,6 +124,7 @@ describe('convlens run / export', () => {
     assert.match(r.out, /^Model "small": input \(1, 16, 16, 3\) checkerboard/);
     assert.match(r.out, /Top-5 \(batch item 0\): #\d+/);
     assert.match(r.out, /Latency: [\d.]+ ms/);
+    assert.match(r.out, /unit \(8, 8\): analytical rows 7\.\.9, cols 7\.\.9; measured in the image rows 7\.\.9, cols 7\.\.9: agrees/);
     const saved = readNpy(readFileSync(out));
     assert.deepEqual(saved.shape, [1, 10]);
   });

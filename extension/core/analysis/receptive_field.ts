@@ -107,3 +107,55 @@ export function computeRfs(calls: LayerCall[], onMisaligned: (call: LayerCall) =
   }
   return rfs;
 }
+
+/** An inclusive range of positions along one axis. */
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/** The positions of a step's input that one output range [lo, hi] reads. */
+function backStep(o: Interval, step: RfStep): Interval {
+  switch (step.op) {
+    case 'window': {
+      const kEff = step.dilation * (step.kernel - 1) + 1;
+      return { lo: o.lo * step.stride - step.pad, hi: o.hi * step.stride - step.pad + kEff - 1 };
+    }
+    case 'transposed':
+      // Output o (after cropping `pad`) receives input i when i*s <= o + pad <= i*s + k - 1.
+      return { lo: Math.ceil((o.lo + step.pad - step.kernel + 1) / step.stride), hi: Math.floor((o.hi + step.pad) / step.stride) };
+    case 'resize':
+      if (step.interpolation === 'nearest') return { lo: Math.floor(o.lo / step.factor), hi: Math.floor(o.hi / step.factor) };
+      // Half-pixel bilinear reads floor(c) and ceil(c) of c = (o + 0.5) / f - 0.5 (one tap when c is whole).
+      return { lo: Math.floor((o.lo + 0.5) / step.factor - 0.5), hi: Math.ceil((o.hi + 0.5) / step.factor - 0.5) };
+  }
+}
+
+/**
+ * The exact field of one output unit, per spatial axis, in input pixels (it may extend past the
+ * border into padding). Unlike size/stride/padding, this is exact after transposed convs and
+ * resizes too, whose fields depend on the unit's parity. Null when the path is not spatial.
+ */
+export function unitField(calls: LayerCall[], target: LayerCall, unit: number[]): Interval[] | null {
+  const need = new Map<SymTensor, Interval[]>([[target.output, unit.map((u) => ({ lo: u, hi: u }))]]);
+  const upTo = calls.indexOf(target);
+  let result: Interval[] | null = null;
+  for (let i = upTo; i >= 0; i--) {
+    const call = calls[i];
+    const out = need.get(call.output);
+    if (!out) continue;
+    if (call.layer.kernel?.family === 'input') {
+      result = result ? result.map((r, a) => ({ lo: Math.min(r.lo, out[a].lo), hi: Math.max(r.hi, out[a].hi) })) : out;
+      continue;
+    }
+    const effect = call.result?.rf;
+    if (!effect || effect === 'global' || effect === 'unknown') return null;
+    const back = effect === 'identity' || effect === 'merge' ? out : effect.steps.length === out.length ? out.map((iv, a) => backStep(iv, effect.steps[a])) : null;
+    if (!back) return null;
+    for (const t of call.inputs) {
+      const prev = need.get(t);
+      need.set(t, prev ? prev.map((p, a) => ({ lo: Math.min(p.lo, back[a].lo), hi: Math.max(p.hi, back[a].hi) })) : back);
+    }
+  }
+  return result;
+}

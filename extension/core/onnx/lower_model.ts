@@ -8,6 +8,7 @@ import { toKeras } from '../../../kernels/onnx/layout';
 import { LoweringError, type LowerContext, type Shape, type TensorRef, type WeightSpec } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import type { Span } from '../source';
+import { collectCalls } from '../trace/models';
 
 /** Supplies a layer's weights (Keras order and layouts) from initializers or a trained file. */
 export interface WeightSource {
@@ -41,6 +42,10 @@ export interface LoweredModel {
 export interface LowerOptions {
   /** Layers whose outputs should be fetchable (intermediate activations). */
   exposeLayers?: string[];
+  /** A linearised copy (activations as identity) for receptive-field probes. */
+  linear?: boolean;
+  /** Stop at this layer: it becomes the only output and later layers are not lowered. */
+  truncateAt?: string;
 }
 
 function concreteShape(t: SymTensor, what: string, span: Span): Shape {
@@ -51,6 +56,14 @@ function concreteShape(t: SymTensor, what: string, span: Span): Shape {
   return t.shape;
 }
 
+/** The sub-graph that computes `layer` (its first call), with that output as the model output. */
+function truncated(model: ModelGraph, layer: string): ModelGraph {
+  const target = model.calls.find((c) => c.layer.name === layer);
+  if (!target) throw new LoweringFailure(`There is no layer "${layer}" in ${model.name}.`, layer, model.span);
+  const { calls } = collectCalls(model.inputs, [target.output]);
+  return { ...model, calls, outputs: [target.output] };
+}
+
 export function lowerModel(model: ModelGraph, source: WeightSource, options: LowerOptions = {}): LoweredModel {
   const graph = new OnnxGraph();
   const refs = new Map<SymTensor, TensorRef>();
@@ -58,6 +71,7 @@ export function lowerModel(model: ModelGraph, source: WeightSource, options: Low
   const exposed = new Set(options.exposeLayers ?? []);
   const layerOutputs = new Map<string, LoweredTensor>();
   if (model.problem) throw new LoweringFailure(model.problem, model.name, model.span);
+  if (options.truncateAt) model = truncated(model, options.truncateAt);
 
   const inputs: LoweredTensor[] = [];
   for (const call of model.calls) {
@@ -72,7 +86,7 @@ export function lowerModel(model: ModelGraph, source: WeightSource, options: Low
       refs.set(call.output, { name, shape, channelsFirst: false });
       continue;
     }
-    const ref = lowerCall(graph, call, refs, source);
+    const ref = lowerCall(graph, call, refs, source, !!options.linear);
     refs.set(call.output, ref);
     if (exposed.has(layer.name) && !layerOutputs.has(layer.name)) {
       layerOutputs.set(layer.name, keep(graph, layer.name, ref, call));
@@ -98,7 +112,7 @@ function keep(graph: OnnxGraph, label: string, ref: TensorRef, call: LayerCall):
   return { name, shape: ref.shape };
 }
 
-function lowerCall(graph: OnnxGraph, call: LayerCall, refs: Map<SymTensor, TensorRef>, source: WeightSource): TensorRef {
+function lowerCall(graph: OnnxGraph, call: LayerCall, refs: Map<SymTensor, TensorRef>, source: WeightSource, linear: boolean): TensorRef {
   const { layer } = call;
   const fail = (why: string) => new LoweringFailure(`Layer "${layer.name}" (${layer.type}) cannot be run: ${why}.`, layer.name, call.span);
   if (!layer.kernel) throw fail('ConvLens does not model this layer kind');
@@ -118,7 +132,7 @@ function lowerCall(graph: OnnxGraph, call: LayerCall, refs: Map<SymTensor, Tenso
     throw fail((e as Error).message);
   }
   try {
-    return layer.kernel.lower(layer.config, { graph, layerName: layer.name, inputs, weights, outputShape: call.result.outputShape });
+    return layer.kernel.lower(layer.config, { graph, layerName: layer.name, inputs, weights, outputShape: call.result.outputShape, linear });
   } catch (e) {
     if (e instanceof LoweringError || e instanceof Error) throw fail(e.message);
     throw e;

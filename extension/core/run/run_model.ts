@@ -13,8 +13,6 @@ export type SampleInput = { kind: SampleKind } | { kind: 'array'; data: Float32A
 export interface RunSettings {
   input: SampleInput;
   weights: WeightSource;
-  /** A label for session caching: the same model text + weights reuse the ORT session. */
-  cacheKey: string;
   batch?: number;
   seed?: number;
   /** Per-layer latency (ORT profiling) and per-layer activation statistics. */
@@ -131,7 +129,7 @@ export async function runModel(report: ModelReport, runner: OrtRunner, settings:
   // Timing and profiling use the plain graph: fetching every activation would defeat fusion.
   const plain = lowerModel(graph, settings.weights);
   const res = await runner.run({
-    key: settings.cacheKey, model: plain.bytes,
+    model: plain.bytes,
     feeds: [{ name: plain.inputs[0].name, dims: shape, data }],
     fetch: [plain.outputs[0].name], profile: !!settings.perLayer, repeats: 3, threads: settings.threads, signal: settings.signal,
   });
@@ -141,7 +139,7 @@ export async function runModel(report: ModelReport, runner: OrtRunner, settings:
     const exposed = lowerModel(graph, settings.weights, { exposeLayers: layerNames });
     const names = [...exposed.layerOutputs.keys()];
     const stats = await runner.run({
-      key: `${settings.cacheKey}#layers`, model: exposed.bytes,
+      model: exposed.bytes,
       feeds: [{ name: exposed.inputs[0].name, dims: shape, data }],
       fetch: names.map((n) => exposed.layerOutputs.get(n)!.name), threads: settings.threads, signal: settings.signal,
     });

@@ -1,0 +1,188 @@
+/**
+ * Receptive fields measured with ONNX Runtime.
+ * - The support (which input pixels reach an output unit) on a linearised copy: activations as
+ *   identity, every weight a positive constant, biases zero. An impulse at pixel p then gives a
+ *   non-zero output at unit u exactly when p is in u's field. Impulses along the row and the
+ *   column through the field's centre measure its extent per axis.
+ * - The effective receptive field (Luo et al. 2016) on the real weights: how much a small
+ *   perturbation of each input pixel moves the unit, over the field (sampled when large).
+ *   Stacked dilation with a common factor shows up as a grid of zeros ("gridding").
+ */
+import { fans } from '../../../kernels/initializers';
+import type { OrtRunner } from '../../../kernels/runtime/runner';
+import { makeSample } from '../../../kernels/runtime/samples';
+import type { WeightSpec } from '../../../kernels/types';
+import type { LayerReport, ModelReport } from '../analysis/analyze';
+import { unitField } from '../analysis/receptive_field';
+import type { LayerInstance } from '../graph';
+import { lowerModel, type WeightSource } from '../onnx/lower_model';
+
+/** Positive constants (1 / fan_in) for kernels, zero shifts, unit scales. */
+export class LinearisedWeights implements WeightSource {
+  weights(_layer: LayerInstance, specs: WeightSpec[]): Float32Array[] {
+    return specs.map((s) => {
+      const size = s.shape.reduce((a, b) => a * b, 1);
+      if (/kernel/.test(s.name)) return new Float32Array(size).fill(1 / Math.max(1, fans(s.shape).fanIn));
+      if (s.name === 'gamma' || s.name === 'moving_variance') return new Float32Array(size).fill(1);
+      return new Float32Array(size);
+    });
+  }
+}
+
+export interface AxisExtent {
+  /** First and last input pixel (inclusive). */
+  start: number;
+  end: number;
+}
+
+export interface ErfMap {
+  /** Input pixel of the first sample, and the sampling step. */
+  origin: [number, number];
+  step: number;
+  rows: number;
+  cols: number;
+  /** |Δ unit| / Δ input per sampled pixel, row-major. */
+  values: Float32Array;
+}
+
+export interface MeasuredRf {
+  layer: string;
+  /** The output unit probed (spatial coordinates, the centre of the layer's map). */
+  unit: [number, number];
+  /** Measured support within the image, per axis (H, W). */
+  measured: [AxisExtent, AxisExtent];
+  /** Analytical field of the unit (may extend past the border into padding), per axis. */
+  analytical: [AxisExtent, AxisExtent];
+  /** True when the measured support equals the analytical field clipped to the image. */
+  agrees: boolean;
+  erf: ErfMap | null;
+}
+
+export interface ProbeOptions {
+  layer?: string;
+  /** Impulses per ORT call. */
+  batch?: number;
+  /** Most ERF samples (the field is subsampled beyond that); 0 skips the ERF. */
+  erfSamples?: number;
+  /** Most impulses per axis for the support scan (default: from the compute budget). */
+  scanBudget?: number;
+  /** Multiply-accumulates the probes may spend in all (default 4e11: a few seconds on 2 cores). */
+  macBudget?: number;
+  seed?: number;
+  weights: WeightSource;
+  signal?: AbortSignal;
+}
+
+/** The deepest layer whose output still has a spatial field. */
+export function lastSpatialLayer(report: ModelReport): LayerReport | undefined {
+  return [...report.layers].reverse().find((l) => l.rf && l.rf !== 'global' && l.outputShape?.length === 4);
+}
+
+interface Probe {
+  bytes: Uint8Array;
+  input: string;
+  output: string;
+}
+
+function probeModel(report: ModelReport, layer: string, weights: WeightSource, linear: boolean): Probe {
+  const lowered = lowerModel(report.graph, weights, { truncateAt: layer, linear });
+  return { bytes: lowered.bytes, input: lowered.inputs[0].name, output: lowered.outputs[0].name };
+}
+
+/**
+ * Scan positions along one axis: every pixel when affordable; otherwise every pixel near the
+ * analytical edges (where a wrong field would show) and a regular stride in between.
+ */
+export function scanPositions(length: number, edges: AxisExtent, budget: number): number[] {
+  if (length <= budget) return Array.from({ length }, (_, i) => i);
+  const keep = new Set<number>();
+  for (const e of [edges.start, edges.end]) for (let d = -3; d <= 3; d++) if (e + d >= 0 && e + d < length) keep.add(e + d);
+  const stride = Math.max(1, Math.ceil(length / Math.max(1, budget - keep.size)));
+  for (let i = 0; i < length; i += stride) keep.add(i);
+  return [...keep].sort((a, b) => a - b);
+}
+
+/** Runs `inputs` (each [H, W, C]) in batches; returns the unit's channel-summed value for each. */
+async function unitValues(runner: OrtRunner, probe: Probe, inputs: Float32Array[], shape: number[], unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
+  const [H, W, C] = shape;
+  const per = H * W * C;
+  const out: number[] = [];
+  for (let i = 0; i < inputs.length; i += batch) {
+    const chunk = inputs.slice(i, i + batch);
+    const data = new Float32Array(chunk.length * per);
+    chunk.forEach((x, j) => data.set(x, j * per));
+    const res = await runner.run({ model: probe.bytes, feeds: [{ name: probe.input, dims: [chunk.length, H, W, C], data }], fetch: [probe.output], signal });
+    const y = res.outputs[0];
+    const [, OH, OW, F] = y.dims;
+    void OH;
+    for (let j = 0; j < chunk.length; j++) {
+      let sum = 0;
+      const base = ((j * y.dims[1] + unit[0]) * OW + unit[1]) * F;
+      for (let f = 0; f < F; f++) sum += y.data[base + f];
+      out.push(sum);
+    }
+  }
+  return out;
+}
+
+function impulse(shape: number[], y: number, x: number, base?: Float32Array, delta = 1): Float32Array {
+  const [, W, C] = shape;
+  const data = base ? Float32Array.from(base) : new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let c = 0; c < C; c++) data[(y * W + x) * C + c] += delta;
+  return data;
+}
+
+export async function measureReceptiveField(report: ModelReport, runner: OrtRunner, opts: ProbeOptions): Promise<MeasuredRf> {
+  const target = opts.layer ? report.layers.find((l) => l.layer.name === opts.layer) : lastSpatialLayer(report);
+  if (!target || !target.rf || target.rf === 'global' || !target.outputShape || target.outputShape.length !== 4) {
+    throw new Error(opts.layer ? `${opts.layer} has no spatial receptive field to measure` : `${report.graph.name} has no spatial layer to measure`);
+  }
+  const input = report.graph.inputs[0].shape!;
+  if (input.length !== 4 || input.slice(1).some((d) => d === null)) throw new Error('the receptive field is measured on 2D inputs of known size');
+  const shape = input.slice(1) as number[];
+  const [H, W] = shape;
+  const [OH, OW] = target.outputShape.slice(1, 3) as number[];
+  const unit: [number, number] = [Math.floor(OH / 2), Math.floor(OW / 2)];
+  const field = unitField(report.graph.calls, target.call, unit);
+  if (!field) throw new Error(`${target.layer.name}'s field cannot be traced back to the input`);
+  const analytical = field.map((iv) => ({ start: iv.lo, end: iv.hi })) as [AxisExtent, AxisExtent];
+  const centre = analytical.map((e, i) => Math.min(Math.max(Math.round((e.start + e.end) / 2), 0), [H, W][i] - 1));
+  const batch = opts.batch ?? 32;
+  const layer = target.layer.name;
+
+  const clipped = analytical.map((e, i) => ({ start: Math.max(e.start, 0), end: Math.min(e.end, [H, W][i] - 1) }));
+  const linear = probeModel(report, layer, new LinearisedWeights(), true);
+  // Spend half the compute budget on the support scan and half on the ERF.
+  const macsPerImage = Math.max(1, report.layers.filter((l) => l.call.output.id <= target.call.output.id).reduce((acc, l) => acc + (l.macs ?? 0), 0));
+  const affordable = Math.floor((opts.macBudget ?? 4e11) / 2 / macsPerImage);
+  const budget = opts.scanBudget ?? Math.max(16, Math.floor(affordable / 2));
+  const xs = scanPositions(W, clipped[1], budget);
+  const ys = scanPositions(H, clipped[0], budget);
+  const row = await unitValues(runner, linear, xs.map((x) => impulse(shape, centre[0], x)), shape, unit, batch, opts.signal);
+  const col = await unitValues(runner, linear, ys.map((y) => impulse(shape, y, centre[1])), shape, unit, batch, opts.signal);
+  const extent = (vals: number[], at: number[]): AxisExtent => {
+    const hit = at.filter((_, i) => vals[i] > 0);
+    return hit.length ? { start: hit[0], end: hit[hit.length - 1] } : { start: -1, end: -1 };
+  };
+  const measured: [AxisExtent, AxisExtent] = [extent(col, ys), extent(row, xs)];
+  const agrees = measured.every((m, i) => m.start === clipped[i].start && m.end === clipped[i].end);
+
+  let erf: ErfMap | null = null;
+  const samples = Math.min(opts.erfSamples ?? 1024, Math.max(16, affordable));
+  if (samples > 0) {
+    const real = probeModel(report, layer, opts.weights, false);
+    const [y0, y1] = [clipped[0].start, clipped[0].end];
+    const [x0, x1] = [clipped[1].start, clipped[1].end];
+    const step = Math.max(1, Math.ceil(Math.sqrt(((y1 - y0 + 1) * (x1 - x0 + 1)) / samples)));
+    const rows = Math.floor((y1 - y0) / step) + 1;
+    const cols = Math.floor((x1 - x0) / step) + 1;
+    const base = makeSample('random', shape, opts.seed ?? 0);
+    const delta = 1e-2;
+    const probes = [base];
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) probes.push(impulse(shape, y0 + r * step, x0 + c * step, base, delta));
+    const vals = await unitValues(runner, real, probes, shape, unit, batch, opts.signal);
+    const values = Float32Array.from(vals.slice(1), (v) => Math.abs(v - vals[0]) / delta);
+    erf = { origin: [y0, x0], step, rows, cols, values };
+  }
+  return { layer, unit, measured, analytical, agrees, erf };
+}
