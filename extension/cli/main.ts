@@ -8,12 +8,15 @@ export const USAGE = `Usage:
   convlens analyze FILE [--input-shape H,W,C] [--json] [--quiet]
       Reads a Keras model file (never runs it) and prints each model's layers with output
       shapes, parameters, MACs and receptive fields, followed by diagnostics.
-  convlens run FILE [--model NAME] [--input random|impulse|checkerboard|PATH.npy] [--seed N]
+  convlens run FILE [--model NAME] [--input random|impulse|checkerboard|PATH] [--seed N]
+               [--preprocess raw|unit|symmetric|imagenet]
                [--batch N] [--input-shape H,W,C] [--save-output OUT.npy] [--memory-budget MB]
                [--erf HEATMAP.npy] [--no-rf] [--json]
       Lowers the model to ONNX and runs it with ONNX Runtime on a sample input, with
       per-layer latency and activation statistics, and measures the receptive field of the
       last spatial layer (impulses on a linearised copy) against the analytical one.
+      PATH is a PNG/JPEG image (resized to the input; --preprocess, default unit) or a .npy
+      array (NHWC float32, used as is).
   convlens export FILE -o MODEL.onnx [--model NAME] [--seed N] [--input-shape H,W,C]
       Writes the model as ONNX (weights from the declared initializers, seeded).
 Exit status: 1 if any error diagnostic (analyze) or failure (run, export), 0 otherwise,

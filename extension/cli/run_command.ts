@@ -1,6 +1,7 @@
 /** `convlens run FILE ...`: the model on a sample input in ONNX Runtime. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { decodeImage, imageToInput, type Preprocess } from '../../kernels/runtime/image';
 import { readNpy, writeNpy } from '../../kernels/runtime/npy';
 import { OrtRunner } from '../../kernels/runtime/runner';
 import type { TensorStats } from '../../kernels/runtime/stats';
@@ -28,10 +29,28 @@ function statsLine(s: TensorStats): string {
   return `min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}  zeros ${(s.zeros * 100).toFixed(1)}%`;
 }
 
-function sampleInput(value: string | true | undefined): SampleInput {
+const PREPROCESS: Preprocess[] = ['raw', 'unit', 'symmetric', 'imagenet'];
+
+/** --input: a synthetic sample, a .npy array, or an image resized to the model input. */
+function sampleInput(value: string | true | undefined, modelInput: (number | null)[], batch: number, preprocessFlag: string | true | undefined): SampleInput {
   const v = typeof value === 'string' ? value : 'random';
   if (v === 'random' || v === 'impulse' || v === 'checkerboard') return { kind: v };
   const ext = path.extname(v).toLowerCase();
+  if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') {
+    const preprocess = (typeof preprocessFlag === 'string' ? preprocessFlag : 'unit') as Preprocess;
+    if (!PREPROCESS.includes(preprocess)) throw new UsageError(`--preprocess wants one of ${PREPROCESS.join(', ')} (got '${preprocess}')`);
+    if (modelInput.length !== 4 || modelInput.slice(1).some((d) => d === null)) throw new UsageError('image inputs need a model input of known (H, W, C)');
+    const [h, w, c] = modelInput.slice(1) as number[];
+    let one: Float32Array;
+    try {
+      one = imageToInput(decodeImage(readFileSync(v)), h, w, c, preprocess);
+    } catch (e) {
+      throw new UsageError(`cannot use ${v} as input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const data = new Float32Array(one.length * batch);
+    for (let b = 0; b < batch; b++) data.set(one, b * one.length);
+    return { kind: 'array', data, shape: [batch, h, w, c] };
+  }
   if (ext === '.npy') {
     let arr;
     try {
@@ -41,8 +60,7 @@ function sampleInput(value: string | true | undefined): SampleInput {
     }
     return { kind: 'array', data: arr.data, shape: arr.shape };
   }
-  if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') throw new UsageError('image inputs are not supported yet; convert the image to a .npy array (NHWC float32)');
-  throw new UsageError(`--input wants random, impulse, checkerboard or a .npy file (got '${v}')`);
+  throw new UsageError(`--input wants random, impulse, checkerboard, a .npy array or a PNG/JPEG image (got '${v}')`);
 }
 
 function printHuman(io: CliIO, r: RunReport, inputLabel: string) {
@@ -67,7 +85,6 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(args, SPEC);
   if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
   if (flags.has('--weights')) throw new UsageError('--weights: loading trained weights is not implemented yet; runs use the declared initializers');
-  if (flags.has('--preprocess')) throw new UsageError('--preprocess applies to image inputs, which are not supported yet');
   const file = positional[0];
   const shapeText = flags.get('--input-shape');
   const { analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
@@ -77,14 +94,15 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     io.err(`convlens: ${file} has ${errors.length} Keras error(s); run 'convlens analyze ${file}' to see them.`);
     return 1;
   }
-  const input = sampleInput(flags.get('--input'));
   const seed = intFlag(flags, '--seed', 0);
+  const batch = intFlag(flags, '--batch', 1, 1);
+  const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
   const runner = new OrtRunner();
   try {
     const report = await runModel(model, runner, {
       input,
       weights: new InitializerWeights(seed),
-      batch: intFlag(flags, '--batch', 1, 1),
+      batch,
       seed,
       perLayer: true,
       memoryBudgetBytes: intFlag(flags, '--memory-budget', 2048, 1) * 1024 * 1024,
