@@ -2,8 +2,8 @@
 import { build } from 'esbuild';
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20', platform: 'node', format: 'cjs' };
-// onnxruntime-node ships native binaries: always loaded from node_modules, never bundled.
-const external = ['onnxruntime-node'];
+// onnxruntime-node ships native binaries and h5wasm is ESM with its own wasm: loaded from node_modules.
+const external = ['onnxruntime-node', 'h5wasm'];
 const targets = {
   cli: { ...common, external, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },

@@ -1,23 +1,33 @@
 /** `convlens export FILE -o MODEL.onnx`: the model as ONNX, weights from its initializers. */
 import { writeFileSync } from 'node:fs';
-import { lowerModel, LoweringFailure } from '../core/onnx/lower_model';
+import { lowerModel, LoweringFailure, type WeightSource } from '../core/onnx/lower_model';
+import { trainedWeightsFor } from './weights_option';
 import { InitializerWeights } from '../core/onnx/weights';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';
 
-export function exportCommand(args: string[], io: CliIO): number {
+export async function exportCommand(args: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(args, { '--output': true, '--model': true, '--seed': true, '--input-shape': true, '--weights': true }, { '-o': '--output' });
   if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
   const out = flags.get('--output');
   if (typeof out !== 'string') throw new UsageError('export needs -o MODEL.onnx');
-  if (flags.has('--weights')) throw new UsageError('--weights: loading trained weights is not implemented yet; exports use the declared initializers');
   const file = positional[0];
   const shapeText = flags.get('--input-shape');
   const { analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
   const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
+  let weights: WeightSource = new InitializerWeights(intFlag(flags, '--seed', 0));
+  const weightsFile = flags.get('--weights');
+  if (typeof weightsFile === 'string') {
+    try {
+      weights = await trainedWeightsFor(model, weightsFile);
+    } catch (e) {
+      io.err(`convlens: cannot load weights from ${weightsFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return 1;
+    }
+  }
   try {
-    const lowered = lowerModel(model.graph, new InitializerWeights(intFlag(flags, '--seed', 0)));
+    const lowered = lowerModel(model.graph, weights);
     writeFileSync(out, lowered.bytes);
     io.out(`Wrote ${out} (${(lowered.bytes.byteLength / 1048576).toFixed(1)} MiB): ${model.graph.name}, input ${lowered.inputs.map((i) => `${i.name} (${i.shape.map((d) => d ?? 'N').join(', ')})`).join(', ')}, output ${lowered.outputs.map((o) => `(${o.shape.map((d) => d ?? 'N').join(', ')})`).join(', ')}`);
     return 0;

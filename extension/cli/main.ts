@@ -8,7 +8,7 @@ export const USAGE = `Usage:
   convlens analyze FILE [--input-shape H,W,C] [--json] [--quiet]
       Reads a Keras model file (never runs it) and prints each model's layers with output
       shapes, parameters, MACs and receptive fields, followed by diagnostics.
-  convlens run FILE [--model NAME] [--input random|impulse|checkerboard|PATH] [--seed N]
+  convlens run FILE [--model NAME] [--input random|impulse|checkerboard|PATH] [--weights PATH] [--seed N]
                [--preprocess raw|unit|symmetric|imagenet]
                [--batch N] [--input-shape H,W,C] [--save-output OUT.npy] [--memory-budget MB]
                [--erf HEATMAP.npy] [--no-rf] [--json]
@@ -17,8 +17,10 @@ export const USAGE = `Usage:
       last spatial layer (impulses on a linearised copy) against the analytical one.
       PATH is a PNG/JPEG image (resized to the input; --preprocess, default unit) or a .npy
       array (NHWC float32, used as is).
-  convlens export FILE -o MODEL.onnx [--model NAME] [--seed N] [--input-shape H,W,C]
-      Writes the model as ONNX (weights from the declared initializers, seeded).
+  convlens export FILE -o MODEL.onnx [--model NAME] [--weights PATH] [--seed N] [--input-shape H,W,C]
+      Writes the model as ONNX (weights from --weights, else the declared initializers, seeded).
+  --weights PATH: a Keras 3 .weights.h5, a .keras archive or a legacy Keras 2 .h5, matched to
+      the traced layers by name, then by order.
 Exit status: 1 if any error diagnostic (analyze) or failure (run, export), 0 otherwise,
 2 on usage errors.`;
 
@@ -33,7 +35,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     switch (command) {
       case 'analyze': return analyzeCommand(rest, io);
       case 'run': return await runCommand(rest, io);
-      case 'export': return exportCommand(rest, io);
+      case 'export': return await exportCommand(rest, io);
       case 'help': case '--help': case '-h':
         io.out(USAGE);
         return 0;

@@ -7,7 +7,9 @@ import { OrtRunner } from '../../kernels/runtime/runner';
 import type { TensorStats } from '../../kernels/runtime/stats';
 import { formatRfNumber } from '../core/analysis/format';
 import { LoweringFailure } from '../core/onnx/lower_model';
+import type { WeightSource } from '../core/onnx/lower_model';
 import { InitializerWeights } from '../core/onnx/weights';
+import { trainedWeightsFor } from './weights_option';
 import { rfToJson } from '../core/report/json';
 import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
 import { BudgetExceeded, runModel, type RunReport, type SampleInput } from '../core/run/run_model';
@@ -84,7 +86,6 @@ function printHuman(io: CliIO, r: RunReport, inputLabel: string) {
 export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(args, SPEC);
   if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
-  if (flags.has('--weights')) throw new UsageError('--weights: loading trained weights is not implemented yet; runs use the declared initializers');
   const file = positional[0];
   const shapeText = flags.get('--input-shape');
   const { analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
@@ -97,11 +98,21 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const seed = intFlag(flags, '--seed', 0);
   const batch = intFlag(flags, '--batch', 1, 1);
   const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
+  let weights: WeightSource = new InitializerWeights(seed);
+  const weightsFile = flags.get('--weights');
+  if (typeof weightsFile === 'string') {
+    try {
+      weights = await trainedWeightsFor(model, weightsFile);
+    } catch (e) {
+      io.err(`convlens: cannot load weights from ${weightsFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return 1;
+    }
+  }
   const runner = new OrtRunner();
   try {
     const report = await runModel(model, runner, {
       input,
-      weights: new InitializerWeights(seed),
+      weights,
       batch,
       seed,
       perLayer: true,
@@ -116,7 +127,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     let rfNote = '';
     if (!flags.has('--no-rf') && lastSpatial && report.inputShape.length === 4) {
       try {
-        measured = await measureReceptiveField(model, runner, { weights: new InitializerWeights(seed), seed, erfSamples: flags.has('--erf') ? 4096 : 0 });
+        measured = await measureReceptiveField(model, runner, { weights, seed, erfSamples: flags.has('--erf') ? 4096 : 0 });
         const erfFile = flags.get('--erf');
         if (typeof erfFile === 'string' && measured.erf) writeFileSync(erfFile, writeNpy({ shape: [measured.erf.rows, measured.erf.cols], data: measured.erf.values }));
       } catch (e) {
