@@ -12,7 +12,7 @@ import { InitializerWeights } from '../core/onnx/weights';
 import { trainedWeightsFor } from './weights_option';
 import { rfToJson } from '../core/report/json';
 import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
-import { BudgetExceeded, runModel, type RunReport, type SampleInput } from '../core/run/run_model';
+import { BudgetExceeded, runModel, RuntimeFailure, type RunReport, type SampleInput } from '../core/run/run_model';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';
@@ -170,7 +170,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof LoweringFailure || e instanceof BudgetExceeded) {
+    if (e instanceof LoweringFailure || e instanceof BudgetExceeded || e instanceof RuntimeFailure) {
       io.err(`convlens: ${e.message}`);
       return 1;
     }

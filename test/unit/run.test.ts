@@ -166,3 +166,21 @@ describe('convlens run / export', () => {
     assert.equal((await cli(['export', SMALL])).code, 2);
   });
 });
+
+describe('runtime errors and kept outputs', () => {
+  it('an ORT error naming a node is reported with its Keras layer', async () => {
+    const { explainOrtError } = await import('../../extension/core/run/run_model');
+    const m = analyze(readFileSync(SMALL, 'utf8')).models[0];
+    const e = explainOrtError(new Error("Non-zero status code returned while running Conv node. Name:'conv2d/Conv_node' Status Message: bad"), m, () => 4);
+    assert.equal(e.layer, 'conv2d');
+    assert.match(e.message, /^ONNX Runtime failed in layer "conv2d" \(Conv2D\) \(line 4\): Non-zero status/);
+  });
+
+  it('keepOutputs returns the chosen layers\' feature maps', async () => {
+    const m = analyze(readFileSync(SMALL, 'utf8')).models[0];
+    const r = await runModel(m, runner, { input: { kind: 'checkerboard' }, weights: new InitializerWeights(1), keepOutputs: ['re_lu'] });
+    const map = r.kept.get('re_lu')!;
+    assert.deepEqual(map.dims, [1, 16, 16, 8]);
+    assert.ok(map.data.every((v) => v >= 0));
+  });
+});

@@ -17,6 +17,8 @@ export interface RunSettings {
   seed?: number;
   /** Per-layer latency (ORT profiling) and per-layer activation statistics. */
   perLayer?: boolean;
+  /** Layers whose whole output tensors are returned (feature maps), Keras layout. */
+  keepOutputs?: string[];
   memoryBudgetBytes?: number;
   threads?: number;
   signal?: AbortSignal;
@@ -68,9 +70,29 @@ export interface RunReport {
   sessionMs: number | null;
   top5: { index: number; value: number }[] | null;
   layers: LayerRun[];
+  /** The tensors of `keepOutputs`, by layer name. */
+  kept: Map<string, { dims: number[]; data: Float32Array }>;
 }
 
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
+
+/** ONNX Runtime failed; the message names the Keras layer when ORT named a node. */
+export class RuntimeFailure extends Error {
+  constructor(message: string, readonly layer: string | null) {
+    super(message);
+  }
+}
+
+/** "... running Conv node. Name:'conv1/Conv_node' ..." -> the layer, type and line in the message. */
+export function explainOrtError(e: Error, report: ModelReport, lines?: (offset: number) => number): RuntimeFailure {
+  const node = /Name:'([^']+)'/.exec(e.message)?.[1];
+  const known = new Set(report.layers.map((l) => l.layer.name));
+  const layer = node ? layerOfNode(node, known) : null;
+  const found = layer && layer !== '(runtime)' ? report.layers.find((l) => l.layer.name === layer) : undefined;
+  if (!found) return new RuntimeFailure(`ONNX Runtime failed: ${e.message}`, null);
+  const where = lines ? ` (line ${lines(found.layer.span.from)})` : '';
+  return new RuntimeFailure(`ONNX Runtime failed in layer "${found.layer.name}" (${found.layer.type})${where}: ${e.message}`, found.layer.name);
+}
 
 export class BudgetExceeded extends Error {}
 
@@ -128,22 +150,30 @@ export async function runModel(report: ModelReport, runner: OrtRunner, settings:
   const data = input.kind === 'array' ? input.data : makeSample(input.kind, shape, settings.seed ?? 0);
   // Timing and profiling use the plain graph: fetching every activation would defeat fusion.
   const plain = lowerModel(graph, settings.weights);
-  const res = await runner.run({
+  const run = (opts: Parameters<OrtRunner['run']>[0]) => runner.run(opts).catch((e: Error) => {
+    throw e.name === 'Error' && /node|Name:/.test(e.message) ? explainOrtError(e, report) : e;
+  });
+  const res = await run({
     model: plain.bytes,
     feeds: [{ name: plain.inputs[0].name, dims: shape, data }],
     fetch: [plain.outputs[0].name], profile: !!settings.perLayer, repeats: 3, threads: settings.threads, signal: settings.signal,
   });
   const out = res.outputs[0];
   const byName = new Map<string, { dims: number[]; data: Float32Array }>();
-  if (settings.perLayer) {
-    const exposed = lowerModel(graph, settings.weights, { exposeLayers: layerNames });
+  const kept = new Map<string, { dims: number[]; data: Float32Array }>();
+  if (settings.perLayer || settings.keepOutputs?.length) {
+    const exposed = lowerModel(graph, settings.weights, { exposeLayers: settings.perLayer ? layerNames : settings.keepOutputs });
     const names = [...exposed.layerOutputs.keys()];
-    const stats = await runner.run({
+    const stats = await run({
       model: exposed.bytes,
       feeds: [{ name: exposed.inputs[0].name, dims: shape, data }],
       fetch: names.map((n) => exposed.layerOutputs.get(n)!.name), threads: settings.threads, signal: settings.signal,
     });
     names.forEach((n, i) => byName.set(n, stats.outputs[i]));
+    for (const n of settings.keepOutputs ?? []) {
+      const t = byName.get(n);
+      if (t) kept.set(n, t);
+    }
   }
   const latency = new Map<string, number>();
   const known = new Set(layerNames);
@@ -177,5 +207,6 @@ export async function runModel(report: ModelReport, runner: OrtRunner, settings:
     sessionMs: res.loadMs,
     top5: softmaxHead ? topK(out.data, out.dims[1], 5) : null,
     layers,
+    kept,
   };
 }
