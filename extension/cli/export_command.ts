@@ -1,8 +1,7 @@
 /** `convlens export FILE -o MODEL.onnx`: the model as ONNX, weights from its initializers. */
 import { writeFileSync } from 'node:fs';
-import { lowerModel, LoweringFailure, type WeightSource } from '../core/onnx/lower_model';
-import { trainedWeightsFor } from './weights_option';
-import { InitializerWeights } from '../core/onnx/weights';
+import { lowerModel, LoweringFailure } from '../core/onnx/lower_model';
+import { weightsOption } from './weights_option';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';
@@ -16,16 +15,8 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
   const shapeText = flags.get('--input-shape');
   const { analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
   const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
-  let weights: WeightSource = new InitializerWeights(intFlag(flags, '--seed', 0));
-  const weightsFile = flags.get('--weights');
-  if (typeof weightsFile === 'string') {
-    try {
-      weights = await trainedWeightsFor(model, weightsFile);
-    } catch (e) {
-      io.err(`convlens: cannot load weights from ${weightsFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      return 1;
-    }
-  }
+  const weights = await weightsOption(flags.get('--weights'), model, intFlag(flags, '--seed', 0), io);
+  if (!weights) return 1;
   try {
     const lowered = lowerModel(model.graph, weights);
     writeFileSync(out, lowered.bytes);

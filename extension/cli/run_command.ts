@@ -7,9 +7,7 @@ import { OrtRunner } from '../../kernels/runtime/runner';
 import type { TensorStats } from '../../kernels/runtime/stats';
 import { formatRfNumber } from '../core/analysis/format';
 import { LoweringFailure } from '../core/onnx/lower_model';
-import type { WeightSource } from '../core/onnx/lower_model';
-import { InitializerWeights } from '../core/onnx/weights';
-import { trainedWeightsFor } from './weights_option';
+import { weightsOption } from './weights_option';
 import { rfToJson } from '../core/report/json';
 import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
 import { BudgetExceeded, runModel, RuntimeFailure, type RunReport, type SampleInput } from '../core/run/run_model';
@@ -98,16 +96,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const seed = intFlag(flags, '--seed', 0);
   const batch = intFlag(flags, '--batch', 1, 1);
   const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
-  let weights: WeightSource = new InitializerWeights(seed);
-  const weightsFile = flags.get('--weights');
-  if (typeof weightsFile === 'string') {
-    try {
-      weights = await trainedWeightsFor(model, weightsFile);
-    } catch (e) {
-      io.err(`convlens: cannot load weights from ${weightsFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      return 1;
-    }
-  }
+  const weights = await weightsOption(flags.get('--weights'), model, seed, io);
+  if (!weights) return 1;
   const runner = new OrtRunner();
   try {
     const report = await runModel(model, runner, {
