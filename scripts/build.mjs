@@ -1,10 +1,15 @@
-// Bundles with esbuild: the CLI, the ONNX Runtime worker, and the bench on request.
+// Bundles with esbuild: the extension host, the sidebar webview, the CLI, the ONNX Runtime
+// worker, and the benchmarks on request.
 import { build } from 'esbuild';
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20', platform: 'node', format: 'cjs' };
 // onnxruntime-node ships native binaries and h5wasm is ESM with its own wasm: loaded from node_modules.
 const external = ['onnxruntime-node', 'h5wasm'];
 const targets = {
+  // The extension host: `vscode` is provided by the editor; ORT is loaded only in its worker.
+  extension: { ...common, external: ['vscode', ...external], entryPoints: ['extension/editor/main.ts'], outfile: 'dist/extension.js' },
+  // The sidebar: a browser bundle; its CSS is copied next to it.
+  webview: { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2020', platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts', 'webview/styles.css'], outdir: 'dist/webview' },
   cli: { ...common, external, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },
   // tfjs stays external: its backends register themselves as side effects esbuild would drop.
@@ -12,6 +17,6 @@ const targets = {
   benchRun: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/run.bench.ts'], outfile: 'dist/bench-run.js' },
 };
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : ['cli', 'worker'];
+const names = wanted.length ? wanted : ['cli', 'worker', 'extension', 'webview'];
 await Promise.all(names.map((n) => build(targets[n])));
-console.log(`built ${names.map((n) => targets[n].outfile).join(', ')}`);
+console.log(`built ${names.map((n) => targets[n].outfile ?? targets[n].outdir).join(', ')}`);

@@ -1,0 +1,34 @@
+/**
+ * One open document: incremental parse on each change, bounded re-analysis, and the version the
+ * analysis belongs to, so views never show results for an older text. No editor imports.
+ */
+import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze';
+import { IncrementalParser, type TextEdit } from '../parse';
+
+export class DocumentSession {
+  private readonly parser = new IncrementalParser();
+  private current: { version: number; text: string; analysis: Analysis } | null = null;
+
+  constructor(private readonly options: Omit<AnalyzeOptions, 'tree'> = {}) {}
+
+  /** Re-analyses `text` (version `version`); `edits` (old-text offsets) let the parser reuse its tree. */
+  update(text: string, version: number, edits?: readonly TextEdit[]): Analysis {
+    const tree = this.parser.parse(text, this.current ? edits : undefined);
+    const analysis = analyze(text, { ...this.options, tree });
+    this.current = { version, text, analysis };
+    return analysis;
+  }
+
+  get version(): number | null {
+    return this.current?.version ?? null;
+  }
+
+  get text(): string | null {
+    return this.current?.text ?? null;
+  }
+
+  /** The analysis, only if it belongs to `version`. */
+  analysisFor(version: number): Analysis | null {
+    return this.current && this.current.version === version ? this.current.analysis : null;
+  }
+}

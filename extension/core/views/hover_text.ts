@@ -1,0 +1,37 @@
+/** The hover for a layer: shape, params, MACs, receptive field, cheaper alternatives, what it is. */
+import type { LayerReport, ModelReport } from '../analysis/analyze';
+import { formatCount, formatMacs, formatRfNumber, formatShapeText, percent } from '../analysis/format';
+
+function rfLine(l: LayerReport): string {
+  if (l.rf === null) return 'unknown';
+  if (l.rf === 'global') return 'the whole input (global)';
+  const a = l.rf.axes;
+  return `${a.map((x) => formatRfNumber(x.size)).join(' x ')} px, stride ${a.map((x) => formatRfNumber(x.stride)).join(' x ')}, padding ${a.map((x) => formatRfNumber(x.padding)).join(' x ')}`;
+}
+
+/** Markdown (VS Code's MarkdownString syntax) for one layer. */
+export function layerHover(l: LayerReport, model: ModelReport): string {
+  const p = l.params;
+  const lines = [
+    `**${l.layer.name}** \`${l.layer.type}\` in model \`${model.graph.name}\``,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Output shape | \`${formatShapeText(l.outputShape)}\` |`,
+    `| Params | ${p ? `${formatCount(p.trainable + p.nonTrainable)} (${formatCount(p.trainable)} trainable, ${formatCount(p.nonTrainable)} non-trainable)` : 'unknown'} |`,
+    `| MACs | ${l.macs === null ? 'unknown' : `${formatMacs(l.macs)} (${formatMacs(l.macs * 2)} FLOPs)`} |`,
+    `| Receptive field | ${rfLine(l)} |`,
+  ];
+  if (l.savings) {
+    const s = l.savings;
+    for (const alt of s.alternatives) {
+      const name = alt.kind === 'SeparableConv2D' ? 'As SeparableConv2D' : 'As DepthwiseConv2D + 1x1 Conv2D';
+      const macs = alt.macs !== null && s.macs !== null ? `, ${formatMacs(alt.macs)} MACs (-${percent(s.macs - alt.macs, s.macs)})` : '';
+      lines.push(`| ${name} | ${formatCount(alt.params)} params (-${percent(s.params - alt.params, s.params)})${macs}, same receptive field |`);
+    }
+  }
+  const kernel = l.layer.kernel;
+  if (kernel) lines.push('', `${kernel.description} [Keras docs](${kernel.docUrl})`);
+  else lines.push('', `ConvLens does not model \`${l.layer.type}\` yet.`);
+  return lines.join('\n');
+}

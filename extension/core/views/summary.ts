@@ -1,0 +1,68 @@
+/** Plain-JSON view models for the sidebar (the webview never computes Keras math). */
+import type { Analysis } from '../analysis/analyze';
+import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
+import { LineIndex } from '../source';
+
+export interface SummaryRow {
+  name: string;
+  type: string;
+  family: string;
+  /** 0-based line of the layer's construction, for reveal. */
+  line: number;
+  column: number;
+  outputShape: string;
+  params: string;
+  macs: string;
+  rf: string;
+  /** Receptive-field size relative to the input (0..1, 1 = global), for a bar. */
+  rfFraction: number | null;
+  savings: string | null;
+  inbound: string[];
+}
+
+export interface SummaryModel {
+  name: string;
+  variable: string | null;
+  line: number;
+  rows: SummaryRow[];
+  totals: { params: string; trainable: string; nonTrainable: string; macs: string };
+}
+
+export function summarize(text: string, analysis: Analysis): SummaryModel[] {
+  const lines = new LineIndex(text);
+  return analysis.models.map((m) => {
+    const input = m.graph.inputs[0]?.shape;
+    const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
+    return {
+      name: m.graph.name,
+      variable: m.graph.variable,
+      line: lines.position(m.graph.span.from).line - 1,
+      rows: m.layers.map((l) => {
+        const pos = lines.position(l.layer.span.from);
+        const rf = l.rf;
+        const size = rf && rf !== 'global' ? Math.max(...rf.axes.map((a) => a.size)) : null;
+        const best = l.savings?.alternatives[0];
+        return {
+          name: l.layer.name,
+          type: l.layer.type,
+          family: l.layer.kernel?.family ?? 'unknown',
+          line: pos.line - 1,
+          column: pos.column - 1,
+          outputShape: formatShapeText(l.outputShape),
+          params: l.params ? formatCount(l.params.trainable + l.params.nonTrainable) : '?',
+          macs: formatMacs(l.macs),
+          rf: rf === null ? '-' : rf === 'global' ? 'global' : rf.axes.map((a) => formatRfNumber(a.size)).join('x'),
+          rfFraction: rf === 'global' ? 1 : size !== null && extent ? Math.min(1, size / extent) : null,
+          savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
+          inbound: l.inbound,
+        };
+      }),
+      totals: {
+        params: formatCount(m.totals.params),
+        trainable: formatCount(m.totals.trainableParams),
+        nonTrainable: formatCount(m.totals.nonTrainableParams),
+        macs: formatMacs(m.totals.macs),
+      },
+    };
+  });
+}

@@ -1,0 +1,25 @@
+/** A CodeLens above each model: its totals, and the summary in the sidebar. */
+import * as vscode from 'vscode';
+import { formatCount, formatMacs } from '../core/analysis/format';
+import type { Ctx } from './ctx';
+
+export function registerCodeLens(ctx: Ctx): vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  const provider: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    provideCodeLenses(doc) {
+      const analysis = ctx.analysis(doc);
+      if (!analysis) return [];
+      return analysis.models.flatMap((m) => {
+        const anchor = Math.min(m.graph.span.from, ...m.layers.map((l) => l.layer.span.from));
+        const range = new vscode.Range(doc.positionAt(anchor).line, 0, doc.positionAt(anchor).line, 0);
+        const totals = `${m.graph.name}: ${formatCount(m.totals.params)} params · ${formatMacs(m.totals.macs)} MACs`;
+        return [
+          new vscode.CodeLens(range, { title: totals, command: 'convlens.showSummary', arguments: [doc.uri, m.graph.name] }),
+          new vscode.CodeLens(range, { title: 'Show summary', command: 'convlens.showSummary', arguments: [doc.uri, m.graph.name] }),
+        ];
+      });
+    },
+  };
+  return vscode.Disposable.from(changed, vscode.languages.registerCodeLensProvider({ language: 'python' }, provider), ctx.onDidAnalyze(() => changed.fire()));
+}

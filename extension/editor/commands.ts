@@ -1,0 +1,42 @@
+/** Commands: show the summary, set the default input shape, export to ONNX. */
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { lowerModel } from '../core/onnx/lower_model';
+import { InitializerWeights } from '../core/onnx/weights';
+import { modelAt } from '../core/views/locate';
+import type { Ctx } from './ctx';
+import { isPython } from './ctx';
+import type { SummaryViewProvider } from './summary_view';
+
+export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('convlens.showSummary', (uri?: vscode.Uri, model?: string) => summary.show(uri instanceof vscode.Uri ? uri : undefined, model)),
+    vscode.commands.registerCommand('convlens.setInputShape', async () => {
+      const config = vscode.workspace.getConfiguration('convlens');
+      const value = await vscode.window.showInputBox({
+        title: 'ConvLens: input shape for models that declare none',
+        prompt: 'Height, width, channels (without the batch), e.g. 224, 224, 3',
+        value: config.get<string>('defaultInputShape', ''),
+        validateInput: (v) => (v.trim() === '' || /^\s*[([]?\s*(\d+|None)(\s*,\s*(\d+|None))*\s*[)\]]?\s*$/.test(v) ? null : 'Comma-separated sizes, e.g. 224, 224, 3'),
+      });
+      if (value !== undefined) await config.update('defaultInputShape', value.trim(), vscode.ConfigurationTarget.Workspace);
+    }),
+    vscode.commands.registerCommand('convlens.exportOnnx', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !isPython(editor.document)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
+      const analysis = ctx.analysis(editor.document);
+      const model = analysis && modelAt(analysis, editor.document.offsetAt(editor.selection.active));
+      if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
+      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.graph.name}.onnx`), filters: { ONNX: ['onnx'] } });
+      if (!target) return;
+      try {
+        const seed = vscode.workspace.getConfiguration('convlens').get<number>('seed', 0);
+        const lowered = lowerModel(model.graph, new InitializerWeights(seed));
+        await writeFile(target.fsPath, lowered.bytes);
+        vscode.window.showInformationMessage(`ConvLens: wrote ${vscode.workspace.asRelativePath(target)} (${model.graph.name}).`);
+      } catch (e) {
+        vscode.window.showErrorMessage(`ConvLens: ${(e as Error).message}`);
+      }
+    }),
+  );
+}

@@ -1,0 +1,28 @@
+/** Extension entry: wires the context, providers, the sidebar and the commands. */
+import * as vscode from 'vscode';
+import { registerCodeLens } from './code_lens';
+import { registerCommands } from './commands';
+import { Ctx } from './ctx';
+import { registerDiagnostics } from './diagnostics';
+import { registerHover } from './hover';
+import { registerInlayHints } from './inlay_hints';
+import { registerStatusBar } from './status_bar';
+import { SUMMARY_VIEW_ID, SummaryViewProvider } from './summary_view';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const ctx = new Ctx(context);
+  const summary = new SummaryViewProvider(ctx);
+  context.subscriptions.push(
+    ctx,
+    summary,
+    vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summary, { webviewOptions: { retainContextWhenHidden: false } }),
+    registerDiagnostics(ctx),
+    registerHover(ctx),
+    registerInlayHints(ctx),
+    registerCodeLens(ctx),
+    registerStatusBar(ctx),
+    registerCommands(ctx, summary),
+  );
+}
+
+export function deactivate(): void {}

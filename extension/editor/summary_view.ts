@@ -1,0 +1,105 @@
+/**
+ * The ConvLens sidebar (a webview view): the active file's models as Keras-like summaries.
+ * Rows link to the source; the cursor highlights its layer. Strict CSP: nonce scripts only, no
+ * remote content; the webview only renders the plain JSON it is sent.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { layerAt } from '../core/views/locate';
+import { summarize } from '../core/views/summary';
+import type { Ctx } from './ctx';
+import { isPython } from './ctx';
+
+export const SUMMARY_VIEW_ID = 'convlens.summary';
+
+/** Messages from the webview. */
+type FromWebview = { type: 'reveal'; line: number; column: number } | { type: 'ready' };
+
+export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | null = null;
+  private document: vscode.TextDocument | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Model to select once the view shows (from a CodeLens). */
+  private wantedModel: string | null = null;
+
+  constructor(private readonly ctx: Ctx) {
+    this.disposables.push(
+      ctx.onDidAnalyze((doc) => {
+        if (doc === vscode.window.activeTextEditor?.document) this.post(doc);
+      }),
+      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && this.post(e.document)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.highlight(e.textEditor)),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const root = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [root] };
+    view.webview.html = this.html(view.webview, root);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      view.onDidChangeVisibility(() => view.visible && this.document && this.post(this.document)),
+    );
+  }
+
+  /** Shows the view with a given model selected. */
+  async show(uri?: vscode.Uri, model?: string): Promise<void> {
+    this.wantedModel = model ?? null;
+    await vscode.commands.executeCommand(`${SUMMARY_VIEW_ID}.focus`);
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (doc) this.post(doc);
+  }
+
+  private post(doc: vscode.TextDocument): void {
+    this.document = doc;
+    const analysis = this.ctx.analysis(doc);
+    if (!this.view || !analysis) return;
+    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel });
+    this.wantedModel = null;
+  }
+
+  private highlight(editor: vscode.TextEditor): void {
+    if (!this.view || editor.document !== this.document) return;
+    const analysis = this.ctx.analysis(editor.document);
+    const found = analysis && layerAt(analysis, editor.document.offsetAt(editor.selection.active));
+    void this.view.webview.postMessage({ type: 'highlight', model: found?.model.graph.name ?? null, layer: found?.layer.layer.name ?? null });
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    if (m.type === 'ready') {
+      if (this.document) this.post(this.document);
+      return;
+    }
+    if (m.type === 'reveal' && this.document) {
+      const editor = await vscode.window.showTextDocument(this.document, { preserveFocus: false });
+      const pos = new vscode.Position(m.line, m.column);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  private html(webview: vscode.Webview, root: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'styles.css'));
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>ConvLens</title>
+</head>
+<body>
+<div id="app" role="main"><p class="empty">Open a Python file that builds a Keras model.</p></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+/** Editor-independent view models: locating layers, hover text, sidebar summaries, document sessions. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../extension/core/analysis/analyze';
+import { DocumentSession } from '../../extension/core/views/document_session';
+import { layerHover } from '../../extension/core/views/hover_text';
+import { layerAt, modelAt } from '../../extension/core/views/locate';
+import { summarize } from '../../extension/core/views/summary';
+import { example } from '../support/analyze';
+
+const TEXT = `import keras
+from keras import layers
+x = inp = keras.Input((32, 32, 16))
+conv = layers.Conv2D(32, 3, padding="same", name="c1")
+x = conv(x)
+x = layers.MaxPooling2D()(x)
+model = keras.Model(inp, x, name="net")
+
+other = keras.Sequential([keras.Input((4,)), layers.Dense(2)], name="tiny")
+`;
+
+describe('locating layers', () => {
+  const a = analyze(TEXT);
+  it('the cursor on a constructor or a call finds the layer', () => {
+    assert.equal(layerAt(a, TEXT.indexOf('Conv2D'))!.layer.layer.name, 'c1');
+    assert.equal(layerAt(a, TEXT.indexOf('conv(x)') + 2)!.layer.layer.name, 'c1');
+    assert.equal(layerAt(a, TEXT.indexOf('MaxPooling2D'))!.layer.layer.name, 'max_pooling2d');
+    assert.equal(layerAt(a, 0), null);
+  });
+  it('the nearest model for the status bar', () => {
+    assert.equal(modelAt(a, TEXT.indexOf('Dense'))!.graph.name, 'tiny');
+    assert.equal(modelAt(a, TEXT.indexOf('MaxPooling2D'))!.graph.name, 'net');
+  });
+});
+
+describe('hover text', () => {
+  it('shape, params, MACs, receptive field, alternatives and a link to the docs', () => {
+    const a = analyze(TEXT);
+    const { layer, model } = layerAt(a, TEXT.indexOf('Conv2D'))!;
+    const md = layerHover(layer, model);
+    assert.match(md, /\*\*c1\*\* `Conv2D` in model `net`/);
+    assert.match(md, /\| Output shape \| `\(None, 32, 32, 32\)` \|/);
+    assert.match(md, /\| Params \| 4,640 \(4,640 trainable, 0 non-trainable\) \|/);
+    assert.match(md, /\| MACs \| 4\.72M \(9\.44M FLOPs\) \|/);
+    assert.match(md, /\| Receptive field \| 3 x 3 px, stride 1 x 1, padding 1 x 1 \|/);
+    assert.match(md, /\| As SeparableConv2D \| 688 params \(-85\.2%\), 671\.7K MACs \(-85\.8%\), same receptive field \|/);
+    assert.match(md, /\[Keras docs\]\(https:\/\/keras\.io\/api\/layers\/convolution_layers\/convolution2d\/\)/);
+  });
+  it('a transposed conv is described as transposed, not as atrous/dilated', () => {
+    const t = analyze('import keras\nfrom keras import layers\nx = keras.Input((8, 8, 4))\nm = keras.Model(x, layers.Conv2DTranspose(4, 2, strides=2)(x))\n');
+    const md = layerHover(t.models[0].layers[1], t.models[0]);
+    assert.match(md, /Transposed convolution/);
+    assert.doesNotMatch(md, /atrous|dilated/i);
+  });
+});
+
+describe('sidebar summary', () => {
+  it('plain JSON rows with 0-based lines, RF bars and savings badges', () => {
+    const text = example('vgg16.py');
+    const [vgg] = summarize(text, analyze(text));
+    assert.equal(vgg.name, 'vgg16');
+    assert.equal(vgg.totals.params, '138,357,544');
+    const pool5 = vgg.rows.find((r) => r.name === 'block5_pool')!;
+    assert.equal(pool5.rf, '212x212');
+    assert.ok(Math.abs(pool5.rfFraction! - 212 / 224) < 1e-9);
+    assert.equal(vgg.rows.find((r) => r.name === 'fc1')!.rf, 'global');
+    assert.match(vgg.rows.find((r) => r.name === 'block1_conv2')!.savings!, /^-\d+% as SeparableConv2D$/);
+    const line = text.split('\n').findIndex((l) => l.includes('keras.Input'));
+    assert.equal(vgg.rows[0].line, line);
+    assert.doesNotThrow(() => JSON.parse(JSON.stringify(vgg)));
+  });
+});
+
+describe('document session', () => {
+  it('follows edits incrementally and never serves an older version', () => {
+    const s = new DocumentSession();
+    s.update(TEXT, 1);
+    const at = TEXT.indexOf('Conv2D(32') + 'Conv2D('.length;
+    const edited = `${TEXT.slice(0, at)}6${TEXT.slice(at)}`;
+    const a2 = s.update(edited, 2, [{ from: at, to: at, insert: '6' }]);
+    assert.equal(a2.models[0].layers.find((l) => l.layer.name === 'c1')!.outputShape![3], 632);
+    assert.equal(s.analysisFor(1), null);
+    assert.equal(s.analysisFor(2), a2);
+  });
+});
