@@ -11,6 +11,7 @@ import { weightsOption } from './weights_option';
 import { rfToJson } from '../core/report/json';
 import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
 import { BudgetExceeded, runModel, RuntimeFailure, type RunReport, type SampleInput } from '../core/run/run_model';
+import { LineIndex } from '../core/source';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';
@@ -86,7 +87,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
   const file = positional[0];
   const shapeText = flags.get('--input-shape');
-  const { analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
+  const { text, analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
   const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
@@ -161,7 +162,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof LoweringFailure || e instanceof BudgetExceeded || e instanceof RuntimeFailure) {
-      io.err(`convlens: ${e.message}`);
+      io.err(`convlens: ${e.message}${e instanceof LoweringFailure ? ` (${file}:${new LineIndex(text).position(e.span.from).line})` : ''}`);
       return 1;
     }
     throw e;

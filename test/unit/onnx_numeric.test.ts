@@ -126,3 +126,37 @@ describe('UpSampling2D (bilinear against half-pixel loops: tfjs uses another con
     });
   }
 });
+
+describe('channels_first variants', () => {
+  const cf = (ctor: string) => ctor.replace(/\)$/, `${ctor.endsWith('()') ? '' : ', '}data_format="channels_first")`);
+  it('AveragePooling2D and MaxPooling2D', async () => {
+    for (const [ctor, kind] of [['layers.AveragePooling2D(3, strides=2, padding="same")', 'avg'], ['layers.MaxPooling2D(2)', 'max']] as const) {
+      const r = await runSource(runner, oneLayer(cf(ctor), [3, 7, 8]), [2, 3, 7, 8]);
+      const expected = kind === 'avg' ? ref.pool2d(ref.toNhwc(r.input), 'avg', [3, 3], [2, 2], 'same') : ref.pool2d(ref.toNhwc(r.input), 'max', [2, 2], [2, 2], 'valid');
+      close(ref.toNhwc(r.output), expected, ctor);
+    }
+  });
+  it('UpSampling2D bilinear', async () => {
+    const r = await runSource(runner, oneLayer(cf('layers.UpSampling2D(size=(2, 3), interpolation="bilinear")'), [2, 4, 5]), [1, 2, 4, 5]);
+    close(ref.toNhwc(r.output), ref.upsample2d(ref.toNhwc(r.input), [2, 3], 'bilinear'), 'upsampling');
+  });
+  it('DepthwiseConv2D with a depth multiplier', async () => {
+    const r = await runSource(runner, oneLayer(cf('layers.DepthwiseConv2D(3, strides=2, depth_multiplier=2, padding="same")'), [3, 8, 7]), [1, 3, 8, 7]);
+    const [kernel, bias] = r.weights.get('depthwise_conv2d')!;
+    close(ref.toNhwc(r.output), ref.depthwise2d(ref.toNhwc(r.input), { data: kernel, shape: [3, 3, 3, 2] }, bias, { strides: [2, 2], dilation: [1, 1], padding: 'same' }), 'depthwise');
+  });
+  it('Conv2DTranspose', async () => {
+    const r = await runSource(runner, oneLayer(cf('layers.Conv2DTranspose(4, 3, strides=2, padding="same")'), [3, 4, 5]), [1, 3, 4, 5]);
+    const [kernel, bias] = r.weights.get('conv2d_transpose')!;
+    const out = ref.toNhwc(r.output);
+    close(out, ref.convTranspose2d(ref.toNhwc(r.input), { data: kernel, shape: [3, 3, 4, 3] }, bias, { strides: [2, 2], dilation: [1, 1], padding: 'same' }, out.shape.slice(1, 3) as [number, number]), 'transpose');
+  });
+  it('BatchNormalization on axis 1 and Flatten (moves channels last first)', async () => {
+    const src = 'import keras\nfrom keras import layers\nx = keras.Input((3, 2, 2))\ny = layers.BatchNormalization(axis=1, beta_initializer="random_normal")(x)\ny = layers.Flatten(data_format="channels_first")(y)\nm = keras.Model(x, y)\n';
+    const r = await runSource(runner, src, [1, 3, 2, 2]);
+    const [gamma, beta, mean, variance] = r.weights.get('batch_normalization')!;
+    const nhwc = ref.toNhwc(r.input);
+    const expected = Float32Array.from(nhwc.data, (v, i) => ((v - mean[i % 3]) / Math.sqrt(variance[i % 3] + 1e-3)) * gamma[i % 3] + beta[i % 3]);
+    close(r.output, { data: expected, shape: [1, 12] }, 'bn + flatten');
+  });
+});
