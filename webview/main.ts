@@ -85,7 +85,12 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     render();
   } else if (m.type === 'highlight') {
     for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === m.layer && selected()?.name === m.model);
-    app.querySelector('tr.row.active')?.scrollIntoView({ block: 'nearest' });
+    // Scroll vertically only: a wide table must not jump sideways when the cursor moves.
+    const active = app.querySelector('tr.row.active');
+    if (active) {
+      const r = active.getBoundingClientRect();
+      if (r.top < 30 || r.bottom > window.innerHeight) window.scrollBy({ top: r.top - window.innerHeight / 2 });
+    }
   }
 });
 

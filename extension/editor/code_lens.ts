@@ -11,7 +11,8 @@ export function registerCodeLens(ctx: Ctx): vscode.Disposable {
       const analysis = ctx.analysis(doc);
       if (!analysis) return [];
       return analysis.models.flatMap((m) => {
-        const anchor = Math.min(m.graph.span.from, ...m.layers.map((l) => l.layer.span.from));
+        // Above the line that builds the model (keras.Model(...), Sequential(...), the subclass instance).
+        const anchor = m.graph.span.from;
         const range = new vscode.Range(doc.positionAt(anchor).line, 0, doc.positionAt(anchor).line, 0);
         const totals = `${m.graph.name}: ${formatCount(m.totals.params)} params · ${formatMacs(m.totals.macs)} MACs`;
         return [

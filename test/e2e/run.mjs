@@ -1,0 +1,155 @@
+// End-to-end tests in a real VS Code (code-server) driven by playwright-core and Debian's chromium.
+// Prints "N passed, N failed"; exits 1 on any failure. Screenshots go to test-results/e2e/.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, ensureEditor, packageExtension, ROOT, startEditor } from '../../scripts/editor.mjs';
+
+const SHOTS = path.join(ROOT, 'test-results', 'e2e');
+const cases = [];
+const test = (name, fn) => cases.push({ name, fn });
+
+function cli(file) {
+  return JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'bin', 'convlens.js'), 'analyze', file, '--json'], { encoding: 'utf8' }).toString());
+}
+
+/** The editor of the active group (other tabs keep hidden editors in the DOM). */
+const ACTIVE_EDITOR = '.part.editor .editor-group-container.active .monaco-editor';
+
+async function openFile(page, name) {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }).click();
+  await page.locator(`.tab.active`, { hasText: name }).waitFor({ timeout: 20_000 });
+  await page.locator(`${ACTIVE_EDITOR} .view-line`).first().waitFor({ timeout: 20_000 });
+}
+
+/** Hovers the word `word` on the first visible line containing `lineText` (robust to token splits). */
+async function hoverWord(page, lineText, word) {
+  const rect = await page.evaluate(({ selector, lineText, word }) => {
+    for (const line of document.querySelectorAll(`${selector} .view-line`)) {
+      const text = line.textContent.replace(/\u00a0/g, ' ');
+      if (!text.includes(lineText)) continue;
+      const at = text.indexOf(word, text.indexOf(lineText));
+      // Walk the text nodes to the character offset and measure it with a DOM Range.
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let seen = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const len = node.textContent.length;
+        if (at + 2 < seen + len) {
+          const range = document.createRange();
+          range.setStart(node, at + 2 - seen);
+          range.setEnd(node, at + 3 - seen);
+          const r = range.getBoundingClientRect();
+          return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        }
+        seen += len;
+      }
+    }
+    return null;
+  }, { selector: ACTIVE_EDITOR, lineText, word });
+  if (!rect) throw new Error(`"${word}" on a line with "${lineText}" is not visible`);
+  await page.mouse.move(rect.x, rect.y);
+  await page.mouse.move(rect.x + 1, rect.y);
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await hover.waitFor({ timeout: 15_000 });
+  return hover.innerText();
+}
+
+async function gotoLine(page, line, column) {
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(column ? `${line}:${column}` : String(line));
+  await page.keyboard.press('Enter');
+}
+
+function sidebar(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+test('the extension activates on opening a Keras file', async (page) => {
+  await openFile(page, 'mobilenet_v1.py');
+  await page.locator('.statusbar-item', { hasText: /mobilenet_1\.00_224: 4,253,864 params · 573\.83M MACs/ }).waitFor({ timeout: 30_000 });
+});
+
+test('hovering a Conv2D shows its output shape, params and receptive field', async (page) => {
+  await openFile(page, 'hover.py');
+  await page.locator('.statusbar-item', { hasText: /hover_demo/ }).waitFor({ timeout: 20_000 });
+  const text = await hoverWord(page, 'layers.Conv2D(32', 'Conv2D');
+  for (const expected of [/c1\s+Conv2D\s+in model\s+hover_demo/, /Output shape\s+\(None, 32, 32, 32\)/, /Params\s+4,640 \(4,640 trainable, 0 non-trainable\)/, /Receptive field\s+3 x 3 px, stride 1 x 1, padding 1 x 1/, /As SeparableConv2D\s+688 params \(-85\.2%\)/]) {
+    if (!expected.test(text)) throw new Error(`hover lacks ${expected}:\n${text}`);
+  }
+  await page.keyboard.press('Escape');
+});
+
+test('a Keras build error is in the Problems panel on the right line', async (page) => {
+  await openFile(page, 'keras_error.py');
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: /Computed output size would be zero or negative/ }).first();
+  await row.waitFor({ timeout: 20_000 });
+  const text = await row.innerText();
+  if (!/\[Ln 6, Col 5\]/.test(text)) throw new Error(`expected the error on line 6, column 5:\n${text}`);
+  await page.keyboard.press('Control+Shift+M');
+});
+
+test('the sidebar lists the U-Net layers, a click reveals the source, the cursor highlights the row', async (page) => {
+  const doc = cli(path.join(workspace, 'unet.py'));
+  const layers = doc.models[0].layers;
+  await openFile(page, 'unet.py');
+  await page.locator('.activitybar .action-item a[aria-label="ConvLens"]').click();
+  const view = sidebar(page);
+  await view.locator('tr.row').first().waitFor({ timeout: 30_000 });
+  const shown = await view.locator('tr.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer')));
+  if (shown.length !== layers.length || shown.some((n, i) => n !== layers[i].name)) throw new Error(`sidebar rows differ from the analysis: ${shown.length} vs ${layers.length}`);
+  const up3 = layers.find((l) => l.name === 'up3');
+  await view.locator('tr.row[data-layer="up3"]').click();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${up3.line}, Col ${up3.column}`) }).waitFor({ timeout: 10_000 });
+  const mask = layers.find((l) => l.name === 'mask');
+  await page.locator(`${ACTIVE_EDITOR} .view-line`).first().click();
+  await gotoLine(page, mask.line, mask.column + 2);
+  await view.locator('tr.row.active[data-layer="mask"]').waitFor({ timeout: 10_000 });
+});
+
+let workspace = '';
+
+async function main() {
+  ensureEditor();
+  packageExtension();
+  workspace = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-ws-'));
+  for (const dir of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'e2e', 'fixtures')]) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
+  }
+  const profile = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-profile-'));
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  const editor = await startEditor({ workspace, profile });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  let passed = 0;
+  let failed = 0;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const t0 = Date.now();
+    await page.goto(editor.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    console.log(`# workbench ready in ${Date.now() - t0} ms`);
+    for (const [i, c] of cases.entries()) {
+      const start = Date.now();
+      try {
+        await c.fn(page);
+        passed++;
+        console.log(`ok ${i + 1} - ${c.name} (${Date.now() - start} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`not ok ${i + 1} - ${c.name}\n  ${String(e.message).split('\n').join('\n  ')}`);
+      }
+      await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}.png`) });
+    }
+  } finally {
+    await browser.close();
+    await editor.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
