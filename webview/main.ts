@@ -50,7 +50,7 @@ function render(): void {
 
   const table = el('table', 'summary');
   const head = el('tr');
-  for (const h of ['Layer', 'Type', 'Output shape', 'Params', 'MACs', 'RF']) head.append(el('th', undefined, h));
+  for (const h of ['Layer', 'Output', 'Params', 'RF']) head.append(el('th', undefined, h));
   table.append(el('thead'));
   table.tHead!.append(head);
   const body = el('tbody');
@@ -58,14 +58,18 @@ function render(): void {
     const tr = el('tr', `row family-${r.family}`);
     tr.dataset.layer = r.name;
     tr.tabIndex = 0;
-    tr.title = r.inbound.length ? `from ${r.inbound.join(', ')}` : '';
+    tr.title = `${r.name} (${r.type}): ${r.outputShape}, ${r.params} params, ${r.macs} MACs, receptive field ${r.rf}${r.inbound.length ? `\nfrom ${r.inbound.join(', ')}` : ''}${r.savings ? `\n${r.savings}` : ''}`;
+    // Name over type (coloured by family) keeps the table readable in a narrow sidebar.
+    const name = el('td', 'name');
+    name.append(el('div', 'layer-name', r.name));
+    const sub = el('div', 'layer-type', r.type);
+    if (r.savings) sub.append(el('span', 'badge', r.savings.replace(' as SeparableConv2D', ' sep.')));
+    name.append(sub);
     const rf = el('td', 'rf');
     const bar = el('span', 'rf-bar');
     bar.style.width = r.rfFraction === null ? '0' : `${Math.round(r.rfFraction * 100)}%`;
     rf.append(bar, el('span', 'rf-text', r.rf));
-    const name = el('td', 'name', r.name);
-    if (r.savings) name.append(el('span', 'badge', r.savings));
-    tr.append(name, el('td', 'type', r.type), el('td', 'shape', r.outputShape), el('td', 'num', r.params), el('td', 'num', r.macs), rf);
+    tr.append(name, el('td', 'shape', r.outputShape.replace(/^\(None, /, '(')), el('td', 'num', r.params), rf);
     const reveal = () => vscode.postMessage({ type: 'reveal', line: r.line, column: r.column });
     tr.addEventListener('click', reveal);
     tr.addEventListener('keydown', (e) => e.key === 'Enter' && reveal());
@@ -73,7 +77,7 @@ function render(): void {
   }
   table.append(body);
   app.append(table);
-  app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}`));
+  app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for MACs and inputs.`));
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {

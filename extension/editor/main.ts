@@ -1,5 +1,6 @@
 /** Extension entry: wires the context, providers, the sidebar and the commands. */
 import * as vscode from 'vscode';
+import { registerCodeActions } from './code_actions';
 import { registerCodeLens } from './code_lens';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerHover(ctx),
     registerInlayHints(ctx),
     registerCodeLens(ctx),
+    registerCodeActions(ctx),
     registerStatusBar(ctx),
     registerCommands(ctx, summary),
   );

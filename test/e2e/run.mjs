@@ -57,6 +57,8 @@ async function hoverWord(page, lineText, word) {
 }
 
 async function gotoLine(page, line, column) {
+  // Focus the editor group first (a click could land on sticky-scroll or a widget).
+  await page.keyboard.press('Control+1');
   await page.keyboard.press('Control+G');
   await page.keyboard.type(column ? `${line}:${column}` : String(line));
   await page.keyboard.press('Enter');
@@ -91,6 +93,24 @@ test('a Keras build error is in the Problems panel on the right line', async (pa
   await page.keyboard.press('Control+Shift+M');
 });
 
+test('a code action replaces Conv2D by SeparableConv2D and the totals update', async (page) => {
+  await openFile(page, 'hover.py');
+  await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 20_000 });
+  await gotoLine(page, 5, 14);
+  await page.keyboard.press('Control+.');
+  const item = page.locator('.action-widget .monaco-list-row', { hasText: /Replace with SeparableConv2D/ }).first();
+  await item.waitFor({ timeout: 15_000 });
+  // The preferred fix is focused in the quick-fix menu: Enter applies it.
+  if (!(await item.getAttribute('class')).includes('focused')) throw new Error('the SeparableConv2D fix is not the preferred one');
+  await page.keyboard.press('Enter');
+  // 3*3*16 depthwise + 16*32 pointwise + 32 bias = 688.
+  await page.locator('.statusbar-item', { hasText: /hover_demo: 688 params/ }).waitFor({ timeout: 20_000 });
+  const line = await page.locator(`${ACTIVE_EDITOR} .view-line`, { hasText: /SeparableConv2D/ }).first().innerText();
+  if (!/layers\.SeparableConv2D\(32, 3, padding="same", name="c1"\)\(inputs\)/.test(line.replace(/\u00a0/g, ' '))) throw new Error(`unexpected edit: ${line}`);
+  await page.keyboard.press('Control+Z');
+  await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 20_000 });
+});
+
 test('the sidebar lists the U-Net layers, a click reveals the source, the cursor highlights the row', async (page) => {
   const doc = cli(path.join(workspace, 'unet.py'));
   const layers = doc.models[0].layers;
@@ -104,7 +124,6 @@ test('the sidebar lists the U-Net layers, a click reveals the source, the cursor
   await view.locator('tr.row[data-layer="up3"]').click();
   await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${up3.line}, Col ${up3.column}`) }).waitFor({ timeout: 10_000 });
   const mask = layers.find((l) => l.name === 'mask');
-  await page.locator(`${ACTIVE_EDITOR} .view-line`).first().click();
   await gotoLine(page, mask.line, mask.column + 2);
   await view.locator('tr.row.active[data-layer="mask"]').waitFor({ timeout: 10_000 });
 });
