@@ -12,11 +12,13 @@ const targets = {
   webview: { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2020', platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts', 'webview/styles.css'], outdir: 'dist/webview' },
   cli: { ...common, external, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },
+  // The editor's runs: analysis, lowering and ONNX Runtime, all off the extension host's thread.
+  runWorker: { ...common, external, entryPoints: ['extension/core/run/run_worker.ts'], outfile: 'dist/run-worker.js' },
   // tfjs stays external: its backends register themselves as side effects esbuild would drop.
   bench: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js' },
   benchRun: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/run.bench.ts'], outfile: 'dist/bench-run.js' },
 };
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : ['cli', 'worker', 'extension', 'webview'];
+const names = wanted.length ? wanted : ['cli', 'worker', 'runWorker', 'extension', 'webview'];
 await Promise.all(names.map((n) => build(targets[n])));
 console.log(`built ${names.map((n) => targets[n].outfile ?? targets[n].outdir).join(', ')}`);

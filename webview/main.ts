@@ -1,5 +1,5 @@
 /** The sidebar's browser side: renders the summaries it is sent; never computes Keras math. */
-import type { FromWebview, SummaryModel, ToWebview } from './messages';
+import type { FromWebview, RunView, SummaryModel, ToWebview } from './messages';
 
 interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -12,6 +12,7 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let models: SummaryModel[] = [];
 let file = '';
+let run: { file: string; view: RunView } | null = null;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -47,6 +48,8 @@ function render(): void {
   });
   header.append(picker, el('span', 'totals', `${model.totals.params} params · ${model.totals.macs} MACs`));
   app.append(header);
+  // The latest run comes first: it is what the user just asked for.
+  renderRun(model);
 
   const table = el('table', 'summary');
   const head = el('tr');
@@ -80,6 +83,47 @@ function render(): void {
   app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for MACs and inputs.`));
 }
 
+/** The last run of this model: output, latency, receptive field, ERF heatmap, per-layer bars. */
+function renderRun(model: SummaryModel): void {
+  if (!run || run.file !== file || run.view.model !== model.name) return;
+  const v = run.view;
+  const box = el('section', 'run');
+  box.setAttribute('aria-label', 'Run results');
+  box.append(el('h3', undefined, `Run: ${v.input} → ${v.output}`));
+  const facts: [string, string][] = [['Latency', v.latency], ['Output', v.stats], ['Weights', v.weights]];
+  if (v.top5) facts.push(['Top-5', v.top5.join(', ')]);
+  if (v.receptiveField) facts.push(['Receptive field', v.receptiveField]);
+  const dl = el('dl', 'facts');
+  for (const [k, val] of facts) dl.append(el('dt', undefined, k), el('dd', `fact-${k.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, val));
+  box.append(dl);
+  if (v.erf) {
+    // The effective receptive field as a grid of cells (DOM, so tests and screen readers can read it).
+    const grid = el('div', 'erf');
+    grid.setAttribute('role', 'img');
+    grid.setAttribute('aria-label', `Effective receptive field, ${v.erf.rows} by ${v.erf.cols} samples every ${v.erf.step} pixels`);
+    grid.style.gridTemplateColumns = `repeat(${v.erf.cols}, 1fr)`;
+    for (const value of v.erf.values) {
+      const cell = el('span', 'erf-cell');
+      cell.style.opacity = String(Math.sqrt(value));
+      grid.append(cell);
+    }
+    box.append(el('h4', undefined, 'Effective receptive field'), grid);
+  }
+  box.append(el('h4', undefined, 'Per-layer latency'));
+  const list = el('div', 'latency');
+  for (const l of v.layers) {
+    const row = el('div', `lat-row${l.fusedInto ? ' fused' : ''}`);
+    row.dataset.layer = l.name;
+    const bar = el('span', 'lat-bar');
+    bar.style.width = `${Math.round(l.fraction * 100)}%`;
+    row.append(el('span', 'lat-name', l.name), el('span', 'lat-time', l.latency), bar);
+    if (l.zeros) row.title = l.zeros;
+    list.append(row);
+  }
+  box.append(list);
+  app.append(box);
+}
+
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   if (m.type === 'summary') {
@@ -87,6 +131,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     file = m.file;
     if (m.select) vscode.setState({ model: m.select });
     render();
+  } else if (m.type === 'run') {
+    run = { file: m.file, view: m.run };
+    render();
+    window.scrollTo({ top: 0 });
   } else if (m.type === 'highlight') {
     for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === m.layer && selected()?.name === m.model);
     // Scroll vertically only: a wide table must not jump sideways when the cursor moves.

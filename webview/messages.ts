@@ -23,7 +23,21 @@ export interface SummaryModel {
   totals: { params: string; trainable: string; nonTrainable: string; macs: string };
 }
 
+export interface RunView {
+  model: string;
+  weights: string;
+  input: string;
+  output: string;
+  stats: string;
+  latency: string;
+  top5: string[] | null;
+  receptiveField: string | null;
+  erf: { rows: number; cols: number; step: number; values: number[] } | null;
+  layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
+}
+
 export type ToWebview =
+  | { type: 'run'; file: string; run: RunView }
   | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null }
   | { type: 'highlight'; model: string | null; layer: string | null };
 

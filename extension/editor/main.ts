@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
 import { registerInlayHints } from './inlay_hints';
+import { registerRunOnSample } from './run_on_sample';
 import { registerStatusBar } from './status_bar';
 import { SUMMARY_VIEW_ID, SummaryViewProvider } from './summary_view';
 
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCodeActions(ctx),
     registerStatusBar(ctx),
     registerCommands(ctx, summary),
+    registerRunOnSample(ctx, summary),
   );
 }
 

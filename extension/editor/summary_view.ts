@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { layerAt } from '../core/views/locate';
+import type { RunJobResult } from '../core/run/run_job';
+import { runView } from '../core/views/run_view';
 import { summarize } from '../core/views/summary';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
@@ -16,6 +18,8 @@ export const SUMMARY_VIEW_ID = 'convlens.summary';
 type FromWebview = { type: 'reveal'; line: number; column: number } | { type: 'ready' };
 
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  /** The last run's view, re-sent when the view is shown again. */
+  private lastRun: unknown = null;
   private view: vscode.WebviewView | null = null;
   private document: vscode.TextDocument | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -51,11 +55,20 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (doc) this.post(doc);
   }
 
+  /** Shows a run's results under the summary. */
+  async showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void> {
+    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(doc.uri), run: runView(result) };
+    this.wantedModel = result.model;
+    await vscode.commands.executeCommand(`${SUMMARY_VIEW_ID}.focus`);
+    this.post(doc);
+  }
+
   private post(doc: vscode.TextDocument): void {
     this.document = doc;
     const analysis = this.ctx.analysis(doc);
     if (!this.view || !analysis) return;
     void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel });
+    if (this.lastRun) void this.view.webview.postMessage(this.lastRun);
     this.wantedModel = null;
   }
 

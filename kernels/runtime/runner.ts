@@ -39,11 +39,27 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export class OrtRunner {
+/** Runs an ONNX model: in a worker thread (OrtRunner) or, inside a worker already, in process. */
+export interface ModelRunner {
+  run(opts: RunOptions): Promise<RunResponse>;
+}
+
+const keyCache = new WeakMap<Uint8Array, string>();
+
+/** Sessions are cached by the model's content (architecture and weights), hashed once per buffer. */
+export function modelKey(model: Uint8Array): string {
+  let key = keyCache.get(model);
+  if (!key) {
+    key = createHash('sha1').update(model).digest('hex');
+    keyCache.set(model, key);
+  }
+  return key;
+}
+
+export class OrtRunner implements ModelRunner {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private readonly loaded = new Set<string>();
-  private readonly keys = new WeakMap<Uint8Array, string>();
   private nextId = 1;
 
   constructor(private readonly script = defaultWorkerPath()) {}
@@ -72,21 +88,11 @@ export class OrtRunner {
     return w;
   }
 
-  /** Sessions are cached by the model's content (architecture and weights), hashed once per buffer. */
-  private keyOf(model: Uint8Array): string {
-    let key = this.keys.get(model);
-    if (!key) {
-      key = createHash('sha1').update(model).digest('hex');
-      this.keys.set(model, key);
-    }
-    return key;
-  }
-
   run(opts: RunOptions): Promise<RunResponse> {
     if (opts.signal?.aborted) return Promise.reject(new RunCancelled());
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const key = this.keyOf(opts.model);
+    const key = modelKey(opts.model);
     // The model travels once per worker; the profiling session needs it every time.
     const sendModel = !this.loaded.has(key) || !!opts.profile;
     const req: RunRequest = {

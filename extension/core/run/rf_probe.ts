@@ -9,7 +9,7 @@
  *   Stacked dilation with a common factor shows up as a grid of zeros ("gridding").
  */
 import { fans } from '../../../kernels/initializers';
-import type { OrtRunner } from '../../../kernels/runtime/runner';
+import type { ModelRunner } from '../../../kernels/runtime/runner';
 import { makeSample } from '../../../kernels/runtime/samples';
 import type { WeightSpec } from '../../../kernels/types';
 import type { LayerReport, ModelReport } from '../analysis/analyze';
@@ -103,7 +103,7 @@ export function scanPositions(length: number, edges: AxisExtent, budget: number)
 }
 
 /** Runs `inputs` (each [H, W, C]) in batches; returns the unit's channel-summed value for each. */
-async function unitValues(runner: OrtRunner, probe: Probe, inputs: Float32Array[], shape: number[], unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
+async function unitValues(runner: ModelRunner, probe: Probe, inputs: Float32Array[], shape: number[], unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
   const [H, W, C] = shape;
   const per = H * W * C;
   const out: number[] = [];
@@ -132,7 +132,7 @@ function impulse(shape: number[], y: number, x: number, base?: Float32Array, del
   return data;
 }
 
-export async function measureReceptiveField(report: ModelReport, runner: OrtRunner, opts: ProbeOptions): Promise<MeasuredRf> {
+export async function measureReceptiveField(report: ModelReport, runner: ModelRunner, opts: ProbeOptions): Promise<MeasuredRf> {
   const target = opts.layer ? report.layers.find((l) => l.layer.name === opts.layer) : lastSpatialLayer(report);
   if (!target || !target.rf || target.rf === 'global' || !target.outputShape || target.outputShape.length !== 4) {
     throw new Error(opts.layer ? `${opts.layer} has no spatial receptive field to measure` : `${report.graph.name} has no spatial layer to measure`);

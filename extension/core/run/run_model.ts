@@ -2,7 +2,7 @@
  * "Run on sample": a traced model, lowered to ONNX, run by ONNX Runtime in its worker, with
  * per-layer statistics and latencies mapped back to Keras layers.
  */
-import type { OrtRunner } from '../../../kernels/runtime/runner';
+import type { ModelRunner } from '../../../kernels/runtime/runner';
 import { bytesOf, makeSample, type SampleKind } from '../../../kernels/runtime/samples';
 import { tensorStats, topK, type TensorStats } from '../../../kernels/runtime/stats';
 import type { ModelReport } from '../analysis/analyze';
@@ -132,7 +132,7 @@ export function layerOfNode(node: string, layers: Set<string>): string {
   return '(runtime)';
 }
 
-export async function runModel(report: ModelReport, runner: OrtRunner, settings: RunSettings): Promise<RunReport> {
+export async function runModel(report: ModelReport, runner: ModelRunner, settings: RunSettings): Promise<RunReport> {
   const graph = report.graph;
   const batch = settings.batch ?? 1;
   const declared = graph.inputs[0]?.shape;
@@ -150,7 +150,7 @@ export async function runModel(report: ModelReport, runner: OrtRunner, settings:
   const data = input.kind === 'array' ? input.data : makeSample(input.kind, shape, settings.seed ?? 0);
   // Timing and profiling use the plain graph: fetching every activation would defeat fusion.
   const plain = lowerModel(graph, settings.weights);
-  const run = (opts: Parameters<OrtRunner['run']>[0]) => runner.run(opts).catch((e: Error) => {
+  const run = (opts: Parameters<ModelRunner['run']>[0]) => runner.run(opts).catch((e: Error) => {
     throw e.name === 'Error' && /node|Name:/.test(e.message) ? explainOrtError(e, report) : e;
   });
   const res = await run({

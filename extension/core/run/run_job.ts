@@ -1,0 +1,111 @@
+/**
+ * A whole "Run on sample" as one job: analyse the text, pick the model, load or initialise the
+ * weights, lower, run and measure the receptive field. Editors run it in a worker thread so
+ * tracing, lowering and inference never block typing; the result is plain, transferable data.
+ */
+import { readFileSync } from 'node:fs';
+import { decodeImage, imageToInput, type Preprocess } from '../../../kernels/runtime/image';
+import type { ModelRunner } from '../../../kernels/runtime/runner';
+import type { SampleKind } from '../../../kernels/runtime/samples';
+import type { TensorStats } from '../../../kernels/runtime/stats';
+import { analyze, type ModelReport } from '../analysis/analyze';
+import { LineIndex } from '../source';
+import { LoweringFailure, type WeightSource } from '../onnx/lower_model';
+import { InitializerWeights } from '../onnx/weights';
+import { readWeightFile } from '../weights/h5_reader';
+import { TrainedWeights } from '../weights/trained_weights';
+import { measureReceptiveField, type MeasuredRf } from './rf_probe';
+import { runModel, type LayerRun, type SampleInput } from './run_model';
+
+export interface RunJob {
+  text: string;
+  /** Model name or variable; the first model when absent. */
+  model?: string;
+  input: { kind: SampleKind } | { kind: 'image'; path: string; preprocess: Preprocess };
+  weightsPath?: string;
+  seed: number;
+  batch: number;
+  memoryBudgetMB: number;
+  threads: number;
+  defaultInputShape?: (number | null)[];
+  /** Also measure the receptive field (and the ERF heatmap). */
+  receptiveField: boolean;
+  /** Layers whose feature maps to return. */
+  featureMaps?: string[];
+}
+
+export interface RunJobResult {
+  model: string;
+  inputShape: number[];
+  outputShape: number[];
+  stats: TensorStats;
+  latencyMs: number;
+  sessionMs: number | null;
+  top5: { index: number; value: number }[] | null;
+  layers: LayerRun[];
+  receptiveField: MeasuredRf | null;
+  featureMaps: { layer: string; dims: number[]; data: Float32Array }[];
+  weights: string;
+}
+
+export type RunProgress = (stage: string) => void;
+
+function weightedLayers(report: ModelReport) {
+  return report.layers.filter((l) => (l.params?.trainable ?? 0) + (l.params?.nonTrainable ?? 0) > 0).map((l) => l.layer);
+}
+
+export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProgress = () => {}): Promise<RunJobResult> {
+  progress('Analysing the model');
+  const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
+  const report = job.model ? analysis.models.find((m) => m.graph.name === job.model || m.graph.variable === job.model) : analysis.models[0];
+  if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    const line = new LineIndex(job.text).position(errors[0].from).line;
+    throw new Error(`The file has ${errors.length} Keras error(s) (the first on line ${line}: ${errors[0].message}); fix them before running.`);
+  }
+  let weights: WeightSource = new InitializerWeights(job.seed);
+  let weightsLabel = `initializers (seed ${job.seed})`;
+  if (job.weightsPath) {
+    progress('Reading the weights');
+    weights = new TrainedWeights(await readWeightFile(job.weightsPath), weightedLayers(report));
+    weightsLabel = job.weightsPath;
+  }
+  let input: SampleInput;
+  if (job.input.kind === 'image') {
+    const shape = report.graph.inputs[0]?.shape;
+    if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d === null)) throw new Error('Image inputs need a model input of known (H, W, C).');
+    const [h, w, c] = shape.slice(1) as number[];
+    const one = imageToInput(decodeImage(readFileSync(job.input.path)), h, w, c, job.input.preprocess);
+    const data = new Float32Array(one.length * job.batch);
+    for (let b = 0; b < job.batch; b++) data.set(one, b * one.length);
+    input = { kind: 'array', data, shape: [job.batch, h, w, c] };
+  } else input = { kind: job.input.kind };
+  progress('Running in ONNX Runtime');
+  try {
+    const run = await runModel(report, runner, {
+      input, weights, batch: job.batch, seed: job.seed, perLayer: true,
+      memoryBudgetBytes: job.memoryBudgetMB * 1024 * 1024, threads: job.threads, keepOutputs: job.featureMaps,
+    });
+    let receptiveField: MeasuredRf | null = null;
+    if (job.receptiveField && run.inputShape.length === 4) {
+      progress('Measuring the receptive field');
+      try {
+        receptiveField = await measureReceptiveField(report, runner, { weights, seed: job.seed, erfSamples: 1024 });
+      } catch {
+        receptiveField = null;
+      }
+    }
+    return {
+      model: run.model, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
+      sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, weights: weightsLabel,
+      featureMaps: [...run.kept].map(([layer, t]) => ({ layer, dims: t.dims, data: t.data })),
+    };
+  } catch (e) {
+    if (e instanceof LoweringFailure) {
+      const line = new LineIndex(job.text).position(e.span.from).line;
+      throw new Error(`${e.message} (line ${line})`);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,47 @@
+/** The sidebar's view of a run: plain JSON, numbers pre-formatted (the webview does no math). */
+import type { RunJobResult } from '../run/run_job';
+
+export interface RunView {
+  model: string;
+  weights: string;
+  input: string;
+  output: string;
+  stats: string;
+  latency: string;
+  top5: string[] | null;
+  receptiveField: string | null;
+  /** ERF samples normalised to 0..1, row-major. */
+  erf: { rows: number; cols: number; step: number; values: number[] } | null;
+  layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
+}
+
+function num(x: number): string {
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(3);
+}
+
+export function runView(r: RunJobResult): RunView {
+  const max = Math.max(1e-9, ...r.layers.map((l) => l.latencyMs ?? 0));
+  const rf = r.receptiveField;
+  const erfMax = rf?.erf ? Math.max(1e-30, ...rf.erf.values) : 1;
+  return {
+    model: r.model,
+    weights: r.weights,
+    input: `(${r.inputShape.join(', ')})`,
+    output: `(${r.outputShape.join(', ')})`,
+    stats: `min ${num(r.stats.min)} · max ${num(r.stats.max)} · mean ${num(r.stats.mean)} · std ${num(r.stats.std)}`,
+    latency: `${r.latencyMs.toFixed(2)} ms${r.sessionMs !== null ? ` (session ${r.sessionMs.toFixed(0)} ms)` : ''}`,
+    top5: r.top5 ? r.top5.map((t) => `#${t.index}: ${t.value.toFixed(4)}`) : null,
+    receptiveField: rf
+      ? `${rf.layer} unit (${rf.unit.join(', ')}): analytical rows ${rf.analytical[0].start}..${rf.analytical[0].end}, cols ${rf.analytical[1].start}..${rf.analytical[1].end}; measured rows ${rf.measured[0].start}..${rf.measured[0].end}, cols ${rf.measured[1].start}..${rf.measured[1].end} (${rf.agrees ? 'agrees' : 'differs'})`
+      : null,
+    erf: rf?.erf ? { rows: rf.erf.rows, cols: rf.erf.cols, step: rf.erf.step, values: Array.from(rf.erf.values, (v) => v / erfMax) } : null,
+    layers: r.layers.map((l) => ({
+      name: l.name,
+      type: l.type,
+      latency: l.fusedInto ? `fused into ${l.fusedInto}` : `${(l.latencyMs ?? 0).toFixed(3)} ms`,
+      fraction: (l.latencyMs ?? 0) / max,
+      zeros: l.stats ? `${(l.stats.zeros * 100).toFixed(0)}% zeros` : null,
+      fusedInto: l.fusedInto ?? null,
+    })),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * "ConvLens: Run on Sample": pick an input and weights, then analyse, lower and run the model in
+ * a worker thread (the extension host stays free), with a cancellable progress notification.
+ * In Restricted Mode, running asks for workspace trust first; static analysis needs none.
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { RunJob, RunJobResult } from '../core/run/run_job';
+import { modelAt } from '../core/views/locate';
+import type { Ctx } from './ctx';
+import { isPython } from './ctx';
+
+type InputChoice = vscode.QuickPickItem & { input: RunJob['input'] };
+type WeightsChoice = vscode.QuickPickItem & { path?: string };
+
+async function pickInput(doc: vscode.TextDocument): Promise<RunJob['input'] | undefined> {
+  const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,PNG,JPG,JPEG}', '**/node_modules/**', 50);
+  const items: InputChoice[] = [
+    { label: 'Random noise', description: 'standard normal, seeded', input: { kind: 'random' } },
+    { label: 'Impulse', description: 'one pixel at the centre', input: { kind: 'impulse' } },
+    { label: 'Checkerboard', description: '8-pixel squares, +1 / -1', input: { kind: 'checkerboard' } },
+    ...images.map((uri) => ({ label: `$(file-media) ${vscode.workspace.asRelativePath(uri)}`, description: 'image, scaled to [0, 1]', input: { kind: 'image' as const, path: uri.fsPath, preprocess: 'unit' as const } })),
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title: `Run ${path.basename(doc.fileName)} on...`, placeHolder: 'Sample input' });
+  return choice?.input;
+}
+
+async function pickWeights(doc: vscode.TextDocument): Promise<WeightsChoice | undefined> {
+  const dir = vscode.Uri.file(path.dirname(doc.fileName));
+  const near = await vscode.workspace.findFiles(new vscode.RelativePattern(dir, '*.{h5,keras}'), undefined, 20);
+  const items: WeightsChoice[] = [
+    { label: 'Declared initializers', description: 'seeded (setting convlens.seed)' },
+    ...near.map((uri) => ({ label: `$(database) ${path.basename(uri.fsPath)}`, description: 'trained weights beside the model', path: uri.fsPath })),
+    { label: '$(folder-opened) Choose a weights file...', description: '.weights.h5, .keras or Keras 2 .h5', path: '?' },
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title: 'Weights', placeHolder: 'Where the weights come from' });
+  if (choice?.path !== '?') return choice;
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Keras weights': ['h5', 'keras'] }, defaultUri: dir });
+  return picked?.[0] ? { label: path.basename(picked[0].fsPath), path: picked[0].fsPath } : undefined;
+}
+
+/** Runs a job in a fresh worker; cancelling terminates it (ONNX Runtime cannot be interrupted). */
+function runInWorker(extensionPath: string, job: RunJob, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<RunJobResult | null> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(extensionPath, 'dist', 'run-worker.js'));
+    const cancel = token.onCancellationRequested(() => {
+      void worker.terminate();
+      resolve(null);
+    });
+    const done = () => {
+      cancel.dispose();
+      void worker.terminate();
+    };
+    worker.on('message', (m: { type: 'progress'; stage: string } | { type: 'result'; result: RunJobResult } | { type: 'error'; message: string }) => {
+      if (m.type === 'progress') progress(m.stage);
+      else if (m.type === 'result') {
+        done();
+        resolve(m.result);
+      } else {
+        done();
+        reject(new Error(m.message));
+      }
+    });
+    worker.on('error', (e) => {
+      done();
+      reject(e);
+    });
+    worker.postMessage(job);
+  });
+}
+
+export interface RunSink {
+  showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void>;
+}
+
+export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable {
+  return vscode.commands.registerCommand('convlens.runOnSample', async (uri?: vscode.Uri, modelName?: string, preset?: { input?: RunJob['input']; weightsPath?: string | null }) => {
+    if (!vscode.workspace.isTrusted) {
+      const trust = 'Manage Workspace Trust';
+      const answer = await vscode.window.showWarningMessage('ConvLens runs models only in trusted workspaces (static analysis works everywhere).', trust);
+      if (answer === trust) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
+    const analysis = ctx.analysis(doc);
+    const editor = vscode.window.activeTextEditor;
+    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.graph.name : analysis?.models[0]?.graph.name);
+    if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
+    const input = preset?.input ?? (await pickInput(doc));
+    if (!input) return;
+    const weights = preset ? { label: '', path: preset.weightsPath ?? undefined } : await pickWeights(doc);
+    if (!weights) return;
+    const config = vscode.workspace.getConfiguration('convlens');
+    const shapeText = config.get<string>('defaultInputShape', '');
+    const dims = shapeText.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
+    const job: RunJob = {
+      text: doc.getText(), model, input, weightsPath: weights.path, seed: config.get<number>('seed', 0), batch: 1,
+      memoryBudgetMB: config.get<number>('memoryBudgetMB', 2048), threads: config.get<number>('threads', 0),
+      defaultInputShape: dims.length && dims.every((d) => /^\d+$/.test(d) || d === 'None') ? dims.map((d) => (d === 'None' ? null : Number(d))) : undefined,
+      receptiveField: true,
+    };
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `ConvLens: running ${model}`, cancellable: true },
+        (progress, token) => runInWorker(ctx.extension.extensionPath, job, (stage) => progress.report({ message: stage }), token),
+      );
+      if (result) await sink.showRun(doc, result);
+    } catch (e) {
+      vscode.window.showErrorMessage(`ConvLens: ${(e as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,47 @@
+/** The editor's run job (analyse, lower, run, measure) and its sidebar view model. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { PNG } from 'pngjs';
+import { runJob, type RunJob } from '../../extension/core/run/run_job';
+import { runView } from '../../extension/core/views/run_view';
+import { InProcessRunner } from '../../kernels/runtime/in_process_runner';
+
+const runner = new InProcessRunner();
+const TEXT = 'import keras\nfrom keras import layers\nx = keras.Input((16, 16, 3))\ny = layers.Conv2D(8, 3, padding="same", activation="relu", name="c")(x)\ny = layers.GlobalAveragePooling2D()(y)\nm = keras.Model(x, layers.Dense(4, activation="softmax")(y), name="tiny")\n';
+const job = (over: Partial<RunJob> = {}): RunJob => ({ text: TEXT, input: { kind: 'random' }, seed: 1, batch: 1, memoryBudgetMB: 512, threads: 0, receptiveField: true, ...over });
+
+describe('runJob', () => {
+  it('runs, measures the receptive field and returns feature maps', async () => {
+    const stages: string[] = [];
+    const r = await runJob(job({ featureMaps: ['c'] }), runner, (s) => stages.push(s));
+    assert.deepEqual(stages, ['Analysing the model', 'Running in ONNX Runtime', 'Measuring the receptive field']);
+    assert.equal(r.model, 'tiny');
+    assert.deepEqual(r.outputShape, [1, 4]);
+    assert.equal(r.top5!.length, 4);
+    assert.equal(r.receptiveField!.layer, 'c');
+    assert.ok(r.receptiveField!.agrees);
+    assert.deepEqual(r.featureMaps[0].dims, [1, 16, 16, 8]);
+    const v = runView(r);
+    assert.match(v.receptiveField!, /^c unit \(8, 8\): analytical rows 7\.\.9, cols 7\.\.9; measured rows 7\.\.9, cols 7\.\.9 \(agrees\)$/);
+    assert.ok(v.erf && v.erf.values.length === v.erf.rows * v.erf.cols && Math.max(...v.erf.values) === 1);
+    assert.ok(v.layers.some((l) => l.fraction === 1));
+  });
+
+  it('an image input and a named model', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convlens-job-'));
+    const png = new PNG({ width: 8, height: 8 });
+    png.data.fill(200);
+    const file = path.join(dir, 'x.png');
+    writeFileSync(file, PNG.sync.write(png));
+    const r = await runJob(job({ model: 'm', input: { kind: 'image', path: file, preprocess: 'symmetric' }, receptiveField: false }), runner);
+    assert.deepEqual(r.inputShape, [1, 16, 16, 3]);
+    assert.equal(r.receptiveField, null);
+  });
+
+  it('refuses files with Keras errors, naming the first one', async () => {
+    await assert.rejects(runJob(job({ text: TEXT.replace('Conv2D(8, 3,', 'Conv2D(8, 30,').replace('padding="same", ', '') }), runner), /Keras error\(s\) \(the first on line 4: Computed output size would be zero or negative/);
+  });
+});
