@@ -1,10 +1,16 @@
 /** The sidebar's browser side: renders the summaries it is sent; never computes Keras math. */
-import type { FromWebview, RunView, SummaryModel, ToWebview } from './messages';
+import { renderDiagram, type Diagram } from './diagram';
+import type { FromWebview, RunView, SummaryModel, SummaryRow, ToWebview } from './messages';
+
+interface ViewState {
+  model?: string;
+  mode?: 'diagram' | 'table';
+}
 
 interface VsCodeApi {
   postMessage(m: FromWebview): void;
-  getState(): { model?: string } | undefined;
-  setState(s: { model?: string }): void;
+  getState(): ViewState | undefined;
+  setState(s: ViewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -13,6 +19,20 @@ const app = document.getElementById('app')!;
 let models: SummaryModel[] = [];
 let file = '';
 let run: { file: string; view: RunView } | null = null;
+let diagram: Diagram | null = null;
+let highlighted: string | null = null;
+/** Renders are async (layout): a newer one supersedes an older one still laying out. */
+let generation = 0;
+
+function setState(patch: ViewState): void {
+  vscode.setState({ ...vscode.getState(), ...patch });
+}
+
+function mode(): 'diagram' | 'table' {
+  return vscode.getState()?.mode ?? 'diagram';
+}
+
+const reveal = (r: SummaryRow) => vscode.postMessage({ type: 'reveal', line: r.line, column: r.column });
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -43,13 +63,42 @@ function render(): void {
     picker.append(option);
   }
   picker.addEventListener('change', () => {
-    vscode.setState({ model: picker.value });
+    setState({ model: picker.value });
     render();
   });
-  header.append(picker, el('span', 'totals', `${model.totals.params} params · ${model.totals.macs} MACs`));
+  const tabs = el('div', 'tabs');
+  tabs.setAttribute('role', 'tablist');
+  for (const m of ['diagram', 'table'] as const) {
+    const b = el('button', `tab${mode() === m ? ' selected' : ''}`, m === 'diagram' ? 'Diagram' : 'Table');
+    b.setAttribute('role', 'tab');
+    b.setAttribute('aria-selected', String(mode() === m));
+    b.addEventListener('click', () => {
+      setState({ mode: m });
+      render();
+    });
+    tabs.append(b);
+  }
+  header.append(picker, el('span', 'totals', `${model.totals.params} params · ${model.totals.macs} MACs`), tabs);
   app.append(header);
   // The latest run comes first: it is what the user just asked for.
   renderRun(model);
+  diagram = null;
+  if (mode() === 'diagram') {
+    const host = el('div', 'diagram-host');
+    const fit = el('button', 'fit', 'Fit');
+    fit.title = 'Fit the graph to the view';
+    fit.addEventListener('click', () => diagram?.fit());
+    app.append(fit, host);
+    const mine = ++generation;
+    void renderDiagram(host, model, reveal).then((d) => {
+      if (mine !== generation) return;
+      diagram = d;
+      host.dataset.layoutMs = d.layoutMs.toFixed(0);
+      d.highlight(highlighted);
+    });
+    return;
+  }
+  generation++;
 
   const table = el('table', 'summary');
   const head = el('tr');
@@ -73,9 +122,8 @@ function render(): void {
     bar.style.width = r.rfFraction === null ? '0' : `${Math.round(r.rfFraction * 100)}%`;
     rf.append(bar, el('span', 'rf-text', r.rf));
     tr.append(name, el('td', 'shape', r.outputShape.replace(/^\(None, /, '(')), el('td', 'num', r.params), rf);
-    const reveal = () => vscode.postMessage({ type: 'reveal', line: r.line, column: r.column });
-    tr.addEventListener('click', reveal);
-    tr.addEventListener('keydown', (e) => e.key === 'Enter' && reveal());
+    tr.addEventListener('click', () => reveal(r));
+    tr.addEventListener('keydown', (e) => e.key === 'Enter' && reveal(r));
     body.append(tr);
   }
   table.append(body);
@@ -129,13 +177,15 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   if (m.type === 'summary') {
     models = m.models;
     file = m.file;
-    if (m.select) vscode.setState({ model: m.select });
+    if (m.select) setState({ model: m.select });
     render();
   } else if (m.type === 'run') {
     run = { file: m.file, view: m.run };
     render();
     window.scrollTo({ top: 0 });
   } else if (m.type === 'highlight') {
+    highlighted = selected()?.name === m.model ? m.layer : null;
+    diagram?.highlight(highlighted);
     for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === m.layer && selected()?.name === m.model);
     // Scroll vertically only: a wide table must not jump sideways when the cursor moves.
     const active = app.querySelector('tr.row.active');

@@ -1,7 +1,7 @@
 // End-to-end tests in a real VS Code (code-server) driven by playwright-core and Debian's chromium.
 // Prints "N passed, N failed"; exits 1 on any failure. Screenshots go to test-results/e2e/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -19,11 +19,16 @@ function cli(file) {
 const ACTIVE_EDITOR = '.part.editor .editor-group-container.active .monaco-editor';
 
 async function openFile(page, name) {
-  // Quick Open works whichever side bar is showing; first take focus back from a webview or panel.
-  await page.locator('.part.editor .title').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
-  await page.keyboard.press('Control+P');
+  // Quick Open works whichever side bar is showing; focus may sit in a webview, so retry after
+  // giving it back to the workbench.
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    if (await input.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error('Quick Open did not open');
+    await page.keyboard.press('Escape');
+    await page.locator('.part.editor .title, .part.editor .editor-group-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+  }
   await input.fill(name);
   // Click the matching entry (Enter could still hit the unfiltered first row).
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click({ timeout: 10_000 });
@@ -69,6 +74,13 @@ async function gotoLine(page, line, column) {
   await page.keyboard.press('Control+G');
   await page.keyboard.type(column ? `${line}:${column}` : String(line));
   await page.keyboard.press('Enter');
+}
+
+/** Shows the ConvLens view (clicking its icon when it is already shown would hide the side bar). */
+async function showConvLens(page) {
+  const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label="ConvLens"]') });
+  const visible = await page.locator('.part.sidebar').isVisible();
+  if (!visible || !(await item.getAttribute('class')).includes('checked')) await item.locator('a').click();
 }
 
 function sidebar(page) {
@@ -118,21 +130,30 @@ test('a code action replaces Conv2D by SeparableConv2D and the totals update', a
   await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 20_000 });
 });
 
-test('the sidebar lists the U-Net layers, a click reveals the source, the cursor highlights the row', async (page) => {
+test('the sidebar diagram of the U-Net shows every layer; a click reveals the source; the cursor highlights the node', async (page) => {
   const doc = cli(path.join(workspace, 'unet.py'));
   const layers = doc.models[0].layers;
   await openFile(page, 'unet.py');
-  await page.locator('.activitybar .action-item a[aria-label="ConvLens"]').click();
+  await showConvLens(page);
   const view = sidebar(page);
-  await view.locator('tr.row').first().waitFor({ timeout: 30_000 });
-  const shown = await view.locator('tr.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer')));
-  if (shown.length !== layers.length || shown.some((n, i) => n !== layers[i].name)) throw new Error(`sidebar rows differ from the analysis: ${shown.length} vs ${layers.length}`);
+  await view.locator('svg.diagram g.node').first().waitFor({ timeout: 30_000 });
+  const shown = await view.locator('svg.diagram g.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-layer')));
+  const expected = layers.map((l) => l.name);
+  if (shown.length !== expected.length || [...shown].sort().join() !== [...expected].sort().join()) throw new Error(`diagram nodes differ from the analysis: ${shown.length} vs ${expected.length}`);
+  const edges = await view.locator('svg.diagram path.edge').count();
+  const inbound = layers.reduce((n, l) => n + l.inbound.length, 0);
+  if (edges < inbound) throw new Error(`${edges} edges drawn for ${inbound} connections`);
   const up3 = layers.find((l) => l.name === 'up3');
-  await view.locator('tr.row[data-layer="up3"]').click();
+  await view.locator('g.node[data-layer="up3"]').dispatchEvent('click');
   await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${up3.line}, Col ${up3.column}`) }).waitFor({ timeout: 10_000 });
   const mask = layers.find((l) => l.name === 'mask');
   await gotoLine(page, mask.line, mask.column + 2);
-  await view.locator('tr.row.active[data-layer="mask"]').waitFor({ timeout: 10_000 });
+  await view.locator('g.node.active[data-layer="mask"]').waitFor({ state: 'attached', timeout: 10_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'diagram-unet.png') });
+  // The table view lists the same layers.
+  await view.locator('button.tab', { hasText: 'Table' }).click();
+  await view.locator('tr.row[data-layer="up3"]').waitFor({ timeout: 10_000 });
+  await view.locator('button.tab', { hasText: 'Diagram' }).click();
 });
 
 test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answer during the run', async (page) => {
@@ -168,6 +189,20 @@ test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answe
   if (hoverMs > runMs) throw new Error('the hover only answered after the run');
 });
 
+test('a generated 1000-layer model lays out and renders in the sidebar', async (page) => {
+  await openFile(page, 'chain1000.py');
+  await page.locator('.statusbar-item', { hasText: /chain: / }).waitFor({ timeout: 30_000 });
+  const view = sidebar(page);
+  const start = Date.now();
+  await showConvLens(page);
+  await view.locator('.diagram-host[data-layout-ms]').waitFor({ state: 'attached', timeout: 60_000 });
+  const shownMs = Date.now() - start;
+  const count = await view.locator('svg.diagram g.node').count();
+  if (count !== 1001) throw new Error(`${count} nodes rendered, expected 1001`);
+  const layoutMs = await view.locator('.diagram-host').getAttribute('data-layout-ms');
+  console.log(`# 1000-layer diagram: elk layout ${layoutMs} ms, shown ${shownMs} ms after opening the view`);
+});
+
 let workspace = '';
 
 async function main() {
@@ -177,6 +212,11 @@ async function main() {
   for (const dir of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'e2e', 'fixtures')]) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
   }
+  // A generated 1000-layer model: 333 x (Conv2D, BatchNormalization, ReLU) + Conv2D.
+  const chain = ['import keras', 'from keras import layers', 'x = inputs = keras.Input(shape=(32, 32, 8))'];
+  for (let i = 0; i < 333; i++) chain.push(`x = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)`, `x = layers.BatchNormalization(name="bn_${i}")(x)`, `x = layers.ReLU(name="relu_${i}")(x)`);
+  chain.push('x = layers.Conv2D(8, 1, name="head")(x)', 'model = keras.Model(inputs, x, name="chain")', '');
+  writeFileSync(path.join(workspace, 'chain1000.py'), chain.join('\n'));
   const profile = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-profile-'));
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });

@@ -1,0 +1,149 @@
+/**
+ * The layer graph as SVG (DOM text, so tests and screen readers can read it), laid out by elkjs
+ * (layered, top-down). Zoom with the wheel, pan by dragging, fit with the button. Nodes show the
+ * layer, its kind, output shape, params, receptive-field bar and savings badge; edges the shape.
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { SummaryModel, SummaryRow } from './messages';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const NODE_W = 200;
+const NODE_H = 48;
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export interface Diagram {
+  highlight(layer: string | null): void;
+  fit(): void;
+  /** Milliseconds the layout took. */
+  layoutMs: number;
+}
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+const elk = new ELK();
+
+export async function renderDiagram(host: HTMLElement, model: SummaryModel, reveal: (row: SummaryRow) => void): Promise<Diagram> {
+  const t0 = performance.now();
+  const byName = new Map(model.rows.map((r) => [r.name, r]));
+  const edges = model.rows.flatMap((r) => r.inbound.filter((s) => byName.has(s)).map((s, i) => ({ id: `${s}->${r.name}#${i}`, sources: [s], targets: [r.name] })));
+  const laid: { width?: number; height?: number; children?: { id: string; x?: number; y?: number }[]; edges?: unknown[] } = await elk.layout({
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+      'elk.spacing.nodeNode': '16',
+      'elk.edgeRouting': 'ORTHOGONAL',
+    },
+    children: model.rows.map((r) => ({ id: r.name, width: NODE_W, height: NODE_H })),
+    edges,
+  });
+  const layoutMs = performance.now() - t0;
+
+  const root = svg('svg', { class: 'diagram', role: 'img', 'aria-label': `Layer graph of ${model.name}` });
+  const defs = svg('defs');
+  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 8 8', refX: 8, refY: 4, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
+  marker.append(svg('path', { d: 'M0,0 L8,4 L0,8 z', class: 'arrow' }));
+  defs.append(marker);
+  const viewport = svg('g', { class: 'viewport' });
+  root.append(defs, viewport);
+
+  for (const e of laid.edges ?? []) {
+    for (const s of (e as { sections?: { startPoint: Point; endPoint: Point; bendPoints?: Point[] }[] }).sections ?? []) {
+      const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
+      viewport.append(svg('path', { class: 'edge', d: `M${pts.map((p) => `${p.x},${p.y}`).join(' L')}`, 'marker-end': 'url(#arrow)' }));
+      const source = byName.get((e as { sources: string[] }).sources[0]);
+      const mid = pts[Math.floor(pts.length / 2)];
+      if (source && pts.length > 2) viewport.append(svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y - 2 }, source.outputShape));
+    }
+  }
+  const nodes = new Map<string, SVGGElement>();
+  for (const c of laid.children ?? []) {
+    const r = byName.get(c.id)!;
+    const g = svg('g', { class: `node family-${r.family}`, 'data-layer': r.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-label': `${r.name} ${r.type} ${r.outputShape}` });
+    g.append(svg('title', {}, `${r.name} (${r.type})\noutput ${r.outputShape}\n${r.params} params, ${r.macs} MACs\nreceptive field ${r.rf}${r.savings ? `\n${r.savings}` : ''}`));
+    g.append(svg('rect', { class: 'box', width: NODE_W, height: NODE_H, rx: 4 }));
+    g.append(svg('rect', { class: 'stripe', width: 4, height: NODE_H, rx: 2 }));
+    g.append(svg('text', { class: 'title', x: 10, y: 16 }, r.name));
+    g.append(svg('text', { class: 'sub', x: 10, y: 30 }, `${r.type} ${r.outputShape.replace(/^\(None, /, '(')}`));
+    g.append(svg('text', { class: 'sub', x: 10, y: 43 }, `${r.params} params · RF ${r.rf}`));
+    if (r.rfFraction !== null) g.append(svg('rect', { class: 'rf', x: 0, y: NODE_H - 3, width: Math.max(2, r.rfFraction * NODE_W), height: 3 }));
+    if (r.savings) g.append(svg('text', { class: 'badge', x: NODE_W - 6, y: 14, 'text-anchor': 'end' }, r.savings.split(' ')[0]));
+    const go = () => reveal(r);
+    g.addEventListener('click', go);
+    g.addEventListener('keydown', (ev) => (ev as KeyboardEvent).key === 'Enter' && go());
+    viewport.append(g);
+    nodes.set(r.name, g);
+  }
+  host.replaceChildren(root);
+
+  // Pan and zoom: a transform on the viewport group.
+  let scale = 1;
+  let tx = 0;
+  let ty = 0;
+  const apply = () => viewport.setAttribute('transform', `translate(${tx},${ty}) scale(${scale})`);
+  const fit = () => {
+    const w = root.clientWidth || host.clientWidth || 300;
+    scale = Math.min(1, (w - 16) / ((laid.width ?? NODE_W) + 8));
+    tx = Math.max(8, (w - (laid.width ?? NODE_W) * scale) / 2);
+    ty = 8;
+    apply();
+  };
+  root.addEventListener('wheel', (ev) => {
+    ev.preventDefault();
+    if (!ev.ctrlKey && !ev.metaKey) {
+      ty -= ev.deltaY;
+      tx -= ev.deltaX;
+    } else {
+      const f = Math.exp(-ev.deltaY / 300);
+      const r = root.getBoundingClientRect();
+      const px = ev.clientX - r.left;
+      const py = ev.clientY - r.top;
+      tx = px - (px - tx) * f;
+      ty = py - (py - ty) * f;
+      scale *= f;
+    }
+    apply();
+  }, { passive: false });
+  let drag: { x: number; y: number } | null = null;
+  root.addEventListener('pointerdown', (ev) => {
+    if ((ev.target as Element).closest('g.node')) return;
+    drag = { x: ev.clientX - tx, y: ev.clientY - ty };
+    root.setPointerCapture(ev.pointerId);
+  });
+  root.addEventListener('pointermove', (ev) => {
+    if (!drag) return;
+    tx = ev.clientX - drag.x;
+    ty = ev.clientY - drag.y;
+    apply();
+  });
+  root.addEventListener('pointerup', () => (drag = null));
+  fit();
+
+  return {
+    layoutMs,
+    fit,
+    highlight(layer) {
+      for (const [name, g] of nodes) g.classList.toggle('active', name === layer);
+      const g = layer ? nodes.get(layer) : undefined;
+      const c = g && (laid.children ?? []).find((n) => n.id === layer);
+      if (!c) return;
+      // Keep the highlighted node in view: centre it vertically.
+      const h = root.clientHeight || host.clientHeight || 400;
+      const y = (c.y ?? 0) * scale + ty;
+      if (y < 0 || y > h - NODE_H * scale) {
+        ty = h / 2 - (c.y ?? 0) * scale;
+        apply();
+      }
+    },
+  };
+}
