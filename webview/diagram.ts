@@ -20,6 +20,10 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 export interface Diagram {
   highlight(layer: string | null): void;
   fit(): void;
+  /** The whole graph as standalone SVG text, theme colours baked in. */
+  exportSvg(): string;
+  /** The whole graph as a PNG data URL (2x), via a canvas. */
+  exportPng(): Promise<string>;
   /** Milliseconds the layout took. */
   layoutMs: number;
 }
@@ -40,7 +44,7 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '34',
       'elk.spacing.nodeNode': '16',
       'elk.edgeRouting': 'ORTHOGONAL',
     },
@@ -62,8 +66,9 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
       const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
       viewport.append(svg('path', { class: 'edge', d: `M${pts.map((p) => `${p.x},${p.y}`).join(' L')}`, 'marker-end': 'url(#arrow)' }));
       const source = byName.get((e as { sources: string[] }).sources[0]);
-      const mid = pts[Math.floor(pts.length / 2)];
-      if (source && pts.length > 2) viewport.append(svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y - 2 }, source.outputShape));
+      // The tensor's shape beside the edge, halfway along its first segment.
+      const mid = { x: (pts[0].x + pts[1].x) / 2, y: (pts[0].y + pts[1].y) / 2 };
+      if (source) viewport.append(svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y + 3 }, source.outputShape.replace(/^\(None, /, '(')));
     }
   }
   const nodes = new Map<string, SVGGElement>();
@@ -129,9 +134,44 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
   root.addEventListener('pointerup', () => (drag = null));
   fit();
 
+  const exportSvg = () => {
+    // Outside VS Code the CSS variables do not exist: copy computed colours onto the clone.
+    const clone = root.cloneNode(true) as SVGSVGElement;
+    const live = root.querySelectorAll('*');
+    clone.querySelectorAll('*').forEach((el, i) => {
+      const cs = getComputedStyle(live[i]);
+      for (const prop of ['fill', 'stroke', 'stroke-width', 'opacity', 'font-size', 'font-weight', 'font-family']) el.setAttribute(prop, cs.getPropertyValue(prop));
+    });
+    const w = Math.ceil((laid.width ?? NODE_W) + 16);
+    const h = Math.ceil((laid.height ?? NODE_H) + 16);
+    clone.setAttribute('xmlns', SVG);
+    clone.setAttribute('width', String(w));
+    clone.setAttribute('height', String(h));
+    clone.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    clone.querySelector('g.viewport')!.setAttribute('transform', 'translate(8,8)');
+    const bg = svg('rect', { width: w, height: h, fill: getComputedStyle(document.body).backgroundColor || '#ffffff' });
+    clone.insertBefore(bg, clone.firstChild);
+    return new XMLSerializer().serializeToString(clone);
+  };
+  const exportPng = async () => {
+    const text = exportSvg();
+    const img = new Image();
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width * 2;
+    canvas.height = img.height * 2;
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(2, 2);
+    ctx.drawImage(img, 0, 0);
+    return canvas.toDataURL('image/png');
+  };
+
   return {
     layoutMs,
     fit,
+    exportSvg,
+    exportPng,
     highlight(layer) {
       for (const [name, g] of nodes) g.classList.toggle('active', name === layer);
       const g = layer ? nodes.get(layer) : undefined;

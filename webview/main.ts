@@ -88,7 +88,17 @@ function render(): void {
     const fit = el('button', 'fit', 'Fit');
     fit.title = 'Fit the graph to the view';
     fit.addEventListener('click', () => diagram?.fit());
-    app.append(fit, host);
+    const exports = (['svg', 'png'] as const).map((format) => {
+      const b = el('button', 'fit', format.toUpperCase());
+      b.title = `Export the diagram as ${format.toUpperCase()}`;
+      b.addEventListener('click', async () => {
+        if (!diagram) return;
+        const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
+        vscode.postMessage({ type: 'export', format, model: model.name, data });
+      });
+      return b;
+    });
+    app.append(fit, ...exports.reverse(), host);
     const mine = ++generation;
     void renderDiagram(host, model, reveal).then((d) => {
       if (mine !== generation) return;
@@ -178,6 +188,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     models = m.models;
     file = m.file;
     if (m.select) setState({ model: m.select });
+    if (m.mode) setState({ mode: m.mode });
     render();
   } else if (m.type === 'run') {
     run = { file: m.file, view: m.run };

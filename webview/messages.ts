@@ -38,7 +38,10 @@ export interface RunView {
 
 export type ToWebview =
   | { type: 'run'; file: string; run: RunView }
-  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null }
+  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null }
   | { type: 'highlight'; model: string | null; layer: string | null };
 
-export type FromWebview = { type: 'reveal'; line: number; column: number } | { type: 'ready' };
+export type FromWebview =
+  | { type: 'reveal'; line: number; column: number }
+  | { type: 'ready' }
+  | { type: 'export'; format: 'svg' | 'png'; model: string; data: string };

@@ -11,6 +11,7 @@ import type { SummaryViewProvider } from './summary_view';
 export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('convlens.showSummary', (uri?: vscode.Uri, model?: string) => summary.show(uri instanceof vscode.Uri ? uri : undefined, model)),
+    vscode.commands.registerCommand('convlens.showDiagram', (uri?: vscode.Uri, model?: string) => summary.show(uri instanceof vscode.Uri ? uri : undefined, model, 'diagram')),
     vscode.commands.registerCommand('convlens.setInputShape', async () => {
       const config = vscode.workspace.getConfiguration('convlens');
       const value = await vscode.window.showInputBox({

@@ -15,7 +15,10 @@ import { isPython } from './ctx';
 export const SUMMARY_VIEW_ID = 'convlens.summary';
 
 /** Messages from the webview. */
-type FromWebview = { type: 'reveal'; line: number; column: number } | { type: 'ready' };
+type FromWebview =
+  | { type: 'reveal'; line: number; column: number }
+  | { type: 'ready' }
+  | { type: 'export'; format: 'svg' | 'png'; model: string; data: string };
 
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   /** The last run's view, re-sent when the view is shown again. */
@@ -25,6 +28,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private readonly disposables: vscode.Disposable[] = [];
   /** Model to select once the view shows (from a CodeLens). */
   private wantedModel: string | null = null;
+  private wantedMode: 'diagram' | 'table' | null = null;
 
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
@@ -48,8 +52,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   /** Shows the view with a given model selected. */
-  async show(uri?: vscode.Uri, model?: string): Promise<void> {
+  async show(uri?: vscode.Uri, model?: string, mode?: 'diagram' | 'table'): Promise<void> {
     this.wantedModel = model ?? null;
+    this.wantedMode = mode ?? null;
     await vscode.commands.executeCommand(`${SUMMARY_VIEW_ID}.focus`);
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (doc) this.post(doc);
@@ -67,9 +72,10 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.document = doc;
     const analysis = this.ctx.analysis(doc);
     if (!this.view || !analysis) return;
-    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel });
+    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel, mode: this.wantedMode });
     if (this.lastRun) void this.view.webview.postMessage(this.lastRun);
     this.wantedModel = null;
+    this.wantedMode = null;
   }
 
   private highlight(editor: vscode.TextEditor): void {
@@ -82,6 +88,15 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private async onMessage(m: FromWebview): Promise<void> {
     if (m.type === 'ready') {
       if (this.document) this.post(this.document);
+      return;
+    }
+    if (m.type === 'export') {
+      const base = this.document ? vscode.Uri.joinPath(this.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({ defaultUri: base && vscode.Uri.joinPath(base, `${m.model}.${m.format}`), filters: { [m.format.toUpperCase()]: [m.format] } });
+      if (!target) return;
+      const bytes = m.format === 'svg' ? Buffer.from(m.data, 'utf8') : Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64');
+      await vscode.workspace.fs.writeFile(target, bytes);
+      vscode.window.showInformationMessage(`ConvLens: saved ${vscode.workspace.asRelativePath(target)}.`);
       return;
     }
     if (m.type === 'reveal' && this.document) {

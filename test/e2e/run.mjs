@@ -1,7 +1,7 @@
 // End-to-end tests in a real VS Code (code-server) driven by playwright-core and Debian's chromium.
 // Prints "N passed, N failed"; exits 1 on any failure. Screenshots go to test-results/e2e/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -130,7 +130,7 @@ test('a code action replaces Conv2D by SeparableConv2D and the totals update', a
   await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 20_000 });
 });
 
-test('the sidebar diagram of the U-Net shows every layer; a click reveals the source; the cursor highlights the node', async (page) => {
+test('the sidebar diagram of the U-Net shows every layer; a click reveals the source; the cursor highlights the node; it exports as SVG', async (page) => {
   const doc = cli(path.join(workspace, 'unet.py'));
   const layers = doc.models[0].layers;
   await openFile(page, 'unet.py');
@@ -150,6 +150,16 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   await gotoLine(page, mask.line, mask.column + 2);
   await view.locator('g.node.active[data-layer="mask"]').waitFor({ state: 'attached', timeout: 10_000 });
   await page.screenshot({ path: path.join(SHOTS, 'diagram-unet.png') });
+  // Export as SVG through the save dialog (VS Code's simple dialog, prefilled beside the model).
+  await view.locator('button.fit', { hasText: 'SVG' }).click();
+  const dialog = page.locator('.quick-input-widget input');
+  await dialog.waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  const exported = path.join(workspace, 'unet.svg');
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(exported) && Date.now() < deadline) await page.waitForTimeout(200);
+  const svgText = existsSync(exported) ? readFileSync(exported, 'utf8') : '';
+  if (!svgText.startsWith('<svg') || !svgText.includes('up3') || (svgText.match(/class="node /g) ?? []).length !== layers.length) throw new Error(`exported SVG is incomplete (${svgText.length} chars)`);
   // The table view lists the same layers.
   await view.locator('button.tab', { hasText: 'Table' }).click();
   await view.locator('tr.row[data-layer="up3"]').waitFor({ timeout: 10_000 });
