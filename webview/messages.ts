@@ -1,40 +1,12 @@
-/** Messages the extension sends to the sidebar (plain JSON; mirrors extension/core/views/summary). */
+/**
+ * Messages between the extension and the sidebar: plain JSON. The view-model types are shared
+ * with the extension (type-only imports: no extension code reaches the browser bundle).
+ */
+import type { SummaryModel } from '../extension/core/views/summary';
+import type { RunView } from '../extension/core/views/run_view';
 
-export interface SummaryRow {
-  name: string;
-  type: string;
-  family: string;
-  line: number;
-  column: number;
-  outputShape: string;
-  params: string;
-  macs: string;
-  rf: string;
-  rfFraction: number | null;
-  savings: string | null;
-  inbound: string[];
-}
-
-export interface SummaryModel {
-  name: string;
-  variable: string | null;
-  line: number;
-  rows: SummaryRow[];
-  totals: { params: string; trainable: string; nonTrainable: string; macs: string };
-}
-
-export interface RunView {
-  model: string;
-  weights: string;
-  input: string;
-  output: string;
-  stats: string;
-  latency: string;
-  top5: string[] | null;
-  receptiveField: string | null;
-  erf: { rows: number; cols: number; step: number; values: number[] } | null;
-  layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
-}
+export type { SummaryModel, SummaryRow } from '../extension/core/views/summary';
+export type { RunView } from '../extension/core/views/run_view';
 
 export type ToWebview =
   | { type: 'run'; file: string; run: RunView }

@@ -14,11 +14,7 @@ import { isPython } from './ctx';
 
 export const SUMMARY_VIEW_ID = 'convlens.summary';
 
-/** Messages from the webview. */
-type FromWebview =
-  | { type: 'reveal'; line: number; column: number }
-  | { type: 'ready' }
-  | { type: 'export'; format: 'svg' | 'png'; model: string; data: string };
+import type { FromWebview } from '../../webview/messages';
 
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   /** The last run's view, re-sent when the view is shown again. */
