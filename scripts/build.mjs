@@ -9,7 +9,7 @@ const targets = {
   // The extension host: `vscode` is provided by the editor; ORT is loaded only in its worker.
   extension: { ...common, external: ['vscode', ...external], entryPoints: ['extension/editor/main.ts'], outfile: 'dist/extension.js' },
   // The sidebar: a browser bundle; its CSS is copied next to it.
-  webview: { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2020', platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts', 'webview/styles.css'], outdir: 'dist/webview' },
+  webview: { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2020', platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts', 'webview/styles.css'], outdir: 'dist/webview' },
   cli: { ...common, external, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },
   // The editor's runs: analysis, lowering and ONNX Runtime, all off the extension host's thread.
