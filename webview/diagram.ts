@@ -35,10 +35,46 @@ interface Point {
 
 const elk = new ELK();
 
-export async function renderDiagram(host: HTMLElement, model: SummaryModel, reveal: (row: SummaryRow) => void): Promise<Diagram> {
+/**
+ * Rows of a helper-function block (one call of e.g. double_conv) merged into one row: the block's
+ * name and size, summed params, its last layer's shape, its first layer's source position.
+ */
+export function groupRows(rows: SummaryRow[]): { rows: SummaryRow[]; nodeOf: Map<string, string> } {
+  const nodeOf = new Map<string, string>();
+  const groups = new Map<string, SummaryRow[]>();
+  for (const r of rows) {
+    const key = r.group ?? r.name;
+    nodeOf.set(r.name, key);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const merged = [...groups.entries()].map(([key, members]): SummaryRow => {
+    if (members.length === 1 && !members[0].group) return members[0];
+    const first = members[0];
+    const last = members[members.length - 1];
+    const total = members.reduce((s, r) => s + r.paramsValue, 0);
+    const names = new Set(members.map((r) => r.name));
+    return {
+      ...last,
+      name: key,
+      type: `${key.split('#')[0]}() · ${members.length} layers`,
+      family: 'group',
+      line: first.line,
+      column: first.column,
+      params: total.toLocaleString('en-US'),
+      paramsValue: total,
+      savings: null,
+      inbound: [...new Set(members.flatMap((r) => r.inbound).filter((n) => !names.has(n)))],
+    };
+  });
+  return { rows: merged.map((r) => ({ ...r, inbound: [...new Set(r.inbound.map((n) => nodeOf.get(n) ?? n))] })), nodeOf };
+}
+
+export async function renderDiagram(host: HTMLElement, model: SummaryModel, reveal: (row: SummaryRow) => void, grouped = false): Promise<Diagram> {
   const t0 = performance.now();
-  const byName = new Map(model.rows.map((r) => [r.name, r]));
-  const edges = model.rows.flatMap((r) => r.inbound.filter((s) => byName.has(s)).map((s, i) => ({ id: `${s}->${r.name}#${i}`, sources: [s], targets: [r.name] })));
+  const grouping = grouped ? groupRows(model.rows) : null;
+  const rows = grouping ? grouping.rows : model.rows;
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const edges = rows.flatMap((r) => r.inbound.filter((s) => byName.has(s)).map((s, i) => ({ id: `${s}->${r.name}#${i}`, sources: [s], targets: [r.name] })));
   const laid: { width?: number; height?: number; children?: { id: string; x?: number; y?: number }[]; edges?: unknown[] } = await elk.layout({
     id: 'root',
     layoutOptions: {
@@ -48,7 +84,7 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
       'elk.spacing.nodeNode': '16',
       'elk.edgeRouting': 'ORTHOGONAL',
     },
-    children: model.rows.map((r) => ({ id: r.name, width: NODE_W, height: NODE_H })),
+    children: rows.map((r) => ({ id: r.name, width: NODE_W, height: NODE_H })),
     edges,
   });
   const layoutMs = performance.now() - t0;
@@ -172,7 +208,8 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
     fit,
     exportSvg,
     exportPng,
-    highlight(layer) {
+    highlight(layerName) {
+      const layer = layerName && grouping ? (grouping.nodeOf.get(layerName) ?? layerName) : layerName;
       for (const [name, g] of nodes) g.classList.toggle('active', name === layer);
       const g = layer ? nodes.get(layer) : undefined;
       const c = g && (laid.children ?? []).find((n) => n.id === layer);

@@ -5,6 +5,8 @@ import type { FromWebview, RunView, SummaryModel, SummaryRow, ToWebview } from '
 interface ViewState {
   model?: string;
   mode?: 'diagram' | 'table';
+  /** Collapse helper-function blocks into one node each. */
+  grouped?: boolean;
 }
 
 interface VsCodeApi {
@@ -98,9 +100,16 @@ function render(): void {
       });
       return b;
     });
-    app.append(fit, ...exports.reverse(), host);
+    const group = el('button', `fit${vscode.getState()?.grouped ? ' selected' : ''}`, 'Group');
+    group.title = 'Collapse each helper-function block (e.g. one call of double_conv) into one node';
+    group.setAttribute('aria-pressed', String(!!vscode.getState()?.grouped));
+    group.addEventListener('click', () => {
+      setState({ grouped: !vscode.getState()?.grouped });
+      render();
+    });
+    app.append(fit, ...exports.reverse(), group, host);
     const mine = ++generation;
-    void renderDiagram(host, model, reveal).then((d) => {
+    void renderDiagram(host, model, reveal, !!vscode.getState()?.grouped).then((d) => {
       if (mine !== generation) return;
       diagram = d;
       host.dataset.layoutMs = d.layoutMs.toFixed(0);

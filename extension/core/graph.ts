@@ -13,7 +13,7 @@ export interface LayerInstance {
   name: string;
   /** Where the layer object was constructed. */
   span: Span;
-  /** Group label of the helper function that created it (for collapsing in views). */
+  /** The helper-function calls it was made in, outermost first, as "name#call" (views collapse them). */
   scope: string[];
   calls: LayerCall[];
   /** False when built with trainable=False or frozen later: its weights count as non-trainable. */

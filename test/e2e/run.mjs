@@ -160,6 +160,14 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   while (!existsSync(exported) && Date.now() < deadline) await page.waitForTimeout(200);
   const svgText = existsSync(exported) ? readFileSync(exported, 'utf8') : '';
   if (!svgText.startsWith('<svg') || !svgText.includes('up3') || (svgText.match(/class="node /g) ?? []).length !== layers.length) throw new Error(`exported SVG is incomplete (${svgText.length} chars)`);
+  // Grouping collapses each double_conv call (9 of them, 6 layers each) into one node.
+  await view.locator('button.fit', { hasText: 'Group' }).click();
+  await view.locator('svg.diagram g.node.family-group').first().waitFor({ timeout: 10_000 });
+  const groupedCount = await view.locator('svg.diagram g.node').count();
+  if (groupedCount !== layers.length - 9 * 6 + 9) throw new Error(`${groupedCount} nodes when grouped`);
+  await page.screenshot({ path: path.join(SHOTS, 'diagram-unet-grouped.png') });
+  await view.locator('button.fit', { hasText: 'Group' }).click();
+  await view.locator('svg.diagram g.node.family-group').first().waitFor({ state: 'detached', timeout: 10_000 });
   // The table view lists the same layers.
   await view.locator('button.tab', { hasText: 'Table' }).click();
   await view.locator('tr.row[data-layer="up3"]').waitFor({ timeout: 10_000 });

@@ -83,3 +83,25 @@ describe('document session', () => {
     assert.equal(s.analysisFor(2), a2);
   });
 });
+
+describe('diagram grouping (helper-function blocks)', () => {
+  it('each double_conv call of the U-Net collapses into one node, edges rewired', async () => {
+    const { groupRows } = await import('../../webview/diagram');
+    const text = example('unet.py');
+    const [unet] = summarize(text, analyze(text));
+    const blocks = new Set(unet.rows.map((r) => r.group).filter((g) => g !== null));
+    assert.equal(blocks.size, 9, '4 encoder + bottleneck + 4 decoder double_conv calls');
+    assert.ok(unet.rows.filter((r) => r.name.startsWith('pool') || r.name.startsWith('up') || r.name.startsWith('concat')).every((r) => r.group === null), 'layers made by build_unet itself stay');
+    const { rows, nodeOf } = groupRows(unet.rows);
+    assert.equal(rows.length, unet.rows.length - 9 * 6 + 9);
+    const ids = new Set(rows.map((r) => r.name));
+    for (const r of rows) for (const s of r.inbound) {
+      assert.ok(ids.has(s), `${r.name} <- ${s}`);
+      assert.notEqual(s, r.name);
+    }
+    const block = rows.find((r) => r.name === nodeOf.get('down0_conv1'))!;
+    assert.match(block.type, /^double_conv\(\) · 6 layers$/);
+    assert.equal(block.paramsValue, 864 + 128 + 9216 + 128);
+    assert.deepEqual(rows.find((r) => r.name === 'concat3')!.inbound.sort(), ['up3', nodeOf.get('down3_relu2')!].sort());
+  });
+});

@@ -42,7 +42,7 @@ export function callFunction(it: Interpreter, fn: FuncValue, args: Value[], kwar
   if (self?.t === 'instance' && fn.ownerClass) scope.method = { self, cls: fn.ownerClass };
   bindParams(it, fn, args, kwargs, scope, site);
   const label = !fn.isLambda && !fn.ownerClass ? fn.name : fn.ownerClass ? `${fn.ownerClass.name}.${fn.name}` : null;
-  if (label) it.ctx.frames.push(label);
+  if (label) it.ctx.frames.push(`${label}#${it.ctx.nextFrameId++}`);
   try {
     if (fn.isLambda) return it.eval(fn.body, scope);
     const flow = it.execBlock(fn.body, scope);

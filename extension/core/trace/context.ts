@@ -28,8 +28,10 @@ export class TraceContext {
   readonly layers: LayerInstance[] = [];
   readonly models: ModelObject[] = [];
   readonly directives: InputDirective[] = [];
-  /** Helper functions being called, outermost first (layers made inside are grouped by them). */
+  /** Helper-function calls in progress, outermost first, as "name#call" (layers made inside are grouped by them). */
   readonly frames: string[] = [];
+  /** Numbers each helper-function call, so two calls of one helper form two groups. */
+  nextFrameId = 0;
   private nextTensorId = 0;
 
   constructor(readonly text: string, readonly options: TraceOptions) {

@@ -18,6 +18,12 @@ export interface SummaryRow {
   rfFraction: number | null;
   savings: string | null;
   inbound: string[];
+  /**
+   * The helper-function call that made the layer ("double_conv#3") when that call made no further
+   * helper calls: such blocks collapse into one node; enclosing builders (build_unet) do not.
+   */
+  group: string | null;
+  paramsValue: number;
 }
 
 export interface SummaryModel {
@@ -31,6 +37,8 @@ export interface SummaryModel {
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   const lines = new LineIndex(text);
   return analysis.models.map((m) => {
+    // Helper calls that enclose other helper calls are builders, not blocks.
+    const enclosing = new Set(m.layers.flatMap((l) => l.layer.scope.slice(0, -1)));
     const input = m.graph.inputs[0]?.shape;
     const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
     return {
@@ -55,6 +63,8 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
           rfFraction: rf === 'global' ? 1 : size !== null && extent ? Math.min(1, size / extent) : null,
           savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
           inbound: l.inbound,
+          group: l.layer.scope.length && !enclosing.has(l.layer.scope[l.layer.scope.length - 1]) ? l.layer.scope[l.layer.scope.length - 1] : null,
+          paramsValue: l.params ? l.params.trainable + l.params.nonTrainable : 0,
         };
       }),
       totals: {
