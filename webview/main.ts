@@ -1,6 +1,7 @@
 /** The sidebar's browser side: renders the summaries it is sent; never computes Keras math. */
 import { renderDiagram, type Diagram } from './diagram';
 import type { FromWebview, RunView, SummaryModel, SummaryRow, ToWebview } from './messages';
+import { button, dropdown } from './ui';
 
 interface ViewState {
   model?: string;
@@ -56,28 +57,19 @@ function render(): void {
   }
   const model = selected()!;
   const header = el('div', 'header');
-  const picker = el('select', 'picker');
-  picker.setAttribute('aria-label', 'Model');
-  for (const m of models) {
-    const option = el('option', undefined, m.variable ? `${m.name} (${m.variable})` : m.name);
-    option.value = m.name;
-    option.selected = m === model;
-    picker.append(option);
-  }
-  picker.addEventListener('change', () => {
-    setState({ model: picker.value });
+  const picker = dropdown('Model', models.map((m) => ({ value: m.name, text: m.variable ? `${m.name} (${m.variable})` : m.name, selected: m === model })), (value) => {
+    setState({ model: value });
     render();
   });
   const tabs = el('div', 'tabs');
   tabs.setAttribute('role', 'tablist');
   for (const m of ['diagram', 'table'] as const) {
-    const b = el('button', `tab${mode() === m ? ' selected' : ''}`, m === 'diagram' ? 'Diagram' : 'Table');
-    b.setAttribute('role', 'tab');
-    b.setAttribute('aria-selected', String(mode() === m));
-    b.addEventListener('click', () => {
+    const b = button(m === 'diagram' ? 'Diagram' : 'Table', () => {
       setState({ mode: m });
       render();
-    });
+    }, { pressed: mode() === m, className: 'tab' });
+    b.setAttribute('role', 'tab');
+    b.setAttribute('aria-selected', String(mode() === m));
     tabs.append(b);
   }
   header.append(picker, el('span', 'totals', `${model.totals.params} params · ${model.totals.macs} MACs`), tabs);
@@ -87,27 +79,20 @@ function render(): void {
   diagram = null;
   if (mode() === 'diagram') {
     const host = el('div', 'diagram-host');
-    const fit = el('button', 'fit', 'Fit');
-    fit.title = 'Fit the graph to the view';
-    fit.addEventListener('click', () => diagram?.fit());
-    const exports = (['svg', 'png'] as const).map((format) => {
-      const b = el('button', 'fit', format.toUpperCase());
-      b.title = `Export the diagram as ${format.toUpperCase()}`;
-      b.addEventListener('click', async () => {
-        if (!diagram) return;
-        const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
-        vscode.postMessage({ type: 'export', format, model: model.name, data });
-      });
-      return b;
-    });
-    const group = el('button', `fit${vscode.getState()?.grouped ? ' selected' : ''}`, 'Group');
-    group.title = 'Collapse each helper-function block (e.g. one call of double_conv) into one node';
-    group.setAttribute('aria-pressed', String(!!vscode.getState()?.grouped));
-    group.addEventListener('click', () => {
-      setState({ grouped: !vscode.getState()?.grouped });
+    const fit = button('Fit', () => diagram?.fit(), { title: 'Fit the graph to the view', className: 'tool' });
+    const exports = (['svg', 'png'] as const).map((format) => button(format.toUpperCase(), async () => {
+      if (!diagram) return;
+      const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
+      vscode.postMessage({ type: 'export', format, model: model.name, data });
+    }, { title: `Export the diagram as ${format.toUpperCase()}`, className: 'tool' }));
+    const grouped = !!vscode.getState()?.grouped;
+    const group = button('Group', () => {
+      setState({ grouped: !grouped });
       render();
-    });
-    app.append(fit, ...exports.reverse(), group, host);
+    }, { title: 'Collapse each helper-function block (e.g. one call of double_conv) into one node', pressed: grouped, className: 'tool' });
+    const tools = el('div', 'tools');
+    tools.append(group, ...exports, fit);
+    app.append(tools, host);
     const mine = ++generation;
     void renderDiagram(host, model, reveal, !!vscode.getState()?.grouped).then((d) => {
       if (mine !== generation) return;

@@ -151,7 +151,7 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   await view.locator('g.node.active[data-layer="mask"]').waitFor({ state: 'attached', timeout: 10_000 });
   await page.screenshot({ path: path.join(SHOTS, 'diagram-unet.png') });
   // Export as SVG through the save dialog (VS Code's simple dialog, prefilled beside the model).
-  await view.locator('button.fit', { hasText: 'SVG' }).click();
+  await view.locator('vscode-button', { hasText: 'SVG' }).click();
   const dialog = page.locator('.quick-input-widget input');
   await dialog.waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
@@ -161,17 +161,17 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   const svgText = existsSync(exported) ? readFileSync(exported, 'utf8') : '';
   if (!svgText.startsWith('<svg') || !svgText.includes('up3') || (svgText.match(/class="node /g) ?? []).length !== layers.length) throw new Error(`exported SVG is incomplete (${svgText.length} chars)`);
   // Grouping collapses each double_conv call (9 of them, 6 layers each) into one node.
-  await view.locator('button.fit', { hasText: 'Group' }).click();
+  await view.locator('vscode-button', { hasText: 'Group' }).click();
   await view.locator('svg.diagram g.node.family-group').first().waitFor({ timeout: 10_000 });
   const groupedCount = await view.locator('svg.diagram g.node').count();
   if (groupedCount !== layers.length - 9 * 6 + 9) throw new Error(`${groupedCount} nodes when grouped`);
   await page.screenshot({ path: path.join(SHOTS, 'diagram-unet-grouped.png') });
-  await view.locator('button.fit', { hasText: 'Group' }).click();
+  await view.locator('vscode-button', { hasText: 'Group' }).click();
   await view.locator('svg.diagram g.node.family-group').first().waitFor({ state: 'detached', timeout: 10_000 });
   // The table view lists the same layers.
-  await view.locator('button.tab', { hasText: 'Table' }).click();
+  await view.locator('vscode-button', { hasText: 'Table' }).click();
   await view.locator('tr.row[data-layer="up3"]').waitFor({ timeout: 10_000 });
-  await view.locator('button.tab', { hasText: 'Diagram' }).click();
+  await view.locator('vscode-button', { hasText: 'Diagram' }).click();
 });
 
 test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answer during the run', async (page) => {
