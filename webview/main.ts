@@ -169,7 +169,9 @@ function renderRun(model: SummaryModel): void {
     const bar = el('span', 'lat-bar');
     bar.style.width = `${Math.round(l.fraction * 100)}%`;
     row.append(el('span', 'lat-name', l.name), el('span', 'lat-time', l.latency), bar);
-    if (l.zeros) row.title = l.zeros;
+    // Dead units show up as exact zeros after ReLU-like activations.
+    if (l.zeros && /ReLU|Activation/.test(l.type)) row.append(el('span', 'lat-zeros', l.zeros));
+    if (l.zeros) row.title = `${l.type}: ${l.zeros}`;
     list.append(row);
   }
   box.append(list);

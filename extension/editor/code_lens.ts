@@ -1,4 +1,4 @@
-/** A CodeLens above each model: its totals, the summary in the sidebar, Run on sample. */
+/** A CodeLens above each model: its totals, its diagram in the sidebar, Run on sample. */
 import * as vscode from 'vscode';
 import { formatCount, formatMacs } from '../core/analysis/format';
 import type { Ctx } from './ctx';
@@ -17,7 +17,7 @@ export function registerCodeLens(ctx: Ctx): vscode.Disposable {
         const totals = `${m.graph.name}: ${formatCount(m.totals.params)} params · ${formatMacs(m.totals.macs)} MACs`;
         return [
           new vscode.CodeLens(range, { title: totals, command: 'convlens.showSummary', arguments: [doc.uri, m.graph.name] }),
-          new vscode.CodeLens(range, { title: 'Show summary', command: 'convlens.showSummary', arguments: [doc.uri, m.graph.name] }),
+          new vscode.CodeLens(range, { title: 'Show diagram', command: 'convlens.showDiagram', arguments: [doc.uri, m.graph.name] }),
           new vscode.CodeLens(range, { title: 'Run on sample', command: 'convlens.runOnSample', arguments: [doc.uri, m.graph.name] }),
         ];
       });
