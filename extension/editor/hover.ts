@@ -1,7 +1,7 @@
-/** Hover on a layer constructor or call: shape, params, MACs, receptive field, alternatives. */
+/** Hover on a layer constructor or call (shape, params, MACs, receptive field, alternatives) or on a tensor variable. */
 import * as vscode from 'vscode';
-import { layerAt } from '../core/views/locate';
-import { layerHover } from '../core/views/hover_text';
+import { layerAt, tensorAt } from '../core/views/locate';
+import { layerHover, tensorHover } from '../core/views/hover_text';
 import type { Ctx } from './ctx';
 import { rangeOf } from './ctx';
 
@@ -10,7 +10,11 @@ export function registerHover(ctx: Ctx): vscode.Disposable {
     provideHover(doc, position) {
       const analysis = ctx.analysis(doc);
       if (!analysis) return null;
-      const found = layerAt(analysis, doc.offsetAt(position));
+      const offset = doc.offsetAt(position);
+      // A variable holding a tensor is more specific than the layer call around it.
+      const tensor = tensorAt(analysis, offset);
+      if (tensor) return new vscode.Hover(new vscode.MarkdownString(tensorHover(tensor)), rangeOf(doc, tensor.name));
+      const found = layerAt(analysis, offset);
       if (!found) return null;
       const md = new vscode.MarkdownString(layerHover(found.layer, found.model));
       return new vscode.Hover(md, rangeOf(doc, found.layer.call.span));

@@ -92,13 +92,17 @@ test('the extension activates on opening a Keras file', async (page) => {
   await page.locator('.statusbar-item', { hasText: /mobilenet_1\.00_224: 4,253,864 params · 573\.83M MACs/ }).waitFor({ timeout: 30_000 });
 });
 
-test('hovering a Conv2D shows its output shape, params and receptive field', async (page) => {
+test('hovering a Conv2D shows its output shape, params and receptive field; a tensor variable its shape', async (page) => {
   await openFile(page, 'hover.py');
   await page.locator('.statusbar-item', { hasText: /hover_demo/ }).waitFor({ timeout: 20_000 });
   const text = await hoverWord(page, 'layers.Conv2D(32', 'Conv2D');
   for (const expected of [/c1\s+Conv2D\s+in model\s+hover_demo/, /Output shape\s+\(None, 32, 32, 32\)/, /Params\s+4,640 \(4,640 trainable, 0 non-trainable\)/, /Receptive field\s+3 x 3 px, stride 1 x 1, padding 1 x 1/, /As SeparableConv2D\s+688 params \(-85\.2%\)/]) {
     if (!expected.test(text)) throw new Error(`hover lacks ${expected}:\n${text}`);
   }
+  await page.keyboard.press('Escape');
+  // A variable holding a tensor: its shape and the layer that made it.
+  const tensor = await hoverWord(page, 'name="c1")(inputs', 'inputs');
+  if (!/inputs: KerasTensor \(None, 32, 32, 16\)/.test(tensor) || !/Output of input_layer\s+InputLayer/.test(tensor)) throw new Error(`tensor hover:\n${tensor}`);
   await page.keyboard.press('Escape');
 });
 

@@ -105,3 +105,26 @@ describe('diagram grouping (helper-function blocks)', () => {
     assert.deepEqual(rows.find((r) => r.name === 'concat3')!.inbound.sort(), ['up3', nodeOf.get('down3_relu2')!].sort());
   });
 });
+
+describe('hovers on tensor variables', () => {
+  it('shape, producing layer and receptive field of the variable under the cursor', async () => {
+    const { tensorAt } = await import('../../extension/core/views/locate');
+    const { tensorHover } = await import('../../extension/core/views/hover_text');
+    const a = analyze(TEXT);
+    const at = TEXT.indexOf('x = layers.MaxPooling2D()(x)') + 'x = layers.MaxPooling2D()('.length;
+    const t = tensorAt(a, at)!;
+    assert.equal(t.name.name, 'x');
+    assert.deepEqual(t.name.tensor.shape, [null, 32, 32, 32]);
+    const md = tensorHover(t);
+    assert.match(md, /^\*\*x\*\*: KerasTensor `\(None, 32, 32, 32\)`/);
+    assert.match(md, /Output of \*\*c1\*\* `Conv2D` in model `net`/);
+    assert.match(md, /Receptive field: 3 x 3 px/);
+  });
+  it('a name assigned in a loop reports how often it ran', async () => {
+    const { tensorAt } = await import('../../extension/core/views/locate');
+    const text = 'import keras\nfrom keras import layers\nx = inp = keras.Input((8, 8, 1))\nfor i in range(3):\n    x = layers.Conv2D(2, 3, padding="same")(x)\nm = keras.Model(inp, x)\n';
+    const t = tensorAt(analyze(text), text.indexOf('    x =') + 4)!;
+    assert.equal(t.name.times, 3);
+    assert.equal(t.producer!.layer.layer.name, 'conv2d_2');
+  });
+});

@@ -5,6 +5,7 @@ import { DiagnosticSink, type Diagnostic } from '../diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
+import type { TensorName } from '../trace/context';
 import { trace } from '../trace/trace';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, percent } from './format';
@@ -32,6 +33,8 @@ export interface ModelReport {
 
 export interface Analysis {
   models: ModelReport[];
+  /** Names that held Keras tensors, by source position (for hovers on variables). */
+  tensorNames: TensorName[];
   diagnostics: Diagnostic[];
   steps: number;
 }
@@ -108,7 +111,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     const message = tooDeep
       ? 'ConvLens cannot analyse this file: it is nested too deeply to parse.'
       : `ConvLens hit an internal error and could not analyse this file: ${(e as Error).message}. Please report it.`;
-    return { models: [], diagnostics: [{ severity: 'warning', code: tooDeep ? 'trace-limit' : 'internal-error', message, from: 0, to: 0 }], steps: 0 };
+    return { models: [], tensorNames: [], diagnostics: [{ severity: 'warning', code: tooDeep ? 'trace-limit' : 'internal-error', message, from: 0, to: 0 }], steps: 0 };
   }
 }
 
@@ -120,6 +123,6 @@ function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const models = traced.models.map((g) => analyzeModel(g, sink));
   const order = { error: 0, warning: 1, info: 2 };
   const diagnostics = [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]);
-  return { models, diagnostics, steps: traced.steps };
+  return { models, tensorNames: traced.tensorNames, diagnostics, steps: traced.steps };
 }
 

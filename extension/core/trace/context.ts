@@ -21,6 +21,16 @@ export interface InputDirective {
   used: boolean;
 }
 
+export interface TensorName extends Span {
+  name: string;
+  /** The tensor the name held the last time this spot ran (loops run it several times). */
+  tensor: SymTensor;
+  times: number;
+}
+
+/** At most this many distinct spots are remembered (hovers only need the visible ones). */
+const MAX_TENSOR_NAMES = 50_000;
+
 export class TraceContext {
   readonly diagnostics = new DiagnosticSink();
   readonly budget: Budget;
@@ -32,6 +42,8 @@ export class TraceContext {
   readonly frames: string[] = [];
   /** Numbers each helper-function call, so two calls of one helper form two groups. */
   nextFrameId = 0;
+  /** Names in the source that held a Keras tensor (assignments and uses), for hovers. */
+  readonly tensorNames = new Map<number, TensorName>();
   private nextTensorId = 0;
 
   constructor(readonly text: string, readonly options: TraceOptions) {
@@ -44,6 +56,15 @@ export class TraceContext {
 
   source(node: SyntaxNode | Span): string {
     return this.text.slice(node.from, node.to);
+  }
+
+  /** Remembers that the name at `span` held `tensor`. */
+  noteTensorName(span: Span, name: string, tensor: SymTensor): void {
+    const seen = this.tensorNames.get(span.from);
+    if (seen) {
+      seen.tensor = tensor;
+      seen.times++;
+    } else if (this.tensorNames.size < MAX_TENSOR_NAMES) this.tensorNames.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
   }
 
   tensor(shape: Shape | null, producer: LayerCall | null): SymTensor {

@@ -95,6 +95,7 @@ export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value
 function lookupName(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   const name = it.ctx.source(node);
   const v = scope.lookup(name) ?? BUILTINS.get(name);
+  if (v?.t === 'tensor') it.ctx.noteTensorName(node, name, v.tensor);
   if (v) return v;
   it.ctx.diagnostics.info('undefined-name', `\`${name}\` is not defined here (or comes from code ConvLens does not read); it is treated as unknown.`, it.ctx.span(node));
   return unknown(`undefined name ${name}`);

@@ -245,6 +245,7 @@ export function assignTarget(it: Interpreter, node: SyntaxNode | null, value: Va
   if (node.name === 'VariableName') {
     const name = it.ctx.source(node);
     scope.assign(name, value);
+    if (value.t === 'tensor') it.ctx.noteTensorName(node, name, value.tensor);
     noteModelBinding(value, name, scope.parent === null);
     return;
   }

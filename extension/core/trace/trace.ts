@@ -4,13 +4,15 @@ import type { Shape } from '../../../kernels/types';
 import type { Diagnostic } from '../diagnostics';
 import type { LayerInstance, ModelGraph } from '../graph';
 import { DEFAULT_LIMITS, TraceAbort, TraceLimits } from './budget';
-import { InputDirective, TraceContext } from './context';
+import { InputDirective, TraceContext, type TensorName } from './context';
 import { Interpreter } from './interpreter';
 import { declaredInputShape, ModelObject, traceOnShape } from './models';
 import { Scope } from './scope';
 
 export interface TraceResult {
   models: ModelGraph[];
+  /** Names that held tensors, by source position. */
+  tensorNames: TensorName[];
   layers: LayerInstance[];
   diagnostics: Diagnostic[];
   steps: number;
@@ -66,7 +68,7 @@ export function trace(req: TraceRequest): TraceResult {
     });
   }
   const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable }));
-  return { models, layers: ctx.layers, diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
+  return { models, layers: ctx.layers, tensorNames: [...ctx.tensorNames.values()], diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
 }
 
 function runGuarded(ctx: TraceContext, run: () => void): void {

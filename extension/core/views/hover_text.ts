@@ -1,5 +1,6 @@
 /** The hover for a layer: shape, params, MACs, receptive field, cheaper alternatives, what it is. */
 import type { LayerReport, ModelReport } from '../analysis/analyze';
+import type { LocatedTensor } from './locate';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText, percent } from '../analysis/format';
 
 function rfLine(l: LayerReport): string {
@@ -33,5 +34,18 @@ export function layerHover(l: LayerReport, model: ModelReport): string {
   const kernel = l.layer.kernel;
   if (kernel) lines.push('', `${kernel.description} [Keras docs](${kernel.docUrl})`);
   else lines.push('', `ConvLens does not model \`${l.layer.type}\` yet.`);
+  return lines.join('\n');
+}
+
+/** Markdown for a variable that holds a Keras tensor. */
+export function tensorHover(t: LocatedTensor): string {
+  const lines = [`**${t.name.name}**: KerasTensor \`${formatShapeText(t.name.tensor.shape)}\``];
+  const p = t.producer;
+  if (p) {
+    lines.push('', `Output of **${p.layer.layer.name}** \`${p.layer.layer.type}\` in model \`${p.model.graph.name}\``);
+    // The layer's receptive field is its first call's; shared layers called elsewhere may differ.
+    if (p.layer.call.output === t.name.tensor) lines.push('', `Receptive field: ${rfLine(p.layer)}`);
+  }
+  if (t.name.times > 1) lines.push('', `_This line ran ${t.name.times} times (a loop or a helper called several times); the last tensor is shown._`);
   return lines.join('\n');
 }

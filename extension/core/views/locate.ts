@@ -1,5 +1,6 @@
 /** Finding what the cursor is on: the innermost layer call or construction covering an offset. */
 import type { Analysis, LayerReport, ModelReport } from '../analysis/analyze';
+import type { TensorName } from '../trace/context';
 
 export interface Located {
   model: ModelReport;
@@ -31,4 +32,22 @@ export function modelAt(analysis: Analysis, offset: number): ModelReport | null 
     if (!best || distance < best.distance) best = { model, distance };
   }
   return best?.model ?? null;
+}
+
+export interface LocatedTensor {
+  name: TensorName;
+  /** The layer that produced the tensor, and its model, when the tensor belongs to a model. */
+  producer: Located | null;
+}
+
+/** A variable holding a Keras tensor under the cursor (`x` in `x = conv(x)`). */
+export function tensorAt(analysis: Analysis, offset: number): LocatedTensor | null {
+  const name = analysis.tensorNames.find((t) => offset >= t.from && offset <= t.to);
+  if (!name) return null;
+  const call = name.tensor.producer;
+  for (const model of analysis.models) {
+    const layer = call && model.layers.find((l) => l.layer === call.layer);
+    if (layer) return { name, producer: { model, layer } };
+  }
+  return { name, producer: null };
 }
