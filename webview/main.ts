@@ -135,6 +135,34 @@ function render(): void {
   app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for MACs and inputs.`));
 }
 
+/** The first channels of a layer's output as small greyscale canvases. */
+function showMaps(host: HTMLElement, layer: string, v: RunView): void {
+  host.replaceChildren();
+  const t = v.thumbnails[layer];
+  if (!t) {
+    host.append(el('p', 'hint', `${layer} has no 2D feature maps.`));
+    return;
+  }
+  host.append(el('h4', undefined, `Feature maps: ${layer} (first ${t.channels} channels)`));
+  const grid = el('div', 'map-grid');
+  grid.dataset.layer = layer;
+  for (let c = 0; c < t.channels; c++) {
+    const canvas = el('canvas', 'map');
+    canvas.width = t.width;
+    canvas.height = t.height;
+    canvas.title = `${layer}, channel ${c}`;
+    const ctx = canvas.getContext('2d')!;
+    const img = ctx.createImageData(t.width, t.height);
+    for (let i = 0; i < t.width * t.height; i++) {
+      const g = t.data[c * t.width * t.height + i];
+      img.data.set([g, g, g, 255], i * 4);
+    }
+    ctx.putImageData(img, 0, 0);
+    grid.append(canvas);
+  }
+  host.append(grid);
+}
+
 /** The last run of this model: output, latency, receptive field, ERF heatmap, per-layer bars. */
 function renderRun(model: SummaryModel): void {
   if (!run || run.file !== file || run.view.model !== model.name) return;
@@ -162,6 +190,8 @@ function renderRun(model: SummaryModel): void {
     box.append(el('h4', undefined, 'Effective receptive field'), grid);
   }
   box.append(el('h4', undefined, 'Per-layer latency'));
+  box.append(el('p', 'hint', 'Click a layer for its feature maps.'));
+  const maps = el('div', 'maps');
   const list = el('div', 'latency');
   for (const l of v.layers) {
     const row = el('div', `lat-row${l.fusedInto ? ' fused' : ''}`);
@@ -172,9 +202,11 @@ function renderRun(model: SummaryModel): void {
     // Dead units show up as exact zeros after ReLU-like activations.
     if (l.zeros && /ReLU|Activation/.test(l.type)) row.append(el('span', 'lat-zeros', l.zeros));
     if (l.zeros) row.title = `${l.type}: ${l.zeros}`;
+    row.tabIndex = 0;
+    row.addEventListener('click', () => showMaps(maps, l.name, v));
     list.append(row);
   }
-  box.append(list);
+  box.append(list, maps);
   app.append(box);
 }
 

@@ -204,6 +204,9 @@ test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answe
   if (!/conv_pw_13_relu .*\(agrees\)/.test(rf)) throw new Error(`receptive field: ${rf}`);
   if ((await view.locator('section.run .lat-row').count()) < 80) throw new Error('per-layer latency rows missing');
   if (!/% zeros/.test(await view.locator('section.run .lat-row[data-layer="conv1_relu"] .lat-zeros').innerText())) throw new Error('no dead-ReLU share');
+  await view.locator('section.run .lat-row[data-layer="conv1_relu"]').click();
+  const maps = await view.locator('.map-grid[data-layer="conv1_relu"] canvas.map').count();
+  if (maps !== 8) throw new Error(`${maps} feature-map thumbnails for conv1_relu`);
   await page.mouse.move(700, 800);
   await page.keyboard.press('Escape');
   await page.waitForTimeout(300);

@@ -28,6 +28,25 @@ describe('runJob', () => {
     assert.match(v.receptiveField!, /^c unit \(8, 8\): analytical rows 7\.\.9, cols 7\.\.9; measured rows 7\.\.9, cols 7\.\.9 \(agrees\)$/);
     assert.ok(v.erf && v.erf.values.length === v.erf.rows * v.erf.cols && Math.max(...v.erf.values) === 1);
     assert.ok(v.layers.some((l) => l.fraction === 1));
+    // Thumbnails: the conv layer's 8 channels at 16x16 (no downsampling needed), grey levels.
+    const thumb = v.thumbnails.c;
+    assert.deepEqual([thumb.channels, thumb.height, thumb.width], [8, 16, 16]);
+    assert.equal(thumb.data.length, 8 * 16 * 16);
+    assert.ok(thumb.data.every((g) => g >= 0 && g <= 255) && thumb.data.includes(0) && thumb.data.includes(255));
+    assert.equal(v.thumbnails.dense, undefined, 'vectors have no feature maps');
+  });
+
+  it('thumbnails downsample large maps and scale each channel to its own range', async () => {
+    const { featureThumbnails } = await import('../../kernels/runtime/thumbnails');
+    const dims = [1, 64, 64, 2];
+    const data = Float32Array.from({ length: 64 * 64 * 2 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) % 64 : -5));
+    const t = featureThumbnails(dims, data)!;
+    assert.deepEqual([t.channels, t.height, t.width], [2, 32, 32]);
+    // Channel 0 grows along x: the first row goes from 0 to 255 in steps.
+    assert.equal(t.data[0], 0);
+    assert.ok(t.data[31] > 240);
+    // Channel 1 is constant: all zeros after scaling by its own (empty) range.
+    assert.ok(t.data.subarray(32 * 32).every((g) => g === 0));
   });
 
   it('an image input and a named model', async () => {

@@ -8,6 +8,7 @@ import { decodeImage, imageToInput, type Preprocess } from '../../../kernels/run
 import type { ModelRunner } from '../../../kernels/runtime/runner';
 import type { SampleKind } from '../../../kernels/runtime/samples';
 import type { TensorStats } from '../../../kernels/runtime/stats';
+import type { Thumbnails } from '../../../kernels/runtime/thumbnails';
 import { analyze, type ModelReport } from '../analysis/analyze';
 import { LineIndex } from '../source';
 import { LoweringFailure, type WeightSource } from '../onnx/lower_model';
@@ -45,6 +46,8 @@ export interface RunJobResult {
   layers: LayerRun[];
   receptiveField: MeasuredRf | null;
   featureMaps: { layer: string; dims: number[]; data: Float32Array }[];
+  /** Thumbnails of each 2D layer's first channels. */
+  thumbnails: { layer: string; thumbnails: Thumbnails }[];
   weights: string;
 }
 
@@ -85,7 +88,7 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
   try {
     const run = await runModel(report, runner, {
       input, weights, batch: job.batch, seed: job.seed, perLayer: true,
-      memoryBudgetBytes: job.memoryBudgetMB * 1024 * 1024, threads: job.threads, keepOutputs: job.featureMaps,
+      memoryBudgetBytes: job.memoryBudgetMB * 1024 * 1024, threads: job.threads, keepOutputs: job.featureMaps, thumbnails: true,
     });
     let receptiveField: MeasuredRf | null = null;
     if (job.receptiveField && run.inputShape.length === 4) {
@@ -100,6 +103,7 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
       model: run.model, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
       sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, weights: weightsLabel,
       featureMaps: [...run.kept].map(([layer, t]) => ({ layer, dims: t.dims, data: t.data })),
+      thumbnails: [...run.thumbnails].map(([layer, thumbnails]) => ({ layer, thumbnails })),
     };
   } catch (e) {
     if (e instanceof LoweringFailure) {

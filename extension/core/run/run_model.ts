@@ -5,6 +5,7 @@
 import type { ModelRunner } from '../../../kernels/runtime/runner';
 import { bytesOf, makeSample, type SampleKind } from '../../../kernels/runtime/samples';
 import { tensorStats, topK, type TensorStats } from '../../../kernels/runtime/stats';
+import { featureThumbnails, type Thumbnails } from '../../../kernels/runtime/thumbnails';
 import type { ModelReport } from '../analysis/analyze';
 import { lowerModel, type WeightSource } from '../onnx/lower_model';
 
@@ -19,6 +20,8 @@ export interface RunSettings {
   perLayer?: boolean;
   /** Layers whose whole output tensors are returned (feature maps), Keras layout. */
   keepOutputs?: string[];
+  /** With perLayer: small thumbnails of every 2D layer's first channels. */
+  thumbnails?: boolean;
   memoryBudgetBytes?: number;
   threads?: number;
   signal?: AbortSignal;
@@ -72,6 +75,8 @@ export interface RunReport {
   layers: LayerRun[];
   /** The tensors of `keepOutputs`, by layer name. */
   kept: Map<string, { dims: number[]; data: Float32Array }>;
+  /** Feature-map thumbnails by layer (when asked for). */
+  thumbnails: Map<string, Thumbnails>;
 }
 
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
@@ -161,6 +166,7 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
   const out = res.outputs[0];
   const byName = new Map<string, { dims: number[]; data: Float32Array }>();
   const kept = new Map<string, { dims: number[]; data: Float32Array }>();
+  const thumbnails = new Map<string, Thumbnails>();
   if (settings.perLayer || settings.keepOutputs?.length) {
     const exposed = lowerModel(graph, settings.weights, { exposeLayers: settings.perLayer ? layerNames : settings.keepOutputs });
     const names = [...exposed.layerOutputs.keys()];
@@ -170,6 +176,12 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
       fetch: names.map((n) => exposed.layerOutputs.get(n)!.name), threads: settings.threads, signal: settings.signal,
     });
     names.forEach((n, i) => byName.set(n, stats.outputs[i]));
+    if (settings.thumbnails) {
+      for (const [n, t] of byName) {
+        const thumb = featureThumbnails(t.dims, t.data);
+        if (thumb) thumbnails.set(n, thumb);
+      }
+    }
     for (const n of settings.keepOutputs ?? []) {
       const t = byName.get(n);
       if (t) kept.set(n, t);
@@ -208,5 +220,6 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
     top5: softmaxHead ? topK(out.data, out.dims[1], 5) : null,
     layers,
     kept,
+    thumbnails,
   };
 }

@@ -13,6 +13,8 @@ export interface RunView {
   /** ERF samples normalised to 0..1, row-major. */
   erf: { rows: number; cols: number; step: number; values: number[] } | null;
   layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
+  /** Feature-map thumbnails by layer: channels x height x width grey levels. */
+  thumbnails: Record<string, { channels: number; height: number; width: number; data: number[] }>;
 }
 
 function num(x: number): string {
@@ -43,5 +45,6 @@ export function runView(r: RunJobResult): RunView {
       zeros: l.stats ? `${(l.stats.zeros * 100).toFixed(0)}% zeros` : null,
       fusedInto: l.fusedInto ?? null,
     })),
+    thumbnails: Object.fromEntries(r.thumbnails.map((t) => [t.layer, { ...t.thumbnails, data: Array.from(t.thumbnails.data) }])),
   };
 }
