@@ -135,6 +135,25 @@ function render(): void {
   app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for MACs and inputs.`));
 }
 
+/** The input image with the ERF samples drawn over it as translucent orange squares. */
+function erfOverImage(erf: NonNullable<RunView['erf']>, image: NonNullable<RunView['image']>): HTMLCanvasElement {
+  const canvas = el('canvas', 'erf-image');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `Effective receptive field over the ${image.width}x${image.height} input, ${erf.rows} by ${erf.cols} samples every ${erf.step} pixels`);
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(image.width, image.height);
+  img.data.set(image.rgba);
+  ctx.putImageData(img, 0, 0);
+  ctx.fillStyle = getComputedStyle(document.body).getPropertyValue('--vscode-charts-orange') || '#d18616';
+  for (let r = 0; r < erf.rows; r++) for (let c = 0; c < erf.cols; c++) {
+    ctx.globalAlpha = 0.85 * Math.sqrt(erf.values[r * erf.cols + c]);
+    ctx.fillRect(erf.origin[1] + c * erf.step, erf.origin[0] + r * erf.step, erf.step, erf.step);
+  }
+  return canvas;
+}
+
 /** The first channels of a layer's output as small greyscale canvases. */
 function showMaps(host: HTMLElement, layer: string, v: RunView): void {
   host.replaceChildren();
@@ -176,7 +195,8 @@ function renderRun(model: SummaryModel): void {
   const dl = el('dl', 'facts');
   for (const [k, val] of facts) dl.append(el('dt', undefined, k), el('dd', `fact-${k.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, val));
   box.append(dl);
-  if (v.erf) {
+  if (v.erf && v.image) box.append(el('h4', undefined, 'Effective receptive field over the input'), erfOverImage(v.erf, v.image));
+  else if (v.erf) {
     // The effective receptive field as a grid of cells (DOM, so tests and screen readers can read it).
     const grid = el('div', 'erf');
     grid.setAttribute('role', 'img');

@@ -5,8 +5,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import pngjs from 'pngjs';
 import { CHROMIUM_ARGS, ensureEditor, packageExtension, ROOT, startEditor } from '../../scripts/editor.mjs';
 
+const { PNG } = pngjs;
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const cases = [];
 const test = (name, fn) => cases.push({ name, fn });
@@ -215,6 +217,21 @@ test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answe
   if (hoverMs > runMs) throw new Error('the hover only answered after the run');
 });
 
+test('Run on Sample with a workspace image draws the effective receptive field over it', async (page) => {
+  await openFile(page, 'small_cnn.py');
+  await page.locator('.statusbar-item', { hasText: /small_cnn/ }).waitFor({ timeout: 20_000 });
+  await gotoLine(page, cli(path.join(workspace, 'small_cnn.py')).models[0].line);
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
+  const quickPick = page.locator('.quick-input-widget');
+  await quickPick.locator('.monaco-list-row', { hasText: 'stripes.png' }).click();
+  await quickPick.locator('.monaco-list-row', { hasText: 'Declared initializers' }).click();
+  const view = sidebar(page);
+  await view.locator('section.run canvas.erf-image').waitFor({ timeout: 60_000 });
+  const label = await view.locator('section.run canvas.erf-image').getAttribute('aria-label');
+  if (!/over the 48x48 input/.test(label)) throw new Error(label);
+  await page.screenshot({ path: path.join(SHOTS, 'run-image.png') });
+});
+
 test('a generated 1000-layer model lays out and renders in the sidebar', async (page) => {
   await openFile(page, 'chain1000.py');
   await page.locator('.statusbar-item', { hasText: /chain: / }).waitFor({ timeout: 30_000 });
@@ -243,6 +260,10 @@ async function main() {
   for (let i = 0; i < 333; i++) chain.push(`x = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)`, `x = layers.BatchNormalization(name="bn_${i}")(x)`, `x = layers.ReLU(name="relu_${i}")(x)`);
   chain.push('x = layers.Conv2D(8, 1, name="head")(x)', 'model = keras.Model(inputs, x, name="chain")', '');
   writeFileSync(path.join(workspace, 'chain1000.py'), chain.join('\n'));
+  // A sample image for Run on Sample: diagonal stripes.
+  const png = new PNG({ width: 64, height: 64 });
+  for (let i = 0; i < 64 * 64; i++) png.data.set((Math.floor(i / 64) + (i % 64)) % 16 < 8 ? [230, 200, 40, 255] : [30, 60, 160, 255], i * 4);
+  writeFileSync(path.join(workspace, 'stripes.png'), PNG.sync.write(png));
   const profile = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-profile-'));
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });

@@ -58,6 +58,10 @@ describe('runJob', () => {
     const r = await runJob(job({ model: 'm', input: { kind: 'image', path: file, preprocess: 'symmetric' }, receptiveField: false }), runner);
     assert.deepEqual(r.inputShape, [1, 16, 16, 3]);
     assert.equal(r.receptiveField, null);
+    // The image as the model saw it, for drawing the ERF over it.
+    assert.deepEqual([r.inputImage!.width, r.inputImage!.height, r.inputImage!.rgba.length], [16, 16, 16 * 16 * 4]);
+    assert.equal(r.inputImage!.rgba[0], 200);
+    assert.equal(runView(r).image!.rgba.length, 16 * 16 * 4);
   });
 
   it('refuses files with Keras errors, naming the first one', async () => {

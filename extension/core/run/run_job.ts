@@ -4,7 +4,7 @@
  * tracing, lowering and inference never block typing; the result is plain, transferable data.
  */
 import { readFileSync } from 'node:fs';
-import { decodeImage, imageToInput, type Preprocess } from '../../../kernels/runtime/image';
+import { decodeImage, imageToInput, resizeBilinear, type Preprocess } from '../../../kernels/runtime/image';
 import type { ModelRunner } from '../../../kernels/runtime/runner';
 import type { SampleKind } from '../../../kernels/runtime/samples';
 import type { TensorStats } from '../../../kernels/runtime/stats';
@@ -48,6 +48,8 @@ export interface RunJobResult {
   featureMaps: { layer: string; dims: number[]; data: Float32Array }[];
   /** Thumbnails of each 2D layer's first channels. */
   thumbnails: { layer: string; thumbnails: Thumbnails }[];
+  /** The input image as the model saw it (RGBA, resized), to draw the ERF over it. */
+  inputImage: { width: number; height: number; rgba: Uint8Array } | null;
   weights: string;
 }
 
@@ -75,11 +77,15 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
     weightsLabel = job.weightsPath;
   }
   let input: SampleInput;
+  let inputImage: RunJobResult['inputImage'] = null;
   if (job.input.kind === 'image') {
     const shape = report.graph.inputs[0]?.shape;
     if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d === null)) throw new Error('Image inputs need a model input of known (H, W, C).');
     const [h, w, c] = shape.slice(1) as number[];
-    const one = imageToInput(decodeImage(readFileSync(job.input.path)), h, w, c, job.input.preprocess);
+    const decoded = decodeImage(readFileSync(job.input.path));
+    const resized = resizeBilinear(decoded, h, w);
+    inputImage = { width: w, height: h, rgba: Uint8Array.from(resized, (v) => Math.round(v)) };
+    const one = imageToInput(decoded, h, w, c, job.input.preprocess);
     const data = new Float32Array(one.length * job.batch);
     for (let b = 0; b < job.batch; b++) data.set(one, b * one.length);
     input = { kind: 'array', data, shape: [job.batch, h, w, c] };
@@ -104,6 +110,7 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
       sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, weights: weightsLabel,
       featureMaps: [...run.kept].map(([layer, t]) => ({ layer, dims: t.dims, data: t.data })),
       thumbnails: [...run.thumbnails].map(([layer, thumbnails]) => ({ layer, thumbnails })),
+      inputImage,
     };
   } catch (e) {
     if (e instanceof LoweringFailure) {

@@ -10,8 +10,10 @@ export interface RunView {
   latency: string;
   top5: string[] | null;
   receptiveField: string | null;
-  /** ERF samples normalised to 0..1, row-major. */
-  erf: { rows: number; cols: number; step: number; values: number[] } | null;
+  /** ERF samples normalised to 0..1, row-major; origin is the input pixel of the first sample. */
+  erf: { rows: number; cols: number; step: number; origin: [number, number]; values: number[] } | null;
+  /** The input image (RGBA), when the run used one: the ERF is drawn over it. */
+  image: { width: number; height: number; rgba: number[] } | null;
   layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
   /** Feature-map thumbnails by layer: channels x height x width grey levels. */
   thumbnails: Record<string, { channels: number; height: number; width: number; data: number[] }>;
@@ -36,7 +38,8 @@ export function runView(r: RunJobResult): RunView {
     receptiveField: rf
       ? `${rf.layer} unit (${rf.unit.join(', ')}): analytical rows ${rf.analytical[0].start}..${rf.analytical[0].end}, cols ${rf.analytical[1].start}..${rf.analytical[1].end}; measured rows ${rf.measured[0].start}..${rf.measured[0].end}, cols ${rf.measured[1].start}..${rf.measured[1].end} (${rf.agrees ? 'agrees' : 'differs'})`
       : null,
-    erf: rf?.erf ? { rows: rf.erf.rows, cols: rf.erf.cols, step: rf.erf.step, values: Array.from(rf.erf.values, (v) => v / erfMax) } : null,
+    erf: rf?.erf ? { rows: rf.erf.rows, cols: rf.erf.cols, step: rf.erf.step, origin: rf.erf.origin, values: Array.from(rf.erf.values, (v) => v / erfMax) } : null,
+    image: r.inputImage ? { width: r.inputImage.width, height: r.inputImage.height, rgba: Array.from(r.inputImage.rgba) } : null,
     layers: r.layers.map((l) => ({
       name: l.name,
       type: l.type,
