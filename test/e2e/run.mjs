@@ -232,6 +232,45 @@ test('Run on Sample with a workspace image draws the effective receptive field o
   await page.screenshot({ path: path.join(SHOTS, 'run-image.png') });
 });
 
+test('the sidebar follows the theme (light, dark, high contrast) and keeps its state when hidden and shown', async (page) => {
+  await openFile(page, 'unet.py');
+  await showConvLens(page);
+  const view = sidebar(page);
+  const fill = () => view.locator('svg.diagram g.node .box').first().evaluate((e) => getComputedStyle(e).fill);
+  await view.locator('svg.diagram g.node').first().waitFor({ timeout: 30_000 });
+  const light = await fill();
+  const fills = { light };
+  const pickTheme = async (theme) => {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(theme);
+    await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: theme }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  };
+  for (const theme of ['Dark Modern', 'Dark High Contrast', 'Light Modern']) {
+    await pickTheme(theme);
+    const deadline = Date.now() + 15_000;
+    let now = await fill();
+    while (Object.values(fills).includes(now) && Date.now() < deadline) {
+      await page.waitForTimeout(300);
+      now = await fill();
+    }
+    if (theme === 'Light Modern') break;
+    if (Object.values(fills).includes(now)) throw new Error(`node fill did not change for ${theme}: ${now}`);
+    fills[theme] = now;
+    await page.screenshot({ path: path.join(SHOTS, `theme-${theme.toLowerCase().replace(/ /g, '-')}.png`) });
+  }
+  // Hide the view (show the Explorer) and show it again: model, mode and grouping persist.
+  await view.locator('vscode-button', { hasText: 'Group' }).click();
+  await view.locator('svg.diagram g.node.family-group').first().waitFor({ timeout: 10_000 });
+  await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+  await showConvLens(page);
+  await sidebar(page).locator('svg.diagram g.node.family-group').first().waitFor({ timeout: 20_000 });
+  await sidebar(page).locator('vscode-button', { hasText: 'Group' }).click();
+});
+
 test('a generated 1000-layer model lays out and renders in the sidebar', async (page) => {
   await openFile(page, 'chain1000.py');
   await page.locator('.statusbar-item', { hasText: /chain: / }).waitFor({ timeout: 30_000 });
@@ -247,6 +286,7 @@ test('a generated 1000-layer model lays out and renders in the sidebar', async (
 });
 
 let workspace = '';
+let profileDir = '';
 
 async function main() {
   ensureEditor();
@@ -265,6 +305,7 @@ async function main() {
   for (let i = 0; i < 64 * 64; i++) png.data.set((Math.floor(i / 64) + (i % 64)) % 16 < 8 ? [230, 200, 40, 255] : [30, 60, 160, 255], i * 4);
   writeFileSync(path.join(workspace, 'stripes.png'), PNG.sync.write(png));
   const profile = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-profile-'));
+  profileDir = profile;
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   const editor = await startEditor({ workspace, profile });
