@@ -38,10 +38,11 @@ function waitFor(url, ms) {
 }
 
 /**
- * Starts code-server on `workspace` with a fresh install of the packaged extension.
+ * Starts code-server on `workspace` with a fresh install of the packaged extension. With `trust`,
+ * workspace trust is on (the folder opens in Restricted Mode until trusted).
  * Returns the URL and a stop() function.
  */
-export async function startEditor({ workspace, profile, port = 0, settings = {} }) {
+export async function startEditor({ workspace, profile, port = 0, settings = {}, trust = false }) {
   const dirs = { data: path.join(profile, 'data'), extensions: path.join(profile, 'extensions'), config: path.join(profile, 'config') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const env = { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
@@ -51,7 +52,7 @@ export async function startEditor({ workspace, profile, port = 0, settings = {} 
     'workbench.reduceMotion': 'on',
     'telemetry.telemetryLevel': 'off',
     'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': trust,
     'git.openRepositoryInParentFolders': 'never',
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
@@ -60,7 +61,7 @@ export async function startEditor({ workspace, profile, port = 0, settings = {} 
   const chosenPort = port || 8700 + Math.floor(Math.random() * 200);
   const server = spawn(CODE_SERVER, [
     '--bind-addr', `127.0.0.1:${chosenPort}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions, workspace,
+    ...(trust ? [] : ['--disable-workspace-trust']), '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions, workspace,
   ], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   server.stdout.on('data', (d) => (log += d));

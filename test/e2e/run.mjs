@@ -285,6 +285,17 @@ test('a generated 1000-layer model lays out and renders in the sidebar', async (
   console.log(`# 1000-layer diagram: elk layout ${layoutMs} ms, shown ${shownMs} ms after opening the view`);
 });
 
+async function restrictedModeCase(page) {
+  // VS Code asks whether to trust the folder: decline.
+  const decline = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust the authors/ });
+  if (await decline.waitFor({ timeout: 15_000 }).then(() => true, () => false)) await decline.click();
+  await openFile(page, 'hover.py');
+  // Static analysis still runs: the status bar shows the totals.
+  await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 30_000 });
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
+  await page.locator('.notifications-toasts .notification-toast', { hasText: /ConvLens runs models only in trusted workspaces/ }).waitFor({ timeout: 15_000 });
+}
+
 let workspace = '';
 let profileDir = '';
 
@@ -331,9 +342,30 @@ async function main() {
       await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}.png`) });
     }
   } finally {
-    await browser.close();
     await editor.stop();
     rmSync(profile, { recursive: true, force: true });
+  }
+  // Restricted Mode needs its own editor: workspace trust on, the folder not trusted.
+  const restrictedProfile = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-restricted-'));
+  const restricted = await startEditor({ workspace, profile: restrictedProfile, trust: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(restricted.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const start = Date.now();
+    try {
+      await restrictedModeCase(page);
+      passed++;
+      console.log(`ok ${cases.length + 1} - Restricted Mode keeps static analysis and asks for trust before running (${Date.now() - start} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`not ok ${cases.length + 1} - Restricted Mode keeps static analysis and asks for trust before running\n  ${String(e.message).split('\n').join('\n  ')}`);
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'restricted.png') });
+  } finally {
+    await browser.close();
+    await restricted.stop();
+    rmSync(restrictedProfile, { recursive: true, force: true });
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
