@@ -34,6 +34,8 @@ describe('runJob', () => {
     assert.equal(thumb.data.length, 8 * 16 * 16);
     assert.ok(thumb.data.every((g) => g >= 0 && g <= 255) && thumb.data.includes(0) && thumb.data.includes(255));
     assert.equal(v.thumbnails.dense, undefined, 'vectors have no feature maps');
+    // What the webview receives is plain JSON: it survives serialisation unchanged.
+    assert.deepEqual(JSON.parse(JSON.stringify(v)), v);
   });
 
   it('thumbnails downsample large maps and scale each channel to its own range', async () => {
