@@ -136,7 +136,7 @@ test('a code action replaces Conv2D by SeparableConv2D and the totals update', a
   await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 20_000 });
 });
 
-test('the sidebar diagram of the U-Net shows every layer; a click reveals the source; the cursor highlights the node; it exports as SVG', async (page) => {
+test('the sidebar diagram of the U-Net shows every layer; a click reveals the source; the cursor highlights the node; it exports as SVG and PNG', async (page) => {
   const doc = cli(path.join(workspace, 'unet.py'));
   const layers = doc.models[0].layers;
   await openFile(page, 'unet.py');
@@ -166,6 +166,17 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   while (!existsSync(exported) && Date.now() < deadline) await page.waitForTimeout(200);
   const svgText = existsSync(exported) ? readFileSync(exported, 'utf8') : '';
   if (!svgText.startsWith('<svg') || !svgText.includes('up3') || (svgText.match(/class="node /g) ?? []).length !== layers.length) throw new Error(`exported SVG is incomplete (${svgText.length} chars)`);
+  // And as PNG (drawn through a canvas in the webview).
+  await view.locator('vscode-button', { hasText: 'PNG' }).click();
+  await dialog.waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  const png = path.join(workspace, 'unet.png');
+  const pngDeadline = Date.now() + 10_000;
+  while (!existsSync(png) && Date.now() < pngDeadline) await page.waitForTimeout(200);
+  const bytes = existsSync(png) ? readFileSync(png) : Buffer.alloc(0);
+  if (bytes.length < 1000 || bytes.readUInt32BE(0) !== 0x89504e47) throw new Error(`exported PNG is missing or invalid (${bytes.length} bytes)`);
+  const decoded = PNG.sync.read(bytes);
+  if (decoded.height < decoded.width) throw new Error(`the U-Net PNG should be taller than wide: ${decoded.width}x${decoded.height}`);
   // Grouping collapses each double_conv call (9 of them, 6 layers each) into one node.
   await view.locator('vscode-button', { hasText: 'Group' }).click();
   await view.locator('svg.diagram g.node.family-group').first().waitFor({ timeout: 10_000 });
