@@ -20,11 +20,10 @@ export function button(label: string, onClick: () => void, options: ButtonOption
   b.textContent = label;
   b.className = options.className ?? '';
   if (options.title) b.title = options.title;
-  const appearance = options.pressed || options.secondary === false ? 'primary' : 'secondary';
-  // Attribute and property: the component may upgrade before or after it is attached.
-  b.setAttribute('appearance', appearance);
-  (b as HTMLElement & { appearance?: string }).appearance = appearance;
+  b.setAttribute('appearance', options.pressed || options.secondary === false ? 'primary' : 'secondary');
   if (options.pressed !== undefined) b.setAttribute('aria-pressed', String(options.pressed));
+  // Also marked by a class: toggles must read as on/off whatever the toolkit's appearance does.
+  if (options.pressed) b.classList.add('pressed');
   b.addEventListener('click', onClick);
   return b;
 }
