@@ -1,11 +1,11 @@
 /** Commands: show the summary, set the default input shape, export to ONNX. */
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { lowerModel } from '../core/onnx/lower_model';
-import { InitializerWeights } from '../core/onnx/weights';
+import type { ExportJob } from '../core/run/run_job';
 import { modelAt } from '../core/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
+import { runInWorker } from './run_on_sample';
 import type { SummaryViewProvider } from './summary_view';
 
 export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode.Disposable {
@@ -31,9 +31,15 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
       const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.graph.name}.onnx`), filters: { ONNX: ['onnx'] } });
       if (!target) return;
       try {
+        // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
         const seed = vscode.workspace.getConfiguration('convlens').get<number>('seed', 0);
-        const lowered = lowerModel(model.graph, new InitializerWeights(seed));
-        await writeFile(target.fsPath, lowered.bytes);
+        const job: ExportJob = { kind: 'export', text: editor.document.getText(), model: model.graph.name, seed };
+        const result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.graph.name}`, cancellable: true },
+          (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),
+        );
+        if (!result) return;
+        await writeFile(target.fsPath, result.bytes);
         vscode.window.showInformationMessage(`ConvLens: wrote ${vscode.workspace.asRelativePath(target)} (${model.graph.name}).`);
       } catch (e) {
         vscode.window.showErrorMessage(`ConvLens: ${(e as Error).message}`);

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { RunJob, RunJobResult } from '../core/run/run_job';
+import type { ExportJob, RunJob, RunJobResult } from '../core/run/run_job';
 import { modelAt } from '../core/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
@@ -41,7 +41,7 @@ async function pickWeights(doc: vscode.TextDocument): Promise<WeightsChoice | un
 }
 
 /** Runs a job in a fresh worker; cancelling terminates it (ONNX Runtime cannot be interrupted). */
-function runInWorker(extensionPath: string, job: RunJob, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<RunJobResult | null> {
+export function runInWorker<T = RunJobResult>(extensionPath: string, job: RunJob | ExportJob, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<T | null> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(extensionPath, 'dist', 'run-worker.js'));
     const cancel = token.onCancellationRequested(() => {
@@ -52,7 +52,7 @@ function runInWorker(extensionPath: string, job: RunJob, progress: (stage: strin
       cancel.dispose();
       void worker.terminate();
     };
-    worker.on('message', (m: { type: 'progress'; stage: string } | { type: 'result'; result: RunJobResult } | { type: 'error'; message: string }) => {
+    worker.on('message', (m: { type: 'progress'; stage: string } | { type: 'result'; result: T } | { type: 'error'; message: string }) => {
       if (m.type === 'progress') progress(m.stage);
       else if (m.type === 'result') {
         done();

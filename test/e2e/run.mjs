@@ -282,6 +282,22 @@ test('the sidebar follows the theme (light, dark, high contrast) and keeps its s
   await sidebar(page).locator('vscode-button', { hasText: 'Group' }).click();
 });
 
+test('ConvLens: Export to ONNX writes a model (lowered in the worker)', async (page) => {
+  await openFile(page, 'hover.py');
+  await page.locator('.statusbar-item', { hasText: /hover_demo/ }).waitFor({ timeout: 20_000 });
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill('>ConvLens: Export to ONNX');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: Export to ONNX' }).first().click();
+  await input.waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  const file = path.join(workspace, 'hover_demo.onnx');
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(file) && Date.now() < deadline) await page.waitForTimeout(200);
+  if (!existsSync(file) || readFileSync(file).length < 1000) throw new Error('no ONNX file was written');
+});
+
 test('a generated 1000-layer model lays out and renders in the sidebar', async (page) => {
   await openFile(page, 'chain1000.py');
   await page.locator('.statusbar-item', { hasText: /chain: / }).waitFor({ timeout: 30_000 });

@@ -70,3 +70,16 @@ describe('runJob', () => {
     await assert.rejects(runJob(job({ text: TEXT.replace('Conv2D(8, 3,', 'Conv2D(8, 30,').replace('padding="same", ', '') }), runner), /Keras error\(s\) \(the first on line 4: Computed output size would be zero or negative/);
   });
 });
+
+describe('exportJob', () => {
+  it('returns ONNX bytes ONNX Runtime loads', async () => {
+    const { exportJob } = await import('../../extension/core/run/run_job');
+    const ort = await import('onnxruntime-node');
+    const { model, bytes } = await exportJob({ kind: 'export', text: TEXT, seed: 3 });
+    assert.equal(model, 'tiny');
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(16 * 16 * 3), [1, 16, 16, 3]) });
+    assert.deepEqual([...(out[session.outputNames[0]] as InstanceType<typeof ort.Tensor>).dims], [1, 4]);
+    await session.release();
+  });
+});

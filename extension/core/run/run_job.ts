@@ -11,7 +11,7 @@ import type { TensorStats } from '../../../kernels/runtime/stats';
 import type { Thumbnails } from '../../../kernels/runtime/thumbnails';
 import { analyze, type ModelReport } from '../analysis/analyze';
 import { LineIndex } from '../source';
-import { LoweringFailure, type WeightSource } from '../onnx/lower_model';
+import { lowerModel, LoweringFailure, type WeightSource } from '../onnx/lower_model';
 import { InitializerWeights } from '../onnx/weights';
 import { readWeightFile } from '../weights/h5_reader';
 import { TrainedWeights } from '../weights/trained_weights';
@@ -54,6 +54,29 @@ export interface RunJobResult {
 }
 
 export type RunProgress = (stage: string) => void;
+
+/** "Export to ONNX" as a job: analyse, pick the model, weights, lower; the ONNX bytes back. */
+export interface ExportJob {
+  kind: 'export';
+  text: string;
+  model?: string;
+  weightsPath?: string;
+  seed: number;
+  defaultInputShape?: (number | null)[];
+}
+
+export async function exportJob(job: ExportJob): Promise<{ model: string; bytes: Uint8Array }> {
+  const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
+  const report = job.model ? analysis.models.find((m) => m.graph.name === job.model || m.graph.variable === job.model) : analysis.models[0];
+  if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
+  const weights: WeightSource = job.weightsPath ? new TrainedWeights(await readWeightFile(job.weightsPath), weightedLayers(report)) : new InitializerWeights(job.seed);
+  try {
+    return { model: report.graph.name, bytes: lowerModel(report.graph, weights).bytes };
+  } catch (e) {
+    if (e instanceof LoweringFailure) throw new Error(`${e.message} (line ${new LineIndex(job.text).position(e.span.from).line})`);
+    throw e;
+  }
+}
 
 function weightedLayers(report: ModelReport) {
   return report.layers.filter((l) => (l.params?.trainable ?? 0) + (l.params?.nonTrainable ?? 0) > 0).map((l) => l.layer);
