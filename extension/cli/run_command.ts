@@ -97,7 +97,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const seed = intFlag(flags, '--seed', 0);
   const batch = intFlag(flags, '--batch', 1, 1);
   const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
-  const weights = await weightsOption(flags.get('--weights'), model, seed, io);
+  const weights = await weightsOption(flags.get('--weights'), model, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
   if (!weights) return 1;
   const runner = new OrtRunner();
   try {

@@ -1,6 +1,7 @@
 /** Reading the model file the user named, with a size limit and clear errors. */
 import { readFileSync, statSync } from 'node:fs';
 import { analyze, type Analysis, type ModelReport } from '../core/analysis/analyze';
+import { chooseModel } from '../core/analysis/model_choice';
 import { UsageError } from './options';
 
 /** Largest file the CLI reads: far beyond any model definition, small enough to stay fast. */
@@ -17,11 +18,10 @@ export function readSource(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-/** The model named by --model (its Keras name or its variable), else the first one. */
+/** The model named by --model (its Keras name or its variable), else the first outermost one. */
 export function pickModel(analysis: Analysis, file: string, wanted?: string): ModelReport {
   if (analysis.models.length === 0) throw new UsageError(`no Keras model found in ${file}`);
-  if (!wanted) return analysis.models[0];
-  const found = analysis.models.find((m) => m.graph.name === wanted || m.graph.variable === wanted);
+  const found = chooseModel(analysis, wanted);
   if (!found) throw new UsageError(`no model named '${wanted}' in ${file} (found: ${analysis.models.map((m) => m.graph.name).join(', ')})`);
   return found;
 }

@@ -2,22 +2,17 @@
 import type { ModelReport } from '../core/analysis/analyze';
 import type { WeightSource } from '../core/onnx/lower_model';
 import { InitializerWeights } from '../core/onnx/weights';
-import { readWeightFile } from '../core/weights/h5_reader';
-import { TrainedWeights } from '../core/weights/trained_weights';
+import { TrainedWeights, WeightFileError } from '../core/weights/trained_weights';
 import type { CliIO } from './main';
 
-export async function trainedWeightsFor(model: ModelReport, file: string): Promise<TrainedWeights> {
-  const weighted = model.layers.filter((l) => (l.params?.trainable ?? 0) + (l.params?.nonTrainable ?? 0) > 0).map((l) => l.layer);
-  return new TrainedWeights(await readWeightFile(file), weighted);
-}
-
 /** The weight source for a command; null (after printing why) when the file cannot be used. */
-export async function weightsOption(file: string | true | undefined, model: ModelReport, seed: number, io: CliIO): Promise<WeightSource | null> {
+export async function weightsOption(file: string | true | undefined, model: ModelReport, seed: number, io: CliIO, memoryBudgetMB?: number): Promise<WeightSource | null> {
   if (typeof file !== 'string') return new InitializerWeights(seed);
   try {
-    return await trainedWeightsFor(model, file);
+    return await TrainedWeights.load(file, model.graph, memoryBudgetMB !== undefined ? memoryBudgetMB * 2 ** 20 : undefined);
   } catch (e) {
-    io.err(`convlens: cannot load weights from ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const why = e instanceof WeightFileError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    io.err(`convlens: cannot load weights from ${file}: ${why}`);
     return null;
   }
 }

@@ -18,6 +18,8 @@ export interface LayerInstance {
   calls: LayerCall[];
   /** False when built with trainable=False or frozen later: its weights count as non-trainable. */
   trainable: boolean;
+  /** An operation such as `keras.ops.relu(x)`: in the graph and the summary, not in `model.layers`. */
+  isOperation?: boolean;
   /** Keras-2 style input shape given on the layer (input_shape=, batch_input_shape=, input_dim=). */
   declaredInput?: Shape;
 }
@@ -53,4 +55,34 @@ export interface ModelGraph {
   calls: LayerCall[];
   /** Why the model could not be built, when it could not. */
   problem?: string;
+  /** The model as Keras tracks it (set when the trace ends). */
+  tracking?: TrackedNode;
+}
+
+/**
+ * A Keras object as Keras tracks it for saving: a built-in layer, or a model / custom Layer holding
+ * others. Weight files address variables by these paths, never by layer names.
+ */
+export interface TrackedNode {
+  /** The Python class name (`Conv2D`, `Sequential`, `Functional`, a user class). */
+  className: string;
+  /** The built-in layer this node stands for; null for containers. */
+  layer: LayerInstance | null;
+  /** False when the object was frozen (`trainable=False`). */
+  trainable: boolean;
+  /** What Keras visits inside it, in the order it visits them. */
+  children: TrackedChild[];
+  /** Layers it holds in the order they were tracked (Keras' `_layers`: the order of its weights). */
+  sublayers: TrackedNode[];
+  /** Variables of its own (`add_weight` in a custom layer), when they could be counted. */
+  ownVariables: number | null;
+}
+
+/** A list, tuple or dict of tracked objects (Keras saves it as a "container"); lists may nest. */
+export type TrackedList = (TrackedNode | TrackedList)[];
+
+/** One attribute of a tracked object: a single object, or a container of them. */
+export interface TrackedChild {
+  attr: string;
+  value: TrackedNode | TrackedList;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { ExportJob, RunJob, RunJobResult } from '../core/run/run_job';
+import { chooseModel } from '../core/analysis/model_choice';
 import { modelAt } from '../core/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
@@ -86,7 +87,7 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable 
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
     const analysis = ctx.analysis(doc);
     const editor = vscode.window.activeTextEditor;
-    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.graph.name : analysis?.models[0]?.graph.name);
+    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.graph.name : analysis && chooseModel(analysis)?.graph.name);
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
     const input = preset?.input ?? (await pickInput(doc));
     if (!input) return;

@@ -10,10 +10,10 @@ import type { SampleKind } from '../../../kernels/runtime/samples';
 import type { TensorStats } from '../../../kernels/runtime/stats';
 import type { Thumbnails } from '../../../kernels/runtime/thumbnails';
 import { analyze, type ModelReport } from '../analysis/analyze';
+import { chooseModel } from '../analysis/model_choice';
 import { LineIndex } from '../source';
 import { lowerModel, LoweringFailure, type WeightSource } from '../onnx/lower_model';
 import { InitializerWeights } from '../onnx/weights';
-import { readWeightFile } from '../weights/h5_reader';
 import { TrainedWeights } from '../weights/trained_weights';
 import { measureReceptiveField, type MeasuredRf } from './rf_probe';
 import { runModel, type LayerRun, type SampleInput } from './run_model';
@@ -67,9 +67,9 @@ export interface ExportJob {
 
 export async function exportJob(job: ExportJob): Promise<{ model: string; bytes: Uint8Array }> {
   const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
-  const report = job.model ? analysis.models.find((m) => m.graph.name === job.model || m.graph.variable === job.model) : analysis.models[0];
+  const report = chooseModel(analysis, job.model);
   if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
-  const weights: WeightSource = job.weightsPath ? new TrainedWeights(await readWeightFile(job.weightsPath), weightedLayers(report)) : new InitializerWeights(job.seed);
+  const weights: WeightSource = job.weightsPath ? await TrainedWeights.load(job.weightsPath, report.graph) : new InitializerWeights(job.seed);
   try {
     return { model: report.graph.name, bytes: lowerModel(report.graph, weights).bytes };
   } catch (e) {
@@ -78,14 +78,10 @@ export async function exportJob(job: ExportJob): Promise<{ model: string; bytes:
   }
 }
 
-function weightedLayers(report: ModelReport) {
-  return report.layers.filter((l) => (l.params?.trainable ?? 0) + (l.params?.nonTrainable ?? 0) > 0).map((l) => l.layer);
-}
-
 export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProgress = () => {}): Promise<RunJobResult> {
   progress('Analysing the model');
   const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
-  const report = job.model ? analysis.models.find((m) => m.graph.name === job.model || m.graph.variable === job.model) : analysis.models[0];
+  const report = chooseModel(analysis, job.model);
   if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
@@ -96,7 +92,7 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
   let weightsLabel = `initializers (seed ${job.seed})`;
   if (job.weightsPath) {
     progress('Reading the weights');
-    weights = new TrainedWeights(await readWeightFile(job.weightsPath), weightedLayers(report));
+    weights = await TrainedWeights.load(job.weightsPath, report.graph, job.memoryBudgetMB ? job.memoryBudgetMB * 2 ** 20 : undefined);
     weightsLabel = job.weightsPath;
   }
   let input: SampleInput;

@@ -4,7 +4,7 @@ import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
-import { callModel, createSubclassedModel, isKerasClass, modelAttr } from './models';
+import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr } from './models';
 import type { Span } from '../source';
 import { Scope } from './scope';
 import { ClassValue, FuncValue, InstanceValue, NONE, tuple, typeName, unknown, Value } from './values';
@@ -100,9 +100,21 @@ function instantiate(it: Interpreter, cls: ClassValue, args: Value[], kwargs: Ma
   return inst;
 }
 
-function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
-  if (inst.model) return callModel(it, inst.model, args, kwargs, site);
-  if (isKerasClass(inst.cls, 'Layer')) {
+export function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span): Value {
+  if (inst.model) {
+    if ('name' in site) return callModel(it, inst.model, args, kwargs, site);
+    const inputs = args[0]?.t === 'tensor' ? [args[0].tensor] : null;
+    return inputs ? applyModel(it, inst.model, inputs, kwargs, site) : unknown('model called on a non-tensor');
+  }
+  if (isKerasClass(inst.cls, 'Layer')) return it.ctx.within(inst, () => callCustomLayer(it, inst, args, kwargs, site));
+  const method = findClassAttr(inst.cls, '__call__');
+  if (method?.t === 'func') return callFunction(it, method, [inst, ...args], kwargs, site, inst);
+  return unknown(`calling an instance of ${inst.cls.name}`);
+}
+
+/** A custom Layer: build() once on the first input's shape, then call(). */
+function callCustomLayer(it: Interpreter, inst: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span): Value {
+  {
     const build = findClassAttr(inst.cls, 'build');
     if (!inst.built && build?.t === 'func') {
       const first = args[0];
@@ -111,7 +123,7 @@ function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwarg
     }
     inst.built = true;
   }
-  const method = findClassAttr(inst.cls, isKerasClass(inst.cls, 'Layer') ? 'call' : '__call__');
+  const method = findClassAttr(inst.cls, 'call');
   if (method?.t === 'func') return callFunction(it, method, [inst, ...args], kwargs, site, inst);
   return unknown(`calling an instance of ${inst.cls.name}`);
 }

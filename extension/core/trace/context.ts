@@ -40,6 +40,12 @@ export class TraceContext {
   readonly directives: InputDirective[] = [];
   /** Helper-function calls in progress, outermost first, as "name#call" (layers made inside are grouped by them). */
   readonly frames: string[] = [];
+  /**
+   * Models and custom layers being applied right now, outermost first. Keras lists such an object
+   * as one entry of the model that calls it, so every layer call remembers who it was made inside.
+   */
+  readonly owners: object[] = [];
+  readonly callOwners = new Map<LayerCall, readonly object[]>();
   /** Numbers each helper-function call, so two calls of one helper form two groups. */
   nextFrameId = 0;
   /** Names in the source that held a Keras tensor (assignments and uses), for hovers. */
@@ -65,6 +71,16 @@ export class TraceContext {
       seen.tensor = tensor;
       seen.times++;
     } else if (this.tensorNames.size < MAX_TENSOR_NAMES) this.tensorNames.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
+  }
+
+  /** Runs `body` with `owner` on the stack of objects being applied. */
+  within<T>(owner: object, body: () => T): T {
+    this.owners.push(owner);
+    try {
+      return body();
+    } finally {
+      this.owners.pop();
+    }
   }
 
   tensor(shape: Shape | null, producer: LayerCall | null): SymTensor {

@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Interpreter } from './interpreter';
-import { applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
+import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
 import { float, int, isNumber, iterate, unknown, Value } from './values';
 
@@ -84,8 +84,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     return applyLayer(it, layer, args.slice(0, 1), new Map(), site);
   }
   if ((name === 'int_shape' || name === 'shape') && args[0]?.t === 'tensor') return shapeValue(args[0].tensor.shape);
-  // keras.activations.relu(x), keras.ops.sigmoid(x): elementwise on a tensor, shape unchanged.
-  if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') return args[0];
+  // keras.activations.relu(x), keras.ops.sigmoid(x): an elementwise operation in the graph.
+  if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') {
+    return applyElementwiseOp(it, name, args[0].tensor, it.ctx.span(site));
+  }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
     const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));
     for (const [k, v] of kwargs) objArgs.set(k, v);

@@ -150,6 +150,7 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
     }
   }
   layer.calls.push(call);
+  if (ctx.owners.length) ctx.callOwners.set(call, [...ctx.owners]);
   return call;
 }
 
@@ -201,6 +202,8 @@ export function applyTensorOp(it: Interpreter, op: string, a: Value, b: Value, s
     const other = a.t === 'tensor' ? b : a;
     if (other.t === 'int' || other.t === 'float') return a.t === 'tensor' ? a : b;
   }
+  const tensors = [a, b].filter((v): v is { t: 'tensor'; tensor: SymTensor } => v.t === 'tensor').map((v) => v.tensor);
+  if (tensors.length) return unknownOperation(it, `x ${op} ...`, tensors, it.ctx.span(site));
   return unknown(`tensor operation ${op}`);
 }
 
@@ -229,4 +232,36 @@ export function layerAttr(layer: LayerInstance, name: string): Value {
     case 'trainable': return { t: 'bool', v: true };
     default: return unknown(`layer attribute ${name}`);
   }
+}
+
+/** Keras' op classes for the elementwise functions whose names are aliases (`swish` is `silu`). */
+const OP_ALIASES: Record<string, string> = { swish: 'silu', hard_swish: 'hard_silu' };
+
+/**
+ * `keras.ops.relu(x)` and the like: Keras records an operation (not a layer) named after its class
+ * (`relu (Relu)` in the summary, absent from `model.layers`). It keeps the shape and lowers as the
+ * matching activation; an op ConvLens cannot lower stops a run instead of being skipped.
+ */
+export function applyElementwiseOp(it: Interpreter, fn: string, x: SymTensor, span: Span): Value {
+  const op = OP_ALIASES[fn] ?? fn;
+  const layer = constructLayer(it, 'Activation', [str('linear')], new Map([['name', str(it.ctx.names.auto(op))]]), span);
+  layer.type = op.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  layer.isOperation = true;
+  layer.config = { activation: op };
+  return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x], span).output };
+}
+
+/**
+ * An operation on tensors that ConvLens cannot evaluate: its output shape is unknown, but it stays
+ * connected to its inputs so the model keeps its layers (and a run stops there, naming it).
+ */
+export function unknownOperation(it: Interpreter, what: string, inputs: SymTensor[], span: Span): Value {
+  const { ctx } = it;
+  const layer: LayerInstance = {
+    id: ctx.layers.length, type: 'Operation', kernel: null, config: null, name: ctx.names.auto('operation'), span,
+    scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
+  };
+  ctx.layers.push(layer);
+  ctx.diagnostics.info('unevaluable', `ConvLens cannot evaluate \`${what}\` here; its output shape is unknown.`, span);
+  return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
 }

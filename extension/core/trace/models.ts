@@ -4,9 +4,22 @@ import type { Shape } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, ModelGraph, ModelKind, SymTensor } from '../graph';
 import type { Span } from '../source';
 import type { Interpreter } from './interpreter';
+import { callInstance } from './calls';
 import { callLayer, constructLayer } from './layer_calls';
 import { toSnakeCase } from './naming';
 import { ClassValue, InstanceValue, list, NONE, str, unknown, Value } from './values';
+
+/** What a Sequential can hold: a layer, a model, or an instance of a custom Layer / Model subclass. */
+export type SequentialMember = LayerInstance | ModelObject | InstanceValue;
+
+export function isLayerInstance(m: SequentialMember): m is LayerInstance {
+  return 'kernel' in m;
+}
+
+export function memberValue(m: SequentialMember): Value {
+  if (isLayerInstance(m)) return { t: 'layer', layer: m };
+  return 'cls' in m ? m : { t: 'model', model: m };
+}
 
 export interface ModelObject {
   kind: ModelKind;
@@ -14,8 +27,8 @@ export interface ModelObject {
   variable: string | null;
   variableAtModuleLevel: boolean;
   span: Span;
-  /** Sequential: member layers in order; an Input given as first element. */
-  layers: LayerInstance[];
+  /** Sequential: its members in order (layers, nested models, custom layers); not the Input. */
+  layers: SequentialMember[];
   inputTensor?: SymTensor;
   buildShape?: Shape;
   /** Subclassed: the instance whose `call` is traced, and where its class is defined. */
@@ -23,11 +36,13 @@ export interface ModelObject {
   classSpan?: Span;
   /** Set once the model has been traced on an input. */
   graph?: ModelGraph;
+  /** False once frozen (`model.trainable = False`). */
+  trainable: boolean;
 }
 
 function newModel(it: Interpreter, kind: ModelKind, name: string | null, prefix: string, span: Span): ModelObject {
   const model: ModelObject = {
-    kind, name: name ?? it.ctx.names.auto(prefix), variable: null, variableAtModuleLevel: false, span, layers: [],
+    kind, name: name ?? it.ctx.names.auto(prefix), variable: null, variableAtModuleLevel: false, span, layers: [], trainable: true,
   };
   it.ctx.models.push(model);
   return model;
@@ -144,7 +159,8 @@ function addToSequential(it: Interpreter, model: ModelObject, v: Value, site: Sy
       model.inputTensor = callLayer(it.ctx, v.layer, [], v.layer.span).output;
     } else model.layers.push(v.layer);
   } else if (v.t === 'tensor' && model.layers.length === 0 && !model.inputTensor) model.inputTensor = v.tensor;
-  else if (v.t === 'model' && v.model.kind === 'sequential') model.layers.push(...v.model.layers);
+  else if (v.t === 'model') model.layers.push(v.model);
+  else if (v.t === 'instance' && (v.model || isKerasClass(v.cls, 'Layer'))) model.layers.push(v.model ?? v);
   else it.ctx.diagnostics.info('unevaluable', `ConvLens could not add this ${v.t} to the Sequential model; later shapes may be unknown.`, it.ctx.span(site));
 }
 
@@ -174,15 +190,27 @@ export function traceOnShape(it: Interpreter, model: ModelObject, shape: Shape |
 /** The input shape a not-yet-traced model declares itself (Input, input_shape=, build()). */
 export function declaredInputShape(model: ModelObject): Shape | null {
   if (model.buildShape) return model.buildShape;
-  if (model.kind === 'sequential') return model.layers[0]?.declaredInput ?? null;
+  const first = model.layers[0];
+  if (model.kind === 'sequential' && first) return isLayerInstance(first) ? (first.declaredInput ?? null) : 'cls' in first ? null : declaredInputShape(first);
   return null;
 }
 
 /** Applies the model to tensors; returns the output tensor (first output). */
-function runModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwargs: Map<string, Value>, site: SyntaxNode | null): SymTensor | null {
+function runModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwargs: Map<string, Value>, site: SyntaxNode | Span | null): SymTensor | null {
+  return it.ctx.within(model, () => runModelBody(it, model, inputs, kwargs, site));
+}
+
+function runModelBody(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwargs: Map<string, Value>, site: SyntaxNode | Span | null): SymTensor | null {
   if (model.kind === 'sequential') {
-    let x = inputs[0];
-    for (const layer of model.layers) x = callLayer(it.ctx, layer, [x], layer.span).output;
+    let x: SymTensor | null = inputs[0];
+    for (const member of model.layers) {
+      if (!x) return null;
+      if (isLayerInstance(member)) x = callLayer(it.ctx, member, [x], member.span).output;
+      else {
+        const out: Value = 'cls' in member ? callInstance(it, member, [{ t: 'tensor', tensor: x }], new Map(), site ?? member.cls.span) : applyModel(it, member, [x], new Map(), site);
+        x = out.t === 'tensor' ? out.tensor : null;
+      }
+    }
     return x;
   }
   if (model.kind === 'subclassed' && model.instance) {
@@ -223,6 +251,11 @@ export function callModel(it: Interpreter, model: ModelObject, args: Value[], kw
   if (!inputs) return unknown('model called on a non-tensor');
   const rest = new Map(kwargs);
   rest.delete('inputs');
+  return applyModel(it, model, inputs, rest, site);
+}
+
+/** A model applied to tensors, as a layer of whatever calls it. */
+export function applyModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], rest: Map<string, Value>, site: SyntaxNode | Span | null): Value {
   const firstTrace = !model.graph && model.kind !== 'functional';
   const out = runModel(it, model, inputs, rest, site);
   // The first symbolic call of a Sequential or subclassed model defines its graph.
@@ -261,7 +294,8 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
     case 'name':
       return str(model.name);
     case 'layers': {
-      const layers = model.graph ? model.graph.calls.map((c) => c.layer).filter((l) => l.kernel?.family !== 'input') : model.layers;
+      if (!model.graph) return list(model.layers.map(memberValue));
+      const layers = model.graph.calls.map((c) => c.layer).filter((l) => l.kernel?.family !== 'input');
       return list([...new Set(layers)].map((layer) => ({ t: 'layer' as const, layer })));
     }
     case 'output': case 'outputs': {
@@ -277,7 +311,7 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
     case 'get_layer':
       return method(([n], kwargs) => {
         const wanted = n ?? kwargs.get('name');
-        const pool = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers;
+        const pool = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers.filter(isLayerInstance);
         if (wanted?.t === 'str') {
           const layer = pool.find((l) => l.name === wanted.v);
           return layer ? { t: 'layer', layer } : unknown(`no layer named ${wanted.v}`);
@@ -291,5 +325,16 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
     default:
       if (NO_OP_METHODS.has(name)) return method(() => NONE);
       return unknown(`model attribute ${name}`);
+  }
+}
+
+/** `model.trainable = False`: every layer inside it, nested models included, is frozen. */
+export function setModelTrainable(model: ModelObject, trainable: boolean): void {
+  model.trainable = trainable;
+  const layers = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers;
+  for (const m of layers) {
+    if (isLayerInstance(m)) m.trainable = trainable;
+    else if (!('cls' in m)) setModelTrainable(m, trainable);
+    else if (m.model) setModelTrainable(m.model, trainable);
   }
 }

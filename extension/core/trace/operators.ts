@@ -1,7 +1,7 @@
 /** Python operators, subscripts and assignment targets over traced values. */
 import type { SyntaxNode } from '@lezer/common';
 import { applyTensorOp } from './layer_calls';
-import { noteModelBinding } from './models';
+import { noteModelBinding, setModelTrainable } from './models';
 import type { Interpreter } from './interpreter';
 import { isPunct, kids } from './interpreter';
 import { percentFormat } from './pyformat';
@@ -208,10 +208,8 @@ function setItem(obj: Value, key: Value, value: Value): void {
 /** `layer.trainable = False` / `model.trainable = False` freeze weights (they become non-trainable). */
 function setTrainable(obj: Value, trainable: boolean): void {
   if (obj.t === 'layer') obj.layer.trainable = trainable;
-  const model = obj.t === 'model' ? obj.model : undefined;
-  if (!model) return;
-  const layers = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers;
-  for (const l of layers) l.trainable = trainable;
+  const model = obj.t === 'model' ? obj.model : obj.t === 'instance' ? obj.model : undefined;
+  if (model) setModelTrainable(model, trainable);
 }
 
 /** Assigns to a target node, or destructures into `multi` targets when given. */

@@ -6,6 +6,7 @@ import type { LayerInstance, ModelGraph } from '../graph';
 import { DEFAULT_LIMITS, TraceAbort, TraceLimits } from './budget';
 import { InputDirective, TraceContext, type TensorName } from './context';
 import { Interpreter } from './interpreter';
+import { TrackingBuilder } from './keras_tracking';
 import { declaredInputShape, ModelObject, traceOnShape } from './models';
 import { Scope } from './scope';
 
@@ -67,7 +68,8 @@ export function trace(req: TraceRequest): TraceResult {
       traceOnShape(it, model, shape);
     });
   }
-  const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable }));
+  const tracking = new TrackingBuilder(ctx);
+  const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable, tracking: tracking.forModel(m) }));
   return { models, layers: ctx.layers, tensorNames: [...ctx.tensorNames.values()], diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
 }
 

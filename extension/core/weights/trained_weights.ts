@@ -1,48 +1,180 @@
-/** Trained weights from a Keras file, matched to the traced layers by name, then by order. */
+/**
+ * Trained weights from a Keras file, paired with the traced model's layers exactly as Keras pairs
+ * them: Keras 3 files by tracking path, legacy HDF5 files by the order of `model.layers`. Every
+ * variable is checked (count and shape) before any data is read; a file that does not fit the model
+ * is refused whole, never loaded in part.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { WeightSpec } from '../../../kernels/types';
-import type { LayerInstance } from '../graph';
+import type { LayerInstance, ModelGraph } from '../graph';
 import type { WeightSource } from '../onnx/lower_model';
-import type { StoredLayer, WeightFile } from './h5_reader';
+import { Hdf5Reader, WeightFileError, type DatasetInfo } from './h5_file';
+import { isZip, mb, readKerasArchive } from './keras_archive';
+import { keras3Layout, legacyEntries } from './keras_layout';
 
-function shapeText(shape: number[]): string {
-  return `(${shape.join(', ')})`;
+export { WeightFileError } from './h5_file';
+
+export type WeightFormat = 'keras3' | 'legacy';
+
+const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`;
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const describe = (layer: LayerInstance) => `layer "${layer.name}" (${layer.type})`;
+
+/** The variables each layer has in this model (Keras creates them on the layer's first call). */
+export function weightSpecs(model: ModelGraph): (layer: LayerInstance) => WeightSpec[] {
+  const memo = new Map<LayerInstance, WeightSpec[]>();
+  return (layer) => {
+    let specs = memo.get(layer);
+    if (!specs) {
+      const call = model.calls.find((c) => c.layer === layer);
+      if (!call || !layer.kernel?.weights) specs = [];
+      // A layer whose shapes are unknown cannot be run either; lowering says so, naming it.
+      else if (!call.result || layer.config === null || call.inputs.some((t) => !t.shape)) specs = [];
+      else specs = layer.kernel.weights(layer.config, call.inputs.map((t) => t.shape!));
+      memo.set(layer, specs);
+    }
+    return specs;
+  };
+}
+
+interface Planned {
+  layer: LayerInstance;
+  index: number;
+  info: DatasetInfo;
 }
 
 export class TrainedWeights implements WeightSource {
-  private readonly byName = new Map<string, StoredLayer>();
-  private readonly used = new Set<StoredLayer>();
+  private constructor(readonly format: WeightFormat, private readonly byLayer: Map<LayerInstance, Float32Array[]>) {}
 
-  /** `weighted`: the model's layers that have weights, in Keras order (for order matching). */
-  constructor(private readonly file: WeightFile, private readonly weighted: LayerInstance[]) {
-    for (const l of file.layers) if (!this.byName.has(l.name)) this.byName.set(l.name, l);
+  /** Reads `file` for `model`; throws WeightFileError with one clear line when it does not fit. */
+  static async load(file: string, model: ModelGraph, maxBytes = 2048 * 2 ** 20): Promise<TrainedWeights> {
+    const label = path.basename(file);
+    if (!isZip(file)) return TrainedWeights.fromHdf5(file, label, model, maxBytes);
+    const archive = readKerasArchive(file, maxBytes);
+    if (!archive.weights) throw new WeightFileError(`${label} holds no model.weights.h5`);
+    const dir = mkdtempSync(path.join(tmpdir(), 'convlens-keras-'));
+    try {
+      const inner = path.join(dir, 'model.weights.h5');
+      writeFileSync(inner, archive.weights);
+      return await TrainedWeights.fromHdf5(inner, `${label} (model.weights.h5)`, model, maxBytes);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
-  private find(layer: LayerInstance): StoredLayer {
-    const named = this.byName.get(layer.name);
-    if (named) return named;
-    // Auto-generated names differ between sessions (conv2d vs conv2d_3): fall back to order when the
-    // file holds exactly one entry per weighted layer.
-    if (this.file.layers.length === this.weighted.length) {
-      const i = this.weighted.indexOf(layer);
-      if (i >= 0) return this.file.layers[i];
+  private static async fromHdf5(file: string, label: string, model: ModelGraph, maxBytes: number): Promise<TrainedWeights> {
+    const h5 = await Hdf5Reader.open(file, label);
+    try {
+      const legacyRoot = h5.isGroup('model_weights') ? 'model_weights' : h5.stringsAttr('', 'layer_names') ? '' : null;
+      const specsOf = weightSpecs(model);
+      const plan = legacyRoot === null ? planKeras3(h5, model, specsOf) : planLegacy(h5, legacyRoot, model, specsOf);
+      const bytes = plan.reduce((sum, p) => sum + p.info.size * 4, 0);
+      if (bytes > maxBytes) throw new WeightFileError(`${label}: the weights of "${model.name}" need ${mb(bytes)}, more than the memory budget of ${mb(maxBytes)}`);
+      const byLayer = new Map<LayerInstance, Float32Array[]>();
+      for (const p of plan) {
+        const arrays = byLayer.get(p.layer) ?? [];
+        arrays[p.index] = h5.readFloat32(p.info);
+        byLayer.set(p.layer, arrays);
+      }
+      return new TrainedWeights(legacyRoot === null ? 'keras3' : 'legacy', byLayer);
+    } finally {
+      h5.close();
     }
-    throw new Error(
-      `the weights file has no weights for layer "${layer.name}" (it holds ${this.file.layers.length} layers: ${this.file.layers.slice(0, 6).map((l) => l.name).join(', ')}${this.file.layers.length > 6 ? ', ...' : ''}; the model has ${this.weighted.length} layers with weights)`,
-    );
   }
 
   weights(layer: LayerInstance, specs: WeightSpec[]): Float32Array[] {
     if (specs.length === 0) return [];
-    const stored = this.find(layer);
-    if (stored.arrays.length !== specs.length) {
-      throw new Error(`layer "${layer.name}" expects ${specs.length} weights (${specs.map((s) => s.name).join(', ')}), the file has ${stored.arrays.length} at ${stored.path}`);
+    const arrays = this.byLayer.get(layer);
+    if (!arrays || arrays.length !== specs.length) throw new Error(`the weights file holds no weights for ${describe(layer)}`);
+    return arrays;
+  }
+}
+
+/** Keras 3: `<path>/vars/0..n-1` for each layer, by the model's tracking paths. */
+function planKeras3(h5: Hdf5Reader, model: ModelGraph, specsOf: (l: LayerInstance) => WeightSpec[]): Planned[] {
+  if (!model.tracking) throw new WeightFileError(`the structure of "${model.name}" is unknown, so a Keras 3 weights file cannot be matched to it`);
+  const layout = keras3Layout(model.tracking);
+  const plan: Planned[] = [];
+  const claimed = new Set<string>();
+  for (const [layer, at] of layout.layerPaths) {
+    const vars = `${at ? `${at}/` : ''}vars`;
+    claimed.add(vars);
+    const specs = specsOf(layer);
+    if (!specs.length) continue;
+    const stored = h5.keys(vars).filter((k) => /^\d+$/.test(k));
+    if (!h5.isGroup(vars)) throw new WeightFileError(`${h5.label} has no /${vars} for ${describe(layer)}: it was not saved from this model`);
+    if (stored.length !== specs.length) {
+      throw new WeightFileError(`${describe(layer)} has ${specs.length} variables (${specs.map((s) => s.name).join(', ')}); ${h5.label} has ${stored.length} at /${vars}`);
     }
-    this.used.add(stored);
-    return specs.map((spec, i) => {
-      const a = stored.arrays[i];
-      const same = a.shape.length === spec.shape.length && a.shape.every((d, k) => d === spec.shape[k]);
-      if (!same) throw new Error(`layer "${layer.name}" weight ${spec.name} should have shape ${shapeText(spec.shape)}, the file has ${shapeText(a.shape)} at ${stored.path}/${a.name}`);
-      return a.data;
+    specs.forEach((spec, index) => {
+      const info = h5.dataset(`${vars}/${index}`);
+      if (!info) throw new WeightFileError(`${h5.label} has no array /${vars}/${index} for ${describe(layer)} ${spec.name}`);
+      if (!sameShape(info.shape, spec.shape)) {
+        throw new WeightFileError(`${describe(layer)} ${spec.name} has shape ${shapeText(spec.shape)}; ${h5.label} has ${shapeText(info.shape)} at /${info.path}`);
+      }
+      plan.push({ layer, index, info });
     });
   }
+  const stray = unclaimedVariables(h5, claimed, layout.opaquePaths);
+  if (stray) throw new WeightFileError(`${h5.label} holds variables at /${stray} that no layer of "${model.name}" has: it was saved from a different model`);
+  return plan;
+}
+
+/** The first `vars` group holding arrays that no layer claims (the optimizer's state aside). */
+function unclaimedVariables(h5: Hdf5Reader, claimed: Set<string>, opaque: string[]): string | null {
+  const inOpaque = (p: string) => opaque.some((o) => p === `${o}/vars` || p.startsWith(`${o}/`));
+  const walk = (p: string): string | null => {
+    for (const key of h5.keys(p)) {
+      const child = p ? `${p}/${key}` : key;
+      if (!p && key === 'optimizer') continue;
+      if (!h5.isGroup(child)) continue;
+      if (key === 'vars') {
+        if (h5.keys(child).length && !claimed.has(child) && !inOpaque(child)) return child;
+      } else {
+        const found = walk(child);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return walk('');
+}
+
+/** Legacy HDF5: the groups of `layer_names` that hold weights, paired in order with the model's. */
+function planLegacy(h5: Hdf5Reader, root: string, model: ModelGraph, specsOf: (l: LayerInstance) => WeightSpec[]): Planned[] {
+  if (!model.tracking) throw new WeightFileError(`the structure of "${model.name}" is unknown, so a legacy weights file cannot be matched to it`);
+  const at = (name: string) => (root ? `${root}/${name}` : name);
+  const names = h5.stringsAttr(root, 'layer_names') ?? [];
+  const stored = names
+    .map((name) => ({ name, weightNames: h5.stringsAttr(at(name), 'weight_names') ?? [] }))
+    .filter((s) => s.weightNames.length > 0);
+  const unknown = model.calls.find((c) => c.layer.kernel?.weights && !c.result);
+  if (unknown) throw new WeightFileError(`${describe(unknown.layer)} has an unknown output shape (see the diagnostics), so "${model.name}" cannot be paired with a legacy weights file`);
+  const entries = legacyEntries(model.tracking, specsOf);
+  if (stored.length !== entries.length) {
+    throw new WeightFileError(`"${model.name}" has ${entries.length} layers with weights; ${h5.label} has ${stored.length} (layers are paired by order in legacy HDF5 files)`);
+  }
+  const plan: Planned[] = [];
+  entries.forEach((entry, k) => {
+    const file = stored[k];
+    const label = entry.node.layer ? describe(entry.node.layer) : `entry #${k} (${entry.node.className})`;
+    if (entry.node.ownVariables === null) {
+      throw new WeightFileError(`${label} is a custom layer whose own variables (add_weight) ConvLens does not model; its weights cannot be paired`);
+    }
+    if (file.weightNames.length !== entry.variables.length) {
+      throw new WeightFileError(`${label} has ${entry.variables.length} variables; ${h5.label} has ${file.weightNames.length} in group /${at(file.name)} (entry #${k})`);
+    }
+    entry.variables.forEach(({ layer, index }, i) => {
+      const spec = specsOf(layer)[index];
+      const info = h5.dataset(`${at(file.name)}/${file.weightNames[i]}`);
+      if (!info) throw new WeightFileError(`${h5.label} has no array /${at(file.name)}/${file.weightNames[i]}`);
+      if (!sameShape(info.shape, spec.shape)) {
+        throw new WeightFileError(`${describe(layer)} ${spec.name} has shape ${shapeText(spec.shape)}; ${h5.label} has ${shapeText(info.shape)} at /${info.path}`);
+      }
+      plan.push({ layer, index, info });
+    });
+  });
+  return plan;
 }

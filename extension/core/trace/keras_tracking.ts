@@ -1,0 +1,128 @@
+/**
+ * The objects a traced model holds, as Keras tracks them for saving (keras/src/saving/saving_lib.py):
+ * a Functional or Sequential model lists its `layers`; a custom Layer or a subclassed Model holds
+ * what its attributes hold, visited in sorted attribute order. Weight files are laid out by this.
+ */
+import type { LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
+import type { TraceContext } from './context';
+import { isKerasClass, isLayerInstance, type ModelObject } from './models';
+import type { InstanceValue, Value } from './values';
+
+type Tracked = LayerInstance | ModelObject | InstanceValue;
+
+/** Keras visits public names in code-point order (as `<` compares ASCII), then the `_private` ones. */
+const visitOrder = (a: string, b: string) => {
+  const pa = a.startsWith('_');
+  const pb = b.startsWith('_');
+  if (pa !== pb) return pa ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+
+export class TrackingBuilder {
+  private readonly memo = new Map<object, TrackedNode>();
+
+  constructor(private readonly ctx: TraceContext) {}
+
+  forModel(model: ModelObject): TrackedNode {
+    return this.node(model);
+  }
+
+  private node(obj: Tracked): TrackedNode {
+    const key = 'cls' in obj && obj.model ? obj.model : obj;
+    const seen = this.memo.get(key);
+    if (seen) return seen;
+    const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null };
+    this.memo.set(key, node);
+    if (isLayerInstance(obj)) {
+      node.className = obj.type;
+      node.layer = obj;
+      node.trainable = obj.trainable;
+      node.ownVariables = 0;
+    } else if ('cls' in obj && !obj.model) {
+      node.className = obj.cls.name;
+      node.children = this.attributes(obj);
+      node.sublayers = this.inAssignmentOrder(obj);
+    } else {
+      const model = ('cls' in obj ? obj.model : obj) as ModelObject;
+      node.trainable = model.trainable;
+      node.ownVariables = 0;
+      if (model.kind === 'subclassed' && model.instance) {
+        node.className = model.instance.cls.name;
+        node.sublayers = this.inAssignmentOrder(model.instance);
+        // A subclassed Model is walked like a Layer, but its public `layers` property is an
+        // attribute too: layers held by attributes sorting after "layers" are saved under it.
+        node.children = this.attributes(model.instance, node.sublayers);
+      } else {
+        node.className = model.kind === 'sequential' ? 'Sequential' : 'Functional';
+        node.sublayers = this.layersOf(model).map((m) => this.node(m));
+        node.children = [{ attr: 'layers', value: node.sublayers }];
+      }
+    }
+    return node;
+  }
+
+  /** Keras' `model.layers` of a Functional or Sequential model (a Functional lists its InputLayers). */
+  private layersOf(model: ModelObject): Tracked[] {
+    if (model.kind === 'sequential' && !model.graph) return model.layers;
+    const entries: Tracked[] = [];
+    const seen = new Set<object>();
+    for (const call of model.graph?.calls ?? []) {
+      if (call.layer.isOperation || (model.kind === 'sequential' && call.layer.kernel?.family === 'input')) continue;
+      const entry = this.entryOf(call, model);
+      if (!seen.has(entry)) {
+        seen.add(entry);
+        entries.push(entry);
+      }
+    }
+    return entries;
+  }
+
+  /** The object `model` lists for a call: the layer itself, or the nested model / custom layer it ran in. */
+  private entryOf(call: LayerCall, model: ModelObject): Tracked {
+    const owners = this.ctx.callOwners.get(call) ?? [];
+    const own = owners.findIndex((o) => o === model || o === model.instance);
+    const next = owners[own + 1] as Tracked | undefined;
+    return next ?? call.layer;
+  }
+
+  /** Attributes holding Keras objects (or containers of them), in Keras' visiting order. */
+  private attributes(inst: InstanceValue, modelLayers?: TrackedNode[]): TrackedChild[] {
+    const values = new Map<string, TrackedNode | TrackedList>();
+    for (const [attr, value] of inst.attrs) {
+      if (attr.startsWith('__')) continue;
+      const tracked = this.tracked(value);
+      if (tracked) values.set(attr, tracked);
+    }
+    if (modelLayers && !values.has('layers')) values.set('layers', modelLayers);
+    return [...values.keys()].sort(visitOrder).map((attr) => ({ attr, value: values.get(attr)! }));
+  }
+
+  /** A Keras object, or a list/tuple/dict holding some (nested ones kept as nested containers). */
+  private tracked(value: Value): TrackedNode | TrackedList | null {
+    const single = this.trackable(value);
+    if (single) return this.node(single);
+    if (value.t !== 'list' && value.t !== 'tuple' && value.t !== 'dict') return null;
+    const items = (value.t === 'dict' ? value.vals : value.items).map((v) => this.tracked(v)).filter((v): v is TrackedNode | TrackedList => !!v);
+    return items.length ? items : null;
+  }
+
+  /** Layers reachable from the attributes, in the order they were assigned (lists flattened). */
+  private inAssignmentOrder(inst: InstanceValue): TrackedNode[] {
+    const out: TrackedNode[] = [];
+    const add = (v: Value) => {
+      const single = this.trackable(v);
+      if (single) out.push(this.node(single));
+      else if (v.t === 'list' || v.t === 'tuple') v.items.forEach(add);
+      else if (v.t === 'dict') v.vals.forEach(add);
+    };
+    for (const [attr, v] of inst.attrs) if (!attr.startsWith('__')) add(v);
+    return [...new Set(out)];
+  }
+
+  private trackable(v: Value): Tracked | null {
+    if (v.t === 'layer') return v.layer;
+    if (v.t === 'model') return v.model;
+    if (v.t === 'instance' && (v.model || isKerasClass(v.cls, 'Layer'))) return v;
+    return null;
+  }
+}
