@@ -2,7 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import { lowerModel, LoweringFailure } from '../core/onnx/lower_model';
 import { weightsOption } from './weights_option';
-import { LineIndex } from '../core/source';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';
@@ -14,9 +13,9 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
   if (typeof out !== 'string') throw new UsageError('export needs -o MODEL.onnx');
   const file = positional[0];
   const shapeText = flags.get('--input-shape');
-  const { text, analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
+  const { analysis, where, savedWeights } = await analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
   const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
-  const weights = await weightsOption(flags.get('--weights'), model, intFlag(flags, '--seed', 0), io);
+  const weights = await weightsOption(flags.get('--weights') ?? savedWeights, model, intFlag(flags, '--seed', 0), io);
   if (!weights) return 1;
   try {
     const lowered = lowerModel(model.graph, weights);
@@ -25,7 +24,7 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
     return 0;
   } catch (e) {
     if (e instanceof LoweringFailure) {
-      io.err(`convlens: ${e.message} (${file}:${new LineIndex(text).position(e.span.from).line})`);
+      io.err(`convlens: ${e.message} (${where(e.span.from)})`);
       return 1;
     }
     throw e;

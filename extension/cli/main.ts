@@ -1,7 +1,7 @@
 /** The `convlens` command line: analyze, run, export. */
 import { analyzeCommand } from './analyze_command';
 import { exportCommand } from './export_command';
-import { UsageError } from './options';
+import { InputFileError, UsageError } from './options';
 import { runCommand } from './run_command';
 
 export const USAGE = `Usage:
@@ -19,8 +19,10 @@ export const USAGE = `Usage:
       array (NHWC float32, used as is).
   convlens export FILE -o MODEL.onnx [--model NAME] [--weights PATH] [--seed N] [--input-shape H,W,C]
       Writes the model as ONNX (weights from --weights, else the declared initializers, seeded).
-  --weights PATH: a Keras 3 .weights.h5, a .keras archive or a legacy Keras 2 .h5, matched to
-      the traced layers by name, then by order.
+  FILE is a Python source, or a saved model (.keras, or a legacy full-model .h5) whose
+      architecture is read from the file itself; a saved model runs with its own weights.
+  --weights PATH: a Keras 3 .weights.h5 or .keras (paired by Keras' tracking paths), or a legacy
+      .h5 (paired by the order of model.layers), exactly as Keras loads them.
 Exit status: 1 if any error diagnostic (analyze) or failure (run, export), 0 otherwise,
 2 on usage errors.`;
 
@@ -33,7 +35,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'analyze': return analyzeCommand(rest, io);
+      case 'analyze': return await analyzeCommand(rest, io);
       case 'run': return await runCommand(rest, io);
       case 'export': return await exportCommand(rest, io);
       case 'help': case '--help': case '-h':
@@ -43,6 +45,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
     }
   } catch (e) {
+    if (e instanceof InputFileError) {
+      io.err(`convlens: ${e.message}`);
+      return 1;
+    }
     if (e instanceof UsageError) {
       io.err(`convlens: ${e.message}\n\n${USAGE}`);
       return 2;

@@ -2,6 +2,9 @@
 
 export class UsageError extends Error {}
 
+/** A file that cannot be used as asked: one line, exit status 1 (no usage text: the call was right). */
+export class InputFileError extends Error {}
+
 export interface Parsed {
   positional: string[];
   flags: Map<string, string | true>;

@@ -11,7 +11,6 @@ import { weightsOption } from './weights_option';
 import { rfToJson } from '../core/report/json';
 import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
 import { BudgetExceeded, runModel, RuntimeFailure, type RunReport, type SampleInput } from '../core/run/run_model';
-import { LineIndex } from '../core/source';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';
@@ -87,7 +86,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
   const file = positional[0];
   const shapeText = flags.get('--input-shape');
-  const { text, analysis } = analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
+  const { analysis, where, savedWeights } = await analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
   const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
@@ -97,7 +96,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const seed = intFlag(flags, '--seed', 0);
   const batch = intFlag(flags, '--batch', 1, 1);
   const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
-  const weights = await weightsOption(flags.get('--weights'), model, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
+  const weights = await weightsOption(flags.get('--weights') ?? savedWeights, model, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
   if (!weights) return 1;
   const runner = new OrtRunner();
   try {
@@ -162,7 +161,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof LoweringFailure || e instanceof BudgetExceeded || e instanceof RuntimeFailure) {
-      io.err(`convlens: ${e.message}${e instanceof LoweringFailure ? ` (${file}:${new LineIndex(text).position(e.span.from).line})` : ''}`);
+      io.err(`convlens: ${e.message}${e instanceof LoweringFailure ? ` (${where(e.span.from)})` : ''}`);
       return 1;
     }
     throw e;

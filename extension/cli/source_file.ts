@@ -2,7 +2,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { analyze, type Analysis, type ModelReport } from '../core/analysis/analyze';
 import { chooseModel } from '../core/analysis/model_choice';
-import { UsageError } from './options';
+import { analyzeSavedModel, isSavedModelPath } from '../core/saved_model/saved_model';
+import { LineIndex } from '../core/source';
+import { WeightFileError } from '../core/weights/h5_file';
+import { InputFileError, UsageError } from './options';
 
 /** Largest file the CLI reads: far beyond any model definition, small enough to stay fast. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -26,7 +29,31 @@ export function pickModel(analysis: Analysis, file: string, wanted?: string): Mo
   return found;
 }
 
-export function analyzeFile(file: string, inputShape?: (number | null)[]): { text: string; analysis: Analysis } {
+export interface LoadedModelFile {
+  text: string;
+  analysis: Analysis;
+  /** How a source offset is shown: file:line:column for source, the layer for a saved model. */
+  where: (offset: number) => string;
+  /** A saved model carries its own weights. */
+  savedWeights?: string;
+}
+
+/** A Python source, or a saved model (`.keras`, full-model `.h5`) read from its own configuration. */
+export async function analyzeFile(file: string, inputShape?: (number | null)[]): Promise<LoadedModelFile> {
+  if (isSavedModelPath(file)) {
+    try {
+      const saved = await analyzeSavedModel(file);
+      return { text: saved.saved.source.text, analysis: saved.analysis, where: saved.where, savedWeights: file };
+    } catch (e) {
+      if (e instanceof WeightFileError) throw new InputFileError(e.message);
+      throw new InputFileError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const text = readSource(file);
-  return { text, analysis: analyze(text, { defaultInputShape: inputShape }) };
+  const lines = new LineIndex(text);
+  const where = (offset: number) => {
+    const p = lines.position(offset);
+    return `${file}:${p.line}:${p.column}`;
+  };
+  return { text, analysis: analyze(text, { defaultInputShape: inputShape }), where };
 }

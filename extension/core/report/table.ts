@@ -41,13 +41,13 @@ export function modelTable(m: ModelReport): string {
   ].join('\n');
 }
 
-export function diagnosticLines(file: string, text: string, analysis: Analysis, minSeverity: 'info' | 'warning' | 'error' = 'info'): string[] {
+export function diagnosticLines(file: string, text: string, analysis: Analysis, minSeverity: 'info' | 'warning' | 'error' = 'info', where?: (offset: number) => string): string[] {
   const lines = new LineIndex(text);
   const rank = { error: 0, warning: 1, info: 2 };
   return analysis.diagnostics
     .filter((d) => rank[d.severity] <= rank[minSeverity])
     .map((d) => {
       const p = lines.position(d.from);
-      return `${file}:${p.line}:${p.column}: ${d.severity}: ${d.message} [${d.code}]`;
+      return `${where ? where(d.from) : `${file}:${p.line}:${p.column}`}: ${d.severity}: ${d.message} [${d.code}]`;
     });
 }
