@@ -21,6 +21,10 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let models: SummaryModel[] = [];
 let file = '';
+/** Why a file shows no model (a saved file that holds weights only, say). */
+let notice: string | null = null;
+/** Whether the host offers "Run on sample" from inside the view. */
+let runnable = false;
 let run: { file: string; view: RunView } | null = null;
 let diagram: Diagram | null = null;
 let highlighted: string | null = null;
@@ -52,7 +56,7 @@ function selected(): SummaryModel | undefined {
 function render(): void {
   app.replaceChildren();
   if (!models.length) {
-    app.append(el('p', 'empty', file ? `No Keras model found in ${file}.` : 'Open a Python file that builds a Keras model.'));
+    app.append(el('p', 'empty', notice ?? (file ? `No Keras model found in ${file}.` : 'Open a Python file that builds a Keras model.')));
     return;
   }
   const model = selected()!;
@@ -73,6 +77,7 @@ function render(): void {
     tabs.append(b);
   }
   header.append(picker, el('span', 'totals', `${model.totals.params} params · ${model.totals.macs} MACs`), tabs);
+  if (runnable) header.append(button('Run on sample', () => vscode.postMessage({ type: 'runSample', model: model.name }), { className: 'run-sample' }));
   app.append(header);
   // The latest run comes first: it is what the user just asked for.
   renderRun(model);
@@ -235,6 +240,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   if (m.type === 'summary') {
     models = m.models;
     file = m.file;
+    notice = m.notice ?? null;
+    runnable = !!m.runnable;
     if (m.select) setState({ model: m.select });
     if (m.mode) setState({ mode: m.mode });
     render();

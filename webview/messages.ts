@@ -10,10 +10,12 @@ export type { RunView } from '../extension/core/views/run_view';
 
 export type ToWebview =
   | { type: 'run'; file: string; run: RunView }
-  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null }
+  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean }
   | { type: 'highlight'; model: string | null; layer: string | null };
 
 export type FromWebview =
   | { type: 'reveal'; line: number; column: number }
   | { type: 'ready' }
+  /** The "Run on sample" button of a view that offers one (a saved model's editor). */
+  | { type: 'runSample'; model: string }
   | { type: 'export'; format: 'svg' | 'png'; model: string; data: string };

@@ -8,6 +8,7 @@ import { registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
 import { registerInlayHints } from './inlay_hints';
 import { registerRunOnSample } from './run_on_sample';
+import { registerSavedModelEditor } from './saved_model_editor';
 import { registerStatusBar } from './status_bar';
 import { SUMMARY_VIEW_ID, SummaryViewProvider } from './summary_view';
 
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerStatusBar(ctx),
     registerCommands(ctx, summary),
     registerRunOnSample(ctx, summary),
+    registerSavedModelEditor(ctx),
   );
 }
 

@@ -15,7 +15,7 @@ import { isPython } from './ctx';
 type InputChoice = vscode.QuickPickItem & { input: RunJob['input'] };
 type WeightsChoice = vscode.QuickPickItem & { path?: string };
 
-async function pickInput(doc: vscode.TextDocument): Promise<RunJob['input'] | undefined> {
+export async function pickInput(fileName: string): Promise<RunJob['input'] | undefined> {
   const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,PNG,JPG,JPEG}', '**/node_modules/**', 50);
   const items: InputChoice[] = [
     { label: 'Random noise', description: 'standard normal, seeded', input: { kind: 'random' } },
@@ -23,7 +23,7 @@ async function pickInput(doc: vscode.TextDocument): Promise<RunJob['input'] | un
     { label: 'Checkerboard', description: '8-pixel squares, +1 / -1', input: { kind: 'checkerboard' } },
     ...images.map((uri) => ({ label: `$(file-media) ${vscode.workspace.asRelativePath(uri)}`, description: 'image, scaled to [0, 1]', input: { kind: 'image' as const, path: uri.fsPath, preprocess: 'unit' as const } })),
   ];
-  const choice = await vscode.window.showQuickPick(items, { title: `Run ${path.basename(doc.fileName)} on...`, placeHolder: 'Sample input' });
+  const choice = await vscode.window.showQuickPick(items, { title: `Run ${path.basename(fileName)} on...`, placeHolder: 'Sample input' });
   return choice?.input;
 }
 
@@ -71,37 +71,44 @@ export function runInWorker<T = RunJobResult>(extensionPath: string, job: RunJob
   });
 }
 
+/** Runs need a trusted workspace; in Restricted Mode this says so and offers to manage trust. */
+export async function trustedForRuns(): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const trust = 'Manage Workspace Trust';
+  const answer = await vscode.window.showWarningMessage('ConvLens runs models only in trusted workspaces (static analysis works everywhere).', trust);
+  if (answer === trust) await vscode.commands.executeCommand('workbench.trust.manage');
+  return false;
+}
+
+/** The settings a run takes from the `convlens.*` configuration. */
+export function runSettings(): Pick<RunJob, 'seed' | 'batch' | 'memoryBudgetMB' | 'threads' | 'defaultInputShape'> {
+  const config = vscode.workspace.getConfiguration('convlens');
+  const shapeText = config.get<string>('defaultInputShape', '');
+  const dims = shapeText.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
+  return {
+    seed: config.get<number>('seed', 0), batch: 1, memoryBudgetMB: config.get<number>('memoryBudgetMB', 2048), threads: config.get<number>('threads', 0),
+    defaultInputShape: dims.length && dims.every((d) => /^\d+$/.test(d) || d === 'None') ? dims.map((d) => (d === 'None' ? null : Number(d))) : undefined,
+  };
+}
+
 export interface RunSink {
   showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void>;
 }
 
 export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable {
   return vscode.commands.registerCommand('convlens.runOnSample', async (uri?: vscode.Uri, modelName?: string, preset?: { input?: RunJob['input']; weightsPath?: string | null }) => {
-    if (!vscode.workspace.isTrusted) {
-      const trust = 'Manage Workspace Trust';
-      const answer = await vscode.window.showWarningMessage('ConvLens runs models only in trusted workspaces (static analysis works everywhere).', trust);
-      if (answer === trust) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
+    if (!(await trustedForRuns())) return;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
     const analysis = ctx.analysis(doc);
     const editor = vscode.window.activeTextEditor;
     const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.graph.name : analysis && chooseModel(analysis)?.graph.name);
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
-    const input = preset?.input ?? (await pickInput(doc));
+    const input = preset?.input ?? (await pickInput(doc.fileName));
     if (!input) return;
     const weights = preset ? { label: '', path: preset.weightsPath ?? undefined } : await pickWeights(doc);
     if (!weights) return;
-    const config = vscode.workspace.getConfiguration('convlens');
-    const shapeText = config.get<string>('defaultInputShape', '');
-    const dims = shapeText.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
-    const job: RunJob = {
-      text: doc.getText(), model, input, weightsPath: weights.path, seed: config.get<number>('seed', 0), batch: 1,
-      memoryBudgetMB: config.get<number>('memoryBudgetMB', 2048), threads: config.get<number>('threads', 0),
-      defaultInputShape: dims.length && dims.every((d) => /^\d+$/.test(d) || d === 'None') ? dims.map((d) => (d === 'None' ? null : Number(d))) : undefined,
-      receptiveField: true,
-    };
+    const job: RunJob = { ...runSettings(), text: doc.getText(), model, input, weightsPath: weights.path, receptiveField: true };
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ConvLens: running ${model}`, cancellable: true },

@@ -3,13 +3,13 @@
  * Rows link to the source; the cursor highlights its layer. Strict CSP: nonce scripts only, no
  * remote content; the webview only renders the plain JSON it is sent.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { layerAt } from '../core/views/locate';
 import type { RunJobResult } from '../core/run/run_job';
 import { runView } from '../core/views/run_view';
 import { summarize } from '../core/views/summary';
 import type { Ctx } from './ctx';
+import { webviewHtml } from './webview_html';
 import { isPython } from './ctx';
 
 export const SUMMARY_VIEW_ID = 'convlens.summary';
@@ -40,7 +40,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.view = view;
     const root = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [root] };
-    view.webview.html = this.html(view.webview, root);
+    view.webview.html = webviewHtml(view.webview, root);
     this.disposables.push(
       view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
       view.onDidChangeVisibility(() => view.visible && this.document && this.post(this.document)),
@@ -101,26 +101,6 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       editor.selection = new vscode.Selection(pos, pos);
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
-  }
-
-  private html(webview: vscode.Webview, root: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'styles.css'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>ConvLens</title>
-</head>
-<body>
-<div id="app" role="main"><p class="empty">Open a Python file that builds a Keras model.</p></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {

@@ -136,6 +136,33 @@ test('a code action replaces Conv2D by SeparableConv2D and the totals update', a
   await page.locator('.statusbar-item', { hasText: /hover_demo: 4,640 params/ }).waitFor({ timeout: 20_000 });
 });
 
+test('opening a .keras file shows its model as Keras saved it: every layer in the diagram', async (page) => {
+  const keras = JSON.parse(readFileSync(path.join(ROOT, 'test', 'goldens', 'weights', 'manifest.json'), 'utf8')).cases.conv_kinds;
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('Control+P');
+  await input.waitFor({ timeout: 5_000 });
+  await input.fill('conv_kinds.keras');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'conv_kinds.keras' }).first().click({ timeout: 10_000 });
+  await page.locator('.tab.active', { hasText: 'conv_kinds.keras' }).waitFor({ timeout: 20_000 });
+  // Webviews float above the workbench, outside the editor part: take the visible one.
+  const view = page.locator('iframe.webview.ready:visible').first().contentFrame().frameLocator('iframe#active-frame');
+  await view.locator('svg.diagram g.node').first().waitFor({ timeout: 30_000 });
+  const shown = await view.locator('svg.diagram g.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-layer')));
+  const expected = keras.layers.map((l) => l.name);
+  if ([...shown].sort().join() !== [...expected].sort().join()) throw new Error(`diagram ${shown.join(',')} vs Keras ${expected.join(',')}`);
+  const totals = await view.locator('.header .totals').innerText();
+  if (!totals.startsWith(`${keras.total_params.toLocaleString('en-US')} params`)) throw new Error(`totals: ${totals} (Keras: ${keras.total_params})`);
+  await page.screenshot({ path: path.join(SHOTS, 'saved-model.png') });
+  // Run on sample from the saved model's own view, with the weights saved in the file.
+  await view.locator('vscode-button', { hasText: 'Run on sample' }).click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Random noise' }).click();
+  const weights = view.locator('section.run dd.fact-weights');
+  await weights.waitFor({ timeout: 90_000 });
+  if (!/conv_kinds\.keras/.test(await weights.innerText())) throw new Error(`weights: ${await weights.innerText()}`);
+  if (!/^\d+\.\d+ ms/.test(await view.locator('section.run dd.fact-latency').innerText())) throw new Error('no latency');
+  await page.screenshot({ path: path.join(SHOTS, 'saved-model-run.png') });
+  await page.keyboard.press('Control+W');
+});
 test('the sidebar diagram of the U-Net shows every layer; a click reveals the source; the cursor highlights the node; it exports as SVG and PNG', async (page) => {
   const doc = cli(path.join(workspace, 'unet.py'));
   const layers = doc.models[0].layers;
@@ -333,6 +360,8 @@ async function main() {
   for (const dir of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'e2e', 'fixtures')]) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
   }
+  // A model saved by real Keras (the weight goldens), opened as a model.
+  copyFileSync(path.join(ROOT, 'test', 'goldens', 'weights', 'conv_kinds.keras'), path.join(workspace, 'conv_kinds.keras'));
   // A generated 1000-layer model: 333 x (Conv2D, BatchNormalization, ReLU) + Conv2D.
   const chain = ['import keras', 'from keras import layers', 'x = inputs = keras.Input(shape=(32, 32, 8))'];
   for (let i = 0; i < 333; i++) chain.push(`x = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)`, `x = layers.BatchNormalization(name="bn_${i}")(x)`, `x = layers.ReLU(name="relu_${i}")(x)`);
