@@ -16,6 +16,8 @@ export interface ModelObject {
   span: Span;
   /** Sequential: member layers in order; an Input given as first element. */
   layers: LayerInstance[];
+  /** Sequential: indexes into `layers` that follow a member ConvLens could not evaluate. */
+  unknownBefore?: Set<number>;
   inputTensor?: SymTensor;
   buildShape?: Shape;
   /** Subclassed: the instance whose `call` is traced, and where its class is defined. */
@@ -145,7 +147,11 @@ function addToSequential(it: Interpreter, model: ModelObject, v: Value, site: Sy
     } else model.layers.push(v.layer);
   } else if (v.t === 'tensor' && model.layers.length === 0 && !model.inputTensor) model.inputTensor = v.tensor;
   else if (v.t === 'model' && v.model.kind === 'sequential') model.layers.push(...v.model.layers);
-  else it.ctx.diagnostics.info('unevaluable', `ConvLens could not add this ${v.t} to the Sequential model; later shapes may be unknown.`, it.ctx.span(site));
+  else {
+    // Whatever it was changes the shape in ways ConvLens cannot know: later shapes are unknown.
+    (model.unknownBefore ??= new Set()).add(model.layers.length);
+    it.ctx.diagnostics.info('unevaluable', `ConvLens could not add this ${v.t} to the Sequential model; the shapes after it are unknown.`, it.ctx.span(site));
+  }
 }
 
 export function createSubclassedModel(it: Interpreter, inst: InstanceValue, kwargs: Map<string, Value>, site: SyntaxNode): void {
@@ -182,8 +188,12 @@ export function declaredInputShape(model: ModelObject): Shape | null {
 function runModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwargs: Map<string, Value>, site: SyntaxNode | null): SymTensor | null {
   if (model.kind === 'sequential') {
     let x = inputs[0];
-    for (const layer of model.layers) x = callLayer(it.ctx, layer, [x], layer.span).output;
-    return x;
+    // After an unevaluable member: a tensor of unknown shape, still linked to the layers before it.
+    const unknownAt = (i: number) => (model.unknownBefore?.has(i) ? it.ctx.tensor(null, x.producer) : x);
+    model.layers.forEach((layer, i) => {
+      x = callLayer(it.ctx, layer, [unknownAt(i)], layer.span).output;
+    });
+    return unknownAt(model.layers.length);
   }
   if (model.kind === 'subclassed' && model.instance) {
     const call = findCall(model.instance.cls);
