@@ -4,6 +4,7 @@ import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Interpreter } from './interpreter';
 import { applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
+import { makePartial } from './partial';
 import { float, int, isNumber, iterate, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
@@ -73,6 +74,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   const namespace = parts.slice(0, -1).join('.');
   const root = parts[0];
   if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args);
+  if (path === 'functools.partial') return makePartial(it, args, kwargs);
   if (root !== 'keras') {
     return unknown(`${rawPath}()`);
   }
