@@ -126,7 +126,6 @@ export const LayerNormalization: LayerKernel<NormConfig> = {
     { name: 'epsilon', default: 0.001 },
     { name: 'center', default: true },
     { name: 'scale', default: true },
-    { name: 'rms_scaling', default: false },
     { name: 'beta_initializer', default: 'zeros' },
     { name: 'gamma_initializer', default: 'ones' },
     { name: 'beta_regularizer', default: null },
@@ -134,10 +133,17 @@ export const LayerNormalization: LayerKernel<NormConfig> = {
     { name: 'beta_constraint', default: null },
     { name: 'gamma_constraint', default: null },
   ],
+  // Deprecated, and keyword-only: Keras pops it from **kwargs.
+  popped: [{ name: 'rms_scaling', default: false }],
+  warnings: (args) => (args.given.has('rms_scaling') && a.bool(args, 'rms_scaling')
+    ? ['You passed `rms_scaling=True`, which is deprecated. This argument incorrectly scales the input by the variance, not the root mean square. To correctly use RMS Normalization, please use `keras.layers.RMSNormalization` instead.']
+    : []),
   configure(args) {
+    const rmsScaling = a.bool(args, 'rms_scaling');
+    // With rms_scaling Keras builds gamma whatever `scale` says, and never beta.
     return {
-      axes: axisList(a.raw(args, 'axis')), center: a.bool(args, 'center'), scale: a.bool(args, 'scale'), epsilon: a.num(args, 'epsilon'),
-      initializers: initializersOf(args, ['gamma', 'beta']), rmsScaling: a.bool(args, 'rms_scaling'),
+      axes: axisList(a.raw(args, 'axis')), center: a.bool(args, 'center') && !rmsScaling, scale: a.bool(args, 'scale') || rmsScaling, epsilon: a.num(args, 'epsilon'),
+      initializers: initializersOf(args, ['gamma', 'beta']), rmsScaling,
     };
   },
   weights(cfg, [input]) {

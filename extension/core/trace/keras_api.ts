@@ -113,6 +113,13 @@ function withoutInputs(kwargs: Map<string, Value>): Map<string, Value> {
 
 /** keras.Input(shape=...): an InputLayer and its output tensor. */
 function makeInput(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  // keras.Input calls it `tensor`, InputLayer `input_tensor`.
+  const tensor = kwargs.get('tensor');
+  if (tensor) {
+    kwargs = new Map(kwargs);
+    kwargs.delete('tensor');
+    kwargs.set('input_tensor', tensor);
+  }
   const layer = constructLayer(it, 'InputLayer', args, kwargs, it.ctx.span(site));
   return { t: 'tensor', tensor: callLayer(it.ctx, layer, [], it.ctx.span(site)).output };
 }

@@ -11,7 +11,7 @@ import { toSnakeCase } from './naming';
 import { int, list, NONE, str, tuple, unknown, Value } from './values';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
-const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
+const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
 
 export function toArgValue(v: Value): ArgValue {
   switch (v.t) {
@@ -49,6 +49,12 @@ function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, V
       given.add(p.name);
     } else if (p.default !== undefined) values.set(p.name, p.default);
   });
+  for (const p of kernel.popped ?? []) {
+    if (kwargs.has(p.name)) {
+      values.set(p.name, toArgValue(kwargs.get(p.name)!));
+      given.add(p.name);
+    } else if (p.default !== undefined) values.set(p.name, p.default);
+  }
   const missing = kernel.params.filter((p) => p.default === undefined && !values.has(p.name)).map((p) => `'${p.name}'`);
   if (missing.length) {
     throw new KerasError(
@@ -111,7 +117,9 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
   }
   if (nameArg && nameArg.t === 'unknown') ctx.diagnostics.info('unevaluable', `The layer name could not be evaluated; it is shown as "${layer.name}".`, span);
   try {
-    layer.config = kernel.configure(bindArgs(kernel, args, kwargs));
+    const bound = bindArgs(kernel, args, kwargs);
+    for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
+    layer.config = kernel.configure(bound);
   } catch (e) {
     reportKernelError(ctx, e, span, layer);
   }
