@@ -102,7 +102,8 @@ export const Softmax: LayerKernel<ActivationConfig> = {
   description: 'Softmax along an axis (default: the last): outputs are positive and sum to 1.',
   docUrl: 'https://keras.io/api/layers/activation_layers/softmax/',
   params: [{ name: 'axis', default: -1 }],
-  configure: (args) => ({ activation: 'softmax', axis: a.raw(args, 'axis') }),
+  // An unknown axis is not checked: the shape never depends on it.
+  configure: (args) => ({ activation: 'softmax', axis: a.opaque(args, 'axis') }),
   build(cfg, [input], { layerName }) {
     const axes = Array.isArray(cfg.axis) ? cfg.axis : [cfg.axis];
     for (const ax of axes) if (typeof ax === 'number') canonicalAxis(ax, input.length, layerName, input);

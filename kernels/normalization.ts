@@ -3,7 +3,7 @@ import * as a from './args';
 import { canonicalAxis, definedDim } from './axis';
 import { elements } from './shape';
 import { onnxAxis, toKeras } from './onnx/layout';
-import { ArgValue, BoundArgs, LayerKernel, LoweringError, LowerContext, WeightSpec } from './types';
+import { ArgValue, BoundArgs, KerasError, LayerKernel, LoweringError, LowerContext, NeedsUnknown, WeightSpec } from './types';
 
 interface NormConfig {
   axes: number[];
@@ -63,11 +63,13 @@ function batchNormLower(cfg: NormConfig, ctx: LowerContext) {
 }
 
 function axisList(v: ArgValue): number[] {
+  if (!Array.isArray(v) && !a.isInt(v)) {
+    throw new KerasError('keras-arg-type', `Expected an int or a list/tuple of ints for the argument 'axis', but received: ${a.pyRepr(v)}`);
+  }
   const list = Array.isArray(v) ? v : [v];
-  return list.map((x) => {
-    if (!a.isInt(x)) throw new Error('axis');
-    return x;
-  });
+  // Keras fails later on other elements, with a Python TypeError ConvLens does not reproduce.
+  if (!list.every(a.isInt)) throw new NeedsUnknown('axis');
+  return list;
 }
 
 export const BatchNormalization: LayerKernel<NormConfig> = {

@@ -13,6 +13,9 @@ import { int, list, NONE, str, tuple, unknown, Value } from './values';
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
 
+/** Libraries whose names passed as arguments are functions or classes (activation=tf.nn.relu). */
+const LIBRARIES = new Set(['keras', 'tensorflow', 'tf_keras', 'numpy', 'math', 'jax', 'torch']);
+
 export function toArgValue(v: Value): ArgValue {
   switch (v.t) {
     case 'int': case 'float': return v.v;
@@ -22,7 +25,8 @@ export function toArgValue(v: Value): ArgValue {
     case 'tuple': case 'list': return v.items.map(toArgValue);
     case 'func': return { kind: 'object', name: v.isLambda ? 'lambda' : v.name };
     case 'builtin': return { kind: 'object', name: v.name };
-    case 'module': return { kind: 'object', name: v.path.split('.').pop()! };
+    // A name from the user's own modules (from config import NUM_CLASSES) may be any value.
+    case 'module': return LIBRARIES.has(v.path.split('.')[0]) ? { kind: 'object', name: v.path.split('.').pop()! } : UNKNOWN;
     case 'object': return { kind: 'object', name: v.name, args: v.args ? Object.fromEntries([...v.args].map(([k, x]) => [k, toArgValue(x)])) : undefined };
     case 'layer': return { kind: 'object', name: v.layer.type };
     default: return UNKNOWN;
@@ -117,6 +121,8 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
   }
   if (nameArg && nameArg.t === 'unknown') ctx.diagnostics.info('unevaluable', `The layer name could not be evaluated; it is shown as "${layer.name}".`, span);
   try {
+    // With *args or **kwargs of unknown contents, which argument is which cannot be known.
+    if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) throw new NeedsUnknown('arguments');
     const bound = bindArgs(kernel, args, kwargs);
     for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
     layer.config = kernel.configure(bound);
