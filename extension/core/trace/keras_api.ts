@@ -5,7 +5,7 @@ import type { Interpreter } from './interpreter';
 import { applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
-import { float, int, isNumber, iterate, unknown, Value } from './values';
+import { float, int, isNumber, iterate, NONE, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
 
@@ -79,6 +79,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     return unknown(`${rawPath}()`);
   }
   if (name === 'Input' && (namespace === 'keras' || namespace === 'keras.layers')) return makeInput(it, args, kwargs, site);
+  if (name === 'clear_session' && (namespace === 'keras.backend' || namespace === 'keras.utils')) {
+    it.ctx.names.reset();
+    return NONE;
+  }
   if (name === 'Sequential') return makeSequential(it, args, kwargs, site);
   if (name === 'Model' || name === 'Functional') return makeFunctional(it, args, kwargs, site);
   if (FUNCTIONAL_MERGES[name]) {
