@@ -1,6 +1,6 @@
 /** Reading the model file the user named, with a size limit and clear errors. */
 import { readFileSync, statSync } from 'node:fs';
-import { analyze, type Analysis, type ModelReport } from '../core/analysis/analyze';
+import { analyze, findModel, type Analysis, type ModelReport } from '../core/analysis/analyze';
 import { UsageError } from './options';
 
 /** Largest file the CLI reads: far beyond any model definition, small enough to stay fast. */
@@ -21,8 +21,8 @@ export function readSource(file: string): string {
 export function pickModel(analysis: Analysis, file: string, wanted?: string): ModelReport {
   if (analysis.models.length === 0) throw new UsageError(`no Keras model found in ${file}`);
   if (!wanted) return analysis.models[0];
-  const found = analysis.models.find((m) => m.graph.name === wanted || m.graph.variable === wanted);
-  if (!found) throw new UsageError(`no model named '${wanted}' in ${file} (found: ${analysis.models.map((m) => m.graph.name).join(', ')})`);
+  const found = findModel(analysis, wanted);
+  if (!found) throw new UsageError(`no model named '${wanted}' in ${file} (found: ${analysis.models.map((m) => m.key).join(', ')})`);
   return found;
 }
 

@@ -1,7 +1,11 @@
 /** keras.backend.clear_session() starts automatic names again, as in Keras 3.15.1. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze, findModel } from '../../extension/core/analysis/analyze';
+import { pickModel } from '../../extension/cli/source_file';
+import { runJob } from '../../extension/core/run/run_job';
+import { summarize } from '../../extension/core/views/summary';
+import { InProcessRunner } from '../../kernels/runtime/in_process_runner';
 
 describe('clear_session', () => {
   it('resets layer and model names, whichever way it is spelled', () => {
@@ -43,5 +47,25 @@ e = keras.Input((4,)); m5 = keras.Model(e, layers.Dense(2)(e))
       ['m5', 'functional', ['input_layer', 'dense']],
     ]);
     assert.ok(!a.diagnostics.some((d) => d.code === 'unsupported'));
+  });
+
+  describe('two models of one name (as Keras names them) stay apart in views and jobs', () => {
+    const text = 'import keras\nfrom keras import layers\na = keras.Input((4,))\nm1 = keras.Model(a, layers.Dense(2)(a))\nkeras.backend.clear_session()\nb = keras.Input((4,))\nm2 = keras.Model(b, layers.Dense(3)(b))\n';
+
+    it('each has its own key; lookups by key, name or variable', () => {
+      const a = analyze(text);
+      assert.deepEqual(a.models.map((m) => [m.graph.name, m.key]), [['functional', 'functional'], ['functional', 'functional#2']]);
+      assert.equal(findModel(a, 'functional#2')?.graph.variable, 'm2');
+      assert.equal(findModel(a, 'functional')?.graph.variable, 'm1');
+      assert.equal(findModel(a, 'm2')?.key, 'functional#2');
+      assert.equal(pickModel(a, 'f.py', 'functional#2').graph.variable, 'm2');
+      assert.deepEqual(summarize(text, a).map((m) => [m.key, m.name]), [['functional', 'functional'], ['functional#2', 'functional']]);
+    });
+
+    it('a run of the second runs the second and is reported under its key', async () => {
+      const r = await runJob({ text, model: 'functional#2', input: { kind: 'random' }, seed: 1, batch: 1, memoryBudgetMB: 256, threads: 0, receptiveField: false }, new InProcessRunner());
+      assert.equal(r.model, 'functional#2');
+      assert.deepEqual(r.outputShape, [1, 3]);
+    });
   });
 });

@@ -9,7 +9,7 @@ import type { ModelRunner } from '../../../kernels/runtime/runner';
 import type { SampleKind } from '../../../kernels/runtime/samples';
 import type { TensorStats } from '../../../kernels/runtime/stats';
 import type { Thumbnails } from '../../../kernels/runtime/thumbnails';
-import { analyze, type ModelReport } from '../analysis/analyze';
+import { analyze, findModel, type ModelReport } from '../analysis/analyze';
 import { LineIndex } from '../source';
 import { lowerModel, LoweringFailure, type WeightSource } from '../onnx/lower_model';
 import { InitializerWeights } from '../onnx/weights';
@@ -67,7 +67,7 @@ export interface ExportJob {
 
 export async function exportJob(job: ExportJob): Promise<{ model: string; bytes: Uint8Array }> {
   const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
-  const report = job.model ? analysis.models.find((m) => m.graph.name === job.model || m.graph.variable === job.model) : analysis.models[0];
+  const report = job.model ? findModel(analysis, job.model) : analysis.models[0];
   if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
   const weights: WeightSource = job.weightsPath ? new TrainedWeights(await readWeightFile(job.weightsPath), weightedLayers(report)) : new InitializerWeights(job.seed);
   try {
@@ -85,7 +85,7 @@ function weightedLayers(report: ModelReport) {
 export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProgress = () => {}): Promise<RunJobResult> {
   progress('Analysing the model');
   const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
-  const report = job.model ? analysis.models.find((m) => m.graph.name === job.model || m.graph.variable === job.model) : analysis.models[0];
+  const report = job.model ? findModel(analysis, job.model) : analysis.models[0];
   if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
@@ -129,7 +129,8 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
       }
     }
     return {
-      model: run.model, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
+      // The key, so the sidebar shows the run under the model that ran.
+      model: report.key, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
       sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, weights: weightsLabel,
       featureMaps: [...run.kept].map(([layer, t]) => ({ layer, dims: t.dims, data: t.data })),
       thumbnails: [...run.thumbnails].map(([layer, thumbnails]) => ({ layer, thumbnails })),
