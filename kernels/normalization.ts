@@ -12,6 +12,8 @@ interface NormConfig {
   epsilon: number;
   initializers: Record<string, ArgValue>;
   rmsScaling?: boolean;
+  /** BatchNormalization(renorm=True): three more statistics, used in training only. */
+  renorm?: boolean;
 }
 
 function initializersOf(args: BoundArgs, names: string[]): Record<string, ArgValue> {
@@ -91,17 +93,23 @@ export const BatchNormalization: LayerKernel<NormConfig> = {
     { name: 'gamma_regularizer', default: null },
     { name: 'beta_constraint', default: null },
     { name: 'gamma_constraint', default: null },
+    { name: 'renorm', default: false },
+    { name: 'renorm_clipping', default: null },
+    { name: 'renorm_momentum', default: 0.99 },
     { name: 'synchronized', default: false },
   ],
   configure(args) {
+    const initializers = initializersOf(args, ['gamma', 'beta', 'moving_mean', 'moving_variance']);
+    // Keras starts the stddevs at sqrt(moving_variance_initializer): ones for its default. Inference never reads them.
+    Object.assign(initializers, { moving_stddev: 'ones', renorm_mean: initializers.moving_mean, renorm_stddev: 'ones' });
     return {
       axes: [a.int(args, 'axis')], center: a.bool(args, 'center'), scale: a.bool(args, 'scale'), epsilon: a.num(args, 'epsilon'),
-      initializers: initializersOf(args, ['gamma', 'beta', 'moving_mean', 'moving_variance']),
+      initializers, renorm: a.bool(args, 'renorm'),
     };
   },
   weights(cfg, [input]) {
     const axis = cfg.axes[0] < 0 ? cfg.axes[0] + input.length : cfg.axes[0];
-    return normWeights(cfg, [input[axis] as number], ['moving_mean', 'moving_variance']);
+    return normWeights(cfg, [input[axis] as number], ['moving_mean', 'moving_variance', ...(cfg.renorm ? ['moving_stddev', 'renorm_mean', 'renorm_stddev'] : [])]);
   },
   lower: batchNormLower,
   build(cfg, [input], { layerName }) {
@@ -110,7 +118,7 @@ export const BatchNormalization: LayerKernel<NormConfig> = {
     const n = elements(input);
     return {
       outputShape: input,
-      params: { trainable: c * (Number(cfg.center) + Number(cfg.scale)), nonTrainable: 2 * c },
+      params: { trainable: c * (Number(cfg.center) + Number(cfg.scale)), nonTrainable: (cfg.renorm ? 5 : 2) * c },
       // Inference-time BN is one multiply-add per element (foldable into a preceding conv).
       macs: n,
       rf: 'identity',
