@@ -70,11 +70,15 @@ export const LeakyReLU: LayerKernel<ActivationConfig> = {
   description: 'Leaky ReLU: x for x >= 0, negative_slope * x otherwise.',
   docUrl: 'https://keras.io/api/layers/activation_layers/leaky_relu/',
   params: [{ name: 'negative_slope', default: 0.3 }],
+  // Keras 3 still takes the Keras 2 name, and it wins over negative_slope.
+  popped: [{ name: 'alpha' }],
+  warnings: (args) => (args.given.has('alpha') ? ['Argument `alpha` is deprecated. Use `negative_slope` instead.'] : []),
   configure(args) {
-    const slope = a.num(args, 'negative_slope');
-    if (slope < 0) {
-      throw new KerasError('keras-arg-value', `The negative_slope value of a Leaky ReLU layer cannot be None or negative value. Expected a float. Received: negative_slope=${slope}`);
+    const slope = a.raw(args, args.given.has('alpha') ? 'alpha' : 'negative_slope');
+    if (slope === null || (typeof slope === 'number' && slope < 0)) {
+      throw new KerasError('keras-arg-value', `The negative_slope value of a Leaky ReLU layer cannot be None or negative value. Expected a float. Received: negative_slope=${a.pyRepr(slope)}`);
     }
+    if (typeof slope !== 'number') throw new KerasError('keras-arg-type', `Argument \`negative_slope\` must be a number. Received: negative_slope=${a.pyRepr(slope)}`);
     return { activation: 'leaky_relu', slope };
   },
   build: (_cfg, [input]) => elementwise(input),
@@ -98,7 +102,8 @@ export const Softmax: LayerKernel<ActivationConfig> = {
   description: 'Softmax along an axis (default: the last): outputs are positive and sum to 1.',
   docUrl: 'https://keras.io/api/layers/activation_layers/softmax/',
   params: [{ name: 'axis', default: -1 }],
-  configure: (args) => ({ activation: 'softmax', axis: a.raw(args, 'axis') }),
+  // An unknown axis is not checked: the shape never depends on it.
+  configure: (args) => ({ activation: 'softmax', axis: a.opaque(args, 'axis') }),
   build(cfg, [input], { layerName }) {
     const axes = Array.isArray(cfg.axis) ? cfg.axis : [cfg.axis];
     for (const ax of axes) if (typeof ax === 'number') canonicalAxis(ax, input.length, layerName, input);

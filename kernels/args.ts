@@ -1,10 +1,18 @@
 /** Reading bound arguments the way Keras standardizes them (standardize_tuple, padding, data_format). */
 import { ArgValue, BoundArgs, KerasError, NeedsUnknown, ObjectArg, ParamSpec, Unknown } from './types';
 
+/**
+ * A bound argument, known all through: an unknown anywhere inside (say `(1, 1, n)`) makes the
+ * layer unknown rather than a Keras error, since Keras errors only on values it has.
+ */
 export function raw(args: BoundArgs, name: string): ArgValue {
   const v = args.values.get(name);
-  if (v instanceof Unknown) throw new NeedsUnknown(name);
+  if (hasUnknown(v)) throw new NeedsUnknown(name);
   return v === undefined ? null : v;
+}
+
+function hasUnknown(v: ArgValue | undefined): boolean {
+  return v instanceof Unknown || (Array.isArray(v) && v.some(hasUnknown));
 }
 
 /** Python-like rendering of an argument, for error messages. */

@@ -4,6 +4,7 @@ import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, 
 import { assemble, formatShape } from './shape';
 import { emitConv, finishConv } from './onnx/conv_lowering';
 import { permuteWeights } from './onnx/layout';
+import { checkLora, LORA_PARAMS, loraParams, loraRank, loraWeights, refuseLoraLowering } from './lora';
 import { ArgValue, BoundArgs, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
 
 export interface ConvConfig extends WindowConfig {
@@ -11,6 +12,8 @@ export interface ConvConfig extends WindowConfig {
   groups: number;
   kernelInitializer: ArgValue;
   biasInitializer: ArgValue;
+  kernelConstraint: ArgValue;
+  loraRank: number | null;
 }
 
 function signature(rank: number): ParamSpec[] {
@@ -47,6 +50,8 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
     description: `${rank}D convolution: slides learned ${rank === 2 ? 'kh x kw' : 'k'} filters over the input, optionally dilated (atrous) or grouped.`,
     docUrl: `https://keras.io/api/layers/convolution_layers/convolution${rank}d/`,
     params: signature(rank),
+    // Conv1D / Conv2D pass **kwargs on to BaseConv, which takes them.
+    popped: LORA_PARAMS,
     configure(args: BoundArgs): ConvConfig {
       const filters = positiveFilters(args);
       const groups = a.int(args, 'groups');
@@ -54,7 +59,10 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
       if (filters % groups !== 0) {
         throw new KerasError('keras-groups', `The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}.`);
       }
-      return { ...readWindow(args, rank, rank === 1), filters, groups, kernelInitializer: a.opaque(args, 'kernel_initializer'), biasInitializer: a.opaque(args, 'bias_initializer') };
+      return {
+        ...readWindow(args, rank, rank === 1), filters, groups, kernelInitializer: a.opaque(args, 'kernel_initializer'), biasInitializer: a.opaque(args, 'bias_initializer'),
+        kernelConstraint: a.opaque(args, 'kernel_constraint'), loraRank: loraRank(args),
+      };
     },
     build(cfg, [input], { layerName }) {
       const inp = splitInput(input, cfg, layerName);
@@ -67,22 +75,25 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
       }
       const kernelShape = [...cfg.kernelSize, cin / cfg.groups, cfg.filters];
       const spatial = windowOutput(input, inp, cfg, formatShape(kernelShape));
-      const weights = a.product(kernelShape) + (cfg.useBias ? cfg.filters : 0);
+      checkLora(cfg.loraRank, kernelShape, cfg.kernelConstraint);
+      const bias = cfg.useBias ? cfg.filters : 0;
       const positions = spatialSize(spatial);
       return {
         outputShape: assemble(inp.batch, spatial, cfg.filters, cfg.dataFormat),
-        params: { trainable: weights, nonTrainable: 0 },
+        params: cfg.loraRank === null ? { trainable: a.product(kernelShape) + bias, nonTrainable: 0 } : loraParams(cfg.loraRank, kernelShape, cfg.filters, bias),
         macs: positions === null ? null : positions * a.product(kernelShape),
         rf: { steps: windowRf(inp, cfg) },
       };
     },
     weights(cfg, [input]): WeightSpec[] {
       const kernel = [...cfg.kernelSize, inputChannels(cfg, input) / cfg.groups, cfg.filters];
-      const out: WeightSpec[] = [{ name: 'kernel', shape: kernel, initializer: cfg.kernelInitializer, trainable: true }];
+      const out: WeightSpec[] = [{ name: 'kernel', shape: kernel, initializer: cfg.kernelInitializer, trainable: cfg.loraRank === null }];
       if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
+      if (cfg.loraRank !== null) out.push(...loraWeights(cfg.loraRank, kernel, cfg.filters));
       return out;
     },
     lower(cfg, ctx) {
+      refuseLoraLowering(cfg.loraRank);
       const [input] = ctx.inputs;
       const kerasShape = [...cfg.kernelSize, inputChannels(cfg, input.shape) / cfg.groups, cfg.filters];
       const out = emitConv(ctx, cfg, input, {

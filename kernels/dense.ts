@@ -3,7 +3,8 @@ import * as a from './args';
 import { formatShape, knownProduct } from './shape';
 import { applyActivation } from './onnx/activation';
 import { toKeras } from './onnx/layout';
-import { ArgValue, KerasError, LayerKernel } from './types';
+import { checkLora, LORA_PARAMS, loraParams, loraRank, loraWeights, refuseLoraLowering } from './lora';
+import { ArgValue, KerasError, LayerKernel, NeedsUnknown, WeightSpec } from './types';
 
 interface DenseConfig {
   units: number;
@@ -11,6 +12,8 @@ interface DenseConfig {
   activation: string | null;
   kernelInitializer: ArgValue;
   biasInitializer: ArgValue;
+  kernelConstraint: ArgValue;
+  loraRank: number | null;
 }
 
 export const Dense: LayerKernel<DenseConfig> = {
@@ -23,15 +26,20 @@ export const Dense: LayerKernel<DenseConfig> = {
     { name: 'activation', default: null },
     { name: 'use_bias', default: true },
     ...a.WEIGHT_PARAMS,
+    ...LORA_PARAMS,
+    { name: 'quantization_config', default: null },
   ],
   configure(args) {
     const units = a.raw(args, 'units');
     if (!a.isInt(units) || units <= 0) {
       throw new KerasError('keras-units', `Received an invalid value for \`units\`, expected a positive integer. Received: units=${a.pyRepr(units)}`);
     }
+    // A quantized kernel has other weights (int8 values and scales), not modelled.
+    if (a.opaque(args, 'quantization_config') !== null) throw new NeedsUnknown('quantization_config');
     return {
       units, useBias: a.bool(args, 'use_bias'), activation: a.checkActivation(args),
       kernelInitializer: a.opaque(args, 'kernel_initializer'), biasInitializer: a.opaque(args, 'bias_initializer'),
+      kernelConstraint: a.opaque(args, 'kernel_constraint'), loraRank: loraRank(args),
     };
   },
   build(cfg, [input], { layerName }) {
@@ -45,12 +53,14 @@ export const Dense: LayerKernel<DenseConfig> = {
         `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input)}`,
       );
     }
+    checkLora(cfg.loraRank, [inUnits, cfg.units], cfg.kernelConstraint);
     const rows = knownProduct(input.slice(1, -1));
     const weights = inUnits * cfg.units;
     const rank = input.length;
+    const bias = cfg.useBias ? cfg.units : 0;
     return {
       outputShape: [...input.slice(0, -1), cfg.units],
-      params: { trainable: weights + (cfg.useBias ? cfg.units : 0), nonTrainable: 0 },
+      params: cfg.loraRank === null ? { trainable: weights + bias, nonTrainable: 0 } : loraParams(cfg.loraRank, [inUnits, cfg.units], cfg.units, bias),
       macs: rows === null ? null : rows * weights,
       // On a feature map, Dense mixes channels only (a 1x1 conv); on vectors it sees everything upstream.
       rf: rank >= 4 ? { steps: input.slice(1, -1).map(() => ({ op: 'window' as const, kernel: 1, stride: 1, pad: 0, dilation: 1 })) } : 'identity',
@@ -58,11 +68,13 @@ export const Dense: LayerKernel<DenseConfig> = {
   },
   weights(cfg, [input]) {
     const inUnits = input[input.length - 1] as number;
-    const out = [{ name: 'kernel', shape: [inUnits, cfg.units], initializer: cfg.kernelInitializer, trainable: true }];
+    const out: WeightSpec[] = [{ name: 'kernel', shape: [inUnits, cfg.units], initializer: cfg.kernelInitializer, trainable: cfg.loraRank === null }];
     if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.units], initializer: cfg.biasInitializer, trainable: true });
+    if (cfg.loraRank !== null) out.push(...loraWeights(cfg.loraRank, [inUnits, cfg.units], cfg.units));
     return out;
   },
   lower(cfg, ctx) {
+    refuseLoraLowering(cfg.loraRank);
     const g = ctx.graph;
     const n = ctx.layerName;
     const x = toKeras(ctx, ctx.inputs[0]);

@@ -1,13 +1,15 @@
 /** Dropout and SpatialDropout2D: identity at inference, random zeroing in training. */
 import * as a from './args';
 import { requireRank } from './shape';
-import { BoundArgs, KerasError, LayerKernel } from './types';
+import { BoundArgs, KerasError, LayerKernel, Unknown } from './types';
 
 interface DropoutConfig {
-  rate: number;
+  /** Null when unknown: the shape never depends on it, and inference ignores it. */
+  rate: number | null;
 }
 
-function readRate(args: BoundArgs): number {
+function readRate(args: BoundArgs): number | null {
+  if (args.values.get('rate') instanceof Unknown) return null;
   const rate = a.raw(args, 'rate');
   if (typeof rate !== 'number' || rate < 0 || rate > 1) {
     throw new KerasError('keras-dropout-rate', `Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${a.pyRepr(rate)}`);

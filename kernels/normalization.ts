@@ -3,7 +3,7 @@ import * as a from './args';
 import { canonicalAxis, definedDim } from './axis';
 import { elements } from './shape';
 import { onnxAxis, toKeras } from './onnx/layout';
-import { ArgValue, BoundArgs, LayerKernel, LoweringError, LowerContext, WeightSpec } from './types';
+import { ArgValue, BoundArgs, KerasError, LayerKernel, LoweringError, LowerContext, NeedsUnknown, WeightSpec } from './types';
 
 interface NormConfig {
   axes: number[];
@@ -12,6 +12,8 @@ interface NormConfig {
   epsilon: number;
   initializers: Record<string, ArgValue>;
   rmsScaling?: boolean;
+  /** BatchNormalization(renorm=True): three more statistics, used in training only. */
+  renorm?: boolean;
 }
 
 function initializersOf(args: BoundArgs, names: string[]): Record<string, ArgValue> {
@@ -63,11 +65,13 @@ function batchNormLower(cfg: NormConfig, ctx: LowerContext) {
 }
 
 function axisList(v: ArgValue): number[] {
+  if (!Array.isArray(v) && !a.isInt(v)) {
+    throw new KerasError('keras-arg-type', `Expected an int or a list/tuple of ints for the argument 'axis', but received: ${a.pyRepr(v)}`);
+  }
   const list = Array.isArray(v) ? v : [v];
-  return list.map((x) => {
-    if (!a.isInt(x)) throw new Error('axis');
-    return x;
-  });
+  // Keras fails later on other elements, with a Python TypeError ConvLens does not reproduce.
+  if (!list.every(a.isInt)) throw new NeedsUnknown('axis');
+  return list;
 }
 
 export const BatchNormalization: LayerKernel<NormConfig> = {
@@ -89,17 +93,23 @@ export const BatchNormalization: LayerKernel<NormConfig> = {
     { name: 'gamma_regularizer', default: null },
     { name: 'beta_constraint', default: null },
     { name: 'gamma_constraint', default: null },
+    { name: 'renorm', default: false },
+    { name: 'renorm_clipping', default: null },
+    { name: 'renorm_momentum', default: 0.99 },
     { name: 'synchronized', default: false },
   ],
   configure(args) {
+    const initializers = initializersOf(args, ['gamma', 'beta', 'moving_mean', 'moving_variance']);
+    // Keras starts the stddevs at sqrt(moving_variance_initializer): ones for its default. Inference never reads them.
+    Object.assign(initializers, { moving_stddev: 'ones', renorm_mean: initializers.moving_mean, renorm_stddev: 'ones' });
     return {
       axes: [a.int(args, 'axis')], center: a.bool(args, 'center'), scale: a.bool(args, 'scale'), epsilon: a.num(args, 'epsilon'),
-      initializers: initializersOf(args, ['gamma', 'beta', 'moving_mean', 'moving_variance']),
+      initializers, renorm: a.bool(args, 'renorm'),
     };
   },
   weights(cfg, [input]) {
     const axis = cfg.axes[0] < 0 ? cfg.axes[0] + input.length : cfg.axes[0];
-    return normWeights(cfg, [input[axis] as number], ['moving_mean', 'moving_variance']);
+    return normWeights(cfg, [input[axis] as number], ['moving_mean', 'moving_variance', ...(cfg.renorm ? ['moving_stddev', 'renorm_mean', 'renorm_stddev'] : [])]);
   },
   lower: batchNormLower,
   build(cfg, [input], { layerName }) {
@@ -108,7 +118,7 @@ export const BatchNormalization: LayerKernel<NormConfig> = {
     const n = elements(input);
     return {
       outputShape: input,
-      params: { trainable: c * (Number(cfg.center) + Number(cfg.scale)), nonTrainable: 2 * c },
+      params: { trainable: c * (Number(cfg.center) + Number(cfg.scale)), nonTrainable: (cfg.renorm ? 5 : 2) * c },
       // Inference-time BN is one multiply-add per element (foldable into a preceding conv).
       macs: n,
       rf: 'identity',
@@ -126,7 +136,6 @@ export const LayerNormalization: LayerKernel<NormConfig> = {
     { name: 'epsilon', default: 0.001 },
     { name: 'center', default: true },
     { name: 'scale', default: true },
-    { name: 'rms_scaling', default: false },
     { name: 'beta_initializer', default: 'zeros' },
     { name: 'gamma_initializer', default: 'ones' },
     { name: 'beta_regularizer', default: null },
@@ -134,10 +143,17 @@ export const LayerNormalization: LayerKernel<NormConfig> = {
     { name: 'beta_constraint', default: null },
     { name: 'gamma_constraint', default: null },
   ],
+  // Deprecated, and keyword-only: Keras pops it from **kwargs.
+  popped: [{ name: 'rms_scaling', default: false }],
+  warnings: (args) => (args.given.has('rms_scaling') && a.bool(args, 'rms_scaling')
+    ? ['You passed `rms_scaling=True`, which is deprecated. This argument incorrectly scales the input by the variance, not the root mean square. To correctly use RMS Normalization, please use `keras.layers.RMSNormalization` instead.']
+    : []),
   configure(args) {
+    const rmsScaling = a.bool(args, 'rms_scaling');
+    // With rms_scaling Keras builds gamma whatever `scale` says, and never beta.
     return {
-      axes: axisList(a.raw(args, 'axis')), center: a.bool(args, 'center'), scale: a.bool(args, 'scale'), epsilon: a.num(args, 'epsilon'),
-      initializers: initializersOf(args, ['gamma', 'beta']), rmsScaling: a.bool(args, 'rms_scaling'),
+      axes: axisList(a.raw(args, 'axis')), center: a.bool(args, 'center') && !rmsScaling, scale: a.bool(args, 'scale') || rmsScaling, epsilon: a.num(args, 'epsilon'),
+      initializers: initializersOf(args, ['gamma', 'beta']), rmsScaling,
     };
   },
   weights(cfg, [input]) {

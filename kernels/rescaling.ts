@@ -12,7 +12,8 @@ export const Rescaling: LayerKernel<{ scale: unknown; offset: unknown }> = {
     { name: 'scale' },
     { name: 'offset', default: 0.0 },
   ],
-  configure: (args) => ({ scale: a.raw(args, 'scale'), offset: a.raw(args, 'offset') }),
+  // The shape never depends on scale and offset: unknown ones only stop running the layer.
+  configure: (args) => ({ scale: a.opaque(args, 'scale'), offset: a.opaque(args, 'offset') }),
   build: (_cfg, [input]) => ({ outputShape: input, params: { trainable: 0, nonTrainable: 0 }, macs: elements(input), rf: 'identity' }),
   lower(cfg, ctx) {
     if (typeof cfg.scale !== 'number' || typeof cfg.offset !== 'number') throw new LoweringError('only scalar scale and offset can be lowered yet');

@@ -141,6 +141,10 @@ export interface LayerKernel<Config = unknown> {
   docUrl: string;
   /** Parameters in Keras positional order, with Keras 3 defaults. */
   params: ParamSpec[];
+  /** Keyword arguments the Keras constructor takes out of **kwargs (never positional): deprecated spellings and such. */
+  popped?: ParamSpec[];
+  /** The warnings Keras' constructor gives for these arguments (deprecations); shown as info, not errors. */
+  warnings?(args: BoundArgs): string[];
   /** True for layers called on a list of tensors (merges). */
   takesList?: boolean;
   /** Constructor-time validation; returns the normalized config. May throw KerasError or NeedsUnknown. */

@@ -50,7 +50,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
 
 function selected(): SummaryModel | undefined {
   const wanted = vscode.getState()?.model;
-  return models.find((m) => m.name === wanted) ?? models[0];
+  return models.find((m) => m.key === wanted) ?? models[0];
 }
 
 function render(): void {
@@ -61,7 +61,7 @@ function render(): void {
   }
   const model = selected()!;
   const header = el('div', 'header');
-  const picker = dropdown('Model', models.map((m) => ({ value: m.name, text: m.variable ? `${m.name} (${m.variable})` : m.name, selected: m === model })), (value) => {
+  const picker = dropdown('Model', models.map((m) => ({ value: m.key, text: m.variable ? `${m.name} (${m.variable})` : m.name, selected: m === model })), (value) => {
     setState({ model: value });
     render();
   });
@@ -189,7 +189,7 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
 
 /** The last run of this model: output, latency, receptive field, ERF heatmap, per-layer bars. */
 function renderRun(model: SummaryModel): void {
-  if (!run || run.file !== file || run.view.model !== model.name) return;
+  if (!run || run.file !== file || run.view.model !== model.key) return;
   const v = run.view;
   const box = el('section', 'run');
   box.setAttribute('aria-label', 'Run results');
@@ -250,9 +250,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     render();
     window.scrollTo({ top: 0 });
   } else if (m.type === 'highlight') {
-    highlighted = selected()?.name === m.model ? m.layer : null;
+    highlighted = selected()?.key === m.model ? m.layer : null;
     diagram?.highlight(highlighted);
-    for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === m.layer && selected()?.name === m.model);
+    for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === m.layer && selected()?.key === m.model);
     // Scroll vertically only: a wide table must not jump sideways when the cursor moves.
     const active = app.querySelector('tr.row.active');
     if (active) {

@@ -25,7 +25,7 @@ export function readSource(file: string): string {
 export function pickModel(analysis: Analysis, file: string, wanted?: string): ModelReport {
   if (analysis.models.length === 0) throw new UsageError(`no Keras model found in ${file}`);
   const found = chooseModel(analysis, wanted);
-  if (!found) throw new UsageError(`no model named '${wanted}' in ${file} (found: ${analysis.models.map((m) => m.graph.name).join(', ')})`);
+  if (!found) throw new UsageError(`no model named '${wanted}' in ${file} (found: ${analysis.models.map((m) => m.key).join(', ')})`);
   return found;
 }
 

@@ -1,6 +1,7 @@
 /** Incremental Python parsing with @lezer/python: edits reuse the previous tree's fragments. */
 import { TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
+import { lexablePointFloats } from './point_floats';
 
 export interface TextEdit {
   /** Offsets in the old text. */
@@ -27,12 +28,12 @@ export class IncrementalParser {
     } else {
       this.fragments = [];
     }
-    this.tree = parser.parse(text, this.fragments);
+    this.tree = parser.parse(lexablePointFloats(text), this.fragments);
     this.fragments = TreeFragment.addTree(this.tree, this.fragments);
     return this.tree;
   }
 }
 
 export function parsePython(text: string): Tree {
-  return parser.parse(text);
+  return parser.parse(lexablePointFloats(text));
 }

@@ -16,9 +16,9 @@ export function registerCodeLens(ctx: Ctx): vscode.Disposable {
         const range = new vscode.Range(doc.positionAt(anchor).line, 0, doc.positionAt(anchor).line, 0);
         const totals = `${m.graph.name}: ${formatCount(m.totals.params)} params · ${formatMacs(m.totals.macs)} MACs`;
         return [
-          new vscode.CodeLens(range, { title: totals, command: 'convlens.showSummary', arguments: [doc.uri, m.graph.name] }),
-          new vscode.CodeLens(range, { title: 'Show diagram', command: 'convlens.showDiagram', arguments: [doc.uri, m.graph.name] }),
-          new vscode.CodeLens(range, { title: 'Run on sample', command: 'convlens.runOnSample', arguments: [doc.uri, m.graph.name] }),
+          new vscode.CodeLens(range, { title: totals, command: 'convlens.showSummary', arguments: [doc.uri, m.key] }),
+          new vscode.CodeLens(range, { title: 'Show diagram', command: 'convlens.showDiagram', arguments: [doc.uri, m.key] }),
+          new vscode.CodeLens(range, { title: 'Run on sample', command: 'convlens.runOnSample', arguments: [doc.uri, m.key] }),
         ];
       });
     },

@@ -33,7 +33,7 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
         const seed = vscode.workspace.getConfiguration('convlens').get<number>('seed', 0);
-        const job: ExportJob = { kind: 'export', text: editor.document.getText(), model: model.graph.name, seed };
+        const job: ExportJob = { kind: 'export', text: editor.document.getText(), model: model.key, seed };
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.graph.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),

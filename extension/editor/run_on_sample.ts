@@ -102,7 +102,7 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable 
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
     const analysis = ctx.analysis(doc);
     const editor = vscode.window.activeTextEditor;
-    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.graph.name : analysis && chooseModel(analysis)?.graph.name);
+    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.key : analysis && chooseModel(analysis)?.key);
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
     const input = preset?.input ?? (await pickInput(doc.fileName));
     if (!input) return;

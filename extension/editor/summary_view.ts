@@ -78,7 +78,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (!this.view || editor.document !== this.document) return;
     const analysis = this.ctx.analysis(editor.document);
     const found = analysis && layerAt(analysis, editor.document.offsetAt(editor.selection.active));
-    void this.view.webview.postMessage({ type: 'highlight', model: found?.model.graph.name ?? null, layer: found?.layer.layer.name ?? null });
+    void this.view.webview.postMessage({ type: 'highlight', model: found?.model.key ?? null, layer: found?.layer.layer.name ?? null });
   }
 
   private async onMessage(m: FromWebview): Promise<void> {

@@ -145,7 +145,7 @@ describe('convlens run / export', () => {
     writeFileSync(unknown, 'import keras\nfrom keras import layers\nx = keras.Input((4, 4, 1))\nm = keras.Model(x, layers.Mystery()(x))\n');
     const r = await cli(['run', unknown]);
     assert.equal(r.code, 1);
-    assert.match(r.err, /Layer "mystery" \(Mystery\) cannot be run: ConvLens does not model this layer kind\. \(.*unknown\.py:4\)/);
+    assert.match(r.err, /Layer "mystery" \(Mystery\) cannot be run: ConvLens does not model this layer kind\. \(.*unknown\.py:4:\d+\)/);
   });
 
   it('export writes an ONNX model that ONNX Runtime loads and runs', async () => {

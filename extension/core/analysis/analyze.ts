@@ -27,6 +27,11 @@ export interface LayerReport {
 
 export interface ModelReport {
   graph: ModelGraph;
+  /**
+   * Unique in the file: the Keras name, or "name#2", "name#3" ... for later models of the same name
+   * (Keras repeats names after clear_session). Views and jobs pick a model by it.
+   */
+  key: string;
   layers: LayerReport[];
   totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
 }
@@ -96,7 +101,21 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
     totals.macs += l.macs ?? 0;
   }
   totals.params = totals.trainableParams + totals.nonTrainableParams;
-  return { graph, layers, totals };
+  return { graph, key: graph.name, layers, totals };
+}
+
+function uniqueKeys(models: ModelReport[]): void {
+  const seen = new Map<string, number>();
+  for (const m of models) {
+    const n = (seen.get(m.graph.name) ?? 0) + 1;
+    seen.set(m.graph.name, n);
+    if (n > 1) m.key = `${m.graph.name}#${n}`;
+  }
+}
+
+/** The model a view, a job or --model names: by key, else by Keras name, else by variable. */
+export function findModel(analysis: Analysis, wanted: string): ModelReport | undefined {
+  return analysis.models.find((m) => m.key === wanted) ?? analysis.models.find((m) => m.graph.name === wanted || m.graph.variable === wanted);
 }
 
 /**
@@ -121,6 +140,7 @@ function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const sink = new DiagnosticSink();
   for (const d of traced.diagnostics) sink.add(d.severity, d.code, d.message, d);
   const models = traced.models.map((g) => analyzeModel(g, sink));
+  uniqueKeys(models);
   const order = { error: 0, warning: 1, info: 2 };
   const diagnostics = [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]);
   return { models, tensorNames: traced.tensorNames, diagnostics, steps: traced.steps };

@@ -1,6 +1,6 @@
 /** Which model of a file a command means: the one named, else the first that is not part of another. */
 import type { TrackedChild, TrackedNode } from '../graph';
-import type { Analysis, ModelReport } from './analyze';
+import { findModel, type Analysis, type ModelReport } from './analyze';
 
 function containedNodes(root: TrackedNode, into: Set<TrackedNode>): void {
   const visit = (value: TrackedChild['value']) => {
@@ -20,8 +20,8 @@ export function outermostModels(analysis: Analysis): ModelReport[] {
   return analysis.models.filter((m) => !m.graph.tracking || !inner.has(m.graph.tracking));
 }
 
-/** The model named `wanted` (its Keras name or its variable), or the default one; null when none fits. */
+/** The model named `wanted` (its key, Keras name or variable), or the default one; null when none fits. */
 export function chooseModel(analysis: Analysis, wanted?: string): ModelReport | null {
-  if (wanted) return analysis.models.find((m) => m.graph.name === wanted || m.graph.variable === wanted) ?? null;
+  if (wanted) return findModel(analysis, wanted) ?? null;
   return outermostModels(analysis)[0] ?? analysis.models[0] ?? null;
 }

@@ -125,7 +125,8 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
       }
     }
     return {
-      model: run.model, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
+      // The key, so the sidebar shows the run under the model that ran.
+      model: report.key, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
       sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, weights: weightsLabel,
       featureMaps: [...run.kept].map(([layer, t]) => ({ layer, dims: t.dims, data: t.data })),
       thumbnails: [...run.thumbnails].map(([layer, thumbnails]) => ({ layer, thumbnails })),

@@ -7,7 +7,7 @@ import { isPunct, kids } from './interpreter';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
-import { FuncValue, iterate, list, NONE, repr, str, toStr, truthy, tuple, unknown, Value } from './values';
+import { FuncValue, iterate, list, NONE, repr, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
 
 export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   it.ctx.budget.step(node);
@@ -217,8 +217,9 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
       if (p.name === '*') {
         const items = iterate(v, 1_000_000);
         if (items) args.push(...items);
-        else args.push(unknown('*args of unknown length'));
+        else args.push(unknownSpread('*args of unknown length'));
       } else if (v.t === 'dict') v.keys.forEach((k, j) => kwargs.set(toStr(k), v.vals[j]));
+      else kwargs.set(UNKNOWN_KWARGS, unknownSpread('**kwargs with unknown keys'));
       continue;
     }
     if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {

@@ -4,7 +4,8 @@ import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Interpreter } from './interpreter';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
-import { float, int, isNumber, iterate, unknown, Value } from './values';
+import { makePartial } from './partial';
+import { float, int, isNumber, iterate, NONE, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
 
@@ -73,10 +74,15 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   const namespace = parts.slice(0, -1).join('.');
   const root = parts[0];
   if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args);
+  if (path === 'functools.partial') return makePartial(it, args, kwargs);
   if (root !== 'keras') {
     return unknown(`${rawPath}()`);
   }
   if (name === 'Input' && (namespace === 'keras' || namespace === 'keras.layers')) return makeInput(it, args, kwargs, site);
+  if (name === 'clear_session' && (namespace === 'keras.backend' || namespace === 'keras.utils')) {
+    it.ctx.names.reset();
+    return NONE;
+  }
   if (name === 'Sequential') return makeSequential(it, args, kwargs, site);
   if (name === 'Model' || name === 'Functional') return makeFunctional(it, args, kwargs, site);
   if (FUNCTIONAL_MERGES[name]) {
@@ -113,6 +119,13 @@ function withoutInputs(kwargs: Map<string, Value>): Map<string, Value> {
 
 /** keras.Input(shape=...): an InputLayer and its output tensor. */
 function makeInput(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  // keras.Input calls it `tensor`, InputLayer `input_tensor`.
+  const tensor = kwargs.get('tensor');
+  if (tensor) {
+    kwargs = new Map(kwargs);
+    kwargs.delete('tensor');
+    kwargs.set('input_tensor', tensor);
+  }
   const layer = constructLayer(it, 'InputLayer', args, kwargs, it.ctx.span(site));
   return { t: 'tensor', tensor: callLayer(it.ctx, layer, [], it.ctx.span(site)).output };
 }

@@ -11,7 +11,10 @@ import { toSnakeCase } from './naming';
 import { int, list, NONE, str, tuple, unknown, Value } from './values';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
-const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
+const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
+
+/** Libraries whose names passed as arguments are functions or classes (activation=tf.nn.relu). */
+const LIBRARIES = new Set(['keras', 'tensorflow', 'tf_keras', 'numpy', 'math', 'jax', 'torch']);
 
 export function toArgValue(v: Value): ArgValue {
   switch (v.t) {
@@ -22,7 +25,8 @@ export function toArgValue(v: Value): ArgValue {
     case 'tuple': case 'list': return v.items.map(toArgValue);
     case 'func': return { kind: 'object', name: v.isLambda ? 'lambda' : v.name };
     case 'builtin': return { kind: 'object', name: v.name };
-    case 'module': return { kind: 'object', name: v.path.split('.').pop()! };
+    // A name from the user's own modules (from config import NUM_CLASSES) may be any value.
+    case 'module': return LIBRARIES.has(v.path.split('.')[0]) ? { kind: 'object', name: v.path.split('.').pop()! } : UNKNOWN;
     case 'object': return { kind: 'object', name: v.name, args: v.args ? Object.fromEntries([...v.args].map(([k, x]) => [k, toArgValue(x)])) : undefined };
     case 'layer': return { kind: 'object', name: v.layer.type };
     default: return UNKNOWN;
@@ -49,6 +53,12 @@ function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, V
       given.add(p.name);
     } else if (p.default !== undefined) values.set(p.name, p.default);
   });
+  for (const p of kernel.popped ?? []) {
+    if (kwargs.has(p.name)) {
+      values.set(p.name, toArgValue(kwargs.get(p.name)!));
+      given.add(p.name);
+    } else if (p.default !== undefined) values.set(p.name, p.default);
+  }
   const missing = kernel.params.filter((p) => p.default === undefined && !values.has(p.name)).map((p) => `'${p.name}'`);
   if (missing.length) {
     throw new KerasError(
@@ -111,7 +121,11 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
   }
   if (nameArg && nameArg.t === 'unknown') ctx.diagnostics.info('unevaluable', `The layer name could not be evaluated; it is shown as "${layer.name}".`, span);
   try {
-    layer.config = kernel.configure(bindArgs(kernel, args, kwargs));
+    // With *args or **kwargs of unknown contents, which argument is which cannot be known.
+    if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) throw new NeedsUnknown('arguments');
+    const bound = bindArgs(kernel, args, kwargs);
+    for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
+    layer.config = kernel.configure(bound);
   } catch (e) {
     reportKernelError(ctx, e, span, layer);
   }

@@ -29,6 +29,8 @@ export interface ModelObject {
   span: Span;
   /** Sequential: its members in order (layers, nested models, custom layers); not the Input. */
   layers: SequentialMember[];
+  /** Sequential: indexes into `layers` that follow a member ConvLens could not evaluate. */
+  unknownBefore?: Set<number>;
   inputTensor?: SymTensor;
   buildShape?: Shape;
   /** Subclassed: the instance whose `call` is traced, and where its class is defined. */
@@ -161,7 +163,11 @@ function addToSequential(it: Interpreter, model: ModelObject, v: Value, site: Sy
   } else if (v.t === 'tensor' && model.layers.length === 0 && !model.inputTensor) model.inputTensor = v.tensor;
   else if (v.t === 'model') model.layers.push(v.model);
   else if (v.t === 'instance' && (v.model || isKerasClass(v.cls, 'Layer'))) model.layers.push(v.model ?? v);
-  else it.ctx.diagnostics.info('unevaluable', `ConvLens could not add this ${v.t} to the Sequential model; later shapes may be unknown.`, it.ctx.span(site));
+  else {
+    // Whatever it was changes the shape in ways ConvLens cannot know: later shapes are unknown.
+    (model.unknownBefore ??= new Set()).add(model.layers.length);
+    it.ctx.diagnostics.info('unevaluable', `ConvLens could not add this ${v.t} to the Sequential model; the shapes after it are unknown.`, it.ctx.span(site));
+  }
 }
 
 export function createSubclassedModel(it: Interpreter, inst: InstanceValue, kwargs: Map<string, Value>, site: SyntaxNode): void {
@@ -202,16 +208,18 @@ function runModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwar
 
 function runModelBody(it: Interpreter, model: ModelObject, inputs: SymTensor[], kwargs: Map<string, Value>, site: SyntaxNode | Span | null): SymTensor | null {
   if (model.kind === 'sequential') {
-    let x: SymTensor | null = inputs[0];
-    for (const member of model.layers) {
-      if (!x) return null;
-      if (isLayerInstance(member)) x = callLayer(it.ctx, member, [x], member.span).output;
+    let x: SymTensor = inputs[0];
+    // After an unevaluable member: a tensor of unknown shape, still linked to the layers before it.
+    const unknownAt = (i: number) => (model.unknownBefore?.has(i) ? it.ctx.tensor(null, x.producer) : x);
+    for (const [i, member] of model.layers.entries()) {
+      const input = unknownAt(i);
+      if (isLayerInstance(member)) x = callLayer(it.ctx, member, [input], member.span).output;
       else {
-        const out: Value = 'cls' in member ? callInstance(it, member, [{ t: 'tensor', tensor: x }], new Map(), site ?? member.cls.span) : applyModel(it, member, [x], new Map(), site);
-        x = out.t === 'tensor' ? out.tensor : null;
+        const out: Value = 'cls' in member ? callInstance(it, member, [{ t: 'tensor', tensor: input }], new Map(), site ?? member.cls.span) : applyModel(it, member, [input], new Map(), site);
+        x = out.t === 'tensor' ? out.tensor : it.ctx.tensor(null, input.producer);
       }
     }
-    return x;
+    return unknownAt(model.layers.length);
   }
   if (model.kind === 'subclassed' && model.instance) {
     const call = findCall(model.instance.cls);

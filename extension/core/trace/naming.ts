@@ -18,4 +18,9 @@ export class NameRegistry {
     this.counts.set(prefix, n + 1);
     return n === 0 ? prefix : `${prefix}_${n}`;
   }
+
+  /** keras.backend.clear_session(): automatic names start again (dense, functional ...). */
+  reset(): void {
+    this.counts.clear();
+  }
 }

@@ -66,7 +66,8 @@ export type Value =
   | { t: 'super'; self: InstanceValue; cls: ClassValue }
   /** An opaque Keras object (initializer, regularizer, optimizer ...). */
   | { t: 'object'; name: string; args?: Map<string, Value> }
-  | { t: 'unknown'; why: string };
+  /** `spread`: stands for `*xs` / `**kw` that could not be evaluated (how many arguments, and which, is unknown). */
+  | { t: 'unknown'; why: string; spread?: true };
 
 export const NONE: Value = { t: 'none' };
 export const TRUE: Value = { t: 'bool', v: true };
@@ -79,6 +80,9 @@ export const bool = (v: boolean): Value => (v ? TRUE : FALSE);
 export const tuple = (items: Value[]): Value => ({ t: 'tuple', items });
 export const list = (items: Value[]): Value => ({ t: 'list', items });
 export const unknown = (why: string): Value => ({ t: 'unknown', why });
+/** Key under which call arguments hold a `**kw` that could not be evaluated. */
+export const UNKNOWN_KWARGS = '**';
+export const unknownSpread = (why: string): Value => ({ t: 'unknown', why, spread: true });
 
 export function isNumber(v: Value): v is { t: 'int' | 'float'; v: number } {
   return v.t === 'int' || v.t === 'float';

@@ -27,6 +27,8 @@ export interface SummaryRow {
 }
 
 export interface SummaryModel {
+  /** Identifies the model in messages (ModelReport.key); `name` is what Keras calls it. */
+  key: string;
   name: string;
   variable: string | null;
   line: number;
@@ -42,6 +44,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     const input = m.graph.inputs[0]?.shape;
     const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
     return {
+      key: m.key,
       name: m.graph.name,
       variable: m.graph.variable,
       line: lines.position(m.graph.span.from).line - 1,
