@@ -57,7 +57,30 @@ export interface ModelGraph {
   problem?: string;
   /** The model as Keras tracks it (set when the trace ends). */
   tracking?: TrackedNode;
+  /** Keras' `model.layers`: built-in layers, and nested models / custom layers as one entry each. */
+  entries?: GraphEntry[];
 }
+
+/** One entry of a model's layer list (summary rows, JSON `layers`). */
+export type GraphEntry =
+  | { kind: 'layer'; layer: LayerInstance }
+  | {
+      kind: 'container';
+      name: string;
+      /** `Functional`, `Sequential`, or the custom class as Keras names it. */
+      className: string;
+      /** Where it was constructed (a model: where it was built). */
+      span: Span;
+      /** Its own entries, from the calls made inside it in this model. */
+      entries: GraphEntry[];
+      /** The layer calls made inside it, in Keras order. */
+      calls: LayerCall[];
+      /** Its output tensors, one per application. */
+      outputs: SymTensor[];
+      /** Variables of its own (custom layer `add_weight`); null shape when unknown. */
+      ownWeights: { shape: (number | null)[] | null; trainable: boolean }[];
+      trainable: boolean;
+    };
 
 /**
  * A Keras object as Keras tracks it for saving: a built-in layer, or a model / custom Layer holding

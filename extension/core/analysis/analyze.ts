@@ -7,6 +7,7 @@ import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace } from '../trace/trace';
+import { containersOwnParams, entryReports, type EntryReport } from './entries';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, percent } from './format';
 import { computeRfs, Rf } from './receptive_field';
@@ -25,8 +26,14 @@ export interface LayerReport {
   savings: Savings | null;
 }
 
+function layerEntry(l: LayerReport): EntryReport {
+  return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span };
+}
+
 export interface ModelReport {
   graph: ModelGraph;
+  /** Keras' `model.layers`: nested models and custom layers as one entry each (with their own entries). */
+  entries: EntryReport[];
   /**
    * Unique in the file: the Keras name, or "name#2", "name#3" ... for later models of the same name
    * (Keras repeats names after clear_session). Views and jobs pick a model by it.
@@ -85,7 +92,8 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
       call,
       inbound,
       outputShape: call.output.shape,
-      params: effectiveParams(call.layer, call.result?.params ?? null),
+      // An operation (keras.ops.relu(x), x * w) has no weights, even when its shape is unknown.
+      params: call.layer.isOperation ? { trainable: 0, nonTrainable: 0 } : effectiveParams(call.layer, call.result?.params ?? null),
       macs: call.result ? call.result.macs : null,
       rf: rfs.get(call.output) ?? null,
       savings,
@@ -100,8 +108,12 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
     }
     totals.macs += l.macs ?? 0;
   }
+  const own = containersOwnParams(graph.entries ?? []);
+  totals.trainableParams += own.trainable;
+  totals.nonTrainableParams += own.nonTrainable;
   totals.params = totals.trainableParams + totals.nonTrainableParams;
-  return { graph, key: graph.name, layers, totals };
+  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null) : layers.map(layerEntry);
+  return { graph, key: graph.name, layers, entries, totals };
 }
 
 function uniqueKeys(models: ModelReport[]): void {

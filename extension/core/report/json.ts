@@ -1,5 +1,6 @@
 /** The `convlens analyze --json` document (version 1): 1-based lines and columns. */
 import type { Analysis, LayerReport } from '../analysis/analyze';
+import type { EntryReport } from '../analysis/entries';
 import type { Rf } from '../analysis/receptive_field';
 import { LineIndex } from '../source';
 
@@ -19,12 +20,32 @@ function layerJson(l: LayerReport, lines: LineIndex) {
     line: pos.line,
     column: pos.column,
     inbound: l.inbound,
+    ...(l.layer.isOperation ? { operation: true } : {}),
     outputShape: l.outputShape,
     params: l.params ? l.params.trainable + l.params.nonTrainable : null,
     trainableParams: l.params?.trainable ?? null,
     nonTrainableParams: l.params?.nonTrainable ?? null,
     macs: l.macs,
     receptiveField: rfToJson(l.rf),
+  };
+}
+
+/** Keras' `layers`: a nested model or custom layer is one entry with its own `layers`. */
+function entryJson(e: EntryReport, lines: LineIndex): Record<string, unknown> {
+  if (e.layer) return layerJson(e.layer, lines);
+  const pos = lines.position(e.span.from);
+  return {
+    name: e.name,
+    type: e.type,
+    line: pos.line,
+    column: pos.column,
+    outputShape: e.outputShape,
+    params: e.params ? e.params.trainable + e.params.nonTrainable : null,
+    trainableParams: e.params?.trainable ?? null,
+    nonTrainableParams: e.params?.nonTrainable ?? null,
+    macs: e.macs,
+    receptiveField: rfToJson(e.rf),
+    layers: (e.entries ?? []).map((x) => entryJson(x, lines)),
   };
 }
 
@@ -42,7 +63,7 @@ export function analysisToJson(file: string, text: string, analysis: Analysis) {
         column: pos.column,
         inputs: m.graph.inputs.map((t) => t.shape),
         outputs: m.graph.outputs.map((t) => t.shape),
-        layers: m.layers.map((l) => layerJson(l, lines)),
+        layers: m.entries.map((e) => entryJson(e, lines)),
         totals: m.totals,
       };
     }),

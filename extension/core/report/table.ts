@@ -1,9 +1,11 @@
 /** A Keras-like summary table per model, plus diagnostics as file:line:col lines. */
 import type { Analysis, ModelReport } from '../analysis/analyze';
+import type { EntryReport } from '../analysis/entries';
+import type { Rf } from '../analysis/receptive_field';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
 import { LineIndex } from '../source';
 
-function rfText(l: ModelReport['layers'][number]): string {
+function rfText(l: { rf: Rf }): string {
   if (l.rf === null) return '-';
   if (l.rf === 'global') return 'global';
   const axes = l.rf.axes;
@@ -14,14 +16,22 @@ function pad(s: string, n: number): string {
   return s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length);
 }
 
-export function modelTable(m: ModelReport): string {
-  const rows = m.layers.map((l) => [
-    `${l.layer.name} (${l.layer.type})`,
-    formatShapeText(l.outputShape),
-    l.params ? formatCount(l.params.trainable + l.params.nonTrainable) : '?',
-    formatMacs(l.macs),
-    rfText(l),
+/** One row per entry; a nested model's or custom layer's own entries follow it, indented. */
+function entryRows(entries: EntryReport[], indent: string): string[][] {
+  return entries.flatMap((e) => [
+    [
+      `${indent}${e.name} (${e.type})`,
+      formatShapeText(e.outputShape),
+      e.params ? formatCount(e.params.trainable + e.params.nonTrainable) : '?',
+      formatMacs(e.macs),
+      rfText(e),
+    ],
+    ...(e.entries ? entryRows(e.entries, `${indent}  `) : []),
   ]);
+}
+
+export function modelTable(m: ModelReport): string {
+  const rows = entryRows(m.entries, '');
   const header = ['Layer (type)', 'Output Shape', 'Param #', 'MACs', 'RF /stride'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
   const line = '─'.repeat(widths.reduce((a, b) => a + b, 0));

@@ -6,8 +6,9 @@ import { callModule, moduleAttr } from './keras_api';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
 import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr } from './models';
 import type { Span } from '../source';
+import { toSnakeCase } from './naming';
 import { Scope } from './scope';
-import { ClassValue, FuncValue, InstanceValue, NONE, tuple, typeName, unknown, Value } from './values';
+import { ClassValue, FuncValue, InstanceValue, int, NONE, tuple, typeName, unknown, Value } from './values';
 
 export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
   switch (callee.t) {
@@ -95,6 +96,12 @@ function bindIfMethod(v: Value, self: Value): Value {
 function instantiate(it: Interpreter, cls: ClassValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
   const inst: InstanceValue = { t: 'instance', cls, attrs: new Map() };
   if (isKerasClass(cls, 'Model')) createSubclassedModel(it, inst, kwargs, site);
+  else if (isKerasClass(cls, 'Layer')) {
+    const given = kwargs.get('name');
+    inst.layerName = given?.t === 'str' ? given.v : it.ctx.names.auto(toSnakeCase(cls.name));
+    inst.span = it.ctx.span(site);
+    inst.ownWeights = [];
+  }
   const init = findClassAttr(cls, '__init__');
   if (init?.t === 'func') callFunction(it, init, [inst, ...args], kwargs, site, inst);
   return inst;
@@ -106,7 +113,11 @@ export function callInstance(it: Interpreter, inst: InstanceValue, args: Value[]
     const inputs = args[0]?.t === 'tensor' ? [args[0].tensor] : null;
     return inputs ? applyModel(it, inst.model, inputs, kwargs, site) : unknown('model called on a non-tensor');
   }
-  if (isKerasClass(inst.cls, 'Layer')) return it.ctx.within(inst, () => callCustomLayer(it, inst, args, kwargs, site));
+  if (isKerasClass(inst.cls, 'Layer')) {
+    const out = it.ctx.within(inst, () => callCustomLayer(it, inst, args, kwargs, site));
+    if (out.t === 'tensor') it.ctx.noteContainerOutput(inst, out.tensor);
+    return out;
+  }
   const method = findClassAttr(inst.cls, '__call__');
   if (method?.t === 'func') return callFunction(it, method, [inst, ...args], kwargs, site, inst);
   return unknown(`calling an instance of ${inst.cls.name}`);
@@ -138,6 +149,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       const fromClass = findClassAttr(obj.cls, name);
       if (fromClass) return bindIfMethod(fromClass, obj);
       if (obj.model) return modelAttr(it, obj.model, name, site);
+      if (name === 'add_weight' && obj.ownWeights) return addWeight(obj);
       return unknown(`attribute ${name} of ${obj.cls.name}`);
     }
     case 'class':
@@ -154,7 +166,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
         name: `super().${name}`,
         call: (_args, kwargs) => {
           const n = kwargs.get('name');
-          if (name === '__init__' && obj.self.model && n?.t === 'str') obj.self.model.name = n.v;
+          if (name === '__init__' && n?.t === 'str') {
+            if (obj.self.model) obj.self.model.name = n.v;
+            else if (obj.self.layerName !== undefined) obj.self.layerName = n.v;
+          }
           return NONE;
         },
       };
@@ -170,4 +185,20 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
     default:
       return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
   }
+}
+
+/** `self.add_weight(shape=..., trainable=...)` in a custom layer: counted as its own variable. */
+function addWeight(inst: InstanceValue): Value {
+  return {
+    t: 'builtin',
+    name: 'add_weight',
+    call: (args, kwargs) => {
+      const shapeArg = kwargs.get('shape') ?? args[0];
+      const dims = shapeArg?.t === 'tuple' || shapeArg?.t === 'list' ? shapeArg.items : shapeArg?.t === 'int' ? [shapeArg] : null;
+      const shape = dims && dims.every((d) => d.t === 'int') ? dims.map((d) => (d as { v: number }).v) : shapeArg?.t === 'none' ? [] : null;
+      const trainable = kwargs.get('trainable');
+      inst.ownWeights!.push({ shape, trainable: !(trainable?.t === 'bool' && !trainable.v) });
+      return { t: 'object', name: 'Variable', args: shape ? new Map([['shape', tuple(shape.map(int))]]) : undefined };
+    },
+  };
 }

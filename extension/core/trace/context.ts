@@ -73,6 +73,15 @@ export class TraceContext {
     } else if (this.tensorNames.size < MAX_TENSOR_NAMES) this.tensorNames.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
   }
 
+  /** The output tensors of each application of a nested model or custom layer. */
+  readonly containerOutputs = new Map<object, SymTensor[]>();
+
+  noteContainerOutput(owner: object, output: SymTensor): void {
+    const list = this.containerOutputs.get(owner) ?? [];
+    list.push(output);
+    this.containerOutputs.set(owner, list);
+  }
+
   /** Runs `body` with `owner` on the stack of objects being applied. */
   within<T>(owner: object, body: () => T): T {
     this.owners.push(owner);

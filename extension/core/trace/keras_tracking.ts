@@ -3,8 +3,9 @@
  * a Functional or Sequential model lists its `layers`; a custom Layer or a subclassed Model holds
  * what its attributes hold, visited in sorted attribute order. Weight files are laid out by this.
  */
-import type { LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
+import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
+import { functionalOrder } from './functional_order';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
 
@@ -40,6 +41,7 @@ export class TrackingBuilder {
       node.ownVariables = 0;
     } else if ('cls' in obj && !obj.model) {
       node.className = obj.cls.name;
+      node.ownVariables = obj.ownWeights?.length ?? null;
       node.children = this.attributes(obj);
       node.sublayers = this.inAssignmentOrder(obj);
     } else {
@@ -64,6 +66,7 @@ export class TrackingBuilder {
   /** Keras' `model.layers` of a Functional or Sequential model (a Functional lists its InputLayers). */
   private layersOf(model: ModelObject): Tracked[] {
     if (model.kind === 'sequential' && !model.graph) return model.layers;
+    if (model.kind === 'functional' && model.graph) return this.functionalOrder(model).filter((e) => !(isLayerInstance(e) && e.isOperation));
     const entries: Tracked[] = [];
     const seen = new Set<object>();
     for (const call of model.graph?.calls ?? []) {
@@ -79,10 +82,75 @@ export class TrackingBuilder {
 
   /** The object `model` lists for a call: the layer itself, or the nested model / custom layer it ran in. */
   private entryOf(call: LayerCall, model: ModelObject): Tracked {
+    return (this.ownersWithin(call, model)[0] as Tracked | undefined) ?? call.layer;
+  }
+
+  /** What a Functional model lists, in Keras' order (operations included). */
+  private functionalOrder(model: ModelObject): Tracked[] {
+    const graph = model.graph!;
+    return functionalOrder<Tracked>(graph.inputs, graph.outputs, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
+  }
+
+  /** The nested models / custom layers a call ran in, below `model`, outermost first. */
+  private ownersWithin(call: LayerCall, model: ModelObject): object[] {
     const owners = this.ctx.callOwners.get(call) ?? [];
     const own = owners.findIndex((o) => o === model || o === model.instance);
-    const next = owners[own + 1] as Tracked | undefined;
-    return next ?? call.layer;
+    return owners.slice(own + 1);
+  }
+
+  /** Keras' `model.layers` for a traced model, containers holding their own entries. */
+  entriesFor(model: ModelObject): GraphEntry[] {
+    // Only a Functional model lists its InputLayers; only a Functional graph holds operations.
+    const functional = model.kind === 'functional';
+    const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
+    const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
+    if (!functional || !model.graph) return entries;
+    const rank = new Map<object, number>(this.functionalOrder(model).map((key, i) => [key, i]));
+    const keyOf = (e: GraphEntry): object => (e.kind === 'layer' ? e.layer : this.containerKeys.get(e)!);
+    return entries.map((e, i) => ({ e, r: rank.get(keyOf(e)) ?? rank.size + i })).sort((a, b) => a.r - b.r).map((x) => x.e);
+  }
+
+  /** The object each container entry stands for. */
+  private readonly containerKeys = new Map<GraphEntry, object>();
+
+  private group(items: { call: LayerCall; chain: object[] }[], functional: boolean): GraphEntry[] {
+    const entries: GraphEntry[] = [];
+    const byKey = new Map<object, GraphEntry>();
+    const inner = new Map<object, { call: LayerCall; chain: object[] }[]>();
+    for (const { call, chain } of items) {
+      if (!chain.length && call.layer.isOperation && !functional) continue;
+      const key = chain[0] ?? call.layer;
+      let entry = byKey.get(key);
+      if (!entry) {
+        entry = chain.length ? this.container(chain[0] as ModelObject | InstanceValue) : { kind: 'layer', layer: call.layer };
+        if (chain.length) this.containerKeys.set(entry, chain[0]);
+        byKey.set(key, entry);
+        entries.push(entry);
+      }
+      if (entry.kind === 'container') {
+        entry.calls.push(call);
+        const list = inner.get(key) ?? [];
+        list.push({ call, chain: chain.slice(1) });
+        inner.set(key, list);
+      }
+    }
+    for (const [key, list] of inner) {
+      const entry = byKey.get(key)!;
+      if (entry.kind === 'container') entry.entries = this.group(list, entry.className === 'Functional');
+    }
+    return entries;
+  }
+
+  private container(obj: ModelObject | InstanceValue): GraphEntry {
+    const outputs = this.ctx.containerOutputs.get(obj) ?? [];
+    if ('cls' in obj) {
+      return {
+        kind: 'container', name: obj.layerName ?? obj.cls.name, className: obj.cls.name, span: obj.span ?? obj.cls.span,
+        entries: [], calls: [], outputs, ownWeights: obj.ownWeights ?? [], trainable: true,
+      };
+    }
+    const className = obj.kind === 'sequential' ? 'Sequential' : obj.kind === 'functional' ? 'Functional' : (obj.instance?.cls.name ?? 'Model');
+    return { kind: 'container', name: obj.name, className, span: obj.span, entries: [], calls: [], outputs, ownWeights: [], trainable: obj.trainable };
   }
 
   /** Attributes holding Keras objects (or containers of them), in Keras' visiting order. */

@@ -8,7 +8,7 @@ import type { Span } from '../source';
 import type { TraceContext } from './context';
 import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
-import { int, list, NONE, str, tuple, unknown, Value } from './values';
+import { float, int, list, NONE, str, tuple, unknown, Value } from './values';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -211,14 +211,61 @@ export function applyTensorOp(it: Interpreter, op: string, a: Value, b: Value, s
     const layer = constructLayer(it, type, [], new Map(), it.ctx.span(site));
     return applyLayer(it, layer, [{ t: 'list', items: [a, b] }], new Map(), site);
   }
-  // A tensor with a Python number keeps its shape (x * 0.5, 1 - x).
-  if (['+', '-', '*', '/', '**'].includes(op)) {
-    const other = a.t === 'tensor' ? b : a;
-    if (other.t === 'int' || other.t === 'float') return a.t === 'tensor' ? a : b;
+  const span = it.ctx.span(site);
+  const tensor = a.t === 'tensor' ? a.tensor : b.t === 'tensor' ? b.tensor : null;
+  const other = a.t === 'tensor' ? b : a;
+  if (tensor && (other.t === 'int' || other.t === 'float')) return scalarOperation(it, op, tensor, other.v, a.t === 'tensor', span);
+  // x * self.scale: a variable of a custom layer broadcast against the tensor.
+  const variable = other.t === 'object' && other.name === 'Variable' ? other.args?.get('shape') : undefined;
+  if (tensor && variable && (variable.t === 'tuple' || variable.t === 'list') && variable.items.every((d) => d.t === 'int')) {
+    const shape = broadcast(tensor.shape, variable.items.map((d) => (d as { v: number }).v));
+    return shapedOperation(it, `x ${op} variable`, [tensor], shape, span);
   }
-  const tensors = [a, b].filter((v): v is { t: 'tensor'; tensor: SymTensor } => v.t === 'tensor').map((v) => v.tensor);
-  if (tensors.length) return unknownOperation(it, `x ${op} ...`, tensors, it.ctx.span(site));
+  if (tensor) return unknownOperation(it, `x ${op} ...`, [tensor, ...(a.t === 'tensor' && b.t === 'tensor' ? [b.tensor] : [])], span);
   return unknown(`tensor operation ${op}`);
+}
+
+/** numpy broadcasting of two shapes; null when unknown or incompatible. */
+function broadcast(a: Shape | null, b: Shape): Shape | null {
+  if (!a) return null;
+  const n = Math.max(a.length, b.length);
+  const out: Shape = [];
+  for (let i = 0; i < n; i++) {
+    const ia = a.length - n + i;
+    const ib = b.length - n + i;
+    const x = ia >= 0 ? a[ia] : 1;
+    const y = ib >= 0 ? b[ib] : 1;
+    if (x === 1) out.push(y);
+    else if (y === 1 || x === y) out.push(x);
+    else if (x === null) out.push(y);
+    else return null;
+  }
+  return out;
+}
+
+const SCALAR_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '**': 'power' };
+
+/**
+ * x * 0.5, 1 - x, x / 255: Keras records an operation (not a layer). Affine ones run as a
+ * rescaling (scale, offset); others keep the shape but cannot be run.
+ */
+function scalarOperation(it: Interpreter, op: string, x: SymTensor, k: number, tensorFirst: boolean, span: Span): Value {
+  const opName = SCALAR_OPS[op];
+  if (!opName) return unknownOperation(it, `x ${op} ${k}`, [x], span);
+  const affine: [number, number] | null =
+    op === '+' ? [1, k] : op === '*' ? [k, 0] : op === '-' ? (tensorFirst ? [1, -k] : [-1, k]) : op === '/' && tensorFirst && k !== 0 ? [1 / k, 0] : null;
+  if (!affine) return shapedOperation(it, tensorFirst ? `x ${op} ${k}` : `${k} ${op} x`, [x], x.shape, span);
+  const layer = constructLayer(it, 'Rescaling', [float(affine[0])], new Map([['offset', float(affine[1])], ['name', str(it.ctx.names.auto(opName))]]), span);
+  layer.type = opName[0].toUpperCase() + opName.slice(1);
+  layer.isOperation = true;
+  return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x], span).output };
+}
+
+/** An operation whose output shape ConvLens knows but which it cannot run. */
+function shapedOperation(it: Interpreter, what: string, inputs: SymTensor[], shape: Shape | null, span: Span): Value {
+  const out = unknownOperation(it, what, inputs, span, shape !== null);
+  if (out.t === 'tensor') out.tensor.shape = shape;
+  return out;
 }
 
 export function shapeValue(shape: Shape | null): Value {
@@ -269,13 +316,13 @@ export function applyElementwiseOp(it: Interpreter, fn: string, x: SymTensor, sp
  * An operation on tensors that ConvLens cannot evaluate: its output shape is unknown, but it stays
  * connected to its inputs so the model keeps its layers (and a run stops there, naming it).
  */
-export function unknownOperation(it: Interpreter, what: string, inputs: SymTensor[], span: Span): Value {
+export function unknownOperation(it: Interpreter, what: string, inputs: SymTensor[], span: Span, shapeKnown = false): Value {
   const { ctx } = it;
   const layer: LayerInstance = {
     id: ctx.layers.length, type: 'Operation', kernel: null, config: null, name: ctx.names.auto('operation'), span,
     scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
   };
   ctx.layers.push(layer);
-  ctx.diagnostics.info('unevaluable', `ConvLens cannot evaluate \`${what}\` here; its output shape is unknown.`, span);
+  if (!shapeKnown) ctx.diagnostics.info('unevaluable', `ConvLens cannot evaluate \`${what}\` here; its output shape is unknown.`, span);
   return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
 }

@@ -264,6 +264,12 @@ export function callModel(it: Interpreter, model: ModelObject, args: Value[], kw
 
 /** A model applied to tensors, as a layer of whatever calls it. */
 export function applyModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], rest: Map<string, Value>, site: SyntaxNode | Span | null): Value {
+  const out = applyModelBody(it, model, inputs, rest, site);
+  if (out.t === 'tensor') it.ctx.noteContainerOutput(model, out.tensor);
+  return out;
+}
+
+function applyModelBody(it: Interpreter, model: ModelObject, inputs: SymTensor[], rest: Map<string, Value>, site: SyntaxNode | Span | null): Value {
   const firstTrace = !model.graph && model.kind !== 'functional';
   const out = runModel(it, model, inputs, rest, site);
   // The first symbolic call of a Sequential or subclassed model defines its graph.

@@ -69,7 +69,7 @@ export function trace(req: TraceRequest): TraceResult {
     });
   }
   const tracking = new TrackingBuilder(ctx);
-  const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable, tracking: tracking.forModel(m) }));
+  const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable, tracking: tracking.forModel(m), entries: tracking.entriesFor(m) }));
   return { models, layers: ctx.layers, tensorNames: [...ctx.tensorNames.values()], diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
 }
 

@@ -38,6 +38,11 @@ export interface InstanceValue {
   model?: ModelObject;
   /** Set when the class derives from keras.layers.Layer: inputs built once. */
   built?: boolean;
+  /** A custom Layer's name (given, or Keras' automatic one) and where it was constructed. */
+  layerName?: string;
+  span?: { from: number; to: number };
+  /** Its own variables (`self.add_weight`): shape (null when unknown) and trainability. */
+  ownWeights?: { shape: (number | null)[] | null; trainable: boolean }[];
 }
 
 export type BuiltinFn = (args: Value[], kwargs: Map<string, Value>, site: SyntaxNode) => Value;

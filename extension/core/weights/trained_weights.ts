@@ -160,7 +160,7 @@ function planLegacy(h5: Hdf5Reader, root: string, model: ModelGraph, specsOf: (l
   entries.forEach((entry, k) => {
     const file = stored[k];
     const label = entry.node.layer ? describe(entry.node.layer) : `entry #${k} (${entry.node.className})`;
-    if (entry.node.ownVariables === null) {
+    if (!entry.node.layer && entry.node.ownVariables !== 0) {
       throw new WeightFileError(`${label} is a custom layer whose own variables (add_weight) ConvLens does not model; its weights cannot be paired`);
     }
     if (file.weightNames.length !== entry.variables.length) {

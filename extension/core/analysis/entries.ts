@@ -1,0 +1,82 @@
+/**
+ * A model's entries as Keras lists them (`model.layers`): built-in layers, and each nested model or
+ * custom layer as ONE entry whose params sum everything inside it, with its own entries beneath.
+ */
+import type { ParamCount, Shape } from '../../../kernels/types';
+import type { GraphEntry, LayerInstance, SymTensor } from '../graph';
+import type { Span } from '../source';
+import type { LayerReport } from './analyze';
+import type { Rf } from './receptive_field';
+
+export interface EntryReport {
+  name: string;
+  /** The class as Keras names it: `Conv2D`, `Functional`, `Sequential`, a custom class. */
+  type: string;
+  /** The built-in layer's report; null for a nested model or a custom layer. */
+  layer: LayerReport | null;
+  /** A container's own entries; null for a built-in layer. */
+  entries: EntryReport[] | null;
+  outputShape: Shape | null;
+  params: ParamCount | null;
+  macs: number | null;
+  rf: Rf;
+  span: Span;
+}
+
+function product(shape: (number | null)[] | null): number | null {
+  if (!shape || shape.some((d) => d === null)) return null;
+  return (shape as number[]).reduce((a, b) => a * b, 1);
+}
+
+/** A container's own variables (add_weight), as params; null when a shape is unknown. */
+export function ownParams(entry: Extract<GraphEntry, { kind: 'container' }>): ParamCount | null {
+  const count = { trainable: 0, nonTrainable: 0 };
+  for (const w of entry.ownWeights) {
+    const n = product(w.shape);
+    if (n === null) return null;
+    if (w.trainable && entry.trainable) count.trainable += n;
+    else count.nonTrainable += n;
+  }
+  return count;
+}
+
+export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf): EntryReport[] {
+  return entries.map((e): EntryReport => {
+    if (e.kind === 'layer') {
+      const r = byLayer.get(e.layer)!;
+      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span };
+    }
+    let params: ParamCount | null = ownParams(e);
+    for (const layer of new Set(e.calls.map((c) => c.layer))) {
+      const p = byLayer.get(layer)?.params ?? null;
+      params = params && p ? { trainable: params.trainable + p.trainable, nonTrainable: params.nonTrainable + p.nonTrainable } : null;
+    }
+    let macs: number | null = 0;
+    for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
+    const out = e.outputs[0] ?? e.calls[e.calls.length - 1]?.output;
+    return {
+      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf),
+      outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
+    };
+  });
+}
+
+/** Own variables of every container in the model (they are no layer's params). */
+export function containersOwnParams(entries: GraphEntry[]): ParamCount {
+  const total = { trainable: 0, nonTrainable: 0 };
+  const seen = new Set<GraphEntry>();
+  const walk = (list: GraphEntry[]) => {
+    for (const e of list) {
+      if (e.kind !== 'container' || seen.has(e)) continue;
+      seen.add(e);
+      const own = ownParams(e);
+      if (own) {
+        total.trainable += own.trainable;
+        total.nonTrainable += own.nonTrainable;
+      }
+      walk(e.entries);
+    }
+  };
+  walk(entries);
+  return total;
+}

@@ -1,0 +1,106 @@
+/**
+ * The order in which a Functional model lists its layers (keras/src/ops/function.py, map_graph):
+ * every node gets a depth counted from the outputs (a layer takes the largest depth of its nodes),
+ * layers are listed deepest first, and ties keep the order in which a depth-first walk from the
+ * outputs first met them. Weight-file paths count classes in this order, so it must be exact.
+ */
+import type { LayerCall, SymTensor } from '../graph';
+
+/**
+ * `entryOf` maps a call to what the model lists for it (a layer, or the nested model / custom layer
+ * it ran in); all calls of one nested object act as one node of the outer graph.
+ */
+export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], entryOf: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
+  const nodeOf = (call: LayerCall): object => {
+    const entry = entryOf(call);
+    return isContainer(entry) ? (entry as object) : call;
+  };
+  const callsOfNode = new Map<object, LayerCall[]>();
+  const opOfNode = new Map<object, K>();
+  const register = (call: LayerCall) => {
+    const node = nodeOf(call);
+    if (!callsOfNode.has(node)) {
+      callsOfNode.set(node, []);
+      opOfNode.set(node, entryOf(call));
+    }
+    const list = callsOfNode.get(node)!;
+    if (!list.includes(call)) list.push(call);
+    return node;
+  };
+  const inputSet = new Set(inputs);
+  /** The tensors a node reads from outside itself. */
+  const parentTensors = (node: object): SymTensor[] => {
+    const calls = callsOfNode.get(node)!;
+    const inside = new Set(calls);
+    return calls.flatMap((c) => c.inputs.filter((t) => !t.producer || !inside.has(t.producer)));
+  };
+
+  // Depth-first from the outputs: operation indices in pre-order, nodes in post-order.
+  const opIndex = new Map<K, number>();
+  const finished = new Set<object>();
+  const postOrder: object[] = [];
+  for (const out of outputs) {
+    const stack: { node: object; tensors: SymTensor[]; next: number }[] = [];
+    const enter = (t: SymTensor) => {
+      if (!t.producer) return;
+      const node = register(t.producer);
+      if (finished.has(node) || stack.some((f) => f.node === node)) return;
+      const op = opOfNode.get(node)!;
+      if (!opIndex.has(op)) opIndex.set(op, opIndex.size);
+      // A container's calls are all known once its first call is met: register them now.
+      if (isContainer(op)) for (const c of containerCalls(t.producer, nodeOf, node)) register(c);
+      stack.push({ node, tensors: inputSet.has(t) ? [] : parentTensors(node), next: 0 });
+    };
+    enter(out);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.tensors.length) enter(top.tensors[top.next++]);
+      else {
+        stack.pop();
+        finished.add(top.node);
+        postOrder.push(top.node);
+      }
+    }
+  }
+
+  const nodeDepth = new Map<object, number>();
+  const opDepth = new Map<K, number>();
+  for (let i = postOrder.length - 1; i >= 0; i--) {
+    const node = postOrder[i];
+    const op = opOfNode.get(node)!;
+    const depth = Math.max(nodeDepth.get(node) ?? 0, opDepth.get(op) ?? 0);
+    opDepth.set(op, depth);
+    nodeDepth.set(node, depth);
+    for (const t of parentTensors(node)) {
+      if (!t.producer) continue;
+      const parent = nodeOf(t.producer);
+      nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
+    }
+  }
+  for (const t of inputs) {
+    if (!t.producer) continue;
+    const op = entryOf(t.producer);
+    if (!opDepth.has(op)) {
+      opDepth.set(op, 0);
+      opIndex.set(op, -1);
+    }
+  }
+  return [...opDepth.keys()].sort((a, b) => opDepth.get(b)! - opDepth.get(a)! || opIndex.get(a)! - opIndex.get(b)!);
+}
+
+/** Every call recorded for the container `node` (found through the calls' producers). */
+function containerCalls(seed: LayerCall, nodeOf: (c: LayerCall) => object, node: object): LayerCall[] {
+  const seen = new Set<LayerCall>([seed]);
+  const queue = [seed];
+  while (queue.length) {
+    const call = queue.pop()!;
+    for (const t of call.inputs) {
+      const p = t.producer;
+      if (p && !seen.has(p) && nodeOf(p) === node) {
+        seen.add(p);
+        queue.push(p);
+      }
+    }
+  }
+  return [...seen];
+}
