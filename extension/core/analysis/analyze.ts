@@ -7,6 +7,7 @@ import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace } from '../trace/trace';
+import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, percent } from './format';
 import { computeRfs, Rf } from './receptive_field';
@@ -107,7 +108,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   try {
     return analyzeUnguarded(text, options);
   } catch (e) {
-    const tooDeep = e instanceof RangeError;
+    const tooDeep = isStackOverflow(e);
     const message = tooDeep
       ? 'ConvLens cannot analyse this file: it is nested too deeply to parse.'
       : `ConvLens hit an internal error and could not analyse this file: ${(e as Error).message}. Please report it.`;

@@ -14,7 +14,9 @@ export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs:
     case 'func':
       return callFunction(it, callee, args, kwargs, site);
     case 'builtin':
-      return callee.call(args, kwargs, site);
+      // Bulk work and allocation refusals of the builtin are reported at its call.
+      it.ctx.budget.site = site;
+      return callee.call(args, kwargs, site, it.ctx);
     case 'bound':
       if (callee.fn.t === 'func') return callFunction(it, callee.fn, [callee.self, ...args], kwargs, site, callee.self);
       return callValue(it, callee.fn, args, kwargs, site);

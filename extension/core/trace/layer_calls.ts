@@ -5,6 +5,7 @@ import { kernelFor } from '../../../kernels/registry';
 import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, Shape, UNKNOWN } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
+import { LAYER_STEPS } from './budget';
 import type { TraceContext } from './context';
 import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
@@ -89,6 +90,7 @@ function declaredInput(kwargs: Map<string, Value>): Shape | undefined {
 /** Constructs a layer object: binds and validates arguments as Keras' constructor does. */
 export function constructLayer(it: Interpreter, typeName: string, args: Value[], kwargs: Map<string, Value>, span: Span): LayerInstance {
   const { ctx } = it;
+  ctx.budget.step(span, LAYER_STEPS);
   const kernel = kernelFor(typeName) ?? null;
   const nameArg = kwargs.get('name');
   const explicit = nameArg?.t === 'str' ? nameArg.v : null;
@@ -127,6 +129,7 @@ function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: Lay
 
 /** Runs a layer on input tensors: Keras' build + compute_output_shape, recorded as a graph node. */
 export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTensor[], span: Span): LayerCall {
+  ctx.budget.step(span, LAYER_STEPS);
   const call: LayerCall = { layer, inputs, output: ctx.tensor(null, null), span, result: null };
   call.output.producer = call;
   const shapes = inputs.map((t) => t.shape);
