@@ -9,7 +9,7 @@ import type { TensorName } from '../trace/context';
 import { trace } from '../trace/trace';
 import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
-import { formatCount, formatMacs, percent } from './format';
+import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { computeRfs, Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
@@ -97,6 +97,9 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
     totals.macs += l.macs ?? 0;
   }
   totals.params = totals.trainableParams + totals.nonTrainableParams;
+  if (!Object.values(totals).every(isExactCount)) {
+    sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
+  }
   return { graph, layers, totals };
 }
 

@@ -1,5 +1,6 @@
 /** The `convlens analyze --json` document (version 1): 1-based lines and columns. */
 import type { Analysis, LayerReport } from '../analysis/analyze';
+import { isExactCount } from '../analysis/format';
 import type { Rf } from '../analysis/receptive_field';
 import { LineIndex } from '../source';
 
@@ -43,7 +44,8 @@ export function analysisToJson(file: string, text: string, analysis: Analysis) {
         inputs: m.graph.inputs.map((t) => t.shape),
         outputs: m.graph.outputs.map((t) => t.shape),
         layers: m.layers.map((l) => layerJson(l, lines)),
-        totals: m.totals,
+        // A total past 2^53 is not exact: null, like any unknown count.
+        totals: Object.fromEntries(Object.entries(m.totals).map(([k, v]) => [k, isExactCount(v) ? v : null])),
       };
     }),
     diagnostics: analysis.diagnostics.map((d) => {

@@ -2,11 +2,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import { pyRepr } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
+import { InexactSize } from '../../../kernels/shape';
 import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, Shape, UNKNOWN } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
 import { LAYER_STEPS } from './budget';
 import type { TraceContext } from './context';
+import { exactSizes, inexactMessage } from './exact_sizes';
 import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
 import { int, list, NONE, str, tuple, unknown, Value } from './values';
@@ -122,6 +124,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
 
 function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: LayerInstance): void {
   if (e instanceof KerasError) ctx.diagnostics.error(e.code, e.message, span);
+  else if (e instanceof InexactSize) ctx.diagnostics.info('inexact-size', inexactMessage(layer, e.what, true), span);
   else if (e instanceof NeedsUnknown) {
     ctx.diagnostics.info('unevaluable', `ConvLens could not evaluate ${e.what === 'shape' ? 'the shape' : `\`${e.what}\``} of ${layer.name} (${layer.type}); its output is unknown.`, span);
   } else throw e;
@@ -136,7 +139,8 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
   const ready = layer.kernel && layer.config !== null && shapes.every((s) => s !== null) && (inputs.length > 0 || layer.kernel.family === 'input');
   if (ready) {
     try {
-      const result = layer.kernel!.build(layer.config, shapes as Shape[], { layerName: layer.name });
+      const { result, dropped } = exactSizes(layer.kernel!.build(layer.config, shapes as Shape[], { layerName: layer.name }));
+      if (dropped) ctx.diagnostics.info('inexact-size', inexactMessage(layer, dropped, false), span);
       const first = layer.calls.find((c) => c.result)?.result;
       if (first?.params && result.params && first.params.trainable + first.params.nonTrainable !== result.params.trainable + result.params.nonTrainable) {
         const firstIn = layer.calls.find((c) => c.result)!.inputs[0]?.shape;

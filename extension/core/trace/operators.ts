@@ -7,7 +7,7 @@ import { isPunct, kids } from './interpreter';
 import { percentFormat } from './pyformat';
 import type { Meter } from './budget';
 import type { Scope } from './scope';
-import { bool, equals, float, int, isNumber, iterate, list, rangeLength, sequence, str, truthy, tuple, unknown, Value } from './values';
+import { bool, equals, float, INEXACT_INT, int, isNumber, iterate, list, rangeLength, sequence, str, truthy, tuple, unknown, Value } from './values';
 
 function pyMod(a: number, b: number): number {
   return a - b * Math.floor(a / b);
@@ -22,17 +22,26 @@ function numeric(op: string, a: number, b: number, bothInt: boolean): Value {
     case '//': return b === 0 ? unknown('division by zero') : bothInt ? int(Math.floor(a / b)) : float(Math.floor(a / b));
     case '%': return b === 0 ? unknown('division by zero') : bothInt ? int(pyMod(a, b)) : float(pyMod(a, b));
     case '**': return bothInt && b >= 0 ? int(a ** b) : float(a ** b);
-    case '<<': return int(a * 2 ** b);
-    case '>>': return int(Math.floor(a / 2 ** b));
-    case '&': return int(a & b);
-    case '|': return int(a | b);
-    case '^': return int(a ^ b);
+    case '<<': case '>>': case '&': case '|': case '^': return bothInt ? bitwise(op, a, b) : unknown(`${op} on floats`);
     case '<': return bool(a < b);
     case '>': return bool(a > b);
     case '<=': return bool(a <= b);
     case '>=': return bool(a >= b);
     default: return unknown(`operator ${op}`);
   }
+}
+
+/** Python's exact bitwise operators (JS's work on 32 bits). */
+function bitwise(op: string, a: number, b: number): Value {
+  if (op === '<<' || op === '>>') {
+    if (b < 0) return unknown('negative shift count');
+    // Past 53 bits a left shift of a non-zero int is inexact, and a right shift leaves 0 or -1.
+    if (b > 53) return op === '>>' ? int(a < 0 ? -1 : 0) : a === 0 ? int(0) : unknown(INEXACT_INT);
+  }
+  const x = BigInt(a);
+  const y = BigInt(b);
+  const r = op === '<<' ? x << y : op === '>>' ? x >> y : op === '&' ? x & y : op === '|' ? x | y : x ^ y;
+  return int(Number(r));
 }
 
 function asNumber(v: Value): number | null {
@@ -114,7 +123,13 @@ export function binaryOp(it: Interpreter, op: string, a: Value, b: Value, site: 
   if (a.t === 'tensor' || b.t === 'tensor') return applyTensorOp(it, op, a, b, site);
   const x = asNumber(a);
   const y = asNumber(b);
-  if (x !== null && y !== null) return numeric(op, x, y, a.t !== 'float' && b.t !== 'float' && op !== '/');
+  if (x !== null && y !== null) {
+    const result = numeric(op, x, y, a.t !== 'float' && b.t !== 'float' && op !== '/');
+    if (result.t === 'unknown' && result.why === INEXACT_INT) {
+      it.ctx.diagnostics.info('inexact-size', `\`${it.ctx.source(site)}\` is past 2^53, more than ConvLens can compute exactly, so it is unknown.`, it.ctx.span(site));
+    }
+    return result;
+  }
   if (op === '+') {
     const joined = concat(a, b, meter);
     if (joined) return joined;
@@ -142,7 +157,7 @@ export function unaryOp(op: string, v: Value): Value {
   const isInt = v.t !== 'float';
   if (op === '-') return isInt ? int(-n) : float(-n);
   if (op === '+') return isInt ? int(n) : float(n);
-  if (op === '~') return int(~n);
+  if (op === '~') return isInt ? int(-n - 1) : unknown('~ on a float');
   return unknown(`unary ${op}`);
 }
 

@@ -75,7 +75,9 @@ export const NONE: Value = { t: 'none' };
 export const TRUE: Value = { t: 'bool', v: true };
 export const FALSE: Value = { t: 'bool', v: false };
 
-export const int = (v: number): Value => ({ t: 'int', v });
+/** Why an int is unknown: Python ints are exact, a JS number past 2^53 is not. */
+export const INEXACT_INT = 'an integer past 2^53, which ConvLens cannot compute exactly';
+export const int = (v: number): Value => (Number.isSafeInteger(v) ? { t: 'int', v } : unknown(INEXACT_INT));
 export const float = (v: number): Value => ({ t: 'float', v });
 export const str = (v: string): Value => ({ t: 'str', v });
 export const bool = (v: boolean): Value => (v ? TRUE : FALSE);
