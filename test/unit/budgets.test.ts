@@ -148,6 +148,8 @@ describe('builtins charge work proportional to what they do', () => {
     ['list.copy', nums, 'x = a.copy()'],
     ['slicing', nums, 'x = a[::2]'],
     ['str.split', (n) => `s = "a " * ${n}`, 'x = s.split()'],
+    ['**kwargs', (n) => `d = {str(i): i for i in range(${n})}\ndef f(**kw):\n    return 1`, 'x = f(**d)'],
+    ['an unknown condition (every branch from the same variables)', (n) => `${Array.from({ length: n / 100 }, (_, i) => `v${i} = ${i}`).join('\n')}\nfor i in range(100):\n    pass`, 'for i in range(100):\n    if unknown_name:\n        pass'],
   ];
   for (const [name, setup, op] of cases) {
     it(`${name}: at least one step per ${ELEMENTS_PER_STEP} elements`, () => {

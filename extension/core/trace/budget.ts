@@ -78,6 +78,7 @@ export class Budget {
   private spareWork = 0;
   private nextClockCheck = CLOCK_EVERY;
   private deadline: number;
+  private graced = false;
 
   constructor(readonly limits: TraceLimits) {
     this.stepLimit = limits.maxSteps;
@@ -100,8 +101,10 @@ export class Budget {
     }
   }
 
-  /** After the time safety net fired: a little more time to finish the models already built. */
+  /** After the time safety net fired: a little more time, once, to finish the models already built. */
   grace(): void {
+    if (this.graced) return;
+    this.graced = true;
     this.deadline = Date.now() + Math.max(50, this.limits.maxMillis / 10);
     this.depth = 0;
   }

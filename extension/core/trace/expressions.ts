@@ -239,7 +239,10 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
         const items = iterate(v, it.ctx);
         if (items && it.ctx.allocate(items.length)) pushAll(args, items);
         else args.push(unknown('*args of unknown length'));
-      } else if (v.t === 'dict') v.keys.forEach((k, j) => k.t === 'str' && kwargs.set(k.v, v.vals[j]));
+      } else if (v.t === 'dict') {
+        it.ctx.work(v.keys.length);
+        v.keys.forEach((k, j) => k.t === 'str' && kwargs.set(k.v, v.vals[j]));
+      }
       continue;
     }
     if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {

@@ -224,6 +224,7 @@ export class Interpreter {
    */
   private execUnknownBranch(cond: SyntaxNode, body: SyntaxNode, rest: { cond: SyntaxNode | null; body: SyntaxNode }[], scope: Scope): Flow {
     this.ctx.diagnostics.info('unknown-condition', `ConvLens could not evaluate \`${this.ctx.source(cond)}\`: both branches are analysed, and the model follows this one.`, this.ctx.span(cond));
+    this.ctx.work(scope.vars.size * (rest.length + 1));
     const saved = new Map(scope.vars);
     for (const alt of rest) {
       this.execBlock(alt.body, scope);
