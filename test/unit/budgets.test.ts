@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/core/analysis/analyze';
 import { parsePython } from '../../extension/core/parse';
-import { DEFAULT_LIMITS, ELEMENTS_PER_STEP, TraceLimits } from '../../extension/core/trace/budget';
+import { DEFAULT_LIMITS, ELEMENTS_PER_STEP, LAYER_STEPS, TraceLimits } from '../../extension/core/trace/budget';
 import { TraceContext } from '../../extension/core/trace/context';
 import { Interpreter } from '../../extension/core/trace/interpreter';
 import { Scope } from '../../extension/core/trace/scope';
@@ -80,6 +80,7 @@ describe('allocations are counted before they are made', () => {
     ['enumerate', 'a = [0] * 1000000\nx = enumerate(a)'],
     ['zip', 'a = [0] * 1000000\nx = zip(a, a)'],
     ['list(str)', 'a = "ab" * 1000000\nx = list(a)'],
+    ['a Model copying a huge list of outputs', 'import keras\ninp = keras.Input(shape=(2,))\nx = keras.Model(inp, [inp] * 10**6)'],
   ];
   for (const [name, code] of refused) {
     it(`${name}: past the budget the value is unknown, and the rest runs`, () => {
@@ -149,6 +150,7 @@ describe('builtins charge work proportional to what they do', () => {
     ['slicing', nums, 'x = a[::2]'],
     ['str.split', (n) => `s = "a " * ${n}`, 'x = s.split()'],
     ['**kwargs', (n) => `d = {str(i): i for i in range(${n})}\ndef f(**kw):\n    return 1`, 'x = f(**d)'],
+    ['model.layers', (n) => `import keras\nfrom keras import layers\nm = keras.Sequential([layers.ReLU()] * ${n})`, 'x = m.layers'],
     ['an unknown condition (every branch from the same variables)', (n) => `${Array.from({ length: n / 100 }, (_, i) => `v${i} = ${i}`).join('\n')}\nfor i in range(100):\n    pass`, 'for i in range(100):\n    if unknown_name:\n        pass'],
   ];
   for (const [name, setup, op] of cases) {
@@ -158,6 +160,16 @@ describe('builtins charge work proportional to what they do', () => {
       assert.ok(large - small >= (100_000 - 100) / ELEMENTS_PER_STEP / 2, `${name}: ${small} -> ${large} steps`);
     });
   }
+
+  it(`constructing a layer, and each call of it, costs ${LAYER_STEPS} steps`, () => {
+    const limits = { maxSteps: 1e9 };
+    const head = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(4,))\n';
+    const base = run(`${head}for i in range(1000):\n    y = x\n`, limits).steps;
+    assert.ok(run(`${head}for i in range(1000):\n    y = layers.ReLU()\n`, limits).steps - base >= 1000 * LAYER_STEPS);
+    const relu = 'r = layers.ReLU()\n';
+    const once = run(`${head}${relu}for i in range(1000):\n    y = x\n`, limits).steps;
+    assert.ok(run(`${head}${relu}for i in range(1000):\n    y = r(x)\n`, limits).steps - once >= 1000 * LAYER_STEPS);
+  });
 
   it('the reported case: sorting a million numbers a thousand times stops within the step budget (was 9 s)', () => {
     const r = run('a = list(range(1000000))\nfor i in range(1000):\n    a.sort()\nafter = 1\n');

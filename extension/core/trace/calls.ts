@@ -4,7 +4,7 @@ import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
-import { callModel, createSubclassedModel, isKerasClass, modelAttr } from './models';
+import { callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
 import type { Span } from '../source';
 import { Scope } from './scope';
 import { ClassValue, FuncValue, InstanceValue, NONE, tuple, typeName, unknown, Value } from './values';
@@ -29,7 +29,7 @@ export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs:
     case 'layer':
       return applyLayer(it, callee.layer, args, kwargs, site);
     case 'model':
-      return callModel(it, callee.model, args, kwargs, site);
+      return callModelCharged(it, callee.model, args, kwargs, site);
     case 'unknown':
       return unknown(`result of calling ${callee.why}`);
     default:
@@ -103,7 +103,7 @@ function instantiate(it: Interpreter, cls: ClassValue, args: Value[], kwargs: Ma
 }
 
 function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
-  if (inst.model) return callModel(it, inst.model, args, kwargs, site);
+  if (inst.model) return callModelCharged(it, inst.model, args, kwargs, site);
   if (isKerasClass(inst.cls, 'Layer')) {
     const build = findClassAttr(inst.cls, 'build');
     if (!inst.built && build?.t === 'func') {
@@ -118,6 +118,23 @@ function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwarg
   return unknown(`calling an instance of ${inst.cls.name}`);
 }
 
+/** Elements of a list or tuple argument (what a model copies when given one). */
+function itemCount(v: Value | undefined): number {
+  return v && (v.t === 'list' || v.t === 'tuple') ? v.items.length : 0;
+}
+
+/** Calling a model on a list of tensors reads them all. */
+function callModelCharged(it: Interpreter, model: ModelObject, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  it.ctx.work(itemCount(args[0] ?? kwargs.get('inputs')));
+  return callModel(it, model, args, kwargs, site);
+}
+
+/** `model.layers` and `model.get_layer` go through all the model's layers. */
+function modelAttrCharged(it: Interpreter, model: ModelObject, name: string, site: SyntaxNode): Value {
+  if (name === 'layers' || name === 'get_layer') it.ctx.work(model.graph?.calls.length ?? model.layers.length);
+  return modelAttr(it, model, name, site);
+}
+
 export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxNode): Value {
   switch (obj.t) {
     case 'module':
@@ -127,7 +144,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       if (own) return own;
       const fromClass = findClassAttr(obj.cls, name);
       if (fromClass) return bindIfMethod(fromClass, obj);
-      if (obj.model) return modelAttr(it, obj.model, name, site);
+      if (obj.model) return modelAttrCharged(it, obj.model, name, site);
       return unknown(`attribute ${name} of ${obj.cls.name}`);
     }
     case 'class':
@@ -154,7 +171,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
     case 'layer':
       return layerAttr(obj.layer, name);
     case 'model':
-      return modelAttr(it, obj.model, name, site);
+      return modelAttrCharged(it, obj.model, name, site);
     case 'unknown':
       return obj;
     default:

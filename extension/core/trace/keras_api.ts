@@ -79,8 +79,12 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     return unknown(`${rawPath}()`);
   }
   if (name === 'Input' && (namespace === 'keras' || namespace === 'keras.layers')) return makeInput(it, args, kwargs, site);
-  if (name === 'Sequential') return makeSequential(it, args, kwargs, site);
-  if (name === 'Model' || name === 'Functional') return makeFunctional(it, args, kwargs, site);
+  if (name === 'Sequential' || name === 'Model' || name === 'Functional') {
+    // A model keeps its own copy of the layer list, or of the input and output tensors.
+    const copied = name === 'Sequential' ? itemCount(args[0] ?? kwargs.get('layers')) : itemCount(args[0] ?? kwargs.get('inputs')) + itemCount(args[1] ?? kwargs.get('outputs'));
+    if (!it.ctx.allocate(copied)) return unknown(`a ${name} past the allocation budget`);
+    return name === 'Sequential' ? makeSequential(it, args, kwargs, site) : makeFunctional(it, args, kwargs, site);
+  }
   if (FUNCTIONAL_MERGES[name]) {
     const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));
     return applyLayer(it, layer, args.slice(0, 1), new Map(), site);
@@ -103,6 +107,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   }
   return unknown(`${rawPath}()`);
+}
+
+function itemCount(v: Value | undefined): number {
+  return v && (v.t === 'list' || v.t === 'tuple') ? v.items.length : 0;
 }
 
 function withoutInputs(kwargs: Map<string, Value>): Map<string, Value> {
