@@ -104,6 +104,14 @@ ${model('after')}`;
     assert.equal(codes(a, 'trace-limit').length, 1);
   });
 
+  it('the names an assignment cut short would set are unknown afterwards, not undefined', () => {
+    const text = sandwich('a = list(range(10**6))\nb = len(a)');
+    const a = analyze(text, { limits: { ...NO_CLOCK, maxSteps: 400_000 } });
+    assert.deepEqual(modelNames(a), ['first', 'second']);
+    assert.equal(codes(a, 'trace-limit').length, 1);
+    assert.deepEqual(codes(a, 'undefined-name'), []);
+  });
+
   it('the same file gives the same steps and diagnostics every time (work, not time)', () => {
     const text = sandwich('a = list(range(100000))\nwhile True:\n    a.sort()\n');
     const runs = [analyze(text, { limits: NO_CLOCK }), analyze(text, { limits: NO_CLOCK })];

@@ -71,9 +71,10 @@ export class Interpreter {
   exec(node: SyntaxNode, scope: Scope): Flow {
     if (scope.parent !== null || this.loopDepth > 0) return this.execStatement(node, scope);
     let flow: Flow;
-    runUnit(this.ctx, node, () => {
+    const finished = runUnit(this.ctx, node, () => {
       flow = this.execStatement(node, scope);
     });
+    if (!finished) this.unbindTargets(node, scope);
     return flow;
   }
 
@@ -84,8 +85,21 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof TraceAbort) throw e;
       reportStatementFault(this.ctx, e, node);
+      this.unbindTargets(node, scope);
       return undefined;
     }
+  }
+
+  /**
+   * After an assignment was cut short, the names it assigns are unknown (not "undefined", and not
+   * their old values), so what depends on it is unknown too.
+   */
+  private unbindTargets(node: SyntaxNode, scope: Scope): void {
+    if (node.name !== 'AssignStatement' && node.name !== 'UpdateStatement') return;
+    const parts = kids(node);
+    const lastOp = parts.map((c) => c.name === 'AssignOp' || c.name === 'UpdateOp').lastIndexOf(true);
+    const names = (n: SyntaxNode): SyntaxNode[] => (n.name === 'VariableName' ? [n] : ['TupleExpression', 'ArrayExpression', 'ParenthesizedExpression'].includes(n.name) ? kids(n).flatMap(names) : []);
+    for (const target of parts.slice(0, lastOp).flatMap(names)) scope.assign(this.ctx.source(target), unknown('its statement was cut short'));
   }
 
   private execInner(node: SyntaxNode, scope: Scope): Flow {

@@ -22,13 +22,15 @@ export function reportStatementFault(ctx: TraceContext, e: unknown, site: Span):
   }
 }
 
-/** Runs one unit with its own share of the budget; budget stops and faults end only this unit. */
-export function runUnit(ctx: TraceContext, site: Span, run: () => void): void {
+/** Runs one unit with its own share of the budget; budget stops and faults end only this unit (false). */
+export function runUnit(ctx: TraceContext, site: Span, run: () => void): boolean {
   try {
     ctx.budget.unit(run);
+    return true;
   } catch (e) {
     if (!(e instanceof TraceAbort)) reportStatementFault(ctx, e, site);
     else if (e.kind === 'time') throw e;
     else ctx.diagnostics.warning('trace-limit', e.message, ctx.span(e.span));
+    return false;
   }
 }
