@@ -33,22 +33,28 @@ export function assemble(batch: Dim, spatial: Dim[], channels: Dim, format: Data
   return format === 'channels_last' ? [batch, ...spatial, channels] : [batch, channels, ...spatial];
 }
 
-/** Number of elements of the non-batch part, or null when any dim is unknown. */
-export function elements(shape: Shape): number | null {
-  let n = 1;
-  for (const d of shape.slice(1)) {
-    if (d === null) return null;
-    n *= d;
+/**
+ * A size past 2^53, which a JS number cannot hold exactly: the layer's output becomes unknown
+ * rather than a rounded (wrong) number.
+ */
+export class InexactSize extends Error {
+  constructor(readonly what: string) {
+    super(`${what} past 2^53`);
   }
-  return n;
 }
 
-/** Product of dims, null if any unknown. */
+/** Number of elements of the non-batch part, or null when any dim is unknown. */
+export function elements(shape: Shape): number | null {
+  return knownProduct(shape.slice(1));
+}
+
+/** Product of dims, null if any unknown; throws InexactSize past 2^53. */
 export function knownProduct(dims: readonly Dim[]): number | null {
   let n = 1;
   for (const d of dims) {
     if (d === null) return null;
     n *= d;
   }
+  if (!Number.isSafeInteger(n)) throw new InexactSize('number of elements');
   return n;
 }

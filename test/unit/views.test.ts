@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/core/analysis/analyze';
+import { MAX_SOURCE_CHARS } from '../../extension/core/analysis/analyze';
 import { DocumentSession } from '../../extension/core/views/document_session';
 import { layerHover } from '../../extension/core/views/hover_text';
 import { layerAt, modelAt } from '../../extension/core/views/locate';
@@ -81,6 +82,19 @@ describe('document session', () => {
     assert.equal(a2.models[0].layers.find((l) => l.layer.name === 'c1')!.outputShape![3], 632);
     assert.equal(s.analysisFor(1), null);
     assert.equal(s.analysisFor(2), a2);
+  });
+
+  it('a file grown past the size limit is refused without parsing; shrunk back, it parses afresh', () => {
+    const s = new DocumentSession();
+    s.update(TEXT, 1);
+    const padding = `# ${'x'.repeat(MAX_SOURCE_CHARS)}\n`;
+    const big = s.update(TEXT + padding, 2, [{ from: TEXT.length, to: TEXT.length, insert: padding }]);
+    assert.deepEqual(big.diagnostics.map((d) => d.code), ['file-too-large']);
+    // Back under the limit with an edit relative to the refused text: the old tree must not be reused.
+    const at = TEXT.indexOf('Conv2D(32') + 'Conv2D('.length;
+    const edited = `${TEXT.slice(0, at)}6${TEXT.slice(at)}`;
+    const small = s.update(edited, 3, [{ from: TEXT.length, to: TEXT.length + padding.length, insert: '' }, { from: at, to: at, insert: '6' }]);
+    assert.equal(small.models[0].layers.find((l) => l.layer.name === 'c1')!.outputShape![3], 632);
   });
 });
 

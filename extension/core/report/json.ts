@@ -1,6 +1,7 @@
 /** The `convlens analyze --json` document (version 1): 1-based lines and columns. */
 import type { Analysis, LayerReport } from '../analysis/analyze';
 import type { EntryReport } from '../analysis/entries';
+import { isExactCount } from '../analysis/format';
 import type { Rf } from '../analysis/receptive_field';
 import { LineIndex } from '../source';
 
@@ -64,7 +65,8 @@ export function analysisToJson(file: string, text: string, analysis: Analysis) {
         inputs: m.graph.inputs.map((t) => t.shape),
         outputs: m.graph.outputs.map((t) => t.shape),
         layers: m.entries.map((e) => entryJson(e, lines)),
-        totals: m.totals,
+        // A total past 2^53 is not exact: null, like any unknown count.
+        totals: Object.fromEntries(Object.entries(m.totals).map(([k, v]) => [k, isExactCount(v) ? v : null])),
       };
     }),
     diagnostics: analysis.diagnostics.map((d) => {

@@ -1,17 +1,65 @@
-/** Hard bounds on tracing: steps, call depth and wall time. User code never runs unbounded. */
+/**
+ * Hard bounds on tracing. User code never runs unbounded, and the bounds count work, not time,
+ * so a file gives the same result on every machine: steps (one per statement or expression
+ * evaluated, plus the bulk work of builtins), elements allocated, call depth. A wall-clock limit
+ * stays as a safety net only.
+ */
 import type { Span } from '../source';
 
 export interface TraceLimits {
+  /** Work, in steps: one per statement or expression evaluated; bulk work at ELEMENTS_PER_STEP. */
   maxSteps: number;
   maxDepth: number;
+  /** List, tuple and dict items and string characters that bulk operations may create, in all. */
+  maxElements: number;
+  /** Safety net for a machine far slower than the step budget assumes; normally never reached. */
   maxMillis: number;
 }
 
-export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 1_000_000, maxDepth: 64, maxMillis: 1500 };
+/**
+ * A step costs about 0.5 µs, so 1,000,000 steps is about half a second of work; the examples
+ * need under 2,000. 2,000,000 elements keep the worst case (boxed ints) under ~100 MB.
+ */
+export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 1_000_000, maxDepth: 64, maxElements: 2_000_000, maxMillis: 1500 };
 
-/** Thrown to stop the whole trace; the tracer reports it as a diagnostic and keeps what it has. */
+/** Element operations (copying or comparing one item) charged as one step (measured: about as long). */
+export const ELEMENTS_PER_STEP = 8;
+
+/** Making a new value (a boxed int, a one-character string, a tuple) costs this many element operations. */
+export const NEW_VALUE_WORK = 8;
+
+/**
+ * A unit (one module-level statement, or tracing one model) may use this share of what is left
+ * of each budget, so a statement that never finishes still leaves half for the code after it.
+ */
+const UNIT_SHARE = 0.5;
+
+/**
+ * Steps charged for constructing a layer, and again for each call of it: binding its arguments,
+ * building it, its graph node and its analysis later each take about this long (measured). A
+ * Sequential of one layer repeated 10^5 times is a single statement, but 10^5 calls.
+ */
+export const LAYER_STEPS = 16;
+
+/** Steps between two looks at the clock. */
+const CLOCK_EVERY = 1024;
+
+/** What a bulk operation charges before it does its work. */
+export interface Meter {
+  /** Charges `n` element operations (throws TraceAbort when the work budget runs out). */
+  work(n: number): void;
+  /** Reserves `n` new elements (items, characters): false when the allocation budget is spent. */
+  allocate(n: number): boolean;
+  /** Like allocate, for `n` elements that are new values too (they cost more to make). */
+  allocateValues(n: number): boolean;
+}
+
+/** Why a trace stopped: work and depth stop one unit, time (the safety net) stops them all. */
+export type AbortKind = 'steps' | 'depth' | 'time';
+
+/** Thrown to stop a unit (or, for time, the whole trace); reported as a diagnostic. */
 export class TraceAbort extends Error {
-  constructor(message: string, readonly span: Span) {
+  constructor(message: string, readonly span: Span, readonly kind: AbortKind) {
     super(message);
   }
 }
@@ -19,35 +67,90 @@ export class TraceAbort extends Error {
 export class Budget {
   steps = 0;
   depth = 0;
+  elements = 0;
+  /** The node last stepped on: where bulk work is charged and reported. */
+  site: Span = { from: 0, to: 0 };
+  private stepLimit: number;
+  private elementLimit: number;
+  /** Steps used when the innermost unit began (for its message). */
+  private unitStart = 0;
+  /** Element operations not yet charged as a whole step. */
+  private spareWork = 0;
+  private nextClockCheck = CLOCK_EVERY;
   private deadline: number;
-  private maxSteps: number;
+  private graced = false;
 
   constructor(readonly limits: TraceLimits) {
+    this.stepLimit = limits.maxSteps;
+    this.elementLimit = limits.maxElements;
     this.deadline = Date.now() + limits.maxMillis;
-    this.maxSteps = limits.maxSteps;
   }
 
-  /** After an abort: a small fresh allowance so models already built can still be finished. */
+  /** Runs `run` with its share of what is left of the step and element budgets. */
+  unit<T>(run: () => T): T {
+    const outer = { steps: this.stepLimit, elements: this.elementLimit, start: this.unitStart };
+    this.stepLimit = this.steps + Math.floor((this.stepLimit - this.steps) * UNIT_SHARE);
+    this.elementLimit = this.elements + Math.floor((this.elementLimit - this.elements) * UNIT_SHARE);
+    this.unitStart = this.steps;
+    try {
+      return run();
+    } finally {
+      this.stepLimit = outer.steps;
+      this.elementLimit = outer.elements;
+      this.unitStart = outer.start;
+    }
+  }
+
+  /** After the time safety net fired: a little more time, once, to finish the models already built. */
   grace(): void {
-    this.maxSteps = this.steps + Math.max(10_000, this.limits.maxSteps / 10);
+    if (this.graced) return;
+    this.graced = true;
     this.deadline = Date.now() + Math.max(50, this.limits.maxMillis / 10);
     this.depth = 0;
   }
 
-  step(span: Span): void {
-    this.steps++;
-    if (this.steps > this.maxSteps) {
-      throw new TraceAbort(`Analysis stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps (a very long or endless loop?); the models traced so far are shown.`, span);
+  step(site: Span, steps = 1): void {
+    this.site = site;
+    this.charge(steps);
+  }
+
+  /** Bulk work on `n` elements, charged before it is done. */
+  work(n: number): void {
+    this.spareWork += n;
+    if (this.spareWork < ELEMENTS_PER_STEP) return;
+    const steps = Math.floor(this.spareWork / ELEMENTS_PER_STEP);
+    this.spareWork -= steps * ELEMENTS_PER_STEP;
+    this.charge(steps);
+  }
+
+  /** Reserves `n` new elements (and charges making them); false past the allocation budget. */
+  allocate(n: number, workEach = 1): boolean {
+    if (n > this.elementLimit - this.elements) return false;
+    this.work(n * workEach);
+    this.elements += n;
+    return true;
+  }
+
+  private charge(steps: number): void {
+    this.steps += steps;
+    if (this.steps > this.stepLimit) {
+      // Work refused is not done: what is left for the units after this one stays exact.
+      this.steps = this.stepLimit;
+      const share = (this.stepLimit - this.unitStart).toLocaleString('en-US');
+      throw new TraceAbort(`Analysis stopped here after ${share} steps of work, this statement's share of the budget (a very long or endless loop?); the rest of the file is still analysed.`, this.site, 'steps');
     }
-    if ((this.steps & 1023) === 0 && Date.now() > this.deadline) {
-      throw new TraceAbort(`Analysis stopped after ${this.limits.maxMillis} ms; the models traced so far are shown.`, span);
+    if (this.steps >= this.nextClockCheck) {
+      this.nextClockCheck = this.steps + CLOCK_EVERY;
+      if (Date.now() > this.deadline) {
+        throw new TraceAbort(`Analysis stopped by the ${this.limits.maxMillis} ms time safety net before its work budget ran out (this machine is slower than ConvLens expects); the models traced so far are shown.`, this.site, 'time');
+      }
     }
   }
 
   enter(span: Span): void {
     if (++this.depth > this.limits.maxDepth) {
       this.depth--;
-      throw new TraceAbort(`Analysis stopped: calls nested deeper than ${this.limits.maxDepth} (unbounded recursion?).`, span);
+      throw new TraceAbort(`Analysis stopped here: calls nested deeper than ${this.limits.maxDepth} (unbounded recursion?); the rest of the file is still analysed.`, span, 'depth');
     }
   }
 

@@ -1,10 +1,13 @@
-/** Python builtins and methods of builtin types that model-building code uses. */
+/**
+ * Python builtins and methods of builtin types that model-building code uses. Each charges its
+ * bulk work (and reserves what it allocates) before doing it, so no single call is unbounded.
+ */
+import type { Meter } from './budget';
+import type { TraceContext } from './context';
 import { formatWithSpec } from './pyformat';
 import {
   bool, BuiltinFn, equals, float, int, isNumber, iterate, list, NONE, rangeLength, repr, str, toStr, truthy, tuple, typeName, unknown, Value,
 } from './values';
-
-const LIMIT = 1_000_000;
 
 function fn(name: string, call: BuiltinFn): [string, Value] {
   return [name, { t: 'builtin', name, call }];
@@ -17,14 +20,29 @@ function num(v: Value | undefined): number | null {
   return null;
 }
 
-function items(v: Value | undefined): Value[] | null {
-  return v ? iterate(v, LIMIT) : null;
+function items(v: Value | undefined, meter: Meter): Value[] | null {
+  return v ? iterate(v, meter) : null;
+}
+
+/** A new array of the elements of `v` (for list(), sorted() ...), reserved before it is made. */
+function freshItems(v: Value | undefined, meter: Meter): Value[] | null {
+  if (!v) return null;
+  if (v.t === 'list' || v.t === 'tuple') return meter.allocate(v.items.length) ? v.items.slice() : null;
+  if (v.t === 'dict') return meter.allocate(v.keys.length) ? v.keys.slice() : null;
+  return iterate(v, meter);
+}
+
+/** Appends `more` to `xs` one by one: spreading a huge array into push() overflows the stack. */
+function pushAll(xs: Value[], more: readonly Value[]): void {
+  const n = more.length;
+  for (let i = 0; i < n; i++) xs.push(more[i]);
 }
 
 function minMax(pick: (a: number, b: number) => boolean): BuiltinFn {
-  return (args) => {
-    const xs = args.length === 1 ? items(args[0]) : args;
+  return (args, _kwargs, _site, ctx) => {
+    const xs = args.length === 1 ? items(args[0], ctx) : args;
     if (!xs || xs.length === 0) return unknown('min/max of unknown');
+    ctx.work(xs.length);
     let best = xs[0];
     for (const x of xs.slice(1)) {
       const a = num(x);
@@ -36,13 +54,31 @@ function minMax(pick: (a: number, b: number) => boolean): BuiltinFn {
   };
 }
 
-function compareValues(a: Value, b: Value): number {
-  const x = num(a);
-  const y = num(b);
-  if (x !== null && y !== null) return x - y;
-  const s = toStr(a);
-  const t = toStr(b);
-  return s < t ? -1 : s > t ? 1 : 0;
+/**
+ * Sorts numbers or strings in place (what model code sorts); anything else, or a key function
+ * (user code a builtin cannot run), gives false. The n log n comparisons are charged first.
+ */
+function sortInPlace(xs: Value[], kwargs: Map<string, Value>, meter: Meter): boolean {
+  const key = kwargs.get('key');
+  if (key && key.t !== 'none') return false;
+  const rounds = Math.ceil(Math.log2(xs.length + 1));
+  if (xs.every((x) => num(x) !== null)) {
+    meter.work(xs.length * rounds);
+    xs.sort((a, b) => num(a)! - num(b)!);
+  } else if (xs.every((x) => x.t === 'str')) {
+    const chars = xs.reduce((n, x) => n + (x as { v: string }).v.length, 0);
+    meter.work((xs.length + (chars >> 4)) * rounds);
+    const text = (v: Value) => (v as { v: string }).v;
+    xs.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
+  } else return false;
+  const reverse = kwargs.get('reverse');
+  if (reverse && truthy(reverse)) xs.reverse();
+  return true;
+}
+
+function textOf(v: Value, meter: Meter): Value {
+  const s = toStr(v, meter);
+  return s === null ? unknown('str() past the allocation budget') : str(s);
 }
 
 export const BUILTINS = new Map<string, Value>([
@@ -62,22 +98,27 @@ export const BUILTINS = new Map<string, Value>([
     if (c === 0) return unknown('range step 0');
     return { t: 'range', start: a, stop: b, step: ns.length > 2 ? c : 1 };
   }),
-  fn('int', ([v]) => {
+  fn('int', ([v], _kwargs, _site, ctx) => {
     if (!v) return int(0);
     const n = num(v);
     if (n !== null) return int(Math.trunc(n));
-    if (v.t === 'str' && /^\s*[-+]?\d+\s*$/.test(v.v)) return int(parseInt(v.v, 10));
-    return unknown('int()');
+    if (v.t !== 'str') return unknown('int()');
+    ctx.work(v.v.length);
+    return /^\s*[-+]?\d+\s*$/.test(v.v) ? int(parseInt(v.v, 10)) : unknown('int()');
   }),
-  fn('float', ([v]) => {
+  fn('float', ([v], _kwargs, _site, ctx) => {
     if (!v) return float(0);
     const n = num(v);
     if (n !== null) return float(n);
-    if (v.t === 'str' && v.v.trim() !== '' && !Number.isNaN(Number(v.v))) return float(Number(v.v));
-    return unknown('float()');
+    if (v.t !== 'str') return unknown('float()');
+    ctx.work(v.v.length);
+    return v.v.trim() !== '' && !Number.isNaN(Number(v.v)) ? float(Number(v.v)) : unknown('float()');
   }),
-  fn('str', ([v]) => (v ? (v.t === 'unknown' ? v : str(toStr(v))) : str(''))),
-  fn('repr', ([v]) => (v && v.t !== 'unknown' ? str(repr(v)) : unknown('repr()'))),
+  fn('str', ([v], _kwargs, _site, ctx) => (v ? (v.t === 'unknown' ? v : textOf(v, ctx)) : str(''))),
+  fn('repr', ([v], _kwargs, _site, ctx) => {
+    const s = v && v.t !== 'unknown' ? repr(v, ctx) : null;
+    return s === null ? unknown('repr()') : str(s);
+  }),
   fn('bool', ([v]) => {
     const t = v ? truthy(v) : false;
     return t === null ? unknown('bool()') : bool(t);
@@ -96,9 +137,10 @@ export const BUILTINS = new Map<string, Value>([
   }),
   fn('min', minMax((a, b) => a < b)),
   fn('max', minMax((a, b) => a > b)),
-  fn('sum', ([v, start]) => {
-    const xs = items(v);
+  fn('sum', ([v, start], _kwargs, _site, ctx) => {
+    const xs = items(v, ctx);
     if (!xs) return unknown('sum()');
+    ctx.work(xs.length);
     let total = num(start) ?? 0;
     let isFloat = start?.t === 'float';
     for (const x of xs) {
@@ -120,16 +162,26 @@ export const BUILTINS = new Map<string, Value>([
     const y = num(b);
     return x === null || y === null ? unknown('pow()') : a!.t === 'int' && b!.t === 'int' && y >= 0 ? int(x ** y) : float(x ** y);
   }),
-  fn('list', ([v]) => (v ? (items(v) ? list([...items(v)!]) : unknown('list()')) : list([]))),
-  fn('tuple', ([v]) => (v ? (items(v) ? tuple([...items(v)!]) : unknown('tuple()')) : tuple([]))),
-  fn('set', ([v]) => (v ? (items(v) ? list([...items(v)!]) : unknown('set()')) : list([]))),
-  fn('dict', (args, kwargs) => {
+  fn('list', ([v], _kwargs, _site, ctx) => {
+    const xs = v ? freshItems(v, ctx) : [];
+    return xs ? list(xs) : unknown('list()');
+  }),
+  fn('tuple', ([v], _kwargs, _site, ctx) => {
+    const xs = v ? freshItems(v, ctx) : [];
+    return xs ? tuple(xs) : unknown('tuple()');
+  }),
+  fn('set', ([v], _kwargs, _site, ctx) => {
+    const xs = v ? freshItems(v, ctx) : [];
+    return xs ? list(xs) : unknown('set()');
+  }),
+  fn('dict', (args, kwargs, _site, ctx) => {
     const keys: Value[] = [];
     const vals: Value[] = [];
     const src = args[0];
     if (src?.t === 'dict') {
-      keys.push(...src.keys);
-      vals.push(...src.vals);
+      if (!ctx.allocate(2 * src.keys.length)) return unknown('dict()');
+      pushAll(keys, src.keys);
+      pushAll(vals, src.vals);
     }
     for (const [k, v] of kwargs) {
       keys.push(str(k));
@@ -137,38 +189,43 @@ export const BUILTINS = new Map<string, Value>([
     }
     return { t: 'dict', keys, vals };
   }),
-  fn('zip', (args) => {
-    const lists = args.map(items);
-    if (lists.some((l) => l === null)) return unknown('zip of unknown');
-    const n = Math.min(...(lists as Value[][]).map((l) => l.length));
-    return list(Array.from({ length: n }, (_, i) => tuple((lists as Value[][]).map((l) => l[i]))));
+  fn('zip', (args, _kwargs, _site, ctx) => {
+    const lists: Value[][] = [];
+    for (const a of args) {
+      const xs = items(a, ctx);
+      if (!xs) return unknown('zip of unknown');
+      lists.push(xs);
+    }
+    const n = lists.reduce((m, l) => Math.min(m, l.length), lists.length ? Infinity : 0);
+    if (!ctx.allocateValues(n * (lists.length + 1))) return unknown('zip()');
+    return list(Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i]))));
   }),
-  fn('enumerate', ([v, startArg], kwargs) => {
+  fn('enumerate', ([v, startArg], kwargs, _site, ctx) => {
     const start = startArg ?? kwargs.get('start');
-    const xs = items(v);
+    const xs = items(v, ctx);
     const s = num(start) ?? 0;
-    return xs ? list(xs.map((x, i) => tuple([int(s + i), x]))) : unknown('enumerate of unknown');
+    if (!xs || !ctx.allocateValues(3 * xs.length)) return unknown('enumerate of unknown');
+    return list(xs.map((x, i) => tuple([int(s + i), x])));
   }),
-  fn('reversed', ([v]) => {
-    const xs = items(v);
-    return xs ? list([...xs].reverse()) : unknown('reversed of unknown');
+  fn('reversed', ([v], _kwargs, _site, ctx) => {
+    const xs = freshItems(v, ctx);
+    return xs ? list(xs.reverse()) : unknown('reversed of unknown');
   }),
-  fn('sorted', ([v], kwargs) => {
-    const xs = items(v);
-    if (!xs) return unknown('sorted of unknown');
-    const out = [...xs].sort(compareValues);
-    if (kwargs.get('reverse')?.t === 'bool' && (kwargs.get('reverse') as { v: boolean }).v) out.reverse();
-    return list(out);
+  fn('sorted', ([v], kwargs, _site, ctx) => {
+    const xs = freshItems(v, ctx);
+    return xs && sortInPlace(xs, kwargs, ctx) ? list(xs) : unknown('sorted()');
   }),
-  fn('any', ([v]) => {
-    const xs = items(v);
+  fn('any', ([v], _kwargs, _site, ctx) => {
+    const xs = items(v, ctx);
     if (!xs) return unknown('any()');
+    ctx.work(xs.length);
     const ts = xs.map(truthy);
     return ts.includes(true) ? bool(true) : ts.includes(null) ? unknown('any()') : bool(false);
   }),
-  fn('all', ([v]) => {
-    const xs = items(v);
+  fn('all', ([v], _kwargs, _site, ctx) => {
+    const xs = items(v, ctx);
     if (!xs) return unknown('all()');
+    ctx.work(xs.length);
     const ts = xs.map(truthy);
     return ts.includes(false) ? bool(false) : ts.includes(null) ? unknown('all()') : bool(true);
   }),
@@ -181,9 +238,9 @@ export const BUILTINS = new Map<string, Value>([
     return names.every((n) => ['int', 'float', 'str', 'list', 'tuple', 'dict', 'bool'].includes(n)) ? bool(false) : unknown('isinstance()');
   }),
   fn('print', () => NONE),
-  fn('format', ([v, spec]) => {
+  fn('format', ([v, spec], _kwargs, _site, ctx) => {
     if (!v || v.t === 'unknown') return unknown('format()');
-    const s = formatWithSpec(v, spec?.t === 'str' ? spec.v : '');
+    const s = formatWithSpec(v, spec?.t === 'str' ? spec.v : '', ctx);
     return s === null ? unknown('format()') : str(s);
   }),
   fn('hasattr', () => unknown('hasattr()')),
@@ -194,41 +251,63 @@ function method(name: string, call: BuiltinFn): Value {
   return { t: 'builtin', name, call };
 }
 
+function indexOf(keys: Value[], key: Value | undefined, meter: Meter): number {
+  return key ? keys.findIndex((k) => equals(k, key, meter) === true) : -1;
+}
+
+/** Python's str.replace (all occurrences), with the result's size reserved before it is built. */
+function replaceAll(s: string, from: string, to: string, meter: Meter): string | null {
+  meter.work(s.length);
+  const parts = from === '' ? ['', ...Array.from(s), ''] : s.split(from);
+  const size = s.length + (parts.length - 1) * (to.length - from.length);
+  return meter.allocate(size) ? parts.join(to) : null;
+}
+
 /** Methods of lists, tuples, strings and dicts. */
 export function methodOf(obj: Value, name: string): Value | undefined {
   if (obj.t === 'list') {
     const xs = obj.items;
     switch (name) {
       case 'append': return method(name, ([v]) => (xs.push(v ?? NONE), NONE));
-      case 'extend': return method(name, ([v]) => {
-        const more = items(v);
-        if (more) xs.push(...more);
+      case 'extend': return method(name, ([v], _kwargs, _site, ctx) => {
+        const more = items(v, ctx);
+        if (more && ctx.allocate(more.length)) pushAll(xs, more);
         return NONE;
       });
-      case 'insert': return method(name, ([i, v]) => (xs.splice(num(i) ?? xs.length, 0, v ?? NONE), NONE));
-      case 'pop': return method(name, ([i]) => {
+      case 'insert': return method(name, ([i, v], _kwargs, _site, ctx) => {
+        ctx.work(xs.length);
+        xs.splice(num(i) ?? xs.length, 0, v ?? NONE);
+        return NONE;
+      });
+      case 'pop': return method(name, ([i], _kwargs, _site, ctx) => {
+        ctx.work(xs.length);
         const n = num(i) ?? -1;
         const j = n < 0 ? n + xs.length : n;
         return j >= 0 && j < xs.length ? xs.splice(j, 1)[0] : unknown('pop from empty list');
       });
-      case 'reverse': return method(name, () => (xs.reverse(), NONE));
-      case 'copy': return method(name, () => list([...xs]));
+      case 'reverse': return method(name, (_args, _kwargs, _site, ctx) => {
+        ctx.work(xs.length);
+        xs.reverse();
+        return NONE;
+      });
+      case 'copy': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocate(xs.length) ? list(xs.slice()) : unknown('list.copy()')));
       case 'clear': return method(name, () => ((xs.length = 0), NONE));
-      case 'sort': return method(name, () => (xs.sort(compareValues), NONE));
+      case 'sort': return method(name, (_args, kwargs, _site, ctx) => (sortInPlace(xs, kwargs, ctx) ? NONE : unknown('list.sort()')));
     }
   }
   if (obj.t === 'list' || obj.t === 'tuple') {
     const xs = obj.items;
-    if (name === 'index') return method(name, ([v]) => {
-      const i = xs.findIndex((x) => v && equals(x, v) === true);
+    if (name === 'index') return method(name, ([v], _kwargs, _site, ctx) => {
+      const i = indexOf(xs, v, ctx);
       return i >= 0 ? int(i) : unknown('index()');
     });
-    if (name === 'count') return method(name, ([v]) => int(xs.filter((x) => v && equals(x, v) === true).length));
+    if (name === 'count') return method(name, ([v], _kwargs, _site, ctx) => int(v ? xs.filter((x) => equals(x, v, ctx) === true).length : 0));
   }
   if (obj.t === 'str') {
     const s = obj.v;
     switch (name) {
-      case 'format': return method(name, (args, kwargs) => {
+      case 'format': return method(name, (args, kwargs, _site, ctx) => {
+        ctx.work(s.length);
         let auto = 0;
         let failed = false;
         const out = s.replace(/\{\{|\}\}|\{([^{}!:]*)(?:![rs])?(?::([^{}]*))?\}/g, (all, field: string | undefined, spec: string | undefined) => {
@@ -236,41 +315,59 @@ export function methodOf(obj: Value, name: string): Value | undefined {
           if (all === '}}') return '}';
           const key = field ?? '';
           const v = key === '' ? args[auto++] : /^\d+$/.test(key) ? args[Number(key)] : kwargs.get(key);
-          if (!v || v.t === 'unknown') {
+          if (failed || !v || v.t === 'unknown') {
             failed = true;
             return '';
           }
-          const text = spec ? formatWithSpec(v, spec) : toStr(v);
+          const text = spec ? formatWithSpec(v, spec, ctx) : toStr(v, ctx);
           if (text === null) failed = true;
           return text ?? '';
         });
-        return failed ? unknown('str.format()') : str(out);
+        return failed || !ctx.allocate(out.length) ? unknown('str.format()') : str(out);
       });
-      case 'join': return method(name, ([v]) => {
-        const xs = items(v);
-        return xs && xs.every((x) => x.t === 'str') ? str(xs.map(toStr).join(s)) : unknown('str.join()');
+      case 'join': return method(name, ([v], _kwargs, _site, ctx) => {
+        const xs = items(v, ctx);
+        if (!xs || !xs.every((x) => x.t === 'str')) return unknown('str.join()');
+        const size = xs.reduce((n, x) => n + (x as { v: string }).v.length, 0) + s.length * Math.max(0, xs.length - 1);
+        return ctx.allocate(size) ? str(xs.map((x) => (x as { v: string }).v).join(s)) : unknown('str.join()');
       });
-      case 'upper': return method(name, () => str(s.toUpperCase()));
-      case 'lower': return method(name, () => str(s.toLowerCase()));
-      case 'strip': return method(name, () => str(s.trim()));
-      case 'replace': return method(name, ([a, b]) => (a?.t === 'str' && b?.t === 'str' ? str(s.split(a.v).join(b.v)) : unknown('replace()')));
-      case 'split': return method(name, ([sep]) => list((sep?.t === 'str' ? s.split(sep.v) : s.trim().split(/\s+/)).map(str)));
-      case 'startswith': return method(name, ([p]) => (p?.t === 'str' ? bool(s.startsWith(p.v)) : unknown('startswith()')));
-      case 'endswith': return method(name, ([p]) => (p?.t === 'str' ? bool(s.endsWith(p.v)) : unknown('endswith()')));
+      case 'upper': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocate(s.length) ? str(s.toUpperCase()) : unknown('str.upper()')));
+      case 'lower': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocate(s.length) ? str(s.toLowerCase()) : unknown('str.lower()')));
+      case 'strip': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocate(s.length) ? str(s.trim()) : unknown('str.strip()')));
+      case 'replace': return method(name, ([a, b], _kwargs, _site, ctx) => {
+        const out = a?.t === 'str' && b?.t === 'str' ? replaceAll(s, a.v, b.v, ctx) : null;
+        return out === null ? unknown('replace()') : str(out);
+      });
+      case 'split': return method(name, ([sep], _kwargs, _site, ctx) => {
+        ctx.work(s.length);
+        if (sep?.t === 'str' && sep.v === '') return unknown('split with an empty separator');
+        const parts = sep?.t === 'str' ? s.split(sep.v) : s.split(/\s+/).filter((p) => p !== '');
+        return ctx.allocateValues(parts.length) ? list(parts.map(str)) : unknown('str.split()');
+      });
+      case 'startswith': return method(name, ([p], _kwargs, _site, ctx) => {
+        if (p?.t !== 'str') return unknown('startswith()');
+        ctx.work(p.v.length >> 4);
+        return bool(s.startsWith(p.v));
+      });
+      case 'endswith': return method(name, ([p], _kwargs, _site, ctx) => {
+        if (p?.t !== 'str') return unknown('endswith()');
+        ctx.work(p.v.length >> 4);
+        return bool(s.endsWith(p.v));
+      });
     }
   }
   if (obj.t === 'dict') {
     switch (name) {
-      case 'get': return method(name, ([k, d]) => {
-        const i = obj.keys.findIndex((x) => k && equals(x, k) === true);
+      case 'get': return method(name, ([k, d], _kwargs, _site, ctx) => {
+        const i = indexOf(obj.keys, k, ctx);
         return i >= 0 ? obj.vals[i] : (d ?? NONE);
       });
-      case 'items': return method(name, () => list(obj.keys.map((k, i) => tuple([k, obj.vals[i]]))));
-      case 'keys': return method(name, () => list([...obj.keys]));
-      case 'values': return method(name, () => list([...obj.vals]));
-      case 'update': return method(name, ([o], kwargs) => {
+      case 'items': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocateValues(3 * obj.keys.length) ? list(obj.keys.map((k, i) => tuple([k, obj.vals[i]]))) : unknown('dict.items()')));
+      case 'keys': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocate(obj.keys.length) ? list(obj.keys.slice()) : unknown('dict.keys()')));
+      case 'values': return method(name, (_args, _kwargs, _site, ctx) => (ctx.allocate(obj.vals.length) ? list(obj.vals.slice()) : unknown('dict.values()')));
+      case 'update': return method(name, ([o], kwargs, _site, ctx) => {
         const add = (k: Value, v: Value) => {
-          const i = obj.keys.findIndex((x) => equals(x, k) === true);
+          const i = indexOf(obj.keys, k, ctx);
           if (i >= 0) obj.vals[i] = v;
           else {
             obj.keys.push(k);
@@ -281,9 +378,10 @@ export function methodOf(obj: Value, name: string): Value | undefined {
         for (const [k, v] of kwargs) add(str(k), v);
         return NONE;
       });
-      case 'pop': return method(name, ([k, d]) => {
-        const i = obj.keys.findIndex((x) => k && equals(x, k) === true);
+      case 'pop': return method(name, ([k, d], _kwargs, _site, ctx) => {
+        const i = indexOf(obj.keys, k, ctx);
         if (i < 0) return d ?? unknown('missing key');
+        ctx.work(obj.keys.length);
         const v = obj.vals[i];
         obj.keys.splice(i, 1);
         obj.vals.splice(i, 1);

@@ -4,7 +4,7 @@ import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
-import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr } from './models';
+import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
 import type { Span } from '../source';
 import { toSnakeCase } from './naming';
 import { Scope } from './scope';
@@ -15,7 +15,9 @@ export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs:
     case 'func':
       return callFunction(it, callee, args, kwargs, site);
     case 'builtin':
-      return callee.call(args, kwargs, site);
+      // Bulk work and allocation refusals of the builtin are reported at its call.
+      it.ctx.budget.site = site;
+      return callee.call(args, kwargs, site, it.ctx);
     case 'bound':
       if (callee.fn.t === 'func') return callFunction(it, callee.fn, [callee.self, ...args], kwargs, site, callee.self);
       return callValue(it, callee.fn, args, kwargs, site);
@@ -28,7 +30,7 @@ export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs:
     case 'layer':
       return applyLayer(it, callee.layer, args, kwargs, site);
     case 'model':
-      return callModel(it, callee.model, args, kwargs, site);
+      return callModelCharged(it, callee.model, args, kwargs, site);
     case 'unknown':
       return unknown(`result of calling ${callee.why}`);
     default:
@@ -109,7 +111,7 @@ function instantiate(it: Interpreter, cls: ClassValue, args: Value[], kwargs: Ma
 
 export function callInstance(it: Interpreter, inst: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span): Value {
   if (inst.model) {
-    if ('name' in site) return callModel(it, inst.model, args, kwargs, site);
+    if ('name' in site) return callModelCharged(it, inst.model, args, kwargs, site);
     const inputs = args[0]?.t === 'tensor' ? [args[0].tensor] : null;
     return inputs ? applyModel(it, inst.model, inputs, kwargs, site) : unknown('model called on a non-tensor');
   }
@@ -139,6 +141,23 @@ function callCustomLayer(it: Interpreter, inst: InstanceValue, args: Value[], kw
   return unknown(`calling an instance of ${inst.cls.name}`);
 }
 
+/** Elements of a list or tuple argument (what a model copies when given one). */
+function itemCount(v: Value | undefined): number {
+  return v && (v.t === 'list' || v.t === 'tuple') ? v.items.length : 0;
+}
+
+/** Calling a model on a list of tensors reads them all. */
+function callModelCharged(it: Interpreter, model: ModelObject, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
+  it.ctx.work(itemCount(args[0] ?? kwargs.get('inputs')));
+  return callModel(it, model, args, kwargs, site);
+}
+
+/** `model.layers` and `model.get_layer` go through all the model's layers. */
+function modelAttrCharged(it: Interpreter, model: ModelObject, name: string, site: SyntaxNode): Value {
+  if (name === 'layers' || name === 'get_layer') it.ctx.work(model.graph?.calls.length ?? model.layers.length);
+  return modelAttr(it, model, name, site);
+}
+
 export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxNode): Value {
   switch (obj.t) {
     case 'module':
@@ -148,7 +167,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       if (own) return own;
       const fromClass = findClassAttr(obj.cls, name);
       if (fromClass) return bindIfMethod(fromClass, obj);
-      if (obj.model) return modelAttr(it, obj.model, name, site);
+      if (obj.model) return modelAttrCharged(it, obj.model, name, site);
       if (name === 'add_weight' && obj.ownWeights) return addWeight(obj);
       return unknown(`attribute ${name} of ${obj.cls.name}`);
     }
@@ -179,7 +198,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
     case 'layer':
       return layerAttr(obj.layer, name);
     case 'model':
-      return modelAttr(it, obj.model, name, site);
+      return modelAttrCharged(it, obj.model, name, site);
     case 'unknown':
       return obj;
     default:

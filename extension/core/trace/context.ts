@@ -4,7 +4,7 @@ import type { Shape } from '../../../kernels/types';
 import { DiagnosticSink } from '../diagnostics';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
-import { Budget, TraceLimits } from './budget';
+import { Budget, type Meter, NEW_VALUE_WORK, TraceLimits } from './budget';
 import type { ModelObject } from './models';
 import { NameRegistry } from './naming';
 
@@ -31,7 +31,7 @@ export interface TensorName extends Span {
 /** At most this many distinct spots are remembered (hovers only need the visible ones). */
 const MAX_TENSOR_NAMES = 50_000;
 
-export class TraceContext {
+export class TraceContext implements Meter {
   readonly diagnostics = new DiagnosticSink();
   readonly budget: Budget;
   readonly names = new NameRegistry();
@@ -51,6 +51,7 @@ export class TraceContext {
   /** Names in the source that held a Keras tensor (assignments and uses), for hovers. */
   readonly tensorNames = new Map<number, TensorName>();
   private nextTensorId = 0;
+  private allocationRefused = false;
 
   constructor(readonly text: string, readonly options: TraceOptions) {
     this.budget = new Budget(options.limits);
@@ -62,6 +63,25 @@ export class TraceContext {
 
   source(node: SyntaxNode | Span): string {
     return this.text.slice(node.from, node.to);
+  }
+
+  work(n: number): void {
+    this.budget.work(n);
+  }
+
+  /** Room for `n` new elements; past the budget, false and (once per trace) an info diagnostic. */
+  allocate(n: number, workEach = 1): boolean {
+    if (this.budget.allocate(n, workEach)) return true;
+    if (!this.allocationRefused) {
+      this.allocationRefused = true;
+      const max = this.options.limits.maxElements.toLocaleString('en-US');
+      this.diagnostics.info('allocation-budget', `This would create more list items or string characters than ConvLens allows (${max} in all, and each statement at most half of what is left), so its value is unknown (an in-place extend stays incomplete). Later values past the budget are unknown too.`, this.span(this.budget.site));
+    }
+    return false;
+  }
+
+  allocateValues(n: number): boolean {
+    return this.allocate(n, 1 + NEW_VALUE_WORK);
   }
 
   /** Remembers that the name at `span` held `tensor`. */

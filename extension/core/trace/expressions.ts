@@ -7,7 +7,7 @@ import { isPunct, kids } from './interpreter';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
-import { FuncValue, iterate, list, NONE, repr, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
+import { FuncValue, iterate, list, NONE, repr, sequence, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
 
 export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   it.ctx.budget.step(node);
@@ -42,20 +42,23 @@ export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value
       return inner.length === 1 ? evalExpr(it, inner[0], scope) : tuple(inner.map((c) => evalExpr(it, c, scope)));
     }
     case 'TupleExpression':
-      return tuple(evalItems(it, node, scope));
     case 'ArrayExpression':
-      return list(evalItems(it, node, scope));
-    case 'SetExpression':
-      return list(evalItems(it, node, scope));
+    case 'SetExpression': {
+      const items = evalItems(it, node, scope);
+      if (!items) return unknown('a display past the allocation budget');
+      return node.name === 'TupleExpression' ? tuple(items) : list(items);
+    }
     case 'DictionaryExpression':
       return evalDict(it, node, scope);
     case 'ArrayComprehensionExpression':
     case 'SetComprehensionExpression':
-    case 'ComprehensionExpression':
-      return list(comprehension(it, node, scope, false) as Value[]);
+    case 'ComprehensionExpression': {
+      const items = comprehension(it, node, scope, false) as Value[] | null;
+      return items ? list(items) : unknown('comprehension');
+    }
     case 'DictionaryComprehensionExpression': {
-      const pairs = comprehension(it, node, scope, true) as [Value, Value][];
-      return { t: 'dict', keys: pairs.map((p) => p[0]), vals: pairs.map((p) => p[1]) };
+      const pairs = comprehension(it, node, scope, true) as [Value, Value][] | null;
+      return pairs ? { t: 'dict', keys: pairs.map((p) => p[0]), vals: pairs.map((p) => p[1]) } : unknown('comprehension');
     }
     case 'MemberExpression':
       return member(it, node, scope);
@@ -101,22 +104,25 @@ function lookupName(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   return unknown(`undefined name ${name}`);
 }
 
-function evalItems(it: Interpreter, node: SyntaxNode, scope: Scope): Value[] {
+/** The items of a tuple, list or set display; null when a `*x` in it passes the allocation budget. */
+function evalItems(it: Interpreter, node: SyntaxNode, scope: Scope): Value[] | null {
   const out: Value[] = [];
+  let refused = false;
   const parts = kids(node);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (isPunct(p)) continue;
     if (p.name === '*') {
       const v = parts[i + 1] ? evalExpr(it, parts[++i], scope) : unknown('star');
-      const items = iterate(v, 1_000_000);
-      if (items) out.push(...items);
-      else out.push(unknown('unpacked unknown iterable'));
+      const items = iterate(v, it.ctx);
+      if (!items) out.push(unknown('unpacked unknown iterable'));
+      else if (it.ctx.allocate(items.length)) pushAll(out, items);
+      else refused = true;
       continue;
     }
     out.push(evalExpr(it, p, scope));
   }
-  return out;
+  return refused ? null : out;
 }
 
 function evalDict(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
@@ -126,9 +132,9 @@ function evalDict(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   for (let i = 0; i < parts.length; i++) {
     if (parts[i].name === '**') {
       const other = parts[i + 1] ? evalExpr(it, parts[++i], scope) : unknown('**');
-      if (other.t === 'dict') {
-        keys.push(...other.keys);
-        vals.push(...other.vals);
+      if (other.t === 'dict' && it.ctx.allocate(2 * other.keys.length)) {
+        pushAll(keys, other.keys);
+        pushAll(vals, other.vals);
       }
       continue;
     }
@@ -142,8 +148,16 @@ function evalDict(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   return { t: 'dict', keys, vals };
 }
 
-/** [expr for targets in iterable (if cond)* (for ...)*], in a scope of its own. */
-function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: boolean): Value[] | [Value, Value][] {
+/** Appends `more` to `xs` one by one: spreading a huge array into push() overflows the stack. */
+function pushAll<T>(xs: T[], more: readonly T[]): void {
+  for (let i = 0, n = more.length; i < n; i++) xs.push(more[i]);
+}
+
+/**
+ * [expr for targets in iterable (if cond)* (for ...)*], in a scope of its own. Null (unknown) when
+ * an iterable is unknown or the result passes the allocation budget; each element is reserved.
+ */
+function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: boolean): Value[] | [Value, Value][] | null {
   const parts = kids(node).filter((c) => !['[', ']', '{', '}', '(', ')'].includes(c.name));
   const firstFor = parts.findIndex((p) => p.name === 'for');
   if (firstFor < 0) return [];
@@ -152,7 +166,7 @@ function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: 
   for (let i = firstFor; i < parts.length; i++) {
     if (parts[i].name === 'for') {
       const inAt = parts.findIndex((p, j) => j > i && p.name === 'in');
-      if (inAt < 0 || !parts[inAt + 1]) return [];
+      if (inAt < 0 || !parts[inAt + 1]) return null;
       clauses.push({ kind: 'for', targets: parts.slice(i + 1, inAt).filter((p) => !isPunct(p)), expr: parts[inAt + 1] });
       i = inAt + 1;
     } else if (parts[i].name === 'if' && parts[i + 1]) {
@@ -161,8 +175,13 @@ function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: 
   }
   const inner = new Scope(scope);
   const out: (Value | [Value, Value])[] = [];
+  let refused = false;
   const run = (k: number): boolean => {
     if (k === clauses.length) {
+      if (!it.ctx.allocate(isDict ? 2 : 1)) {
+        refused = true;
+        return false;
+      }
       if (isDict) out.push([evalExpr(it, head[0], inner), head[1] ? evalExpr(it, head[1], inner) : NONE]);
       else out.push(evalExpr(it, head[0], inner));
       return true;
@@ -172,13 +191,15 @@ function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: 
       const t = truthy(evalExpr(it, c.expr, inner));
       return t === false ? true : run(k + 1);
     }
-    const items = iterate(evalExpr(it, c.expr, inner), 1_000_000);
+    const items = sequence(evalExpr(it, c.expr, inner), it.ctx);
     if (!items) return false;
-    for (const item of items) {
+    for (let i = 0, n = items.length; i < n; i++) {
+      const item = items.at(i);
+      if (item === undefined) break;
       it.ctx.budget.step(c.expr);
       if (c.targets.length === 1) inner.assign(it.ctx.source(c.targets[0]), item);
       else {
-        const sub = iterate(item, 64) ?? [];
+        const sub = iterate(item, it.ctx) ?? [];
         c.targets.forEach((t, j) => inner.assign(it.ctx.source(t), sub[j] ?? unknown('unpack')));
       }
       if (!run(k + 1)) return false;
@@ -186,8 +207,8 @@ function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: 
     return true;
   };
   if (!run(0)) {
-    it.ctx.diagnostics.info('unknown-iterable', 'ConvLens could not evaluate what this comprehension iterates over; its value is unknown.', it.ctx.span(node));
-    return [];
+    if (!refused) it.ctx.diagnostics.info('unknown-iterable', 'ConvLens could not evaluate what this comprehension iterates over; its value is unknown.', it.ctx.span(node));
+    return null;
   }
   return out as Value[] | [Value, Value][];
 }
@@ -215,11 +236,13 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
     if (p.name === '*' || p.name === '**') {
       const v = parts[i + 1] ? evalExpr(it, parts[++i], scope) : unknown('star');
       if (p.name === '*') {
-        const items = iterate(v, 1_000_000);
-        if (items) args.push(...items);
+        const items = iterate(v, it.ctx);
+        if (items && it.ctx.allocate(items.length)) pushAll(args, items);
         else args.push(unknownSpread('*args of unknown length'));
-      } else if (v.t === 'dict') v.keys.forEach((k, j) => kwargs.set(toStr(k), v.vals[j]));
-      else kwargs.set(UNKNOWN_KWARGS, unknownSpread('**kwargs with unknown keys'));
+      } else if (v.t === 'dict') {
+        it.ctx.work(v.keys.length);
+        v.keys.forEach((k, j) => k.t === 'str' && kwargs.set(k.v, v.vals[j]));
+      } else kwargs.set(UNKNOWN_KWARGS, unknownSpread('**kwargs with unknown keys'));
       continue;
     }
     if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {
@@ -285,8 +308,13 @@ function formatString(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
     const conv = inner.find((c) => c.name === 'FormatConversion');
     const specNode = inner.find((c) => c.name === 'FormatSpec');
     const spec = specNode ? it.ctx.source(specNode).replace(/^:/, '') : '';
-    const base = conv && it.ctx.source(conv).includes('r') ? str(repr(v)) : v;
-    const formatted = spec ? formatWithSpec(base, spec) : toStr(base);
+    let base: Value = v;
+    if (conv && it.ctx.source(conv).includes('r')) {
+      const text = repr(v, it.ctx);
+      if (text === null) return unknown('f-string past the allocation budget');
+      base = str(text);
+    }
+    const formatted = spec ? formatWithSpec(base, spec, it.ctx) : toStr(base, it.ctx);
     if (formatted === null) return unknown('f-string format spec');
     out += formatted;
   }

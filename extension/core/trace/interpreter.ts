@@ -7,7 +7,8 @@ import { assignTarget, binaryOp } from './operators';
 import { Scope } from './scope';
 import type { Span } from '../source';
 import { callFunction } from './calls';
-import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, truthy, unknown, Value } from './values';
+import { runUnit, reportStatementFault } from './units';
+import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, sequence, truthy, unknown, Value } from './values';
 
 export const BREAK = 1;
 export const CONTINUE = 2;
@@ -29,9 +30,10 @@ export function isPunct(node: SyntaxNode): boolean {
   return PUNCT.has(node.name);
 }
 
-const MAX_LOOP_ITERATIONS = 1_000_000;
-
 export class Interpreter {
+  /** Loops being run; a statement inside one runs many times, so it is not a unit of its own. */
+  private loopDepth = 0;
+
   constructor(readonly ctx: TraceContext) {}
 
   eval(node: SyntaxNode, scope: Scope): Value {
@@ -41,6 +43,14 @@ export class Interpreter {
   /** Calls a method found on a user class with `self` bound (subclassed models' `call`). */
   callMethod(fn: Value, self: InstanceValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span): Value {
     return fn.t === 'func' ? callFunction(this, fn, [self, ...args], kwargs, site, self) : unknown('method');
+  }
+
+  /**
+   * Runs a module. A stray `return` or `break` at module level (a parse-error artefact while
+   * typing) ends nothing: every statement still runs, so models after it are found.
+   */
+  execModule(node: SyntaxNode, scope: Scope): void {
+    for (const stmt of kids(node)) this.exec(stmt, scope);
   }
 
   /** Runs the statements of a Script or Body node. */
@@ -53,15 +63,43 @@ export class Interpreter {
     return undefined;
   }
 
+  /**
+   * Runs one statement. A statement that runs once at module level (also inside a module-level
+   * if/with/try) is a unit with its own share of the budget; an internal fault skips only the
+   * statement it happens in.
+   */
   exec(node: SyntaxNode, scope: Scope): Flow {
+    if (scope.parent !== null || this.loopDepth > 0) return this.execStatement(node, scope);
+    let flow: Flow;
+    const finished = runUnit(this.ctx, node, () => {
+      flow = this.execStatement(node, scope);
+    });
+    if (!finished) this.unbindTargets(node, scope);
+    return flow;
+  }
+
+  private execStatement(node: SyntaxNode, scope: Scope): Flow {
     this.ctx.budget.step(node);
     try {
       return this.execInner(node, scope);
     } catch (e) {
       if (e instanceof TraceAbort) throw e;
-      if (e instanceof RangeError) throw new TraceAbort('Analysis stopped: the code is nested too deeply to analyse.', this.ctx.span(node));
-      throw e;
+      reportStatementFault(this.ctx, e, node);
+      this.unbindTargets(node, scope);
+      return undefined;
     }
+  }
+
+  /**
+   * After an assignment was cut short, the names it assigns are unknown (not "undefined", and not
+   * their old values), so what depends on it is unknown too.
+   */
+  private unbindTargets(node: SyntaxNode, scope: Scope): void {
+    if (node.name !== 'AssignStatement' && node.name !== 'UpdateStatement') return;
+    const parts = kids(node);
+    const lastOp = parts.map((c) => c.name === 'AssignOp' || c.name === 'UpdateOp').lastIndexOf(true);
+    const names = (n: SyntaxNode): SyntaxNode[] => (n.name === 'VariableName' ? [n] : ['TupleExpression', 'ArrayExpression', 'ParenthesizedExpression'].includes(n.name) ? kids(n).flatMap(names) : []);
+    for (const target of parts.slice(0, lastOp).flatMap(names)) scope.assign(this.ctx.source(target), unknown('its statement was cut short'));
   }
 
   private execInner(node: SyntaxNode, scope: Scope): Flow {
@@ -151,6 +189,8 @@ export class Interpreter {
     const value = valueNodes.length === 1 && !valueGroup.some((c) => c.name === ',') ? values[0] : { t: 'tuple' as const, items: values };
     for (const group of groups) {
       const targets = group.filter((c) => !isPunct(c));
+      // `   = value` while typing: the target is a parse error node, so there is nothing to bind.
+      if (targets.length === 0) continue;
       if (targets.length === 1 && !group.some((c) => c.name === ',')) assignTarget(this, targets[0], value, scope);
       else assignTarget(this, null, value, scope, targets);
     }
@@ -163,9 +203,11 @@ export class Interpreter {
     const current = this.eval(target, scope);
     const rhs = this.eval(rest[0], scope);
     if (op === '+' && current.t === 'list') {
-      const items = iterate(rhs, MAX_LOOP_ITERATIONS);
+      const items = iterate(rhs, this.ctx);
       if (items) {
-        current.items.push(...items);
+        // In place, as Python does (other names for the list see it grow), reserved first.
+        if (!this.ctx.allocate(items.length)) assignTarget(this, target, unknown('a list past the allocation budget'), scope);
+        else for (let i = 0, n = items.length; i < n; i++) current.items.push(items[i]);
         return;
       }
     }
@@ -196,6 +238,7 @@ export class Interpreter {
    */
   private execUnknownBranch(cond: SyntaxNode, body: SyntaxNode, rest: { cond: SyntaxNode | null; body: SyntaxNode }[], scope: Scope): Flow {
     this.ctx.diagnostics.info('unknown-condition', `ConvLens could not evaluate \`${this.ctx.source(cond)}\`: both branches are analysed, and the model follows this one.`, this.ctx.span(cond));
+    this.ctx.work(scope.vars.size * (rest.length + 1));
     const saved = new Map(scope.vars);
     for (const alt of rest) {
       this.execBlock(alt.body, scope);
@@ -214,20 +257,28 @@ export class Interpreter {
     const targets = targetGroup.filter((c) => !isPunct(c));
     const iterNodes = parts.slice(inIdx + 1, bodyIdx).filter((c) => !isPunct(c));
     const iterValue = iterNodes.length === 1 ? this.eval(iterNodes[0], scope) : { t: 'tuple' as const, items: iterNodes.map((n) => this.eval(n, scope)) };
-    const items = iterate(iterValue, MAX_LOOP_ITERATIONS);
+    const items = sequence(iterValue, this.ctx);
     if (items === null) {
       this.ctx.diagnostics.info('unknown-iterable', `ConvLens could not evaluate what \`for\` iterates over (${this.ctx.source(iterNodes[0] ?? node)}); the loop body is skipped.`, this.ctx.span(iterNodes[0] ?? node));
       return undefined;
     }
     const body = parts[bodyIdx];
-    const snapshot = iterValue.t === 'list' ? [...items] : items;
-    for (const item of snapshot) {
-      this.ctx.budget.step(node);
-      if (targets.length === 1 && !targetGroup.some((c) => c.name === ',')) assignTarget(this, targets[0], item, scope);
-      else assignTarget(this, null, item, scope, targets);
-      const flow = this.execBlock(body, scope);
-      if (flow === BREAK) return undefined;
-      if (flow !== undefined && flow !== CONTINUE) return flow;
+    // As many iterations as the list had when the loop began (appending in the body cannot make it endless).
+    const count = items.length;
+    this.loopDepth++;
+    try {
+      for (let i = 0; i < count; i++) {
+        const item = items.at(i);
+        if (item === undefined) break;
+        this.ctx.budget.step(node);
+        if (targets.length === 1 && !targetGroup.some((c) => c.name === ',')) assignTarget(this, targets[0], item, scope);
+        else assignTarget(this, null, item, scope, targets);
+        const flow = this.execBlock(body, scope);
+        if (flow === BREAK) return undefined;
+        if (flow !== undefined && flow !== CONTINUE) return flow;
+      }
+    } finally {
+      this.loopDepth--;
     }
     const elseBody = parts.slice(bodyIdx + 1).find((p) => p.name === 'Body');
     return elseBody ? this.execBlock(elseBody, scope) : undefined;
@@ -238,17 +289,22 @@ export class Interpreter {
     const cond = parts[1];
     const body = parts.find((p) => p.name === 'Body');
     if (!cond || !body) return undefined;
-    for (;;) {
-      this.ctx.budget.step(node);
-      const truth = truthy(this.eval(cond, scope));
-      if (truth === null) {
-        this.ctx.diagnostics.info('unknown-condition', `ConvLens could not evaluate the \`while\` condition \`${this.ctx.source(cond)}\`; the loop body is skipped.`, this.ctx.span(cond));
-        return undefined;
+    this.loopDepth++;
+    try {
+      for (;;) {
+        this.ctx.budget.step(node);
+        const truth = truthy(this.eval(cond, scope));
+        if (truth === null) {
+          this.ctx.diagnostics.info('unknown-condition', `ConvLens could not evaluate the \`while\` condition \`${this.ctx.source(cond)}\`; the loop body is skipped.`, this.ctx.span(cond));
+          return undefined;
+        }
+        if (!truth) return undefined;
+        const flow = this.execBlock(body, scope);
+        if (flow === BREAK) return undefined;
+        if (flow !== undefined && flow !== CONTINUE) return flow;
       }
-      if (!truth) return undefined;
-      const flow = this.execBlock(body, scope);
-      if (flow === BREAK) return undefined;
-      if (flow !== undefined && flow !== CONTINUE) return flow;
+    } finally {
+      this.loopDepth--;
     }
   }
 

@@ -1,6 +1,7 @@
 /** The parts of the keras / tensorflow namespace the tracer understands, plus `math`. */
 import type { SyntaxNode } from '@lezer/common';
 import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
+import type { Meter } from './budget';
 import type { Interpreter } from './interpreter';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
@@ -43,7 +44,7 @@ function gcd(a: number, b: number): number {
   return b === 0 ? Math.abs(a) : gcd(b, a % b);
 }
 
-const MATH: Record<string, (args: Value[]) => Value> = {
+const MATH: Record<string, (args: Value[], meter: Meter) => Value> = {
   ceil: ([x]) => (numberArg(x) === null ? unknown('ceil') : int(Math.ceil(numberArg(x)!))),
   floor: ([x]) => (numberArg(x) === null ? unknown('floor') : int(Math.floor(numberArg(x)!))),
   sqrt: ([x]) => (numberArg(x) === null ? unknown('sqrt') : float(Math.sqrt(numberArg(x)!))),
@@ -53,9 +54,10 @@ const MATH: Record<string, (args: Value[]) => Value> = {
   exp: ([x]) => (numberArg(x) === null ? unknown('exp') : float(Math.exp(numberArg(x)!))),
   pow: ([x, y]) => (numberArg(x) === null || numberArg(y) === null ? unknown('pow') : float(numberArg(x)! ** numberArg(y)!)),
   gcd: (args) => (args.some((a) => a.t !== 'int') ? unknown('gcd') : int(args.map((a) => numberArg(a)!).reduce(gcd, 0))),
-  prod: ([xs]) => {
-    const items = xs ? iterate(xs, 100_000) : null;
+  prod: ([xs], meter) => {
+    const items = xs ? iterate(xs, meter) : null;
     if (!items || items.some((x) => !isNumber(x))) return unknown('prod');
+    meter.work(items.length);
     const isFloat = items.some((x) => x.t === 'float');
     const p = items.reduce((acc, x) => acc * (x as { v: number }).v, 1);
     return isFloat ? float(p) : int(p);
@@ -73,7 +75,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   const name = parts[parts.length - 1];
   const namespace = parts.slice(0, -1).join('.');
   const root = parts[0];
-  if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args);
+  if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args, it.ctx);
   if (path === 'functools.partial') return makePartial(it, args, kwargs);
   if (root !== 'keras') {
     return unknown(`${rawPath}()`);
@@ -83,8 +85,12 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.names.reset();
     return NONE;
   }
-  if (name === 'Sequential') return makeSequential(it, args, kwargs, site);
-  if (name === 'Model' || name === 'Functional') return makeFunctional(it, args, kwargs, site);
+  if (name === 'Sequential' || name === 'Model' || name === 'Functional') {
+    // A model keeps its own copy of the layer list, or of the input and output tensors.
+    const copied = name === 'Sequential' ? itemCount(args[0] ?? kwargs.get('layers')) : itemCount(args[0] ?? kwargs.get('inputs')) + itemCount(args[1] ?? kwargs.get('outputs'));
+    if (!it.ctx.allocate(copied)) return unknown(`a ${name} past the allocation budget`);
+    return name === 'Sequential' ? makeSequential(it, args, kwargs, site) : makeFunctional(it, args, kwargs, site);
+  }
   if (FUNCTIONAL_MERGES[name]) {
     const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));
     return applyLayer(it, layer, args.slice(0, 1), new Map(), site);
@@ -109,6 +115,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   }
   return unknown(`${rawPath}()`);
+}
+
+function itemCount(v: Value | undefined): number {
+  return v && (v.t === 'list' || v.t === 'tuple') ? v.items.length : 0;
 }
 
 function withoutInputs(kwargs: Map<string, Value>): Map<string, Value> {

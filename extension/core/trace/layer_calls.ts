@@ -2,10 +2,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import { pyRepr } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
+import { InexactSize } from '../../../kernels/shape';
 import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, Shape, UNKNOWN } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
+import { LAYER_STEPS } from './budget';
 import type { TraceContext } from './context';
+import { exactSizes, inexactMessage } from './exact_sizes';
 import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value } from './values';
@@ -99,6 +102,7 @@ function declaredInput(kwargs: Map<string, Value>): Shape | undefined {
 /** Constructs a layer object: binds and validates arguments as Keras' constructor does. */
 export function constructLayer(it: Interpreter, typeName: string, args: Value[], kwargs: Map<string, Value>, span: Span): LayerInstance {
   const { ctx } = it;
+  ctx.budget.step(span, LAYER_STEPS);
   const kernel = kernelFor(typeName) ?? null;
   const nameArg = kwargs.get('name');
   const explicit = nameArg?.t === 'str' ? nameArg.v : null;
@@ -134,6 +138,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
 
 function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: LayerInstance): void {
   if (e instanceof KerasError) ctx.diagnostics.error(e.code, e.message, span);
+  else if (e instanceof InexactSize) ctx.diagnostics.info('inexact-size', inexactMessage(layer, e.what, true), span);
   else if (e instanceof NeedsUnknown) {
     ctx.diagnostics.info('unevaluable', `ConvLens could not evaluate ${e.what === 'shape' ? 'the shape' : `\`${e.what}\``} of ${layer.name} (${layer.type}); its output is unknown.`, span);
   } else throw e;
@@ -141,13 +146,15 @@ function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: Lay
 
 /** Runs a layer on input tensors: Keras' build + compute_output_shape, recorded as a graph node. */
 export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTensor[], span: Span): LayerCall {
+  ctx.budget.step(span, LAYER_STEPS);
   const call: LayerCall = { layer, inputs, output: ctx.tensor(null, null), span, result: null };
   call.output.producer = call;
   const shapes = inputs.map((t) => t.shape);
   const ready = layer.kernel && layer.config !== null && shapes.every((s) => s !== null) && (inputs.length > 0 || layer.kernel.family === 'input');
   if (ready) {
     try {
-      const result = layer.kernel!.build(layer.config, shapes as Shape[], { layerName: layer.name });
+      const { result, dropped } = exactSizes(layer.kernel!.build(layer.config, shapes as Shape[], { layerName: layer.name }));
+      if (dropped) ctx.diagnostics.info('inexact-size', inexactMessage(layer, dropped, false), span);
       const first = layer.calls.find((c) => c.result)?.result;
       if (first?.params && result.params && first.params.trainable + first.params.nonTrainable !== result.params.trainable + result.params.nonTrainable) {
         const firstIn = layer.calls.find((c) => c.result)!.inputs[0]?.shape;

@@ -1,5 +1,9 @@
 /** Python literals and string formatting: string escapes, numbers, format specs, `%`. */
+import type { Meter } from './budget';
 import { isNumber, repr, toStr, Value } from './values';
+
+/** JS formats at most 100 digits after the point (toFixed throws past it). */
+const MAX_PRECISION = 100;
 
 /** The value of a (non-f) string literal token, prefixes and escapes handled. */
 export function parseStringLiteral(text: string): string | null {
@@ -33,11 +37,15 @@ export function parseNumber(text: string): Value | null {
   return Number.isNaN(f) ? null : { t: 'float', v: f };
 }
 
-/** format(value, spec) for the specs people use in layer names: 02d, .3f, >4, s. */
-export function formatWithSpec(v: Value, spec: string): string | null {
+/**
+ * format(value, spec) for the specs people use in layer names: 02d, .3f, >4, s. Null when it
+ * cannot be done, or the text (the padding included) would pass the allocation budget.
+ */
+export function formatWithSpec(v: Value, spec: string, meter: Meter): string | null {
   const m = /^(?:(.)?([<>^=]))?([+\- ])?(0)?(\d+)?(,)?(?:\.(\d+))?([bdeEfFgGosxX%])?$/.exec(spec);
   if (!m) return null;
   const [, fillChar, align, , zero, widthText, comma, precText, type] = m;
+  if (precText !== undefined && Number(precText) > MAX_PRECISION) return null;
   let body: string;
   if (type && 'dbxXo'.includes(type)) {
     if (v.t !== 'int' && v.t !== 'bool') return null;
@@ -55,12 +63,15 @@ export function formatWithSpec(v: Value, spec: string): string | null {
     else if (type === 'g' || type === 'G') body = String(Number(v.v.toPrecision(prec || 1)));
     else body = v.v.toFixed(prec);
   } else {
-    body = toStr(v);
+    const text = toStr(v, meter);
+    if (text === null) return null;
+    body = text;
     if (precText !== undefined && v.t === 'str') body = body.slice(0, Number(precText));
     else if (precText !== undefined && isNumber(v)) body = v.v.toFixed(Number(precText));
   }
   const width = widthText ? Number(widthText) : 0;
   if (body.length >= width) return body;
+  if (!meter.allocate(width)) return null;
   const numeric = v.t === 'int' || v.t === 'float';
   if (zero && !align) return (body.startsWith('-') ? '-' : '') + body.replace('-', '').padStart(width - (body.startsWith('-') ? 1 : 0), '0');
   const fill = fillChar ?? ' ';
@@ -71,8 +82,9 @@ export function formatWithSpec(v: Value, spec: string): string | null {
   return fill.repeat(gap) + body;
 }
 
-/** printf-style `fmt % args`; null when a conversion cannot be done. */
-export function percentFormat(fmt: string, arg: Value): string | null {
+/** printf-style `fmt % args`; null when a conversion cannot be done or passes the allocation budget. */
+export function percentFormat(fmt: string, arg: Value, meter: Meter): string | null {
+  meter.work(fmt.length);
   const args = arg.t === 'tuple' ? arg.items : [arg];
   let i = 0;
   let failed = false;
@@ -88,13 +100,15 @@ export function percentFormat(fmt: string, arg: Value): string | null {
     else if (flags.includes('0')) spec += '0';
     if (width) spec += width;
     if (prec) spec += `.${prec}`;
-    let text: string | null;
-    if (conv === 's') text = formatWithSpec({ t: 'str', v: toStr(v) }, spec);
-    else if (conv === 'r') text = formatWithSpec({ t: 'str', v: repr(v) }, spec);
-    else if (conv === 'd' || conv === 'i') text = isNumber(v) ? formatWithSpec({ t: 'int', v: Math.trunc(v.v) }, `${spec}d`) : null;
-    else text = formatWithSpec(v, spec + conv);
+    let text: string | null = null;
+    if (failed) return '';
+    if (conv === 's' || conv === 'r') {
+      const plain = conv === 's' ? toStr(v, meter) : repr(v, meter);
+      if (plain !== null) text = formatWithSpec({ t: 'str', v: plain }, spec, meter);
+    } else if (conv === 'd' || conv === 'i') text = isNumber(v) ? formatWithSpec({ t: 'int', v: Math.trunc(v.v) }, `${spec}d`, meter) : null;
+    else text = formatWithSpec(v, spec + conv, meter);
     if (text === null) failed = true;
     return text ?? '';
   });
-  return failed || i !== args.length ? null : out;
+  return failed || i !== args.length || !meter.allocate(out.length) ? null : out;
 }

@@ -9,6 +9,7 @@ import { Interpreter } from './interpreter';
 import { TrackingBuilder } from './keras_tracking';
 import { declaredInputShape, ModelObject, traceOnShape } from './models';
 import { Scope } from './scope';
+import { runUnit } from './units';
 
 export interface TraceResult {
   models: ModelGraph[];
@@ -51,10 +52,11 @@ export function trace(req: TraceRequest): TraceResult {
   ctx.directives.push(...readDirectives(req.text));
   const it = new Interpreter(ctx);
   const module = new Scope(null);
-  runGuarded(ctx, () => it.execBlock(req.tree.topNode, module));
+  runGuarded(ctx, () => it.execModule(req.tree.topNode, module));
   for (const model of ctx.models) {
     if (model.graph) continue;
-    runGuarded(ctx, () => {
+    // Each model is traced as a unit of its own: one that cannot finish leaves the others theirs.
+    runGuarded(ctx, () => runUnit(ctx, model.classSpan ?? model.span, () => {
       const directive = directiveFor(model, ctx.directives);
       const fallback = req.defaultInputShape ? [null, ...req.defaultInputShape] : null;
       const shape: Shape | null = declaredInputShape(model) ?? (directive ? [null, ...directive.shape] : fallback);
@@ -66,22 +68,20 @@ export function trace(req: TraceRequest): TraceResult {
         );
       }
       traceOnShape(it, model, shape);
-    });
+    }));
   }
   const tracking = new TrackingBuilder(ctx);
   const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable, tracking: tracking.forModel(m), entries: tracking.entriesFor(m) }));
   return { models, layers: ctx.layers, tensorNames: [...ctx.tensorNames.values()], diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
 }
 
+/** Units stop themselves; only the time safety net ends the whole run, with a grace to finish models. */
 function runGuarded(ctx: TraceContext, run: () => void): void {
   try {
     run();
   } catch (e) {
-    if (e instanceof TraceAbort) {
-      ctx.diagnostics.warning('trace-limit', e.message, e.span);
-      ctx.budget.grace();
-    }
-    else if (e instanceof RangeError) ctx.diagnostics.warning('trace-limit', 'Analysis stopped: the code is nested too deeply to analyse.', { from: 0, to: 0 });
-    else throw e;
+    if (!(e instanceof TraceAbort)) throw e;
+    ctx.diagnostics.warning('trace-limit', e.message, ctx.span(e.span));
+    ctx.budget.grace();
   }
 }

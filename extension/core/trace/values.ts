@@ -1,6 +1,8 @@
 /** Python values as the tracer models them. Anything it cannot evaluate is `unknown`. */
 import type { SyntaxNode } from '@lezer/common';
 import type { LayerInstance, SymTensor } from '../graph';
+import { type Meter, NEW_VALUE_WORK } from './budget';
+import type { TraceContext } from './context';
 import type { ModelObject } from './models';
 import type { Scope } from './scope';
 
@@ -45,7 +47,8 @@ export interface InstanceValue {
   ownWeights?: { shape: (number | null)[] | null; trainable: boolean }[];
 }
 
-export type BuiltinFn = (args: Value[], kwargs: Map<string, Value>, site: SyntaxNode) => Value;
+/** A builtin charges its bulk work and allocations to `ctx` before doing them. */
+export type BuiltinFn = (args: Value[], kwargs: Map<string, Value>, site: SyntaxNode, ctx: TraceContext) => Value;
 
 export type Value =
   | { t: 'int'; v: number }
@@ -78,7 +81,9 @@ export const NONE: Value = { t: 'none' };
 export const TRUE: Value = { t: 'bool', v: true };
 export const FALSE: Value = { t: 'bool', v: false };
 
-export const int = (v: number): Value => ({ t: 'int', v });
+/** Why an int is unknown: Python ints are exact, a JS number past 2^53 is not. */
+export const INEXACT_INT = 'an integer past 2^53, which ConvLens cannot compute exactly';
+export const int = (v: number): Value => (Number.isSafeInteger(v) ? { t: 'int', v } : unknown(INEXACT_INT));
 export const float = (v: number): Value => ({ t: 'float', v });
 export const str = (v: string): Value => ({ t: 'str', v });
 export const bool = (v: boolean): Value => (v ? TRUE : FALSE);
@@ -113,18 +118,39 @@ export function rangeLength(r: { start: number; stop: number; step: number }): n
   return Math.max(0, n);
 }
 
-/** Elements of an iterable, or null when not iterable / unknown. Ranges are capped by the caller's budget. */
-export function iterate(v: Value, limit: number): Value[] | null {
+/**
+ * Elements of an iterable, or null when not iterable, unknown, or past the allocation budget
+ * (ranges and strings are materialised; lists, tuples and dicts are returned as they are).
+ */
+export function iterate(v: Value, meter: Meter): Value[] | null {
   switch (v.t) {
     case 'tuple': case 'list': return v.items;
-    case 'str': return [...v.v].map(str);
     case 'dict': return v.keys;
+    case 'str': return meter.allocateValues(v.v.length) ? Array.from(v.v, str) : null;
     case 'range': {
-      const n = Math.min(rangeLength(v), limit);
-      return Array.from({ length: n }, (_, i) => int(v.start + i * v.step));
+      const n = rangeLength(v);
+      if (!meter.allocateValues(n)) return null;
+      const out = new Array<Value>(n);
+      for (let i = 0; i < n; i++) out[i] = int(v.start + i * v.step);
+      return out;
     }
     default: return null;
   }
+}
+
+/** Elements read by index, for loops: a range stays lazy, so `for i in range(10**9)` allocates nothing. */
+export interface Sequence {
+  readonly length: number;
+  at(i: number): Value | undefined;
+}
+
+export function sequence(v: Value, meter: Meter): Sequence | null {
+  if (v.t === 'range') {
+    const { start, step } = v;
+    return { length: rangeLength(v), at: (i) => int(start + i * step) };
+  }
+  const items = iterate(v, meter);
+  return items && { length: items.length, at: (i) => items[i] };
 }
 
 export function typeName(v: Value): string {
@@ -158,22 +184,50 @@ function formatFloat(x: number): string {
   return String(x);
 }
 
-/** Python str() */
-export function toStr(v: Value): string {
-  return v.t === 'str' ? v.v : repr(v);
+/** Python str(), or null when the text would pass the allocation budget. */
+export function toStr(v: Value, meter: Meter): string | null {
+  return v.t === 'str' ? v.v : repr(v, meter);
 }
 
-/** Python repr() */
-export function repr(v: Value): string {
+/**
+ * Python repr(), or null when the text would pass the allocation budget. Every piece is charged
+ * as it is made, so a list repeated inside itself a million times stops early, and a list that
+ * contains itself prints as `[...]`, as in Python.
+ */
+export function repr(v: Value, meter: Meter): string | null {
+  const parts: string[] = [];
+  const open = new Set<Value>();
+  const put = (s: string): boolean => {
+    if (!meter.allocate(s.length)) return false;
+    parts.push(s);
+    return true;
+  };
+  const walk = (x: Value): boolean => {
+    meter.work(NEW_VALUE_WORK);
+    if (x.t !== 'list' && x.t !== 'tuple' && x.t !== 'dict') return put(scalarRepr(x));
+    const [left, right] = x.t === 'list' ? ['[', ']'] : x.t === 'dict' ? ['{', '}'] : ['(', x.items.length === 1 ? ',)' : ')'];
+    if (open.has(x)) return put(`${left}...${right}`);
+    open.add(x);
+    let ok = put(left);
+    const n = x.t === 'dict' ? x.keys.length : x.items.length;
+    for (let i = 0; ok && i < n; i++) {
+      if (i > 0) ok = put(', ');
+      if (x.t === 'dict') ok &&= walk(x.keys[i]) && put(': ') && walk(x.vals[i]);
+      else ok &&= walk(x.items[i]);
+    }
+    open.delete(x);
+    return ok && put(right);
+  };
+  return walk(v) ? parts.join('') : null;
+}
+
+function scalarRepr(v: Value): string {
   switch (v.t) {
     case 'int': return String(v.v);
     case 'float': return formatFloat(v.v);
     case 'str': return `'${v.v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
     case 'bool': return v.v ? 'True' : 'False';
     case 'none': return 'None';
-    case 'tuple': return v.items.length === 1 ? `(${repr(v.items[0])},)` : `(${v.items.map(repr).join(', ')})`;
-    case 'list': return `[${v.items.map(repr).join(', ')}]`;
-    case 'dict': return `{${v.keys.map((k, i) => `${repr(k)}: ${repr(v.vals[i])}`).join(', ')}}`;
     case 'range': return `range(${v.start}, ${v.stop}${v.step !== 1 ? `, ${v.step}` : ''})`;
     case 'tensor': return `<KerasTensor shape=${v.tensor.shape ? `(${v.tensor.shape.map((d) => (d === null ? 'None' : d)).join(', ')})` : 'unknown'}>`;
     case 'layer': return `<${v.layer.type} name=${v.layer.name}>`;
@@ -182,8 +236,9 @@ export function repr(v: Value): string {
   }
 }
 
-/** Structural equality for the value kinds Python compares by value. */
-export function equals(a: Value, b: Value): boolean | null {
+/** Structural equality for the value kinds Python compares by value; each pair compared is charged. */
+export function equals(a: Value, b: Value, meter: Meter): boolean | null {
+  meter.work(1);
   if (a.t === 'unknown' || b.t === 'unknown') return null;
   if (isNumber(a) && isNumber(b)) return a.v === b.v;
   if ((a.t === 'bool' || isNumber(a)) && (b.t === 'bool' || isNumber(b))) {
@@ -191,13 +246,19 @@ export function equals(a: Value, b: Value): boolean | null {
   }
   if (a.t !== b.t) return false;
   switch (a.t) {
-    case 'str': return a.v === (b as { v: string }).v;
+    case 'str': {
+      const bv = (b as { v: string }).v;
+      meter.work(Math.min(a.v.length, bv.length) >> 4);
+      return a.v === bv;
+    }
     case 'none': return true;
     case 'tuple': case 'list': {
+      // The same list is equal to itself (Python compares identical items as equal too).
+      if (a === b) return true;
       const bi = (b as { items: Value[] }).items;
       if (a.items.length !== bi.length) return false;
       for (let i = 0; i < bi.length; i++) {
-        const e = equals(a.items[i], bi[i]);
+        const e = equals(a.items[i], bi[i], meter);
         if (e !== true) return e;
       }
       return true;

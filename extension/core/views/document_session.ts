@@ -2,17 +2,23 @@
  * One open document: incremental parse on each change, bounded re-analysis, and the version the
  * analysis belongs to, so views never show results for an older text. No editor imports.
  */
-import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze';
+import { analyze, sourceRefusal, type Analysis, type AnalyzeOptions } from '../analysis/analyze';
 import { IncrementalParser, type TextEdit } from '../parse';
 
 export class DocumentSession {
-  private readonly parser = new IncrementalParser();
+  private parser = new IncrementalParser();
   private current: { version: number; text: string; analysis: Analysis } | null = null;
 
   constructor(private readonly options: Omit<AnalyzeOptions, 'tree'> = {}) {}
 
   /** Re-analyses `text` (version `version`); `edits` (old-text offsets) let the parser reuse its tree. */
   update(text: string, version: number, edits?: readonly TextEdit[]): Analysis {
+    if (sourceRefusal(text)) {
+      // Not parsed at all; the next parse starts afresh (the old tree no longer matches the edits).
+      this.parser = new IncrementalParser();
+      this.current = { version, text, analysis: analyze(text, this.options) };
+      return this.current.analysis;
+    }
     const tree = this.parser.parse(text, this.current ? edits : undefined);
     const analysis = analyze(text, { ...this.options, tree });
     this.current = { version, text, analysis };

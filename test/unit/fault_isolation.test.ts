@@ -1,0 +1,197 @@
+/**
+ * A statement that faults, or cannot be finished, costs only itself: the models before and after
+ * it are analysed. Budgets are counted in work, so every assertion here is about work, never time
+ * (the time safety net is set out of reach except where it is the subject).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze, type Analysis } from '../../extension/core/analysis/analyze';
+import { BUILTINS } from '../../extension/core/trace/builtins';
+
+const NO_CLOCK = { maxMillis: 1e9 };
+
+const HEAD = 'import keras\nfrom keras import layers\n';
+
+function model(name: string, units = 4): string {
+  return `inp_${name} = keras.Input(shape=(8,))\n${name} = keras.Model(inp_${name}, layers.Dense(${units})(inp_${name}), name="${name}")\n`;
+}
+
+/** Two models with `middle` between them. */
+function sandwich(middle: string): string {
+  return `${HEAD}${model('first')}${middle}\n${model('second', 2)}`;
+}
+
+function modelNames(a: Analysis): string[] {
+  return a.models.map((m) => m.graph.name);
+}
+
+function codes(a: Analysis, code: string) {
+  return a.diagnostics.filter((d) => d.code === code);
+}
+
+/** Adds a builtin that throws, for the duration of `run`. */
+function withThrowingBuiltin(name: string, error: Error, run: () => void): void {
+  BUILTINS.set(name, { t: 'builtin', name, call: () => { throw error; } });
+  try {
+    run();
+  } finally {
+    BUILTINS.delete(name);
+  }
+}
+
+describe('a statement that cannot be finished sits between two models: both are analysed', () => {
+  const cases: [string, string, RegExp][] = [
+    ['an endless loop', 'while True:\n    pass\n', /steps of work/],
+    ['a very long loop', 'total = 0\nfor i in range(10**9):\n    total = total + i\n', /steps of work/],
+    ['unbounded recursion', 'def f(n):\n    return f(n + 1)\nf(0)\n', /nested deeper than 64/],
+    ['exponential recursion', 'def f(n):\n    return 1 if n == 0 else f(n - 1) + f(n - 1)\nf(60)\n', /steps of work/],
+    ['sorting a million numbers a thousand times', 'a = list(range(1000000))\nfor i in range(1000):\n    a.sort()\n', /steps of work/],
+  ];
+  for (const [name, middle, message] of cases) {
+    it(name, () => {
+      const a = analyze(sandwich(middle), { limits: NO_CLOCK });
+      assert.deepEqual(modelNames(a), ['first', 'second']);
+      assert.equal(a.models[1].totals.params, 18);
+      const limits = codes(a, 'trace-limit');
+      assert.equal(limits.length, 1, JSON.stringify(limits));
+      assert.match(limits[0].message, message);
+      assert.ok(a.steps <= 1_000_000);
+    });
+  }
+
+  it('three pathological statements in a row still leave the model after them its share', () => {
+    const middle = 'while True:\n    pass\nwhile True:\n    pass\nx = [0] * 10**9\nwhile 1:\n    x = 1\n';
+    const a = analyze(sandwich(middle), { limits: NO_CLOCK });
+    assert.deepEqual(modelNames(a), ['first', 'second']);
+    assert.equal(codes(a, 'trace-limit').length, 3);
+  });
+
+  it('inside `if __name__ == "__main__":` each statement is a unit too', () => {
+    const text = `${HEAD}if __name__ == "__main__":\n${[model('first'), 'while True:\n    pass\n', model('second', 2)].join('').replace(/^/gm, '    ')}`;
+    const a = analyze(text, { limits: NO_CLOCK });
+    assert.deepEqual(modelNames(a), ['first', 'second']);
+  });
+
+  it('a subclassed model traced after the module still gets its share', () => {
+    const text = `${HEAD}class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = layers.Dense(3)
+
+    def call(self, x):
+        return self.d(x)
+
+net = Net()
+net.build((None, 5))
+while True:
+    pass
+${model('after')}`;
+    const a = analyze(text, { limits: NO_CLOCK });
+    assert.deepEqual(modelNames(a).sort(), ['after', 'net']);
+  });
+
+  it('a model whose tracing cannot finish leaves the other models theirs', () => {
+    const text = `${HEAD}class Loop(keras.Model):
+    def call(self, x):
+        while True:
+            pass
+
+# convlens: input_shape=(5,)
+loop = Loop()
+${model('after')}`;
+    const a = analyze(text, { limits: NO_CLOCK });
+    assert.ok(modelNames(a).includes('after'));
+    assert.equal(codes(a, 'trace-limit').length, 1);
+  });
+
+  it('the names an assignment cut short would set are unknown afterwards, not undefined', () => {
+    const text = sandwich('a = list(range(10**6))\nb = len(a)');
+    const a = analyze(text, { limits: { ...NO_CLOCK, maxSteps: 400_000 } });
+    assert.deepEqual(modelNames(a), ['first', 'second']);
+    assert.equal(codes(a, 'trace-limit').length, 1);
+    assert.deepEqual(codes(a, 'undefined-name'), []);
+  });
+
+  it('the same file gives the same steps and diagnostics every time (work, not time)', () => {
+    const text = sandwich('a = list(range(100000))\nwhile True:\n    a.sort()\n');
+    const runs = [analyze(text, { limits: NO_CLOCK }), analyze(text, { limits: NO_CLOCK })];
+    assert.equal(runs[0].steps, runs[1].steps);
+    assert.deepEqual(runs[0].diagnostics, runs[1].diagnostics);
+  });
+
+  it('the time safety net says so when it is what stopped the analysis', () => {
+    const a = analyze(sandwich('while True:\n    pass\n'), { limits: { maxMillis: 0 } });
+    const limit = codes(a, 'trace-limit');
+    assert.equal(limit.length, 1);
+    assert.match(limit[0].message, /time safety net/);
+    assert.ok(modelNames(a).includes('first'));
+  });
+});
+
+describe('an internal fault costs only its statement', () => {
+  it('a parser error node as an assignment target inside a method', () => {
+    const text = `${HEAD}class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = layers.Dense(4)
+
+    def call(self, x):
+        x = self.d(x)
+         = layers.ReLU()(x)
+        return x
+
+net = Net()
+net.build((None, 8))
+${model('after')}`;
+    const a = analyze(text);
+    assert.deepEqual(codes(a, 'internal-error'), []);
+    assert.deepEqual(modelNames(a).sort(), ['after', 'net']);
+    assert.equal(a.models.find((m) => m.graph.name === 'net')!.totals.params, 36);
+  });
+
+  it('a stray module-level `return` (a dedent typo) does not end the module', () => {
+    const text = `${HEAD}class Net(keras.Model):\n    def call(self, x):\n         = layers.ReLU()(x)\n        return x\n${model('after')}`;
+    assert.deepEqual(modelNames(analyze(text)), ['after']);
+  });
+
+  it('is reported on the faulty statement, and the models before and after are analysed', () => {
+    withThrowingBuiltin('boom', new TypeError('injected fault'), () => {
+      const text = sandwich('x = boom()\ny = 3');
+      const a = analyze(text);
+      assert.deepEqual(modelNames(a), ['first', 'second']);
+      const fault = codes(a, 'internal-error');
+      assert.equal(fault.length, 1);
+      assert.equal(text.slice(fault[0].from, fault[0].to), 'x = boom()');
+      assert.match(fault[0].message, /injected fault/);
+    });
+  });
+
+  it('inside a helper, only that statement is skipped: the helper and the model go on', () => {
+    withThrowingBuiltin('boom', new Error('injected fault'), () => {
+      const text = `${HEAD}def block(x):\n    boom()\n    return layers.Dense(4)(x)\ninp = keras.Input(shape=(8,))\nm = keras.Model(inp, block(inp))\n`;
+      const a = analyze(text);
+      assert.equal(a.models[0].totals.params, 36);
+      assert.equal(codes(a, 'internal-error').length, 1);
+    });
+  });
+
+  it('a RangeError that is not a stack overflow is an internal error, not "nested too deeply"', () => {
+    withThrowingBuiltin('boom', new RangeError('Invalid array length'), () => {
+      const a = analyze(sandwich('x = boom()'));
+      assert.deepEqual(modelNames(a), ['first', 'second']);
+      assert.equal(codes(a, 'internal-error').length, 1);
+      assert.ok(!a.diagnostics.some((d) => /nested too deeply/.test(d.message)));
+    });
+  });
+
+  it('a real stack overflow costs only its statement, and says so', () => {
+    const deep = `x = ${'('.repeat(50000)}1${')'.repeat(50000)}`;
+    const text = sandwich(deep);
+    const a = analyze(text);
+    assert.deepEqual(modelNames(a), ['first', 'second']);
+    const limit = codes(a, 'trace-limit');
+    assert.equal(limit.length, 1);
+    assert.match(limit[0].message, /nested too deeply/);
+    assert.ok(text.slice(limit[0].from, limit[0].to).startsWith('x = ((('));
+  });
+});
