@@ -140,6 +140,14 @@ function render(): void {
   app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for MACs and inputs.`));
 }
 
+/** base64 (as the host sends pixel data) to bytes. */
+function bytes(text: string): Uint8Array {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
 /** The input image with the ERF samples drawn over it as translucent orange squares. */
 function erfOverImage(erf: NonNullable<RunView['erf']>, image: NonNullable<RunView['image']>): HTMLCanvasElement {
   const canvas = el('canvas', 'erf-image');
@@ -149,7 +157,7 @@ function erfOverImage(erf: NonNullable<RunView['erf']>, image: NonNullable<RunVi
   canvas.setAttribute('aria-label', `Effective receptive field over the ${image.width}x${image.height} input, ${erf.rows} by ${erf.cols} samples every ${erf.step} pixels`);
   const ctx = canvas.getContext('2d')!;
   const img = ctx.createImageData(image.width, image.height);
-  img.data.set(image.rgba);
+  img.data.set(bytes(image.rgba));
   ctx.putImageData(img, 0, 0);
   ctx.fillStyle = getComputedStyle(document.body).getPropertyValue('--vscode-charts-orange') || '#d18616';
   for (let r = 0; r < erf.rows; r++) for (let c = 0; c < erf.cols; c++) {
@@ -168,6 +176,7 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
     return;
   }
   host.append(el('h4', undefined, `Feature maps: ${layer} (first ${t.channels} channels)`));
+  const grey = bytes(t.data);
   const grid = el('div', 'map-grid');
   grid.dataset.layer = layer;
   for (let c = 0; c < t.channels; c++) {
@@ -178,7 +187,7 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
     const ctx = canvas.getContext('2d')!;
     const img = ctx.createImageData(t.width, t.height);
     for (let i = 0; i < t.width * t.height; i++) {
-      const g = t.data[c * t.width * t.height + i];
+      const g = grey[c * t.width * t.height + i];
       img.data.set([g, g, g, 255], i * 4);
     }
     ctx.putImageData(img, 0, 0);

@@ -14,11 +14,11 @@ import { isPython } from './ctx';
 
 export const SUMMARY_VIEW_ID = 'convlens.summary';
 
-import type { FromWebview } from '../../webview/messages';
+import type { FromWebview, ToWebview } from '../../webview/messages';
 
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  /** The last run's view, re-sent when the view is shown again. */
-  private lastRun: unknown = null;
+  /** The last run's view: sent once when it arrives, and again only to a newly created webview. */
+  private lastRun: ToWebview | null = null;
   private view: vscode.WebviewView | null = null;
   private document: vscode.TextDocument | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -43,7 +43,11 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.html = webviewHtml(view.webview, root);
     this.disposables.push(
       view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
-      view.onDidChangeVisibility(() => view.visible && this.document && this.post(this.document)),
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) return;
+        view.badge = undefined;
+        if (this.document) this.post(this.document);
+      }),
     );
   }
 
@@ -56,12 +60,20 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (doc) this.post(doc);
   }
 
-  /** Shows a run's results under the summary. */
+  /**
+   * A run's results go under the summary without taking focus: a visible view shows them at once;
+   * otherwise the view's badge and a notification say they are there, until the user looks.
+   */
   async showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void> {
     this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(doc.uri), run: runView(result) };
-    this.wantedModel = result.model;
-    await vscode.commands.executeCommand(`${SUMMARY_VIEW_ID}.focus`);
-    this.post(doc);
+    if (this.view?.visible) {
+      void this.view.webview.postMessage(this.lastRun);
+      return;
+    }
+    if (this.view) this.view.badge = { value: 1, tooltip: `Run of ${result.model} finished` };
+    const show = 'Show results';
+    const answer = await vscode.window.showInformationMessage(`ConvLens: the run of ${result.model} finished (${result.latencyMs.toFixed(2)} ms).`, show);
+    if (answer === show) await this.show(doc.uri, result.model);
   }
 
   private post(doc: vscode.TextDocument): void {
@@ -69,7 +81,6 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const analysis = this.ctx.analysis(doc);
     if (!this.view || !analysis) return;
     void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel, mode: this.wantedMode });
-    if (this.lastRun) void this.view.webview.postMessage(this.lastRun);
     this.wantedModel = null;
     this.wantedMode = null;
   }
@@ -84,6 +95,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private async onMessage(m: FromWebview): Promise<void> {
     if (m.type === 'ready') {
       if (this.document) this.post(this.document);
+      if (this.lastRun) void this.view?.webview.postMessage(this.lastRun);
       return;
     }
     if (m.type === 'export') {

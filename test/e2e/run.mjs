@@ -267,6 +267,8 @@ test('Run on Sample with a workspace image draws the effective receptive field o
   await view.locator('section.run canvas.erf-image').waitFor({ timeout: 60_000 });
   const label = await view.locator('section.run canvas.erf-image').getAttribute('aria-label');
   if (!/over the 48x48 input/.test(label)) throw new Error(label);
+  // The finished run took nothing from the user: the keyboard focus is still in the editor.
+  if (!(await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')))) throw new Error('the run moved the focus out of the editor');
   await page.screenshot({ path: path.join(SHOTS, 'run-image.png') });
 });
 

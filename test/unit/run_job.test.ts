@@ -31,8 +31,11 @@ describe('runJob', () => {
     // Thumbnails: the conv layer's 8 channels at 16x16 (no downsampling needed), grey levels.
     const thumb = v.thumbnails.c;
     assert.deepEqual([thumb.channels, thumb.height, thumb.width], [8, 16, 16]);
-    assert.equal(thumb.data.length, 8 * 16 * 16);
-    assert.ok(thumb.data.every((g) => g >= 0 && g <= 255) && thumb.data.includes(0) && thumb.data.includes(255));
+    // Sent as base64 bytes (compact to post), each channel scaled to the full grey range.
+    const grey = Buffer.from(thumb.data, 'base64');
+    assert.equal(grey.length, 8 * 16 * 16);
+    assert.ok(grey.includes(0) && grey.includes(255));
+    assert.ok(JSON.stringify(v.thumbnails).length < 3 * grey.length, 'compact: well under a JSON number array');
     assert.equal(v.thumbnails.dense, undefined, 'vectors have no feature maps');
     // What the webview receives is plain JSON: it survives serialisation unchanged.
     assert.deepEqual(JSON.parse(JSON.stringify(v)), v);
@@ -63,7 +66,7 @@ describe('runJob', () => {
     // The image as the model saw it, for drawing the ERF over it.
     assert.deepEqual([r.inputImage!.width, r.inputImage!.height, r.inputImage!.rgba.length], [16, 16, 16 * 16 * 4]);
     assert.equal(r.inputImage!.rgba[0], 200);
-    assert.equal(runView(r).image!.rgba.length, 16 * 16 * 4);
+    assert.deepEqual([...Buffer.from(runView(r).image!.rgba, 'base64')], [...r.inputImage!.rgba], 'the pixels, as base64');
   });
 
   it('refuses files with Keras errors, naming the first one', async () => {
