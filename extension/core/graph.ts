@@ -20,6 +20,11 @@ export interface LayerInstance {
   trainable: boolean;
   /** An operation such as `keras.ops.relu(x)`: in the graph and the summary, not in `model.layers`. */
   isOperation?: boolean;
+  /**
+   * An operation with a custom layer's own variable (`x * self.scale`): the layer that owns it (as
+   * tracked, set when the trace ends) and the variable's index in that layer's `vars`.
+   */
+  variable?: { owner: TrackedNode | null; index: number };
   /** Keras-2 style input shape given on the layer (input_shape=, batch_input_shape=, input_dim=). */
   declaredInput?: Shape;
 }
@@ -99,6 +104,8 @@ export interface TrackedNode {
   sublayers: TrackedNode[];
   /** Variables of its own (`add_weight` in a custom layer), when they could be counted. */
   ownVariables: number | null;
+  /** For each own variable (in `vars` order), the operation that uses it, when one does. */
+  ownVariableLayers: (LayerInstance | null)[];
 }
 
 /** A list, tuple or dict of tracked objects (Keras saves it as a "container"); lists may nest. */

@@ -168,7 +168,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       const fromClass = findClassAttr(obj.cls, name);
       if (fromClass) return bindIfMethod(fromClass, obj);
       if (obj.model) return modelAttrCharged(it, obj.model, name, site);
-      if (name === 'add_weight' && obj.ownWeights) return addWeight(obj);
+      if (name === 'add_weight' && obj.ownWeights) return addWeight(it, obj);
       return unknown(`attribute ${name} of ${obj.cls.name}`);
     }
     case 'class':
@@ -207,7 +207,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
 }
 
 /** `self.add_weight(shape=..., trainable=...)` in a custom layer: counted as its own variable. */
-function addWeight(inst: InstanceValue): Value {
+function addWeight(it: Interpreter, inst: InstanceValue): Value {
   return {
     t: 'builtin',
     name: 'add_weight',
@@ -217,7 +217,12 @@ function addWeight(inst: InstanceValue): Value {
       const shape = dims && dims.every((d) => d.t === 'int') ? dims.map((d) => (d as { v: number }).v) : shapeArg?.t === 'none' ? [] : null;
       const trainable = kwargs.get('trainable');
       inst.ownWeights!.push({ shape, trainable: !(trainable?.t === 'bool' && !trainable.v) });
-      return { t: 'object', name: 'Variable', args: shape ? new Map([['shape', tuple(shape.map(int))]]) : undefined };
+      const initializer = kwargs.get('initializer') ?? args[1];
+      const args2 = new Map<string, Value>(initializer ? [['initializer', initializer]] : []);
+      if (shape) args2.set('shape', tuple(shape.map(int)));
+      const variable: Value = { t: 'object', name: 'Variable', args: args2 };
+      it.ctx.variables.set(variable, { owner: inst, created: inst.ownWeights!.length - 1 });
+      return variable;
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Span } from '../source';
 import { Budget, type Meter, NEW_VALUE_WORK, TraceLimits } from './budget';
 import type { ModelObject } from './models';
 import { NameRegistry } from './naming';
+import type { InstanceValue, Value } from './values';
 
 export interface TraceOptions {
   limits: TraceLimits;
@@ -92,6 +93,11 @@ export class TraceContext implements Meter {
       seen.times++;
     } else if (this.tensorNames.size < MAX_TENSOR_NAMES) this.tensorNames.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
   }
+
+  /** Operations on a custom layer's own variables: the layer instance and the variable's creation index. */
+  readonly variableUses = new Map<LayerInstance, { owner: InstanceValue; created: number }>();
+  /** The variables `add_weight` returned, so operations can find their owner. */
+  readonly variables = new Map<Value, { owner: InstanceValue; created: number }>();
 
   /** The output tensors of each application of a nested model or custom layer. */
   readonly containerOutputs = new Map<object, SymTensor[]>();

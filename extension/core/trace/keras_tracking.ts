@@ -25,14 +25,32 @@ export class TrackingBuilder {
   constructor(private readonly ctx: TraceContext) {}
 
   forModel(model: ModelObject): TrackedNode {
-    return this.node(model);
+    const root = this.node(model);
+    this.linkVariables();
+    return root;
+  }
+
+  /** Operations on a custom layer's own variables learn which tracked object owns them. */
+  private linkVariables(): void {
+    for (const [layer, { owner, created }] of this.ctx.variableUses) {
+      const node = this.memo.get(owner) ?? null;
+      const weights = owner.ownWeights ?? [];
+      // Keras stores trainable variables first, then the others, each in creation order.
+      const order = [...weights.keys()].sort((a, b) => Number(weights[b].trainable) - Number(weights[a].trainable) || a - b);
+      const index = order.indexOf(created);
+      layer.variable = { owner: node, index };
+      if (node) {
+        node.ownVariableLayers = order.map((_, i) => node.ownVariableLayers[i] ?? null);
+        node.ownVariableLayers[index] = layer;
+      }
+    }
   }
 
   private node(obj: Tracked): TrackedNode {
     const key = 'cls' in obj && obj.model ? obj.model : obj;
     const seen = this.memo.get(key);
     if (seen) return seen;
-    const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null };
+    const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null, ownVariableLayers: [] };
     this.memo.set(key, node);
     if (isLayerInstance(obj)) {
       node.className = obj.type;

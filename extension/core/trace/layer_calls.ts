@@ -11,7 +11,8 @@ import type { TraceContext } from './context';
 import { exactSizes, inexactMessage } from './exact_sizes';
 import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
-import { float, int, list, NONE, str, tuple, unknown, Value } from './values';
+import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
+import { VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -225,8 +226,10 @@ export function applyTensorOp(it: Interpreter, op: string, a: Value, b: Value, s
   // x * self.scale: a variable of a custom layer broadcast against the tensor.
   const variable = other.t === 'object' && other.name === 'Variable' ? other.args?.get('shape') : undefined;
   if (tensor && variable && (variable.t === 'tuple' || variable.t === 'list') && variable.items.every((d) => d.t === 'int')) {
-    const shape = broadcast(tensor.shape, variable.items.map((d) => (d as { v: number }).v));
-    return shapedOperation(it, `x ${op} variable`, [tensor], shape, span);
+    const shape = variable.items.map((d) => (d as { v: number }).v);
+    const use = it.ctx.variables.get(other);
+    if (use && ['+', '-', '*', '/'].includes(op)) return variableOperation(it, op as VariableOp, tensor, other, shape, a.t === 'tensor', use, span);
+    return shapedOperation(it, `x ${op} variable`, [tensor], broadcast(tensor.shape, shape), span);
   }
   if (tensor) return unknownOperation(it, `x ${op} ...`, [tensor, ...(a.t === 'tensor' && b.t === 'tensor' ? [b.tensor] : [])], span);
   return unknown(`tensor operation ${op}`);
@@ -266,6 +269,22 @@ function scalarOperation(it: Interpreter, op: string, x: SymTensor, k: number, t
   layer.type = opName[0].toUpperCase() + opName.slice(1);
   layer.isOperation = true;
   return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x], span).output };
+}
+
+/** `x * self.scale`: an operation with a custom layer's own variable (its weight comes from that layer). */
+function variableOperation(it: Interpreter, op: VariableOp, x: SymTensor, variable: Value, shape: number[], tensorFirst: boolean, use: { owner: InstanceValue; created: number }, span: Span): Value {
+  const { ctx } = it;
+  const opName = SCALAR_OPS[op];
+  const weight = use.owner.ownWeights?.[use.created];
+  const initializer = variable.t === 'object' ? variable.args?.get('initializer') : undefined;
+  const layer: LayerInstance = {
+    id: ctx.layers.length, type: opName[0].toUpperCase() + opName.slice(1), kernel: VariableOperation, name: ctx.names.auto(opName), span,
+    config: { op, shape, tensorFirst, initializer: initializer ? toArgValue(initializer) : 'glorot_uniform', trainable: weight?.trainable ?? true },
+    scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
+  };
+  ctx.layers.push(layer);
+  ctx.variableUses.set(layer, use);
+  return { t: 'tensor', tensor: callLayer(ctx, layer, [x], span).output };
 }
 
 /** An operation whose output shape ConvLens knows but which it cannot run. */

@@ -12,8 +12,10 @@ import { toSnakeCase } from '../trace/naming';
 export interface Keras3Layout {
   /** The group whose `vars` hold a built-in layer's variables, e.g. `layers/sequential/layers/conv2d_1`. */
   layerPaths: Map<LayerInstance, string>;
-  /** Paths of objects whose own variables ConvLens does not model (a custom layer's add_weight). */
+  /** Paths of objects with variables of their own (a custom layer's add_weight). */
   opaquePaths: string[];
+  /** Where each tracked object is saved. */
+  nodePaths: Map<TrackedNode, string>;
 }
 
 const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
@@ -22,10 +24,12 @@ const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
 export function keras3Layout(root: TrackedNode): Keras3Layout {
   const layerPaths = new Map<LayerInstance, string>();
   const opaquePaths: string[] = [];
+  const nodePaths = new Map<TrackedNode, string>();
   const visited = new Set<TrackedNode>();
   const save = (node: TrackedNode, path: string) => {
     if (visited.has(node)) return;
     visited.add(node);
+    nodePaths.set(node, path);
     if (node.layer) layerPaths.set(node.layer, path);
     else if (node.ownVariables !== 0 && node !== root) opaquePaths.push(path);
     for (const child of node.children) {
@@ -47,7 +51,7 @@ export function keras3Layout(root: TrackedNode): Keras3Layout {
     }
   };
   save(root, '');
-  return { layerPaths, opaquePaths };
+  return { layerPaths, opaquePaths, nodePaths };
 }
 
 /** One variable of a layer: the layer and the index of its weight spec. */
@@ -70,7 +74,9 @@ function weightsOf(node: TrackedNode, specsOf: (layer: LayerInstance) => WeightS
     const layer = node.layer;
     return specsOf(layer).map((spec, index) => ({ layer, index, trainable: spec.trainable && layer.trainable }));
   }
-  return node.sublayers.flatMap((sub) => weightsOf(sub, specsOf, seen)).map((w) => (node.trainable ? w : { ...w, trainable: false }));
+  // `layer.weights`: its own variables first (used through operations such as x * self.scale).
+  const own = node.ownVariableLayers.flatMap((layer) => (layer ? [{ layer, index: 0, trainable: specsOf(layer)[0]?.trainable ?? true }] : []));
+  return [...own, ...node.sublayers.flatMap((sub) => weightsOf(sub, specsOf, seen))].map((w) => (node.trainable ? w : { ...w, trainable: false }));
 }
 
 /**

@@ -117,6 +117,19 @@ function planKeras3(h5: Hdf5Reader, model: ModelGraph, specsOf: (l: LayerInstanc
       plan.push({ layer, index, info });
     });
   }
+  // Operations on a custom layer's own variables read them from that layer's `vars`.
+  for (const call of model.calls) {
+    const { layer } = call;
+    if (!layer.variable || plan.some((p) => p.layer === layer)) continue;
+    const owner = layer.variable.owner && layout.nodePaths.get(layer.variable.owner);
+    const spec = specsOf(layer)[0];
+    if (owner === undefined || owner === null || !spec) continue;
+    const at = `${owner ? `${owner}/` : ''}vars/${layer.variable.index}`;
+    const info = h5.dataset(at);
+    if (!info) throw new WeightFileError(`${h5.label} has no array /${at} for the variable used by ${describe(layer)}`);
+    if (!sameShape(info.shape, spec.shape)) throw new WeightFileError(`the variable used by ${describe(layer)} has shape ${shapeText(spec.shape)}; ${h5.label} has ${shapeText(info.shape)} at /${at}`);
+    plan.push({ layer, index: 0, info });
+  }
   const stray = unclaimedVariables(h5, claimed, layout.opaquePaths);
   if (stray) throw new WeightFileError(`${h5.label} holds variables at /${stray} that no layer of "${model.name}" has: it was saved from a different model`);
   return plan;
@@ -160,8 +173,8 @@ function planLegacy(h5: Hdf5Reader, root: string, model: ModelGraph, specsOf: (l
   entries.forEach((entry, k) => {
     const file = stored[k];
     const label = entry.node.layer ? describe(entry.node.layer) : `entry #${k} (${entry.node.className})`;
-    if (!entry.node.layer && entry.node.ownVariables !== 0) {
-      throw new WeightFileError(`${label} is a custom layer whose own variables (add_weight) ConvLens does not model; its weights cannot be paired`);
+    if (!entry.node.layer && entry.node.ownVariables && entry.node.ownVariableLayers.filter(Boolean).length !== entry.node.ownVariables) {
+      throw new WeightFileError(`${label} is a custom layer with variables of its own (add_weight) that ConvLens cannot place; its weights cannot be paired`);
     }
     if (file.weightNames.length !== entry.variables.length) {
       throw new WeightFileError(`${label} has ${entry.variables.length} variables; ${h5.label} has ${file.weightNames.length} in group /${at(file.name)} (entry #${k})`);
