@@ -32,8 +32,15 @@ async function openFile(page, name) {
     await page.locator('.part.editor .title, .part.editor .editor-group-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
   }
   await input.fill(name);
-  // Click the matching entry (Enter could still hit the unfiltered first row).
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click({ timeout: 10_000 });
+  // Click the matching entry (Enter could still hit the unfiltered first row). Right after start
+  // the file index may still be filling: type the name again until the entry shows.
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  for (let attempt = 0; !(await row.waitFor({ timeout: 10_000 }).then(() => true, () => false)); attempt++) {
+    if (attempt === 3) throw new Error(`Quick Open does not list ${name}`);
+    await input.fill('');
+    await input.fill(name);
+  }
+  await row.click({ timeout: 10_000 });
   await page.locator(`.tab.active`, { hasText: name }).waitFor({ timeout: 20_000 });
   await page.locator(`${ACTIVE_EDITOR} .view-line`).first().waitFor({ timeout: 20_000 });
 }
