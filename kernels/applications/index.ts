@@ -1,0 +1,37 @@
+/**
+ * keras.applications architectures as Python definitions the tracer runs (see
+ * extension/core/trace/applications.ts). Each module's text is the shared prelude plus its own.
+ */
+import { COMMON } from './common';
+import { RESNET } from './resnet';
+import { VGG } from './vgg';
+
+export interface ApplicationDefinition {
+  /** Key of the definition module (one parse, one module scope per trace). */
+  module: string;
+  /** The Python the tracer runs: it defines `function`. */
+  source: string;
+  /** The Python function to call; the application's own name when absent. */
+  function?: string;
+}
+
+const MODULES: Record<string, { text: string; apps: string[] }> = {
+  vgg: { text: VGG, apps: ['VGG16', 'VGG19'] },
+  resnet: { text: RESNET, apps: ['ResNet50', 'ResNet101', 'ResNet152', 'ResNet50V2', 'ResNet101V2', 'ResNet152V2'] },
+};
+
+const byName = new Map<string, ApplicationDefinition>();
+for (const [module, { text, apps }] of Object.entries(MODULES)) {
+  const source = COMMON + text;
+  for (const app of apps) byName.set(app, { module, source });
+}
+
+/** The definition of a keras.applications architecture by its Keras name (`ResNet50`). */
+export function applicationFor(name: string): ApplicationDefinition | undefined {
+  return byName.get(name);
+}
+
+/** Every architecture ConvLens can trace. */
+export function applicationNames(): string[] {
+  return [...byName.keys()];
+}
