@@ -82,3 +82,15 @@ def padding_for_stride2(x, kernel_size):
     half = kernel_size // 2
     return ((half - 1 + odd[0], half), (half - 1 + odd[1], half))
 `;
+
+/** Shared by the MobileNets: channel counts rounded to a multiple of `divisor`, never 10% below. */
+export const DIVISIBLE = `
+
+def make_divisible(v, divisor=8, min_value=None):
+    if min_value is None:
+        min_value = divisor
+    rounded = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if rounded < 0.9 * v:
+        rounded += divisor
+    return rounded
+`;

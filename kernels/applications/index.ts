@@ -2,7 +2,9 @@
  * keras.applications architectures as Python definitions the tracer runs (see
  * extension/core/trace/applications.ts). Each module's text is the shared prelude plus its own.
  */
-import { COMMON } from './common';
+import { COMMON, DIVISIBLE } from './common';
+import { MOBILENET } from './mobilenet';
+import { MOBILENET_V2 } from './mobilenet_v2';
 import { RESNET } from './resnet';
 import { VGG } from './vgg';
 
@@ -18,6 +20,8 @@ export interface ApplicationDefinition {
 const MODULES: Record<string, { text: string; apps: string[] }> = {
   vgg: { text: VGG, apps: ['VGG16', 'VGG19'] },
   resnet: { text: RESNET, apps: ['ResNet50', 'ResNet101', 'ResNet152', 'ResNet50V2', 'ResNet101V2', 'ResNet152V2'] },
+  mobilenet: { text: MOBILENET, apps: ['MobileNet'] },
+  mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
 };
 
 const byName = new Map<string, ApplicationDefinition>();

@@ -67,6 +67,29 @@ describe('keras.applications in a model', () => {
     }
   });
 
+  it('a frozen MobileNetV2 under a new head: Keras counts 2,264,389 params, 6,405 trainable', () => {
+    // Real Keras 3.15 (scratch check with the oracle): Functional, 6405 trainable + 2257984 non-trainable.
+    const text = `import keras
+base = keras.applications.MobileNetV2(include_top=False, weights="imagenet", input_shape=(224, 224, 3))
+base.trainable = False
+inputs = keras.Input((224, 224, 3))
+x = base(inputs, training=False)
+x = keras.layers.GlobalAveragePooling2D()(x)
+outputs = keras.layers.Dense(5)(x)
+model = keras.Model(inputs, outputs)
+`;
+    const a = analyze(text);
+    const head = model(a, 'functional');
+    assert.deepEqual(head.graph.outputs[0].shape, [null, 5]);
+    assert.equal(head.totals.params, 2_264_389);
+    assert.equal(head.totals.trainableParams, 6_405);
+    assert.equal(head.totals.nonTrainableParams, 2_257_984);
+    assert.equal(head.graph.calls[0].layer.name, 'input_layer_1');
+    const backbone = model(a, 'mobilenetv2_1.00_224');
+    assert.equal(backbone.totals.trainableParams, 0);
+    assert.deepEqual(backbone.graph.outputs[0].shape, [null, 7, 7, 1280]);
+  });
+
   it('arguments it does not take are the TypeError Python raises', () => {
     const a = analyze('import keras\nm = keras.applications.ResNet50(weights=None, alpha=0.5)\n');
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), ["ResNet50() got an unexpected keyword argument 'alpha'"]);
