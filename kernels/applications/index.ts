@@ -3,10 +3,12 @@
  * extension/core/trace/applications.ts). Each module's text is the shared prelude plus its own.
  */
 import { COMMON, DIVISIBLE } from './common';
+import { DENSENET } from './densenet';
 import { MOBILENET } from './mobilenet';
 import { MOBILENET_V2 } from './mobilenet_v2';
 import { RESNET } from './resnet';
 import { VGG } from './vgg';
+import { XCEPTION } from './xception';
 
 export interface ApplicationDefinition {
   /** Key of the definition module (one parse, one module scope per trace). */
@@ -20,6 +22,8 @@ export interface ApplicationDefinition {
 const MODULES: Record<string, { text: string; apps: string[] }> = {
   vgg: { text: VGG, apps: ['VGG16', 'VGG19'] },
   resnet: { text: RESNET, apps: ['ResNet50', 'ResNet101', 'ResNet152', 'ResNet50V2', 'ResNet101V2', 'ResNet152V2'] },
+  xception: { text: XCEPTION, apps: ['Xception'] },
+  densenet: { text: DENSENET, apps: ['DenseNet121', 'DenseNet169', 'DenseNet201'] },
   mobilenet: { text: MOBILENET, apps: ['MobileNet'] },
   mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
 };
