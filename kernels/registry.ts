@@ -2,6 +2,7 @@
 import { Activation, ELU, LeakyReLU, ReLU, Softmax } from './activations';
 import { Conv1D, Conv2D } from './conv';
 import { Conv2DTranspose } from './conv2d_transpose';
+import { CustomScaleLayer } from './custom_scale';
 import { Dense } from './dense';
 import { DepthwiseConv2D } from './depthwise_conv2d';
 import { Dropout, SpatialDropout2D } from './dropout';
@@ -28,6 +29,8 @@ export const ALL_KERNELS: LayerKernel<any>[] = [
   Dropout, SpatialDropout2D,
   Dense, Flatten, Reshape, Permute, ZeroPadding2D, Cropping2D,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
+  // Layer classes of keras.applications architectures.
+  CustomScaleLayer,
 ];
 
 const byName = new Map<string, LayerKernel<any>>();

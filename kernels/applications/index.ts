@@ -4,6 +4,8 @@
  */
 import { COMMON, DIVISIBLE } from './common';
 import { DENSENET } from './densenet';
+import { INCEPTION_RESNET_V2 } from './inception_resnet_v2';
+import { INCEPTION_V3 } from './inception_v3';
 import { MOBILENET } from './mobilenet';
 import { MOBILENET_V2 } from './mobilenet_v2';
 import { RESNET } from './resnet';
@@ -24,6 +26,8 @@ const MODULES: Record<string, { text: string; apps: string[] }> = {
   resnet: { text: RESNET, apps: ['ResNet50', 'ResNet101', 'ResNet152', 'ResNet50V2', 'ResNet101V2', 'ResNet152V2'] },
   xception: { text: XCEPTION, apps: ['Xception'] },
   densenet: { text: DENSENET, apps: ['DenseNet121', 'DenseNet169', 'DenseNet201'] },
+  inception_v3: { text: INCEPTION_V3, apps: ['InceptionV3'] },
+  inception_resnet_v2: { text: INCEPTION_RESNET_V2, apps: ['InceptionResNetV2'] },
   mobilenet: { text: MOBILENET, apps: ['MobileNet'] },
   mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
 };
