@@ -25,6 +25,11 @@ describe('imports and aliases', () => {
 });
 
 describe('Python values', () => {
+  it('not binds tighter than and / or (the parser reads `not a and b` as `not (a and b)`)', () => {
+    const text = 'import keras\nx = not 0 and 5\ny = not 1 or 7\nz = not 0 and 0 or 3\nw = not (1 and 0)\nm = keras.Sequential([keras.Input((x, y, z + w))])\n';
+    assert.deepEqual(model(analyze(text)).graph.inputs[0].shape, [null, 5, 7, 4]);
+  });
+
   it('arithmetic, lists, tuples, dicts, indexing, slicing, len, int()', () => {
     const text = `import keras
 from keras import layers

@@ -64,6 +64,7 @@ export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value
     case 'UnaryExpression': {
       const [opNode, operand] = kids(node);
       if (!operand) return unknown('incomplete expression');
+      if (opNode.name === 'not') return notOf(it, operand, scope);
       return unaryOp(it.ctx.source(opNode), evalExpr(it, operand, scope));
     }
     case 'BinaryExpression':
@@ -262,6 +263,24 @@ function binary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
     return t ? a : evalExpr(it, right, scope);
   }
   return binaryOp(it, op, evalExpr(it, left, scope), evalExpr(it, right, scope), node);
+}
+
+/**
+ * `not x`. @lezer/python reads `not a and b` as `not (a and b)`; Python binds `not` tighter than
+ * `and` / `or`, so the `not` goes to the leftmost operand: ((not a) and b).
+ */
+function notOf(it: Interpreter, operand: SyntaxNode, scope: Scope): Value {
+  const parts = operand.name === 'BinaryExpression' ? kids(operand) : [];
+  const op = parts.length === 3 ? it.ctx.source(parts[1]) : '';
+  if (op !== 'and' && op !== 'or') return unaryOp('not', evalExpr(it, operand, scope));
+  const a = notOf(it, parts[0], scope);
+  const t = truthy(a);
+  if (t === null) {
+    const b = evalExpr(it, parts[2], scope);
+    return truthy(b) === (op === 'or') ? b : unknown(`${op} of unknown`);
+  }
+  if (op === 'and') return t ? evalExpr(it, parts[2], scope) : a;
+  return t ? a : evalExpr(it, parts[2], scope);
 }
 
 function formatString(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
