@@ -8,6 +8,7 @@ import { INCEPTION_RESNET_V2 } from './inception_resnet_v2';
 import { INCEPTION_V3 } from './inception_v3';
 import { MOBILENET } from './mobilenet';
 import { MOBILENET_V2 } from './mobilenet_v2';
+import { NASNET } from './nasnet';
 import { RESNET } from './resnet';
 import { VGG } from './vgg';
 import { XCEPTION } from './xception';
@@ -28,6 +29,7 @@ const MODULES: Record<string, { text: string; apps: string[] }> = {
   densenet: { text: DENSENET, apps: ['DenseNet121', 'DenseNet169', 'DenseNet201'] },
   inception_v3: { text: INCEPTION_V3, apps: ['InceptionV3'] },
   inception_resnet_v2: { text: INCEPTION_RESNET_V2, apps: ['InceptionResNetV2'] },
+  nasnet: { text: NASNET, apps: ['NASNetMobile', 'NASNetLarge'] },
   mobilenet: { text: MOBILENET, apps: ['MobileNet'] },
   mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
 };
