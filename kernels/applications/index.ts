@@ -8,6 +8,7 @@ import { INCEPTION_RESNET_V2 } from './inception_resnet_v2';
 import { INCEPTION_V3 } from './inception_v3';
 import { MOBILENET } from './mobilenet';
 import { MOBILENET_V2 } from './mobilenet_v2';
+import { MOBILENET_V3 } from './mobilenet_v3';
 import { NASNET } from './nasnet';
 import { RESNET } from './resnet';
 import { VGG } from './vgg';
@@ -32,6 +33,7 @@ const MODULES: Record<string, { text: string; apps: string[] }> = {
   nasnet: { text: NASNET, apps: ['NASNetMobile', 'NASNetLarge'] },
   mobilenet: { text: MOBILENET, apps: ['MobileNet'] },
   mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
+  mobilenet_v3: { text: DIVISIBLE + MOBILENET_V3, apps: ['MobileNetV3Small', 'MobileNetV3Large'] },
 };
 
 const byName = new Map<string, ApplicationDefinition>();

@@ -12,7 +12,8 @@ import type { TraceContext } from './context';
 import type { Interpreter } from './interpreter';
 import { callFunction } from './calls';
 import { Scope } from './scope';
-import { bool, BuiltinFn, list, NONE, str, unknown, Value } from './values';
+import { callLayer, constructLayer } from './layer_calls';
+import { bool, BuiltinFn, float, isNumber, list, NONE, str, unknown, Value } from './values';
 
 /** Raised by `refuse(...)` in a definition: the error Keras raises for these arguments. */
 class ApplicationRefused extends Error {}
@@ -54,9 +55,25 @@ function activationName(v: Value | undefined): string | null {
   return null;
 }
 
+/**
+ * `x + 3.0`, `x * c` on a Keras tensor: Keras records an operation (`add`, `multiply`, named from
+ * the same counters as layers, absent from `model.layers`); it lowers as x * scale + offset.
+ */
+function scalarOperation(it: Interpreter, op: Value | undefined, x: Value | undefined, c: Value | undefined, site: SyntaxNode): Value {
+  if (op?.t !== 'str' || x?.t !== 'tensor' || !c || !isNumber(c)) return unknown('operation');
+  const add = op.v === 'add';
+  const span = it.ctx.span(site);
+  const kwargs = new Map<string, Value>([['scale', float(add ? 1 : c.v)], ['offset', float(add ? c.v : 0)], ['name', str(it.ctx.names.auto(op.v))]]);
+  const layer = constructLayer(it, 'Rescaling', [], kwargs, span);
+  layer.type = add ? 'Add' : 'Multiply';
+  layer.isOperation = true;
+  return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x.tensor], span).output };
+}
+
 /** Functions the definitions call that Python alone cannot write here. */
-function definitionBuiltins(): [string, Value][] {
+function definitionBuiltins(it: Interpreter): [string, Value][] {
   return [
+    ['scalar_op', builtin('scalar_op', ([op, x, c], _kwargs, site) => scalarOperation(it, op, x, c, site))],
     ['refuse', builtin('refuse', ([cond, message]) => {
       if (cond?.t === 'bool' && cond.v) throw new ApplicationRefused(message?.t === 'str' ? message.v : 'Keras refuses these arguments.');
       return NONE;
@@ -79,7 +96,7 @@ function moduleScope(it: Interpreter, key: string, source: string, site: SyntaxN
   let scope = scopes.get(key);
   if (!scope) {
     scope = new Scope(null);
-    for (const [name, v] of definitionBuiltins()) scope.vars.set(name, v);
+    for (const [name, v] of definitionBuiltins(it)) scope.vars.set(name, v);
     const tree = treeOf(source);
     const s = scope;
     it.ctx.runForeign(source, it.ctx.span(site), () => it.execBlock(tree.topNode, s));
