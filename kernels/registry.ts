@@ -12,6 +12,7 @@ import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from 
 import { BatchNormalization, LayerNormalization } from './normalization';
 import { Cropping2D, ZeroPadding2D } from './padding2d';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
+import { Normalization } from './preprocessing_normalization';
 import { Rescaling } from './rescaling';
 import { Flatten, Permute, Reshape } from './reshaping';
 import { SeparableConv2D } from './separable_conv2d';
@@ -24,7 +25,7 @@ export const ALL_KERNELS: LayerKernel<any>[] = [
   UpSampling2D,
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
   GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-  BatchNormalization, LayerNormalization, Rescaling,
+  BatchNormalization, LayerNormalization, Rescaling, Normalization,
   Activation, ReLU, LeakyReLU, ELU, Softmax,
   Dropout, SpatialDropout2D,
   Dense, Flatten, Reshape, Permute, ZeroPadding2D, Cropping2D,
