@@ -7,7 +7,7 @@ import { isPunct, kids } from './interpreter';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
-import { FuncValue, iterate, list, NONE, repr, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
+import { bool, FuncValue, iterate, list, NONE, repr, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
 
 export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   it.ctx.budget.step(node);
@@ -262,7 +262,47 @@ function binary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
     if (op === 'and') return t ? evalExpr(it, right, scope) : a;
     return t ? a : evalExpr(it, right, scope);
   }
+  if (COMPARISONS.has(op) && comparisonOp(it, left)) return comparisonChain(it, node, scope);
   return binaryOp(it, op, evalExpr(it, left, scope), evalExpr(it, right, scope), node);
+}
+
+const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
+
+/** The comparison operator of an unparenthesized `a < b`, or null. */
+function comparisonOp(it: Interpreter, node: SyntaxNode): string | null {
+  if (node.name !== 'BinaryExpression') return null;
+  const parts = kids(node);
+  const op = parts.slice(1, -1).map((p) => it.ctx.source(p)).join(' ');
+  return COMPARISONS.has(op) ? op : null;
+}
+
+/**
+ * `a < b <= c`: the parser nests it as `(a < b) <= c`; Python means `a < b and b <= c`, each
+ * operand evaluated once, stopping at the first false comparison.
+ */
+function comparisonChain(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const operands: SyntaxNode[] = [];
+  const ops: string[] = [];
+  let n = node;
+  while (comparisonOp(it, n)) {
+    const parts = kids(n);
+    operands.unshift(parts[parts.length - 1]);
+    ops.unshift(comparisonOp(it, n)!);
+    n = parts[0];
+  }
+  operands.unshift(n);
+  let a = evalExpr(it, operands[0], scope);
+  let result: Value = bool(true);
+  for (let i = 0; i < ops.length; i++) {
+    const b = evalExpr(it, operands[i + 1], scope);
+    const r = binaryOp(it, ops[i], a, b, node);
+    const t = truthy(r);
+    if (t === false) return r;
+    if (t === null) result = r;
+    else if (result.t !== 'unknown') result = r;
+    a = b;
+  }
+  return result;
 }
 
 /**
