@@ -210,6 +210,8 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
   const parts = argList ? kids(argList) : [];
+  // A generator argument, f(x for x in xs): its items, as a list.
+  if (parts.some((p) => p.name === 'for')) return callValue(it, callee, [list(comprehension(it, argList, scope, false) as Value[])], kwargs, node);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (isPunct(p)) continue;
@@ -228,10 +230,6 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
       kwargs.set(it.ctx.source(p), value);
       i += 2;
       continue;
-    }
-    if (p.name === 'for') {
-      // A generator argument: f(x for x in xs). Rare in model code.
-      return unknown('generator argument');
     }
     args.push(evalExpr(it, p, scope));
   }
