@@ -5,6 +5,7 @@
 import { COMMON, DIVISIBLE } from './common';
 import { DENSENET } from './densenet';
 import { EFFICIENTNET } from './efficientnet';
+import { EFFICIENTNET_V2 } from './efficientnet_v2';
 import { INCEPTION_RESNET_V2 } from './inception_resnet_v2';
 import { INCEPTION_V3 } from './inception_v3';
 import { MOBILENET } from './mobilenet';
@@ -35,6 +36,7 @@ const MODULES: Record<string, { text: string; apps: string[] }> = {
   mobilenet: { text: MOBILENET, apps: ['MobileNet'] },
   mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
   efficientnet: { text: DIVISIBLE + EFFICIENTNET, apps: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `EfficientNetB${i}`) },
+  efficientnet_v2: { text: EFFICIENTNET_V2, apps: ['B0', 'B1', 'B2', 'B3', 'S', 'M', 'L'].map((v) => `EfficientNetV2${v}`) },
   mobilenet_v3: { text: DIVISIBLE + MOBILENET_V3, apps: ['MobileNetV3Small', 'MobileNetV3Large'] },
 };
 

@@ -63,7 +63,8 @@ export function compareVariant(v: GoldenVariant, maxDiffs = 10): Comparison {
   const millis = performance.now() - t0;
   const diffs: string[] = [];
   const model = analysis.models.find((m) => m.graph.name === v.name);
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' || d.code === 'trace-limit');
+  // Errors, the trace limit, and anything inside the definition ConvLens could not evaluate.
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' || d.code === 'trace-limit' || /could not evaluate everything/.test(d.message));
   for (const e of errors) diffs.push(`${e.severity}: ${e.message}`);
   if (!model) {
     diffs.push(`no model named ${v.name}; have ${analysis.models.map((m) => m.graph.name).join(', ') || 'none'}`);
