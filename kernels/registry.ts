@@ -8,6 +8,7 @@ import { DepthwiseConv2D } from './depthwise_conv2d';
 import { Dropout, SpatialDropout2D } from './dropout';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global_pooling';
 import { InputLayer } from './input';
+import { LayerScale } from './layer_scale';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 import { BatchNormalization, LayerNormalization } from './normalization';
 import { Cropping2D, ZeroPadding2D } from './padding2d';
@@ -31,7 +32,7 @@ export const ALL_KERNELS: LayerKernel<any>[] = [
   Dense, Flatten, Reshape, Permute, ZeroPadding2D, Cropping2D,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   // Layer classes of keras.applications architectures.
-  CustomScaleLayer,
+  CustomScaleLayer, LayerScale,
 ];
 
 const byName = new Map<string, LayerKernel<any>>();

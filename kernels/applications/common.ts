@@ -4,7 +4,9 @@
  * ConvLens from Keras' documented behaviour (channels_last, Keras' default image data format).
  *
  * `refuse(condition, message)` stops the application with Keras' error when `condition` is known
- * to be true; `is_keras_tensor`, `source_inputs` and `activation_name` are given by the tracer.
+ * to be true; `operation("add" | "multiply", x, y)` is Keras' `x + y` / `x * y` on tensors (an
+ * operation, not a layer); `is_keras_tensor`, `source_inputs` and `activation_name` are given by
+ * the tracer (extension/core/trace/applications.ts).
  */
 export const COMMON = `
 import keras

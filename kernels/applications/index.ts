@@ -3,6 +3,7 @@
  * extension/core/trace/applications.ts). Each module's text is the shared prelude plus its own.
  */
 import { COMMON, DIVISIBLE } from './common';
+import { CONVNEXT } from './convnext';
 import { DENSENET } from './densenet';
 import { EFFICIENTNET } from './efficientnet';
 import { EFFICIENTNET_V2 } from './efficientnet_v2';
@@ -37,6 +38,7 @@ const MODULES: Record<string, { text: string; apps: string[] }> = {
   mobilenet_v2: { text: DIVISIBLE + MOBILENET_V2, apps: ['MobileNetV2'] },
   efficientnet: { text: DIVISIBLE + EFFICIENTNET, apps: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `EfficientNetB${i}`) },
   efficientnet_v2: { text: EFFICIENTNET_V2, apps: ['B0', 'B1', 'B2', 'B3', 'S', 'M', 'L'].map((v) => `EfficientNetV2${v}`) },
+  convnext: { text: CONVNEXT, apps: ['Tiny', 'Small', 'Base', 'Large', 'XLarge'].map((v) => `ConvNeXt${v}`) },
   mobilenet_v3: { text: DIVISIBLE + MOBILENET_V3, apps: ['MobileNetV3Small', 'MobileNetV3Large'] },
 };
 

@@ -9,7 +9,7 @@ def relu(x):
 
 def hard_sigmoid(x):
     relu6 = layers.ReLU(6.0)
-    return scalar_op("multiply", relu6(scalar_op("add", x, 3.0)), 1.0 / 6.0)
+    return operation("multiply", relu6(operation("add", x, 3.0)), 1.0 / 6.0)
 
 
 def hard_swish(x):

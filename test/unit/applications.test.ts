@@ -100,6 +100,27 @@ model = keras.Model(inputs, outputs)
     assert.deepEqual(backbone.graph.outputs[0].shape, [null, 7, 7, 1280]);
   });
 
+  it('automatic names after a backbone continue from the counters Keras used (operations and nested Sequential inputs too)', () => {
+    // Real Keras 3.15: ['input_layer_5', 'add_18', 'multiply'], then multiply_10 add_28 re_lu_14 activation_19.
+    const text = `import keras
+m = keras.applications.ConvNeXtTiny(weights=None)
+i = keras.Input((8, 8, 3))
+y = keras.layers.Add()([i, i])
+z = keras.layers.Multiply()([i, i])
+n = keras.Model(i, [y, z], name="after")
+m2 = keras.applications.MobileNetV3Small(weights=None)
+j = keras.Input((8, 8, 3))
+a = keras.layers.Multiply()([j, j])
+b = keras.layers.Add()([a, j])
+c = keras.layers.ReLU()(b)
+d = keras.layers.Activation("relu")(c)
+last = keras.Model(j, d, name="last")
+`;
+    const a = analyze(text);
+    assert.deepEqual(model(a, 'after').layers.map((l) => l.layer.name), ['input_layer_5', 'add_18', 'multiply']);
+    assert.deepEqual(model(a, 'last').layers.slice(1).map((l) => l.layer.name), ['multiply_10', 'add_28', 're_lu_14', 'activation_19']);
+  });
+
   it('arguments it does not take are the TypeError Python raises', () => {
     const a = analyze('import keras\nm = keras.applications.ResNet50(weights=None, alpha=0.5)\n');
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), ["ResNet50() got an unexpected keyword argument 'alpha'"]);

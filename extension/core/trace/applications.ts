@@ -13,6 +13,7 @@ import type { Interpreter } from './interpreter';
 import { callFunction } from './calls';
 import { Scope } from './scope';
 import { callLayer, constructLayer } from './layer_calls';
+import { toSnakeCase } from './naming';
 import { bool, BuiltinFn, float, isNumber, list, NONE, str, unknown, Value } from './values';
 
 /** Raised by `refuse(...)` in a definition: the error Keras raises for these arguments. */
@@ -56,24 +57,31 @@ function activationName(v: Value | undefined): string | null {
 }
 
 /**
- * `x + 3.0`, `x * c` on a Keras tensor: Keras records an operation (`add`, `multiply`, named from
- * the same counters as layers, absent from `model.layers`); it lowers as x * scale + offset.
+ * `x + y`, `x + 3.0`, `x * c` on Keras tensors: Keras records an operation (`add`, `multiply`,
+ * named from the same counters as layers, absent from `model.layers`). Between two tensors it
+ * lowers as the merge layer of that name; with a number, as x * scale + offset.
  */
-function scalarOperation(it: Interpreter, op: Value | undefined, x: Value | undefined, c: Value | undefined, site: SyntaxNode): Value {
-  if (op?.t !== 'str' || x?.t !== 'tensor' || !c || !isNumber(c)) return unknown('operation');
-  const add = op.v === 'add';
+function operation(it: Interpreter, op: Value | undefined, x: Value | undefined, y: Value | undefined, site: SyntaxNode): Value {
+  const type = op?.t === 'str' ? ({ add: 'Add', multiply: 'Multiply' } as Record<string, string>)[op.v] : undefined;
+  if (!type || x?.t !== 'tensor' || !y || (y.t !== 'tensor' && !isNumber(y))) return unknown('operation');
   const span = it.ctx.span(site);
-  const kwargs = new Map<string, Value>([['scale', float(add ? 1 : c.v)], ['offset', float(add ? c.v : 0)], ['name', str(it.ctx.names.auto(op.v))]]);
-  const layer = constructLayer(it, 'Rescaling', [], kwargs, span);
-  layer.type = add ? 'Add' : 'Multiply';
+  const name = str(it.ctx.names.auto(toSnakeCase(type)));
+  let layer;
+  if (y.t === 'tensor') layer = constructLayer(it, type, [], new Map([['name', name]]), span);
+  else {
+    const add = type === 'Add';
+    layer = constructLayer(it, 'Rescaling', [], new Map<string, Value>([['scale', float(add ? 1 : y.v)], ['offset', float(add ? y.v : 0)], ['name', name]]), span);
+    layer.type = type;
+  }
   layer.isOperation = true;
-  return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x.tensor], span).output };
+  const inputs = y.t === 'tensor' ? [x.tensor, y.tensor] : [x.tensor];
+  return { t: 'tensor', tensor: callLayer(it.ctx, layer, inputs, span).output };
 }
 
 /** Functions the definitions call that Python alone cannot write here. */
 function definitionBuiltins(it: Interpreter): [string, Value][] {
   return [
-    ['scalar_op', builtin('scalar_op', ([op, x, c], _kwargs, site) => scalarOperation(it, op, x, c, site))],
+    ['operation', builtin('operation', ([op, x, y], _kwargs, site) => operation(it, op, x, y, site))],
     ['refuse', builtin('refuse', ([cond, message]) => {
       if (cond?.t === 'bool' && cond.v) throw new ApplicationRefused(message?.t === 'str' ? message.v : 'Keras refuses these arguments.');
       return NONE;
