@@ -145,6 +145,7 @@ export function callApplication(it: Interpreter, name: string, args: Value[], kw
     return unknown(`${name}()`);
   }
   const before = ctx.diagnostics.items.length;
+  const firstLayer = ctx.layers.length;
   let result: Value;
   try {
     result = ctx.runForeign(app.source, span, () => callFunction(it, fn, args, kwargs, site));
@@ -153,6 +154,8 @@ export function callApplication(it: Interpreter, name: string, args: Value[], kw
     ctx.diagnostics.error('keras-application-args', e.message, span);
     result = unknown(`${name}() refused its arguments`);
   }
+  // Design advice (savings, receptive fields) is for the user's own layers, not the backbone's.
+  for (const layer of ctx.layers.slice(firstLayer)) layer.application = name;
   // What ConvLens could not evaluate inside the definition is said once, at the call.
   const added = ctx.diagnostics.items.splice(before);
   const infos = added.filter((d) => d.severity === 'info');
