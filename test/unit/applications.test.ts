@@ -142,4 +142,19 @@ last = base.layers[-1].name
     assert.equal(m.layers[m.layers.length - 3].layer.name, 'conv4_block6_out');
     assert.equal(m.totals.params, 8_589_184 + 1024 * 3 + 3);
   });
+
+  it('.layers[i] and get_layer(index=i) count as Keras does: a Functional lists its InputLayer, operations are not layers', () => {
+    // Real Keras 3.15: layers[0] input_layer, layers[1] conv1_pad, layers[-1] predictions; ConvNeXt's x + block(x) are not layers.
+    const text = `import keras
+base = keras.applications.ResNet50(weights=None)
+x = keras.layers.Dense(base.layers[1].output.shape[1] + len(base.layers))(base.get_layer(index=0).output)
+first = keras.Model(base.input, x, name="first")
+c = keras.applications.ConvNeXtTiny(weights=None, include_top=False, input_shape=(64, 64, 3))
+y = keras.layers.Dense(len(c.layers))(c.output)
+second = keras.Model(c.input, y, name="second")
+`;
+    const a = analyze(text);
+    assert.deepEqual(model(a, 'first').graph.outputs[0].shape, [null, 224, 224, 230 + 177]);
+    assert.deepEqual(model(a, 'second').graph.outputs[0].shape, [null, 2, 2, 133]);
+  });
 });

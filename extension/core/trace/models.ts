@@ -337,8 +337,7 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       return str(model.name);
     case 'layers': {
       if (!model.graph) return list(model.layers.map(memberValue));
-      const layers = model.graph.calls.map((c) => c.layer).filter((l) => l.kernel?.family !== 'input');
-      return list([...new Set(layers)].map((layer) => ({ t: 'layer' as const, layer })));
+      return list(kerasLayers(it, model).map(memberValue));
     }
     case 'output': case 'outputs': {
       const outs = model.graph?.outputs ?? [];
@@ -352,15 +351,15 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
     }
     case 'get_layer':
       return method(([n], kwargs) => {
-        const wanted = n ?? kwargs.get('name');
+        const wanted = n ?? kwargs.get('name') ?? kwargs.get('index');
         const pool = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers.filter(isLayerInstance);
         if (wanted?.t === 'str') {
           const layer = pool.find((l) => l.name === wanted.v);
           return layer ? { t: 'layer', layer } : unknown(`no layer named ${wanted.v}`);
         }
         if (wanted?.t === 'int') {
-          const layers = [...new Set(pool)];
-          return layers[wanted.v] ? { t: 'layer', layer: layers[wanted.v] } : unknown('layer index');
+          const layers: SequentialMember[] = model.graph ? kerasLayers(it, model) : [...new Set(pool)];
+          return layers[wanted.v] ? memberValue(layers[wanted.v]) : unknown('layer index');
         }
         return unknown('get_layer');
       });
@@ -368,6 +367,22 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       if (NO_OP_METHODS.has(name)) return method(() => NONE);
       return unknown(`model attribute ${name}`);
   }
+}
+
+/**
+ * Keras' `model.layers` of a traced model, in graph order: a Functional lists its InputLayers, a
+ * Sequential does not; operations (`x + y`, keras.ops) are never layers; a model or custom layer
+ * called inside it is one entry.
+ */
+function kerasLayers(it: Interpreter, model: ModelObject): SequentialMember[] {
+  const out = new Set<SequentialMember>();
+  for (const call of model.graph!.calls) {
+    if (call.layer.isOperation || (model.kind !== 'functional' && call.layer.kernel?.family === 'input')) continue;
+    const owners = it.ctx.callOwners.get(call) ?? [];
+    const own = owners.findIndex((o) => o === model || o === model.instance);
+    out.add((owners[own + 1] as SequentialMember | undefined) ?? call.layer);
+  }
+  return [...out];
 }
 
 /** `model.trainable = False`: every layer inside it, nested models included, is frozen. */
