@@ -115,6 +115,8 @@ function moduleScope(it: Interpreter, key: string, source: string, site: SyntaxN
 
 /** Python's TypeError for arguments the function does not take, or null. */
 function argumentError(fnName: string, params: { name: string; kind: string }[], args: Value[], kwargs: Map<string, Value>): string | null {
+  // With *args or **kwargs of unknown contents, which argument is which cannot be known.
+  if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) return null;
   const positional = params.filter((p) => p.kind === 'normal');
   if (args.length > positional.length) {
     return `${fnName}() takes from 0 to ${positional.length} positional arguments but ${args.length} were given`;
@@ -122,7 +124,7 @@ function argumentError(fnName: string, params: { name: string; kind: string }[],
   for (const k of kwargs.keys()) {
     const at = positional.findIndex((p) => p.name === k);
     if (at >= 0 && at < args.length) return `${fnName}() got multiple values for argument '${k}'`;
-    if (!params.some((p) => p.name === k) && k !== '**') return `${fnName}() got an unexpected keyword argument '${k}'`;
+    if (!params.some((p) => p.name === k)) return `${fnName}() got an unexpected keyword argument '${k}'`;
   }
   return null;
 }
@@ -144,24 +146,28 @@ export function callApplication(it: Interpreter, name: string, args: Value[], kw
     ctx.diagnostics.error('keras-application-args', argError, span);
     return unknown(`${name}()`);
   }
+  if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) {
+    ctx.diagnostics.info('unevaluable', `ConvLens could not evaluate the *args / **kwargs passed to ${name}(); it is built from the arguments it could read.`, span);
+  }
   const before = ctx.diagnostics.items.length;
   const firstLayer = ctx.layers.length;
-  let result: Value;
+  let result: Value = unknown(`${name}()`);
   try {
     result = ctx.runForeign(app.source, span, () => callFunction(it, fn, args, kwargs, site));
   } catch (e) {
     if (!(e instanceof ApplicationRefused)) throw e;
     ctx.diagnostics.error('keras-application-args', e.message, span);
     result = unknown(`${name}() refused its arguments`);
-  }
-  // Design advice (savings, receptive fields) is for the user's own layers, not the backbone's.
-  for (const layer of ctx.layers.slice(firstLayer)) layer.application = name;
-  // What ConvLens could not evaluate inside the definition is said once, at the call.
-  const added = ctx.diagnostics.items.splice(before);
-  const infos = added.filter((d) => d.severity === 'info');
-  ctx.diagnostics.items.push(...added.filter((d) => d.severity !== 'info'));
-  if (infos.length) {
-    ctx.diagnostics.info('unevaluable', `ConvLens could not evaluate everything ${name}() depends on here (${infos[0].message}); what depends on it is unknown.`, span);
+  } finally {
+    // Design advice (savings, receptive fields) is for the user's own layers, not the backbone's.
+    for (const layer of ctx.layers.slice(firstLayer)) layer.application = name;
+    // What ConvLens could not evaluate inside the definition is said once, at the call.
+    const added = ctx.diagnostics.items.splice(before);
+    const infos = added.filter((d) => d.severity === 'info');
+    ctx.diagnostics.items.push(...added.filter((d) => d.severity !== 'info'));
+    if (infos.length) {
+      ctx.diagnostics.info('unevaluable', `ConvLens could not evaluate everything ${name}() depends on here (${infos[0].message}); what depends on it is unknown.`, span);
+    }
   }
   return result;
 }
