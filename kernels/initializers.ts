@@ -123,6 +123,20 @@ export function initialize(spec: WeightSpec, seed: number, layerName: string): F
     case 'henormal': draw = varianceScaling(spec.shape, 2, 'fan_in', 'truncated'); break;
     case 'lecununiform': draw = varianceScaling(spec.shape, 1, 'fan_in', 'uniform'); break;
     case 'lecunnormal': draw = varianceScaling(spec.shape, 1, 'fan_in', 'truncated'); break;
+    case 'variancescaling': {
+      const mode = args.mode ?? args._1 ?? 'fan_in';
+      const distribution = args.distribution ?? args._2 ?? 'truncated_normal';
+      if (mode !== 'fan_in' && mode !== 'fan_out' && mode !== 'fan_avg') throw new LoweringError(`VarianceScaling mode ${pyRepr(mode)} is not supported`);
+      const scale = num(args, ['scale', '_0'], 1);
+      if (distribution === 'untruncated_normal') {
+        const { fanIn, fanOut } = fans(spec.shape);
+        const std = Math.sqrt(scale / Math.max(1, mode === 'fan_in' ? fanIn : mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2));
+        draw = (r) => std * r.normal();
+      } else if (distribution === 'uniform' || distribution === 'truncated_normal' || distribution === 'normal') {
+        draw = varianceScaling(spec.shape, scale, mode, distribution === 'uniform' ? 'uniform' : 'truncated');
+      } else throw new LoweringError(`VarianceScaling distribution ${pyRepr(distribution)} is not supported`);
+      break;
+    }
     case 'randomnormal': case 'normal': {
       const mean = num(args, ['mean', '_0'], 0);
       const std = num(args, ['stddev', '_1'], 0.05);

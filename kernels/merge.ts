@@ -6,7 +6,7 @@ import { onnxAxis, toKeras } from './onnx/layout';
 import { Dim, KerasError, LayerKernel, LowerContext, Shape, TensorRef } from './types';
 
 /** Inputs in one layout: kept channels-first when all are (same rank), else in Keras layout. */
-function commonLayout(ctx: LowerContext): TensorRef[] {
+export function commonLayout(ctx: LowerContext): TensorRef[] {
   const ins = ctx.inputs;
   const rank = ins[0].shape.length;
   if (ins.every((r) => r.channelsFirst && r.shape.length === rank)) return ins;

@@ -27,6 +27,8 @@ export interface LayerInstance {
   variable?: { owner: TrackedNode | null; index: number };
   /** Keras-2 style input shape given on the layer (input_shape=, batch_input_shape=, input_dim=). */
   declaredInput?: Shape;
+  /** Built by a keras.applications architecture (e.g. "ResNet50"), not by the user's own code. */
+  application?: string;
 }
 
 export interface LayerCall {

@@ -25,6 +25,21 @@ describe('imports and aliases', () => {
 });
 
 describe('Python values', () => {
+  it('a generator as the argument: sum(x for x in xs), max(...), tuple(...)', () => {
+    const text = 'import keras\nxs = (1, 2, 3)\na = sum(x * 2 for x in xs if x > 1)\nb = max(x for x in xs)\nc = len(tuple(x for x in range(4)))\nm = keras.Sequential([keras.Input((a, b, c))])\n';
+    assert.deepEqual(model(analyze(text)).graph.inputs[0].shape, [null, 10, 3, 4]);
+  });
+
+  it('chained comparisons: 0 < x <= 1 is (0 < x) and (x <= 1)', () => {
+    const text = 'import keras\nr = 0\nx = 1 if 0 < r <= 1 else 2\ny = 3 if 1 < 2 < 3 == 3 else 4\nz = 5 if 2 > 1 in [0] else 6\nm = keras.Sequential([keras.Input((x, y, z))])\n';
+    assert.deepEqual(model(analyze(text)).graph.inputs[0].shape, [null, 2, 3, 6]);
+  });
+
+  it('not binds tighter than and / or (the parser reads `not a and b` as `not (a and b)`)', () => {
+    const text = 'import keras\nx = not 0 and 5\ny = not 1 or 7\nz = not 0 and 0 or 3\nw = not (1 and 0)\nm = keras.Sequential([keras.Input((x, y, z + w))])\n';
+    assert.deepEqual(model(analyze(text)).graph.inputs[0].shape, [null, 5, 7, 4]);
+  });
+
   it('arithmetic, lists, tuples, dicts, indexing, slicing, len, int()', () => {
     const text = `import keras
 from keras import layers

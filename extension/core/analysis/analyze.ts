@@ -72,13 +72,14 @@ function savingsMessage(layer: LayerInstance, s: Savings): string {
 
 export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport {
   const rfs = computeRfs(graph.calls, (call) => {
+    if (call.layer.application) return;
     sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
   });
   checkGridding(graph, sink);
   checkFinalRf(graph, rfs, sink);
   const byLayer = new Map<LayerInstance, LayerReport>();
   for (const call of graph.calls) {
-    checkCheckerboard(call, sink);
+    if (!call.layer.application) checkCheckerboard(call, sink);
     const inbound = call.inputs.map((t) => t.producer?.layer.name).filter((n): n is string => !!n);
     const existing = byLayer.get(call.layer);
     if (existing) {
@@ -86,7 +87,8 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
       for (const n of inbound) if (!existing.inbound.includes(n)) existing.inbound.push(n);
       continue;
     }
-    const savings = convSavings(call);
+    // A keras.applications backbone is not the user's to redesign: no savings advice on it.
+    const savings = call.layer.application ? null : convSavings(call);
     if (savings && savings.alternatives[0].params < savings.params) sink.info('savings-separable', savingsMessage(call.layer, savings), call.span);
     byLayer.set(call.layer, {
       layer: call.layer,

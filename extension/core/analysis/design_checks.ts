@@ -37,7 +37,7 @@ export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
       const rate = Math.max(...cfg.dilation);
       const chain = { gcd: gcd(merged.gcd, rate), rates: [...merged.rates, rate] };
       chains.set(call.output, chain);
-      if (chain.gcd > 1 && chain.rates.length >= 2) {
+      if (chain.gcd > 1 && chain.rates.length >= 2 && !call.layer.application) {
         sink.warning(
           'gridding',
           `Gridding: stacked dilation rates (${chain.rates.join(', ')}) share the factor ${chain.gcd}, so ${call.layer.name} only sees every ${chain.gcd}${ordinal(chain.gcd)} pixel of the features before the stack (Wang et al. 2018). Use rates without a common factor, e.g. (1, 2, 5).`,
@@ -96,7 +96,7 @@ export function checkFinalRf(graph: ModelGraph, rfs: Map<SymTensor, Rf>, sink: D
       end = end.inputs[0].producer;
     }
     const rf = end ? rfs.get(end.output) : null;
-    if (!end || !rf || rf === 'global') continue;
+    if (!end || !rf || rf === 'global' || end.layer.application) continue;
     const small = rf.axes.some((a, i) => spatialIn[i] !== null && spatialIn[i] !== undefined && a.size < (spatialIn[i] as number));
     if (!small) continue;
     sink.warning(

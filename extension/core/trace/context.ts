@@ -53,13 +53,36 @@ export class TraceContext implements Meter {
   readonly tensorNames = new Map<number, TensorName>();
   private nextTensorId = 0;
   private allocationRefused = false;
+  /**
+   * Set while code ConvLens ships runs (a keras.applications architecture): `text` is that code,
+   * and every span it makes means the user's call that ran it.
+   */
+  private foreignSite: Span | null = null;
 
-  constructor(readonly text: string, readonly options: TraceOptions) {
+  constructor(public text: string, readonly options: TraceOptions) {
     this.budget = new Budget(options.limits);
   }
 
   span(node: SyntaxNode | Span): Span {
-    return { from: node.from, to: node.to };
+    return this.foreignSite ?? { from: node.from, to: node.to };
+  }
+
+  /** True while code ConvLens ships runs instead of the user's. */
+  get inForeignCode(): boolean {
+    return this.foreignSite !== null;
+  }
+
+  /** Runs `body` over nodes of `text` (not the user's file), as if it all happened at `site`. */
+  runForeign<T>(text: string, site: Span, body: () => T): T {
+    const saved = { text: this.text, site: this.foreignSite };
+    this.text = text;
+    this.foreignSite = saved.site ?? { from: site.from, to: site.to };
+    try {
+      return body();
+    } finally {
+      this.text = saved.text;
+      this.foreignSite = saved.site;
+    }
   }
 
   source(node: SyntaxNode | Span): string {
@@ -87,6 +110,7 @@ export class TraceContext implements Meter {
 
   /** Remembers that the name at `span` held `tensor`. */
   noteTensorName(span: Span, name: string, tensor: SymTensor): void {
+    if (this.foreignSite) return;
     const seen = this.tensorNames.get(span.from);
     if (seen) {
       seen.tensor = tensor;

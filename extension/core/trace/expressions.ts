@@ -7,7 +7,7 @@ import { isPunct, kids } from './interpreter';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
-import { FuncValue, iterate, list, NONE, repr, sequence, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
+import { bool, FuncValue, iterate, list, NONE, repr, sequence, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
 
 export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   it.ctx.budget.step(node);
@@ -67,6 +67,7 @@ export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value
     case 'UnaryExpression': {
       const [opNode, operand] = kids(node);
       if (!operand) return unknown('incomplete expression');
+      if (opNode.name === 'not') return notOf(it, operand, scope);
       return unaryOp(it.ctx.source(opNode), evalExpr(it, operand, scope));
     }
     case 'BinaryExpression':
@@ -230,6 +231,8 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
   const parts = argList ? kids(argList) : [];
+  // A generator argument, f(x for x in xs): its items, as a list.
+  if (parts.some((p) => p.name === 'for')) return callValue(it, callee, [list(comprehension(it, argList, scope, false) as Value[])], kwargs, node);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (isPunct(p)) continue;
@@ -250,10 +253,6 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
       kwargs.set(it.ctx.source(p), value);
       i += 2;
       continue;
-    }
-    if (p.name === 'for') {
-      // A generator argument: f(x for x in xs). Rare in model code.
-      return unknown('generator argument');
     }
     args.push(evalExpr(it, p, scope));
   }
@@ -284,7 +283,65 @@ function binary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
     if (op === 'and') return t ? evalExpr(it, right, scope) : a;
     return t ? a : evalExpr(it, right, scope);
   }
+  if (COMPARISONS.has(op) && comparisonOp(it, left)) return comparisonChain(it, node, scope);
   return binaryOp(it, op, evalExpr(it, left, scope), evalExpr(it, right, scope), node);
+}
+
+const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
+
+/** The comparison operator of an unparenthesized `a < b`, or null. */
+function comparisonOp(it: Interpreter, node: SyntaxNode): string | null {
+  if (node.name !== 'BinaryExpression') return null;
+  const parts = kids(node);
+  const op = parts.slice(1, -1).map((p) => it.ctx.source(p)).join(' ');
+  return COMPARISONS.has(op) ? op : null;
+}
+
+/**
+ * `a < b <= c`: the parser nests it as `(a < b) <= c`; Python means `a < b and b <= c`, each
+ * operand evaluated once, stopping at the first false comparison.
+ */
+function comparisonChain(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  const operands: SyntaxNode[] = [];
+  const ops: string[] = [];
+  let n = node;
+  while (comparisonOp(it, n)) {
+    const parts = kids(n);
+    operands.unshift(parts[parts.length - 1]);
+    ops.unshift(comparisonOp(it, n)!);
+    n = parts[0];
+  }
+  operands.unshift(n);
+  let a = evalExpr(it, operands[0], scope);
+  let result: Value = bool(true);
+  for (let i = 0; i < ops.length; i++) {
+    const b = evalExpr(it, operands[i + 1], scope);
+    const r = binaryOp(it, ops[i], a, b, node);
+    const t = truthy(r);
+    if (t === false) return r;
+    if (t === null) result = r;
+    else if (result.t !== 'unknown') result = r;
+    a = b;
+  }
+  return result;
+}
+
+/**
+ * `not x`. @lezer/python reads `not a and b` as `not (a and b)`; Python binds `not` tighter than
+ * `and` / `or`, so the `not` goes to the leftmost operand: ((not a) and b).
+ */
+function notOf(it: Interpreter, operand: SyntaxNode, scope: Scope): Value {
+  const parts = operand.name === 'BinaryExpression' ? kids(operand) : [];
+  const op = parts.length === 3 ? it.ctx.source(parts[1]) : '';
+  if (op !== 'and' && op !== 'or') return unaryOp('not', evalExpr(it, operand, scope));
+  const a = notOf(it, parts[0], scope);
+  const t = truthy(a);
+  if (t === null) {
+    const b = evalExpr(it, parts[2], scope);
+    return truthy(b) === (op === 'or') ? b : unknown(`${op} of unknown`);
+  }
+  if (op === 'and') return t ? evalExpr(it, parts[2], scope) : a;
+  return t ? a : evalExpr(it, parts[2], scope);
 }
 
 function formatString(it: Interpreter, node: SyntaxNode, scope: Scope): Value {

@@ -7,7 +7,7 @@ import { assignTarget, binaryOp } from './operators';
 import { Scope } from './scope';
 import type { Span } from '../source';
 import { callFunction } from './calls';
-import { runUnit, reportStatementFault } from './units';
+import { runUnit, reportStatementFault, TraceSignal } from './units';
 import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, sequence, truthy, unknown, Value } from './values';
 
 export const BREAK = 1;
@@ -83,7 +83,7 @@ export class Interpreter {
     try {
       return this.execInner(node, scope);
     } catch (e) {
-      if (e instanceof TraceAbort) throw e;
+      if (e instanceof TraceAbort || e instanceof TraceSignal) throw e;
       reportStatementFault(this.ctx, e, node);
       this.unbindTargets(node, scope);
       return undefined;

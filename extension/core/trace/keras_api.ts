@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Meter } from './budget';
 import type { Interpreter } from './interpreter';
+import { callApplication } from './applications';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
@@ -110,10 +111,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     return { t: 'layer', layer: constructLayer(it, name, args, kwargs, it.ctx.span(site)) };
   }
   if (namespace.startsWith('keras.applications')) {
-    it.ctx.diagnostics.info('unsupported', `ConvLens does not trace pretrained keras.applications models (${name}); write the architecture out or analyse it separately.`, it.ctx.span(site));
-  } else {
-    it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
+    const model = callApplication(it, name, args, kwargs, site);
+    if (model) return model;
   }
+  it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   return unknown(`${rawPath}()`);
 }
 

@@ -90,39 +90,73 @@ function tensorList(v: Value | undefined): SymTensor[] | null {
   return null;
 }
 
-/** Calls from the inputs to the outputs, in the order Keras runs them (inputs first, depth first). */
+/**
+ * Calls from the inputs to the outputs, in Keras' order (keras/src/ops/function.py map_graph):
+ * deepest first, where a call's depth is its longest distance to an output (a layer's depth is
+ * that of its deepest call), ties broken by the order a depth-first walk from the outputs first
+ * meets each layer. `model.layers` lists layers in this order; each call's inputs come before it.
+ */
 export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls: LayerCall[]; disconnected?: LayerCall } {
-  const visited = new Set<LayerCall>();
-  const order: LayerCall[] = [];
   const inputSet = new Set(inputs);
-  for (const t of inputs) if (t.producer && !visited.has(t.producer)) {
-    visited.add(t.producer);
-    order.push(t.producer);
-  }
+  const inputCalls = new Set(inputs.map((t) => t.producer));
+  const firstSeen = new Map<LayerInstance, number>();
+  const postOrder: LayerCall[] = [];
+  const finished = new Set<LayerCall>();
+  const inProgress = new Set<LayerCall>();
   let disconnected: LayerCall | undefined;
-  // Iterative post-order DFS so thousand-layer chains do not exhaust the JS stack.
+  const isInput = (call: LayerCall) => call.layer.kernel?.family === 'input';
+  // Iterative depth-first walk so thousand-layer chains do not exhaust the JS stack.
   for (const out of outputs) {
     const stack: { call: LayerCall; next: number }[] = [];
-    const push = (t: SymTensor) => {
-      if (inputSet.has(t) || !t.producer || visited.has(t.producer)) return;
-      if (t.producer.layer.kernel?.family === 'input') {
-        disconnected ??= t.producer;
+    const enter = (t: SymTensor) => {
+      const call = t.producer;
+      if (!call || finished.has(call) || inProgress.has(call)) return;
+      if (inputSet.has(t) && !isInput(call)) return; // an intermediate tensor given as input: made outside
+      if (isInput(call) && !inputCalls.has(call)) {
+        disconnected ??= call;
         return;
       }
-      visited.add(t.producer);
-      stack.push({ call: t.producer, next: 0 });
+      if (!firstSeen.has(call.layer)) firstSeen.set(call.layer, firstSeen.size);
+      inProgress.add(call);
+      stack.push({ call, next: 0 });
     };
-    push(out);
+    enter(out);
     while (stack.length) {
       const top = stack[stack.length - 1];
-      if (top.next < top.call.inputs.length) push(top.call.inputs[top.next++]);
+      if (!isInput(top.call) && top.next < top.call.inputs.length) enter(top.call.inputs[top.next++]);
       else {
         stack.pop();
-        order.push(top.call);
+        inProgress.delete(top.call);
+        finished.add(top.call);
+        postOrder.push(top.call);
       }
     }
   }
-  return { calls: order, disconnected };
+  const callDepth = new Map<LayerCall, number>();
+  const layerDepth = new Map<LayerInstance, number>();
+  for (let i = postOrder.length - 1; i >= 0; i--) {
+    const call = postOrder[i];
+    const depth = Math.max(callDepth.get(call) ?? 0, layerDepth.get(call.layer) ?? 0);
+    layerDepth.set(call.layer, depth);
+    callDepth.set(call, depth);
+    if (isInput(call)) continue;
+    for (const t of call.inputs) {
+      if (t.producer && finished.has(t.producer)) callDepth.set(t.producer, Math.max(depth + 1, callDepth.get(t.producer) ?? 0));
+    }
+  }
+  // Inputs the outputs do not use are still the model's (depth 0, listed after the rest).
+  for (const t of inputs) {
+    if (t.producer && isInput(t.producer) && !finished.has(t.producer)) {
+      finished.add(t.producer);
+      postOrder.push(t.producer);
+      callDepth.set(t.producer, 0);
+      firstSeen.set(t.producer.layer, -1);
+    }
+  }
+  const position = new Map(postOrder.map((c, i) => [c, i]));
+  const calls = [...postOrder].sort((a, b) =>
+    callDepth.get(b)! - callDepth.get(a)! || firstSeen.get(a.layer)! - firstSeen.get(b.layer)! || position.get(a)! - position.get(b)!);
+  return { calls, disconnected };
 }
 
 function setGraph(it: Interpreter, model: ModelObject, inputs: SymTensor[], outputs: SymTensor[], site: Span): void {
@@ -309,8 +343,7 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       return str(model.name);
     case 'layers': {
       if (!model.graph) return list(model.layers.map(memberValue));
-      const layers = model.graph.calls.map((c) => c.layer).filter((l) => l.kernel?.family !== 'input');
-      return list([...new Set(layers)].map((layer) => ({ t: 'layer' as const, layer })));
+      return list(kerasLayers(it, model).map(memberValue));
     }
     case 'output': case 'outputs': {
       const outs = model.graph?.outputs ?? [];
@@ -324,15 +357,15 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
     }
     case 'get_layer':
       return method(([n], kwargs) => {
-        const wanted = n ?? kwargs.get('name');
+        const wanted = n ?? kwargs.get('name') ?? kwargs.get('index');
         const pool = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers.filter(isLayerInstance);
         if (wanted?.t === 'str') {
           const layer = pool.find((l) => l.name === wanted.v);
           return layer ? { t: 'layer', layer } : unknown(`no layer named ${wanted.v}`);
         }
         if (wanted?.t === 'int') {
-          const layers = [...new Set(pool)];
-          return layers[wanted.v] ? { t: 'layer', layer: layers[wanted.v] } : unknown('layer index');
+          const layers: SequentialMember[] = model.graph ? kerasLayers(it, model) : [...new Set(pool)];
+          return layers[wanted.v] ? memberValue(layers[wanted.v]) : unknown('layer index');
         }
         return unknown('get_layer');
       });
@@ -340,6 +373,22 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       if (NO_OP_METHODS.has(name)) return method(() => NONE);
       return unknown(`model attribute ${name}`);
   }
+}
+
+/**
+ * Keras' `model.layers` of a traced model, in graph order: a Functional lists its InputLayers, a
+ * Sequential does not; operations (`x + y`, keras.ops) are never layers; a model or custom layer
+ * called inside it is one entry.
+ */
+function kerasLayers(it: Interpreter, model: ModelObject): SequentialMember[] {
+  const out = new Set<SequentialMember>();
+  for (const call of model.graph!.calls) {
+    if (call.layer.isOperation || (model.kind !== 'functional' && call.layer.kernel?.family === 'input')) continue;
+    const owners = it.ctx.callOwners.get(call) ?? [];
+    const own = owners.findIndex((o) => o === model || o === model.instance);
+    out.add((owners[own + 1] as SequentialMember | undefined) ?? call.layer);
+  }
+  return [...out];
 }
 
 /** `model.trainable = False`: every layer inside it, nested models included, is frozen. */

@@ -7,6 +7,12 @@ import type { Span } from '../source';
 import { TraceAbort } from './budget';
 import type { TraceContext } from './context';
 
+/**
+ * Not a fault: an exception the tracer raises on purpose to leave several frames at once (a
+ * definition refusing its arguments). Statements let it through to whoever expects it.
+ */
+export class TraceSignal extends Error {}
+
 /** A real JS stack overflow, as opposed to other RangeErrors (bad array length, toFixed ...). */
 export function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /call stack/i.test(e.message);
@@ -28,6 +34,7 @@ export function runUnit(ctx: TraceContext, site: Span, run: () => void): boolean
     ctx.budget.unit(run);
     return true;
   } catch (e) {
+    if (e instanceof TraceSignal) throw e;
     if (!(e instanceof TraceAbort)) reportStatementFault(ctx, e, site);
     else if (e.kind === 'time') throw e;
     else ctx.diagnostics.warning('trace-limit', e.message, ctx.span(e.span));
