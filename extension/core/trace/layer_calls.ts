@@ -216,7 +216,9 @@ export function applyLayer(it: Interpreter, layer: LayerInstance, args: Value[],
 export function applyTensorOp(it: Interpreter, op: string, a: Value, b: Value, site: SyntaxNode): Value {
   const type = op === '+' ? 'Add' : op === '-' ? 'Subtract' : op === '*' ? 'Multiply' : null;
   if (a.t === 'tensor' && b.t === 'tensor' && type) {
+    // Keras records an operation (`add (Add)` in the summary), not a layer of model.layers.
     const layer = constructLayer(it, type, [], new Map(), it.ctx.span(site));
+    layer.isOperation = true;
     return applyLayer(it, layer, [{ t: 'list', items: [a, b] }], new Map(), site);
   }
   const span = it.ctx.span(site);
