@@ -131,7 +131,7 @@ function callCustomLayer(it: Interpreter, inst: InstanceValue, args: Value[], kw
     const build = findClassAttr(inst.cls, 'build');
     if (!inst.built && build?.t === 'func') {
       const first = args[0];
-      const shape = first?.t === 'tensor' ? tensorAttr(first.tensor, 'shape') : unknown('input shape');
+      const shape = first?.t === 'tensor' ? tensorAttr(first.tensor, 'shape', it.ctx.inForeignCode) : unknown('input shape');
       callFunction(it, build, [inst, shape], new Map(), site, inst);
     }
     inst.built = true;
@@ -194,7 +194,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       };
     }
     case 'tensor':
-      return tensorAttr(obj.tensor, name);
+      return tensorAttr(obj.tensor, name, it.ctx.inForeignCode);
     case 'layer':
       return layerAttr(obj.layer, name);
     case 'model':

@@ -7,7 +7,7 @@ import { callApplication } from './applications';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
-import { float, int, isNumber, iterate, NONE, unknown, Value } from './values';
+import { float, int, isNumber, iterate, NONE, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
 
@@ -82,6 +82,9 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     return unknown(`${rawPath}()`);
   }
   if (name === 'Input' && (namespace === 'keras' || namespace === 'keras.layers')) return makeInput(it, args, kwargs, site);
+  // Keras' default configuration (~/.keras/keras.json can change it; ConvLens reads no user files).
+  if (name === 'image_data_format' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('channels_last');
+  if (name === 'floatx' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('float32');
   if (name === 'clear_session' && (namespace === 'keras.backend' || namespace === 'keras.utils')) {
     it.ctx.names.reset();
     return NONE;

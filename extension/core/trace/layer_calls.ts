@@ -296,14 +296,19 @@ function shapedOperation(it: Interpreter, what: string, inputs: SymTensor[], sha
   return out;
 }
 
-export function shapeValue(shape: Shape | null): Value {
+/**
+ * `x.shape` as Python sees it. The batch axis is None; another axis ConvLens does not know may be
+ * a None in Keras or a size it could not evaluate, so it is unknown (an unknown is never an error).
+ */
+export function shapeValue(shape: Shape | null, unknownAsNone = false): Value {
   if (!shape) return unknown('tensor shape');
-  return tuple(shape.map((d) => (d === null ? NONE : int(d))));
+  return tuple(shape.map((d, i) => (d !== null ? int(d) : i === 0 || unknownAsNone ? NONE : unknown('a dimension ConvLens does not know'))));
 }
 
-export function tensorAttr(t: SymTensor, name: string): Value {
+/** `unknownAsNone`: ConvLens' own definitions (keras.applications), whose None axes are Keras' None. */
+export function tensorAttr(t: SymTensor, name: string, unknownAsNone = false): Value {
   switch (name) {
-    case 'shape': return shapeValue(t.shape);
+    case 'shape': return shapeValue(t.shape, unknownAsNone);
     case 'ndim': return t.shape ? int(t.shape.length) : unknown('ndim');
     case 'dtype': return str('float32');
     case 'name': return t.producer ? str(t.producer.layer.name) : unknown('tensor name');
