@@ -56,7 +56,7 @@ export function groupRows(rows: SummaryRow[]): { rows: SummaryRow[]; nodeOf: Map
     return {
       ...last,
       name: key,
-      type: `${key.split('#')[0]}() · ${members.length} layers`,
+      type: first.groupType ? `${first.groupType} · ${members.length} layers` : `${key.split('#')[0]}() · ${members.length} layers`,
       family: 'group',
       line: first.line,
       column: first.column,

@@ -120,6 +120,28 @@ describe('diagram grouping (helper-function blocks)', () => {
   });
 });
 
+describe('diagram grouping (a backbone)', () => {
+  it('a keras.applications backbone called in a model collapses into one node with Keras\' params', async () => {
+    const { groupRows } = await import('../../webview/diagram');
+    const text = [
+      'import keras',
+      'base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3))',
+      'inputs = keras.Input((96, 96, 3))',
+      'x = base(inputs)',
+      'x = keras.layers.GlobalAveragePooling2D()(x)',
+      'model = keras.Model(inputs, keras.layers.Dense(5)(x))',
+      '',
+    ].join('\n');
+    const model = summarize(text, analyze(text)).find((m) => m.name === 'functional')!;
+    const { rows } = groupRows(model.rows);
+    assert.deepEqual(rows.map((r) => r.name), ['input_layer_1', 'mobilenetv2_1.00_96', 'global_average_pooling2d', 'dense']);
+    const backbone = rows[1];
+    assert.match(backbone.type, /^Functional · \d+ layers$/);
+    // MobileNetV2 without its top: 2,257,984 params in Keras (keras.applications.MobileNetV2(include_top=False).count_params()).
+    assert.equal(backbone.paramsValue, 2_257_984);
+  });
+});
+
 describe('hovers on tensor variables', () => {
   it('shape, producing layer and receptive field of the variable under the cursor', async () => {
     const { tensorAt } = await import('../../extension/core/views/locate');

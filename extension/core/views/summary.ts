@@ -1,5 +1,6 @@
 /** Plain-JSON view models for the sidebar (the webview never computes Keras math). */
 import type { Analysis } from '../analysis/analyze';
+import type { LayerInstance } from '../graph';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
 import { LineIndex } from '../source';
 
@@ -23,6 +24,8 @@ export interface SummaryRow {
    * helper calls: such blocks collapse into one node; enclosing builders (build_unet) do not.
    */
   group: string | null;
+  /** For a group that is a nested model or custom layer: its class (`Functional`, a custom class). */
+  groupType?: string;
   paramsValue: number;
 }
 
@@ -41,6 +44,9 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   return analysis.models.map((m) => {
     // Helper calls that enclose other helper calls are builders, not blocks.
     const enclosing = new Set(m.layers.flatMap((l) => l.layer.scope.slice(0, -1)));
+    // A nested model or custom layer (a backbone, say) is one group: its layers collapse into it.
+    const container = new Map<LayerInstance, { name: string; className: string }>();
+    for (const e of m.graph.entries ?? []) if (e.kind === 'container') for (const c of e.calls) container.set(c.layer, { name: e.name, className: e.className });
     const input = m.graph.inputs[0]?.shape;
     const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
     return {
@@ -66,7 +72,8 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
           rfFraction: rf === 'global' ? 1 : size !== null && extent ? Math.min(1, size / extent) : null,
           savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
           inbound: l.inbound,
-          group: l.layer.scope.length && !enclosing.has(l.layer.scope[l.layer.scope.length - 1]) ? l.layer.scope[l.layer.scope.length - 1] : null,
+          group: container.get(l.layer)?.name ?? (l.layer.scope.length && !enclosing.has(l.layer.scope[l.layer.scope.length - 1]) ? l.layer.scope[l.layer.scope.length - 1] : null),
+          ...(container.has(l.layer) ? { groupType: container.get(l.layer)!.className } : {}),
           paramsValue: l.params ? l.params.trainable + l.params.nonTrainable : 0,
         };
       }),
