@@ -12,7 +12,7 @@ import { exactSizes, inexactMessage } from './exact_sizes';
 import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
-import { VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
+import { broadcastShapes, VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -239,20 +239,12 @@ export function applyTensorOp(it: Interpreter, op: string, a: Value, b: Value, s
 
 /** numpy broadcasting of two shapes; null when unknown or incompatible. */
 function broadcast(a: Shape | null, b: Shape): Shape | null {
-  if (!a) return null;
-  const n = Math.max(a.length, b.length);
-  const out: Shape = [];
-  for (let i = 0; i < n; i++) {
-    const ia = a.length - n + i;
-    const ib = b.length - n + i;
-    const x = ia >= 0 ? a[ia] : 1;
-    const y = ib >= 0 ? b[ib] : 1;
-    if (x === 1) out.push(y);
-    else if (y === 1 || x === y) out.push(x);
-    else if (x === null) out.push(y);
-    else return null;
+  if (!a || b.some((d) => d === null)) return null;
+  try {
+    return broadcastShapes(a, b as number[]);
+  } catch {
+    return null;
   }
-  return out;
 }
 
 const SCALAR_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '**': 'power' };
