@@ -84,6 +84,8 @@ export type GraphEntry =
       calls: LayerCall[];
       /** Its output tensors, one per application. */
       outputs: SymTensor[];
+      /** Where it was applied (`base(inputs)`). */
+      callSpans: Span[];
       /** Variables of its own (custom layer `add_weight`); null shape when unknown. */
       ownWeights: { shape: (number | null)[] | null; trainable: boolean }[];
       trainable: boolean;

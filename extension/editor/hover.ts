@@ -1,7 +1,7 @@
 /** Hover on a layer constructor or call (shape, params, MACs, receptive field, alternatives) or on a tensor variable. */
 import * as vscode from 'vscode';
-import { layerAt, tensorAt } from '../core/views/locate';
-import { layerHover, tensorHover } from '../core/views/hover_text';
+import { containerAt, layerAt, tensorAt } from '../core/views/locate';
+import { containerHover, layerHover, tensorHover } from '../core/views/hover_text';
 import type { Ctx } from './ctx';
 import { rangeOf } from './ctx';
 
@@ -15,6 +15,12 @@ export function registerHover(ctx: Ctx): vscode.Disposable {
       const tensor = tensorAt(analysis, offset);
       if (tensor) return new vscode.Hover(new vscode.MarkdownString(tensorHover(tensor)), rangeOf(doc, tensor.name));
       const found = layerAt(analysis, offset);
+      // A backbone or nested model: its call or construction shows the whole entry.
+      const container = containerAt(analysis, offset);
+      const foundWidth = found ? found.layer.call.span.to - found.layer.call.span.from : Infinity;
+      if (container && container.span.to - container.span.from <= foundWidth) {
+        return new vscode.Hover(new vscode.MarkdownString(containerHover(container.entry, container.model)), rangeOf(doc, container.span));
+      }
       if (!found) return null;
       const md = new vscode.MarkdownString(layerHover(found.layer, found.model));
       return new vscode.Hover(md, rangeOf(doc, found.layer.call.span));

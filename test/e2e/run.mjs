@@ -288,6 +288,38 @@ test('Run on Sample with a workspace image draws the effective receptive field o
   await page.screenshot({ path: path.join(SHOTS, 'run-image.png') });
 });
 
+test('a keras.applications backbone: its call hovers as one entry, its diagram node collapses and expands, the model runs on an image', async (page) => {
+  await openFile(page, 'transfer.py');
+  const hover = await hoverWord(page, 'x = base(inputs)', 'base');
+  // Real Keras: mobilenetv2_0.35_96 holds 410,208 params, frozen here.
+  if (!/mobilenetv2_0\.35_96\s+Functional/.test(hover) || !/410,208 \(0 trainable, 410,208 non-trainable\)/.test(hover)) throw new Error(`backbone hover:\n${hover}`);
+  await page.keyboard.press('Escape');
+  const line = cli(path.join(workspace, 'transfer.py')).models.find((m) => m.name === 'transfer').line;
+  await gotoLine(page, line);
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Show diagram' }).first().click();
+  const view = sidebar(page);
+  await view.locator('svg.diagram g.node[data-layer="dense"]').waitFor({ timeout: 30_000 });
+  const expanded = await view.locator('svg.diagram g.node').count();
+  await view.locator('vscode-button', { hasText: 'Group' }).click();
+  const backbone = view.locator('svg.diagram g.node[data-layer="mobilenetv2_0.35_96"]');
+  await backbone.waitFor({ timeout: 10_000 });
+  if (!/Functional · \d+ layers/.test(await backbone.textContent())) throw new Error(`collapsed node: ${await backbone.textContent()}`);
+  if ((await view.locator('svg.diagram g.node').count()) !== 4) throw new Error('the grouped model should show input, backbone, pooling and head');
+  await page.screenshot({ path: path.join(SHOTS, 'backbone-collapsed.png') });
+  await view.locator('vscode-button', { hasText: 'Group' }).click();
+  await backbone.waitFor({ state: 'detached', timeout: 10_000 });
+  if ((await view.locator('svg.diagram g.node').count()) !== expanded) throw new Error('expanding shows every layer again');
+  // Run the transfer-learning model on the workspace image.
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
+  const quickPick = page.locator('.quick-input-widget');
+  await quickPick.locator('.monaco-list-row', { hasText: 'stripes.png' }).click();
+  await quickPick.locator('.monaco-list-row', { hasText: 'Declared initializers' }).click();
+  await view.locator('section.run dd.fact-latency').waitFor({ timeout: 90_000 });
+  const title = await view.locator('section.run h3').first().textContent();
+  if (!/\(1, 96, 96, 3\) → \(1, 3\)/.test(title)) throw new Error(`run: ${title}`);
+  await page.screenshot({ path: path.join(SHOTS, 'backbone-run.png') });
+});
+
 test('the sidebar follows the theme (light, dark, high contrast) and keeps its state when hidden and shown', async (page) => {
   await openFile(page, 'unet.py');
   await showConvLens(page);

@@ -142,6 +142,26 @@ describe('diagram grouping (a backbone)', () => {
   });
 });
 
+describe('hover on a backbone', () => {
+  it('its construction and its call show it as one entry: Keras\' params, output shape and receptive field', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { containerAt } = await import('../../extension/core/views/locate');
+    const { containerHover } = await import('../../extension/core/views/hover_text');
+    const text = readFileSync(require.resolve('../e2e/fixtures/transfer.py'), 'utf8');
+    const analysis = analyze(text);
+    for (const at of [text.indexOf('MobileNetV2('), text.indexOf('base(inputs)')]) {
+      const found = containerAt(analysis, at + 2);
+      assert.ok(found, `a backbone at ${at}`);
+      const md = containerHover(found.entry, found.model);
+      // Real Keras: mobilenetv2_0.35_96 holds 410,208 params (all frozen here), output (None, 3, 3, 1280).
+      assert.match(md, /\*\*mobilenetv2_0\.35_96\*\* `Functional` in model `transfer` \(\d+ layers\)/);
+      assert.match(md, /\| Params \| 410,208 \(0 trainable, 410,208 non-trainable\) \|/);
+      assert.match(md, /\| Output shape \| `\(None, 3, 3, 1280\)` \|/);
+      assert.match(md, /\| Receptive field \| \d+ x \d+ px, stride 32 x 32/);
+    }
+  });
+});
+
 describe('hovers on tensor variables', () => {
   it('shape, producing layer and receptive field of the variable under the cursor', async () => {
     const { tensorAt } = await import('../../extension/core/views/locate');

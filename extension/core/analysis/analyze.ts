@@ -28,7 +28,7 @@ export interface LayerReport {
 }
 
 function layerEntry(l: LayerReport): EntryReport {
-  return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span };
+  return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span, callSpans: [], layerCount: 1 };
 }
 
 export interface ModelReport {

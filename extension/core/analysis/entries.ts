@@ -21,6 +21,10 @@ export interface EntryReport {
   macs: number | null;
   rf: Rf;
   span: Span;
+  /** Where a nested model or custom layer was applied. */
+  callSpans: Span[];
+  /** How many built-in layers it holds (1 for a layer). */
+  layerCount: number;
 }
 
 function product(shape: (number | null)[] | null): number | null {
@@ -44,7 +48,7 @@ export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, 
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') {
       const r = byLayer.get(e.layer)!;
-      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span };
+      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
     }
     let params: ParamCount | null = ownParams(e);
     for (const layer of new Set(e.calls.map((c) => c.layer))) {
@@ -57,6 +61,7 @@ export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, 
     return {
       name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf),
       outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
+      callSpans: e.callSpans, layerCount: new Set(e.calls.filter((c) => !c.layer.isOperation).map((c) => c.layer)).size,
     };
   });
 }

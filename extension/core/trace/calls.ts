@@ -117,7 +117,7 @@ export function callInstance(it: Interpreter, inst: InstanceValue, args: Value[]
   }
   if (isKerasClass(inst.cls, 'Layer')) {
     const out = it.ctx.within(inst, () => callCustomLayer(it, inst, args, kwargs, site));
-    if (out.t === 'tensor') it.ctx.noteContainerOutput(inst, out.tensor);
+    if (out.t === 'tensor') it.ctx.noteContainerOutput(inst, out.tensor, it.ctx.span(site));
     return out;
   }
   const method = findClassAttr(inst.cls, '__call__');

@@ -125,11 +125,14 @@ export class TraceContext implements Meter {
 
   /** The output tensors of each application of a nested model or custom layer. */
   readonly containerOutputs = new Map<object, SymTensor[]>();
+  /** Where each nested model or custom layer was applied. */
+  readonly containerSites = new Map<object, Span[]>();
 
-  noteContainerOutput(owner: object, output: SymTensor): void {
+  noteContainerOutput(owner: object, output: SymTensor, site?: Span): void {
     const list = this.containerOutputs.get(owner) ?? [];
     list.push(output);
     this.containerOutputs.set(owner, list);
+    if (site) this.containerSites.set(owner, [...(this.containerSites.get(owner) ?? []), { from: site.from, to: site.to }]);
   }
 
   /** Runs `body` with `owner` on the stack of objects being applied. */

@@ -161,14 +161,15 @@ export class TrackingBuilder {
 
   private container(obj: ModelObject | InstanceValue): GraphEntry {
     const outputs = this.ctx.containerOutputs.get(obj) ?? [];
+    const callSpans = this.ctx.containerSites.get(obj) ?? [];
     if ('cls' in obj) {
       return {
         kind: 'container', name: obj.layerName ?? obj.cls.name, className: obj.cls.name, span: obj.span ?? obj.cls.span,
-        entries: [], calls: [], outputs, ownWeights: obj.ownWeights ?? [], trainable: true,
+        entries: [], calls: [], outputs, callSpans, ownWeights: obj.ownWeights ?? [], trainable: true,
       };
     }
     const className = obj.kind === 'sequential' ? 'Sequential' : obj.kind === 'functional' ? 'Functional' : (obj.instance?.cls.name ?? 'Model');
-    return { kind: 'container', name: obj.name, className, span: obj.span, entries: [], calls: [], outputs, ownWeights: [], trainable: obj.trainable };
+    return { kind: 'container', name: obj.name, className, span: obj.span, entries: [], calls: [], outputs, callSpans, ownWeights: [], trainable: obj.trainable };
   }
 
   /** Attributes holding Keras objects (or containers of them), in Keras' visiting order. */

@@ -299,7 +299,7 @@ export function callModel(it: Interpreter, model: ModelObject, args: Value[], kw
 /** A model applied to tensors, as a layer of whatever calls it. */
 export function applyModel(it: Interpreter, model: ModelObject, inputs: SymTensor[], rest: Map<string, Value>, site: SyntaxNode | Span | null): Value {
   const out = applyModelBody(it, model, inputs, rest, site);
-  if (out.t === 'tensor') it.ctx.noteContainerOutput(model, out.tensor);
+  if (out.t === 'tensor') it.ctx.noteContainerOutput(model, out.tensor, site ? it.ctx.span(site) : undefined);
   return out;
 }
 

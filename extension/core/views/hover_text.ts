@@ -1,9 +1,10 @@
 /** The hover for a layer: shape, params, MACs, receptive field, cheaper alternatives, what it is. */
 import type { LayerReport, ModelReport } from '../analysis/analyze';
 import type { LocatedTensor } from './locate';
+import type { EntryReport } from '../analysis/entries';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText, percent } from '../analysis/format';
 
-function rfLine(l: LayerReport): string {
+function rfLine(l: { rf: LayerReport['rf'] }): string {
   if (l.rf === null) return 'unknown';
   if (l.rf === 'global') return 'the whole input (global)';
   const a = l.rf.axes;
@@ -35,6 +36,23 @@ export function layerHover(l: LayerReport, model: ModelReport): string {
   if (kernel) lines.push('', `${kernel.description} [Keras docs](${kernel.docUrl})`);
   else lines.push('', `ConvLens does not model \`${l.layer.type}\` yet.`);
   return lines.join('\n');
+}
+
+/** Markdown for a nested model or custom layer (a keras.applications backbone, say) as one entry. */
+export function containerHover(e: EntryReport, model: ModelReport): string {
+  const p = e.params;
+  return [
+    `**${e.name}** \`${e.type}\` in model \`${model.graph.name}\` (${formatCount(e.layerCount)} layers)`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Output shape | \`${formatShapeText(e.outputShape)}\` |`,
+    `| Params | ${p ? `${formatCount(p.trainable + p.nonTrainable)} (${formatCount(p.trainable)} trainable, ${formatCount(p.nonTrainable)} non-trainable)` : 'unknown'} |`,
+    `| MACs | ${e.macs === null ? 'unknown' : `${formatMacs(e.macs)} (${formatMacs(e.macs * 2)} FLOPs)`} |`,
+    `| Receptive field | ${rfLine(e)} |`,
+    '',
+    'One entry of the model, as Keras lists it; its layers are in the diagram (Group collapses them).',
+  ].join('\n');
 }
 
 /** Markdown for a variable that holds a Keras tensor. */

@@ -1,5 +1,7 @@
 /** Finding what the cursor is on: the innermost layer call or construction covering an offset. */
 import type { Analysis, LayerReport, ModelReport } from '../analysis/analyze';
+import type { EntryReport } from '../analysis/entries';
+import type { Span } from '../source';
 import type { TensorName } from '../trace/context';
 
 export interface Located {
@@ -19,6 +21,30 @@ export function layerAt(analysis: Analysis, offset: number): Located | null {
     }
   }
   return best && { model: best.model, layer: best.layer };
+}
+
+export interface LocatedEntry {
+  model: ModelReport;
+  entry: EntryReport;
+  /** The span of the construction or application under the offset. */
+  span: Span;
+}
+
+/** A nested model or custom layer (a backbone) whose construction or application covers the offset. */
+export function containerAt(analysis: Analysis, offset: number): LocatedEntry | null {
+  let best: LocatedEntry | null = null;
+  const visit = (model: ModelReport, entries: EntryReport[]) => {
+    for (const entry of entries) {
+      if (!entry.entries) continue;
+      for (const span of [entry.span, ...entry.callSpans]) {
+        if (offset < span.from || offset > span.to) continue;
+        if (!best || span.to - span.from < best.span.to - best.span.from) best = { model, entry, span };
+      }
+      visit(model, entry.entries);
+    }
+  };
+  for (const model of analysis.models) visit(model, model.entries);
+  return best;
 }
 
 /** The model whose layers are nearest the offset (for the status bar and the sidebar). */
