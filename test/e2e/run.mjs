@@ -1,7 +1,7 @@
 // End-to-end tests in a real VS Code (code-server) driven by playwright-core and Debian's chromium.
 // Prints "N passed, N failed"; exits 1 on any failure. Screenshots go to test-results/e2e/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -216,6 +216,8 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   const png = path.join(workspace, 'unet.png');
   const pngDeadline = Date.now() + 10_000;
   while (!existsSync(png) && Date.now() < pngDeadline) await page.waitForTimeout(200);
+  // The file may still be being written: wait until its size holds still.
+  for (let last = -1; existsSync(png) && statSync(png).size !== last && Date.now() < pngDeadline; await page.waitForTimeout(300)) last = statSync(png).size;
   const bytes = existsSync(png) ? readFileSync(png) : Buffer.alloc(0);
   if (bytes.length < 1000 || bytes.readUInt32BE(0) !== 0x89504e47) throw new Error(`exported PNG is missing or invalid (${bytes.length} bytes)`);
   const decoded = PNG.sync.read(bytes);
@@ -290,7 +292,12 @@ test('Run on Sample with a workspace image draws the effective receptive field o
 
 test('a keras.applications backbone: its call hovers as one entry, its diagram node collapses and expands, the model runs on an image', async (page) => {
   await openFile(page, 'transfer.py');
-  const hover = await hoverWord(page, 'x = base(inputs)', 'base');
+  await page.locator('.statusbar-item', { hasText: /(transfer|mobilenetv2_0\.35_96): [\d,]+ params/ }).waitFor({ timeout: 30_000 });
+  let hover = await hoverWord(page, 'x = base(inputs)', 'base');
+  for (let i = 0; i < 20 && /^Loading/.test(hover.trim()); i++) {
+    await page.waitForTimeout(250);
+    hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+  }
   // Real Keras: mobilenetv2_0.35_96 holds 410,208 params, frozen here.
   if (!/mobilenetv2_0\.35_96\s+Functional/.test(hover) || !/410,208 \(0 trainable, 410,208 non-trainable\)/.test(hover)) throw new Error(`backbone hover:\n${hover}`);
   await page.keyboard.press('Escape');
