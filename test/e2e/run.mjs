@@ -303,7 +303,9 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
   await page.keyboard.press('Escape');
   const line = cli(path.join(workspace, 'transfer.py')).models.find((m) => m.name === 'transfer').line;
   await gotoLine(page, line);
-  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Show diagram' }).first().click();
+  // The CodeLens of the transfer model (the backbone, a model too, has its own above it).
+  const lens = page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' });
+  await lens.locator('a', { hasText: 'Show diagram' }).click();
   const view = sidebar(page);
   await view.locator('svg.diagram g.node[data-layer="dense"]').waitFor({ timeout: 30_000 });
   const expanded = await view.locator('svg.diagram g.node').count();
@@ -317,7 +319,7 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
   await backbone.waitFor({ state: 'detached', timeout: 10_000 });
   if ((await view.locator('svg.diagram g.node').count()) !== expanded) throw new Error('expanding shows every layer again');
   // Run the transfer-learning model on the workspace image.
-  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
+  await lens.locator('a', { hasText: 'Run on sample' }).click();
   const quickPick = page.locator('.quick-input-widget');
   await quickPick.locator('.monaco-list-row', { hasText: 'stripes.png' }).click();
   await quickPick.locator('.monaco-list-row', { hasText: 'Declared initializers' }).click();
