@@ -20,6 +20,9 @@ describe('imports and aliases', () => {
     'from tensorflow import keras\nx = keras.layers.Input((8, 8, 3))\ny = keras.layers.Conv2D(4, 3)(x)\nm = keras.models.Model(x, y)',
     'from tensorflow.keras.layers import Conv2D, Input\nfrom tensorflow.keras.models import Model\nx = Input((8, 8, 3))\ny = Conv2D(4, 3)(x)\nm = Model(x, y)',
     'import keras.layers as KL\nimport keras\nx = KL.Input((8, 8, 3))\ny = KL.Conv2D(4, 3)(x)\nm = keras.Model(x, y)',
+    // Keras Core, Keras 3's predecessor, under its own module name.
+    'import keras_core as keras\nx = keras.Input((8, 8, 3))\ny = keras.layers.Conv2D(4, 3)(x)\nm = keras.Model(x, y)',
+    'from keras_core import layers, Model\nfrom keras_core.layers import Input\nx = Input((8, 8, 3))\ny = layers.Conv2D(4, 3)(x)\nm = Model(x, y)',
   ];
   variants.forEach((text, i) => it(`variant ${i + 1}`, () => assert.deepEqual(outShape(text), [null, 6, 6, 4])));
 });

@@ -11,7 +11,7 @@ import { float, int, isNumber, iterate, NONE, str, unknown, Value } from './valu
 
 const canonicalCache = new Map<string, string>();
 
-/** tf.keras.X, tensorflow.keras.X, tf_keras.X and keras.src.X all mean keras.X. */
+/** tf.keras.X, tensorflow.keras.X, tf_keras.X, keras_core.X (Keras 3's predecessor) and keras.src.X all mean keras.X. */
 export function canonicalPath(path: string): string {
   let out = canonicalCache.get(path);
   if (out === undefined) {
@@ -26,6 +26,7 @@ function canonicalize(path: string): string {
     .replace(/^tensorflow\.python\.keras(\.|$)/, 'keras$1')
     .replace(/^tensorflow\.keras(\.|$)/, 'keras$1')
     .replace(/^tf_keras(\.|$)/, 'keras$1')
+    .replace(/^keras_core(\.|$)/, 'keras$1')
     .replace(/^keras\.src\./, 'keras.')
     .replace(/^keras\.api\._v2\.keras\./, 'keras.');
 }
