@@ -30,6 +30,12 @@ m = keras.Model(x, [a, b, c, d, e])
     assert.deepEqual(m.layers.slice(1).map((l) => l.outputShape), [[null, 8, 8, 3], [null, 5], [null, 7, null], [null, 1], [null, 8, 8, 3]]);
   });
 
+  it('what the function builds takes no automatic names (Keras 3.15: an op after it is still `true_divide`)', () => {
+    const a = analyze('import keras\nfrom keras import layers\nx = keras.Input((8, 8, 3))\na = layers.Lambda(lambda t: t * 2)(x)\nb = layers.Lambda(lambda t: t * 3)(a)\nd = layers.Dense(3)(b * 2)\nm = keras.Model(x, d)\n');
+    const names = model(a).graph.calls.map((c) => c.layer.name);
+    assert.ok(names.includes('multiply') && !names.includes('multiply_1'), names.join(', '));
+  });
+
   it('a function ConvLens cannot trace gives an unknown shape, never an error', () => {
     const a = analyze('import keras\nfrom keras import layers\nx = keras.Input((8, 8, 3))\ny = layers.Lambda(lambda t: t[:, :, :, :1] * 2.0)(x)\nm = keras.Model(x, y)\n');
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);

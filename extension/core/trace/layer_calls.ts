@@ -398,6 +398,8 @@ function traceLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: 
   const layerCount = ctx.layers.length;
   const callCounts = ctx.layers.map((l) => l.calls.length);
   const diagnosticCount = ctx.diagnostics.items.length;
+  // Keras infers on backend placeholders: the operations inside take no automatic names.
+  const names = ctx.names.snapshot();
   let out: Value;
   try {
     out = callValue(it, saved.fn, [symbolic], extra, site);
@@ -405,6 +407,7 @@ function traceLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: 
     ctx.layers.length = layerCount;
     ctx.layers.forEach((l, i) => (l.calls.length = callCounts[i]));
     ctx.diagnostics.items.length = diagnosticCount;
+    ctx.names.restore(names);
   }
   return out.t === 'tensor' && out.tensor.shape ? out.tensor.shape : null;
 }
