@@ -165,6 +165,12 @@ describe('Sequential', () => {
 });
 
 describe('functional API details', () => {
+  it('operators on a tensor are Keras operations named as Keras 3.15 names them (x / 2 is true_divide, TrueDivide)', () => {
+    const text = 'import keras\nx = keras.Input((8,))\na = x / 2\nc = a - 1\nd = 1 - c\nm = keras.Model(x, d)\n';
+    const ops = model(analyze(text)).graph.calls.filter((c) => c.layer.isOperation).map((c) => [c.layer.name, c.layer.type]);
+    assert.deepEqual(ops, [['true_divide', 'TrueDivide'], ['subtract', 'Subtract'], ['subtract_1', 'Subtract']]);
+  });
+
   it('a layer object reused on two inputs shares weights (params counted once, MACs twice)', () => {
     const text = `import keras
 from keras import layers

@@ -253,7 +253,11 @@ function broadcast(a: Shape | null, b: Shape): Shape | null {
   }
 }
 
-const SCALAR_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '**': 'power' };
+/** Keras' operation for each operator (`x / 2` is `true_divide (TrueDivide)`). */
+const SCALAR_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'true_divide', '**': 'power' };
+
+/** true_divide -> TrueDivide */
+const opClass = (op: string): string => op.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 
 /**
  * x * 0.5, 1 - x, x / 255: Keras records an operation (not a layer). Affine ones run as a
@@ -266,7 +270,7 @@ function scalarOperation(it: Interpreter, op: string, x: SymTensor, k: number, t
     op === '+' ? [1, k] : op === '*' ? [k, 0] : op === '-' ? (tensorFirst ? [1, -k] : [-1, k]) : op === '/' && tensorFirst && k !== 0 ? [1 / k, 0] : null;
   if (!affine) return shapedOperation(it, tensorFirst ? `x ${op} ${k}` : `${k} ${op} x`, [x], x.shape, span);
   const layer = constructLayer(it, 'Rescaling', [float(affine[0])], new Map([['offset', float(affine[1])], ['name', str(it.ctx.names.auto(opName))]]), span);
-  layer.type = opName[0].toUpperCase() + opName.slice(1);
+  layer.type = opClass(opName);
   layer.isOperation = true;
   return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x], span).output };
 }
@@ -278,7 +282,7 @@ function variableOperation(it: Interpreter, op: VariableOp, x: SymTensor, variab
   const weight = use.owner.ownWeights?.[use.created];
   const initializer = variable.t === 'object' ? variable.args?.get('initializer') : undefined;
   const layer: LayerInstance = {
-    id: ctx.layers.length, type: opName[0].toUpperCase() + opName.slice(1), kernel: VariableOperation, name: ctx.names.auto(opName), span,
+    id: ctx.layers.length, type: opClass(opName), kernel: VariableOperation, name: ctx.names.auto(opName), span,
     config: { op, shape, tensorFirst, initializer: initializer ? toArgValue(initializer) : 'glorot_uniform', trainable: weight?.trainable ?? true },
     scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
   };
