@@ -8,6 +8,7 @@ import { DepthwiseConv2D } from './depthwise_conv2d';
 import { Dropout, SpatialDropout2D } from './dropout';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global_pooling';
 import { InputLayer } from './input';
+import { Lambda } from './lambda';
 import { LayerScale } from './layer_scale';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 import { BatchNormalization, LayerNormalization } from './normalization';
@@ -31,6 +32,7 @@ export const ALL_KERNELS: LayerKernel<any>[] = [
   Dropout, SpatialDropout2D,
   Dense, Flatten, Reshape, Permute, ZeroPadding2D, Cropping2D,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
+  Lambda,
   // Layer classes of keras.applications architectures.
   CustomScaleLayer, LayerScale,
 ];

@@ -16,9 +16,9 @@ import { withUnknowns } from '../corpus/unknowns';
  */
 const CORPUS_FLOOR = {
   /** Models Keras built that ConvLens finds with exact totals (of 40). */
-  modelsExact: 25,
+  modelsExact: 33,
   /** Layers exact in name, class, output shape and params (of 1439). */
-  layersExact: 660,
+  layersExact: 853,
   /** Error diagnostics on files Keras runs without error. */
   falseErrorsAtMost: 0,
   /** The same once known numbers are made unknown. */

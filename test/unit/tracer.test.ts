@@ -20,6 +20,9 @@ describe('imports and aliases', () => {
     'from tensorflow import keras\nx = keras.layers.Input((8, 8, 3))\ny = keras.layers.Conv2D(4, 3)(x)\nm = keras.models.Model(x, y)',
     'from tensorflow.keras.layers import Conv2D, Input\nfrom tensorflow.keras.models import Model\nx = Input((8, 8, 3))\ny = Conv2D(4, 3)(x)\nm = Model(x, y)',
     'import keras.layers as KL\nimport keras\nx = KL.Input((8, 8, 3))\ny = KL.Conv2D(4, 3)(x)\nm = keras.Model(x, y)',
+    // Keras Core, Keras 3's predecessor, under its own module name.
+    'import keras_core as keras\nx = keras.Input((8, 8, 3))\ny = keras.layers.Conv2D(4, 3)(x)\nm = keras.Model(x, y)',
+    'from keras_core import layers, Model\nfrom keras_core.layers import Input\nx = Input((8, 8, 3))\ny = layers.Conv2D(4, 3)(x)\nm = Model(x, y)',
   ];
   variants.forEach((text, i) => it(`variant ${i + 1}`, () => assert.deepEqual(outShape(text), [null, 6, 6, 4])));
 });
@@ -162,6 +165,12 @@ describe('Sequential', () => {
 });
 
 describe('functional API details', () => {
+  it('operators on a tensor are Keras operations named as Keras 3.15 names them (x / 2 is true_divide, TrueDivide)', () => {
+    const text = 'import keras\nx = keras.Input((8,))\na = x / 2\nc = a - 1\nd = 1 - c\nm = keras.Model(x, d)\n';
+    const ops = model(analyze(text)).graph.calls.filter((c) => c.layer.isOperation).map((c) => [c.layer.name, c.layer.type]);
+    assert.deepEqual(ops, [['true_divide', 'TrueDivide'], ['subtract', 'Subtract'], ['subtract_1', 'Subtract']]);
+  });
+
   it('a layer object reused on two inputs shares weights (params counted once, MACs twice)', () => {
     const text = `import keras
 from keras import layers

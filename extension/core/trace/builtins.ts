@@ -2,6 +2,7 @@
  * Python builtins and methods of builtin types that model-building code uses. Each charges its
  * bulk work (and reserves what it allocates) before doing it, so no single call is unbounded.
  */
+import { arrayLen } from './arrays';
 import type { Meter } from './budget';
 import type { TraceContext } from './context';
 import { formatWithSpec } from './pyformat';
@@ -88,6 +89,7 @@ export const BUILTINS = new Map<string, Value>([
     if (v.t === 'list' || v.t === 'tuple') return int(v.items.length);
     if (v.t === 'dict') return int(v.keys.length);
     if (v.t === 'range') return int(rangeLength(v));
+    if (v.t === 'array') return arrayLen(v);
     return unknown(`len of ${typeName(v)}`);
   }),
   fn('range', (args) => {

@@ -1,5 +1,6 @@
 /** Calling values and reading attributes: functions, classes, methods, layers, models, modules. */
 import type { SyntaxNode } from '@lezer/common';
+import { arrayAttr } from './arrays';
 import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
@@ -199,6 +200,8 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       return layerAttr(obj.layer, name);
     case 'model':
       return modelAttrCharged(it, obj.model, name, site);
+    case 'array':
+      return arrayAttr(obj, name);
     case 'unknown':
       return obj;
     default:

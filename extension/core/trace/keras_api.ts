@@ -4,6 +4,7 @@ import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Meter } from './budget';
 import type { Interpreter } from './interpreter';
 import { callApplication } from './applications';
+import { callNumpy, loadDataset, toCategorical } from './arrays';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
@@ -11,7 +12,7 @@ import { float, int, isNumber, iterate, NONE, str, unknown, Value } from './valu
 
 const canonicalCache = new Map<string, string>();
 
-/** tf.keras.X, tensorflow.keras.X, tf_keras.X and keras.src.X all mean keras.X. */
+/** tf.keras.X, tensorflow.keras.X, tf_keras.X, keras_core.X (Keras 3's predecessor) and keras.src.X all mean keras.X. */
 export function canonicalPath(path: string): string {
   let out = canonicalCache.get(path);
   if (out === undefined) {
@@ -26,6 +27,7 @@ function canonicalize(path: string): string {
     .replace(/^tensorflow\.python\.keras(\.|$)/, 'keras$1')
     .replace(/^tensorflow\.keras(\.|$)/, 'keras$1')
     .replace(/^tf_keras(\.|$)/, 'keras$1')
+    .replace(/^keras_core(\.|$)/, 'keras$1')
     .replace(/^keras\.src\./, 'keras.')
     .replace(/^keras\.api\._v2\.keras\./, 'keras.');
 }
@@ -78,10 +80,22 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   const root = parts[0];
   if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args, it.ctx);
   if (path === 'functools.partial') return makePartial(it, args, kwargs);
+  if (root === 'numpy') {
+    const onArray = callNumpy(name, args, kwargs);
+    if (onArray) return onArray;
+  }
   if (root !== 'keras') {
     return unknown(`${rawPath}()`);
   }
   if (name === 'Input' && (namespace === 'keras' || namespace === 'keras.layers')) return makeInput(it, args, kwargs, site);
+  if (name === 'load_data' && parts.length === 4 && parts[1] === 'datasets') {
+    const data = loadDataset(parts[2]);
+    if (data) return data;
+  }
+  if (name === 'to_categorical' && namespace === 'keras.utils') {
+    const categorical = toCategorical(args, kwargs);
+    if (categorical) return categorical;
+  }
   // Keras' default configuration (~/.keras/keras.json can change it; ConvLens reads no user files).
   if (name === 'image_data_format' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('channels_last');
   if (name === 'floatx' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('float32');

@@ -13,6 +13,8 @@ import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
 import { broadcastShapes, VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
+import type { LambdaConfig } from '../../../kernels/lambda';
+import { callValue } from './calls';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -120,6 +122,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     declaredInput: declaredInput(kwargs),
   };
   ctx.layers.push(layer);
+  if (kernel?.type === 'Lambda') rememberLambda(layer, args, kwargs);
   if (!kernel) {
     ctx.diagnostics.info('unknown-layer', `ConvLens does not model the layer \`${typeName}\` yet; its output shape is unknown and the layers after it are analysed as far as possible.`, span);
     return layer;
@@ -131,6 +134,8 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     const bound = bindArgs(kernel, args, kwargs);
     for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
     layer.config = kernel.configure(bound);
+    // Keras 3.15 prepends the batch axis to a tuple output_shape; a list makes that fail.
+    if (kernel.type === 'Lambda' && (kwargs.get('output_shape') ?? args[1])?.t === 'list') (layer.config as LambdaConfig).outputShape = 'unknown';
   } catch (e) {
     reportKernelError(ctx, e, span, layer);
   }
@@ -196,6 +201,7 @@ export function applyLayer(it: Interpreter, layer: LayerInstance, args: Value[],
   const span = ctx.span(site);
   const arg = args[0] ?? kwargs.get('inputs');
   let inputs = tensorsOf(arg);
+  if (layer.kernel?.type === 'Lambda' && inputs) return applyLambda(it, layer, arg!, inputs, site);
   if (!inputs) {
     if (arg && arg.t !== 'unknown') {
       ctx.diagnostics.info('unevaluable', `${layer.name} is called on a ${arg.t}, not on a Keras tensor; its output is unknown.`, span);
@@ -247,7 +253,11 @@ function broadcast(a: Shape | null, b: Shape): Shape | null {
   }
 }
 
-const SCALAR_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '**': 'power' };
+/** Keras' operation for each operator (`x / 2` is `true_divide (TrueDivide)`). */
+const SCALAR_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'true_divide', '**': 'power' };
+
+/** true_divide -> TrueDivide */
+const opClass = (op: string): string => op.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 
 /**
  * x * 0.5, 1 - x, x / 255: Keras records an operation (not a layer). Affine ones run as a
@@ -260,7 +270,7 @@ function scalarOperation(it: Interpreter, op: string, x: SymTensor, k: number, t
     op === '+' ? [1, k] : op === '*' ? [k, 0] : op === '-' ? (tensorFirst ? [1, -k] : [-1, k]) : op === '/' && tensorFirst && k !== 0 ? [1 / k, 0] : null;
   if (!affine) return shapedOperation(it, tensorFirst ? `x ${op} ${k}` : `${k} ${op} x`, [x], x.shape, span);
   const layer = constructLayer(it, 'Rescaling', [float(affine[0])], new Map([['offset', float(affine[1])], ['name', str(it.ctx.names.auto(opName))]]), span);
-  layer.type = opName[0].toUpperCase() + opName.slice(1);
+  layer.type = opClass(opName);
   layer.isOperation = true;
   return { t: 'tensor', tensor: callLayer(it.ctx, layer, [x], span).output };
 }
@@ -272,7 +282,7 @@ function variableOperation(it: Interpreter, op: VariableOp, x: SymTensor, variab
   const weight = use.owner.ownWeights?.[use.created];
   const initializer = variable.t === 'object' ? variable.args?.get('initializer') : undefined;
   const layer: LayerInstance = {
-    id: ctx.layers.length, type: opName[0].toUpperCase() + opName.slice(1), kernel: VariableOperation, name: ctx.names.auto(opName), span,
+    id: ctx.layers.length, type: opClass(opName), kernel: VariableOperation, name: ctx.names.auto(opName), span,
     config: { op, shape, tensorFirst, initializer: initializer ? toArgValue(initializer) : 'glorot_uniform', trainable: weight?.trainable ?? true },
     scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
   };
@@ -350,4 +360,58 @@ export function unknownOperation(it: Interpreter, what: string, inputs: SymTenso
   ctx.layers.push(layer);
   if (!shapeKnown) ctx.diagnostics.info('unevaluable', `ConvLens cannot evaluate \`${what}\` here; its output shape is unknown.`, span);
   return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
+}
+
+/** A Lambda layer's function and its `arguments`, as Python values. */
+const lambdaFunctions = new WeakMap<LayerInstance, { fn: Value | undefined; arguments: Value | undefined }>();
+
+function rememberLambda(layer: LayerInstance, args: Value[], kwargs: Map<string, Value>): void {
+  lambdaFunctions.set(layer, { fn: args[0] ?? kwargs.get('function'), arguments: args[3] ?? kwargs.get('arguments') });
+}
+
+/**
+ * `Lambda(fn)(x)`: with `output_shape`, that shape after the input's batch axis. Without it Keras
+ * calls `fn` on symbolic inputs; ConvLens traces `fn` on detached tensors of the input shapes and
+ * keeps only the output shape (what `fn` builds is not part of the model, and is undone).
+ */
+function applyLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: SymTensor[], site: SyntaxNode): Value {
+  const { ctx } = it;
+  const span = ctx.span(site);
+  const config = layer.config as LambdaConfig | null;
+  if (config?.outputShape !== null || inputs.some((t) => t.shape === null)) return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
+  const inferred = traceLambda(it, layer, arg, inputs, site);
+  layer.config = { ...config, inferred };
+  try {
+    return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
+  } finally {
+    layer.config = config;
+  }
+}
+
+function traceLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: SymTensor[], site: SyntaxNode): Shape | null {
+  const { ctx } = it;
+  const saved = lambdaFunctions.get(layer);
+  if (!saved?.fn || (saved.fn.t !== 'func' && saved.fn.t !== 'builtin')) return null;
+  const extra = new Map<string, Value>();
+  if (saved.arguments && saved.arguments.t !== 'none') {
+    if (saved.arguments.t !== 'dict' || !saved.arguments.keys.every((k) => k.t === 'str')) return null;
+    saved.arguments.keys.forEach((k, i) => extra.set((k as { v: string }).v, (saved.arguments as { vals: Value[] }).vals[i]));
+  }
+  const detached = inputs.map((t) => ({ t: 'tensor' as const, tensor: ctx.tensor(t.shape, null) }));
+  const symbolic: Value = arg.t === 'tensor' ? detached[0] : { t: arg.t === 'tuple' ? 'tuple' : 'list', items: detached };
+  const layerCount = ctx.layers.length;
+  const callCounts = ctx.layers.map((l) => l.calls.length);
+  const diagnosticCount = ctx.diagnostics.items.length;
+  // Keras infers on backend placeholders: the operations inside take no automatic names.
+  const names = ctx.names.snapshot();
+  let out: Value;
+  try {
+    out = callValue(it, saved.fn, [symbolic], extra, site);
+  } finally {
+    ctx.layers.length = layerCount;
+    ctx.layers.forEach((l, i) => (l.calls.length = callCounts[i]));
+    ctx.diagnostics.items.length = diagnosticCount;
+    ctx.names.restore(names);
+  }
+  return out.t === 'tensor' && out.tensor.shape ? out.tensor.shape : null;
 }

@@ -19,6 +19,16 @@ export class NameRegistry {
     return n === 0 ? prefix : `${prefix}_${n}`;
   }
 
+  /** The counts as they are, for `restore`. */
+  snapshot(): Map<string, number> {
+    return new Map(this.counts);
+  }
+
+  restore(counts: Map<string, number>): void {
+    this.counts.clear();
+    for (const [k, n] of counts) this.counts.set(k, n);
+  }
+
   /** keras.backend.clear_session(): automatic names start again (dense, functional ...). */
   reset(): void {
     this.counts.clear();

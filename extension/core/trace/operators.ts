@@ -1,5 +1,6 @@
 /** Python operators, subscripts and assignment targets over traced values. */
 import type { SyntaxNode } from '@lezer/common';
+import { arrayBinary } from './arrays';
 import { applyTensorOp } from './layer_calls';
 import { noteModelBinding, setModelTrainable } from './models';
 import type { Interpreter } from './interpreter';
@@ -121,6 +122,8 @@ export function binaryOp(it: Interpreter, op: string, a: Value, b: Value, site: 
   }
   if (op === 'in' || op === 'not in') return membership(op, a, b, meter);
   if (a.t === 'tensor' || b.t === 'tensor') return applyTensorOp(it, op, a, b, site);
+  const onArray = arrayBinary(op, a, b);
+  if (onArray) return onArray;
   const x = asNumber(a);
   const y = asNumber(b);
   if (x !== null && y !== null) {

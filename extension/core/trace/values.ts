@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { LayerInstance, SymTensor } from '../graph';
 import { type Meter, NEW_VALUE_WORK } from './budget';
 import type { TraceContext } from './context';
+import type { ArrayValue } from './arrays';
 import type { ModelObject } from './models';
 import type { Scope } from './scope';
 
@@ -69,6 +70,8 @@ export type Value =
   | { t: 'layer'; layer: LayerInstance }
   | { t: 'tensor'; tensor: SymTensor }
   | { t: 'model'; model: ModelObject }
+  /** A NumPy array of known shape (see arrays.ts). */
+  | ArrayValue
   | { t: 'bound'; self: Value; fn: Value }
   /** super() inside a method: attribute lookup starts after `cls`. */
   | { t: 'super'; self: InstanceValue; cls: ClassValue }
@@ -109,6 +112,8 @@ export function truthy(v: Value): boolean | null {
     case 'dict': return v.keys.length > 0;
     case 'range': return rangeLength(v) > 0;
     case 'unknown': return null;
+    // NumPy refuses the truth of an array of more than one element.
+    case 'array': return null;
     default: return true;
   }
 }
@@ -172,6 +177,7 @@ export function typeName(v: Value): string {
     case 'layer': return v.layer.type;
     case 'tensor': return 'KerasTensor';
     case 'model': return 'Model';
+    case 'array': return 'ndarray';
     case 'bound': return 'method';
     case 'super': return 'super';
     case 'object': return v.name;
