@@ -97,7 +97,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const seed = intFlag(flags, '--seed', 0);
   const batch = intFlag(flags, '--batch', 1, 1);
   const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
-  const chosen = await weightsOption(flags.get('--weights') ?? savedWeights, model, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
+  const chosen = await weightsOption(flags.get('--weights') ?? savedWeights, model, analysis, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
   if (!chosen) return 1;
   const { weights } = chosen;
   const runner = new OrtRunner();

@@ -94,6 +94,23 @@ describe("keras.applications' pretrained weights from Keras' cache", () => {
     assert.equal(none.label, 'initializers (seed 3)');
   });
 
+  it('a backbone inside a larger model: its layers get the cached file, the head its initializers', async () => {
+    const text = `${SOURCE.replace('model = ', 'base = ')}x = keras.layers.GlobalAveragePooling2D()(base.output)\nmodel = keras.Model(base.input, keras.layers.Dense(4)(x), name="classifier")\n`;
+    const analysis = analyze(text);
+    const report = chooseModel(analysis, 'classifier')!;
+    assert.equal(report.graph.pretrained, undefined);
+    const others = analysis.models.map((m) => m.graph);
+    const chosen = await chooseWeights(report.graph, { seed: 0, kerasHome: HOME, others });
+    assert.equal(chosen.label, `imagenet weights of ${manifest.model_name} from Keras' cache (${path.join(HOME, 'models', manifest.file)}); initializers (seed 0) for the rest`);
+    const input = npy(manifest.input);
+    const run = await runModel(report, runner, { input: { kind: 'array', data: input.data, shape: input.shape }, weights: chosen.weights, seed: 0, keepOutputs: ['conv_pw_13_relu'] });
+    const err = relativeError(run.kept.get('conv_pw_13_relu')!.data, npy(manifest.output).data);
+    assert.ok(err <= 1e-5, `relative error ${err}`);
+    const without = await chooseWeights(report.graph, { seed: 0, kerasHome: empty, others });
+    assert.ok(without.weights instanceof InitializerWeights);
+    assert.equal(without.label, `initializers (seed 0): the imagenet weights ${manifest.file} of ${manifest.model_name} are not in Keras' cache (${path.join(empty, 'models')})`);
+  });
+
   it('runJob (the editor) and convlens run (KERAS_HOME) report the weights used', async () => {
     const job = { text: SOURCE, input: { kind: 'random' as const }, seed: 1, batch: 1, memoryBudgetMB: 512, threads: 0, receptiveField: false };
     assert.match((await runJob({ ...job, kerasHome: HOME }, runner)).weights, /^imagenet weights from Keras' cache/);

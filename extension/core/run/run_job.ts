@@ -71,7 +71,7 @@ export async function exportJob(job: ExportJob): Promise<{ model: string; bytes:
   const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
   const report = chooseModel(analysis, job.model);
   if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
-  const { weights } = await chooseWeights(report.graph, { weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome });
+  const { weights } = await chooseWeights(report.graph, { weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, others: analysis.models.map((m) => m.graph) });
   try {
     return { model: report.graph.name, bytes: lowerModel(report.graph, weights).bytes };
   } catch (e) {
@@ -90,9 +90,10 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
     const line = new LineIndex(job.text).position(errors[0].from).line;
     throw new Error(`The file has ${errors.length} Keras error(s) (the first on line ${line}: ${errors[0].message}); fix them before running.`);
   }
-  if (job.weightsPath || report.graph.pretrained) progress('Reading the weights');
+  const others = analysis.models.map((m) => m.graph);
+  if (job.weightsPath || others.some((g) => g.pretrained)) progress('Reading the weights');
   const { weights, label: weightsLabel } = await chooseWeights(report.graph, {
-    weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, maxBytes: job.memoryBudgetMB ? job.memoryBudgetMB * 2 ** 20 : undefined,
+    weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, maxBytes: job.memoryBudgetMB ? job.memoryBudgetMB * 2 ** 20 : undefined, others,
   });
   let input: SampleInput;
   let inputImage: RunJobResult['inputImage'] = null;
