@@ -15,8 +15,9 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
   const shapeText = flags.get('--input-shape');
   const { analysis, where, savedWeights } = await analyzeFile(file, typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined);
   const model = pickModel(analysis, file, flags.get('--model') as string | undefined);
-  const weights = await weightsOption(flags.get('--weights') ?? savedWeights, model, intFlag(flags, '--seed', 0), io);
-  if (!weights) return 1;
+  const chosen = await weightsOption(flags.get('--weights') ?? savedWeights, model, analysis, intFlag(flags, '--seed', 0), io);
+  if (!chosen) return 1;
+  const { weights } = chosen;
   try {
     const lowered = lowerModel(model.graph, weights);
     writeFileSync(out, lowered.bytes);

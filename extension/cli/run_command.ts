@@ -63,8 +63,9 @@ function sampleInput(value: string | true | undefined, modelInput: (number | nul
   throw new UsageError(`--input wants random, impulse, checkerboard, a .npy array or a PNG/JPEG image (got '${v}')`);
 }
 
-function printHuman(io: CliIO, r: RunReport, inputLabel: string) {
+function printHuman(io: CliIO, r: RunReport, inputLabel: string, weightsLabel: string) {
   io.out(`Model "${r.model}": input (${r.inputShape.join(', ')}) ${inputLabel}`);
+  io.out(`Weights: ${weightsLabel}`);
   io.out(`Output (${r.outputShape.join(', ')}): ${statsLine(r.stats)}`);
   if (r.top5) io.out(`Top-5 (batch item 0): ${r.top5.map((t) => `#${t.index} ${t.value.toFixed(4)}`).join(', ')}`);
   io.out(`Latency: ${r.latencyMs.toFixed(2)} ms (median of 3 runs after a warm-up${r.sessionMs !== null ? `; session created in ${r.sessionMs.toFixed(0)} ms` : ''})`);
@@ -96,8 +97,9 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const seed = intFlag(flags, '--seed', 0);
   const batch = intFlag(flags, '--batch', 1, 1);
   const input = sampleInput(flags.get('--input'), model.graph.inputs[0]?.shape ?? [], batch, flags.get('--preprocess'));
-  const weights = await weightsOption(flags.get('--weights') ?? savedWeights, model, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
-  if (!weights) return 1;
+  const chosen = await weightsOption(flags.get('--weights') ?? savedWeights, model, analysis, seed, io, intFlag(flags, '--memory-budget', 2048, 1));
+  if (!chosen) return 1;
+  const { weights } = chosen;
   const runner = new OrtRunner();
   try {
     const report = await runModel(model, runner, {
@@ -145,9 +147,10 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
         top5: report.top5,
         layers: report.layers.map((l) => ({ name: l.name, type: l.type, latencyMs: l.latencyMs, fusedInto: l.fusedInto ?? null, stats: l.stats })),
         receptiveField: { analytical, measured: measuredJson },
+        weights: chosen.label,
       }, null, 2));
     } else {
-      printHuman(io, report, typeof flags.get('--input') === 'string' ? String(flags.get('--input')) : `random (seed ${seed})`);
+      printHuman(io, report, typeof flags.get('--input') === 'string' ? String(flags.get('--input')) : `random (seed ${seed})`, chosen.label);
       if (analytical && 'size' in analytical) {
         io.out(`\nReceptive field at ${analytical.layer}: ${analytical.size.map(formatRfNumber).join('x')} pixels, effective stride ${analytical.stride.map(formatRfNumber).join('x')} (analytical)`);
       }

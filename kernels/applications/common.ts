@@ -66,6 +66,16 @@ def check_classifier_activation(classifier_activation, weights):
            f"Only \`None\` and \`softmax\` activations are allowed for the \`classifier_activation\` argument when using pretrained weights, with \`include_top=True\`; Received: classifier_activation=<function {name}>")
 
 
+def with_pretrained(model, weights, include_top, top_file, notop_file):
+    # keras.applications loads imagenet weights from its cache under this file name.
+    if weights == "imagenet":
+        if include_top:
+            pretrained_file(model, top_file)
+        else:
+            pretrained_file(model, notop_file)
+    return model
+
+
 def pooled(x, pooling, avg_name=None, max_name=None):
     if pooling == "avg":
         return layers.GlobalAveragePooling2D(name=avg_name)(x)

@@ -75,7 +75,7 @@ def convnext(size, name, include_preprocessing, include_top, weights, input_tens
         x = layers.LayerNormalization(epsilon=1e-6)(x)
     refuse(weights == "imagenet" and ("convnext_" + size) not in name,
            f'Model name "{name}" does not match weights variant "convnext_{size}". When using imagenet weights, model name must contain the weights variant (e.g., "convnext_{size}").')
-    return keras.Model(inputs=inputs, outputs=x, name=name)
+    return with_pretrained(keras.Model(inputs=inputs, outputs=x, name=name), weights, include_top, name + ".h5", name + "_notop.h5")
 
 
 def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="convnext_tiny"):

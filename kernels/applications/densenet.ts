@@ -45,13 +45,13 @@ def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, c
 
 
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="densenet121"):
-    return densenet((6, 12, 24, 16), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(densenet((6, 12, 24, 16), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "densenet121_weights_tf_dim_ordering_tf_kernels.h5", "densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="densenet169"):
-    return densenet((6, 12, 32, 32), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(densenet((6, 12, 32, 32), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "densenet169_weights_tf_dim_ordering_tf_kernels.h5", "densenet169_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="densenet201"):
-    return densenet((6, 12, 48, 32), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(densenet((6, 12, 48, 32), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "densenet201_weights_tf_dim_ordering_tf_kernels.h5", "densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5")
 `;

@@ -84,7 +84,7 @@ def efficientnet(width, depth, default_size, dropout_rate, name, include_top, we
         x = layers.Dense(classes, activation=classifier_activation, kernel_initializer=DENSE_INIT, name="predictions")(x)
     else:
         x = pooled(x, pooling, "avg_pool", "max_pool")
-    return keras.Model(model_inputs(input_tensor, img_input), x, name=name)
+    return with_pretrained(keras.Model(model_inputs(input_tensor, img_input), x, name=name), weights, include_top, name + ".h5", name + "_notop.h5")
 
 
 def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="efficientnetb0"):

@@ -99,7 +99,7 @@ def efficientnet_v2(width, depth, default_size, name, include_top, weights, inpu
         x = layers.Dense(classes, activation=classifier_activation, kernel_initializer=DENSE_INIT, bias_initializer=keras.initializers.Constant(0.0), name="predictions")(x)
     else:
         x = pooled(x, pooling, "avg_pool", "max_pool")
-    return keras.Model(model_inputs(input_tensor, img_input), x, name=name)
+    return with_pretrained(keras.Model(model_inputs(input_tensor, img_input), x, name=name), weights, include_top, name + ".h5", name + "_notop.h5")
 
 
 def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", include_preprocessing=True, name="efficientnetv2-b0"):

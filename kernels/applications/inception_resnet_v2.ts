@@ -92,5 +92,5 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return keras.Model(model_inputs(input_tensor, img_input), x, name=name)
+    return with_pretrained(keras.Model(model_inputs(input_tensor, img_input), x, name=name), weights, include_top, "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5", "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5")
 `;

@@ -52,5 +52,12 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = pooled(x, pooling)
     if name is None:
         name = f"mobilenet_{alpha:0.2f}_{rows}"
-    return keras.Model(model_inputs(input_tensor, img_input), x, name=name)
+    alpha_text = "2_5"
+    if alpha == 1.0:
+        alpha_text = "1_0"
+    elif alpha == 0.75:
+        alpha_text = "7_5"
+    elif alpha == 0.50:
+        alpha_text = "5_0"
+    return with_pretrained(keras.Model(model_inputs(input_tensor, img_input), x, name=name), weights, include_top, f"mobilenet_{alpha_text}_{rows}_tf.h5", f"mobilenet_{alpha_text}_{rows}_tf_no_top.h5")
 `;

@@ -72,5 +72,5 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         x = pooled(x, pooling)
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
-    return keras.Model(model_inputs(input_tensor, img_input), x, name=name)
+    return with_pretrained(keras.Model(model_inputs(input_tensor, img_input), x, name=name), weights, include_top, f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}.h5", f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}_no_top.h5")
 `;

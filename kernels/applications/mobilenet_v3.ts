@@ -119,10 +119,16 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
     return keras.Model(model_inputs(input_tensor, img_input), x, name=name)
 
 
+def mobilenet_v3_file(model_type, minimalistic, alpha):
+    if minimalistic:
+        model_type = model_type + "_minimalistic"
+    return f"weights_mobilenet_v3_{model_type}_224_{str(alpha)}_float"
+
+
 def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Small"):
-    return mobilenet_v3(SMALL_BLOCKS, 1024, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name)
+    return with_pretrained(mobilenet_v3(SMALL_BLOCKS, 1024, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name), weights, include_top, mobilenet_v3_file("small", minimalistic, alpha) + ".h5", mobilenet_v3_file("small", minimalistic, alpha) + "_no_top_v2.h5")
 
 
 def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Large"):
-    return mobilenet_v3(LARGE_BLOCKS, 1280, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name)
+    return with_pretrained(mobilenet_v3(LARGE_BLOCKS, 1280, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name), weights, include_top, mobilenet_v3_file("large", minimalistic, alpha) + ".h5", mobilenet_v3_file("large", minimalistic, alpha) + "_no_top_v2.h5")
 `;

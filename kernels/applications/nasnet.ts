@@ -116,9 +116,9 @@ def nasnet(input_shape, penultimate_filters, num_blocks, stem_filters, skip_redu
 def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name="nasnet_mobile"):
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)
-    return nasnet(input_shape, 1056, 4, 32, False, include_top, weights, input_tensor, pooling, classes, 224, classifier_activation, name)
+    return with_pretrained(nasnet(input_shape, 1056, 4, 32, False, include_top, weights, input_tensor, pooling, classes, 224, classifier_activation, name), weights, include_top, "nasnet_mobile.h5", "nasnet_mobile_no_top.h5")
 
 
 def NASNetLarge(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name="nasnet_large"):
-    return nasnet(input_shape, 4032, 6, 96, True, include_top, weights, input_tensor, pooling, classes, 331, classifier_activation, name)
+    return with_pretrained(nasnet(input_shape, 4032, 6, 96, True, include_top, weights, input_tensor, pooling, classes, 331, classifier_activation, name), weights, include_top, "nasnet_large.h5", "nasnet_large_no_top.h5")
 `;

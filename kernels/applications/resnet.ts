@@ -85,25 +85,25 @@ def resnet(depths, preact, include_top, weights, input_tensor, input_shape, pool
 
 
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet50"):
-    return resnet((3, 4, 6, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(resnet((3, 4, 6, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "resnet50_weights_tf_dim_ordering_tf_kernels.h5", "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet101"):
-    return resnet((3, 4, 23, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(resnet((3, 4, 23, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "resnet101_weights_tf_dim_ordering_tf_kernels.h5", "resnet101_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet152"):
-    return resnet((3, 8, 36, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(resnet((3, 8, 36, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "resnet152_weights_tf_dim_ordering_tf_kernels.h5", "resnet152_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet50v2"):
-    return resnet((3, 4, 6, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(resnet((3, 4, 6, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "resnet50v2_weights_tf_dim_ordering_tf_kernels.h5", "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet101v2"):
-    return resnet((3, 4, 23, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(resnet((3, 4, 23, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "resnet101v2_weights_tf_dim_ordering_tf_kernels.h5", "resnet101v2_weights_tf_dim_ordering_tf_kernels_notop.h5")
 
 
 def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet152v2"):
-    return resnet((3, 8, 36, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+    return with_pretrained(resnet((3, 8, 36, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name), weights, include_top, "resnet152v2_weights_tf_dim_ordering_tf_kernels.h5", "resnet152v2_weights_tf_dim_ordering_tf_kernels_notop.h5")
 `;

@@ -12,9 +12,8 @@ import type { Thumbnails } from '../../../kernels/runtime/thumbnails';
 import { analyze, type ModelReport } from '../analysis/analyze';
 import { chooseModel } from '../analysis/model_choice';
 import { LineIndex } from '../source';
-import { lowerModel, LoweringFailure, type WeightSource } from '../onnx/lower_model';
-import { InitializerWeights } from '../onnx/weights';
-import { TrainedWeights } from '../weights/trained_weights';
+import { lowerModel, LoweringFailure } from '../onnx/lower_model';
+import { chooseWeights } from '../weights/keras_cache';
 import { measureReceptiveField, type MeasuredRf } from './rf_probe';
 import { runModel, type LayerRun, type SampleInput } from './run_model';
 
@@ -24,6 +23,8 @@ export interface RunJob {
   model?: string;
   input: { kind: SampleKind } | { kind: 'image'; path: string; preprocess: Preprocess };
   weightsPath?: string;
+  /** Keras' cache folder for keras.applications' imagenet weights; KERAS_HOME or ~/.keras when absent. */
+  kerasHome?: string;
   seed: number;
   batch: number;
   memoryBudgetMB: number;
@@ -61,6 +62,7 @@ export interface ExportJob {
   text: string;
   model?: string;
   weightsPath?: string;
+  kerasHome?: string;
   seed: number;
   defaultInputShape?: (number | null)[];
 }
@@ -69,7 +71,7 @@ export async function exportJob(job: ExportJob): Promise<{ model: string; bytes:
   const analysis = analyze(job.text, { defaultInputShape: job.defaultInputShape });
   const report = chooseModel(analysis, job.model);
   if (!report) throw new Error(job.model ? `There is no model named "${job.model}" in this file.` : 'There is no Keras model in this file.');
-  const weights: WeightSource = job.weightsPath ? await TrainedWeights.load(job.weightsPath, report.graph) : new InitializerWeights(job.seed);
+  const { weights } = await chooseWeights(report.graph, { weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, others: analysis.models.map((m) => m.graph) });
   try {
     return { model: report.graph.name, bytes: lowerModel(report.graph, weights).bytes };
   } catch (e) {
@@ -88,13 +90,11 @@ export async function runJob(job: RunJob, runner: ModelRunner, progress: RunProg
     const line = new LineIndex(job.text).position(errors[0].from).line;
     throw new Error(`The file has ${errors.length} Keras error(s) (the first on line ${line}: ${errors[0].message}); fix them before running.`);
   }
-  let weights: WeightSource = new InitializerWeights(job.seed);
-  let weightsLabel = `initializers (seed ${job.seed})`;
-  if (job.weightsPath) {
-    progress('Reading the weights');
-    weights = await TrainedWeights.load(job.weightsPath, report.graph, job.memoryBudgetMB ? job.memoryBudgetMB * 2 ** 20 : undefined);
-    weightsLabel = job.weightsPath;
-  }
+  const others = analysis.models.map((m) => m.graph);
+  if (job.weightsPath || others.some((g) => g.pretrained)) progress('Reading the weights');
+  const { weights, label: weightsLabel } = await chooseWeights(report.graph, {
+    weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, maxBytes: job.memoryBudgetMB ? job.memoryBudgetMB * 2 ** 20 : undefined, others,
+  });
   let input: SampleInput;
   let inputImage: RunJobResult['inputImage'] = null;
   if (job.input.kind === 'image') {

@@ -103,10 +103,18 @@ export class TrackingBuilder {
     return (this.ownersWithin(call, model)[0] as Tracked | undefined) ?? call.layer;
   }
 
+  /** Each Functional model's order, computed once: a backbone's is asked for by every model holding it. */
+  private readonly orders = new Map<ModelObject, readonly Tracked[]>();
+
   /** What a Functional model lists, in Keras' order (operations included). */
-  private functionalOrder(model: ModelObject): Tracked[] {
-    const graph = model.graph!;
-    return functionalOrder<Tracked>(graph.inputs, graph.outputs, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
+  private functionalOrder(model: ModelObject): readonly Tracked[] {
+    let order = this.orders.get(model);
+    if (!order) {
+      const graph = model.graph!;
+      order = functionalOrder<Tracked>(graph.inputs, graph.outputs, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
+      this.orders.set(model, order);
+    }
+    return order;
   }
 
   /** The nested models / custom layers a call ran in, below `model`, outermost first. */

@@ -84,6 +84,11 @@ export class TrainedWeights implements WeightSource {
     }
   }
 
+  /** Whether the file gave `layer` its weights. */
+  has(layer: LayerInstance): boolean {
+    return this.byLayer.has(layer);
+  }
+
   weights(layer: LayerInstance, specs: WeightSpec[]): Float32Array[] {
     if (specs.length === 0) return [];
     const arrays = this.byLayer.get(layer);
