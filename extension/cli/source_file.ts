@@ -1,5 +1,6 @@
 /** Reading the model file the user named, with a size limit and clear errors. */
 import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { analyze, type Analysis, type ModelReport } from '../core/analysis/analyze';
 import { chooseModel } from '../core/analysis/model_choice';
 import { analyzeSavedModel, isSavedModelPath } from '../core/saved_model/saved_model';
@@ -29,6 +30,9 @@ export function pickModel(analysis: Analysis, file: string, wanted?: string): Mo
   return found;
 }
 
+/** Python source files; anything else (README.md, data) is refused rather than read as Python. */
+const PYTHON_SOURCE = /\.(py|pyw)$/i;
+
 export interface LoadedModelFile {
   text: string;
   analysis: Analysis;
@@ -48,6 +52,9 @@ export async function analyzeFile(file: string, inputShape?: (number | null)[]):
       if (e instanceof WeightFileError) throw new InputFileError(e.message);
       throw new InputFileError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+  }
+  if (!PYTHON_SOURCE.test(file)) {
+    throw new UsageError(`${path.basename(file)} is not Python source: convlens reads .py files and saved models (.keras, .h5)`);
   }
   const text = readSource(file);
   const lines = new LineIndex(text);

@@ -76,6 +76,16 @@ describe('convlens analyze', () => {
     assert.match(missing.err, /cannot read .*ENOENT/);
   });
 
+  it('a file that is not Python source is refused with a usage error, not read as Python', async () => {
+    for (const name of ['README.md', 'notes.txt', 'config.json']) {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'convlens-cli-')), name);
+      writeFileSync(file, 'See the model below.\n');
+      const r = await run(['analyze', file]);
+      assert.equal(r.code, 2, name);
+      assert.match(r.err, new RegExp(`${name.replace('.', '\\.')} is not Python source: convlens reads \\.py files and saved models \\(\\.keras, \\.h5\\)`));
+    }
+  });
+
   it('a file without models says so', async () => {
     const r = await run(['analyze', tempFile('print("hello")\n')]);
     assert.equal(r.code, 0);
