@@ -62,5 +62,10 @@ export async function analyzeFile(file: string, inputShape?: (number | null)[]):
     const p = lines.position(offset);
     return `${file}:${p.line}:${p.column}`;
   };
-  return { text, analysis: analyze(text, { defaultInputShape: inputShape }), where };
+  const analysis = analyze(text, { defaultInputShape: inputShape });
+  const declared = inputShape && chooseModel(analysis)?.graph.inputs[0]?.shape;
+  if (inputShape && declared && declared.length !== inputShape.length + 1) {
+    throw new UsageError(`--input-shape gives ${inputShape.length} axes, but the model's input has ${declared.length - 1}: (${declared.slice(1).map((d) => d ?? 'None').join(', ')})`);
+  }
+  return { text, analysis, where };
 }

@@ -86,6 +86,16 @@ describe('convlens analyze', () => {
     }
   });
 
+  it('--input-shape fills the None axes of a declared input; a shape of another rank is a usage error', async () => {
+    const file = tempFile('import keras\ninputs = keras.Input((None, None, 3))\nx = keras.layers.Conv2D(8, 3, strides=2)(inputs)\nmodel = keras.Model(inputs, x)\n');
+    const filled = await run(['analyze', file, '--input-shape', '64,64,3', '--json']);
+    // Keras on a (None, 64, 64, 3) input: Conv2D(8, 3, strides=2, padding="valid") gives (None, 31, 31, 8).
+    assert.deepEqual(JSON.parse(filled.out).models[0].layers.map((l: { outputShape: unknown }) => l.outputShape), [[null, 64, 64, 3], [null, 31, 31, 8]]);
+    const wrongRank = await run(['analyze', file, '--input-shape', '64,64']);
+    assert.equal(wrongRank.code, 2);
+    assert.match(wrongRank.err, /--input-shape gives 2 axes, but the model's input has 3: \(None, None, 3\)/);
+  });
+
   it('a file without models says so', async () => {
     const r = await run(['analyze', tempFile('print("hello")\n')]);
     assert.equal(r.code, 0);

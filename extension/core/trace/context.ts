@@ -11,8 +11,11 @@ import type { InstanceValue, Value } from './values';
 
 export interface TraceOptions {
   limits: TraceLimits;
-  /** Input shape (without batch) for models that declare none, e.g. from the CLI. */
-  defaultInputShape?: number[];
+  /**
+   * Input shape (without batch) from the CLI, the editor setting or a comment: for models that
+   * declare none, and to fill the unknown (None) axes of a declared keras.Input of the same rank.
+   */
+  defaultInputShape?: (number | null)[];
 }
 
 /** `# convlens: input_shape=(224, 224, 3)` comments. */

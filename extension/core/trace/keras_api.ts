@@ -1,5 +1,6 @@
 /** The parts of the keras / tensorflow namespace the tracer understands, plus `math`. */
 import type { SyntaxNode } from '@lezer/common';
+import type { LayerCall } from '../graph';
 import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Meter } from './budget';
 import type { Interpreter } from './interpreter';
@@ -155,5 +156,19 @@ function makeInput(it: Interpreter, args: Value[], kwargs: Map<string, Value>, s
     kwargs.set('input_tensor', tensor);
   }
   const layer = constructLayer(it, 'InputLayer', args, kwargs, it.ctx.span(site));
-  return { t: 'tensor', tensor: callLayer(it.ctx, layer, [], it.ctx.span(site)).output };
+  const call = callLayer(it.ctx, layer, [], it.ctx.span(site));
+  fillInputAxes(it, call);
+  return { t: 'tensor', tensor: call.output };
+}
+
+/** `keras.Input(shape=(None, None, 3))` with `--input-shape 128,128,3`: the None axes take the given sizes. */
+function fillInputAxes(it: Interpreter, call: LayerCall): void {
+  const given = it.ctx.options.defaultInputShape;
+  const shape = call.output.shape;
+  if (!given || !shape || it.ctx.inForeignCode || shape.length !== given.length + 1) return;
+  if (!shape.slice(1).some((d, i) => d === null && given[i] !== null)) return;
+  const filled = [shape[0], ...shape.slice(1).map((d, i) => d ?? given[i])];
+  call.output.shape = filled;
+  if (call.result) call.result = { ...call.result, outputShape: filled };
+  it.ctx.diagnostics.info('input-shape-filled', `The unknown axes of this input take the given input shape: (${filled.map((d) => d ?? 'None').join(', ')}).`, call.span);
 }

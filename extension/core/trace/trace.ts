@@ -48,7 +48,7 @@ function directiveFor(model: ModelObject, directives: InputDirective[]): InputDi
 }
 
 export function trace(req: TraceRequest): TraceResult {
-  const ctx = new TraceContext(req.text, { limits: { ...DEFAULT_LIMITS, ...req.limits } });
+  const ctx = new TraceContext(req.text, { limits: { ...DEFAULT_LIMITS, ...req.limits }, defaultInputShape: req.defaultInputShape });
   ctx.directives.push(...readDirectives(req.text));
   const it = new Interpreter(ctx);
   const module = new Scope(null);
