@@ -293,10 +293,19 @@ test('Run on Sample with a workspace image draws the effective receptive field o
 test('a keras.applications backbone: its call hovers as one entry, its diagram node collapses and expands, the model runs on an image', async (page) => {
   await openFile(page, 'transfer.py');
   await page.locator('.statusbar-item', { hasText: /(transfer|mobilenetv2_0\.35_96): [\d,]+ params/ }).waitFor({ timeout: 30_000 });
-  let hover = await hoverWord(page, 'x = base(inputs)', 'base');
-  for (let i = 0; i < 20 && /^Loading/.test(hover.trim()); i++) {
-    await page.waitForTimeout(250);
-    hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+  // CodeLens rows appear once the analysis is in and push the lines down: hover after they show.
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' }).waitFor({ timeout: 30_000 });
+  let hover = '';
+  for (let attempt = 0; attempt < 3 && !/mobilenetv2_0\.35_96\s+Functional/.test(hover); attempt++) {
+    if (attempt) {
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(500);
+    }
+    hover = await hoverWord(page, 'x = base(inputs)', 'base');
+    for (let i = 0; i < 20 && /^Loading/.test(hover.trim()); i++) {
+      await page.waitForTimeout(250);
+      hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    }
   }
   // Real Keras: mobilenetv2_0.35_96 holds 410,208 params, frozen here.
   if (!/mobilenetv2_0\.35_96\s+Functional/.test(hover) || !/410,208 \(0 trainable, 410,208 non-trainable\)/.test(hover)) throw new Error(`backbone hover:\n${hover}`);
