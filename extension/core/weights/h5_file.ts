@@ -46,18 +46,23 @@ function declaredLength(head: Buffer): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-/** Checks the signature and that the file is as long as its header says. */
-export function checkHdf5File(file: string, label = path.basename(file)): void {
+/** The first `n` bytes of a file (fewer when it is shorter), without reading the rest. */
+export function readHead(file: string, n: number): Buffer {
+  const head = Buffer.alloc(n);
   const fd = openSync(file, 'r');
-  const head = Buffer.alloc(64);
-  let got: number;
   try {
-    got = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, readSync(fd, head, 0, n, 0));
   } finally {
     closeSync(fd);
   }
+}
+
+/** Checks the signature and that the file is as long as its header says. */
+export function checkHdf5File(file: string, label = path.basename(file)): void {
+  const head = readHead(file, 64);
+  const got = head.length;
   if (got < 8 || head.subarray(0, 8).toString('latin1') !== HDF5_SIGNATURE) throw new WeightFileError(`${label} is not an HDF5 file`);
-  const declared = got === head.length ? declaredLength(head) : null;
+  const declared = got === 64 ? declaredLength(head) : null;
   const actual = statSync(file).size;
   if (declared === null) throw new WeightFileError(`${label} is damaged: its HDF5 header cannot be read`);
   if (actual < declared) throw new WeightFileError(`${label} is truncated: its HDF5 header declares ${declared} bytes, the file has ${actual}`);

@@ -2,20 +2,14 @@
  * A `.keras` archive: a zip holding config.json, metadata.json and model.weights.h5. Entry sizes
  * are checked from the zip directory before anything is inflated.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { WeightFileError } from './h5_file';
+import { readHead, WeightFileError } from './h5_file';
 
 export function isZip(file: string): boolean {
-  const head = Buffer.alloc(4);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, head, 0, 4, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const head = readHead(file, 4);
+  return head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 }
 
 export interface KerasArchive {
