@@ -281,14 +281,20 @@ function variableOperation(it: Interpreter, op: VariableOp, x: SymTensor, variab
   const opName = SCALAR_OPS[op];
   const weight = use.owner.ownWeights?.[use.created];
   const initializer = variable.t === 'object' ? variable.args?.get('initializer') : undefined;
+  const config = { op, shape, tensorFirst, initializer: initializer ? toArgValue(initializer) : 'glorot_uniform', trainable: weight?.trainable ?? true };
+  const layer = operationLayer(ctx, opClass(opName), opName, VariableOperation, config, span);
+  ctx.variableUses.set(layer, use);
+  return { t: 'tensor', tensor: callLayer(ctx, layer, [x], span).output };
+}
+
+/** A graph node for an operation the tracer makes itself (no constructor call to bind). */
+function operationLayer(ctx: TraceContext, type: string, autoName: string, kernel: LayerKernel<any> | null, config: unknown, span: Span): LayerInstance {
   const layer: LayerInstance = {
-    id: ctx.layers.length, type: opClass(opName), kernel: VariableOperation, name: ctx.names.auto(opName), span,
-    config: { op, shape, tensorFirst, initializer: initializer ? toArgValue(initializer) : 'glorot_uniform', trainable: weight?.trainable ?? true },
+    id: ctx.layers.length, type, kernel, config, name: ctx.names.auto(autoName), span,
     scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
   };
   ctx.layers.push(layer);
-  ctx.variableUses.set(layer, use);
-  return { t: 'tensor', tensor: callLayer(ctx, layer, [x], span).output };
+  return layer;
 }
 
 /** An operation whose output shape ConvLens knows but which it cannot run. */
@@ -353,11 +359,7 @@ export function applyElementwiseOp(it: Interpreter, fn: string, x: SymTensor, sp
  */
 export function unknownOperation(it: Interpreter, what: string, inputs: SymTensor[], span: Span, shapeKnown = false): Value {
   const { ctx } = it;
-  const layer: LayerInstance = {
-    id: ctx.layers.length, type: 'Operation', kernel: null, config: null, name: ctx.names.auto('operation'), span,
-    scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
-  };
-  ctx.layers.push(layer);
+  const layer = operationLayer(ctx, 'Operation', 'operation', null, null, span);
   if (!shapeKnown) ctx.diagnostics.info('unevaluable', `ConvLens cannot evaluate \`${what}\` here; its output shape is unknown.`, span);
   return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
 }
