@@ -8,8 +8,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { analyze } from '../extension/core/analysis/analyze';
-import { IncrementalParser } from '../extension/core/parse';
+import { analyze } from '../extension/engine/analysis/analyze';
+import { IncrementalParser } from '../extension/engine/parse';
 import { chainPython, chainTfjs, xceptionTfjs } from './models';
 
 function median(xs: number[]): number {

@@ -8,13 +8,13 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { analyze } from '../extension/core/analysis/analyze';
-import { lowerModel } from '../extension/core/onnx/lower_model';
-import { InitializerWeights } from '../extension/core/onnx/weights';
+import { analyze } from '../extension/engine/analysis/analyze';
+import { lowerModel } from '../extension/engine/lowering/lower_model';
+import { InitializerWeights } from '../extension/engine/lowering/weights';
 import { encodeModel } from '../kernels/onnx/encode';
 import { OnnxGraph } from '../kernels/onnx/graph';
-import { OrtRunner } from '../kernels/runtime/runner';
-import { makeSample } from '../kernels/runtime/samples';
+import { OrtRunner } from '../extension/runtime/ort/runner';
+import { makeSample } from '../extension/runtime/inputs/samples';
 import { RecordingWeights } from '../test/support/run_model';
 import { toTfjs } from '../test/support/to_tfjs';
 

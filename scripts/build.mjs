@@ -11,9 +11,9 @@ const targets = {
   // The sidebar: a browser bundle; its CSS is copied next to it.
   webview: { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2020', platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts', 'webview/styles.css'], outdir: 'dist/webview' },
   cli: { ...common, external, entryPoints: ['extension/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  worker: { ...common, external, entryPoints: ['kernels/runtime/worker.ts'], outfile: 'dist/ort-worker.js' },
+  worker: { ...common, external, entryPoints: ['extension/runtime/ort/worker.ts'], outfile: 'dist/ort-worker.js' },
   // The editor's runs: analysis, lowering and ONNX Runtime, all off the extension host's thread.
-  runWorker: { ...common, external, entryPoints: ['extension/core/run/run_worker.ts'], outfile: 'dist/run-worker.js' },
+  runWorker: { ...common, external, entryPoints: ['extension/runtime/run_worker.ts'], outfile: 'dist/run-worker.js' },
   // tfjs stays external: its backends register themselves as side effects esbuild would drop.
   bench: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js' },
   benchRun: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/run.bench.ts'], outfile: 'dist/bench-run.js' },

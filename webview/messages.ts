@@ -2,11 +2,11 @@
  * Messages between the extension and the sidebar: plain JSON. The view-model types are shared
  * with the extension (type-only imports: no extension code reaches the browser bundle).
  */
-import type { SummaryModel } from '../extension/core/views/summary';
-import type { RunView } from '../extension/core/views/run_view';
+import type { SummaryModel } from '../extension/engine/views/summary';
+import type { RunView } from '../extension/engine/views/run_view';
 
-export type { SummaryModel, SummaryRow } from '../extension/core/views/summary';
-export type { RunView } from '../extension/core/views/run_view';
+export type { SummaryModel, SummaryRow } from '../extension/engine/views/summary';
+export type { RunView } from '../extension/engine/views/run_view';
 
 export type ToWebview =
   | { type: 'run'; file: string; run: RunView }

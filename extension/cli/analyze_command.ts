@@ -1,6 +1,6 @@
 /** `convlens analyze FILE [--input-shape H,W,C] [--json] [--quiet]` */
-import { analysisToJson } from '../core/report/json';
-import { diagnosticLines, modelTable } from '../core/report/table';
+import { analysisToJson } from '../engine/report/json';
+import { diagnosticLines, modelTable } from '../engine/report/table';
 import type { CliIO } from './main';
 import { parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile } from './source_file';

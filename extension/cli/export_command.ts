@@ -1,6 +1,6 @@
 /** `convlens export FILE -o MODEL.onnx`: the model as ONNX, weights from its initializers. */
 import { writeFileSync } from 'node:fs';
-import { lowerModel, LoweringFailure } from '../core/onnx/lower_model';
+import { lowerModel, LoweringFailure } from '../engine/lowering/lower_model';
 import { weightsOption } from './weights_option';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';

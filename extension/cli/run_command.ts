@@ -1,16 +1,16 @@
 /** `convlens run FILE ...`: the model on a sample input in ONNX Runtime. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeImage, imageToInput, type Preprocess } from '../../kernels/runtime/image';
-import { readNpy, writeNpy } from '../../kernels/runtime/npy';
-import { OrtRunner } from '../../kernels/runtime/runner';
-import type { TensorStats } from '../../kernels/runtime/stats';
-import { formatRfNumber } from '../core/analysis/format';
-import { LoweringFailure } from '../core/onnx/lower_model';
+import { decodeImage, imageToInput, type Preprocess } from '../runtime/inputs/image';
+import { readNpy, writeNpy } from '../runtime/inputs/npy';
+import { OrtRunner } from '../runtime/ort/runner';
+import type { TensorStats } from '../runtime/ort/stats';
+import { formatRfNumber } from '../engine/analysis/format';
+import { LoweringFailure } from '../engine/lowering/lower_model';
 import { weightsOption } from './weights_option';
-import { rfToJson } from '../core/report/json';
-import { measureReceptiveField, type MeasuredRf } from '../core/run/rf_probe';
-import { BudgetExceeded, runModel, RuntimeFailure, type RunReport, type SampleInput } from '../core/run/run_model';
+import { rfToJson } from '../engine/report/json';
+import { measureReceptiveField, type MeasuredRf } from '../runtime/rf_probe';
+import { BudgetExceeded, runModel, RuntimeFailure, type RunReport, type SampleInput } from '../runtime/run_model';
 import type { CliIO } from './main';
 import { intFlag, parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile, pickModel } from './source_file';

@@ -1,11 +1,11 @@
 /** Reading the model file the user named, with a size limit and clear errors. */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, type Analysis, type ModelReport } from '../core/analysis/analyze';
-import { chooseModel } from '../core/analysis/model_choice';
-import { analyzeSavedModel, isSavedModelPath } from '../core/saved_model/saved_model';
-import { LineIndex } from '../core/source';
-import { WeightFileError } from '../core/weights/h5_file';
+import { analyze, type Analysis, type ModelReport } from '../engine/analysis/analyze';
+import { chooseModel } from '../engine/analysis/model_choice';
+import { analyzeSavedModel, isSavedModelPath } from '../engine/saved_model/saved_model';
+import { LineIndex } from '../engine/source';
+import { WeightFileError } from '../engine/weights/h5_file';
 import { InputFileError, UsageError } from './options';
 
 /** Largest file the CLI reads: far beyond any model definition, small enough to stay fast. */

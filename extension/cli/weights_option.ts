@@ -3,9 +3,9 @@
  * keras.applications model with weights="imagenet", Keras' cached file when present
  * ($KERAS_HOME/models/, ~/.keras/models/); else seeded initializers.
  */
-import type { Analysis, ModelReport } from '../core/analysis/analyze';
-import { chooseWeights, type ChosenWeights } from '../core/weights/keras_cache';
-import { WeightFileError } from '../core/weights/trained_weights';
+import type { Analysis, ModelReport } from '../engine/analysis/analyze';
+import { chooseWeights, type ChosenWeights } from '../engine/weights/keras_cache';
+import { WeightFileError } from '../engine/weights/trained_weights';
 import type { CliIO } from './main';
 
 /** The weight source for a command and what it is; null (after printing why) when the file cannot be used. */

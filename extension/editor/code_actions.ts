@@ -1,10 +1,10 @@
 /** Code actions: cheaper convolutions, gridding-free dilation rates, checkerboard-free kernels. */
 import * as vscode from 'vscode';
-import type { LayerReport } from '../core/analysis/analyze';
-import { percent } from '../core/analysis/format';
-import type { TextEdit } from '../core/parse';
-import { fixCheckerboard, fixGridding, toDepthwisePointwise, toSeparable } from '../core/views/code_actions';
-import { layerAt } from '../core/views/locate';
+import type { LayerReport } from '../engine/analysis/analyze';
+import { percent } from '../engine/analysis/format';
+import type { TextEdit } from '../engine/parse';
+import { fixCheckerboard, fixGridding, toDepthwisePointwise, toSeparable } from '../engine/rewrites/code_actions';
+import { layerAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
 
 function workspaceEdit(doc: vscode.TextDocument, edits: TextEdit[]): vscode.WorkspaceEdit {

@@ -1,6 +1,6 @@
 /** A CodeLens above each model: its totals, its diagram in the sidebar, Run on sample. */
 import * as vscode from 'vscode';
-import { formatCount, formatMacs } from '../core/analysis/format';
+import { formatCount, formatMacs } from '../engine/analysis/format';
 import type { Ctx } from './ctx';
 
 export function registerCodeLens(ctx: Ctx): vscode.Disposable {

@@ -1,8 +1,8 @@
 /** Commands: show the summary, set the default input shape, export to ONNX. */
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { ExportJob } from '../core/run/run_job';
-import { modelAt } from '../core/views/locate';
+import type { ExportJob } from '../runtime/run_job';
+import { modelAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 import { runInWorker } from './run_on_sample';

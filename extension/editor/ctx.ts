@@ -3,9 +3,9 @@
  * edits, and an event when a document's analysis is ready. Providers read from here.
  */
 import * as vscode from 'vscode';
-import type { Analysis } from '../core/analysis/analyze';
-import type { TextEdit } from '../core/parse';
-import { DocumentSession } from '../core/views/document_session';
+import type { Analysis } from '../engine/analysis/analyze';
+import type { TextEdit } from '../engine/parse';
+import { DocumentSession } from '../engine/session/document_session';
 
 /** Editor analyses stop sooner than the CLI's: typing must stay fluid even on pathological code. */
 const EDITOR_LIMITS = { maxMillis: 400, maxSteps: 400_000 };

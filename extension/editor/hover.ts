@@ -1,7 +1,7 @@
 /** Hover on a layer constructor or call (shape, params, MACs, receptive field, alternatives) or on a tensor variable. */
 import * as vscode from 'vscode';
-import { containerAt, layerAt, tensorAt } from '../core/views/locate';
-import { containerHover, layerHover, tensorHover } from '../core/views/hover_text';
+import { containerAt, layerAt, tensorAt } from '../engine/views/locate';
+import { containerHover, layerHover, tensorHover } from '../engine/views/hover_text';
 import type { Ctx } from './ctx';
 import { rangeOf } from './ctx';
 

@@ -1,6 +1,6 @@
 /** End-of-call inlay hints with each layer's output shape (setting: convlens.inlayHints.enabled). */
 import * as vscode from 'vscode';
-import { formatShapeText } from '../core/analysis/format';
+import { formatShapeText } from '../engine/analysis/format';
 import type { Ctx } from './ctx';
 
 export function registerInlayHints(ctx: Ctx): vscode.Disposable {

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { ExportJob, RunJob, RunJobResult } from '../core/run/run_job';
-import { chooseModel } from '../core/analysis/model_choice';
-import { modelAt } from '../core/views/locate';
+import type { ExportJob, RunJob, RunJobResult } from '../runtime/run_job';
+import { chooseModel } from '../engine/analysis/model_choice';
+import { modelAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 

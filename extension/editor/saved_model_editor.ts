@@ -5,11 +5,11 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeSavedModel } from '../core/saved_model/saved_model';
-import { chooseModel } from '../core/analysis/model_choice';
-import type { RunJob, RunJobResult } from '../core/run/run_job';
-import { runView } from '../core/views/run_view';
-import { summarize } from '../core/views/summary';
+import { analyzeSavedModel } from '../engine/saved_model/saved_model';
+import { chooseModel } from '../engine/analysis/model_choice';
+import type { RunJob, RunJobResult } from '../runtime/run_job';
+import { runView } from '../engine/views/run_view';
+import { summarize } from '../engine/views/summary';
 import type { FromWebview, ToWebview } from '../../webview/messages';
 import type { Ctx } from './ctx';
 import { pickInput, runInWorker, runSettings, trustedForRuns } from './run_on_sample';

@@ -1,7 +1,7 @@
 /** Status bar: the active model's total params and MACs. */
 import * as vscode from 'vscode';
-import { formatCount, formatMacs } from '../core/analysis/format';
-import { modelAt } from '../core/views/locate';
+import { formatCount, formatMacs } from '../engine/analysis/format';
+import { modelAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 

@@ -4,10 +4,10 @@
  * remote content; the webview only renders the plain JSON it is sent.
  */
 import * as vscode from 'vscode';
-import { layerAt } from '../core/views/locate';
-import type { RunJobResult } from '../core/run/run_job';
-import { runView } from '../core/views/run_view';
-import { summarize } from '../core/views/summary';
+import { layerAt } from '../engine/views/locate';
+import type { RunJobResult } from '../runtime/run_job';
+import { runView } from '../engine/views/run_view';
+import { summarize } from '../engine/views/summary';
 import type { Ctx } from './ctx';
 import { webviewHtml } from './webview_html';
 import { isPython } from './ctx';

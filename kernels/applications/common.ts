@@ -6,7 +6,7 @@
  * `refuse(condition, message)` stops the application with Keras' error when `condition` is known
  * to be true; `operation("add" | "multiply", x, y)` is Keras' `x + y` / `x * y` on tensors (an
  * operation, not a layer); `is_keras_tensor`, `source_inputs` and `activation_name` are given by
- * the tracer (extension/core/trace/applications.ts).
+ * the tracer (extension/engine/trace/applications.ts).
  */
 export const COMMON = `
 import keras

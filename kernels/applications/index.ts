@@ -1,6 +1,6 @@
 /**
  * keras.applications architectures as Python definitions the tracer runs (see
- * extension/core/trace/applications.ts). Each module's text is the shared prelude plus its own.
+ * extension/engine/trace/applications.ts). Each module's text is the shared prelude plus its own.
  */
 import { COMMON, DIVISIBLE } from './common';
 import { CONVNEXT } from './convnext';

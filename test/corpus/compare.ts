@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Analysis, LayerReport, ModelReport } from '../../extension/core/analysis/analyze';
-import type { Diagnostic } from '../../extension/core/diagnostics';
-import { LineIndex } from '../../extension/core/source';
+import type { Analysis, LayerReport, ModelReport } from '../../extension/engine/analysis/analyze';
+import type { Diagnostic } from '../../extension/engine/diagnostics';
+import { LineIndex } from '../../extension/engine/source';
 
 export const CORPUS = __dirname;
 

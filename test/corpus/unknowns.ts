@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
-import { parsePython } from '../../extension/core/parse';
+import { parsePython } from '../../extension/engine/parse';
 import { CORPUS } from './compare';
 
 const LAYER_NAMES = new Set<string>(JSON.parse(readFileSync(path.join(CORPUS, 'keras_layer_names.json'), 'utf8')) as string[]);

@@ -453,7 +453,10 @@ async function main() {
     await page.goto(editor.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     console.log(`# workbench ready in ${Date.now() - t0} ms`);
+    // CONVLENS_E2E_ONLY=<regex> runs only the matching cases (while working on one); npm test runs all.
+    const only = process.env.CONVLENS_E2E_ONLY ? new RegExp(process.env.CONVLENS_E2E_ONLY, 'i') : null;
     for (const [i, c] of cases.entries()) {
+      if (only && !only.test(c.name)) continue;
       const start = Date.now();
       try {
         await c.fn(page);
@@ -470,6 +473,12 @@ async function main() {
     rmSync(profile, { recursive: true, force: true });
   }
   // Restricted Mode needs its own editor: workspace trust on, the folder not trusted.
+  if (process.env.CONVLENS_E2E_ONLY && !/restricted/i.test(process.env.CONVLENS_E2E_ONLY)) {
+    await browser.close();
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed ? 1 : 0;
+    return;
+  }
   const restrictedProfile = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-restricted-'));
   const restricted = await startEditor({ workspace, profile: restrictedProfile, trust: true });
   try {

@@ -1,8 +1,8 @@
 /** Test helpers: analyse Python snippets and look up layers by name. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, Analysis, LayerReport, ModelReport } from '../../extension/core/analysis/analyze';
-import { LineIndex } from '../../extension/core/source';
+import { analyze, Analysis, LayerReport, ModelReport } from '../../extension/engine/analysis/analyze';
+import { LineIndex } from '../../extension/engine/source';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

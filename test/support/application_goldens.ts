@@ -1,7 +1,7 @@
 /** The keras.applications goldens (test/goldens/applications/, written by real Keras) against ConvLens. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, type Analysis, type ModelReport } from '../../extension/core/analysis/analyze';
+import { analyze, type Analysis, type ModelReport } from '../../extension/engine/analysis/analyze';
 import { ROOT } from './analyze';
 
 type Shape = (number | null)[];

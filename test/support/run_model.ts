@@ -1,10 +1,10 @@
 /** Test harness: Keras source -> analysis -> ONNX -> ONNX Runtime (worker), with the weights used. */
-import { analyze } from '../../extension/core/analysis/analyze';
-import type { LayerInstance } from '../../extension/core/graph';
-import { lowerModel } from '../../extension/core/onnx/lower_model';
-import { InitializerWeights } from '../../extension/core/onnx/weights';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import type { LayerInstance } from '../../extension/engine/graph';
+import { lowerModel } from '../../extension/engine/lowering/lower_model';
+import { InitializerWeights } from '../../extension/engine/lowering/weights';
 import type { WeightSpec } from '../../kernels/types';
-import { OrtRunner } from '../../kernels/runtime/runner';
+import { OrtRunner } from '../../extension/runtime/ort/runner';
 import { rng } from './arch_gen';
 import type { Tensor } from './reference';
 

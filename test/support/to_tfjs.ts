@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ModelGraph, SymTensor } from '../../extension/core/graph';
+import type { ModelGraph, SymTensor } from '../../extension/engine/graph';
 
 type Cfg = Record<string, any>;
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { applicationFor } from '../../kernels/applications';
 import { applicationGoldens, compareError, compareVariant } from '../support/application_goldens';
 import { model } from '../support/analyze';

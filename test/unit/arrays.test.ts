@@ -1,7 +1,7 @@
 /** NumPy arrays of known shape: keras.datasets, and what scripts do with them before building a model. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { model } from '../support/analyze';
 
 /** The shape of `keras.Input(<expr>)` after `prelude` (an easy place to read a tuple of ints back). */

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { parsePython } from '../../extension/core/parse';
-import { DEFAULT_LIMITS, ELEMENTS_PER_STEP, LAYER_STEPS, TraceLimits } from '../../extension/core/trace/budget';
-import { TraceContext } from '../../extension/core/trace/context';
-import { Interpreter } from '../../extension/core/trace/interpreter';
-import { Scope } from '../../extension/core/trace/scope';
-import type { Value } from '../../extension/core/trace/values';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { parsePython } from '../../extension/engine/parse';
+import { DEFAULT_LIMITS, ELEMENTS_PER_STEP, LAYER_STEPS, TraceLimits } from '../../extension/engine/trace/budget';
+import { TraceContext } from '../../extension/engine/trace/context';
+import { Interpreter } from '../../extension/engine/trace/interpreter';
+import { Scope } from '../../extension/engine/trace/scope';
+import type { Value } from '../../extension/engine/trace/values';
 
 /** Runs a module in the tracer; returns its variables, diagnostics and the steps used. */
 function run(text: string, limits: Partial<TraceLimits> = {}) {

@@ -1,11 +1,11 @@
 /** keras.backend.clear_session() starts automatic names again, as in Keras 3.15.1. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze, findModel } from '../../extension/core/analysis/analyze';
+import { analyze, findModel } from '../../extension/engine/analysis/analyze';
 import { pickModel } from '../../extension/cli/source_file';
-import { runJob } from '../../extension/core/run/run_job';
-import { summarize } from '../../extension/core/views/summary';
-import { InProcessRunner } from '../../kernels/runtime/in_process_runner';
+import { runJob } from '../../extension/runtime/run_job';
+import { summarize } from '../../extension/engine/views/summary';
+import { InProcessRunner } from '../../extension/runtime/ort/in_process_runner';
 
 describe('clear_session', () => {
   it('resets layer and model names, whichever way it is spelled', () => {

@@ -1,8 +1,8 @@
 /** Code-action rewrites: applied to the text and re-analysed, they deliver what the diagnostics promised. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { applyEdits, fixCheckerboard, fixGridding, toDepthwisePointwise, toSeparable } from '../../extension/core/views/code_actions';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { applyEdits, fixCheckerboard, fixGridding, toDepthwisePointwise, toSeparable } from '../../extension/engine/rewrites/code_actions';
 import { layer, model, paramsOf } from '../support/analyze';
 
 const BASE = `import keras

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { causes, compareFile, figures, figuresText, loadCorpus, table } from '../corpus/compare';
 import { withUnknowns } from '../corpus/unknowns';
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { model, paramsOf, single } from '../support/analyze';
 
 function deprecations(analysis: ReturnType<typeof analyze>): string[] {

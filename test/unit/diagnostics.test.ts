@@ -1,8 +1,8 @@
 /** Diagnostics: right severity, code and source range; design warnings and savings with exact numbers. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { analysisToJson } from '../../extension/core/report/json';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { analysisToJson } from '../../extension/engine/report/json';
 import { layer, model } from '../support/analyze';
 
 const HEADER = 'import keras\nfrom keras import layers\n';

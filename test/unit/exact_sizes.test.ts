@@ -1,10 +1,10 @@
 /** Sizes past 2^53 are not exact as JS numbers: they are unknown, never rounded or Infinity. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { formatCount, formatMacs, formatShapeText } from '../../extension/core/analysis/format';
-import { analysisToJson } from '../../extension/core/report/json';
-import { modelTable } from '../../extension/core/report/table';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { formatCount, formatMacs, formatShapeText } from '../../extension/engine/analysis/format';
+import { analysisToJson } from '../../extension/engine/report/json';
+import { modelTable } from '../../extension/engine/report/table';
 import { layer, model } from '../support/analyze';
 
 const HEAD = 'import keras\nfrom keras import layers\n';

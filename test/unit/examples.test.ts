@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { example, layer, model, paramsOf } from '../support/analyze';
 
 function errors(text: string) {

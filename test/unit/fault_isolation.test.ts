@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze, type Analysis } from '../../extension/core/analysis/analyze';
-import { BUILTINS } from '../../extension/core/trace/builtins';
+import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
+import { BUILTINS } from '../../extension/engine/trace/builtins';
 
 const NO_CLOCK = { maxMillis: 1e9 };
 

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { runCli } from '../../extension/cli/main';
-import { decodeImage, imageToInput, resizeBilinear } from '../../kernels/runtime/image';
+import { decodeImage, imageToInput, resizeBilinear } from '../../extension/runtime/inputs/image';
 import { upsample2d } from '../support/reference';
 
 function png(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Uint8Array {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { chooseModel } from '../../extension/core/analysis/model_choice';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { chooseModel } from '../../extension/engine/analysis/model_choice';
 
 const GOLDENS = path.join(__dirname, '..', 'goldens', 'weights');
 interface KerasLayer { name: string; class_name: string; output_shape: (number | null)[]; trainable_params: number; non_trainable_params: number }

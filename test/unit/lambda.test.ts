@@ -1,7 +1,7 @@
 /** keras.layers.Lambda: output_shape (without the batch axis) or the function traced on symbolic inputs. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { model } from '../support/analyze';
 
 // Expected values from Keras 3.15 (jax backend): model.layers' classes, output shapes and count_params().

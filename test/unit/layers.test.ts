@@ -1,7 +1,7 @@
 /** Non-conv layer kinds against Keras 3 shape/params rules and error messages. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { layer, model, single } from '../support/analyze';
 
 type Dims = (number | null)[];

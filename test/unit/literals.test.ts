@@ -1,8 +1,8 @@
 /** Python number literals in every form, typed int or float as Python types them (Keras 3.15 oracle values). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { IncrementalParser, parsePython } from '../../extension/core/parse';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { IncrementalParser, parsePython } from '../../extension/engine/parse';
 import { layer, model } from '../support/analyze';
 
 describe('number literals', () => {

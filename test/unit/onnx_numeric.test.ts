@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { OrtRunner } from '../../kernels/runtime/runner';
+import { OrtRunner } from '../../extension/runtime/ort/runner';
 import * as ref from '../support/reference';
 import { oneLayer, runSource } from '../support/run_model';
 

@@ -1,7 +1,7 @@
 /** functools.partial of layer classes and functions, checked against Keras 3.15.1. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { model } from '../support/analyze';
 
 type Row = [string, (number | null)[] | null, number];

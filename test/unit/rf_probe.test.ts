@@ -1,10 +1,10 @@
 /** Receptive fields measured with ONNX Runtime against the analytical ones. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { InitializerWeights } from '../../extension/core/onnx/weights';
-import { measureReceptiveField, scanPositions } from '../../extension/core/run/rf_probe';
-import { OrtRunner } from '../../kernels/runtime/runner';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { InitializerWeights } from '../../extension/engine/lowering/weights';
+import { measureReceptiveField, scanPositions } from '../../extension/runtime/rf_probe';
+import { OrtRunner } from '../../extension/runtime/ort/runner';
 import { example } from '../support/analyze';
 
 const runner = new OrtRunner();

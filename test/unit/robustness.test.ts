@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze, MAX_SOURCE_CHARS } from '../../extension/core/analysis/analyze';
-import { IncrementalParser } from '../../extension/core/parse';
-import { DEFAULT_LIMITS } from '../../extension/core/trace/budget';
+import { analyze, MAX_SOURCE_CHARS } from '../../extension/engine/analysis/analyze';
+import { IncrementalParser } from '../../extension/engine/parse';
+import { DEFAULT_LIMITS } from '../../extension/engine/trace/budget';
 import { example, ROOT } from '../support/analyze';
 
 /** Deterministic PRNG so a failure names a reproducible cut. */

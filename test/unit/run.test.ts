@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { InitializerWeights } from '../../extension/core/onnx/weights';
-import { attributeFusedGroups, BudgetExceeded, layerOfNode, runModel } from '../../extension/core/run/run_model';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { InitializerWeights } from '../../extension/engine/lowering/weights';
+import { attributeFusedGroups, BudgetExceeded, layerOfNode, runModel } from '../../extension/runtime/run_model';
 import { runCli } from '../../extension/cli/main';
-import { readNpy, writeNpy } from '../../kernels/runtime/npy';
-import { OrtRunner, RunCancelled } from '../../kernels/runtime/runner';
-import { makeSample } from '../../kernels/runtime/samples';
+import { readNpy, writeNpy } from '../../extension/runtime/inputs/npy';
+import { OrtRunner, RunCancelled } from '../../extension/runtime/ort/runner';
+import { makeSample } from '../../extension/runtime/inputs/samples';
 import { example, ROOT } from '../support/analyze';
 
 const runner = new OrtRunner();
@@ -169,7 +169,7 @@ describe('convlens run / export', () => {
 
 describe('runtime errors and kept outputs', () => {
   it('an ORT error naming a node is reported with its Keras layer', async () => {
-    const { explainOrtError } = await import('../../extension/core/run/run_model');
+    const { explainOrtError } = await import('../../extension/runtime/run_model');
     const m = analyze(readFileSync(SMALL, 'utf8')).models[0];
     const e = explainOrtError(new Error("Non-zero status code returned while running Conv node. Name:'conv2d/Conv_node' Status Message: bad"), m, () => 4);
     assert.equal(e.layer, 'conv2d');

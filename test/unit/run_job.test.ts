@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import { runJob, type RunJob } from '../../extension/core/run/run_job';
-import { runView } from '../../extension/core/views/run_view';
-import { InProcessRunner } from '../../kernels/runtime/in_process_runner';
+import { runJob, type RunJob } from '../../extension/runtime/run_job';
+import { runView } from '../../extension/engine/views/run_view';
+import { InProcessRunner } from '../../extension/runtime/ort/in_process_runner';
 
 const runner = new InProcessRunner();
 const TEXT = 'import keras\nfrom keras import layers\nx = keras.Input((16, 16, 3))\ny = layers.Conv2D(8, 3, padding="same", activation="relu", name="c")(x)\ny = layers.GlobalAveragePooling2D()(y)\nm = keras.Model(x, layers.Dense(4, activation="softmax")(y), name="tiny")\n';
@@ -42,7 +42,7 @@ describe('runJob', () => {
   });
 
   it('thumbnails downsample large maps and scale each channel to its own range', async () => {
-    const { featureThumbnails } = await import('../../kernels/runtime/thumbnails');
+    const { featureThumbnails } = await import('../../extension/runtime/ort/thumbnails');
     const dims = [1, 64, 64, 2];
     const data = Float32Array.from({ length: 64 * 64 * 2 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) % 64 : -5));
     const t = featureThumbnails(dims, data)!;
@@ -76,7 +76,7 @@ describe('runJob', () => {
 
 describe('exportJob', () => {
   it('returns ONNX bytes ONNX Runtime loads', async () => {
-    const { exportJob } = await import('../../extension/core/run/run_job');
+    const { exportJob } = await import('../../extension/runtime/run_job');
     const ort = await import('onnxruntime-node');
     const { model, bytes } = await exportJob({ kind: 'export', text: TEXT, seed: 3 });
     assert.equal(model, 'tiny');

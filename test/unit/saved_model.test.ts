@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import type { ModelReport } from '../../extension/core/analysis/analyze';
-import { chooseModel } from '../../extension/core/analysis/model_choice';
-import { analyzeSavedModel } from '../../extension/core/saved_model/saved_model';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import type { ModelReport } from '../../extension/engine/analysis/analyze';
+import { chooseModel } from '../../extension/engine/analysis/model_choice';
+import { analyzeSavedModel } from '../../extension/engine/saved_model/saved_model';
 import { runCli } from '../../extension/cli/main';
-import { readNpy } from '../../kernels/runtime/npy';
+import { readNpy } from '../../extension/runtime/inputs/npy';
 
 const GOLDENS = path.join(__dirname, '..', 'goldens', 'weights');
 const manifest = JSON.parse(readFileSync(path.join(GOLDENS, 'manifest.json'), 'utf8')) as {

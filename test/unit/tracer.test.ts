@@ -1,7 +1,7 @@
 /** The tracer over the Python people write to build models. Nothing here runs Python. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { layer, model } from '../support/analyze';
 
 function outShape(text: string, name?: string) {

@@ -1,7 +1,7 @@
 /** Values ConvLens cannot evaluate give unknown results, never a wrong number or a false Keras error. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
+import { analyze } from '../../extension/engine/analysis/analyze';
 import { layer, model } from '../support/analyze';
 
 describe('unknown values', () => {

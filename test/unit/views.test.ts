@@ -1,12 +1,12 @@
 /** Editor-independent view models: locating layers, hover text, sidebar summaries, document sessions. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { MAX_SOURCE_CHARS } from '../../extension/core/analysis/analyze';
-import { DocumentSession } from '../../extension/core/views/document_session';
-import { layerHover } from '../../extension/core/views/hover_text';
-import { layerAt, modelAt } from '../../extension/core/views/locate';
-import { summarize } from '../../extension/core/views/summary';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { MAX_SOURCE_CHARS } from '../../extension/engine/analysis/analyze';
+import { DocumentSession } from '../../extension/engine/session/document_session';
+import { layerHover } from '../../extension/engine/views/hover_text';
+import { layerAt, modelAt } from '../../extension/engine/views/locate';
+import { summarize } from '../../extension/engine/views/summary';
 import { example } from '../support/analyze';
 
 const TEXT = `import keras
@@ -145,8 +145,8 @@ describe('diagram grouping (a backbone)', () => {
 describe('hover on a backbone', () => {
   it('its construction and its call show it as one entry: Keras\' params, output shape and receptive field', async () => {
     const { readFileSync } = await import('node:fs');
-    const { containerAt } = await import('../../extension/core/views/locate');
-    const { containerHover } = await import('../../extension/core/views/hover_text');
+    const { containerAt } = await import('../../extension/engine/views/locate');
+    const { containerHover } = await import('../../extension/engine/views/hover_text');
     const text = readFileSync(require.resolve('../e2e/fixtures/transfer.py'), 'utf8');
     const analysis = analyze(text);
     for (const at of [text.indexOf('MobileNetV2('), text.indexOf('base(inputs)')]) {
@@ -164,8 +164,8 @@ describe('hover on a backbone', () => {
 
 describe('hovers on tensor variables', () => {
   it('shape, producing layer and receptive field of the variable under the cursor', async () => {
-    const { tensorAt } = await import('../../extension/core/views/locate');
-    const { tensorHover } = await import('../../extension/core/views/hover_text');
+    const { tensorAt } = await import('../../extension/engine/views/locate');
+    const { tensorHover } = await import('../../extension/engine/views/hover_text');
     const a = analyze(TEXT);
     const at = TEXT.indexOf('x = layers.MaxPooling2D()(x)') + 'x = layers.MaxPooling2D()('.length;
     const t = tensorAt(a, at)!;
@@ -177,7 +177,7 @@ describe('hovers on tensor variables', () => {
     assert.match(md, /Receptive field: 3 x 3 px/);
   });
   it('a name assigned in a loop reports how often it ran', async () => {
-    const { tensorAt } = await import('../../extension/core/views/locate');
+    const { tensorAt } = await import('../../extension/engine/views/locate');
     const text = 'import keras\nfrom keras import layers\nx = inp = keras.Input((8, 8, 1))\nfor i in range(3):\n    x = layers.Conv2D(2, 3, padding="same")(x)\nm = keras.Model(inp, x)\n';
     const t = tensorAt(analyze(text), text.indexOf('    x =') + 4)!;
     assert.equal(t.name.times, 3);

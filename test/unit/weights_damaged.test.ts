@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { chooseModel } from '../../extension/core/analysis/model_choice';
-import { TrainedWeights, WeightFileError } from '../../extension/core/weights/trained_weights';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { chooseModel } from '../../extension/engine/analysis/model_choice';
+import { TrainedWeights, WeightFileError } from '../../extension/engine/weights/trained_weights';
 import { runCli } from '../../extension/cli/main';
 
 const GOLDENS = path.join(__dirname, '..', 'goldens', 'weights');

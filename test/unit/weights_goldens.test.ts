@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { analyze } from '../../extension/core/analysis/analyze';
-import { chooseModel } from '../../extension/core/analysis/model_choice';
-import { runModel } from '../../extension/core/run/run_model';
-import { keras3Layout } from '../../extension/core/weights/keras_layout';
-import { TrainedWeights } from '../../extension/core/weights/trained_weights';
+import { analyze } from '../../extension/engine/analysis/analyze';
+import { chooseModel } from '../../extension/engine/analysis/model_choice';
+import { runModel } from '../../extension/runtime/run_model';
+import { keras3Layout } from '../../extension/engine/weights/keras_layout';
+import { TrainedWeights } from '../../extension/engine/weights/trained_weights';
 import { runCli } from '../../extension/cli/main';
-import { readNpy } from '../../kernels/runtime/npy';
-import { OrtRunner } from '../../kernels/runtime/runner';
+import { readNpy } from '../../extension/runtime/inputs/npy';
+import { OrtRunner } from '../../extension/runtime/ort/runner';
 
 const GOLDENS = path.join(__dirname, '..', 'goldens', 'weights');
 interface GoldenCase {

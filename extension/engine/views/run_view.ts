@@ -1,5 +1,5 @@
 /** The sidebar's view of a run: plain JSON, numbers pre-formatted (the webview does no math). */
-import type { RunJobResult } from '../run/run_job';
+import type { RunJobResult } from '../../runtime/run_job';
 
 export interface RunView {
   model: string;

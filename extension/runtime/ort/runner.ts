@@ -18,7 +18,7 @@ export class RunCancelled extends Error {
 export function defaultWorkerPath(): { file: string; execArgv: string[] } {
   const bundled = path.join(__dirname, 'ort-worker.js');
   if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  const distBundle = path.resolve(__dirname, '..', '..', 'dist', 'ort-worker.js');
+  const distBundle = path.resolve(__dirname, '..', '..', '..', 'dist', 'ort-worker.js');
   if (existsSync(distBundle)) return { file: distBundle, execArgv: [] };
   return { file: path.join(__dirname, 'worker-dev.cjs'), execArgv: [] };
 }

@@ -1,6 +1,6 @@
 /** Worker-thread entry of the editor's runs and exports: one job per message, progress and a result back. */
 import { parentPort } from 'node:worker_threads';
-import { InProcessRunner } from '../../../kernels/runtime/in_process_runner';
+import { InProcessRunner } from './ort/in_process_runner';
 import { exportJob, runJob, type ExportJob, type RunJob } from './run_job';
 
 const runner = new InProcessRunner();

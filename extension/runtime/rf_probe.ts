@@ -8,14 +8,14 @@
  *   perturbation of each input pixel moves the unit, over the field (sampled when large).
  *   Stacked dilation with a common factor shows up as a grid of zeros ("gridding").
  */
-import { fans } from '../../../kernels/initializers';
-import type { ModelRunner } from '../../../kernels/runtime/runner';
-import { makeSample } from '../../../kernels/runtime/samples';
-import type { WeightSpec } from '../../../kernels/types';
-import type { LayerReport, ModelReport } from '../analysis/analyze';
-import { unitField } from '../analysis/receptive_field';
-import type { LayerInstance } from '../graph';
-import { lowerModel, type WeightSource } from '../onnx/lower_model';
+import { fans } from '../../kernels/initializers';
+import type { ModelRunner } from './ort/runner';
+import { makeSample } from './inputs/samples';
+import type { WeightSpec } from '../../kernels/types';
+import type { LayerReport, ModelReport } from '../engine/analysis/analyze';
+import { unitField } from '../engine/analysis/receptive_field';
+import type { LayerInstance } from '../engine/graph';
+import { lowerModel, type WeightSource } from '../engine/lowering/lower_model';
 
 /** Positive constants (1 / fan_in) for kernels, zero shifts, unit scales. */
 export class LinearisedWeights implements WeightSource {

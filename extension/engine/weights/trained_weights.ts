@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WeightSpec } from '../../../kernels/types';
 import type { LayerInstance, ModelGraph } from '../graph';
-import type { WeightSource } from '../onnx/lower_model';
+import type { WeightSource } from '../lowering/lower_model';
 import { Hdf5Reader, WeightFileError, type DatasetInfo } from './h5_file';
 import { isZip, mb, readKerasArchive } from './keras_archive';
 import { keras3Layout, legacyEntries } from './keras_layout';

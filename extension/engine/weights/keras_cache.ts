@@ -10,8 +10,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { LayerInstance, ModelGraph } from '../graph';
 import type { WeightSpec } from '../../../kernels/types';
-import type { WeightSource } from '../onnx/lower_model';
-import { InitializerWeights } from '../onnx/weights';
+import type { WeightSource } from '../lowering/lower_model';
+import { InitializerWeights } from '../lowering/weights';
 import { TrainedWeights } from './trained_weights';
 
 /** Keras' cache folder: KERAS_HOME, else ~/.keras (keras.src.utils.file_utils.get_file). */

@@ -2,12 +2,12 @@
  * "Run on sample": a traced model, lowered to ONNX, run by ONNX Runtime in its worker, with
  * per-layer statistics and latencies mapped back to Keras layers.
  */
-import type { ModelRunner } from '../../../kernels/runtime/runner';
-import { bytesOf, makeSample, type SampleKind } from '../../../kernels/runtime/samples';
-import { tensorStats, topK, type TensorStats } from '../../../kernels/runtime/stats';
-import { featureThumbnails, type Thumbnails } from '../../../kernels/runtime/thumbnails';
-import type { ModelReport } from '../analysis/analyze';
-import { lowerModel, type WeightSource } from '../onnx/lower_model';
+import type { ModelRunner } from './ort/runner';
+import { bytesOf, makeSample, type SampleKind } from './inputs/samples';
+import { tensorStats, topK, type TensorStats } from './ort/stats';
+import { featureThumbnails, type Thumbnails } from './ort/thumbnails';
+import type { ModelReport } from '../engine/analysis/analyze';
+import { lowerModel, type WeightSource } from '../engine/lowering/lower_model';
 
 export type SampleInput = { kind: SampleKind } | { kind: 'array'; data: Float32Array; shape: number[] };
 

@@ -4,16 +4,16 @@
  * tracing, lowering and inference never block typing; the result is plain, transferable data.
  */
 import { readFileSync } from 'node:fs';
-import { decodeImage, imageToInput, resizeBilinear, type Preprocess } from '../../../kernels/runtime/image';
-import type { ModelRunner } from '../../../kernels/runtime/runner';
-import type { SampleKind } from '../../../kernels/runtime/samples';
-import type { TensorStats } from '../../../kernels/runtime/stats';
-import type { Thumbnails } from '../../../kernels/runtime/thumbnails';
-import { analyze, type ModelReport } from '../analysis/analyze';
-import { chooseModel } from '../analysis/model_choice';
-import { LineIndex } from '../source';
-import { lowerModel, LoweringFailure } from '../onnx/lower_model';
-import { chooseWeights } from '../weights/keras_cache';
+import { decodeImage, imageToInput, resizeBilinear, type Preprocess } from './inputs/image';
+import type { ModelRunner } from './ort/runner';
+import type { SampleKind } from './inputs/samples';
+import type { TensorStats } from './ort/stats';
+import type { Thumbnails } from './ort/thumbnails';
+import { analyze, type ModelReport } from '../engine/analysis/analyze';
+import { chooseModel } from '../engine/analysis/model_choice';
+import { LineIndex } from '../engine/source';
+import { lowerModel, LoweringFailure } from '../engine/lowering/lower_model';
+import { chooseWeights } from '../engine/weights/keras_cache';
 import { measureReceptiveField, type MeasuredRf } from './rf_probe';
 import { runModel, type LayerRun, type SampleInput } from './run_model';
 

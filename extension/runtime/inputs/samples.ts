@@ -1,5 +1,5 @@
 /** Synthetic sample inputs, NHWC (Keras layout), seeded. */
-import { Rng } from '../initializers';
+import { Rng } from '../../../kernels/initializers';
 
 export type SampleKind = 'random' | 'impulse' | 'checkerboard';
 
