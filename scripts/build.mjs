@@ -14,11 +14,13 @@ const targets = {
   worker: { ...common, external, entryPoints: ['extension/runtime/ort/worker.ts'], outfile: 'dist/ort-worker.js' },
   // The editor's runs: analysis, lowering and ONNX Runtime, all off the extension host's thread.
   runWorker: { ...common, external, entryPoints: ['extension/runtime/run_worker.ts'], outfile: 'dist/run-worker.js' },
+  // The editor's live analysis: one DocumentSession per open document, off the extension host's thread.
+  analysisWorker: { ...common, external, entryPoints: ['extension/engine/session/analysis_worker.ts'], outfile: 'dist/analysis-worker.js' },
   // tfjs stays external: its backends register themselves as side effects esbuild would drop.
   bench: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js' },
   benchRun: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/run.bench.ts'], outfile: 'dist/bench-run.js' },
 };
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : ['cli', 'worker', 'runWorker', 'extension', 'webview'];
+const names = wanted.length ? wanted : ['cli', 'worker', 'runWorker', 'analysisWorker', 'extension', 'webview'];
 await Promise.all(names.map((n) => build(targets[n])));
 console.log(`built ${names.map((n) => targets[n].outfile ?? targets[n].outdir).join(', ')}`);

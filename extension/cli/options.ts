@@ -1,4 +1,5 @@
 /** Command-line flag parsing shared by the convlens commands. */
+import { parseInputShape } from '../engine/input_shape';
 
 export class UsageError extends Error {}
 
@@ -36,11 +37,9 @@ export function parseArgs(args: string[], spec: Record<string, boolean>, aliases
 }
 
 export function shapeFlag(text: string): (number | null)[] {
-  const dims = text.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
-  if (dims.length === 0 || !dims.every((d) => /^\d+$/.test(d) || d === 'None')) {
-    throw new UsageError(`--input-shape wants comma-separated sizes such as 224,224,3 (got '${text}')`);
-  }
-  return dims.map((d) => (d === 'None' ? null : Number(d)));
+  const dims = parseInputShape(text);
+  if (!dims) throw new UsageError(`--input-shape wants comma-separated sizes such as 224,224,3 (got '${text}')`);
+  return dims;
 }
 
 export function intFlag(flags: Parsed['flags'], name: string, fallback: number, min = 0): number {

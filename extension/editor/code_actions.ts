@@ -1,61 +1,31 @@
-/** Code actions: cheaper convolutions, gridding-free dilation rates, checkerboard-free kernels. */
+/** Code actions: cheaper convolutions, gridding-free dilation rates, checkerboard-free kernels (computed by the worker). */
 import * as vscode from 'vscode';
-import type { LayerReport } from '../engine/analysis/analyze';
-import { percent } from '../engine/analysis/format';
-import type { TextEdit } from '../engine/parse';
-import { fixCheckerboard, fixGridding, toDepthwisePointwise, toSeparable } from '../engine/rewrites/code_actions';
-import { layerAt } from '../engine/views/locate';
+import type { ViewCodeAction, ViewDiagnostic } from '../engine/session/protocol';
 import type { Ctx } from './ctx';
 
-function workspaceEdit(doc: vscode.TextDocument, edits: TextEdit[]): vscode.WorkspaceEdit {
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.from), doc.positionAt(e.to)), e.insert);
-  return edit;
-}
+const KIND = { quickfix: vscode.CodeActionKind.QuickFix, rewrite: vscode.CodeActionKind.RefactorRewrite };
 
-function action(doc: vscode.TextDocument, title: string, kind: vscode.CodeActionKind, edits: TextEdit[] | null, diagnostics: vscode.Diagnostic[], preferred = false): vscode.CodeAction[] {
-  if (!edits) return [];
-  const a = new vscode.CodeAction(title, kind);
-  a.edit = workspaceEdit(doc, edits);
-  a.diagnostics = diagnostics;
-  a.isPreferred = preferred;
-  return [a];
-}
-
-function layerOfDiagnostic(layers: LayerReport[], doc: vscode.TextDocument, d: vscode.Diagnostic): LayerReport | undefined {
-  const from = doc.offsetAt(d.range.start);
-  return layers.find((l) => l.call.span.from === from || l.layer.span.from === from);
+function codeAction(doc: vscode.TextDocument, a: ViewCodeAction, ours: vscode.Diagnostic[]): vscode.CodeAction {
+  const action = new vscode.CodeAction(a.title, KIND[a.kind]);
+  action.edit = new vscode.WorkspaceEdit();
+  for (const e of a.edits) action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.from), doc.positionAt(e.to)), e.insert);
+  action.diagnostics = a.fixes.map((i) => ours[i]);
+  action.isPreferred = a.preferred;
+  return action;
 }
 
 export function registerCodeActions(ctx: Ctx): vscode.Disposable {
   const provider: vscode.CodeActionProvider = {
-    provideCodeActions(doc, range, context) {
-      const analysis = ctx.analysis(doc);
-      if (!analysis) return [];
-      const text = doc.getText();
-      const out: vscode.CodeAction[] = [];
+    async provideCodeActions(doc, range, context) {
       const ours = context.diagnostics.filter((d) => d.source === 'ConvLens');
-      const here = layerAt(analysis, doc.offsetAt(range.start));
-      if (here?.layer.savings) {
-        const s = here.layer.savings;
-        const related = ours.filter((d) => d.code === 'savings-separable');
-        const kind = related.length ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
-        const [sep, dw] = s.alternatives;
-        out.push(...action(doc, `Replace with SeparableConv2D (-${percent(s.params - sep.params, s.params)} params, same receptive field)`, kind, toSeparable(text, here.layer), related, true));
-        out.push(...action(doc, `Replace with DepthwiseConv2D + 1x1 Conv2D (-${percent(s.params - dw.params, s.params)} params)`, kind, toDepthwisePointwise(text, here.layer), related));
-      }
-      const layers = analysis.models.flatMap((m) => m.layers);
-      for (const d of ours) {
-        const l = layerOfDiagnostic(layers, doc, d);
-        if (!l) continue;
-        if (d.code === 'gridding') {
-          const factor = Number(/share the factor (\d+)/.exec(d.message)?.[1] ?? 0);
-          if (factor > 1) out.push(...action(doc, `Use a dilation rate without the factor ${factor} (avoids gridding)`, vscode.CodeActionKind.QuickFix, fixGridding(text, l, factor), [d], true));
-        } else if (d.code === 'checkerboard') {
-          out.push(...action(doc, 'Make the kernel size divisible by the stride (avoids checkerboard artifacts)', vscode.CodeActionKind.QuickFix, fixCheckerboard(text, l), [d], true));
-        }
-      }
-      return out;
+      const diagnostics: ViewDiagnostic[] = ours.map((d) => ({
+        from: doc.offsetAt(d.range.start), to: doc.offsetAt(d.range.end), severity: 'info', code: String(d.code ?? ''), message: d.message,
+      }));
+      const version = doc.version;
+      const actions = await ctx.request(doc, 'codeActions', { offset: doc.offsetAt(range.start), diagnostics });
+      // Edits computed for an older text would land in the wrong place.
+      if (!actions || doc.version !== version) return [];
+      return actions.map((a) => codeAction(doc, a, ours));
     },
   };
   return vscode.languages.registerCodeActionsProvider({ language: 'python' }, provider, {

@@ -1,46 +1,50 @@
 /** Commands: show the summary, set the default input shape, export to ONNX. */
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { parseInputShape } from '../engine/input_shape';
 import type { ExportJob } from '../runtime/run_job';
-import { modelAt } from '../engine/views/locate';
+import { config } from './config';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 import { runInWorker } from './run_on_sample';
 import type { SummaryViewProvider } from './summary_view';
+
+/** The export the editor asks for: the settings' seed and input shape, so it exports the shapes the hovers show. */
+export function editorExportJob(text: string, model: string): ExportJob {
+  const { seed, defaultInputShape } = config.jobSettings();
+  return { kind: 'export', text, model, seed, defaultInputShape };
+}
 
 export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('convlens.showSummary', (uri?: vscode.Uri, model?: string) => summary.show(uri instanceof vscode.Uri ? uri : undefined, model)),
     vscode.commands.registerCommand('convlens.showDiagram', (uri?: vscode.Uri, model?: string) => summary.show(uri instanceof vscode.Uri ? uri : undefined, model, 'diagram')),
     vscode.commands.registerCommand('convlens.setInputShape', async () => {
-      const config = vscode.workspace.getConfiguration('convlens');
       const value = await vscode.window.showInputBox({
         title: 'ConvLens: input shape for models that declare none',
         prompt: 'Height, width, channels (without the batch), e.g. 224, 224, 3',
-        value: config.get<string>('defaultInputShape', ''),
-        validateInput: (v) => (v.trim() === '' || /^\s*[([]?\s*(\d+|None)(\s*,\s*(\d+|None))*\s*[)\]]?\s*$/.test(v) ? null : 'Comma-separated sizes, e.g. 224, 224, 3'),
+        value: config.defaultInputShapeText,
+        validateInput: (v) => (v.trim() === '' || parseInputShape(v) ? null : 'Comma-separated sizes, e.g. 224, 224, 3'),
       });
-      if (value !== undefined) await config.update('defaultInputShape', value.trim(), vscode.ConfigurationTarget.Workspace);
+      if (value !== undefined) await config.setDefaultInputShape(value.trim());
     }),
     vscode.commands.registerCommand('convlens.exportOnnx', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !isPython(editor.document)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
-      const analysis = ctx.analysis(editor.document);
-      const model = analysis && modelAt(analysis, editor.document.offsetAt(editor.selection.active));
+      const model = await ctx.request(editor.document, 'model', { offset: editor.document.offsetAt(editor.selection.active) });
       if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
-      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.graph.name}.onnx`), filters: { ONNX: ['onnx'] } });
+      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.name}.onnx`), filters: { ONNX: ['onnx'] } });
       if (!target) return;
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
-        const seed = vscode.workspace.getConfiguration('convlens').get<number>('seed', 0);
-        const job: ExportJob = { kind: 'export', text: editor.document.getText(), model: model.key, seed };
+        const job = editorExportJob(editor.document.getText(), model.key);
         const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.graph.name}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),
         );
         if (!result) return;
         await writeFile(target.fsPath, result.bytes);
-        vscode.window.showInformationMessage(`ConvLens: wrote ${vscode.workspace.asRelativePath(target)} (${model.graph.name}).`);
+        vscode.window.showInformationMessage(`ConvLens: wrote ${vscode.workspace.asRelativePath(target)} (${model.name}).`);
       } catch (e) {
         vscode.window.showErrorMessage(`ConvLens: ${(e as Error).message}`);
       }

@@ -1,95 +1,204 @@
 /**
- * The extension's context: one DocumentSession per open Python file, debounced re-analysis on
- * edits, and an event when a document's analysis is ready. Providers read from here.
+ * The extension's context: the open Python documents, kept in step with the analysis worker (one
+ * DocumentSession per document lives there, off the extension host's thread). Edits are sent
+ * debounced, or at once when a provider asks about the document; each version is analysed once.
+ * Providers get plain view data back, asynchronously: typing never waits on an analysis.
  */
 import * as vscode from 'vscode';
-import type { Analysis } from '../engine/analysis/analyze';
 import type { TextEdit } from '../engine/parse';
-import { DocumentSession } from '../engine/session/document_session';
+import type { AnalysisRequests, DocumentViews, FromAnalysisWorker, RequestKind } from '../engine/session/protocol';
+import { workerTransport, type AnalysisTransport, type TransportFactory } from './analysis_worker_client';
+import { affectsConfig, config } from './config';
 
-/** Editor analyses stop sooner than the CLI's: typing must stay fluid even on pathological code. */
-const EDITOR_LIMITS = { maxMillis: 400, maxSteps: 400_000 };
+/**
+ * An analysis still running after this long means a hung worker (the tracer's own budget stops it
+ * far sooner): the worker is restarted without that version.
+ */
+export const HANG_MS = 3000;
+/** More restarts than this within a minute: the worker stays down rather than crash-looping. */
+const MAX_RESTARTS_PER_MINUTE = 5;
+
+interface Tracked {
+  doc: vscode.TextDocument;
+  /** The version the worker holds (null: the worker does not have this document). */
+  sent: number | null;
+  /** A version that hung the worker: never sent again. */
+  hung: number | null;
+  edits: TextEdit[];
+  timer: NodeJS.Timeout | undefined;
+  views: { version: number; views: DocumentViews } | null;
+  waiters: { version: number; resolve: (v: DocumentViews | null) => void }[];
+}
 
 export class Ctx implements vscode.Disposable {
-  private readonly sessions = new Map<string, DocumentSession>();
-  private readonly pendingEdits = new Map<string, TextEdit[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly docs = new Map<string, Tracked>();
+  private readonly requests = new Map<number, (result: unknown) => void>();
   private readonly emitter = new vscode.EventEmitter<vscode.TextDocument>();
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  /** Fires after a document was analysed (with results for its current version). */
+  private transport: AnalysisTransport | null = null;
+  private generation = 0;
+  private nextId = 1;
+  private running: { uri: string; version: number; watchdog: NodeJS.Timeout } | null = null;
+  private readonly restartTimes: number[] = [];
+  /** Fires once per analysed version of a document, when it is still the document's current version. */
   readonly onDidAnalyze = this.emitter.event;
 
-  constructor(readonly extension: vscode.ExtensionContext) {
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    private readonly makeTransport: TransportFactory = workerTransport(extension.extensionPath),
+  ) {
+    this.transport = this.start();
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!isPython(e.document)) return;
-        const edits = this.pendingEdits.get(key(e.document)) ?? [];
-        // Edits are collected until the debounced analysis runs (offsets apply in order).
-        for (const c of e.contentChanges) edits.push({ from: c.rangeOffset, to: c.rangeOffset + c.rangeLength, insert: c.text });
-        this.pendingEdits.set(key(e.document), edits);
-        this.schedule(e.document, this.debounceMs());
+        const entry = this.docs.get(key(e.document));
+        if (!entry) return this.track(e.document);
+        // VS Code lists one event's changes so that applying them in order is right.
+        for (const c of e.contentChanges) entry.edits.push({ from: c.rangeOffset, to: c.rangeOffset + c.rangeLength, insert: c.text });
+        clearTimeout(entry.timer);
+        entry.timer = setTimeout(() => this.flush(entry), config.debounceMs);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('convlens')) return;
-        this.sessions.clear();
-        for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+        if (!affectsConfig(e) || !this.transport) return;
+        this.transport.post({ type: 'configure', options: config.analysisOptions() });
+        for (const entry of this.docs.values()) entry.hung = null;
       }),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    for (const d of vscode.workspace.textDocuments) this.track(d);
   }
 
-  private debounceMs(): number {
-    return vscode.workspace.getConfiguration('convlens').get<number>('analysis.debounceMs', 150);
+  /** The views of the document's current version, if it has been analysed. */
+  views(doc: vscode.TextDocument): DocumentViews | null {
+    const entry = this.docs.get(key(doc));
+    return entry?.views?.version === doc.version ? entry.views.views : null;
   }
 
-  private defaultInputShape(): (number | null)[] | undefined {
-    const text = vscode.workspace.getConfiguration('convlens').get<string>('defaultInputShape', '');
-    const dims = text.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
-    if (!dims.length || !dims.every((d) => /^\d+$/.test(d) || d === 'None')) return undefined;
-    return dims.map((d) => (d === 'None' ? null : Number(d)));
+  /** The views of the document's current version, once analysed (null if a newer version replaces it first). */
+  analysed(doc: vscode.TextDocument): Promise<DocumentViews | null> {
+    const entry = this.docs.get(key(doc));
+    if (!entry) return Promise.resolve(null);
+    const ready = this.views(doc);
+    if (ready) return Promise.resolve(ready);
+    this.flush(entry);
+    return new Promise((resolve) => entry.waiters.push({ version: doc.version, resolve }));
   }
 
-  schedule(doc: vscode.TextDocument, delay: number): void {
-    if (!isPython(doc)) return;
-    const k = key(doc);
-    clearTimeout(this.timers.get(k));
-    this.timers.set(k, setTimeout(() => this.analyzeNow(doc), delay));
+  /** Asks the worker about the document's current version (null when it was replaced meanwhile). */
+  request<K extends RequestKind>(doc: vscode.TextDocument, kind: K, args: AnalysisRequests[K]['args']): Promise<AnalysisRequests[K]['result'] | null> {
+    const entry = this.docs.get(key(doc));
+    if (!entry || !this.transport || entry.hung === doc.version) return Promise.resolve(null);
+    this.flush(entry);
+    const id = this.nextId++;
+    this.transport.post({ type: 'request', id, uri: key(doc), version: doc.version, request: { kind, args } as never });
+    return new Promise((resolve) => this.requests.set(id, resolve as (r: unknown) => void));
   }
 
-  /** Analyses the document's current text now (sync: the tracer is bounded). */
-  analyzeNow(doc: vscode.TextDocument): Analysis {
-    const k = key(doc);
-    this.timers.delete(k);
-    let session = this.sessions.get(k);
-    if (!session) {
-      session = new DocumentSession({ limits: EDITOR_LIMITS, defaultInputShape: this.defaultInputShape() });
-      this.sessions.set(k, session);
+  private start(): AnalysisTransport {
+    const generation = ++this.generation;
+    const transport = this.makeTransport(
+      (m) => generation === this.generation && this.received(m),
+      (reason) => generation === this.generation && this.restart(reason),
+    );
+    transport.post({ type: 'configure', options: config.analysisOptions() });
+    return transport;
+  }
+
+  private track(doc: vscode.TextDocument): void {
+    if (!isPython(doc) || this.docs.has(key(doc))) return;
+    const entry: Tracked = { doc, sent: null, hung: null, edits: [], timer: undefined, views: null, waiters: [] };
+    this.docs.set(key(doc), entry);
+    this.flush(entry);
+  }
+
+  /** Sends the document's current version to the worker, unless it has it already. */
+  private flush(entry: Tracked): void {
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    const { doc } = entry;
+    if (!this.transport || entry.sent === doc.version || entry.hung === doc.version) return;
+    if (entry.sent === null) this.transport.post({ type: 'open', uri: key(doc), version: doc.version, text: doc.getText() });
+    else this.transport.post({ type: 'change', uri: key(doc), version: doc.version, text: doc.getText(), edits: entry.edits });
+    entry.edits = [];
+    entry.sent = doc.version;
+  }
+
+  private received(m: FromAnalysisWorker): void {
+    if (m.type === 'analysing') {
+      this.stopWatchdog();
+      this.running = { uri: m.uri, version: m.version, watchdog: setTimeout(() => this.restart(`an analysis took more than ${HANG_MS / 1000} s`), HANG_MS) };
+    } else if (m.type === 'analysed') {
+      this.stopWatchdog();
+      const entry = this.docs.get(m.uri);
+      if (entry) this.settle(entry, m.version, m.views);
+    } else {
+      const resolve = this.requests.get(m.id);
+      this.requests.delete(m.id);
+      resolve?.(m.type === 'response' ? m.result : null);
     }
-    const edits = this.pendingEdits.get(k);
-    this.pendingEdits.delete(k);
-    const analysis = session.update(doc.getText(), doc.version, edits);
-    this.emitter.fire(doc);
-    return analysis;
   }
 
-  /** The analysis of the document's current version (computed now if it is stale). */
-  analysis(doc: vscode.TextDocument): Analysis | null {
-    if (!isPython(doc)) return null;
-    return this.sessions.get(key(doc))?.analysisFor(doc.version) ?? this.analyzeNow(doc);
+  /** Records a version's views; listeners hear of it only if it is still the document's version. */
+  private settle(entry: Tracked, version: number, views: DocumentViews): void {
+    const current = version === entry.doc.version;
+    if (current) entry.views = { version, views };
+    const done = entry.waiters.filter((w) => w.version <= version);
+    entry.waiters = entry.waiters.filter((w) => w.version > version);
+    for (const w of done) w.resolve(w.version === version ? views : null);
+    if (current) this.emitter.fire(entry.doc);
+  }
+
+  private stopWatchdog(): void {
+    if (this.running) clearTimeout(this.running.watchdog);
+    this.running = null;
+  }
+
+  /** A hung or crashed worker: a new one gets every document again, except the version it was analysing. */
+  private restart(reason: string): void {
+    const culprit = this.running;
+    this.stopWatchdog();
+    this.transport?.terminate();
+    this.transport = null;
+    for (const resolve of this.requests.values()) resolve(null);
+    this.requests.clear();
+    const now = Date.now();
+    this.restartTimes.push(now);
+    while (this.restartTimes[0] < now - 60_000) this.restartTimes.shift();
+    if (this.restartTimes.length > MAX_RESTARTS_PER_MINUTE) {
+      void vscode.window.showErrorMessage(`ConvLens: live analysis stopped (${reason}, ${this.restartTimes.length} times in a minute). Reload the window to restart it.`);
+      return;
+    }
+    this.transport = this.start();
+    for (const entry of this.docs.values()) {
+      entry.sent = null;
+      entry.edits = [];
+      if (culprit && culprit.uri === key(entry.doc)) {
+        entry.hung = culprit.version;
+        this.settle(entry, culprit.version, {
+          diagnostics: [{ from: 0, to: 0, severity: 'warning', code: 'analysis-stopped', message: `ConvLens stopped analysing this version of the file: ${reason}. Analysis resumes with the next edit.` }],
+          inlayHints: [],
+          codeLenses: [],
+        });
+      }
+      this.flush(entry);
+    }
   }
 
   private forget(doc: vscode.TextDocument): void {
-    const k = key(doc);
-    clearTimeout(this.timers.get(k));
-    this.timers.delete(k);
-    this.sessions.delete(k);
-    this.pendingEdits.delete(k);
+    const entry = this.docs.get(key(doc));
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.docs.delete(key(doc));
+    for (const w of entry.waiters) w.resolve(null);
+    this.transport?.post({ type: 'close', uri: key(doc) });
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.stopWatchdog();
+    for (const entry of this.docs.values()) clearTimeout(entry.timer);
+    this.generation++;
+    this.transport?.terminate();
+    this.transport = null;
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,4 +1,4 @@
-/** Publishes ConvLens diagnostics to the Problems panel. */
+/** Publishes ConvLens diagnostics to the Problems panel, once per analysed version. */
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { rangeOf } from './ctx';
@@ -12,9 +12,9 @@ const SEVERITY = {
 export function registerDiagnostics(ctx: Ctx): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('convlens');
   const sub = ctx.onDidAnalyze((doc) => {
-    const analysis = ctx.analysis(doc);
-    if (!analysis) return;
-    collection.set(doc.uri, analysis.diagnostics.map((d) => {
+    const views = ctx.views(doc);
+    if (!views) return;
+    collection.set(doc.uri, views.diagnostics.map((d) => {
       const diag = new vscode.Diagnostic(rangeOf(doc, d), d.message, SEVERITY[d.severity]);
       diag.source = 'ConvLens';
       diag.code = d.code;

@@ -1,30 +1,27 @@
 /** End-of-call inlay hints with each layer's output shape (setting: convlens.inlayHints.enabled). */
 import * as vscode from 'vscode';
-import { formatShapeText } from '../engine/analysis/format';
+import { config } from './config';
 import type { Ctx } from './ctx';
 
 export function registerInlayHints(ctx: Ctx): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
   const provider: vscode.InlayHintsProvider = {
     onDidChangeInlayHints: changed.event,
-    provideInlayHints(doc, range) {
-      if (!vscode.workspace.getConfiguration('convlens').get<boolean>('inlayHints.enabled', true)) return [];
-      const analysis = ctx.analysis(doc);
-      if (!analysis) return [];
+    async provideInlayHints(doc, range) {
+      if (!config.inlayHints) return [];
+      const views = await ctx.analysed(doc);
+      if (!views) return [];
       const hints: vscode.InlayHint[] = [];
       const seen = new Set<number>();
-      for (const model of analysis.models) {
-        for (const l of model.layers) {
-          if (l.layer.kernel?.family === 'input') continue;
-          const end = doc.positionAt(l.call.span.to);
-          const line = doc.lineAt(end.line);
-          if (!range.contains(end) || seen.has(end.line)) continue;
-          seen.add(end.line);
-          const hint = new vscode.InlayHint(line.range.end, ` ${formatShapeText(l.outputShape)}`, vscode.InlayHintKind.Type);
-          hint.tooltip = `${l.layer.name} (${l.layer.type}) output shape`;
-          hint.paddingLeft = true;
-          hints.push(hint);
-        }
+      for (const h of views.inlayHints) {
+        // One hint per line, at its end (the first layer called there).
+        const end = doc.positionAt(h.offset);
+        if (!range.contains(end) || seen.has(end.line)) continue;
+        seen.add(end.line);
+        const hint = new vscode.InlayHint(doc.lineAt(end.line).range.end, ` ${h.label}`, vscode.InlayHintKind.Type);
+        hint.tooltip = h.tooltip;
+        hint.paddingLeft = true;
+        hints.push(hint);
       }
       return hints;
     },

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { ExportJob, RunJob, RunJobResult } from '../runtime/run_job';
-import { chooseModel } from '../engine/analysis/model_choice';
-import { modelAt } from '../engine/views/locate';
+import { config } from './config';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 
@@ -82,13 +81,7 @@ export async function trustedForRuns(): Promise<boolean> {
 
 /** The settings a run takes from the `convlens.*` configuration. */
 export function runSettings(): Pick<RunJob, 'seed' | 'batch' | 'memoryBudgetMB' | 'threads' | 'defaultInputShape'> {
-  const config = vscode.workspace.getConfiguration('convlens');
-  const shapeText = config.get<string>('defaultInputShape', '');
-  const dims = shapeText.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
-  return {
-    seed: config.get<number>('seed', 0), batch: 1, memoryBudgetMB: config.get<number>('memoryBudgetMB', 2048), threads: config.get<number>('threads', 0),
-    defaultInputShape: dims.length && dims.every((d) => /^\d+$/.test(d) || d === 'None') ? dims.map((d) => (d === 'None' ? null : Number(d))) : undefined,
-  };
+  return config.jobSettings();
 }
 
 export interface RunSink {
@@ -100,9 +93,9 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable 
     if (!(await trustedForRuns())) return;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
-    const analysis = ctx.analysis(doc);
     const editor = vscode.window.activeTextEditor;
-    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.key : analysis && chooseModel(analysis)?.key);
+    const offset = editor?.document === doc ? doc.offsetAt(editor.selection.active) : null;
+    const model = modelName ?? (await ctx.request(doc, 'model', { offset }))?.key;
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
     const input = preset?.input ?? (await pickInput(doc.fileName));
     if (!input) return;

@@ -1,7 +1,5 @@
 /** Status bar: the active model's total params and MACs. */
 import * as vscode from 'vscode';
-import { formatCount, formatMacs } from '../engine/analysis/format';
-import { modelAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 
@@ -9,21 +7,28 @@ export function registerStatusBar(ctx: Ctx): vscode.Disposable {
   const item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   item.name = 'ConvLens';
   item.command = 'convlens.showSummary';
-  const refresh = () => {
+  // Answers arrive asynchronously: only the latest question's answer is shown.
+  let asked = 0;
+  const refresh = async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !isPython(editor.document)) return item.hide();
-    const analysis = ctx.analysis(editor.document);
-    const model = analysis && modelAt(analysis, editor.document.offsetAt(editor.selection.active));
-    if (!model) return item.hide();
-    item.text = `$(symbol-class) ${model.graph.name}: ${formatCount(model.totals.params)} params · ${formatMacs(model.totals.macs)} MACs`;
-    item.tooltip = `ConvLens: ${formatCount(model.totals.trainableParams)} trainable, ${formatCount(model.totals.nonTrainableParams)} non-trainable parameters`;
+    const ticket = ++asked;
+    const model = await ctx.request(editor.document, 'model', { offset: editor.document.offsetAt(editor.selection.active) });
+    if (ticket !== asked) return;
+    if (!model) {
+      // A version replaced meanwhile keeps what is shown until its successor is analysed.
+      if (editor.document === vscode.window.activeTextEditor?.document && ctx.views(editor.document)) item.hide();
+      return;
+    }
+    item.text = `$(symbol-class) ${model.status}`;
+    item.tooltip = model.tooltip;
     item.show();
   };
-  refresh();
+  void refresh();
   return vscode.Disposable.from(
     item,
-    ctx.onDidAnalyze(refresh),
-    vscode.window.onDidChangeActiveTextEditor(refresh),
-    vscode.window.onDidChangeTextEditorSelection(refresh),
+    ctx.onDidAnalyze((doc) => doc === vscode.window.activeTextEditor?.document && void refresh()),
+    vscode.window.onDidChangeActiveTextEditor(() => void refresh()),
+    vscode.window.onDidChangeTextEditorSelection(() => void refresh()),
   );
 }

@@ -4,10 +4,8 @@
  * remote content; the webview only renders the plain JSON it is sent.
  */
 import * as vscode from 'vscode';
-import { layerAt } from '../engine/views/locate';
 import type { RunJobResult } from '../runtime/run_job';
 import { runView } from '../engine/views/run_view';
-import { summarize } from '../engine/views/summary';
 import type { Ctx } from './ctx';
 import { webviewHtml } from './webview_html';
 import { isPython } from './ctx';
@@ -31,8 +29,8 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       ctx.onDidAnalyze((doc) => {
         if (doc === vscode.window.activeTextEditor?.document) this.post(doc);
       }),
-      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && this.post(e.document)),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.highlight(e.textEditor)),
+      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && void this.post(e.document)),
+      vscode.window.onDidChangeTextEditorSelection((e) => void this.highlight(e.textEditor)),
     );
   }
 
@@ -76,20 +74,21 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (answer === show) await this.show(doc.uri, result.model);
   }
 
-  private post(doc: vscode.TextDocument): void {
+  private async post(doc: vscode.TextDocument): Promise<void> {
     this.document = doc;
-    const analysis = this.ctx.analysis(doc);
-    if (!this.view || !analysis) return;
-    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel, mode: this.wantedMode });
+    if (!this.view) return;
+    const models = await this.ctx.request(doc, 'summary', {});
+    // A newer version or another document replaced this one meanwhile: its own post follows.
+    if (!this.view || !models || doc !== this.document) return;
+    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models, select: this.wantedModel, mode: this.wantedMode });
     this.wantedModel = null;
     this.wantedMode = null;
   }
 
-  private highlight(editor: vscode.TextEditor): void {
+  private async highlight(editor: vscode.TextEditor): Promise<void> {
     if (!this.view || editor.document !== this.document) return;
-    const analysis = this.ctx.analysis(editor.document);
-    const found = analysis && layerAt(analysis, editor.document.offsetAt(editor.selection.active));
-    void this.view.webview.postMessage({ type: 'highlight', model: found?.model.key ?? null, layer: found?.layer.layer.name ?? null });
+    const found = await this.ctx.request(editor.document, 'layer', { offset: editor.document.offsetAt(editor.selection.active) });
+    void this.view?.webview.postMessage({ type: 'highlight', model: found?.model ?? null, layer: found?.layer ?? null });
   }
 
   private async onMessage(m: FromWebview): Promise<void> {

@@ -10,6 +10,7 @@ import { TrackingBuilder } from './keras_tracking';
 import { declaredInputShape, ModelObject, traceOnShape } from './models';
 import { Scope } from './scope';
 import { runUnit } from './units';
+import { parseInputShape } from '../input_shape';
 
 export interface TraceResult {
   models: ModelGraph[];
@@ -33,9 +34,8 @@ const DIRECTIVE = /#\s*convlens:\s*input_shape\s*=\s*[([]([^)\]]*)[)\]]/g;
 function readDirectives(text: string): InputDirective[] {
   const out: InputDirective[] = [];
   for (const m of text.matchAll(DIRECTIVE)) {
-    const dims = m[1].split(',').map((d) => d.trim()).filter((d) => d !== '');
-    if (!dims.every((d) => /^\d+$/.test(d) || d === 'None')) continue;
-    out.push({ offset: m.index!, shape: dims.map((d) => (d === 'None' ? null : Number(d))), used: false });
+    const shape = parseInputShape(m[1]);
+    if (shape) out.push({ offset: m.index!, shape, used: false });
   }
   return out;
 }

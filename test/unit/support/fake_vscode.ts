@@ -1,0 +1,132 @@
+/**
+ * A small stand-in for the `vscode` module, enough for the editor's context, configuration and
+ * commands to run under node:test. Settings answer package.json's defaults, as VS Code does.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+type Listener<T> = (e: T) => unknown;
+
+export class EventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (listener: Listener<T>) => {
+    this.listeners.push(listener);
+    return new Disposable(() => (this.listeners = this.listeners.filter((l) => l !== listener)));
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+export class Disposable {
+  constructor(private readonly done: () => void = () => {}) {}
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => items.forEach((d) => d.dispose()));
+  }
+  dispose(): void {
+    this.done();
+  }
+}
+
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+
+export class Range {
+  constructor(readonly start: Position, readonly end: Position) {}
+}
+
+export class Uri {
+  private constructor(readonly fsPath: string) {}
+  static file(p: string): Uri {
+    return new Uri(p);
+  }
+  toString(): string {
+    return `file://${this.fsPath}`;
+  }
+}
+
+/** A text document whose edits the test makes (version + 1 per edit, as VS Code counts). */
+export class FakeDocument {
+  version = 1;
+  readonly languageId = 'python';
+  readonly uri: Uri;
+  constructor(readonly fileName: string, private text: string) {
+    this.uri = Uri.file(fileName);
+  }
+  getText(): string {
+    return this.text;
+  }
+  offsetAt(p: Position): number {
+    const lines = this.text.split('\n');
+    return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  }
+  positionAt(offset: number): Position {
+    const before = this.text.slice(0, offset).split('\n');
+    return new Position(before.length - 1, before[before.length - 1].length);
+  }
+  /** Inserts `insert` at `offset` and tells the workspace, as typing does. */
+  type(offset: number, insert: string): void {
+    this.text = this.text.slice(0, offset) + insert + this.text.slice(offset);
+    this.version++;
+    changed.fire({ document: this, contentChanges: [{ rangeOffset: offset, rangeLength: 0, text: insert }] });
+  }
+}
+
+const packageJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const contributed: Record<string, { type: string; default: unknown }> = packageJson.contributes.configuration.properties;
+/** Settings the test sets (full keys, `convlens.seed`); others answer their package.json default. */
+export const settings = new Map<string, unknown>();
+
+const opened = new EventEmitter<FakeDocument>();
+const changed = new EventEmitter<{ document: FakeDocument; contentChanges: { rangeOffset: number; rangeLength: number; text: string }[] }>();
+const closed = new EventEmitter<FakeDocument>();
+const configChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+
+export const workspace = {
+  textDocuments: [] as FakeDocument[],
+  onDidOpenTextDocument: opened.event,
+  onDidChangeTextDocument: changed.event,
+  onDidCloseTextDocument: closed.event,
+  onDidChangeConfiguration: configChanged.event,
+  getConfiguration(section: string) {
+    return {
+      get<T>(key: string, fallback?: T): T | undefined {
+        const full = `${section}.${key}`;
+        if (settings.has(full)) return settings.get(full) as T;
+        return full in contributed ? (contributed[full].default as T) : fallback;
+      },
+      async update(key: string, value: unknown): Promise<void> {
+        settings.set(`${section}.${key}`, value);
+        configChanged.fire({ affectsConfiguration: (s) => `${section}.${key}`.startsWith(s) });
+      },
+    };
+  },
+};
+
+export const window = {
+  errors: [] as string[],
+  async showErrorMessage(message: string): Promise<undefined> {
+    window.errors.push(message);
+    return undefined;
+  },
+};
+
+export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
+export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 };
+
+/** Test helpers: open and close documents as the editor would. */
+export const fake = {
+  open(doc: FakeDocument): void {
+    workspace.textDocuments.push(doc);
+    opened.fire(doc);
+  },
+  close(doc: FakeDocument): void {
+    workspace.textDocuments = workspace.textDocuments.filter((d) => d !== doc);
+    closed.fire(doc);
+  },
+  contributed,
+};
