@@ -18,6 +18,7 @@ const targets = {
   analysisWorker: { ...common, external, entryPoints: ['extension/engine/session/analysis_worker.ts'], outfile: 'dist/analysis-worker.js' },
   // tfjs stays external: its backends register themselves as side effects esbuild would drop.
   bench: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/analysis.bench.ts'], outfile: 'dist/bench.js' },
+  benchEditor: { ...common, external, entryPoints: ['bench/editor_keystroke.bench.ts'], outfile: 'dist/bench-editor.js' },
   benchRun: { ...common, external: [...external, '@tensorflow/*'], entryPoints: ['bench/run.bench.ts'], outfile: 'dist/bench-run.js' },
 };
 const wanted = process.argv.slice(2);

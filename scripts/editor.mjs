@@ -75,6 +75,8 @@ export async function startEditor({ workspace, profile, port = 0, settings = {},
   }
   return {
     url,
+    /** The code-server process (its extension host is a descendant). */
+    pid: server.pid,
     log: () => log,
     stop: () => new Promise((resolve) => {
       if (server.exitCode !== null) return resolve();

@@ -18,8 +18,12 @@ export const SETTINGS = {
 type TypeOf<T> = T extends 'boolean' ? boolean : T extends 'number' ? number : string;
 export type Settings = { [K in keyof typeof SETTINGS]: TypeOf<(typeof SETTINGS)[K]> };
 
-/** Editor analyses stop sooner than the CLI's: a pathological file must not keep the worker long. */
-export const EDITOR_LIMITS = { maxMillis: 400, maxSteps: 400_000 };
+/**
+ * Editor analyses do less work than the CLI's (1M steps), so a pathological file holds the worker
+ * (and the hovers queued behind it) briefly; the largest keras.applications models need 50k. Counted in steps, so every machine gets the same answer; the
+ * time safety net stays the tracer's default, since the worker keeps typing free anyway.
+ */
+export const EDITOR_LIMITS = { maxSteps: 200_000 };
 
 export class Config {
   private get<K extends keyof Settings>(key: K): Settings[K] {

@@ -14,7 +14,7 @@ import { affectsConfig, config } from './config';
  * An analysis still running after this long means a hung worker (the tracer's own budget stops it
  * far sooner): the worker is restarted without that version.
  */
-export const HANG_MS = 3000;
+export const HANG_MS = 4000;
 /** More restarts than this within a minute: the worker stays down rather than crash-looping. */
 const MAX_RESTARTS_PER_MINUTE = 5;
 

@@ -24,12 +24,15 @@ interface OpenDocument {
   edits: TextEdit[] | undefined;
   analysed: { version: number; text: string; analysis: Analysis | null } | null;
   waiting: PendingRequest[];
+  /** When the document last changed (a counter): the one being typed in is analysed first. */
+  touched: number;
 }
 
 export class AnalysisServer {
   private readonly documents = new Map<string, OpenDocument>();
   private options: AnalysisOptions = {};
   private scheduled = false;
+  private clock = 0;
   /** Versions analysed so far, per document (tests count them: each version at most once). */
   readonly analyses: { uri: string; version: number }[] = [];
 
@@ -47,13 +50,14 @@ export class AnalysisServer {
         break;
       case 'open':
         this.close(m.uri);
-        this.documents.set(m.uri, { session: this.newSession(), text: m.text, version: m.version, edits: undefined, analysed: null, waiting: [] });
+        this.documents.set(m.uri, { session: this.newSession(), text: m.text, version: m.version, edits: undefined, analysed: null, waiting: [], touched: ++this.clock });
         break;
       case 'change': {
         const doc = this.documents.get(m.uri);
         if (!doc) return;
         doc.text = m.text;
         doc.version = m.version;
+        doc.touched = ++this.clock;
         // Edits chain from the last analysed text; a fresh session parses from scratch anyway.
         if (doc.edits || doc.analysed) doc.edits = [...(doc.edits ?? []), ...m.edits];
         this.dropReplaced(doc);
@@ -117,8 +121,8 @@ export class AnalysisServer {
   private analyseNext(): void {
     const stale = [...this.documents.entries()].filter(([, d]) => d.analysed?.version !== d.version);
     if (!stale.length) return;
-    // A document someone is waiting on goes first.
-    const [uri, doc] = stale.find(([, d]) => d.waiting.length) ?? stale[0];
+    // A document someone is waiting on goes first, then the one changed last (being typed in).
+    const [uri, doc] = stale.find(([, d]) => d.waiting.length) ?? stale.reduce((a, b) => (b[1].touched > a[1].touched ? b : a));
     const { version, text, edits } = doc;
     this.post({ type: 'analysing', uri, version });
     this.analyses.push({ uri, version });

@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:editor`: what one keystroke costs the extension host's thread, before and after
+ * the analysis moved to its worker. Before: the whole re-parse and re-analysis ran there. After:
+ * sending the text to the worker and receiving the views (structured clones), measured here with
+ * the real worker; also the keystroke-to-views latency through it. Medians; never pass/fail.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DocumentSession } from '../extension/engine/session/document_session';
+import type { FromAnalysisWorker, ToAnalysisWorker } from '../extension/engine/session/protocol';
+import { chainPython } from './models';
+
+const LIMITS = { maxSteps: 400_000 };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Alternately inserts and deletes one digit after `anchor`: the texts and edits, in order. */
+function keystrokes(text: string, anchor: string, n: number) {
+  const at = text.indexOf(anchor) + anchor.length;
+  const out: { text: string; edit: { from: number; to: number; insert: string } }[] = [];
+  let current = text;
+  for (let i = 0; i < n; i++) {
+    const edit = i % 2 === 0 ? { from: at, to: at, insert: '1' } : { from: at, to: at + 1, insert: '' };
+    current = current.slice(0, edit.from) + edit.insert + current.slice(edit.to);
+    out.push({ text: current, edit });
+  }
+  return out;
+}
+
+async function main() {
+  const worker = new Worker(path.join(process.cwd(), 'dist', 'analysis-worker.js'));
+  let waiting: ((m: FromAnalysisWorker) => void) | null = null;
+  worker.on('message', (m: FromAnalysisWorker) => m.type === 'analysed' && waiting?.(m));
+  const post = (m: ToAnalysisWorker) => worker.postMessage(m);
+  post({ type: 'configure', options: { limits: LIMITS } });
+  const cases = [
+    { name: 'Xception (134 layers)', text: readFileSync(path.join(process.cwd(), 'examples', 'xception.py'), 'utf8'), anchor: 'layers.Conv2D(' },
+    { name: 'generated chain (1003 layers)', text: chainPython(334), anchor: 'layers.Conv2D(' },
+  ];
+  console.log('model                          host before   host after   keystroke->views (worker)');
+  for (const [i, c] of cases.entries()) {
+    const keys = keystrokes(c.text, c.anchor, 30);
+    // Before: the host re-analysed in its own thread.
+    const session = new DocumentSession({ limits: LIMITS });
+    session.update(c.text, 0);
+    const before = median(keys.map((k, v) => {
+      const t0 = performance.now();
+      session.update(k.text, v + 1, [k.edit]);
+      return performance.now() - t0;
+    }));
+    // After: the host's share is posting the change and taking the views in.
+    const uri = `bench:${i}`;
+    const analysed = () => new Promise<FromAnalysisWorker & { type: 'analysed' }>((resolve) => (waiting = (m) => m.type === 'analysed' && m.uri === uri && resolve(m)));
+    let next = analysed();
+    post({ type: 'open', uri, version: 0, text: c.text });
+    await next;
+    const host: number[] = [];
+    const latency: number[] = [];
+    for (const [v, k] of keys.entries()) {
+      next = analysed();
+      const t0 = performance.now();
+      post({ type: 'change', uri, version: v + 1, text: k.text, edits: [k.edit] });
+      const sent = performance.now() - t0;
+      const m = await next;
+      const t1 = performance.now();
+      // What the host does with the answer: the views arrive cloned; reading them is its cost.
+      structuredClone(m.views);
+      host.push(sent + (performance.now() - t1));
+      latency.push(t1 - t0);
+    }
+    console.log(`${c.name.padEnd(30)} ${before.toFixed(2).padStart(8)} ms ${median(host).toFixed(2).padStart(9)} ms ${median(latency).toFixed(1).padStart(14)} ms`);
+  }
+  await worker.terminate();
+  console.log('\nhost before = incremental re-parse + re-analysis on the extension host (what typing waited for);');
+  console.log('host after = posting the change + one clone of the views (an estimate of the receive side).');
+}
+
+void main();
