@@ -31,7 +31,7 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
     vscode.commands.registerCommand('convlens.exportOnnx', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !isPython(editor.document)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
-      const model = await ctx.request(editor.document, 'model', { offset: editor.document.offsetAt(editor.selection.active) });
+      const model = await ctx.request(editor.document, 'model', { offset: editor.document.offsetAt(editor.selection.active) }, true);
       if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
       const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.name}.onnx`), filters: { ONNX: ['onnx'] } });
       if (!target) return;

@@ -74,21 +74,27 @@ export class Ctx implements vscode.Disposable {
     return entry?.views?.version === doc.version ? entry.views.views : null;
   }
 
-  /** The views of the document's current version, once analysed (null if a newer version replaces it first). */
+  /**
+   * The views of the document's current version, once analysed (null if a newer version replaces
+   * it first). Waits for the debounce: the editor asks for these on every keystroke.
+   */
   analysed(doc: vscode.TextDocument): Promise<DocumentViews | null> {
     const entry = this.docs.get(key(doc));
     if (!entry) return Promise.resolve(null);
     const ready = this.views(doc);
     if (ready) return Promise.resolve(ready);
-    this.flush(entry);
     return new Promise((resolve) => entry.waiters.push({ version: doc.version, resolve }));
   }
 
-  /** Asks the worker about the document's current version (null when it was replaced meanwhile). */
-  request<K extends RequestKind>(doc: vscode.TextDocument, kind: K, args: AnalysisRequests[K]['args']): Promise<AnalysisRequests[K]['result'] | null> {
+  /**
+   * Asks the worker about the document's current version (null when it was replaced meanwhile).
+   * `now`: the user is waiting (a hover, a command), so pending edits go without the debounce;
+   * otherwise (status bar, cursor, light bulb) the answer comes after the debounced analysis.
+   */
+  request<K extends RequestKind>(doc: vscode.TextDocument, kind: K, args: AnalysisRequests[K]['args'], now = false): Promise<AnalysisRequests[K]['result'] | null> {
     const entry = this.docs.get(key(doc));
     if (!entry || !this.transport || entry.hung === doc.version) return Promise.resolve(null);
-    this.flush(entry);
+    if (now) this.flush(entry);
     const id = this.nextId++;
     this.transport.post({ type: 'request', id, uri: key(doc), version: doc.version, request: { kind, args } as never });
     return new Promise((resolve) => this.requests.set(id, resolve as (r: unknown) => void));

@@ -95,7 +95,7 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable 
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
     const editor = vscode.window.activeTextEditor;
     const offset = editor?.document === doc ? doc.offsetAt(editor.selection.active) : null;
-    const model = modelName ?? (await ctx.request(doc, 'model', { offset }))?.key;
+    const model = modelName ?? (await ctx.request(doc, 'model', { offset }, true))?.key;
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
     const input = preset?.input ?? (await pickInput(doc.fileName));
     if (!input) return;

@@ -493,8 +493,9 @@ test('a pathological file being edited in one tab does not hold up a hover in an
 });
 
 test('after a Run on Sample, 50 keys typed in another file: no key lost, diagnostics of the final text within 1 s', async (page) => {
-  const before = extensionHostRssMiB();
   await openFile(page, 'small_cnn.py');
+  await page.locator('.statusbar-item', { hasText: /small_cnn/ }).waitFor({ timeout: 30_000 });
+  const before = extensionHostRssMiB();
   await showConvLens(page);
   await gotoLine(page, cli(path.join(workspace, 'small_cnn.py')).models[0].line);
   await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
@@ -515,6 +516,9 @@ test('after a Run on Sample, 50 keys typed in another file: no key lost, diagnos
   if (typed.length !== 50) throw new Error(`typed ${typed.length} characters`);
   await page.keyboard.type(typed, { delay: 25 });
   const lastKey = Date.now();
+  // When the editor itself shows the last key (on a loaded machine the page can lag the keyboard).
+  const shown = page.locator(`${ACTIVE_EDITOR} .view-line`, { hasText: typed.slice(1).replace(/ /g, '\u00a0') });
+  const shownMs = await shown.first().waitFor({ timeout: 30_000 }).then(() => Date.now() - lastKey, () => -1);
   await errors.first().waitFor({ timeout: 30_000 });
   const diagnosticsMs = Date.now() - lastKey;
   const rowText = await errors.first().innerText();
@@ -525,7 +529,7 @@ test('after a Run on Sample, 50 keys typed in another file: no key lost, diagnos
   let saved = '';
   for (let i = 0; i < 50 && saved !== expected; i++, await page.waitForTimeout(100)) saved = readFileSync(path.join(workspace, 'typing.py'), 'utf8');
   const after = extensionHostRssMiB();
-  console.log(`# diagnostics of the final text ${diagnosticsMs} ms after the last key; extension host (pid ${after.pid}) VmRSS ${before.mib} MiB before the run, ${afterRun.mib} MiB after it, ${after.mib} MiB after typing`);
+  console.log(`# the last key shown by the editor ${shownMs} ms after it was typed; diagnostics of the final text ${diagnosticsMs} ms after it; extension host (pid ${after.pid}) VmRSS ${before.mib} MiB before the run, ${afterRun.mib} MiB after it, ${after.mib} MiB after typing`);
   if (saved !== expected) throw new Error(`keys lost: the file reads\n${saved}`);
   if (!/\[Ln 6, Col 8\]/.test(rowText)) throw new Error(`the error is not on the typed line:\n${rowText}`);
   if (diagnosticsMs > 1000) throw new Error(`the diagnostics took ${diagnosticsMs} ms after the last key (limit 1000 ms)`);

@@ -57,12 +57,16 @@ describe('editor analysis', () => {
       ctx.analysed(doc as never),
     ]);
     assert.equal(model?.key, 'tiny');
+    // A hover sends pending edits at once (the user waits); still one analysis of the version.
+    doc.type(doc.getText().length, 'f');
+    const hover = await ctx.request(doc as never, 'hover', { offset: MODEL.indexOf('Conv2D') }, true);
+    assert.match(hover?.markdown ?? '', /Conv2D/);
     assert.equal(summary?.[0].name, 'tiny');
     assert.ok(views);
     // Past the debounce: the timer must not send the version again.
     await sleep(config.debounceMs + 200);
-    assert.deepEqual(servers[0].analyses.map((a) => a.version), [1, 6]);
-    assert.deepEqual(fired, [1, 6]);
+    assert.deepEqual(servers[0].analyses.map((a) => a.version), [1, 6, 7]);
+    assert.deepEqual(fired, [1, 6, 7]);
     fake.close(doc);
     ctx.dispose();
   });
