@@ -20,10 +20,11 @@ export type Settings = { [K in keyof typeof SETTINGS]: TypeOf<(typeof SETTINGS)[
 
 /**
  * Editor analyses do less work than the CLI's (1M steps), so a pathological file holds the worker
- * (and the hovers queued behind it) briefly; the largest keras.applications models need 50k. Counted in steps, so every machine gets the same answer; the
- * time safety net stays the tracer's default, since the worker keeps typing free anyway.
+ * (and the hovers queued behind it) briefly; the largest keras.applications models need 50k.
+ * Counted in steps, so every machine gets the same answer. The time safety net is wider than the
+ * CLI's: the worker keeps typing free, and a busy machine must not cut a model short.
  */
-export const EDITOR_LIMITS = { maxSteps: 200_000 };
+export const EDITOR_LIMITS = { maxSteps: 200_000, maxMillis: 3000 };
 
 export class Config {
   private get<K extends keyof Settings>(key: K): Settings[K] {

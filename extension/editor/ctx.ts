@@ -11,10 +11,10 @@ import { workerTransport, type AnalysisTransport, type TransportFactory } from '
 import { affectsConfig, config } from './config';
 
 /**
- * An analysis still running after this long means a hung worker (the tracer's own budget stops it
- * far sooner): the worker is restarted without that version.
+ * An analysis still running after this long means a hung worker (the tracer's step budget and its
+ * 3 s time net stop it far sooner): the worker is restarted without that version.
  */
-export const HANG_MS = 4000;
+export const HANG_MS = 10_000;
 /** More restarts than this within a minute: the worker stays down rather than crash-looping. */
 const MAX_RESTARTS_PER_MINUTE = 5;
 
@@ -83,6 +83,7 @@ export class Ctx implements vscode.Disposable {
     if (!entry) return Promise.resolve(null);
     const ready = this.views(doc);
     if (ready) return Promise.resolve(ready);
+    if (entry.sent === null) this.flush(entry);
     return new Promise((resolve) => entry.waiters.push({ version: doc.version, resolve }));
   }
 
@@ -94,7 +95,8 @@ export class Ctx implements vscode.Disposable {
   request<K extends RequestKind>(doc: vscode.TextDocument, kind: K, args: AnalysisRequests[K]['args'], now = false): Promise<AnalysisRequests[K]['result'] | null> {
     const entry = this.docs.get(key(doc));
     if (!entry || !this.transport || entry.hung === doc.version) return Promise.resolve(null);
-    if (now) this.flush(entry);
+    // The worker must hold the document (after a restart it gets it on the first question).
+    if (now || entry.sent === null) this.flush(entry);
     const id = this.nextId++;
     this.transport.post({ type: 'request', id, uri: key(doc), version: doc.version, request: { kind, args } as never });
     return new Promise((resolve) => this.requests.set(id, resolve as (r: unknown) => void));
@@ -159,7 +161,10 @@ export class Ctx implements vscode.Disposable {
     this.running = null;
   }
 
-  /** A hung or crashed worker: a new one gets every document again, except the version it was analysing. */
+  /**
+   * A hung or crashed worker: a new one gets the documents again, except the version it was
+   * analysing; those whose views are current wait until they change or someone asks about them.
+   */
   private restart(reason: string): void {
     const culprit = this.running;
     this.stopWatchdog();
@@ -186,7 +191,7 @@ export class Ctx implements vscode.Disposable {
           codeLenses: [],
         });
       }
-      this.flush(entry);
+      if (entry.views?.version !== entry.doc.version) this.flush(entry);
     }
   }
 
