@@ -1,13 +1,14 @@
 /**
  * The extension's context: the open Python documents, kept in step with the analysis worker (one
- * DocumentSession per document lives there, off the extension host's thread). Edits are sent
- * debounced, or at once when a provider asks about the document; each version is analysed once.
+ * DocumentSession per document lives there, off the extension host's thread; documents that
+ * analyse slowly get a second worker, so they never hold up the others). Edits are sent
+ * debounced, or at once when the user waits (a hover, a command); each version is analysed once.
  * Providers get plain view data back, asynchronously: typing never waits on an analysis.
  */
 import * as vscode from 'vscode';
 import type { TextEdit } from '../engine/parse';
-import type { AnalysisRequests, DocumentViews, FromAnalysisWorker, RequestKind } from '../engine/session/protocol';
-import { workerTransport, type AnalysisTransport, type TransportFactory } from './analysis_worker_client';
+import type { AnalysisRequests, DocumentViews, RequestKind, ToAnalysisWorker } from '../engine/session/protocol';
+import { AnalysisLane, workerTransport, type TransportFactory } from './analysis_worker_client';
 import { affectsConfig, config } from './config';
 
 /**
@@ -15,11 +16,17 @@ import { affectsConfig, config } from './config';
  * 3 s time net stop it far sooner): the worker is restarted without that version.
  */
 export const HANG_MS = 10_000;
-/** More restarts than this within a minute: the worker stays down rather than crash-looping. */
-const MAX_RESTARTS_PER_MINUTE = 5;
+/**
+ * A document whose analysis takes longer than this moves to a second worker, so the hovers and
+ * edits of the other documents never queue behind it.
+ */
+export const SLOW_MS = 300;
+
+type LaneName = 'main' | 'slow';
 
 interface Tracked {
   doc: vscode.TextDocument;
+  lane: LaneName;
   /** The version the worker holds (null: the worker does not have this document). */
   sent: number | null;
   /** A version that hung the worker: never sent again. */
@@ -32,14 +39,9 @@ interface Tracked {
 
 export class Ctx implements vscode.Disposable {
   private readonly docs = new Map<string, Tracked>();
-  private readonly requests = new Map<number, (result: unknown) => void>();
   private readonly emitter = new vscode.EventEmitter<vscode.TextDocument>();
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  private transport: AnalysisTransport | null = null;
-  private generation = 0;
-  private nextId = 1;
-  private running: { uri: string; version: number; watchdog: NodeJS.Timeout } | null = null;
-  private readonly restartTimes: number[] = [];
+  private readonly lanes: Record<LaneName, AnalysisLane | null> = { main: null, slow: null };
   /** Fires once per analysed version of a document, when it is still the document's current version. */
   readonly onDidAnalyze = this.emitter.event;
 
@@ -47,7 +49,7 @@ export class Ctx implements vscode.Disposable {
     readonly extension: vscode.ExtensionContext,
     private readonly makeTransport: TransportFactory = workerTransport(extension.extensionPath),
   ) {
-    this.transport = this.start();
+    this.lanes.main = this.newLane('main');
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -60,8 +62,8 @@ export class Ctx implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!affectsConfig(e) || !this.transport) return;
-        this.transport.post({ type: 'configure', options: config.analysisOptions() });
+        if (!affectsConfig(e)) return;
+        for (const lane of Object.values(this.lanes)) lane?.post(configureMessage());
         for (const entry of this.docs.values()) entry.hung = null;
       }),
     );
@@ -92,58 +94,57 @@ export class Ctx implements vscode.Disposable {
    * `now`: the user is waiting (a hover, a command), so pending edits go without the debounce;
    * otherwise (status bar, cursor, light bulb) the answer comes after the debounced analysis.
    */
-  request<K extends RequestKind>(doc: vscode.TextDocument, kind: K, args: AnalysisRequests[K]['args'], now = false): Promise<AnalysisRequests[K]['result'] | null> {
+  async request<K extends RequestKind>(doc: vscode.TextDocument, kind: K, args: AnalysisRequests[K]['args'], now = false): Promise<AnalysisRequests[K]['result'] | null> {
     const entry = this.docs.get(key(doc));
-    if (!entry || !this.transport || entry.hung === doc.version) return Promise.resolve(null);
+    const lane = entry && this.lanes[entry.lane];
+    if (!entry || !lane || entry.hung === doc.version) return null;
     // The worker must hold the document (after a restart it gets it on the first question).
     if (now || entry.sent === null) this.flush(entry);
-    const id = this.nextId++;
-    this.transport.post({ type: 'request', id, uri: key(doc), version: doc.version, request: { kind, args } as never });
-    return new Promise((resolve) => this.requests.set(id, resolve as (r: unknown) => void));
+    return (await lane.request(key(doc), doc.version, { kind, args } as never)) as AnalysisRequests[K]['result'] | null;
   }
 
-  private start(): AnalysisTransport {
-    const generation = ++this.generation;
-    const transport = this.makeTransport(
-      (m) => generation === this.generation && this.received(m),
-      (reason) => generation === this.generation && this.restart(reason),
-    );
-    transport.post({ type: 'configure', options: config.analysisOptions() });
-    return transport;
+  private newLane(name: LaneName): AnalysisLane {
+    return new AnalysisLane(this.makeTransport, configureMessage, {
+      received: (m) => {
+        const entry = m.type === 'analysed' ? this.docs.get(m.uri) : undefined;
+        if (!entry || m.type !== 'analysed') return;
+        this.settle(entry, m.version, m.views);
+        if (m.millis > SLOW_MS && entry.lane === 'main') this.moveToSlowLane(entry);
+      },
+      restarted: (culprit, reason) => this.restarted(name, culprit, reason),
+      gaveUp: (reason) => void vscode.window.showErrorMessage(`ConvLens: live analysis stopped (${reason}). Reload the window to restart it.`),
+    }, HANG_MS);
+  }
+
+  /** The document's next analyses run in the second worker (started on first need). */
+  private moveToSlowLane(entry: Tracked): void {
+    this.lanes.slow ??= this.newLane('slow');
+    this.lanes.main?.post({ type: 'close', uri: key(entry.doc) });
+    entry.lane = 'slow';
+    entry.sent = null;
+    // Edits since the last version sent belong to the old worker's text: the new one reads it whole.
+    entry.edits = [];
+    if (entry.views?.version !== entry.doc.version || entry.waiters.length) this.flush(entry);
   }
 
   private track(doc: vscode.TextDocument): void {
     if (!isPython(doc) || this.docs.has(key(doc))) return;
-    const entry: Tracked = { doc, sent: null, hung: null, edits: [], timer: undefined, views: null, waiters: [] };
+    const entry: Tracked = { doc, lane: 'main', sent: null, hung: null, edits: [], timer: undefined, views: null, waiters: [] };
     this.docs.set(key(doc), entry);
     this.flush(entry);
   }
 
-  /** Sends the document's current version to the worker, unless it has it already. */
+  /** Sends the document's current version to its worker, unless it has it already. */
   private flush(entry: Tracked): void {
     clearTimeout(entry.timer);
     entry.timer = undefined;
     const { doc } = entry;
-    if (!this.transport || entry.sent === doc.version || entry.hung === doc.version) return;
-    if (entry.sent === null) this.transport.post({ type: 'open', uri: key(doc), version: doc.version, text: doc.getText() });
-    else this.transport.post({ type: 'change', uri: key(doc), version: doc.version, text: doc.getText(), edits: entry.edits });
+    const lane = this.lanes[entry.lane];
+    if (!lane?.alive || entry.sent === doc.version || entry.hung === doc.version) return;
+    if (entry.sent === null) lane.post({ type: 'open', uri: key(doc), version: doc.version, text: doc.getText() });
+    else lane.post({ type: 'change', uri: key(doc), version: doc.version, text: doc.getText(), edits: entry.edits });
     entry.edits = [];
     entry.sent = doc.version;
-  }
-
-  private received(m: FromAnalysisWorker): void {
-    if (m.type === 'analysing') {
-      this.stopWatchdog();
-      this.running = { uri: m.uri, version: m.version, watchdog: setTimeout(() => this.restart(`an analysis took more than ${HANG_MS / 1000} s`), HANG_MS) };
-    } else if (m.type === 'analysed') {
-      this.stopWatchdog();
-      const entry = this.docs.get(m.uri);
-      if (entry) this.settle(entry, m.version, m.views);
-    } else {
-      const resolve = this.requests.get(m.id);
-      this.requests.delete(m.id);
-      resolve?.(m.type === 'response' ? m.result : null);
-    }
   }
 
   /** Records a version's views; listeners hear of it only if it is still the document's version. */
@@ -156,31 +157,13 @@ export class Ctx implements vscode.Disposable {
     if (current) this.emitter.fire(entry.doc);
   }
 
-  private stopWatchdog(): void {
-    if (this.running) clearTimeout(this.running.watchdog);
-    this.running = null;
-  }
-
   /**
-   * A hung or crashed worker: a new one gets the documents again, except the version it was
-   * analysing; those whose views are current wait until they change or someone asks about them.
+   * A new worker replaced a hung or crashed one: it gets that lane's documents again, except the
+   * version it was stuck on; those whose views are current wait until they change or are asked about.
    */
-  private restart(reason: string): void {
-    const culprit = this.running;
-    this.stopWatchdog();
-    this.transport?.terminate();
-    this.transport = null;
-    for (const resolve of this.requests.values()) resolve(null);
-    this.requests.clear();
-    const now = Date.now();
-    this.restartTimes.push(now);
-    while (this.restartTimes[0] < now - 60_000) this.restartTimes.shift();
-    if (this.restartTimes.length > MAX_RESTARTS_PER_MINUTE) {
-      void vscode.window.showErrorMessage(`ConvLens: live analysis stopped (${reason}, ${this.restartTimes.length} times in a minute). Reload the window to restart it.`);
-      return;
-    }
-    this.transport = this.start();
+  private restarted(lane: LaneName, culprit: { uri: string; version: number } | null, reason: string): void {
     for (const entry of this.docs.values()) {
+      if (entry.lane !== lane) continue;
       entry.sent = null;
       entry.edits = [];
       if (culprit && culprit.uri === key(entry.doc)) {
@@ -191,7 +174,7 @@ export class Ctx implements vscode.Disposable {
           codeLenses: [],
         });
       }
-      if (entry.views?.version !== entry.doc.version) this.flush(entry);
+      if (entry.views?.version !== entry.doc.version || entry.waiters.length) this.flush(entry);
     }
   }
 
@@ -201,17 +184,18 @@ export class Ctx implements vscode.Disposable {
     clearTimeout(entry.timer);
     this.docs.delete(key(doc));
     for (const w of entry.waiters) w.resolve(null);
-    this.transport?.post({ type: 'close', uri: key(doc) });
+    this.lanes[entry.lane]?.post({ type: 'close', uri: key(doc) });
   }
 
   dispose(): void {
-    this.stopWatchdog();
     for (const entry of this.docs.values()) clearTimeout(entry.timer);
-    this.generation++;
-    this.transport?.terminate();
-    this.transport = null;
+    for (const lane of Object.values(this.lanes)) lane?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function configureMessage(): ToAnalysisWorker {
+  return { type: 'configure', options: config.analysisOptions() };
 }
 
 export function isPython(doc: vscode.TextDocument): boolean {

@@ -20,10 +20,11 @@ import { fake, FakeDocument, settings, workspace } from './support/fake_vscode';
 const MODEL = 'import keras\nfrom keras import layers\nx = keras.Input((16, 16, 3))\ny = layers.Conv2D(8, 3, name="c")(x)\nm = keras.Model(x, y, name="tiny")\n# notes\n';
 
 /** Worker stand-ins in this thread; messages cross as they would between threads (later, cloned). */
-function inProcess(servers: AnalysisServer[], hangOn?: string): TransportFactory {
+function inProcess(servers: AnalysisServer[], hangOn?: string, slowOn?: string): TransportFactory {
   return (received) => {
     let alive = true;
-    const deliver = (m: FromAnalysisWorker) => setImmediate(() => alive && received(structuredClone(m)));
+    // `slowOn`: that document's analyses report taking a second (the machine's speed is not under test).
+    const deliver = (m: FromAnalysisWorker) => setImmediate(() => alive && received(structuredClone(m.type === 'analysed' && slowOn && m.uri.endsWith(slowOn) ? { ...m, millis: 1000 } : m)));
     const server = new AnalysisServer(deliver);
     servers.push(server);
     return {
@@ -102,6 +103,28 @@ describe('editor analysis', () => {
     assert.deepEqual(servers[1].analyses.map((a) => a.uri), ['file:///w/other.py']);
     fake.close(slow);
     fake.close(other);
+    ctx.dispose();
+  });
+});
+
+describe('editor analysis lanes', () => {
+  it('gives a slowly analysed document a worker of its own, so the others never queue behind it', async () => {
+    const servers: AnalysisServer[] = [];
+    const ctx = new Ctx(extension, inProcess(servers, undefined, 'heavy.py'));
+    const heavy = new FakeDocument('/w/heavy.py', MODEL);
+    const light = new FakeDocument('/w/light.py', MODEL);
+    fake.open(heavy);
+    fake.open(light);
+    assert.ok(await ctx.analysed(heavy as never));
+    assert.ok(await ctx.analysed(light as never));
+    assert.equal(servers.length, 2, 'a second worker for the slow document');
+    heavy.type(heavy.getText().length, 'x');
+    assert.ok(await ctx.request(heavy as never, 'hover', { offset: MODEL.indexOf('Conv2D') }, true));
+    assert.ok(await ctx.request(light as never, 'hover', { offset: MODEL.indexOf('Conv2D') }, true));
+    assert.deepEqual(servers[0].analyses.map((a) => `${a.uri.slice(10)}@${a.version}`).sort(), ['heavy.py@1', 'light.py@1']);
+    assert.deepEqual(servers[1].analyses.map((a) => `${a.uri.slice(10)}@${a.version}`), ['heavy.py@2']);
+    fake.close(heavy);
+    fake.close(light);
     ctx.dispose();
   });
 });

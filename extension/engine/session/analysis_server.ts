@@ -126,17 +126,18 @@ export class AnalysisServer {
     const { version, text, edits } = doc;
     this.post({ type: 'analysing', uri, version });
     this.analyses.push({ uri, version });
+    const started = Date.now();
     let analysis: Analysis | null = null;
     try {
       analysis = doc.session.update(text, version, edits);
     } catch (e) {
       // Never expected (the tracer contains its own failures); the document says so instead of going blank.
       doc.session = this.newSession();
-      this.post({ type: 'analysed', uri, version, views: { diagnostics: [{ from: 0, to: 0, severity: 'error', code: 'internal-error', message: `ConvLens could not analyse this version: ${(e as Error).message}` }], inlayHints: [], codeLenses: [] } });
+      this.post({ type: 'analysed', uri, version, views: { diagnostics: [{ from: 0, to: 0, severity: 'error', code: 'internal-error', message: `ConvLens could not analyse this version: ${(e as Error).message}` }], inlayHints: [], codeLenses: [] }, millis: Date.now() - started });
     }
     doc.edits = [];
     doc.analysed = { version, text, analysis };
-    if (analysis) this.post({ type: 'analysed', uri, version, views: documentViews(analysis) });
+    if (analysis) this.post({ type: 'analysed', uri, version, views: documentViews(analysis), millis: Date.now() - started });
     const ready = doc.waiting.filter((r) => r.version === version);
     doc.waiting = doc.waiting.filter((r) => r.version !== version);
     for (const r of ready) this.respond(doc, r);

@@ -24,7 +24,8 @@ export type ToAnalysisWorker =
 export type FromAnalysisWorker =
   /** Sent before each analysis, so the editor can tell a hung worker from a busy one. */
   | { type: 'analysing'; uri: string; version: number }
-  | { type: 'analysed'; uri: string; version: number; views: DocumentViews }
+  /** `millis`: how long the analysis took, so the editor can give a slow document a worker of its own. */
+  | { type: 'analysed'; uri: string; version: number; views: DocumentViews; millis: number }
   /** `result` is null when the version asked about was replaced before it was analysed. */
   | { type: 'response'; id: number; result: unknown }
   | { type: 'failed'; id: number; message: string };
