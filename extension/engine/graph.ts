@@ -70,6 +70,8 @@ export interface ModelGraph {
    * weights to (under `$KERAS_HOME/models/`, `~/.keras/models/` by default) and loads them from.
    */
   pretrained?: string;
+  /** A keras.applications model built with `weights=<path>`: Keras calls `model.load_weights(path)`. */
+  weightsFile?: string;
 }
 
 /** One entry of a model's layer list (summary rows, JSON `layers`). */
