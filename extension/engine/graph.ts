@@ -65,7 +65,8 @@ export interface ModelGraph {
   /** The model as Keras tracks it (set when the trace ends). */
   tracking?: TrackedNode;
   /** Keras' `model.layers`: built-in layers, and nested models / custom layers as one entry each. */
-  entries?: GraphEntry[];  /**
+  entries?: GraphEntry[];
+  /**
    * A keras.applications model built with `weights="imagenet"`: the file name Keras downloads its
    * weights to (under `$KERAS_HOME/models/`, `~/.keras/models/` by default) and loads them from.
    */

@@ -172,12 +172,30 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 }
 
+/** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
+export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
+  return graphs.flatMap((g) => isolatedModel(g, sink));
+}
+
+function isolatedModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport[] {
+  const own = new DiagnosticSink();
+  try {
+    const report = analyzeModel(graph, own);
+    for (const d of own.items) sink.add(d.severity, d.code, d.message, d);
+    return [report];
+  } catch (e) {
+    if (isStackOverflow(e)) throw e;
+    sink.warning('internal-error', `ConvLens hit an internal error analysing the model ${graph.name}, so it is not shown: ${(e as Error).message}. Please report it.`, graph.span);
+    return [];
+  }
+}
+
 function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const tree = options.tree ?? parsePython(text);
   const traced = trace({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
   const sink = new DiagnosticSink();
   for (const d of traced.diagnostics) sink.add(d.severity, d.code, d.message, d);
-  const models = traced.models.map((g) => analyzeModel(g, sink));
+  const models = analyzeModels(traced.models, sink);
   uniqueKeys(models);
   const order = { error: 0, warning: 1, info: 2 };
   const diagnostics = [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]);
