@@ -2,8 +2,8 @@
 import * as a from './args';
 import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
-import { emitConv, finishConv } from './onnx/conv_lowering';
-import { permuteWeights } from './onnx/layout';
+import { knownChannels } from './conv_math';
+import { emitConv, finishConv, kernelToOnnx } from './onnx/conv_lowering';
 import { checkLora, LORA_PARAMS, loraParams, loraRank, loraWeights, refuseLoraLowering } from './lora';
 import { ArgValue, BoundArgs, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
 
@@ -30,16 +30,6 @@ function signature(rank: number): ParamSpec[] {
     { name: 'use_bias', default: true },
     ...a.WEIGHT_PARAMS,
   ];
-}
-
-function inputChannels(cfg: ConvConfig, input: Shape): number {
-  return (cfg.dataFormat === 'channels_last' ? input[input.length - 1] : input[1]) as number;
-}
-
-/** Keras kernel [k..., in/groups, filters] -> ONNX [filters, in/groups, k...]. */
-export function kernelToOnnx(data: Float32Array, kerasShape: number[]): Float32Array {
-  const r = kerasShape.length;
-  return permuteWeights(data, kerasShape, [r - 1, r - 2, ...Array.from({ length: r - 2 }, (_, i) => i)]);
 }
 
 function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
@@ -86,7 +76,7 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
       };
     },
     weights(cfg, [input]): WeightSpec[] {
-      const kernel = [...cfg.kernelSize, inputChannels(cfg, input) / cfg.groups, cfg.filters];
+      const kernel = [...cfg.kernelSize, knownChannels(cfg.dataFormat, input) / cfg.groups, cfg.filters];
       const out: WeightSpec[] = [{ name: 'kernel', shape: kernel, initializer: cfg.kernelInitializer, trainable: cfg.loraRank === null }];
       if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
       if (cfg.loraRank !== null) out.push(...loraWeights(cfg.loraRank, kernel, cfg.filters));
@@ -95,7 +85,7 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
     lower(cfg, ctx) {
       refuseLoraLowering(cfg.loraRank);
       const [input] = ctx.inputs;
-      const kerasShape = [...cfg.kernelSize, inputChannels(cfg, input.shape) / cfg.groups, cfg.filters];
+      const kerasShape = [...cfg.kernelSize, knownChannels(cfg.dataFormat, input.shape) / cfg.groups, cfg.filters];
       const out = emitConv(ctx, cfg, input, {
         weight: kernelToOnnx(ctx.weights[0], kerasShape),
         weightDims: [cfg.filters, kerasShape[kerasShape.length - 2], ...cfg.kernelSize],

@@ -23,6 +23,14 @@ export function positiveFilters(args: BoundArgs, name = 'filters'): number {
   return f;
 }
 
+export function readDepthMultiplier(args: BoundArgs): number {
+  const m = a.int(args, 'depth_multiplier');
+  if (m <= 0) {
+    throw new KerasError('keras-depth-multiplier', `Invalid value for argument \`depth_multiplier\`. Expected a strictly positive value. Received depth_multiplier=${m}.`);
+  }
+  return m;
+}
+
 /** kernel_size / strides / dilation_rate / padding / data_format with BaseConv's checks. */
 export function readWindow(args: BoundArgs, rank: number, allowCausal = false): WindowConfig {
   const kernelSize = a.intTuple(args, 'kernel_size', rank);
