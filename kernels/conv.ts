@@ -1,11 +1,11 @@
 /** Conv1D and Conv2D (groups, dilation_rate): keras.layers.ConvND. */
 import * as a from './args';
-import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { positiveFilters, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
-import { knownChannels } from './conv_math';
+import { channelCount, knownChannels } from './conv_math';
 import { emitConv, finishConv, kernelToOnnx } from './onnx/conv_lowering';
 import { checkLora, LORA_PARAMS, loraParams, loraRank, loraWeights, refuseLoraLowering } from './lora';
-import { ArgValue, BoundArgs, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
+import { ArgValue, BoundArgs, CheaperAlternative, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
 
 export interface ConvConfig extends WindowConfig {
   filters: number;
@@ -29,6 +29,28 @@ function signature(rank: number): ParamSpec[] {
     { name: 'activation', default: null },
     { name: 'use_bias', default: true },
     ...a.WEIGHT_PARAMS,
+  ];
+}
+
+/**
+ * A plain (ungrouped) Conv2D with a spatial kernel, split the way MobileNet and Xception do: a
+ * depthwise conv for the window and a pointwise conv for the channels; same field, fewer weights.
+ */
+function separableAlternatives(cfg: ConvConfig, input: Shape): CheaperAlternative[] {
+  if (cfg.groups !== 1 || a.product(cfg.kernelSize) === 1 || channelCount(cfg.dataFormat, input) === null) return [];
+  const window = {
+    kernel_size: cfg.kernelSize, strides: cfg.strides, padding: cfg.padding, data_format: cfg.dataFormat,
+    dilation_rate: cfg.dilation, use_bias: cfg.useBias,
+  };
+  return [
+    { kind: 'SeparableConv2D', layers: [{ type: 'SeparableConv2D', args: { filters: cfg.filters, ...window } }] },
+    {
+      kind: 'DepthwiseConv2D+Conv2D',
+      layers: [
+        { type: 'DepthwiseConv2D', args: window },
+        { type: 'Conv2D', args: { filters: cfg.filters, kernel_size: 1, data_format: cfg.dataFormat, use_bias: cfg.useBias } },
+      ],
+    },
   ];
 }
 
@@ -82,6 +104,10 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
       if (cfg.loraRank !== null) out.push(...loraWeights(cfg.loraRank, kernel, cfg.filters));
       return out;
     },
+    window: slidingWindow,
+    atrous: true,
+    activation: (cfg) => cfg.activation,
+    cheaperAlternatives: rank === 2 ? (cfg, [input]) => separableAlternatives(cfg, input) : undefined,
     lower(cfg, ctx) {
       refuseLoraLowering(cfg.loraRank);
       const [input] = ctx.inputs;

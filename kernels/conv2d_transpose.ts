@@ -1,6 +1,6 @@
 /** Conv2DTranspose: a transposed (fractionally strided) convolution; not an atrous/dilated one. */
 import * as a from './args';
-import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig } from './conv_common';
+import { positiveFilters, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig } from './conv_common';
 import { dilatedKernel, knownChannels, transposeOutLength, transposePads } from './conv_math';
 import { assemble, formatShape } from './shape';
 import { finishConv } from './onnx/conv_lowering';
@@ -76,6 +76,12 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
     const out = [{ name: 'kernel', shape: [...cfg.kernelSize, cfg.filters, cin], initializer: cfg.kernelInitializer, trainable: true }];
     if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
     return out;
+  },
+  window: slidingWindow,
+  activation: (cfg) => cfg.activation,
+  evenOverlapKernel(cfg) {
+    const uneven = cfg.kernelSize.some((k, i) => cfg.strides[i] > 1 && k % cfg.strides[i] !== 0);
+    return uneven ? cfg.kernelSize.map((k, i) => Math.ceil(k / cfg.strides[i]) * cfg.strides[i]) : null;
   },
   lower(cfg, ctx) {
     const [input] = ctx.inputs;

@@ -2,7 +2,7 @@
 import * as a from './args';
 import { convOutLength, padBefore } from './conv_math';
 import { formatShape, requireRank, spatialAxes, channelAxis } from './shape';
-import { BoundArgs, Dim, KerasError, RfStep, Shape } from './types';
+import { BoundArgs, Dim, KerasError, RfStep, Shape, SlidingWindow } from './types';
 
 export interface WindowConfig {
   rank: number;
@@ -103,4 +103,9 @@ export function spatialSize(dims: Dim[]): number | null {
     n *= d;
   }
   return n;
+}
+
+/** The `window` hook of every kind configured by readWindow. */
+export function slidingWindow(cfg: WindowConfig): SlidingWindow {
+  return { kernelSize: cfg.kernelSize, strides: cfg.strides, dilation: cfg.dilation };
 }

@@ -1,6 +1,6 @@
 /** DepthwiseConv2D: one kh x kw filter (times depth_multiplier) per input channel, no mixing across channels. */
 import * as a from './args';
-import { readDepthMultiplier, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { readDepthMultiplier, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
 import { knownChannels } from './conv_math';
 import { depthwiseToOnnx, emitConv, finishConv } from './onnx/conv_lowering';
@@ -60,6 +60,9 @@ export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
     if (cfg.useBias) out.push({ name: 'bias', shape: [c * cfg.depthMultiplier], initializer: cfg.biasInitializer, trainable: true });
     return out;
   },
+  window: slidingWindow,
+  atrous: true,
+  activation: (cfg) => cfg.activation,
   lower(cfg, ctx) {
     const [input] = ctx.inputs;
     const c = knownChannels(cfg.dataFormat, input.shape);

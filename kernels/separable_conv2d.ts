@@ -1,6 +1,6 @@
 /** SeparableConv2D: a depthwise conv followed by a pointwise (1x1) conv, in one layer. */
 import * as a from './args';
-import { positiveFilters, readDepthMultiplier, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { positiveFilters, readDepthMultiplier, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { knownChannels } from './conv_math';
 import { depthwiseToOnnx, emitConv, finishConv, kernelToOnnx } from './onnx/conv_lowering';
 import { fromSpatial } from './onnx/layout';
@@ -73,6 +73,9 @@ export const SeparableConv2D: LayerKernel<SeparableConfig> = {
     if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
     return out;
   },
+  window: slidingWindow,
+  atrous: true,
+  activation: (cfg) => cfg.activation,
   lower(cfg, ctx) {
     // Depthwise conv (no bias; strides, dilation and padding live here), then a 1x1 conv with bias.
     const [input] = ctx.inputs;
