@@ -1,23 +1,8 @@
 /** The sidebar's view of a run: plain JSON, numbers pre-formatted (the webview does no math). */
 import type { RunJobResult } from '../../runtime/run_job';
+import type { RunView } from '../../../webview/messages';
 
-export interface RunView {
-  model: string;
-  weights: string;
-  input: string;
-  output: string;
-  stats: string;
-  latency: string;
-  top5: string[] | null;
-  receptiveField: string | null;
-  /** ERF samples normalised to 0..1, row-major; origin is the input pixel of the first sample. */
-  erf: { rows: number; cols: number; step: number; origin: [number, number]; values: number[] } | null;
-  /** The input image (RGBA bytes, base64), when the run used one: the ERF is drawn over it. */
-  image: { width: number; height: number; rgba: string } | null;
-  layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
-  /** Feature-map thumbnails by layer: channels x height x width grey levels (bytes, base64). */
-  thumbnails: Record<string, { channels: number; height: number; width: number; data: string }>;
-}
+export type { RunView } from '../../../webview/messages';
 
 /** Bytes as base64: a quarter of the size of a JSON number array, and cheap to post. */
 function base64(bytes: Uint8Array): string {
