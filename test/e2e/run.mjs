@@ -9,6 +9,8 @@ import pngjs from 'pngjs';
 import { CHROMIUM_ARGS, ensureEditor, packageExtension, ROOT, startEditor } from '../../scripts/editor.mjs';
 
 const { PNG } = pngjs;
+/** The examples the cases open (as test/support/analyze.ts lists them for the unit tests). */
+const EXAMPLE_FILES = ['deeplab_aspp.py', 'mobilenet_v1.py', 'subclassed_resnet.py', 'unet.py', 'vgg16.py', 'xception.py'];
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const cases = [];
 const test = (name, fn) => cases.push({ name, fn });
@@ -425,9 +427,10 @@ async function main() {
   ensureEditor();
   packageExtension();
   workspace = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-ws-'));
-  for (const dir of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'e2e', 'fixtures')]) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
-  }
+  // A fixed list of examples (a file a user saved in examples/ is not part of the tests), and the E2E fixtures.
+  for (const f of EXAMPLE_FILES) copyFileSync(path.join(ROOT, 'examples', f), path.join(workspace, f));
+  const fixtures = path.join(ROOT, 'test', 'e2e', 'fixtures');
+  for (const f of readdirSync(fixtures).filter((n) => n.endsWith('.py'))) copyFileSync(path.join(fixtures, f), path.join(workspace, f));
   // A model saved by real Keras (the weight goldens), opened as a model.
   copyFileSync(path.join(ROOT, 'test', 'goldens', 'weights', 'conv_kinds.keras'), path.join(workspace, 'conv_kinds.keras'));
   // A generated 1000-layer model: 333 x (Conv2D, BatchNormalization, ReLU) + Conv2D.
