@@ -143,4 +143,14 @@ describe('inlay hints: the range of shapes over the runs of a line', () => {
     assert.equal(hint.label, '(None, 8..128, 8..128, 32..512)');
     assert.equal(hint.runs, 18);
   });
+
+  it('a keras.applications call is one model, not 156 runs: its line shows what it outputs', () => {
+    const text = 'import keras\nmodel = keras.applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None)\n';
+    const a = analyze(text);
+    const hints = shapeHints(a);
+    assert.equal(hints.length, 1);
+    // Real Keras: MobileNetV2(alpha=0.35, 96x96, include_top) ends in the 1000-way softmax.
+    assert.equal(hints[0].label, '(None, 1000)');
+    assert.doesNotMatch(hoverAt(a, text.indexOf('MobileNetV2') + 2)!.markdown, /on this line/);
+  });
 });

@@ -56,7 +56,8 @@ function totalParams(l: LayerReport): number | null {
  * same place, and every call of each, in execution order.
  */
 export function callsOfLine(model: ModelReport, found: LayerReport): LineCalls {
-  const layers = model.layers.filter((l) => sameSpan(l.layer.span, found.layer.span));
+  // Layers of the same class made by the same source (a keras.applications call makes a whole model: not repeats).
+  const layers = found.layer.application ? [found] : model.layers.filter((l) => sameSpan(l.layer.span, found.layer.span) && l.layer.type === found.layer.type && !l.layer.application);
   const members = new Set(layers.map((l) => l.layer));
   const reports = new Map(layers.map((l) => [l.layer, l]));
   const rows: LineCallRow[] = [];

@@ -53,6 +53,11 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
       const key = `${call.span.from}:${call.span.to}`;
       let site = sites.get(key);
       if (!site) sites.set(key, (site = { offset: call.span.to, names: [], type: call.layer.type, shapes: [] }));
+      if (call.layer.application) {
+        // A keras.applications model built on this line: its layers are not runs of the line; show what it outputs.
+        Object.assign(site, { names: [call.layer.application], type: 'keras.applications', shapes: [call.output.shape] });
+        continue;
+      }
       site.names.push(call.layer.name);
       site.shapes.push(call.output.shape);
     }
