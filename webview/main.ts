@@ -182,6 +182,9 @@ function erfHeatmap(erf: NonNullable<RunView['erf']>, image: RunView['image']): 
     photo.getContext('2d')!.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(photo, 0, 0, canvas.width, canvas.height);
+    // Dimmed, so the heatmap's colours stand out from the picture's.
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.5)';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
   } else {
     ctx.fillStyle = `rgb(${SCALE[0].join(',')})`;
     ctx.fillRect(0, 0, canvas.width, canvas.height);

@@ -76,9 +76,11 @@ export function tensorHover(t: LocatedTensor): string {
 /** Rows listed in a per-call table; the rest are named in one line (a hover must stay readable). */
 export const MAX_CALL_ROWS = 12;
 
-/** A shape without its batch axis: `(128, 128, 32)` (the table says so in its header). */
+/** A shape without its batch axis, compact: `128×128×32` (the card says so under the table). */
 function unbatched(shape: Shape | null): string {
-  return shape && shape.length > 1 ? formatShapeText(shape.slice(1)) : formatShapeText(shape);
+  if (!shape) return '?';
+  const dims = shape.length > 1 ? shape.slice(1) : shape;
+  return dims.map((d) => (d === null ? 'None' : formatCount(d))).join('×');
 }
 
 function rfCell(rf: LayerReport['rf']): string {
@@ -97,11 +99,13 @@ export function lineCallsHover(calls: LineCalls): string {
     '|---|---|---|--:|---|',
   ];
   for (const r of rows.slice(0, MAX_CALL_ROWS)) {
-    lines.push(`| ${r.name} | \`${unbatched(r.input)}\` | \`${unbatched(r.output)}\` | ${r.repeatCall ? 'shared' : r.params === null ? '?' : formatCount(r.params)} | ${rfCell(r.rf)} |`);
+    lines.push(`| ${r.name} | ${unbatched(r.input)} | ${unbatched(r.output)} | ${r.repeatCall ? 'shared' : r.params === null ? '?' : formatCount(r.params)} | ${rfCell(r.rf)} |`);
   }
   const rest = rows.slice(MAX_CALL_ROWS);
-  if (rest.length) lines.push(`| _and ${rest.length} more:_ ${rest.map((r) => r.name).join(', ')} | | | | |`);
+  if (rest.length) lines.push(`| _and ${rest.length} more_ | | | | |`);
   lines.push(`| **Total** | | | **${totals.params === null ? '?' : formatCount(totals.params)}** | |`);
+  // The rest named below the table: a long first cell would widen the whole table.
+  if (rest.length) lines.push('', `The other ${rest.length}: ${rest.map((r) => r.name).join(', ')}.`);
   lines.push('', `Shapes without the batch axis. MACs of all ${rows.length} calls: ${totals.macs === null ? 'unknown' : `${formatMacs(totals.macs)} (${formatMacs(totals.macs * 2)} FLOPs)`}.`);
   if (calls.savings) {
     lines.push('', '| Cheaper, for all of them | |', '|---|---|', ...savingsRows(calls.savings, 'same receptive fields'));
