@@ -48,10 +48,23 @@ export interface RunView {
   output: string;
   stats: string;
   latency: string;
+  /** The five highest outputs, or null when there are none or they mean nothing (untrained weights). */
   top5: string[] | null;
+  /** Why the predictions mean nothing (the weights are untrained initializers), or null. */
+  untrained: string | null;
   receptiveField: string | null;
-  /** ERF samples normalised to 0..1, row-major; origin is the input pixel of the first sample. */
-  erf: { rows: number; cols: number; step: number; origin: [number, number]; values: number[] } | null;
+  /**
+   * ERF samples normalised to 0..1, row-major; origin is the input pixel of the first sample.
+   * `input` is the input's height and width, `analytical` the analytical field of the probed unit
+   * in input pixels (inclusive; it may reach past the border into padding), `max` the largest
+   * gradient magnitude the scale's 1 stands for.
+   */
+  erf: {
+    rows: number; cols: number; step: number; origin: [number, number]; values: number[];
+    input: [number, number] | null;
+    analytical: { top: number; left: number; bottom: number; right: number };
+    max: string;
+  } | null;
   /** The input image (RGBA bytes, base64), when the run used one: the ERF is drawn over it. */
   image: { width: number; height: number; rgba: string } | null;
   layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];

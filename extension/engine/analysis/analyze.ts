@@ -2,6 +2,7 @@
 import type { Tree } from '@lezer/common';
 import type { ParamCount, Shape } from '../../../kernels/types';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics';
+import { mergeLineDiagnostics } from '../line_diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
@@ -198,7 +199,8 @@ function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const models = analyzeModels(traced.models, sink);
   uniqueKeys(models);
   const order = { error: 0, warning: 1, info: 2 };
-  const diagnostics = [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]);
+  // A helper called 9 times reports its design and savings findings once per line, summed.
+  const diagnostics = mergeLineDiagnostics(text, [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]), models);
   return { models, tensorNames: traced.tensorNames, diagnostics, steps: traced.steps };
 }
 
