@@ -2,7 +2,7 @@
  * One diagnostic per source line and finding: a layer built in a helper function called 9 times
  * (or in a loop) is reported once, not once per call, with the savings summed over its layers.
  */
-import type { LayerReport, ModelReport } from './analysis/analyze';
+import type { LayerReport, ModelReport } from './analysis/reports';
 import { formatCount, formatMacs, percent } from './analysis/format';
 import type { Savings } from './analysis/savings';
 import type { Diagnostic } from './diagnostics';

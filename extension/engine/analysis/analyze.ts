@@ -8,50 +8,22 @@ import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace } from '../trace/trace';
-import { containersOwnParams, entryReports, type EntryReport } from './entries';
+import { containersOwnParams, entryReports } from './entries';
+import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
+
+export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { computeRfs, Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
-export interface LayerReport {
-  layer: LayerInstance;
-  /** The layer's first call in this model (shared layers are listed once). */
-  call: LayerCall;
-  inbound: string[];
-  outputShape: Shape | null;
-  params: ParamCount | null;
-  /** Summed over this model's calls of the layer. */
-  macs: number | null;
-  rf: Rf;
-  savings: Savings | null;
-}
 
 function layerEntry(l: LayerReport): EntryReport {
   return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span, callSpans: [], layerCount: 1 };
 }
 
-export interface ModelReport {
-  graph: ModelGraph;
-  /** Keras' `model.layers`: nested models and custom layers as one entry each (with their own entries). */
-  entries: EntryReport[];
-  /**
-   * Unique in the file: the Keras name, or "name#2", "name#3" ... for later models of the same name
-   * (Keras repeats names after clear_session). Views and jobs pick a model by it.
-   */
-  key: string;
-  layers: LayerReport[];
-  totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
-}
 
-export interface Analysis {
-  models: ModelReport[];
-  /** Names that held Keras tensors, by source position (for hovers on variables). */
-  tensorNames: TensorName[];
-  diagnostics: Diagnostic[];
-  steps: number;
-}
 
 export interface AnalyzeOptions {
   tree?: Tree;
