@@ -28,6 +28,16 @@ describe('runJob', () => {
     assert.match(v.receptiveField!, /^c unit \(8, 8\): analytical rows 7\.\.9, cols 7\.\.9; measured rows 7\.\.9, cols 7\.\.9 \(agrees\)$/);
     assert.ok(v.erf && v.erf.values.length === v.erf.rows * v.erf.cols && Math.max(...v.erf.values) === 1);
     assert.ok(v.layers.some((l) => l.fraction === 1));
+    // The heatmap's frame: the 16x16 input, and the 3x3 conv's analytical field around unit (8, 8) outlined.
+    assert.deepEqual(v.erf!.input, [16, 16]);
+    assert.deepEqual(v.erf!.analytical, { top: 7, bottom: 9, left: 7, right: 9 });
+    // Initializer weights: no flat top-5, a plain statement instead; trained weights keep the top-5.
+    assert.match(r.weights, /^initializers \(seed 1\)/);
+    assert.equal(v.top5, null);
+    assert.match(v.untrained!, /predictions mean nothing until trained weights are given/);
+    const trained = runView({ ...r, weights: '/models/tiny.weights.h5' });
+    assert.equal(trained.untrained, null);
+    assert.equal(trained.top5!.length, 4);
     // Thumbnails: the conv layer's 8 channels at 16x16 (no downsampling needed), grey levels.
     const thumb = v.thumbnails.c;
     assert.deepEqual([thumb.channels, thumb.height, thumb.width], [8, 16, 16]);

@@ -4,22 +4,19 @@
  */
 import type { Analysis, LayerReport } from '../analysis/analyze';
 import { chooseModel } from '../analysis/model_choice';
-import { formatCount, formatMacs, formatShapeText, percent } from '../analysis/format';
+import { formatCount, formatMacs, percent } from '../analysis/format';
 import { fixCheckerboard, fixGridding, toDepthwisePointwise, toSeparable } from '../rewrites/code_actions';
 import type { TextEdit } from '../parse';
-import { containerHover, layerHover, tensorHover } from '../views/hover_text';
-import { containerAt, layerAt, modelAt, tensorAt } from '../views/locate';
+import { hoverAt as hoverText } from '../views/hover_text';
+import { layerAt, modelAt } from '../views/locate';
+import { shapeHints } from '../views/shape_hints';
 import { summarize } from '../views/summary';
 import type { AnalysisRequest, AnalysisRequests, DocumentViews, ViewCodeAction, ViewDiagnostic, ViewHover, ViewModel } from './protocol';
 
 export function documentViews(analysis: Analysis): DocumentViews {
   return {
     diagnostics: analysis.diagnostics.map((d) => ({ from: d.from, to: d.to, severity: d.severity, code: d.code, message: d.message })),
-    inlayHints: analysis.models.flatMap((m) =>
-      m.layers
-        .filter((l) => l.layer.kernel?.family !== 'input')
-        .map((l) => ({ offset: l.call.span.to, label: formatShapeText(l.outputShape), tooltip: `${l.layer.name} (${l.layer.type}) output shape` })),
-    ),
+    inlayHints: shapeHints(analysis).map((h) => ({ offset: h.offset, label: h.label, tooltip: h.tooltip })),
     codeLenses: analysis.models.map((m) => ({
       offset: m.graph.span.from,
       model: m.key,
@@ -28,24 +25,10 @@ export function documentViews(analysis: Analysis): DocumentViews {
   };
 }
 
-/** Hover on a layer constructor or call, a backbone or nested model, or a tensor variable. */
+/** Hover on a layer (every call of its line), a backbone or nested model, or a tensor variable. */
 export function hoverAt(analysis: Analysis, offset: number): ViewHover | null {
-  // A variable holding a tensor is more specific than the layer call around it.
-  const tensor = tensorAt(analysis, offset);
-  if (tensor) return { markdown: tensorHover(tensor), from: tensor.name.from, to: tensor.name.to };
-  const found = layerAt(analysis, offset);
-  // A backbone or nested model: its call or construction shows the whole entry.
-  const container = containerAt(analysis, offset);
-  const foundWidth = found ? found.layer.call.span.to - found.layer.call.span.from : Infinity;
-  if (container && container.span.to - container.span.from <= foundWidth) {
-    return { markdown: containerHover(container.entry, container.model), ...spanOf(container.span) };
-  }
-  if (!found) return null;
-  return { markdown: layerHover(found.layer, found.model), ...spanOf(found.layer.call.span) };
-}
-
-function spanOf(span: { from: number; to: number }): { from: number; to: number } {
-  return { from: span.from, to: span.to };
+  const found = hoverText(analysis, offset);
+  return found && { markdown: found.markdown, from: found.span.from, to: found.span.to };
 }
 
 function modelView(analysis: Analysis, offset: number | null): ViewModel | null {
