@@ -9,8 +9,9 @@ export type { SummaryModel, SummaryRow } from '../extension/engine/views/summary
 export type { RunView } from '../extension/engine/views/run_view';
 
 export type ToWebview =
-  | { type: 'run'; file: string; run: RunView }
-  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean }
+  /** `stale`: the file changed since the text the run was computed for. */
+  | { type: 'run'; file: string; run: RunView; stale?: boolean }
+  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean }
   | { type: 'highlight'; model: string | null; layer: string | null };
 
 export type FromWebview =

@@ -20,8 +20,11 @@ async function handle(msg: WorkerRequest): Promise<WorkerResponse | null> {
   }
 }
 
+// One request at a time: the worker holds one session, and requests may arrive while one runs.
+let queue: Promise<unknown> = Promise.resolve();
+
 parentPort!.on('message', (msg: WorkerRequest) => {
-  void handle(msg).then((res) => {
+  queue = queue.then(() => handle(msg)).then((res) => {
     if (!res) return;
     const transfer = res.type === 'result' ? res.outputs.map((o) => o.data.buffer as ArrayBuffer) : [];
     parentPort!.postMessage(res, transfer);
