@@ -91,7 +91,8 @@ describe('receptive-field probes stay within the budget', () => {
     // layer's working memory (input 1 MiB + output 1 MiB + 256*256*36 patches, 9 MiB).
     const perItem = item * 2 + (256 * 256 * 3 + 2 * 256 * 256 * 4) * 4 + (256 * 256 * 4 + 256 * 256 * 4 + 256 * 256 * 36) * 4;
     const batch = probeBatch(report, target, item, 32, 64 * MiB);
-    assert.equal(batch, Math.floor((64 * MiB - (3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 4 + 4) * 4 * 4) / perItem));
+    // The truncated model's 260 weights, five copies of 4 bytes (see WEIGHT_COPIES_RUN).
+    assert.equal(batch, Math.floor((64 * MiB - (3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 4 + 4) * 4 * 5) / perItem));
     assert.ok(batch >= 1 && batch < 32);
     const rf = await measureReceptiveField(report, runner, { weights: new InitializerWeights(0), erfSamples: 0, memoryBudgetBytes: 64 * MiB });
     assert.ok(rf.agrees);
@@ -184,6 +185,21 @@ describe('the CLI as a child process', () => {
     assert.match(r.stdout, /measured in the image rows 125\.\.131, cols 125\.\.131: agrees/);
     assert.ok(r.peakBytes > 0);
     assert.ok(r.peakBytes <= 96 * MiB + RUNTIME_BASELINE_BYTES, `peak ${(r.peakBytes / MiB).toFixed(0)} MiB`);
+  });
+
+  it('a run estimated at 95% of its budget stays within it plus the runtime baseline', { skip: !existsSync('/proc/self/status') }, async () => {
+    // Two 3x3 convs on 512x512x16 (batch 1): input 16 MiB, maps of 32 MiB, and the second conv's
+    // 3x3x32 patches (288 MiB): estimated at 544 MiB; the budget is 576 MiB.
+    const file = path.join(tmp, 'wide.py');
+    writeFileSync(file, model('(512, 512, 16)', 'y = layers.Conv2D(32, 3, padding="same", activation="relu")(x)\nm = keras.Model(x, layers.Conv2D(32, 3, padding="same")(y), name="wide")'));
+    const r = await cli(['run', file, '--no-rf', '--memory-budget', '576', '--threads', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.peakBytes > 0);
+    assert.ok(r.peakBytes <= 576 * MiB + RUNTIME_BASELINE_BYTES, `peak ${(r.peakBytes / MiB).toFixed(0)} MiB`);
+    // And at 512 MiB the same run is refused: the estimate is what keeps it within the budget.
+    const refused = await cli(['run', file, '--no-rf', '--memory-budget', '512']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /would need about 544 MiB/);
   });
 
   it('over the budget: refused at the runtime baseline, exit 1', { skip: !existsSync('/proc/self/status') }, async () => {
