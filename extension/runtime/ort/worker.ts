@@ -28,5 +28,8 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     if (!res) return;
     const transfer = res.type === 'result' ? res.outputs.map((o) => o.data.buffer as ArrayBuffer) : [];
     parentPort!.postMessage(res, transfer);
+  }).catch((e: Error) => {
+    // Keep the queue alive: a failed post must not stop the requests behind it.
+    if (msg.type === 'run') parentPort!.postMessage({ type: 'error', id: msg.id, message: e.message } satisfies WorkerResponse);
   });
 });
