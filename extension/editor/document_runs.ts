@@ -21,7 +21,9 @@ export class DocumentRuns<C extends Cancellable> {
     if (current) {
       if (!(await this.confirmReplace(current.model))) return null;
       // Whatever runs now (another Run may have started while the user answered) gives way.
-      this.running.get(document)?.cancel.cancel();
+      const replaced = this.running.get(document);
+      replaced?.cancel.cancel();
+      replaced?.cancel.dispose();
     }
     const entry = { id: this.nextId++, model, cancel: this.makeCancel() };
     this.running.set(document, entry);

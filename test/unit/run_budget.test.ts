@@ -132,7 +132,7 @@ describe('one run per document', () => {
     const first = (await runs.begin('file:///a.py', 'm1'))!;
     const second = (await runs.begin('file:///a.py', 'm2'))!;
     assert.deepEqual(asked, ['m1']);
-    assert.ok(first.cancel.cancelled);
+    assert.ok(first.cancel.cancelled && first.cancel.disposed);
     assert.ok(!runs.isNewest('file:///a.py', first.id), 'the older run can never show its result');
     assert.ok(runs.isNewest('file:///a.py', second.id));
     runs.end('file:///a.py', first.id);
