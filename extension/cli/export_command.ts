@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_MEMORY_BUDGET_MB } from '../runtime/memory_budget';
 import { exportJob } from '../runtime/run_job';
-import type { CliIO } from './main';
+import type { CliIO } from './io';
 import { intFlag, parseArgs, UsageError } from './options';
 import { jobFailureExit, loadJobSource } from './source_file';
 

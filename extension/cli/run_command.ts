@@ -8,7 +8,7 @@ import { OrtRunner } from '../runtime/ort/runner';
 import type { TensorStats } from '../runtime/ort/stats';
 import { runJob, type JobInput, type RunJobResult } from '../runtime/run_job';
 import { formatRfNumber } from '../engine/analysis/format';
-import type { CliIO } from './main';
+import type { CliIO } from './io';
 import { intFlag, parseArgs, UsageError } from './options';
 import { jobFailureExit, loadJobSource } from './source_file';
 

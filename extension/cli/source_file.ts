@@ -4,7 +4,7 @@ import path from 'node:path';
 import { analyze, type Analysis } from '../engine/analysis/analyze';
 import { chooseModel } from '../engine/analysis/model_choice';
 import { JobFailure, pickModel, type JobHooks, type JobSettings } from '../runtime/run_job';
-import type { CliIO } from './main';
+import type { CliIO } from './io';
 import { analyzeSavedModel, isSavedModelPath } from '../engine/saved_model/saved_model';
 import { LineIndex } from '../engine/source';
 import { WeightFileError } from '../engine/weights/h5_file';
@@ -66,7 +66,7 @@ export async function analyzeFile(file: string, inputShape?: (number | null)[]):
 
 /** What `run` and `export` hand the job for FILE: the settings from the flags and the file read once. */
 export interface JobSource {
-  settings: Pick<JobSettings, 'text' | 'model' | 'weightsPath' | 'defaultInputShape'>;
+  settings: Pick<JobSettings, 'text' | 'model' | 'weightsPath' | 'defaultInputShape' | 'sourceDir'>;
   hooks: JobHooks;
   /** The Keras name of the model a job reports by key. */
   modelName: (key: string) => string;
@@ -86,7 +86,7 @@ export async function loadJobSource(file: string, flags: Parsed['flags']): Promi
     throw e;
   }
   return {
-    settings: { text, model: typeof model === 'string' ? model : undefined, weightsPath: typeof weights === 'string' ? weights : savedWeights, defaultInputShape },
+    settings: { text, model: typeof model === 'string' ? model : undefined, weightsPath: typeof weights === 'string' ? weights : savedWeights, defaultInputShape, sourceDir: path.dirname(path.resolve(file)) },
     hooks: { analysis, where },
     modelName: (key) => analysis.models.find((m) => m.key === key)?.graph.name ?? key,
   };

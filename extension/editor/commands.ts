@@ -1,5 +1,6 @@
 /** Commands: show the summary, set the default input shape, export to ONNX. */
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportJob } from '../runtime/run_job';
 import { modelAt } from '../engine/views/locate';
@@ -33,7 +34,7 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
         // The run's settings (seed, memory budget, default input shape): the shapes the hovers show.
-        const job: ExportJob = { ...runSettings(), kind: 'export', text: editor.document.getText(), model: model.key };
+        const job: ExportJob = { ...runSettings(), kind: 'export', text: editor.document.getText(), model: model.key, sourceDir: editor.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : undefined };
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.graph.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),

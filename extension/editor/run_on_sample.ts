@@ -124,7 +124,7 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink, runs = documentRuns
     const run = await runs.begin(document, model);
     if (!run) return;
     // The text and its version are taken together: the result says which version it describes.
-    const job: RunJob = { ...runSettings(), text: doc.getText(), documentVersion: doc.version, model, input, weightsPath: weights.path, receptiveField: true };
+    const job: RunJob = { ...runSettings(), text: doc.getText(), documentVersion: doc.version, model, input, weightsPath: weights.path, receptiveField: true, sourceDir: doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : undefined };
     let result: RunJobResult | null = null;
     let failure: Error | null = null;
     try {

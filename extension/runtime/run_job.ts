@@ -36,6 +36,8 @@ export interface JobSettings {
   memoryBudgetMB: number;
   /** Fills the unknown axes of the model input (the setting, --input-shape, the comment). */
   defaultInputShape?: (number | null)[];
+  /** The source file's folder: paths in the source (an application's weights=) resolve against it; the working directory when absent. */
+  sourceDir?: string;
 }
 
 export interface RunJob extends JobSettings {
@@ -131,11 +133,11 @@ function refuseKerasErrors(analysis: Analysis, where: (offset: number) => string
 async function loadWeights(job: JobSettings, analysis: Analysis, report: ModelReport): Promise<ChosenWeights> {
   try {
     return await chooseWeights(report.graph, {
-      weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, maxBytes: job.memoryBudgetMB * 2 ** 20, others: analysis.models.map((m) => m.graph),
+      weightsPath: job.weightsPath, seed: job.seed, kerasHome: job.kerasHome, maxBytes: job.memoryBudgetMB * 2 ** 20, others: analysis.models.map((m) => m.graph), baseDir: job.sourceDir,
     });
   } catch (e) {
     const why = e instanceof WeightFileError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
-    throw new JobFailure(`cannot load weights from ${job.weightsPath ?? report.graph.pretrained ?? "Keras' cache"}: ${why}`);
+    throw new JobFailure(`cannot load weights from ${job.weightsPath ?? report.graph.weightsFile ?? report.graph.pretrained ?? "Keras' cache"}: ${why}`);
   }
 }
 
