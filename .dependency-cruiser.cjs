@@ -62,6 +62,8 @@ module.exports = {
     exclude: { path: '^(node_modules|dist|test/corpus|\\.keras-oracle)' },
     tsConfig: { fileName: 'tsconfig.json' },
     parser: 'swc',
+    // Worktrees often link node_modules from elsewhere: keep npm packages named node_modules/...
+    preserveSymlinks: true,
     enhancedResolveOptions: { extensions: ['.ts', '.mjs', '.js', '.json'] },
   },
 };
