@@ -191,7 +191,8 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
   attributeFusedGroups(layers, new Map(report.layers.map((l) => [l.layer.name, l.layer.kernel?.family ?? ''])));
   if (latency.has('(runtime)')) layers.push({ name: '(runtime)', type: 'ONNX Runtime', outputShape: [], latencyMs: latency.get('(runtime)')!, stats: null });
   const last = report.layers[report.layers.length - 1];
-  const softmaxHead = out.dims.length === 2 && last && /softmax/.test(JSON.stringify(last.layer.config ?? {}));
+  // Top-5 only means something after a softmax: asked of the last layer's kind.
+  const softmaxHead = out.dims.length === 2 && !!last && last.layer.config !== null && last.layer.kernel?.activation?.(last.layer.config) === 'softmax';
   return {
     model: graph.name,
     inputShape: shape,
