@@ -25,7 +25,7 @@ let file = '';
 let notice: string | null = null;
 /** Whether the host offers "Run on sample" from inside the view. */
 let runnable = false;
-let run: { file: string; view: RunView } | null = null;
+let run: { file: string; view: RunView; stale: boolean } | null = null;
 let diagram: Diagram | null = null;
 let highlighted: string | null = null;
 /** Renders are async (layout): a newer one supersedes an older one still laying out. */
@@ -256,9 +256,10 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
 function renderRun(model: SummaryModel): void {
   if (!run || run.file !== file || run.view.model !== model.key) return;
   const v = run.view;
-  const box = el('section', 'run');
+  const box = el('section', run.stale ? 'run stale' : 'run');
   box.setAttribute('aria-label', 'Run results');
   box.append(el('h3', undefined, `Run: ${v.input} → ${v.output}`));
+  if (run.stale) box.append(el('p', 'stale-note', 'Stale: from an earlier version of the file. Run again to update.'));
   const facts: [string, string][] = [['Latency', v.latency], ['Output', v.stats], ['Weights', v.weights]];
   if (v.untrained) facts.push(['Predictions', v.untrained]);
   else if (v.top5) facts.push(['Top-5', v.top5.join(', ')]);
@@ -303,11 +304,12 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     file = m.file;
     notice = m.notice ?? null;
     runnable = !!m.runnable;
+    if (run) run.stale = !!m.runStale;
     if (m.select) setState({ model: m.select });
     if (m.mode) setState({ mode: m.mode });
     render();
   } else if (m.type === 'run') {
-    run = { file: m.file, view: m.run };
+    run = { file: m.file, view: m.run, stale: !!m.stale };
     render();
     window.scrollTo({ top: 0 });
   } else if (m.type === 'highlight') {

@@ -73,8 +73,9 @@ export interface RunView {
 }
 
 export type ToWebview =
-  | { type: 'run'; file: string; run: RunView }
-  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean }
+  /** `stale`: the file changed since the text the run was computed for. */
+  | { type: 'run'; file: string; run: RunView; stale?: boolean }
+  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean }
   | { type: 'highlight'; model: string | null; layer: string | null };
 
 export type FromWebview =

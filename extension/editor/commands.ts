@@ -1,18 +1,18 @@
 /** Commands: show the summary, set the default input shape, export to ONNX. */
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseInputShape } from '../engine/input_shape';
 import type { ExportJob } from '../runtime/run_job';
 import { config } from './config';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
-import { runInWorker } from './run_on_sample';
+import { runInWorker, runSettings } from './run_on_sample';
 import type { SummaryViewProvider } from './summary_view';
 
-/** The export the editor asks for: the settings' seed and input shape, so it exports the shapes the hovers show. */
-export function editorExportJob(text: string, model: string): ExportJob {
-  const { seed, defaultInputShape } = config.jobSettings();
-  return { kind: 'export', text, model, seed, defaultInputShape };
+/** The export the editor asks for: the run's settings (seed, memory budget, default input shape), so it exports the shapes the hovers show. */
+export function editorExportJob(text: string, model: string, sourceDir?: string): ExportJob {
+  return { ...runSettings(), kind: 'export', text, model, sourceDir };
 }
 
 export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode.Disposable {
@@ -37,7 +37,7 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
       if (!target) return;
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
-        const job = editorExportJob(editor.document.getText(), model.key);
+        const job = editorExportJob(editor.document.getText(), model.key, editor.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : undefined);
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),

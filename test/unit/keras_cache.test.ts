@@ -6,7 +6,7 @@
  * the predict of the model real Keras built from it with weights="imagenet".
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -150,5 +150,16 @@ describe("keras.applications' pretrained weights from Keras' cache", () => {
     await assert.rejects(chooseWeights(missing.graph, { seed: 0, baseDir: GOLDEN }), {
       message: "The `weights` argument should be either `None` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received weights=nope/x.h5",
     });
+  });
+
+  it('convlens run resolves weights=<relative path> against the source file\'s folder, not the working directory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convlens-weights-path-'));
+    mkdirSync(path.join(dir, 'w'));
+    copyFileSync(path.join(HOME, 'models', manifest.file), path.join(dir, 'w', 'backbone.h5'));
+    writeFileSync(path.join(dir, 'model.py'), SOURCE.replace('weights="imagenet"', 'weights="w/backbone.h5"'));
+    const out: string[] = [];
+    const code = await runCli(['run', path.join(dir, 'model.py'), '--no-rf'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+    assert.equal(code, 0, out.join('\n'));
+    assert.ok(out.includes(`Weights: weights="w/backbone.h5" (${path.join(dir, 'w', 'backbone.h5')})`), out.join('\n'));
   });
 });

@@ -16,7 +16,7 @@ const job = (over: Partial<RunJob> = {}): RunJob => ({ text: TEXT, input: { kind
 describe('runJob', () => {
   it('runs, measures the receptive field and returns feature maps', async () => {
     const stages: string[] = [];
-    const r = await runJob(job({ featureMaps: ['c'] }), runner, (s) => stages.push(s));
+    const r = await runJob(job({ featureMaps: ['c'], thumbnails: true }), runner, { progress: (s) => stages.push(s) });
     assert.deepEqual(stages, ['Analysing the model', 'Running in ONNX Runtime', 'Measuring the receptive field']);
     assert.equal(r.model, 'tiny');
     assert.deepEqual(r.outputShape, [1, 4]);
@@ -85,10 +85,22 @@ describe('runJob', () => {
 });
 
 describe('exportJob', () => {
+  it('fills unknown input axes from the default input shape (the editor passes convlens.defaultInputShape)', async () => {
+    const { exportJob, JobFailure } = await import('../../extension/runtime/run_job');
+    const dynamic = TEXT.replace('keras.Input((16, 16, 3))', 'keras.Input((None, None, 3))');
+    await assert.rejects(exportJob({ kind: 'export', text: dynamic, seed: 0, memoryBudgetMB: 64 }), (e: unknown) => e instanceof JobFailure && /\(line \d+\)$/.test(e.message));
+    const ort = await import('onnxruntime-node');
+    const { bytes } = await exportJob({ kind: 'export', text: dynamic, seed: 0, memoryBudgetMB: 64, defaultInputShape: [32, 32, 3] });
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(32 * 32 * 3), [1, 32, 32, 3]) });
+    assert.deepEqual([...(out[session.outputNames[0]] as InstanceType<typeof ort.Tensor>).dims], [1, 4]);
+    await session.release();
+  });
+
   it('returns ONNX bytes ONNX Runtime loads', async () => {
     const { exportJob } = await import('../../extension/runtime/run_job');
     const ort = await import('onnxruntime-node');
-    const { model, bytes } = await exportJob({ kind: 'export', text: TEXT, seed: 3 });
+    const { model, bytes } = await exportJob({ kind: 'export', text: TEXT, seed: 3, memoryBudgetMB: 512 });
     assert.equal(model, 'tiny');
     const session = await ort.InferenceSession.create(bytes);
     const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(16 * 16 * 3), [1, 16, 16, 3]) });
