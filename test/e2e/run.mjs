@@ -432,6 +432,8 @@ test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answe
 test('Run on Sample with a workspace image draws the effective receptive field over it', async (page) => {
   await openFile(page, 'small_cnn.py');
   await page.locator('.statusbar-item', { hasText: /small_cnn/ }).waitFor({ timeout: 20_000 });
+  // The results go to the ConvLens view (which a run never opens by itself): show it.
+  await showConvLens(page);
   await gotoLine(page, cli(path.join(workspace, 'small_cnn.py')).models[0].line);
   await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
   const quickPick = page.locator('.quick-input-widget');
