@@ -82,6 +82,8 @@ export interface RunJobResult {
   inputImage: { width: number; height: number; rgba: Uint8Array } | null;
   output: Float32Array | null;
   weights: string;
+  /** Which layers ran with trained weights: all, some (a backbone under an untrained head) or none. */
+  weightsTrained: 'all' | 'some' | 'none';
   documentVersion: number | null;
 }
 
@@ -241,7 +243,7 @@ export async function runJob(job: RunJob, runner: ModelRunner, hooks: JobHooks =
     // Everything the run allocates, counted before the first large allocation.
     checkRunBudget(report, plan.shape, true, budget, { 'input preparation': plan.preparation });
     if (job.weightsPath || analysis.models.some((m) => m.graph.pretrained)) progress('Reading the weights');
-    const { weights, label } = await loadWeights(job, analysis, report);
+    const { weights, label, trained } = await loadWeights(job, analysis, report);
     const { input, image } = plan.make();
     progress('Running in ONNX Runtime');
     const run = await runModel(report, runner, {
@@ -263,7 +265,7 @@ export async function runJob(job: RunJob, runner: ModelRunner, hooks: JobHooks =
     return {
       // The key, so the sidebar shows the run under the model that ran.
       model: report.key, inputShape: run.inputShape, outputShape: run.outputShape, stats: run.stats, latencyMs: run.latencyMs,
-      sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, receptiveFieldNote, weights: label,
+      sessionMs: run.sessionMs, top5: run.top5, layers: run.layers, receptiveField, receptiveFieldNote, weights: label, weightsTrained: trained,
       analyticalRf: lastField ? { layer: lastField.layer.name, ...(rfToJson(lastField.rf) as { size: number[]; stride: number[]; padding: number[] }) } : null,
       featureMaps: [...run.kept].map(([layer, t]) => ({ layer, dims: t.dims, data: t.data })),
       thumbnails: [...run.thumbnails].map(([layer, thumbnails]) => ({ layer, thumbnails })),

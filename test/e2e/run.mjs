@@ -435,6 +435,8 @@ test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answe
 test('Run on Sample with a workspace image draws the effective receptive field over it', async (page) => {
   await openFile(page, 'small_cnn.py');
   await page.locator('.statusbar-item', { hasText: /small_cnn/ }).waitFor({ timeout: 20_000 });
+  // The results go to the ConvLens view (which a run never opens by itself): show it.
+  await showConvLens(page);
   await gotoLine(page, cli(path.join(workspace, 'small_cnn.py')).models[0].line);
   await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
   const quickPick = page.locator('.quick-input-widget');
@@ -444,6 +446,16 @@ test('Run on Sample with a workspace image draws the effective receptive field o
   await view.locator('section.run canvas.erf-image').waitFor({ timeout: 60_000 });
   const label = await view.locator('section.run canvas.erf-image').getAttribute('aria-label');
   if (!/over the 48x48 input/.test(label)) throw new Error(label);
+  await view.locator('section.run .erf-legend .erf-scale').waitFor({ timeout: 10_000 });
+  // Per-layer figures in fixed columns: every time at one x.
+  const rights = await view.locator('section.run .lat-row:not(.lat-head) .lat-time').evaluateAll((spans) => spans.map((s) => Math.round(s.getBoundingClientRect().right)));
+  if (rights.length < 5 || new Set(rights).size !== 1) throw new Error(`latency figures at ${new Set(rights).size} x positions (${rights.length} rows)`);
+  // MACs as counted by hand: 48x48 positions x 3x3x3 taps x 8 filters = 497,664.
+  const macs = await view.locator('section.run .lat-row[data-layer="conv2d"] .lat-macs').innerText();
+  if (macs !== '497.7K') throw new Error(`conv2d MACs: ${macs}`);
+  // Initializer weights: a plain statement, no flat top-5.
+  if (!/mean nothing until trained weights are given/.test(await view.locator('section.run dd.fact-predictions').innerText())) throw new Error('no statement about untrained weights');
+  if (await view.locator('section.run dd.fact-top-5').count()) throw new Error('a top-5 of random weights is shown');
   // The finished run took nothing from the user: the keyboard focus is still in the editor.
   if (!(await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')))) throw new Error('the run moved the focus out of the editor');
   await docsShot(page, 'run-image.png');

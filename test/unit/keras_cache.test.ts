@@ -79,6 +79,7 @@ describe("keras.applications' pretrained weights from Keras' cache", () => {
     assert.ok(chosen.weights instanceof TrainedWeights);
     assert.equal(chosen.weights.format, 'legacy');
     assert.equal(chosen.label, `imagenet weights from Keras' cache (${path.join(HOME, 'models', manifest.file)})`);
+    assert.equal(chosen.trained, 'all');
     const input = npy(manifest.input);
     const run = await runModel(report, runner, { input: { kind: 'array', data: input.data, shape: input.shape }, weights: chosen.weights, seed: 0 });
     const err = relativeError(run.output, npy(manifest.output).data);
@@ -90,6 +91,7 @@ describe("keras.applications' pretrained weights from Keras' cache", () => {
     const chosen = await chooseWeights(report.graph, { seed: 3, kerasHome: empty });
     assert.ok(chosen.weights instanceof InitializerWeights);
     assert.equal(chosen.label, `initializers (seed 3): the imagenet weights ${manifest.file} are not in Keras' cache (${path.join(empty, 'models')})`);
+    assert.equal(chosen.trained, 'none');
     const none = await chooseWeights(reportOf('import keras\nm = keras.applications.MobileNet(alpha=0.25, include_top=False, weights=None)\n').graph, { seed: 3, kerasHome: HOME });
     assert.equal(none.label, 'initializers (seed 3)');
   });
@@ -102,6 +104,7 @@ describe("keras.applications' pretrained weights from Keras' cache", () => {
     const others = analysis.models.map((m) => m.graph);
     const chosen = await chooseWeights(report.graph, { seed: 0, kerasHome: HOME, others });
     assert.equal(chosen.label, `imagenet weights of ${manifest.model_name} from Keras' cache (${path.join(HOME, 'models', manifest.file)}); initializers (seed 0) for the rest`);
+    assert.equal(chosen.trained, 'some');
     const input = npy(manifest.input);
     const run = await runModel(report, runner, { input: { kind: 'array', data: input.data, shape: input.shape }, weights: chosen.weights, seed: 0, keepOutputs: ['conv_pw_13_relu'] });
     const err = relativeError(run.kept.get('conv_pw_13_relu')!.data, npy(manifest.output).data);

@@ -35,7 +35,7 @@ describe('runJob', () => {
     assert.match(r.weights, /^initializers \(seed 1\)/);
     assert.equal(v.top5, null);
     assert.match(v.untrained!, /predictions mean nothing until trained weights are given/);
-    const trained = runView({ ...r, weights: '/models/tiny.weights.h5' });
+    const trained = runView({ ...r, weights: '/models/tiny.weights.h5', weightsTrained: 'all' });
     assert.equal(trained.untrained, null);
     assert.equal(trained.top5!.length, 4);
     // Thumbnails: the conv layer's 8 channels at 16x16 (no downsampling needed), grey levels.

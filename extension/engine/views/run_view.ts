@@ -15,14 +15,11 @@ function num(x: number): string {
 
 /**
  * Weights drawn from the initializers make every prediction noise (a flat top-5 of 0.0010 each):
- * the whole model when the label is the initializers alone, or a head left untrained on top of a
- * trained backbone ("... for the rest").
+ * the whole model (no trained weights), or a head left untrained on top of a trained backbone.
  */
 function untrainedStatement(r: RunJobResult): string | null {
-  const all = /^initializers \(seed \d+\)/.test(r.weights);
-  const head = /initializers \(seed \d+\) for the rest/.test(r.weights);
-  if (!all && !head) return null;
-  return all
+  if (r.weightsTrained === 'all') return null;
+  return r.weightsTrained === 'none'
     ? 'The weights are random (drawn from the initializers), so the predictions mean nothing until trained weights are given: pick a weights file (.weights.h5, .keras) when running.'
     : 'Only the backbone is trained; the rest has random weights, so the predictions mean nothing until trained weights for the whole model are given.';
 }

@@ -41,6 +41,8 @@ export interface ChosenWeights {
   weights: WeightSource;
   /** What the run used, in words (the run report's weights label). */
   label: string;
+  /** Which layers have trained weights: all, some (a backbone under an untrained head) or none (initializers). */
+  trained: 'all' | 'some' | 'none';
 }
 
 /** Trained weights for the layers a backbone's file covers, the initializers for the rest. */
@@ -69,26 +71,26 @@ export async function chooseWeights(
   model: ModelGraph,
   options: { weightsPath?: string; seed: number; kerasHome?: string; maxBytes?: number; others?: readonly ModelGraph[]; baseDir?: string },
 ): Promise<ChosenWeights> {
-  if (options.weightsPath) return { weights: await TrainedWeights.load(options.weightsPath, model, options.maxBytes), label: options.weightsPath };
+  if (options.weightsPath) return { weights: await TrainedWeights.load(options.weightsPath, model, options.maxBytes), label: options.weightsPath, trained: 'all' };
   const home = options.kerasHome ?? kerasHome();
   const baseDir = options.baseDir ?? process.cwd();
   const initializers = `initializers (seed ${options.seed})`;
   const given = givenWeightsFile(model, baseDir);
-  if (given) return { weights: await TrainedWeights.load(given, model, options.maxBytes), label: `weights=${JSON.stringify(model.weightsFile)} (${given})` };
+  if (given) return { weights: await TrainedWeights.load(given, model, options.maxBytes), label: `weights=${JSON.stringify(model.weightsFile)} (${given})`, trained: 'all' };
   const cached = pretrainedWeightsFile(model, home);
-  if (cached?.present) return { weights: await TrainedWeights.load(cached.path, model, options.maxBytes), label: `imagenet weights from Keras' cache (${cached.path})` };
-  if (cached) return { weights: new InitializerWeights(options.seed), label: `${initializers}: the imagenet weights ${cached.file} are not in Keras' cache (${path.dirname(cached.path)})` };
+  if (cached?.present) return { weights: await TrainedWeights.load(cached.path, model, options.maxBytes), label: `imagenet weights from Keras' cache (${cached.path})`, trained: 'all' };
+  if (cached) return { weights: new InitializerWeights(options.seed), label: `${initializers}: the imagenet weights ${cached.file} are not in Keras' cache (${path.dirname(cached.path)})`, trained: 'none' };
   const backbones = backbonesOf(model, options.others ?? []).map((g) => {
     const file = givenWeightsFile(g, baseDir);
     return file ? { graph: g, path: file, present: true, label: `weights of ${g.name} from weights=${JSON.stringify(g.weightsFile)} (${file})`, absent: '' } : backbone(g, home);
   });
-  if (!backbones.length) return { weights: new InitializerWeights(options.seed), label: initializers };
+  if (!backbones.length) return { weights: new InitializerWeights(options.seed), label: initializers, trained: 'none' };
   const found = backbones.filter((b) => b.present);
   const absent = backbones.filter((b) => !b.present).map((b) => b.absent);
   const trained = await Promise.all(found.map((b) => TrainedWeights.load(b.path, b.graph, options.maxBytes)));
-  if (!found.length) return { weights: new InitializerWeights(options.seed), label: `${initializers}: ${absent.join('; ')}` };
+  if (!found.length) return { weights: new InitializerWeights(options.seed), label: `${initializers}: ${absent.join('; ')}`, trained: 'none' };
   const parts = [...found.map((b) => b.label), `${initializers} for the rest`, ...absent];
-  return { weights: new BackboneWeights(trained, new InitializerWeights(options.seed)), label: parts.join('; ') };
+  return { weights: new BackboneWeights(trained, new InitializerWeights(options.seed)), label: parts.join('; '), trained: 'some' };
 }
 
 /** An imagenet backbone: its file in Keras' cache, and what to say either way. */
