@@ -63,6 +63,23 @@ async function quickOpen(page, name) {
 
 /** Hovers the word `word` on the first visible line containing `lineText` (robust to token splits). */
 async function hoverWord(page, lineText, word, selector = ACTIVE_EDITOR) {
+  await pointAtWord(page, lineText, word, selector);
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await hover.waitFor({ timeout: 15_000 });
+  // Hover providers answer asynchronously (the analysis lives in a worker): read the card once
+  // its text has stopped changing.
+  let text = await hover.innerText();
+  for (let stable = 0, i = 0; stable < 3 && i < 100; i++) {
+    await page.waitForTimeout(100);
+    const now = await hover.innerText().catch(() => text);
+    stable = now === text && !/Loading\.\.\./.test(now) ? stable + 1 : 0;
+    text = now;
+  }
+  return text;
+}
+
+/** Moves the mouse onto the word `word` on the first visible line containing `lineText`. */
+async function pointAtWord(page, lineText, word, selector = ACTIVE_EDITOR) {
   const rect = await page.evaluate(({ selector, lineText, word }) => {
     for (const line of document.querySelectorAll(`${selector} .view-line`)) {
       const text = line.textContent.replace(/\u00a0/g, ' ');
@@ -88,18 +105,6 @@ async function hoverWord(page, lineText, word, selector = ACTIVE_EDITOR) {
   if (!rect) throw new Error(`"${word}" on a line with "${lineText}" is not visible`);
   await page.mouse.move(rect.x, rect.y);
   await page.mouse.move(rect.x + 1, rect.y);
-  const hover = page.locator('.monaco-hover:not(.hidden)').first();
-  await hover.waitFor({ timeout: 15_000 });
-  // Hover providers answer asynchronously (the analysis lives in a worker): read the card once
-  // its text has stopped changing.
-  let text = await hover.innerText();
-  for (let stable = 0, i = 0; stable < 3 && i < 100; i++) {
-    await page.waitForTimeout(100);
-    const now = await hover.innerText().catch(() => text);
-    stable = now === text && !/Loading\.\.\./.test(now) ? stable + 1 : 0;
-    text = now;
-  }
-  return text;
 }
 
 async function gotoLine(page, line, column) {
@@ -632,7 +637,7 @@ test('a pathological file being edited in one tab does not hold up a hover in an
   // The same hover with the slow file idle: what this machine takes anyway (reported beside).
   await page.keyboard.press('Control+1');
   let started = Date.now();
-  await hoverWord(page, 'layers.Conv2D(32', 'Conv2D', other);
+  await pointAtWord(page, 'layers.Conv2D(32', 'Conv2D', other);
   await hoverShowing(page, /Output shape\s+\(None, 32, 32, 32\)/);
   const idleMs = Date.now() - started;
   await page.mouse.move(5, 880);
@@ -648,7 +653,7 @@ test('a pathological file being edited in one tab does not hold up a hover in an
     await page.waitForTimeout(200);
     // From the mouse reaching the word (the editor's hover delay included) to the card.
     started = Date.now();
-    await hoverWord(page, 'layers.Conv2D(32', 'Conv2D', other);
+    await pointAtWord(page, 'layers.Conv2D(32', 'Conv2D', other);
     await hoverShowing(page, /Output shape\s+\(None, 32, 32, 32\)/);
     times.push(Date.now() - started);
     await page.mouse.move(5, 880);
