@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { analyze, type Analysis, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
 import { analysisToJson } from '../../extension/engine/report/json';
 import { setTraceCacheEnabled } from '../../extension/engine/trace/trace_cache';
+import { containerHover, layerHover } from '../../extension/engine/views/hover_text';
+import { summarize } from '../../extension/engine/views/summary';
 
 /**
  * The object graph as text: objects numbered in the order a depth-first walk first meets them
@@ -68,6 +70,12 @@ export function assertSameAnalysis(cached: Analysis, uncached: Analysis, text: s
   const b = canonical(uncached);
   if (a !== b) assert.fail(`${what}: the analysis differs with the trace cache ${firstDifference(a, b)}`);
   assert.deepEqual(analysisToJson('f.py', text, cached), analysisToJson('f.py', text, uncached), what);
+  // What the views make of it (they only read it: a frozen shape written to would throw here).
+  const views = (a: Analysis) => ({
+    summary: summarize(text, a),
+    hovers: a.models.flatMap((m) => [...m.layers.map((l) => layerHover(l, m)), ...m.entries.filter((e) => e.entries).map((e) => containerHover(e, m))]),
+  });
+  assert.deepEqual(views(cached), views(uncached), what);
 }
 
 export function analyzeUncached(text: string, options?: AnalyzeOptions): Analysis {

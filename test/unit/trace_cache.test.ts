@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 import { analyze, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { clearTraceCache, traceCacheStats } from '../../extension/engine/trace/trace_cache';
+import { lowerModel } from '../../extension/engine/lowering/lower_model';
 import { applicationNames } from '../../kernels/applications';
+import { RecordingWeights } from '../support/run_model';
 import { applicationGoldens, sourceFor } from '../support/application_goldens';
 import { example } from '../support/analyze';
 import { analyzeUncached, assertSameAnalysis } from '../support/same_analysis';
@@ -123,6 +125,23 @@ w.build((None, 64, 64, 3))
     // Arguments not fully known are traced every time.
     const unknownArgs = 'import keras\nimport sys\nb = keras.applications.MobileNet(weights=None, alpha=ALPHA, include_top=False, input_shape=(64, 64, 3))\nkw = dict(weights=None)\nc = keras.applications.MobileNet(**kw)\n';
     assert.equal(check(unknownArgs, 'unknown arguments').hits, 1);
+  });
+
+  it('a replayed backbone lowers to the same ONNX model (its shared, frozen configs and shapes are only read)', () => {
+    const text = `import keras
+base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(64, 64, 3), alpha=0.35)
+base.trainable = False
+inputs = keras.Input((64, 64, 3))
+x = keras.layers.GlobalAveragePooling2D()(base(inputs))
+model = keras.Model(inputs, keras.layers.Dense(4)(x))
+`;
+    const lower = (a: ReturnType<typeof analyze>) => a.models.map((m) => Buffer.from(lowerModel(m.graph, new RecordingWeights(3), { exposeLayers: ['block_3_expand_relu'] }).bytes).toString('base64'));
+    const uncached = lower(analyzeUncached(text));
+    clearTraceCache();
+    analyze(text);
+    const before = traceCacheStats.hits;
+    assert.deepEqual(lower(analyze(text)), uncached);
+    assert.equal(traceCacheStats.hits, before + 1);
   });
 
   it('one application of each definition module replays in a file of other layers (one recording each)', () => {

@@ -41,15 +41,18 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
   const postOrder: object[] = [];
   for (const out of outputs) {
     const stack: { node: object; tensors: SymTensor[]; next: number }[] = [];
+    // The nodes on the stack, as a set: looking through a 500-deep stack at every step was quadratic.
+    const onStack = new Set<object>();
     const enter = (t: SymTensor) => {
       if (!t.producer) return;
       const node = register(t.producer);
-      if (finished.has(node) || stack.some((f) => f.node === node)) return;
+      if (finished.has(node) || onStack.has(node)) return;
       const op = opOfNode.get(node)!;
       if (!opIndex.has(op)) opIndex.set(op, opIndex.size);
       // A container's calls are all known once its first call is met: register them now.
       if (isContainer(op)) for (const c of containerCalls(t.producer, nodeOf, node)) register(c);
       stack.push({ node, tensors: inputSet.has(t) ? [] : parentTensors(node), next: 0 });
+      onStack.add(node);
     };
     enter(out);
     while (stack.length) {
@@ -57,6 +60,7 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
       if (top.next < top.tensors.length) enter(top.tensors[top.next++]);
       else {
         stack.pop();
+        onStack.delete(top.node);
         finished.add(top.node);
         postOrder.push(top.node);
       }

@@ -3,7 +3,7 @@
  * of a ResNet152 model does not trace the backbone again on every keystroke.
  *
  * The first call with some arguments is traced as usual and recorded: a private copy of what it
- * made (layers, calls, tensors, models, with their configs and build results), the diagnostics it offered, the automatic names, helper
+ * made (layers, calls, tensors, models; their configs, build results and shapes frozen), the diagnostics it offered, the automatic names, helper
  * frames and tensor ids it took, and the budget it used. A later call with the same arguments, in
  * this trace or a later one, re-instantiates that copy instead: fresh layer and tensor ids, Keras'
  * automatic names from the counters as they are now, the caller's frames and owners, the same
@@ -354,9 +354,13 @@ const SHARED = new Set(['kernel']);
 /** Python values a recording may hold (those that only carry graph objects or plain data). */
 const VALUE_KINDS = new Set(['int', 'float', 'str', 'bool', 'none', 'tuple', 'list', 'tensor', 'layer', 'model']);
 
+const frozen = (x: unknown) => x === null || typeof x !== 'object' || Object.isFrozen(x);
+
 /**
  * Deep copy of the graph objects a call made, structure for structure (so fields added to them
- * later are copied too), with ids, names, frames and spans remapped.
+ * later are copied too), with ids, names, frames and spans remapped. Recording, plain data
+ * (configs, build results, shapes) is copied once and frozen; instances share it, so nothing can
+ * change it unseen (a write throws, and the statement reports an internal error).
  */
 class Cloner {
   private readonly memo = new Map<object, unknown>();
@@ -367,10 +371,13 @@ class Cloner {
     if (v === null || typeof v !== 'object') return v;
     const seen = this.memo.get(v);
     if (seen !== undefined) return seen;
+    const recording = this.remap.check !== undefined;
+    if (!recording && Object.isFrozen(v)) return v;
     if (Array.isArray(v)) {
       const out: unknown[] = [];
       this.memo.set(v, out);
       for (const x of v) out.push(this.any(x));
+      if (recording && out.every(frozen)) Object.freeze(out);
       return out;
     }
     if (v instanceof Set) {
@@ -381,8 +388,7 @@ class Cloner {
     }
     if (Object.getPrototypeOf(v) !== Object.prototype) throw new NotReplayable('not plain data');
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 2 && typeof o.from === 'number' && typeof o.to === 'number') {
+    if (typeof o.from === 'number' && typeof o.to === 'number' && Object.keys(o).length === 2) {
       const s = this.remap.span(o as unknown as Span);
       this.memo.set(v, s);
       return s;
@@ -392,15 +398,24 @@ class Cloner {
     if (kind) this.remap.check?.(o, kind);
     const out: Record<string, unknown> = {};
     this.memo.set(v, out);
-    for (const k of keys) {
+    let data = recording && kind === null;
+    for (const k in o) {
       const x = o[k];
-      if (SHARED.has(k)) out[k] = x;
-      else if (k === 'id' && kind === 'layer') out[k] = this.remap.layerId(x as number);
-      else if (k === 'id' && kind === 'tensor') out[k] = this.remap.tensorId(x as number);
-      else if (k === 'name' && typeof x === 'string') out[k] = this.remap.name(x);
-      else if (k === 'scope' && kind === 'layer') out[k] = this.remap.scope(x as string[]);
-      else out[k] = this.any(x);
+      let y: unknown;
+      if (SHARED.has(k)) {
+        y = x;
+        data = false;
+      } else if (k === 'id' && kind === 'layer') y = this.remap.layerId(x as number);
+      else if (k === 'id' && kind === 'tensor') y = this.remap.tensorId(x as number);
+      else if (k === 'name' && typeof x === 'string') {
+        y = this.remap.name(x);
+        data = false;
+      } else if (k === 'scope' && kind === 'layer') y = this.remap.scope(x as string[]);
+      else y = this.any(x);
+      if (data && !frozen(y)) data = false;
+      out[k] = y;
     }
+    if (data) Object.freeze(out);
     return out;
   }
 }
