@@ -369,10 +369,10 @@ class Cloner {
 
   any(v: unknown): unknown {
     if (v === null || typeof v !== 'object') return v;
-    const seen = this.memo.get(v);
-    if (seen !== undefined) return seen;
     const recording = this.remap.check !== undefined;
     if (!recording && Object.isFrozen(v)) return v;
+    const seen = this.memo.get(v);
+    if (seen !== undefined) return seen;
     if (Array.isArray(v)) {
       const out: unknown[] = [];
       this.memo.set(v, out);
@@ -388,7 +388,7 @@ class Cloner {
     }
     if (Object.getPrototypeOf(v) !== Object.prototype) throw new NotReplayable('not plain data');
     const o = v as Record<string, unknown>;
-    if (typeof o.from === 'number' && typeof o.to === 'number' && Object.keys(o).length === 2) {
+    if ('from' in o && typeof o.from === 'number' && typeof o.to === 'number' && Object.keys(o).length === 2) {
       const s = this.remap.span(o as unknown as Span);
       this.memo.set(v, s);
       return s;
