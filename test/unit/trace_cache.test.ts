@@ -12,6 +12,7 @@ import { clearTraceCache, traceCacheStats } from '../../extension/engine/trace/t
 import { lowerModel } from '../../extension/engine/lowering/lower_model';
 import { applicationNames } from '../../kernels/applications';
 import { RecordingWeights } from '../support/run_model';
+import { loadCorpus } from '../corpus/compare';
 import { applicationGoldens, sourceFor } from '../support/application_goldens';
 import { example } from '../support/analyze';
 import { analyzeUncached, assertSameAnalysis } from '../support/same_analysis';
@@ -200,4 +201,20 @@ describe('random edits: an editor session with the cache is the same as tracing 
       }
     });
   }
+});
+
+describe('the corpus of real Keras code (when present): the same with the cache, cold and warm', () => {
+  it('every file', () => {
+    const files = loadCorpus();
+    let hits = 0;
+    for (const file of files) {
+      const before = traceCacheStats.hits;
+      const uncached = analyzeUncached(file.text, { limits: LIMITS });
+      clearTraceCache();
+      assertSameAnalysis(analyze(file.text, { limits: LIMITS }), uncached, file.text, `${file.entry.file} (recorded)`);
+      assertSameAnalysis(analyze(file.text, { limits: LIMITS }), uncached, file.text, `${file.entry.file} (replayed)`);
+      hits += traceCacheStats.hits - before;
+    }
+    console.log(`corpus: ${files.length} files, ${hits} backbone calls replayed`);
+  });
 });
