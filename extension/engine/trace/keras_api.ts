@@ -9,6 +9,7 @@ import { callNumpy, loadDataset, toCategorical } from './arrays';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
+import { callTensorFunction } from './tensor_functions';
 import { float, int, isNumber, iterate, NONE, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
@@ -85,6 +86,8 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const onArray = callNumpy(name, args, kwargs);
     if (onArray) return onArray;
   }
+  const onTensors = callTensorFunction(it, path, args, kwargs, site);
+  if (onTensors) return onTensors;
   if (root !== 'keras') {
     return unknown(`${rawPath}()`);
   }
