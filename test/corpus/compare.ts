@@ -133,7 +133,7 @@ function matchModels(truth: TruthModel[], found: ModelReport[]): [TruthModel, Mo
 
 export function compareFile(file: CorpusFile, analysis: Analysis): FileResult {
   const lines = new LineIndex(file.text);
-  const lineOf = (offset: number) => lines.position(offset).line + 1;
+  const lineOf = (offset: number) => lines.position(offset).line;
   const result: FileResult = {
     file: file.entry.file,
     modelsBuilt: 0,

@@ -4,6 +4,7 @@ import { arrayAttr } from './arrays';
 import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
+import { refusedAttribute } from './keras3_refusals';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
 import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
 import type { Span } from '../source';
@@ -161,8 +162,14 @@ function modelAttrCharged(it: Interpreter, model: ModelObject, name: string, sit
 
 export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxNode): Value {
   switch (obj.t) {
-    case 'module':
+    case 'module': {
+      const refused = refusedAttribute(obj.path, name);
+      if (refused) {
+        it.ctx.diagnostics.error('keras3-removed', refused, it.ctx.span(site));
+        return unknown(`${obj.path}.${name}, which Keras 3 does not have`);
+      }
       return moduleAttr(obj.path, name);
+    }
     case 'instance': {
       const own = obj.attrs.get(name);
       if (own) return own;

@@ -9,6 +9,7 @@ import type { Span } from '../source';
 import { callFunction } from './calls';
 import { runUnit, reportStatementFault, TraceSignal } from './units';
 import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, sequence, truthy, unknown, Value } from './values';
+import { refusedImportName, refusedModule } from './keras3_refusals';
 
 export const BREAK = 1;
 export const CONTINUE = 2;
@@ -385,9 +386,13 @@ function importStatement(ctx: TraceContext, node: SyntaxNode, scope: Scope): voi
   if (isFrom) {
     const module = dotted(parts.slice(1, importIdx));
     const names = parts.slice(importIdx + 1);
+    const missing = refusedModule(module);
+    if (missing) ctx.diagnostics.error('keras3-removed', missing, ctx.span(node));
     for (let i = 0; i < names.length; i++) {
       if (names[i].name !== 'VariableName') continue;
       const name = ctx.source(names[i]);
+      const refused = missing ? null : refusedImportName(module, name);
+      if (refused) ctx.diagnostics.error('keras3-removed', refused, ctx.span(names[i]));
       let alias = name;
       if (names[i + 1]?.name === 'as' && names[i + 2]) {
         alias = ctx.source(names[i + 2]);
@@ -402,6 +407,8 @@ function importStatement(ctx: TraceContext, node: SyntaxNode, scope: Scope): voi
     const start = i;
     while (i < parts.length && (parts[i].name === 'VariableName' || parts[i].name === '.')) i++;
     const module = dotted(parts.slice(start, i));
+    const missing = module ? refusedModule(module) : null;
+    if (missing) ctx.diagnostics.error('keras3-removed', missing, ctx.span(node));
     if (parts[i]?.name === 'as' && parts[i + 1]) {
       scope.assign(ctx.source(parts[i + 1]), { t: 'module', path: module });
       i += 2;

@@ -10,7 +10,8 @@ import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue }
 import { makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
-import { float, int, isNumber, iterate, NONE, str, unknown, Value } from './values';
+import { refusedOptimizerArgs } from './keras3_refusals';
+import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
 
@@ -107,6 +108,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.names.reset();
     return NONE;
   }
+  if (name === 'Model' && rawPath.startsWith('keras.') && (kwargs.has('input') || kwargs.has('output'))) {
+    const keys = ['input', 'output'].filter((k) => kwargs.has(k));
+    it.ctx.diagnostics.error('keras3-removed', `Unrecognized keyword arguments passed to Model: ${keys.map((k) => `'${k}'`).join(', ')} (Keras 3: use inputs= and outputs=.)`, it.ctx.span(site));
+  }
   if (name === 'Sequential' || name === 'Model' || name === 'Functional') {
     // A model keeps its own copy of the layer list, or of the input and output tensors.
     const copied = name === 'Sequential' ? itemCount(args[0] ?? kwargs.get('layers')) : itemCount(args[0] ?? kwargs.get('inputs')) + itemCount(args[1] ?? kwargs.get('outputs'));
@@ -121,6 +126,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   // keras.activations.relu(x), keras.ops.sigmoid(x): an elementwise operation in the graph.
   if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') {
     return applyElementwiseOp(it, name, args[0].tensor, it.ctx.span(site));
+  }
+  if (rawPath.startsWith('keras.')) {
+    const refused = refusedKeras2Call(it, namespace, name, kwargs);
+    if (refused) it.ctx.diagnostics.error('keras3-removed', refused, it.ctx.span(site));
   }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
     const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));
@@ -137,6 +146,12 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   }
   it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   return unknown(`${rawPath}()`);
+}
+
+/** Keras 2 arguments Keras 3 objects refuse (optimizers' `lr`), as Keras' error message, or null. */
+function refusedKeras2Call(it: Interpreter, namespace: string, name: string, kwargs: Map<string, Value>): string | null {
+  if (namespace !== 'keras.optimizers' || !/^[A-Z]/.test(name) || !kwargs.has('lr')) return null;
+  return refusedOptimizerArgs([['lr', repr(kwargs.get('lr')!, it.ctx)]]);
 }
 
 function itemCount(v: Value | undefined): number {
