@@ -50,6 +50,8 @@ CASES = [
     ("ops.depth_to_space", (8, 8, 12), "keras.ops.depth_to_space(x, 2)"),
     ("ops.space_to_depth", (8, 8, 12), "keras.ops.space_to_depth(x, 2)"),
     ("ops.maximum then Maximum layer", (4,), "keras.layers.Maximum()([keras.ops.maximum(x, y), y])"),
+    ("a random draw broadcast", (4,), "x + keras.random.normal(shape=(1, 4))"),
+    ("a random draw of the input's shape", (3, 4), "x * keras.random.uniform(shape=(1,) + tuple(x.shape[1:]))"),
     ("resnet50.preprocess_input", (8, 8, 3), "keras.applications.resnet50.preprocess_input(x)"),
     ("vgg16.preprocess_input", (8, 8, 3), "keras.applications.vgg16.preprocess_input(x)"),
     ("mobilenet_v2.preprocess_input", (8, 8, 3), "keras.applications.mobilenet_v2.preprocess_input(x)"),

@@ -18,7 +18,7 @@ const CORPUS_FLOOR = {
   /** Models Keras built that ConvLens finds with exact totals (of 40). */
   modelsExact: 38,
   /** Layers exact in name, class, output shape and params (of 1439). */
-  layersExact: 1426,
+  layersExact: 1428,
   /** Files where Keras raises (of 14) and ConvLens reports an error on Keras' line. */
   kerasErrorsOnTheirLine: 10,
   /** Error diagnostics on files Keras runs without error. */

@@ -13,7 +13,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
 import type { SymTensor } from '../graph';
 import type { Interpreter } from './interpreter';
-import { applyElementwiseOp, shapedOperation } from './layer_calls';
+import { applyElementwiseOp, shapedOperation, shapeValue } from './layer_calls';
 import { isNumber, iterate, Value } from './values';
 
 /** Elementwise functions ConvLens can also run (an activation of the same name). */
@@ -45,7 +45,7 @@ const REDUCTIONS: Record<string, string> = {
 
 /** The namespaces this catalogue reads, and whether they are TensorFlow's. */
 function namespaceOf(path: string): { name: string; tensorflow: boolean } | null {
-  const m = /^(keras\.ops(?:\.nn|\.numpy|\.math|\.image)?|keras\.activations|keras\.backend|tensorflow(?:\.nn|\.math|\.image)?|tf(?:\.nn|\.math|\.image)?)\.([A-Za-z_0-9]+)$/.exec(path);
+  const m = /^(keras\.ops(?:\.nn|\.numpy|\.math|\.image)?|keras\.activations|keras\.backend|keras\.random|tensorflow(?:\.nn|\.math|\.image|\.random)?)\.([A-Za-z_0-9]+)$/.exec(path);
   if (!m) return null;
   return { name: m[2], tensorflow: !m[1].startsWith('keras') };
 }
@@ -222,6 +222,10 @@ export function callTensorFunction(it: Interpreter, path: string, args: Value[],
   const ns = namespaceOf(path);
   if (!ns) return null;
   const { name } = ns;
+  const drawn = randomDraw(it, path, name, args, kwargs);
+  if (drawn) return drawn;
+  // ops.shape(x), tf.shape(x): the batch axis None, the others as known.
+  if (name === 'shape' && args[0]?.t === 'tensor' && args.length === 1) return shapeValue(args[0].tensor.shape, false);
   const first = args[0] ?? kwargs.get('x') ?? kwargs.get('inputs') ?? kwargs.get('images') ?? kwargs.get('values') ?? kwargs.get('xs') ?? kwargs.get('tensor') ?? kwargs.get('input');
   const joined = name in JOINS ? tensorsOf(it, first) : null;
   const second = args[1] ?? kwargs.get('x2') ?? kwargs.get('y');
@@ -286,4 +290,20 @@ function preprocessInput(it: Interpreter, module: string, args: Value[], kwargs:
   }
   for (const op of PREPROCESS_OPS[mode]) out = shapedOperation(it, 'preprocess_input', [(out as { tensor: SymTensor }).tensor], shape, span, op);
   return out;
+}
+
+const RANDOM_DRAWS = new Set(['normal', 'uniform', 'truncated_normal', 'random_normal', 'random_uniform', 'randint', 'categorical']);
+
+/**
+ * keras.random.normal(shape=(batch, dim)) and its tf / backend forms: a tensor of that shape that
+ * depends on no input (a None axis stays None). Only where a shape is given as a tuple.
+ */
+function randomDraw(it: Interpreter, path: string, name: string, args: Value[], kwargs: Map<string, Value>): Value | null {
+  if (!RANDOM_DRAWS.has(name) || !/\.(random|backend)\.[a-z_]+$/.test(path) || name === 'categorical') return null;
+  const given = kwargs.get('shape') ?? args[0];
+  if (!given || (given.t !== 'tuple' && given.t !== 'list')) return null;
+  const items = iterate(given, it.ctx);
+  if (!items || !items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return null;
+  const shape = items.map((d) => (d.t === 'int' ? d.v : null));
+  return { t: 'tensor', tensor: it.ctx.tensor(shape, null) };
 }
