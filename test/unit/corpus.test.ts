@@ -16,9 +16,9 @@ import { withUnknowns } from '../corpus/unknowns';
  */
 const CORPUS_FLOOR = {
   /** Models Keras built that ConvLens finds with exact totals (of 40). */
-  modelsExact: 38,
+  modelsExact: 39,
   /** Layers exact in name, class, output shape and params (of 1439). */
-  layersExact: 1428,
+  layersExact: 1434,
   /** Files where Keras raises (of 14) and ConvLens reports an error on Keras' line. */
   kerasErrorsOnTheirLine: 10,
   /** Error diagnostics on files Keras runs without error. */

@@ -7,7 +7,7 @@ import type { Interpreter } from './interpreter';
 import { callApplication } from './applications';
 import { callNumpy, loadDataset, toCategorical } from './arrays';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
-import { makeFunctional, makeSequential } from './models';
+import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
 import { refusedOptimizerArgs } from './keras3_refusals';
@@ -117,6 +117,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const copied = name === 'Sequential' ? itemCount(args[0] ?? kwargs.get('layers')) : itemCount(args[0] ?? kwargs.get('inputs')) + itemCount(args[1] ?? kwargs.get('outputs'));
     if (!it.ctx.allocate(copied)) return unknown(`a ${name} past the allocation budget`);
     return name === 'Sequential' ? makeSequential(it, args, kwargs, site) : makeFunctional(it, args, kwargs, site);
+  }
+  if (name === 'clone_model' && (namespace === 'keras.models' || namespace === 'keras') && args[0]?.t === 'model' && args.length === 1 && kwargs.size === 0) {
+    const clone = cloneSequential(it, args[0].model, site);
+    if (clone) return clone;
   }
   if (FUNCTIONAL_MERGES[name]) {
     const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));

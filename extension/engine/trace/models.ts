@@ -181,6 +181,28 @@ export function makeFunctional(it: Interpreter, args: Value[], kwargs: Map<strin
   return { t: 'model', model };
 }
 
+/**
+ * keras.models.clone_model(seq): a Sequential of new layers made from the same configs (Keras keeps
+ * the names, the model's too), on a new Input of the same shape. Other models: null (not modelled).
+ */
+export function cloneSequential(it: Interpreter, source: ModelObject, site: SyntaxNode): Value | null {
+  if (source.kind !== 'sequential' || !source.layers.every(isLayerInstance)) return null;
+  const { ctx } = it;
+  const copy = (layer: LayerInstance): LayerInstance => {
+    const made: LayerInstance = { ...layer, id: ctx.layers.length, calls: [], scope: [...ctx.frames] };
+    ctx.layers.push(made);
+    return made;
+  };
+  const model = newModel(it, 'sequential', source.name, 'sequential', ctx.span(site));
+  model.trainable = source.trainable;
+  model.layers = (source.layers as LayerInstance[]).map(copy);
+  if (source.unknownBefore) model.unknownBefore = new Set(source.unknownBefore);
+  if (source.buildShape) model.buildShape = source.buildShape;
+  const input = source.inputTensor?.producer?.layer;
+  if (input) model.inputTensor = callLayer(ctx, copy(input), [], input.span).output;
+  return { t: 'model', model };
+}
+
 export function makeSequential(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
   const model = newModel(it, 'sequential', nameKwarg(kwargs), 'sequential', it.ctx.span(site));
   const members = args[0] ?? kwargs.get('layers');
