@@ -5,6 +5,7 @@ import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
 import { refusedAttribute } from './keras3_refusals';
+import { noteCalled } from './uncalled_builders';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
 import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
 import type { Span } from '../source';
@@ -42,6 +43,7 @@ export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs:
 
 export function callFunction(it: Interpreter, fn: FuncValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span, self?: Value): Value {
   const { budget } = it.ctx;
+  noteCalled(it.ctx, fn);
   budget.enter(it.ctx.span(site));
   const scope = new Scope(fn.closure);
   if (self?.t === 'instance' && fn.ownerClass) scope.method = { self, cls: fn.ownerClass };
