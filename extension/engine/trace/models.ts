@@ -200,6 +200,7 @@ export function cloneSequential(it: Interpreter, source: ModelObject, site: Synt
   if (source.buildShape) model.buildShape = source.buildShape;
   const input = source.inputTensor?.producer?.layer;
   if (input) model.inputTensor = callLayer(ctx, copy(input), [], input.span).output;
+  noteSequentialBuild(it, model);
   return { t: 'model', model };
 }
 
@@ -208,7 +209,18 @@ export function makeSequential(it: Interpreter, args: Value[], kwargs: Map<strin
   const members = args[0] ?? kwargs.get('layers');
   if (members?.t === 'list' || members?.t === 'tuple') for (const m of members.items) addToSequential(it, model, m, site);
   else if (members && members.t !== 'none') it.ctx.diagnostics.info('unevaluable', 'ConvLens could not evaluate the layer list of this Sequential.', it.ctx.span(site));
+  noteSequentialBuild(it, model);
   return { t: 'model', model };
+}
+
+/**
+ * Keras 3 builds a Sequential that knows its input (an Input, input_shape=, build()) as a hidden
+ * functional model, at construction and again at each add(): each build uses up a `functional`
+ * name, so the next keras.Model(...) is `functional_1`.
+ */
+function noteSequentialBuild(it: Interpreter, model: ModelObject): void {
+  if (model.kind !== 'sequential' || model.layers.length === 0) return;
+  if (model.inputTensor || declaredInputShape(model)) it.ctx.names.auto('functional');
 }
 
 function addToSequential(it: Interpreter, model: ModelObject, v: Value, site: SyntaxNode): void {
@@ -348,7 +360,9 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
   switch (name) {
     case 'add':
       return method(([v]) => {
+        const before = model.layers.length;
         if (v) addToSequential(it, model, v, site);
+        if (model.layers.length > before) noteSequentialBuild(it, model);
         return NONE;
       });
     case 'pop':
@@ -357,7 +371,9 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       return method(([v], kwargs) => {
         const shape = shapeArg(v ?? kwargs.get('input_shape'));
         if (!shape) return NONE;
+        const known = model.kind === 'sequential' && (model.inputTensor || declaredInputShape(model));
         model.buildShape = shape;
+        if (!known) noteSequentialBuild(it, model);
         if (model.kind === 'subclassed' && !model.graph) traceOnShape(it, model, shape);
         return NONE;
       });
