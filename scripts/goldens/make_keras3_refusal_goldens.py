@@ -32,7 +32,11 @@ CASES = {
     "RMSprop(lr=, decay=)": "from keras.optimizers import RMSprop\nlr = 2e-4\nopt = RMSprop(lr=lr * 0.5, decay=6e-8)\n",
     "AveragePooling2D()": "import keras\nx = keras.Input((8, 8, 3))\ny = keras.layers.AveragePooling2D()(x)\n",
     "Model(input=, output=)": "import keras\nx = keras.Input((4,))\ny = keras.layers.Dense(2)(x)\nm = keras.Model(input=x, output=y)\n",
+    "ModelCheckpoint, weights only": "import keras\ncb = keras.callbacks.ModelCheckpoint(\n    filepath='/tmp/checkpoint',\n    save_weights_only=True,\n)\n",
+    "ModelCheckpoint, a path without extension": "import keras\ncb = keras.callbacks.ModelCheckpoint('/tmp/best', monitor='loss')\n",
+    "ModelCheckpoint, legacy .h5 model": "import keras\ncb = keras.callbacks.ModelCheckpoint('best.h5', monitor='loss')\n",
     # Keras 3 code of the same kinds: no error.
+    "ModelCheckpoint, Keras 3 paths": "import keras\na = keras.callbacks.ModelCheckpoint('m.weights.h5', save_weights_only=True)\nb = keras.callbacks.ModelCheckpoint('m-{epoch:02d}.keras')\n",
     "layers and merges from keras.layers": "import keras\nfrom keras.layers import Conv2D, concatenate, LeakyReLU\n",
     "ops, applications module": "import keras\nfrom keras import ops\nimport keras.applications.resnet50\nfrom keras.applications.resnet50 import preprocess_input\n",
     "backend functions Keras 3 keeps": "from keras import backend as K\nf = K.image_data_format()\ne = K.epsilon()\nK.clear_session()\n",

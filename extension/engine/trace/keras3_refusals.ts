@@ -6,6 +6,7 @@
  * TensorFlow before 2.16, `tensorflow.keras` is still Keras 2.
  */
 import { KERAS3_MODULES } from './keras3_names';
+import type { Value } from './values';
 
 const namesOf = new Map<string, Set<string>>();
 
@@ -130,4 +131,18 @@ export function refusedOptimizerArgs(given: [string, string | null][]): string |
   const refused = given.filter(([k]) => k === 'lr');
   if (!refused.length || refused.some(([, v]) => v === null)) return null;
   return `Argument(s) not recognized: {${refused.map(([k, v]) => `'${k}': ${v}`).join(', ')}} (Keras 3: use learning_rate=.)`;
+}
+
+/**
+ * keras.callbacks.ModelCheckpoint: Keras 3 saves weights only to `.weights.h5` files and whole models
+ * only to `.keras` (or legacy `.h5`) files; Keras 2 took any path, e.g. "/tmp/checkpoint".
+ */
+export function refusedCheckpointPath(filepath: Value | undefined, weightsOnly: Value | undefined): string | null {
+  if (filepath?.t !== 'str' || (weightsOnly && weightsOnly.t !== 'bool')) return null;
+  if (weightsOnly?.t === 'bool' && weightsOnly.v) {
+    if (filepath.v.endsWith('.weights.h5')) return null;
+    return `When using \`save_weights_only=True\` in \`ModelCheckpoint\`, the filepath provided must end in \`.weights.h5\` (Keras weights format). Received: filepath=${filepath.v}`;
+  }
+  if (filepath.v.endsWith('.keras') || filepath.v.endsWith('.h5')) return null;
+  return `The filepath provided must end in \`.keras\` (Keras model format). Received: filepath=${filepath.v}`;
 }

@@ -10,7 +10,7 @@ import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue }
 import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
-import { refusedOptimizerArgs } from './keras3_refusals';
+import { refusedCheckpointPath, refusedOptimizerArgs } from './keras3_refusals';
 import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
@@ -132,7 +132,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     return applyElementwiseOp(it, name, args[0].tensor, it.ctx.span(site));
   }
   if (rawPath.startsWith('keras.')) {
-    const refused = refusedKeras2Call(it, namespace, name, kwargs);
+    const refused = refusedKeras2Call(it, namespace, name, args, kwargs);
     if (refused) it.ctx.diagnostics.error('keras3-removed', refused, it.ctx.span(site));
   }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
@@ -153,7 +153,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
 }
 
 /** Keras 2 arguments Keras 3 objects refuse (optimizers' `lr`), as Keras' error message, or null. */
-function refusedKeras2Call(it: Interpreter, namespace: string, name: string, kwargs: Map<string, Value>): string | null {
+function refusedKeras2Call(it: Interpreter, namespace: string, name: string, args: Value[], kwargs: Map<string, Value>): string | null {
+  if (namespace === 'keras.callbacks' && name === 'ModelCheckpoint') {
+    return refusedCheckpointPath(args[0] ?? kwargs.get('filepath'), args[4] ?? kwargs.get('save_weights_only'));
+  }
   if (namespace !== 'keras.optimizers' || !/^[A-Z]/.test(name) || !kwargs.has('lr')) return null;
   return refusedOptimizerArgs([['lr', repr(kwargs.get('lr')!, it.ctx)]]);
 }
