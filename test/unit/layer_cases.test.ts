@@ -1,6 +1,6 @@
 /**
- * SimpleRNN, LSTM and GRU against real Keras 3.15 (test/goldens/recurrent/, written by
- * scripts/goldens/make_recurrent_goldens.py): output shape and params, or Keras' error.
+ * SimpleRNN, LSTM, GRU, Embedding and Resizing against real Keras 3.15 (test/goldens/layer_cases/,
+ * written by scripts/goldens/make_layer_case_goldens.py): output shape and params, or Keras' error.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,11 +10,11 @@ import { analyze } from '../../extension/engine/analysis/analyze';
 import { chooseModel } from '../../extension/engine/analysis/model_choice';
 
 interface Case { input_shape: (number | null)[]; expression: string; name?: string; output_shape?: (number | null)[]; params?: number; error?: { type: string; message: string } }
-const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'goldens', 'recurrent', 'manifest.json'), 'utf8')) as { cases: Case[] };
+const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'goldens', 'layer_cases', 'manifest.json'), 'utf8')) as { cases: Case[] };
 
 const py = (d: number | null) => (d === null ? 'None' : String(d));
 
-describe('recurrent layers as Keras builds them', () => {
+describe('layers as Keras builds them', () => {
   for (const c of manifest.cases) {
     it(`${c.expression} on (None, ${c.input_shape.map(py).join(', ')})${c.error ? ': error' : ''}`, () => {
       const text = `import keras\nx = keras.Input(shape=(${c.input_shape.map(py).join(', ')},))\ny = ${c.expression}(x)\nm = keras.Model(x, y)\n`;

@@ -1,7 +1,8 @@
-"""Writes test/goldens/recurrent/manifest.json with real Keras 3 (JAX backend): SimpleRNN, LSTM and
-GRU built on Keras inputs, each with its output shape and params, or the error Keras raises.
+"""Writes test/goldens/layer_cases/manifest.json with real Keras 3 (JAX backend): layers ConvLens
+models in kernels/ (SimpleRNN, LSTM, GRU, Embedding, Resizing) built on Keras inputs, each with its
+output shape and params, or the error Keras raises.
 
-Usage: KERAS_BACKEND=jax .keras-oracle/bin/python scripts/goldens/make_recurrent_goldens.py
+Usage: KERAS_BACKEND=jax .keras-oracle/bin/python scripts/goldens/make_layer_case_goldens.py
 """
 
 import json
@@ -14,7 +15,7 @@ if os.environ.get("KERAS_BACKEND") != "jax":
 import keras  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "test", "goldens", "recurrent")
+OUT = os.path.join(ROOT, "test", "goldens", "layer_cases")
 
 # (input shape without batch, layer expression)
 CASES = [
@@ -30,6 +31,16 @@ CASES = [
     ((8,), "keras.layers.LSTM(3)"),
     ((10, 8, 2), "keras.layers.GRU(3)"),
     ((10, 8), "keras.layers.SimpleRNN(0)"),
+    ((10,), "keras.layers.Embedding(1000, 64)"),
+    ((None,), "keras.layers.Embedding(50, 8, mask_zero=True)"),
+    ((3, 4), "keras.layers.Embedding(5, 2)"),
+    ((10,), "keras.layers.Embedding(0, 64)"),
+    ((10,), "keras.layers.Embedding(10, 0)"),
+    ((32, 32, 3), "keras.layers.Resizing(64, 48)"),
+    ((32, 32, 3), "keras.layers.Resizing(16, 16, crop_to_aspect_ratio=True)"),
+    ((3, 32, 32), "keras.layers.Resizing(8, 8, data_format='channels_first')"),
+    ((None, None, 3), "keras.layers.Resizing(8, 8)"),
+    ((32, 3), "keras.layers.Resizing(8, 8)"),
 ]
 
 
