@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { OrtRunner } from '../../extension/runtime/ort/runner';
+import { runSource } from '../support/run_model';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { chooseModel } from '../../extension/engine/analysis/model_choice';
 
@@ -64,5 +66,22 @@ describe('dict() of pairs', () => {
     const report = chooseModel(analyze(text, { limits: NO_CLOCK }))!;
     // Keras: 4*2+2 + 4*3+3 params.
     assert.equal(report.totals.params, 25);
+  });
+});
+
+describe('tensor functions run in ONNX Runtime', () => {
+  const runner = new OrtRunner();
+  after(() => runner.dispose());
+  it("mobilenet_v2.preprocess_input (Keras' tf mode: x / 127.5 - 1) equals the plain formula", async () => {
+    const source = 'import keras\nx = keras.Input(shape=(3, 4, 3))\ny = keras.applications.mobilenet_v2.preprocess_input(x)\nmodel = keras.Model(x, y)\n';
+    const r = await runSource(runner, source, [2, 3, 4, 3]);
+    const expected = Array.from(r.input.data, (v) => v / 127.5 - 1);
+    assert.deepEqual(r.output.shape, [2, 3, 4, 3]);
+    assert.ok(Array.from(r.output.data).every((v, i) => Math.abs(v - expected[i]) < 1e-5));
+  });
+  it('keras.ops.nn.relu equals max(x, 0)', async () => {
+    const source = 'import keras\nx = keras.Input(shape=(5,))\ny = keras.ops.nn.relu(x)\nmodel = keras.Model(x, y)\n';
+    const r = await runSource(runner, source, [3, 5]);
+    assert.deepEqual(Array.from(r.output.data), Array.from(r.input.data, (v) => Math.max(v, 0)));
   });
 });

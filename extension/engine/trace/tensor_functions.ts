@@ -13,8 +13,9 @@ import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
 import type { SymTensor } from '../graph';
 import type { Interpreter } from './interpreter';
-import { applyElementwiseOp, shapedOperation, shapeValue } from './layer_calls';
-import { isNumber, iterate, Value } from './values';
+import { applyElementwiseOp, callLayer, constructLayer, shapedOperation, shapeValue } from './layer_calls';
+import { float, isNumber, iterate, str, Value } from './values';
+import type { Span } from '../source';
 
 /** Elementwise functions ConvLens can also run (an activation of the same name). */
 const RUNNABLE_UNARY: Record<string, string> = {
@@ -288,6 +289,11 @@ function preprocessInput(it: Interpreter, module: string, args: Value[], kwargs:
     out = shapedOperation(it, 'preprocess_input', channels.map((c) => (c as { tensor: SymTensor }).tensor), shape, span, 'stack');
     return shapedOperation(it, 'preprocess_input', [(out as { tensor: SymTensor }).tensor], shape, span, 'add');
   }
+  if (mode === 'tf') {
+    // x / 127.5 - 1: two affine operations ConvLens can also run (as rescalings).
+    const scaled = affineOperation(it, x.tensor, 1 / 127.5, 0, 'true_divide', span);
+    return { t: 'tensor', tensor: affineOperation(it, scaled, 1, -1, 'subtract', span) };
+  }
   for (const op of PREPROCESS_OPS[mode]) out = shapedOperation(it, 'preprocess_input', [(out as { tensor: SymTensor }).tensor], shape, span, op);
   return out;
 }
@@ -306,4 +312,13 @@ function randomDraw(it: Interpreter, path: string, name: string, args: Value[], 
   if (!items || !items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return null;
   const shape = items.map((d) => (d.t === 'int' ? d.v : null));
   return { t: 'tensor', tensor: it.ctx.tensor(shape, null) };
+}
+
+/** x * scale + offset recorded as Keras' operation `opName` (TrueDivide, Subtract ...), lowered as a rescaling. */
+function affineOperation(it: Interpreter, x: SymTensor, scale: number, offset: number, opName: string, span: Span): SymTensor {
+  const name = str(it.ctx.names.auto(opName));
+  const layer = constructLayer(it, 'Rescaling', [float(scale)], new Map([['offset', float(offset)], ['name', name]]), span);
+  layer.type = opName.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  layer.isOperation = true;
+  return callLayer(it.ctx, layer, [x], span).output;
 }
