@@ -42,6 +42,8 @@ CASES = {
     "backend functions Keras 3 keeps": "from keras import backend as K\nf = K.image_data_format()\ne = K.epsilon()\nK.clear_session()\n",
     "MaxPooling2D()": "import keras\nx = keras.Input((8, 8, 3))\ny = keras.layers.MaxPooling2D()(x)\n",
     "Adam(learning_rate=, decay=)": "import keras\nopt = keras.optimizers.Adam(learning_rate=1e-3, decay=0.1)\n",
+    "Keras 2 import caught by try/except": "import keras\ntry:\n    from keras.layers.merge import concatenate\nexcept ImportError:\n    from keras.layers import concatenate\n",
+    "K.int_shape caught by try/except": "import keras\nfrom keras import backend as K\nx = keras.Input((4,))\ntry:\n    s = K.int_shape(x)\nexcept AttributeError:\n    s = tuple(x.shape)\n",
     "private and src modules": "import keras\nfrom keras.src.layers import Dense\nfrom keras import _tf_keras\n",
 }
 

@@ -4,7 +4,7 @@ import { arrayAttr } from './arrays';
 import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
-import { refusedAttribute } from './keras3_refusals';
+import { refusedAttribute, reportRefusal } from './keras3_refusals';
 import { noteCalled } from './uncalled_builders';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
 import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
@@ -167,7 +167,7 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
     case 'module': {
       const refused = refusedAttribute(obj.path, name);
       if (refused) {
-        it.ctx.diagnostics.error('keras3-removed', refused, it.ctx.span(site));
+        reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
         return unknown(`${obj.path}.${name}, which Keras 3 does not have`);
       }
       return moduleAttr(obj.path, name);

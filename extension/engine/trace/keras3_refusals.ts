@@ -5,6 +5,8 @@
  * own error, with what to write instead. Only code importing `keras` itself is checked: with
  * TensorFlow before 2.16, `tensorflow.keras` is still Keras 2.
  */
+import type { Span } from '../source';
+import type { TraceContext } from './context';
 import { KERAS3_MODULES } from './keras3_names';
 import type { Value } from './values';
 
@@ -145,4 +147,25 @@ export function refusedCheckpointPath(filepath: Value | undefined, weightsOnly: 
   }
   if (filepath.v.endsWith('.keras') || filepath.v.endsWith('.h5')) return null;
   return `The filepath provided must end in \`.keras\` (Keras model format). Received: filepath=${filepath.v}`;
+}
+
+/** How many `try:` bodies with an except handler are running: what they raise may be caught. */
+const guarded = new WeakMap<TraceContext, number>();
+
+export function runGuardedByExcept<T>(ctx: TraceContext, body: () => T): T {
+  guarded.set(ctx, (guarded.get(ctx) ?? 0) + 1);
+  try {
+    return body();
+  } finally {
+    guarded.set(ctx, guarded.get(ctx)! - 1);
+  }
+}
+
+/**
+ * Reports what Keras 3 refuses, unless it happens in a `try:` with an except handler: Keras-2
+ * compatible code catches exactly these (`except ImportError: from keras.layers import ...`).
+ */
+export function reportRefusal(ctx: TraceContext, code: string, message: string, span: Span): void {
+  if (guarded.get(ctx)) return;
+  ctx.diagnostics.error(code, message, span);
 }

@@ -10,7 +10,7 @@ import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue }
 import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
-import { refusedCheckpointPath, refusedOptimizerArgs } from './keras3_refusals';
+import { refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
 import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
@@ -110,7 +110,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   }
   if (name === 'Model' && rawPath.startsWith('keras.') && (kwargs.has('input') || kwargs.has('output'))) {
     const keys = ['input', 'output'].filter((k) => kwargs.has(k));
-    it.ctx.diagnostics.error('keras3-removed', `Unrecognized keyword arguments passed to Model: ${keys.map((k) => `'${k}'`).join(', ')} (Keras 3: use inputs= and outputs=.)`, it.ctx.span(site));
+    reportRefusal(it.ctx, 'keras3-removed', `Unrecognized keyword arguments passed to Model: ${keys.map((k) => `'${k}'`).join(', ')} (Keras 3: use inputs= and outputs=.)`, it.ctx.span(site));
   }
   if (name === 'Sequential' || name === 'Model' || name === 'Functional') {
     // A model keeps its own copy of the layer list, or of the input and output tensors.
@@ -133,7 +133,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   }
   if (rawPath.startsWith('keras.')) {
     const refused = refusedKeras2Call(it, namespace, name, args, kwargs);
-    if (refused) it.ctx.diagnostics.error('keras3-removed', refused, it.ctx.span(site));
+    if (refused) reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
   }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
     const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));

@@ -15,6 +15,7 @@ import type { SymTensor } from '../graph';
 import type { Interpreter } from './interpreter';
 import { applyElementwiseOp, callLayer, constructLayer, shapedOperation, shapeValue } from './layer_calls';
 import { float, isNumber, iterate, str, Value } from './values';
+import { reportRefusal } from './keras3_refusals';
 import type { Span } from '../source';
 
 /** Elementwise functions ConvLens can also run (an activation of the same name). */
@@ -236,7 +237,7 @@ export function callTensorFunction(it: Interpreter, path: string, args: Value[],
   if (!tensors) return null;
   const span = it.ctx.span(site);
   if (ns.tensorflow && tensors.some((t) => inFunctionalGraph(it, t))) {
-    it.ctx.diagnostics.error('keras-tensor-in-tensorflow', `A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder for a shape and dtype, used when constructing Keras Functional models or Keras Functions. You can only use it as input to a Keras layer or a Keras operation (from the namespaces \`keras.layers\` and \`keras.ops\`). Use \`keras.ops.${JOINS[name] ?? REDUCTIONS[name] ?? BINARY[name] ?? name}\` or wrap it in a Layer.`, span);
+    reportRefusal(it.ctx, 'keras-tensor-in-tensorflow', `A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder for a shape and dtype, used when constructing Keras Functional models or Keras Functions. You can only use it as input to a Keras layer or a Keras operation (from the namespaces \`keras.layers\` and \`keras.ops\`). Use \`keras.ops.${JOINS[name] ?? REDUCTIONS[name] ?? BINARY[name] ?? name}\` or wrap it in a Layer.`, span);
     return { t: 'unknown', why: `${path}() on a Keras tensor` };
   }
   if (joined) {
