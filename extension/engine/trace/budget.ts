@@ -18,9 +18,11 @@ export interface TraceLimits {
 
 /**
  * A step costs about 0.5 µs, so 1,000,000 steps is about half a second of work; the examples
- * need under 2,000. 2,000,000 elements keep the worst case (boxed ints) under ~100 MB.
+ * need under 2,000. 2,000,000 elements keep the worst case (boxed ints) under ~100 MB. The steps
+ * decide where an analysis stops; the 10 s clock is only the last-resort net (a loaded machine
+ * runs 5-10x slower, and must still give the same answer).
  */
-export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 1_000_000, maxDepth: 64, maxElements: 2_000_000, maxMillis: 1500 };
+export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 1_000_000, maxDepth: 64, maxElements: 2_000_000, maxMillis: 10_000 };
 
 /** Element operations (copying or comparing one item) charged as one step (measured: about as long). */
 export const ELEMENTS_PER_STEP = 8;
