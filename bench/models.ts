@@ -62,3 +62,48 @@ export function xceptionTfjs(lib: typeof tfl): tfl.LayersModel {
   x = apply(L.globalAveragePooling2d({}), x);
   return lib.model({ inputs: input, outputs: apply(L.dense({ units: 1000, activation: 'softmax' }), x) });
 }
+
+/**
+ * keras.applications.ResNet152(include_top=False, input_shape=(224, 224, 3)) plus a small head
+ * (GlobalAveragePooling2D, Dense(256, relu), Dense(10, softmax)), layer for layer in tfjs-layers,
+ * which has no keras.applications.
+ */
+export function resnet152HeadTfjs(lib: typeof tfl): tfl.LayersModel {
+  const L = lib.layers;
+  const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
+  const bn = (x: tfl.SymbolicTensor) => apply(L.batchNormalization({ axis: 3, epsilon: 1.001e-5 }), x);
+  const relu = (x: tfl.SymbolicTensor) => apply(L.activation({ activation: 'relu' }), x);
+  const conv = (x: tfl.SymbolicTensor, filters: number, kernelSize: number, strides = 1, padding: 'same' | 'valid' = 'valid') =>
+    apply(L.conv2d({ filters, kernelSize, strides, padding }), x);
+  const block = (x: tfl.SymbolicTensor, filters: number, strides: number, projection: boolean) => {
+    const shortcut = projection ? bn(conv(x, 4 * filters, 1, strides)) : x;
+    let y = relu(bn(conv(x, filters, 1, strides)));
+    y = relu(bn(conv(y, filters, 3, 1, 'same')));
+    y = bn(conv(y, 4 * filters, 1));
+    return relu(apply(L.add(), [shortcut, y]));
+  };
+  const input = lib.input({ shape: [224, 224, 3] });
+  let x = apply(L.zeroPadding2d({ padding: 3 }), input);
+  x = relu(bn(conv(x, 64, 7, 2)));
+  x = apply(L.zeroPadding2d({ padding: 1 }), x);
+  x = apply(L.maxPooling2d({ poolSize: 3, strides: 2 }), x);
+  for (const [i, [filters, blocks]] of ([[64, 3], [128, 8], [256, 36], [512, 3]] as const).entries()) {
+    x = block(x, filters, i === 0 ? 1 : 2, true);
+    for (let b = 1; b < blocks; b++) x = block(x, filters, 1, false);
+  }
+  x = apply(L.globalAveragePooling2d({}), x);
+  x = apply(L.dense({ units: 256, activation: 'relu' }), x);
+  return lib.model({ inputs: input, outputs: apply(L.dense({ units: 10, activation: 'softmax' }), x) });
+}
+
+/** The same model as Python, for ConvLens. */
+export const RESNET152_HEAD_PYTHON = `import keras
+from keras import layers
+
+base = keras.applications.ResNet152(include_top=False, weights="imagenet", input_shape=(224, 224, 3))
+base.trainable = False
+x = layers.GlobalAveragePooling2D()(base.output)
+x = layers.Dense(256, activation="relu")(x)
+out = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(base.input, out)
+`;

@@ -16,7 +16,8 @@ function makePooling(kind: 'Max' | 'Average', rank: 1 | 2): LayerKernel<WindowCo
     description: `${kind === 'Max' ? 'Max' : 'Average'} pooling: takes the ${kind === 'Max' ? 'maximum' : 'mean'} over each pool_size window, moving by strides (default: pool_size).`,
     docUrl: `https://keras.io/api/layers/pooling_layers/${kind.toLowerCase()}_pooling${rank}d/`,
     params: [
-      { name: 'pool_size', default: window },
+      // Keras 3: MaxPooling has a default window, AveragePooling requires one.
+      { name: 'pool_size', default: kind === 'Max' ? window : undefined },
       { name: 'strides', default: null },
       { name: 'padding', default: 'valid' },
       { name: 'data_format', default: null },

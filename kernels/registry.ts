@@ -15,6 +15,9 @@ import { BatchNormalization, LayerNormalization } from './normalization';
 import { Cropping2D, ZeroPadding2D } from './padding2d';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { Normalization } from './preprocessing_normalization';
+import { Embedding } from './embedding';
+import { GRU, LSTM, SimpleRNN } from './recurrent';
+import { Resizing } from './resizing';
 import { Rescaling } from './rescaling';
 import { Flatten, Permute, Reshape } from './reshaping';
 import { SeparableConv2D } from './separable_conv2d';
@@ -33,6 +36,7 @@ export const ALL_KERNELS: LayerKernel<any>[] = [
   Dense, Flatten, Reshape, Permute, ZeroPadding2D, Cropping2D,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   Lambda,
+  SimpleRNN, LSTM, GRU, Embedding, Resizing,
   // Layer classes of keras.applications architectures.
   CustomScaleLayer, LayerScale,
 ];

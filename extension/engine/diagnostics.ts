@@ -13,8 +13,11 @@ export interface Diagnostic extends Span {
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
   private readonly seen = new Set<string>();
+  /** Sees every diagnostic offered, before duplicates are dropped (a trace being recorded for replay). */
+  observer: ((d: Diagnostic) => void) | null = null;
 
   add(severity: Severity, code: string, message: string, span: Span): void {
+    this.observer?.({ severity, code, message, from: span.from, to: span.to });
     // The same finding at the same spot (e.g. a loop body traced many times) is reported once.
     const key = `${span.from}:${span.to}:${code}:${message}`;
     if (this.seen.has(key)) return;

@@ -133,7 +133,7 @@ function matchModels(truth: TruthModel[], found: ModelReport[]): [TruthModel, Mo
 
 export function compareFile(file: CorpusFile, analysis: Analysis): FileResult {
   const lines = new LineIndex(file.text);
-  const lineOf = (offset: number) => lines.position(offset).line + 1;
+  const lineOf = (offset: number) => lines.position(offset).line;
   const result: FileResult = {
     file: file.entry.file,
     modelsBuilt: 0,
@@ -164,16 +164,17 @@ export function compareFile(file: CorpusFile, analysis: Analysis): FileResult {
         line: lineOf(m.graph.span.from),
       });
     }
-    const byName = new Map(m.layers.filter((l) => !l.layer.isOperation).map((l) => [l.layer.name, l]));
+    // model.layers as ConvLens shows it: a custom layer or nested model is one entry, as in Keras.
+    const byName = new Map(m.entries.filter((e) => !e.layer?.layer.isOperation).map((e) => [e.name, e]));
     for (const tl of t.layers!) {
       const l = byName.get(tl.name);
-      const at = { ...base, kerasClass: tl.class, layer: tl.name, line: l ? lineOf(l.layer.span.from) : null };
+      const at = { ...base, kerasClass: tl.class, layer: tl.name, line: l ? lineOf(l.span.from) : null };
       if (!l) {
         result.mismatches.push({ ...at, what: 'layer missing', keras: `${tl.class} ${fmtShape(tl.shape)}`, convlens: 'no layer of that name' });
         continue;
       }
       const problems: Mismatch[] = [];
-      if (l.layer.type !== tl.class) problems.push({ ...at, what: 'class', keras: tl.class, convlens: l.layer.type });
+      if (l.type !== tl.class) problems.push({ ...at, what: 'class', keras: tl.class, convlens: l.type });
       if (!sameShape(tl.shape, l.outputShape)) problems.push({ ...at, what: 'shape', keras: fmtShape(tl.shape), convlens: fmtShape(l.outputShape) });
       if (!l.params || l.params.trainable !== tl.trainable || l.params.nonTrainable !== tl.nonTrainable) {
         problems.push({ ...at, what: 'params', keras: `${tl.trainable}+${tl.nonTrainable}`, convlens: l.params ? `${l.params.trainable}+${l.params.nonTrainable}` : 'unknown' });

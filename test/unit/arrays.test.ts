@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { model } from '../support/analyze';
+import { chooseModel } from '../../extension/engine/analysis/model_choice';
 
 /** The shape of `keras.Input(<expr>)` after `prelude` (an easy place to read a tuple of ints back). */
 function inputShape(prelude: string, expr: string) {
@@ -56,12 +57,29 @@ describe('array operations before the model', () => {
     assert.deepEqual(inputShape(cifar, 'y.shape'), [null, 50000, 100]);
   });
 
-  it('without num_classes, the number of classes (and np.max(x), np.unique) is unknown, never guessed', () => {
-    for (const expr of ['keras.utils.to_categorical(y_train).shape[1]', 'np.max(y_train) + 1', 'len(np.unique(y_train))']) {
+  it('what depends on the data besides the documented labels (np.max, np.unique of pixels) is unknown, never guessed', () => {
+    for (const expr of ['keras.utils.to_categorical(x_train).shape[-1]', 'np.max(y_train) + 1', 'len(np.unique(x_train))']) {
       const a = analyze(`import keras\nimport numpy as np\n${mnist}n = ${expr}\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(n)])\n`);
       assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), [], expr);
       const dense = model(a).layers.find((l) => l.layer.type === 'Dense')!;
       assert.equal(dense.params, null, expr);
     }
+  });
+});
+
+describe('dataset labels', () => {
+  // Keras: mnist's labels are the digits 0-9 and cifar100's (label_mode="fine") 0-99, all in both splits.
+  const dense = (dataset: string, count: string) =>
+    `import keras\nimport numpy as np\n(x_train, y_train), (x_test, y_test) = keras.datasets.${dataset}.load_data()\nn = ${count}\nx = keras.Input((4,))\ny = keras.layers.Dense(n)(x)\nm = keras.Model(x, y)\n`;
+  const units = (text: string) => chooseModel(analyze(text, { limits: { maxMillis: 1e9 } }))?.entries.find((e) => e.type === 'Dense')?.outputShape;
+  it('len(np.unique(y_train)) counts the classes', () => {
+    assert.deepEqual(units(dense('mnist', 'len(np.unique(y_train))')), [null, 10]);
+    assert.deepEqual(units(dense('cifar100', 'len(np.unique(y_test))')), [null, 100]);
+  });
+  it('to_categorical without num_classes appends the class count', () => {
+    assert.deepEqual(units(dense('cifar10', 'keras.utils.to_categorical(y_train).shape[-1]')), [null, 10]);
+  });
+  it('arithmetic on labels is no longer labels: unknown', () => {
+    assert.equal(units(dense('mnist', 'len(np.unique(y_train / 2))')), null);
   });
 });

@@ -76,8 +76,9 @@ describe('runModel', () => {
     await runModel(m, runner, { input: { kind: 'random' }, weights: new InitializerWeights(0), batch: 2 });
     clearInterval(timer);
     const elapsed = Date.now() - t0;
-    // A blocked loop would tick ~0 times; a free one about elapsed/5 (allow slack for a busy machine).
-    assert.ok(ticks >= elapsed / 5 / 4, `${ticks} ticks in ${elapsed} ms`);
+    // A loop blocked for the whole run could tick at most once, after it; a free one ticks all
+    // along (about elapsed/5 times on a quiet machine, far fewer on a loaded one, never under 3).
+    assert.ok(ticks >= 3, `${ticks} ticks in ${elapsed} ms`);
   });
 });
 

@@ -5,10 +5,10 @@
  * Expected sizes are computed here from the layer formulas (plain arithmetic), not by ConvLens.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { DocumentRuns, runIsStale } from '../../extension/editor/document_runs';
@@ -24,6 +24,7 @@ const CLI = path.join(ROOT, 'bin', 'convlens.js');
 const MiB = 2 ** 20;
 const tmp = mkdtempSync(path.join(tmpdir(), 'convlens-budget-'));
 const runner = new InProcessRunner();
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const model = (input: string, body: string) => `import keras\nfrom keras import layers\nx = keras.Input(${input})\n${body}\n`;
 const TINY = model('(16, 16, 3)', 'y = layers.Conv2D(8, 3, padding="same", name="c")(x)\nm = keras.Model(x, layers.GlobalAveragePooling2D()(y), name="tiny")');

@@ -14,6 +14,7 @@ import { callFunction } from './calls';
 import { Scope } from './scope';
 import { callLayer, constructLayer } from './layer_calls';
 import { toSnakeCase } from './naming';
+import { callKey, tracedOnce } from './trace_cache';
 import { TraceSignal } from './units';
 import { bool, BuiltinFn, float, isNumber, list, NONE, str, unknown, Value } from './values';
 
@@ -162,7 +163,9 @@ export function callApplication(it: Interpreter, name: string, args: Value[], kw
   const firstLayer = ctx.layers.length;
   let result: Value = unknown(`${name}()`);
   try {
-    result = ctx.runForeign(app.source, span, () => callFunction(it, fn, args, kwargs, site));
+    // Traced once per arguments: a later call with the same ones (the next keystroke) replays it.
+    const key = callKey(ctx, `${app.module}.${name}`, args, kwargs);
+    result = ctx.runForeign(app.source, span, () => tracedOnce(ctx, key, ctx.span(site), () => callFunction(it, fn, args, kwargs, site)));
   } catch (e) {
     if (!(e instanceof ApplicationRefused)) throw e;
     ctx.diagnostics.error('keras-application-args', e.message, span);

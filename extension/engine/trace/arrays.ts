@@ -6,23 +6,28 @@
 import { int, str, tuple, unknown, Value } from './values';
 
 /** An array's shape: null for an axis whose size is unknown. */
-export type ArrayValue = { t: 'array'; shape: (number | null)[]; dtype: string | null };
+export type ArrayValue = {
+  t: 'array'; shape: (number | null)[]; dtype: string | null;
+  /** Class labels 0 .. classes-1, each present (a dataset's label array): what np.unique and to_categorical count. */
+  classes?: number;
+};
 
 const array = (shape: (number | null)[], dtype: string | null): ArrayValue => ({ t: 'array', shape, dtype });
 
 /** Keras 3's documented shapes (channels_last), all uint8: ((x_train, y_train), (x_test, y_test)). */
-const DATASETS: Record<string, { train: number; test: number; x: number[]; y: number[] }> = {
-  mnist: { train: 60000, test: 10000, x: [28, 28], y: [] },
-  fashion_mnist: { train: 60000, test: 10000, x: [28, 28], y: [] },
-  cifar10: { train: 50000, test: 10000, x: [32, 32, 3], y: [1] },
-  cifar100: { train: 50000, test: 10000, x: [32, 32, 3], y: [1] },
+const DATASETS: Record<string, { train: number; test: number; x: number[]; y: number[]; classes: number }> = {
+  mnist: { train: 60000, test: 10000, x: [28, 28], y: [], classes: 10 },
+  fashion_mnist: { train: 60000, test: 10000, x: [28, 28], y: [], classes: 10 },
+  cifar10: { train: 50000, test: 10000, x: [32, 32, 3], y: [1], classes: 10 },
+  // Keras' default label_mode="fine": 100 classes, each in both splits.
+  cifar100: { train: 50000, test: 10000, x: [32, 32, 3], y: [1], classes: 100 },
 };
 
 /** keras.datasets.<name>.load_data(); null for another dataset. */
 export function loadDataset(name: string): Value | null {
   const d = DATASETS[name];
   if (!d) return null;
-  const split = (n: number) => tuple([array([n, ...d.x], 'uint8'), array([n, ...d.y], 'uint8')]);
+  const split = (n: number) => tuple([array([n, ...d.x], 'uint8'), { ...array([n, ...d.y], 'uint8'), classes: d.classes }]);
   return tuple([split(d.train), split(d.test)]);
 }
 
@@ -112,6 +117,8 @@ export function callNumpy(name: string, args: Value[], kwargs: Map<string, Value
     return reshape(a, target ? shapeArg([target]) : null);
   }
   if (name === 'expand_dims') return expandDims(a, args[1] ?? kwargs.get('axis'));
+  // np.unique(labels) (flattened, sorted): 0 .. classes-1.
+  if (name === 'unique' && a.classes !== undefined && args.length === 1 && kwargs.size === 0) return { ...array([a.classes], a.dtype), classes: a.classes };
   return null;
 }
 
@@ -120,8 +127,8 @@ export function toCategorical(args: Value[], kwargs: Map<string, Value>): Value 
   const y = args[0] ?? kwargs.get('x');
   if (y?.t !== 'array') return null;
   const given = args[1] ?? kwargs.get('num_classes');
-  // Without num_classes Keras counts max(y) + 1 from the data, which ConvLens does not have.
-  const classes = given === undefined || given.t === 'none' ? null : intOf(given);
+  // Without num_classes Keras counts max(y) + 1 from the data: known for a dataset's labels only.
+  const classes = given === undefined || given.t === 'none' ? y.classes ?? null : intOf(given);
   if (given !== undefined && given.t !== 'none' && classes === null) return unknown('to_categorical');
   const base = y.shape.length > 1 && y.shape[y.shape.length - 1] === 1 ? y.shape.slice(0, -1) : y.shape;
   return array([...base, classes], 'float64');

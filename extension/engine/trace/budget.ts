@@ -18,9 +18,11 @@ export interface TraceLimits {
 
 /**
  * A step costs about 0.5 µs, so 1,000,000 steps is about half a second of work; the examples
- * need under 2,000. 2,000,000 elements keep the worst case (boxed ints) under ~100 MB.
+ * need under 2,000. 2,000,000 elements keep the worst case (boxed ints) under ~100 MB. The steps
+ * decide where an analysis stops; the 10 s clock is only the last-resort net (a loaded machine
+ * runs 5-10x slower, and must still give the same answer).
  */
-export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 1_000_000, maxDepth: 64, maxElements: 2_000_000, maxMillis: 1500 };
+export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 1_000_000, maxDepth: 64, maxElements: 2_000_000, maxMillis: 10_000 };
 
 /** Element operations (copying or comparing one item) charged as one step (measured: about as long). */
 export const ELEMENTS_PER_STEP = 8;
@@ -79,6 +81,10 @@ export class Budget {
   private nextClockCheck = CLOCK_EVERY;
   private deadline: number;
   private graced = false;
+  /** For replaying a recorded stretch of work (trace_replay.ts): all bulk work, refusals, the deepest call. */
+  private workDone = 0;
+  private refusals = 0;
+  private deepest = 0;
 
   constructor(readonly limits: TraceLimits) {
     this.stepLimit = limits.maxSteps;
@@ -116,6 +122,7 @@ export class Budget {
 
   /** Bulk work on `n` elements, charged before it is done. */
   work(n: number): void {
+    this.workDone += n;
     this.spareWork += n;
     if (this.spareWork < ELEMENTS_PER_STEP) return;
     const steps = Math.floor(this.spareWork / ELEMENTS_PER_STEP);
@@ -125,7 +132,10 @@ export class Budget {
 
   /** Reserves `n` new elements (and charges making them); false past the allocation budget. */
   allocate(n: number, workEach = 1): boolean {
-    if (n > this.elementLimit - this.elements) return false;
+    if (n > this.elementLimit - this.elements) {
+      this.refusals++;
+      return false;
+    }
     this.work(n * workEach);
     this.elements += n;
     return true;
@@ -152,9 +162,66 @@ export class Budget {
       this.depth--;
       throw new TraceAbort(`Analysis stopped here: calls nested deeper than ${this.limits.maxDepth} (unbounded recursion?); the rest of the file is still analysed.`, span, 'depth');
     }
+    if (this.depth > this.deepest) this.deepest = this.depth;
   }
 
   leave(): void {
     this.depth--;
   }
+
+  /** Where a recorded stretch of work starts (see `usedSince`). */
+  mark(): BudgetMark {
+    const mark = { steps: this.steps, spare: this.spareWork, work: this.workDone, elements: this.elements, refusals: this.refusals, depth: this.depth, deepest: this.deepest };
+    this.deepest = this.depth;
+    return mark;
+  }
+
+  /**
+   * What the work since `mark` used, or null when it depended on the limits (an allocation was
+   * refused). Steps are split into direct ones and bulk work, whose rounding depends on the
+   * fraction of a step left over before it.
+   */
+  usedSince(mark: BudgetMark): BudgetUse | null {
+    const used = this.refusals === mark.refusals
+      ? { work: this.workDone - mark.work, directSteps: 0, elements: this.elements - mark.elements, depth: this.deepest - mark.depth }
+      : null;
+    if (used) used.directSteps = this.steps - mark.steps - Math.floor((mark.spare + used.work) / ELEMENTS_PER_STEP);
+    this.deepest = Math.max(this.deepest, mark.deepest);
+    return used;
+  }
+
+  /** True when doing `use` again now stays within every limit (so it would not stop anywhere). */
+  fits(use: BudgetUse): boolean {
+    const steps = use.directSteps + Math.floor((this.spareWork + use.work) / ELEMENTS_PER_STEP);
+    return this.steps + steps <= this.stepLimit && this.elements + use.elements <= this.elementLimit && this.depth + use.depth <= this.limits.maxDepth;
+  }
+
+  /** Charges `use` as if its work were done again here (only after `fits`). */
+  replay(use: BudgetUse, site: Span): void {
+    const total = this.spareWork + use.work;
+    this.steps += use.directSteps + Math.floor(total / ELEMENTS_PER_STEP);
+    this.spareWork = total % ELEMENTS_PER_STEP;
+    this.workDone += use.work;
+    this.elements += use.elements;
+    this.deepest = Math.max(this.deepest, this.depth + use.depth);
+    this.site = site;
+  }
+}
+
+export interface BudgetMark {
+  steps: number;
+  spare: number;
+  work: number;
+  elements: number;
+  refusals: number;
+  depth: number;
+  deepest: number;
+}
+
+/** The budget a stretch of work used: direct steps, bulk element work, elements, call depth below its start. */
+export interface BudgetUse {
+  directSteps: number;
+  work: number;
+  elements: number;
+  depth: number;
 }

@@ -184,6 +184,21 @@ export const BUILTINS = new Map<string, Value>([
       if (!ctx.allocate(2 * src.keys.length)) return unknown('dict()');
       pushAll(keys, src.keys);
       pushAll(vals, src.vals);
+    } else if (src) {
+      // dict([(k, v), ...]): pairs from any iterable; anything else is not evaluated.
+      const pairs = iterate(src, ctx);
+      if (!pairs || !ctx.allocate(2 * pairs.length)) return unknown('dict()');
+      for (const p of pairs) {
+        if ((p.t !== 'tuple' && p.t !== 'list') || p.items.length !== 2) return unknown('dict()');
+        const same = keys.map((k) => equals(k, p.items[0], ctx));
+        if (same.includes(null)) return unknown('dict()');
+        const at = same.indexOf(true);
+        if (at >= 0) vals[at] = p.items[1];
+        else {
+          keys.push(p.items[0]);
+          vals.push(p.items[1]);
+        }
+      }
     }
     for (const [k, v] of kwargs) {
       keys.push(str(k));

@@ -4,6 +4,8 @@ import { arrayAttr } from './arrays';
 import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
+import { refusedAttribute, reportRefusal } from './keras3_refusals';
+import { noteCalled } from './uncalled_builders';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
 import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
 import type { Span } from '../source';
@@ -41,6 +43,7 @@ export function callValue(it: Interpreter, callee: Value, args: Value[], kwargs:
 
 export function callFunction(it: Interpreter, fn: FuncValue, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode | Span, self?: Value): Value {
   const { budget } = it.ctx;
+  noteCalled(it.ctx, fn);
   budget.enter(it.ctx.span(site));
   const scope = new Scope(fn.closure);
   if (self?.t === 'instance' && fn.ownerClass) scope.method = { self, cls: fn.ownerClass };
@@ -161,8 +164,14 @@ function modelAttrCharged(it: Interpreter, model: ModelObject, name: string, sit
 
 export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxNode): Value {
   switch (obj.t) {
-    case 'module':
+    case 'module': {
+      const refused = refusedAttribute(obj.path, name);
+      if (refused) {
+        reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
+        return unknown(`${obj.path}.${name}, which Keras 3 does not have`);
+      }
       return moduleAttr(obj.path, name);
+    }
     case 'instance': {
       const own = obj.attrs.get(name);
       if (own) return own;

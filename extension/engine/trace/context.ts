@@ -151,4 +151,16 @@ export class TraceContext implements Meter {
   tensor(shape: Shape | null, producer: LayerCall | null): SymTensor {
     return { id: this.nextTensorId++, shape, producer };
   }
+
+  /** Tensor ids handed out so far. */
+  get tensorIdsUsed(): number {
+    return this.nextTensorId;
+  }
+
+  /** Hands out `n` tensor ids at once (a replayed trace makes its tensors itself); the first one. */
+  reserveTensorIds(n: number): number {
+    const first = this.nextTensorId;
+    this.nextTensorId += n;
+    return first;
+  }
 }

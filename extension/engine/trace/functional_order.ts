@@ -10,7 +10,14 @@ import type { LayerCall, SymTensor } from '../graph';
  * `entryOf` maps a call to what the model lists for it (a layer, or the nested model / custom layer
  * it ran in); all calls of one nested object act as one node of the outer graph.
  */
-export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], entryOf: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
+export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
+  // Each call's entry is asked for several times: once is enough.
+  const entries = new Map<LayerCall, K>();
+  const entryOf = (call: LayerCall): K => {
+    let entry = entries.get(call);
+    if (entry === undefined && !entries.has(call)) entries.set(call, (entry = entryOfCall(call)));
+    return entry as K;
+  };
   const nodeOf = (call: LayerCall): object => {
     const entry = entryOf(call);
     return isContainer(entry) ? (entry as object) : call;
@@ -31,6 +38,8 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
   /** The tensors a node reads from outside itself. */
   const parentTensors = (node: object): SymTensor[] => {
     const calls = callsOfNode.get(node)!;
+    // A layer's node is one call: its inputs are all from outside (the common case, without a set).
+    if (calls.length === 1 && node === calls[0]) return calls[0].inputs.filter((t) => t.producer !== node);
     const inside = new Set(calls);
     return calls.flatMap((c) => c.inputs.filter((t) => !t.producer || !inside.has(t.producer)));
   };
@@ -41,15 +50,18 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
   const postOrder: object[] = [];
   for (const out of outputs) {
     const stack: { node: object; tensors: SymTensor[]; next: number }[] = [];
+    // The nodes on the stack, as a set: looking through a 500-deep stack at every step was quadratic.
+    const onStack = new Set<object>();
     const enter = (t: SymTensor) => {
       if (!t.producer) return;
       const node = register(t.producer);
-      if (finished.has(node) || stack.some((f) => f.node === node)) return;
+      if (finished.has(node) || onStack.has(node)) return;
       const op = opOfNode.get(node)!;
       if (!opIndex.has(op)) opIndex.set(op, opIndex.size);
       // A container's calls are all known once its first call is met: register them now.
       if (isContainer(op)) for (const c of containerCalls(t.producer, nodeOf, node)) register(c);
       stack.push({ node, tensors: inputSet.has(t) ? [] : parentTensors(node), next: 0 });
+      onStack.add(node);
     };
     enter(out);
     while (stack.length) {
@@ -57,6 +69,7 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
       if (top.next < top.tensors.length) enter(top.tensors[top.next++]);
       else {
         stack.pop();
+        onStack.delete(top.node);
         finished.add(top.node);
         postOrder.push(top.node);
       }

@@ -9,6 +9,7 @@ import type { Span } from '../source';
 import { callFunction } from './calls';
 import { runUnit, reportStatementFault, TraceSignal } from './units';
 import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, sequence, truthy, unknown, Value } from './values';
+import { refusedImportName, refusedModule, reportRefusal, runGuardedByExcept } from './keras3_refusals';
 
 export const BREAK = 1;
 export const CONTINUE = 2;
@@ -159,11 +160,13 @@ export class Interpreter {
       case 'TryStatement': {
         // The try body, its else and finally run; except handlers are for errors we do not model.
         const parts = kids(node);
+        const handled = parts.some((p) => p.name === 'except');
         for (let i = 0; i < parts.length; i++) {
           if (parts[i].name !== 'Body') continue;
           const head = parts.slice(0, i).reverse().find((p) => ['try', 'except', 'else', 'finally'].includes(p.name));
           if (head?.name === 'except') continue;
-          const flow = this.execBlock(parts[i], scope);
+          const body = parts[i];
+          const flow = head?.name === 'try' && handled ? runGuardedByExcept(this.ctx, () => this.execBlock(body, scope)) : this.execBlock(body, scope);
           if (flow !== undefined) return flow;
         }
         return undefined;
@@ -385,9 +388,13 @@ function importStatement(ctx: TraceContext, node: SyntaxNode, scope: Scope): voi
   if (isFrom) {
     const module = dotted(parts.slice(1, importIdx));
     const names = parts.slice(importIdx + 1);
+    const missing = refusedModule(module);
+    if (missing) reportRefusal(ctx, 'keras3-removed', missing, ctx.span(node));
     for (let i = 0; i < names.length; i++) {
       if (names[i].name !== 'VariableName') continue;
       const name = ctx.source(names[i]);
+      const refused = missing ? null : refusedImportName(module, name);
+      if (refused) reportRefusal(ctx, 'keras3-removed', refused, ctx.span(names[i]));
       let alias = name;
       if (names[i + 1]?.name === 'as' && names[i + 2]) {
         alias = ctx.source(names[i + 2]);
@@ -402,6 +409,8 @@ function importStatement(ctx: TraceContext, node: SyntaxNode, scope: Scope): voi
     const start = i;
     while (i < parts.length && (parts[i].name === 'VariableName' || parts[i].name === '.')) i++;
     const module = dotted(parts.slice(start, i));
+    const missing = module ? refusedModule(module) : null;
+    if (missing) reportRefusal(ctx, 'keras3-removed', missing, ctx.span(node));
     if (parts[i]?.name === 'as' && parts[i + 1]) {
       scope.assign(ctx.source(parts[i + 1]), { t: 'module', path: module });
       i += 2;

@@ -7,9 +7,11 @@ import type { Interpreter } from './interpreter';
 import { callApplication } from './applications';
 import { callNumpy, loadDataset, toCategorical } from './arrays';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
-import { makeFunctional, makeSequential } from './models';
+import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
-import { float, int, isNumber, iterate, NONE, str, unknown, Value } from './values';
+import { callTensorFunction } from './tensor_functions';
+import { refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
+import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
 
@@ -85,6 +87,8 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const onArray = callNumpy(name, args, kwargs);
     if (onArray) return onArray;
   }
+  const onTensors = callTensorFunction(it, path, args, kwargs, site);
+  if (onTensors) return onTensors;
   if (root !== 'keras') {
     return unknown(`${rawPath}()`);
   }
@@ -104,11 +108,19 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.names.reset();
     return NONE;
   }
+  if (name === 'Model' && rawPath.startsWith('keras.') && (kwargs.has('input') || kwargs.has('output'))) {
+    const keys = ['input', 'output'].filter((k) => kwargs.has(k));
+    reportRefusal(it.ctx, 'keras3-removed', `Unrecognized keyword arguments passed to Model: ${keys.map((k) => `'${k}'`).join(', ')} (Keras 3: use inputs= and outputs=.)`, it.ctx.span(site));
+  }
   if (name === 'Sequential' || name === 'Model' || name === 'Functional') {
     // A model keeps its own copy of the layer list, or of the input and output tensors.
     const copied = name === 'Sequential' ? itemCount(args[0] ?? kwargs.get('layers')) : itemCount(args[0] ?? kwargs.get('inputs')) + itemCount(args[1] ?? kwargs.get('outputs'));
     if (!it.ctx.allocate(copied)) return unknown(`a ${name} past the allocation budget`);
     return name === 'Sequential' ? makeSequential(it, args, kwargs, site) : makeFunctional(it, args, kwargs, site);
+  }
+  if (name === 'clone_model' && (namespace === 'keras.models' || namespace === 'keras') && args[0]?.t === 'model' && args.length === 1 && kwargs.size === 0) {
+    const clone = cloneSequential(it, args[0].model, site);
+    if (clone) return clone;
   }
   if (FUNCTIONAL_MERGES[name]) {
     const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));
@@ -118,6 +130,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   // keras.activations.relu(x), keras.ops.sigmoid(x): an elementwise operation in the graph.
   if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') {
     return applyElementwiseOp(it, name, args[0].tensor, it.ctx.span(site));
+  }
+  if (rawPath.startsWith('keras.')) {
+    const refused = refusedKeras2Call(it, namespace, name, args, kwargs);
+    if (refused) reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
   }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
     const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));
@@ -134,6 +150,15 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   }
   it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   return unknown(`${rawPath}()`);
+}
+
+/** Keras 2 arguments Keras 3 objects refuse (optimizers' `lr`), as Keras' error message, or null. */
+function refusedKeras2Call(it: Interpreter, namespace: string, name: string, args: Value[], kwargs: Map<string, Value>): string | null {
+  if (namespace === 'keras.callbacks' && name === 'ModelCheckpoint') {
+    return refusedCheckpointPath(args[0] ?? kwargs.get('filepath'), args[4] ?? kwargs.get('save_weights_only'));
+  }
+  if (namespace !== 'keras.optimizers' || !/^[A-Z]/.test(name) || !kwargs.has('lr')) return null;
+  return refusedOptimizerArgs([['lr', repr(kwargs.get('lr')!, it.ctx)]]);
 }
 
 function itemCount(v: Value | undefined): number {

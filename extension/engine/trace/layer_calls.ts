@@ -298,8 +298,8 @@ function operationLayer(ctx: TraceContext, type: string, autoName: string, kerne
 }
 
 /** An operation whose output shape ConvLens knows but which it cannot run. */
-function shapedOperation(it: Interpreter, what: string, inputs: SymTensor[], shape: Shape | null, span: Span): Value {
-  const out = unknownOperation(it, what, inputs, span, shape !== null);
+export function shapedOperation(it: Interpreter, what: string, inputs: SymTensor[], shape: Shape | null, span: Span, opName = 'operation'): Value {
+  const out = unknownOperation(it, what, inputs, span, shape !== null, opName);
   if (out.t === 'tensor') out.tensor.shape = shape;
   return out;
 }
@@ -357,9 +357,9 @@ export function applyElementwiseOp(it: Interpreter, fn: string, x: SymTensor, sp
  * An operation on tensors that ConvLens cannot evaluate: its output shape is unknown, but it stays
  * connected to its inputs so the model keeps its layers (and a run stops there, naming it).
  */
-export function unknownOperation(it: Interpreter, what: string, inputs: SymTensor[], span: Span, shapeKnown = false): Value {
+export function unknownOperation(it: Interpreter, what: string, inputs: SymTensor[], span: Span, shapeKnown = false, opName = 'operation'): Value {
   const { ctx } = it;
-  const layer = operationLayer(ctx, 'Operation', 'operation', null, null, span);
+  const layer = operationLayer(ctx, opName === 'operation' ? 'Operation' : opClass(opName), opName, null, null, span);
   if (!shapeKnown) ctx.diagnostics.info('unevaluable', `ConvLens cannot evaluate \`${what}\` here; its output shape is unknown.`, span);
   return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
 }

@@ -181,12 +181,46 @@ export function makeFunctional(it: Interpreter, args: Value[], kwargs: Map<strin
   return { t: 'model', model };
 }
 
+/**
+ * keras.models.clone_model(seq): a Sequential of new layers made from the same configs (Keras keeps
+ * the names, the model's too), on a new Input of the same shape. Other models: null (not modelled).
+ */
+export function cloneSequential(it: Interpreter, source: ModelObject, site: SyntaxNode): Value | null {
+  if (source.kind !== 'sequential' || !source.layers.every(isLayerInstance)) return null;
+  const { ctx } = it;
+  const copy = (layer: LayerInstance): LayerInstance => {
+    const made: LayerInstance = { ...layer, id: ctx.layers.length, calls: [], scope: [...ctx.frames] };
+    ctx.layers.push(made);
+    return made;
+  };
+  const model = newModel(it, 'sequential', source.name, 'sequential', ctx.span(site));
+  model.trainable = source.trainable;
+  model.layers = (source.layers as LayerInstance[]).map(copy);
+  if (source.unknownBefore) model.unknownBefore = new Set(source.unknownBefore);
+  if (source.buildShape) model.buildShape = source.buildShape;
+  const input = source.inputTensor?.producer?.layer;
+  if (input) model.inputTensor = callLayer(ctx, copy(input), [], input.span).output;
+  noteSequentialBuild(it, model);
+  return { t: 'model', model };
+}
+
 export function makeSequential(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
   const model = newModel(it, 'sequential', nameKwarg(kwargs), 'sequential', it.ctx.span(site));
   const members = args[0] ?? kwargs.get('layers');
   if (members?.t === 'list' || members?.t === 'tuple') for (const m of members.items) addToSequential(it, model, m, site);
   else if (members && members.t !== 'none') it.ctx.diagnostics.info('unevaluable', 'ConvLens could not evaluate the layer list of this Sequential.', it.ctx.span(site));
+  noteSequentialBuild(it, model);
   return { t: 'model', model };
+}
+
+/**
+ * Keras 3 builds a Sequential that knows its input (an Input, input_shape=, build()) as a hidden
+ * functional model, at construction and again at each add(): each build uses up a `functional`
+ * name, so the next keras.Model(...) is `functional_1`.
+ */
+function noteSequentialBuild(it: Interpreter, model: ModelObject): void {
+  if (model.kind !== 'sequential' || model.layers.length === 0) return;
+  if (model.inputTensor || declaredInputShape(model)) it.ctx.names.auto('functional');
 }
 
 function addToSequential(it: Interpreter, model: ModelObject, v: Value, site: SyntaxNode): void {
@@ -326,7 +360,9 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
   switch (name) {
     case 'add':
       return method(([v]) => {
+        const before = model.layers.length;
         if (v) addToSequential(it, model, v, site);
+        if (model.layers.length > before) noteSequentialBuild(it, model);
         return NONE;
       });
     case 'pop':
@@ -335,7 +371,9 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       return method(([v], kwargs) => {
         const shape = shapeArg(v ?? kwargs.get('input_shape'));
         if (!shape) return NONE;
+        const known = model.kind === 'sequential' && (model.inputTensor || declaredInputShape(model));
         model.buildShape = shape;
+        if (!known) noteSequentialBuild(it, model);
         if (model.kind === 'subclassed' && !model.graph) traceOnShape(it, model, shape);
         return NONE;
       });

@@ -10,6 +10,7 @@ import { TrackingBuilder } from './keras_tracking';
 import { declaredInputShape, ModelObject, traceOnShape } from './models';
 import { Scope } from './scope';
 import { runUnit } from './units';
+import { analyseUncalledBuilders } from './uncalled_builders';
 import { parseInputShape } from '../input_shape';
 
 export interface TraceResult {
@@ -53,6 +54,7 @@ export function trace(req: TraceRequest): TraceResult {
   const it = new Interpreter(ctx);
   const module = new Scope(null);
   runGuarded(ctx, () => it.execModule(req.tree.topNode, module));
+  runGuarded(ctx, () => analyseUncalledBuilders(it, module));
   for (const model of ctx.models) {
     if (model.graph) continue;
     // Each model is traced as a unit of its own: one that cannot finish leaves the others theirs.
