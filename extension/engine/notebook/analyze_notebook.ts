@@ -1,0 +1,29 @@
+/** A whole .ipynb file analysed as one program (the CLI's path; the editor keeps a NotebookSession). */
+import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze';
+import { NotebookFormatError, parseIpynb, type NotebookFile } from './ipynb';
+import { NotebookProgram, type CellPosition } from './program';
+
+export interface AnalyzedNotebook {
+  notebook: NotebookFile;
+  program: NotebookProgram;
+  analysis: Analysis;
+}
+
+/** The code cells, keyed by their index in the notebook. */
+export function codeCells(notebook: NotebookFile): { key: number; text: string }[] {
+  return notebook.cells.filter((c) => c.kind === 'code').map((c) => ({ key: c.index, text: c.source }));
+}
+
+export function analyzeNotebook(text: string, options: Omit<AnalyzeOptions, 'tree'> = {}): AnalyzedNotebook {
+  const notebook = parseIpynb(text);
+  if (notebook.language && notebook.language.toLowerCase() !== 'python') {
+    throw new NotebookFormatError(`the notebook's kernel language is ${notebook.language}; ConvLens reads Python notebooks`);
+  }
+  const program = new NotebookProgram(codeCells(notebook));
+  return { notebook, program, analysis: analyze(program.text, options) };
+}
+
+/** "cell 3, line 2:5": cells counted from 1 as a reader counts them (markdown cells too). */
+export function cellPositionText(p: CellPosition): string {
+  return `cell ${p.key + 1}:${p.line}:${p.column}`;
+}
