@@ -160,3 +160,51 @@ describe('notebooks against Keras running the cells in order', () => {
     assertMatchesKeras(after.program, after.analysis, golden('filters_reordered'));
   });
 });
+
+describe('convlens analyze NOTEBOOK.ipynb', () => {
+  async function run(args: string[]) {
+    const { runCli } = await import('../../extension/cli/main');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  const file = path.join(DIR, 'keras_error.ipynb');
+  const truth = golden('keras_error');
+
+  it('prints the models and each diagnostic as file:cell N:line:column', async () => {
+    const r = await run(['analyze', file]);
+    assert.equal(r.code, 1);
+    const demo = truth.models.find((m) => m.name === 'nb_demo')!;
+    assert.match(r.out, /Model: "nb_demo" \(small\) \[functional\]/);
+    assert.match(r.out, new RegExp(` Total params: ${demo.params.toLocaleString('en-US')}\\n`));
+    // Cells count from 1 in what people read; the golden counts from 0 (Python's index).
+    const at = `${file}:cell ${truth.error!.cell + 1}:${truth.error!.line}:`;
+    const line = r.out.split('\n').find((l) => l.includes(': error: '));
+    assert.ok(line?.startsWith(at), `${line}\nexpected at ${at}`);
+  });
+
+  it('--json gives every position a cell, line and column', async () => {
+    const r = await run(['analyze', file, '--json']);
+    const doc = JSON.parse(r.out);
+    const demo = doc.models.find((m: { name: string }) => m.name === 'nb_demo');
+    assert.deepEqual(Object.keys(demo).slice(0, 5), ['name', 'variable', 'cell', 'line', 'column']);
+    assert.deepEqual([demo.cell, demo.line], [5, 2]);
+    const c1 = demo.layers.find((l: { name: string }) => l.name === 'c1');
+    assert.deepEqual([c1.cell, c1.line, c1.outputShape], [3, 2, truth.models[0].layers.find((l) => l.name === 'c1')!.outputShape]);
+    const error = doc.diagnostics.find((d: { severity: string }) => d.severity === 'error');
+    assert.deepEqual([error.cell, error.line], [truth.error!.cell + 1, truth.error!.line]);
+    assert.equal(error.endLine, truth.error!.line);
+    for (const d of doc.diagnostics) assert.ok(Number.isInteger(d.cell) && d.line >= 1 && d.column >= 1);
+  });
+
+  it('refuses a broken notebook with a clear message', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const bad = path.join(mkdtempSync(path.join(tmpdir(), 'convlens-nb-')), 'bad.ipynb');
+    writeFileSync(bad, '{"cells": [\n');
+    const r = await run(['analyze', bad]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /bad\.ipynb: not valid JSON: it ends early, at line 2/);
+  });
+});

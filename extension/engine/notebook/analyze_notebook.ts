@@ -27,3 +27,14 @@ export function analyzeNotebook(text: string, options: Omit<AnalyzeOptions, 'tre
 export function cellPositionText(p: CellPosition): string {
   return `cell ${p.key + 1}:${p.line}:${p.column}`;
 }
+
+/** Positions for reports: the cell (counted from 1, markdown cells too), then the line and column in it. */
+export function cellLocate(program: NotebookProgram): (offset: number, startOffset?: number) => { cell: number; line: number; column: number } {
+  return (offset, startOffset) => {
+    const start = startOffset === undefined ? null : program.cellAt(startOffset);
+    // An end that runs past its cell (into the separator or the next cell) stops at the cell's end.
+    const clamped = start ? Math.min(offset, start.start + start.length) : offset;
+    const p = program.locate(clamped);
+    return p ? { cell: p.key + 1, line: p.line, column: p.column } : { cell: 1, line: 1, column: 1 };
+  };
+}

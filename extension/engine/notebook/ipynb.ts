@@ -18,6 +18,7 @@ export class NotebookFormatError extends Error {}
 /** JSON.parse's message says where; this adds the line and column a person can find. */
 function jsonError(text: string, e: Error): NotebookFormatError {
   const at = /position (\d+)/.exec(e.message);
+  if (!at && /end of JSON input/.test(e.message)) return new NotebookFormatError(`not valid JSON: it ends early, at line ${text.split('\n').length} (truncated file?)`);
   if (!at) return new NotebookFormatError(`not valid JSON (${e.message})`);
   const offset = Number(at[1]);
   const before = text.slice(0, offset).split('\n');
