@@ -8,12 +8,14 @@ export function registerCodeLens(ctx: Ctx): vscode.Disposable {
   const provider: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changed.event,
     provideCodeLenses(doc) {
-      const analysis = ctx.analysis(doc);
-      if (!analysis) return [];
-      return analysis.models.flatMap((m) => {
-        // Above the line that builds the model (keras.Model(...), Sequential(...), the subclass instance).
-        const anchor = m.graph.span.from;
-        const range = new vscode.Range(doc.positionAt(anchor).line, 0, doc.positionAt(anchor).line, 0);
+      const view = ctx.view(doc);
+      if (!view) return [];
+      return view.analysis.models.flatMap((m) => {
+        // Above the line that builds the model (keras.Model(...), Sequential(...), the subclass instance);
+        // in a notebook, above it in the cell that builds it.
+        const anchor = view.positionAt(m.graph.span.from);
+        if (!anchor) return [];
+        const range = new vscode.Range(anchor.line, 0, anchor.line, 0);
         const totals = `${m.graph.name}: ${formatCount(m.totals.params)} params · ${formatMacs(m.totals.macs)} MACs`;
         return [
           new vscode.CodeLens(range, { title: totals, command: 'convlens.showSummary', arguments: [doc.uri, m.key] }),

@@ -25,15 +25,15 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
     vscode.commands.registerCommand('convlens.exportOnnx', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !isPython(editor.document)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
-      const analysis = ctx.analysis(editor.document);
-      const model = analysis && modelAt(analysis, editor.document.offsetAt(editor.selection.active));
+      const view = ctx.view(editor.document);
+      const model = view && modelAt(view.analysis, view.offsetAt(editor.selection.active));
       if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
       const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.graph.name}.onnx`), filters: { ONNX: ['onnx'] } });
       if (!target) return;
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
         const seed = vscode.workspace.getConfiguration('convlens').get<number>('seed', 0);
-        const job: ExportJob = { kind: 'export', text: editor.document.getText(), model: model.key, seed };
+        const job: ExportJob = { kind: 'export', text: view.text, model: model.key, seed };
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.graph.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import type { Analysis } from '../engine/analysis/analyze';
 import type { TextEdit } from '../engine/parse';
 import { DocumentSession } from '../engine/session/document_session';
+import { fileView, type AnalysisView } from './analysis_view';
+import { isNotebookCell, NotebookDocuments } from './notebook_documents';
 
 /** Editor analyses stop sooner than the CLI's: typing must stay fluid even on pathological code. */
 const EDITOR_LIMITS = { maxMillis: 400, maxSteps: 400_000 };
@@ -18,11 +20,19 @@ export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** Fires after a document was analysed (with results for its current version). */
   readonly onDidAnalyze = this.emitter.event;
+  /** Notebook cells are analysed per notebook, as one program (see notebook_documents.ts). */
+  private readonly notebooks = new NotebookDocuments(
+    () => ({ limits: EDITOR_LIMITS, defaultInputShape: this.defaultInputShape() }),
+    (cells) => cells.forEach((c) => this.emitter.fire(c)),
+    () => this.debounceMs(),
+  );
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      this.notebooks,
       vscode.workspace.onDidChangeTextDocument((e) => {
+        if (isNotebookCell(e.document)) return this.notebooks.schedule(e.document, this.debounceMs());
         if (!isPython(e.document)) return;
         const edits = this.pendingEdits.get(key(e.document)) ?? [];
         // Edits are collected until the debounced analysis runs (offsets apply in order).
@@ -34,6 +44,7 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('convlens')) return;
         this.sessions.clear();
+        this.notebooks.reset();
         for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
       }),
     );
@@ -52,6 +63,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   schedule(doc: vscode.TextDocument, delay: number): void {
+    if (isNotebookCell(doc)) return this.notebooks.schedule(doc, delay);
     if (!isPython(doc)) return;
     const k = key(doc);
     clearTimeout(this.timers.get(k));
@@ -76,8 +88,16 @@ export class Ctx implements vscode.Disposable {
 
   /** The analysis of the document's current version (computed now if it is stale). */
   analysis(doc: vscode.TextDocument): Analysis | null {
+    if (isNotebookCell(doc)) return this.notebooks.view(doc)?.analysis ?? null;
     if (!isPython(doc)) return null;
     return this.sessions.get(key(doc))?.analysisFor(doc.version) ?? this.analyzeNow(doc);
+  }
+
+  /** The analysis as `doc` sees it: offsets mapped to a notebook cell, results of other cells left out. */
+  view(doc: vscode.TextDocument): AnalysisView | null {
+    if (isNotebookCell(doc)) return this.notebooks.view(doc);
+    const analysis = this.analysis(doc);
+    return analysis && fileView(doc, analysis);
   }
 
   private forget(doc: vscode.TextDocument): void {

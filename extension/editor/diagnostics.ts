@@ -1,7 +1,6 @@
 /** Publishes ConvLens diagnostics to the Problems panel. */
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { rangeOf } from './ctx';
 
 const SEVERITY = {
   error: vscode.DiagnosticSeverity.Error,
@@ -12,10 +11,13 @@ const SEVERITY = {
 export function registerDiagnostics(ctx: Ctx): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('convlens');
   const sub = ctx.onDidAnalyze((doc) => {
-    const analysis = ctx.analysis(doc);
-    if (!analysis) return;
-    collection.set(doc.uri, analysis.diagnostics.map((d) => {
-      const diag = new vscode.Diagnostic(rangeOf(doc, d), d.message, SEVERITY[d.severity]);
+    const view = ctx.view(doc);
+    if (!view) return;
+    // A notebook cell gets the diagnostics that start in it.
+    collection.set(doc.uri, view.analysis.diagnostics.flatMap((d) => {
+      const range = view.rangeOf(d);
+      if (!range) return [];
+      const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
       diag.source = 'ConvLens';
       diag.code = d.code;
       return diag;

@@ -9,14 +9,17 @@ export function registerInlayHints(ctx: Ctx): vscode.Disposable {
     onDidChangeInlayHints: changed.event,
     provideInlayHints(doc, range) {
       if (!vscode.workspace.getConfiguration('convlens').get<boolean>('inlayHints.enabled', true)) return [];
-      const analysis = ctx.analysis(doc);
-      if (!analysis) return [];
+      const view = ctx.view(doc);
+      if (!view) return [];
+      const { analysis } = view;
       const hints: vscode.InlayHint[] = [];
       const seen = new Set<number>();
       for (const model of analysis.models) {
         for (const l of model.layers) {
           if (l.layer.kernel?.family === 'input') continue;
-          const end = doc.positionAt(l.call.span.to);
+          // In a notebook, layers written in other cells get their hints there.
+          const end = view.positionAt(l.call.span.to);
+          if (!end) continue;
           const line = doc.lineAt(end.line);
           if (!range.contains(end) || seen.has(end.line)) continue;
           seen.add(end.line);

@@ -100,15 +100,17 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable 
     if (!(await trustedForRuns())) return;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
-    const analysis = ctx.analysis(doc);
+    const view = ctx.view(doc);
+    const analysis = view?.analysis;
     const editor = vscode.window.activeTextEditor;
-    const model = modelName ?? (analysis && editor?.document === doc ? modelAt(analysis, doc.offsetAt(editor.selection.active))?.key : analysis && chooseModel(analysis)?.key);
+    const model = modelName ?? (view && editor?.document === doc ? modelAt(view.analysis, view.offsetAt(editor.selection.active))?.key : analysis && chooseModel(analysis)?.key);
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
     const input = preset?.input ?? (await pickInput(doc.fileName));
     if (!input) return;
     const weights = preset ? { label: '', path: preset.weightsPath ?? undefined } : await pickWeights(doc);
     if (!weights) return;
-    const job: RunJob = { ...runSettings(), text: doc.getText(), model, input, weightsPath: weights.path, receptiveField: true };
+    // A notebook runs its whole program (its code cells in order).
+    const job: RunJob = { ...runSettings(), text: view?.text ?? doc.getText(), model, input, weightsPath: weights.path, receptiveField: true };
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ConvLens: running ${model}`, cancellable: true },

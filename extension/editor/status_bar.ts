@@ -12,8 +12,8 @@ export function registerStatusBar(ctx: Ctx): vscode.Disposable {
   const refresh = () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !isPython(editor.document)) return item.hide();
-    const analysis = ctx.analysis(editor.document);
-    const model = analysis && modelAt(analysis, editor.document.offsetAt(editor.selection.active));
+    const view = ctx.view(editor.document);
+    const model = view && modelAt(view.analysis, view.offsetAt(editor.selection.active));
     if (!model) return item.hide();
     item.text = `$(symbol-class) ${model.graph.name}: ${formatCount(model.totals.params)} params · ${formatMacs(model.totals.macs)} MACs`;
     item.tooltip = `ConvLens: ${formatCount(model.totals.trainableParams)} trainable, ${formatCount(model.totals.nonTrainableParams)} non-trainable parameters`;

@@ -11,6 +11,8 @@ import { summarize } from '../engine/views/summary';
 import type { Ctx } from './ctx';
 import { webviewHtml } from './webview_html';
 import { isPython } from './ctx';
+import { sameSource } from './notebook_documents';
+import { LineIndex } from '../engine/source';
 
 export const SUMMARY_VIEW_ID = 'convlens.summary';
 
@@ -31,7 +33,8 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       ctx.onDidAnalyze((doc) => {
         if (doc === vscode.window.activeTextEditor?.document) this.post(doc);
       }),
-      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && this.post(e.document)),
+      // Moving between cells of the shown notebook keeps the view as it is.
+      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && !sameSource(e.document, this.document) && this.post(e.document)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.highlight(e.textEditor)),
     );
   }
@@ -65,7 +68,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
    * otherwise the view's badge and a notification say they are there, until the user looks.
    */
   async showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void> {
-    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(doc.uri), run: runView(result) };
+    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(this.ctx.view(doc)?.sourceUri ?? doc.uri), run: runView(result) };
     if (this.view?.visible) {
       void this.view.webview.postMessage(this.lastRun);
       return;
@@ -78,17 +81,17 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private post(doc: vscode.TextDocument): void {
     this.document = doc;
-    const analysis = this.ctx.analysis(doc);
-    if (!this.view || !analysis) return;
-    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models: summarize(doc.getText(), analysis), select: this.wantedModel, mode: this.wantedMode });
+    const view = this.ctx.view(doc);
+    if (!this.view || !view) return;
+    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(view.sourceUri), models: summarize(view.text, view.analysis), select: this.wantedModel, mode: this.wantedMode });
     this.wantedModel = null;
     this.wantedMode = null;
   }
 
   private highlight(editor: vscode.TextEditor): void {
-    if (!this.view || editor.document !== this.document) return;
-    const analysis = this.ctx.analysis(editor.document);
-    const found = analysis && layerAt(analysis, editor.document.offsetAt(editor.selection.active));
+    if (!this.view || !sameSource(editor.document, this.document)) return;
+    const view = this.ctx.view(editor.document);
+    const found = view && layerAt(view.analysis, view.offsetAt(editor.selection.active));
     void this.view.webview.postMessage({ type: 'highlight', model: found?.model.key ?? null, layer: found?.layer.layer.name ?? null });
   }
 
@@ -99,7 +102,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       return;
     }
     if (m.type === 'export') {
-      const base = this.document ? vscode.Uri.joinPath(this.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+      const base = this.document ? vscode.Uri.joinPath(this.ctx.view(this.document)?.sourceUri ?? this.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
       const target = await vscode.window.showSaveDialog({ defaultUri: base && vscode.Uri.joinPath(base, `${m.model}.${m.format}`), filters: { [m.format.toUpperCase()]: [m.format] } });
       if (!target) return;
       const bytes = m.format === 'svg' ? Buffer.from(m.data, 'utf8') : Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64');
@@ -108,8 +111,12 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       return;
     }
     if (m.type === 'reveal' && this.document) {
-      const editor = await vscode.window.showTextDocument(this.document, { preserveFocus: false });
-      const pos = new vscode.Position(m.line, m.column);
+      // Rows carry the analysed text's line and column: in a notebook, a place in one of its cells.
+      const view = this.ctx.view(this.document);
+      const target = view?.locate(new LineIndex(view.text).lineStart(m.line + 1) + m.column);
+      if (!target) return;
+      const editor = await vscode.window.showTextDocument(target.document, { preserveFocus: false });
+      const pos = target.position;
       editor.selection = new vscode.Selection(pos, pos);
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }

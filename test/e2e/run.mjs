@@ -418,6 +418,44 @@ async function restrictedModeCase(page) {
   await page.locator('.notifications-toasts .notification-toast', { hasText: /ConvLens runs models only in trusted workspaces/ }).waitFor({ timeout: 15_000 });
 }
 
+test('a notebook is analysed as one program: a later cell shows an inlay shape, a hover, its CodeLens and the Keras error on its line', async (page) => {
+  // The fixture is test/goldens/notebooks/keras_error.ipynb; Keras ran its cells in order for the golden.
+  const truth = JSON.parse(readFileSync(path.join(ROOT, 'test', 'goldens', 'notebooks', 'keras_error.golden.json'), 'utf8'));
+  const demo = truth.models.find((m) => m.name === 'nb_demo');
+  const c2 = demo.layers.find((l) => l.name === 'c2');
+  const shape = `(${c2.outputShape.map((d) => d ?? 'None').join(', ')})`;
+  await openFile(page, 'notebook_demo.ipynb', { textEditor: false });
+  const cells = `${ACTIVE_EDITOR} .view-line`;
+  await page.locator(cells, { hasText: 'name="c2"' }).first().waitFor({ timeout: 30_000 });
+  // c2 is in cell 5 but reads x from cell 3: its shape needs both.
+  const hinted = page.locator(cells, { hasText: 'name="c2")(x)' }).filter({ hasText: shape }).first();
+  await hinted.waitFor({ timeout: 30_000 }).catch(async () => {
+    throw new Error(`no inlay ${shape} on the c2 line: ${await page.locator(cells, { hasText: 'name="c2"' }).first().innerText()}`);
+  });
+  await page.locator('.codelens-decoration', { hasText: `nb_demo: ${demo.params.toLocaleString('en-US')} params` }).first().waitFor({ timeout: 20_000 });
+  const text = await hoverWord(page, 'name="c2")(x)', 'Conv2D');
+  const paramsText = c2.params.toLocaleString('en-US');
+  if (!new RegExp(`Output shape\\s+${shape.replace(/[()]/g, '\\$&')}`).test(text) || !new RegExp(`Params\\s+${paramsText} `).test(text)) throw new Error(`hover:\n${text}`);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: /Computed output size would be zero or negative/ }).first();
+  await row.waitFor({ timeout: 20_000 });
+  const rowText = await row.innerText();
+  if (!new RegExp(`\\[Ln ${truth.error.line}, Col \\d+\\]`).test(rowText)) throw new Error(`expected the error on line ${truth.error.line} of its cell:\n${rowText}`);
+  // The error squiggle sits in the cell with the c3 line (the markers panel names only the notebook).
+  const squiggled = await page.evaluate((selector) => {
+    for (const editor of document.querySelectorAll(selector)) {
+      if (!editor.querySelector('.squiggly-error')) continue;
+      return editor.querySelector('.view-lines').textContent;
+    }
+    return null;
+  }, ACTIVE_EDITOR);
+  if (!squiggled || !squiggled.includes('name="c3"')) throw new Error(`the error squiggle is not in the c3 cell: ${squiggled}`);
+  await page.screenshot({ path: path.join(SHOTS, 'notebook.png') });
+  await page.keyboard.press('Control+Shift+M');
+  await page.keyboard.press('Control+W');
+});
+
 let workspace = '';
 let profileDir = '';
 
@@ -426,7 +464,7 @@ async function main() {
   packageExtension();
   workspace = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-ws-'));
   for (const dir of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'e2e', 'fixtures')]) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py') || n.endsWith('.ipynb'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
   }
   // A model saved by real Keras (the weight goldens), opened as a model.
   copyFileSync(path.join(ROOT, 'test', 'goldens', 'weights', 'conv_kinds.keras'), path.join(workspace, 'conv_kinds.keras'));
