@@ -60,7 +60,7 @@ async function quickOpen(page, name) {
 }
 
 /** Hovers the word `word` on the first visible line containing `lineText` (robust to token splits). */
-async function hoverWord(page, lineText, word) {
+async function hoverWord(page, lineText, word, selector = ACTIVE_EDITOR) {
   const rect = await page.evaluate(({ selector, lineText, word }) => {
     for (const line of document.querySelectorAll(`${selector} .view-line`)) {
       const text = line.textContent.replace(/\u00a0/g, ' ');
@@ -82,7 +82,7 @@ async function hoverWord(page, lineText, word) {
       }
     }
     return null;
-  }, { selector: ACTIVE_EDITOR, lineText, word });
+  }, { selector, lineText, word });
   if (!rect) throw new Error(`"${word}" on a line with "${lineText}" is not visible`);
   await page.mouse.move(rect.x, rect.y);
   await page.mouse.move(rect.x + 1, rect.y);
@@ -425,7 +425,9 @@ test('a notebook is analysed as one program: a later cell shows an inlay shape, 
   const c2 = demo.layers.find((l) => l.name === 'c2');
   const shape = `(${c2.outputShape.map((d) => d ?? 'None').join(', ')})`;
   await openFile(page, 'notebook_demo.ipynb', { textEditor: false });
-  const cells = `${ACTIVE_EDITOR} .view-line`;
+  // Notebook cells are editors in the notebook's own overlay, outside the editor group's DOM.
+  const cellEditors = '.notebook-editor .monaco-editor';
+  const cells = `${cellEditors} .view-line`;
   await page.locator(cells, { hasText: 'name="c2"' }).first().waitFor({ timeout: 30_000 });
   // c2 is in cell 5 but reads x from cell 3: its shape needs both.
   const hinted = page.locator(cells, { hasText: 'name="c2")(x)' }).filter({ hasText: shape }).first();
@@ -433,7 +435,7 @@ test('a notebook is analysed as one program: a later cell shows an inlay shape, 
     throw new Error(`no inlay ${shape} on the c2 line: ${await page.locator(cells, { hasText: 'name="c2"' }).first().innerText()}`);
   });
   await page.locator('.codelens-decoration', { hasText: `nb_demo: ${demo.params.toLocaleString('en-US')} params` }).first().waitFor({ timeout: 20_000 });
-  const text = await hoverWord(page, 'name="c2")(x)', 'Conv2D');
+  const text = await hoverWord(page, 'name="c2")(x)', 'Conv2D', cellEditors);
   const paramsText = c2.params.toLocaleString('en-US');
   if (!new RegExp(`Output shape\\s+${shape.replace(/[()]/g, '\\$&')}`).test(text) || !new RegExp(`Params\\s+${paramsText} `).test(text)) throw new Error(`hover:\n${text}`);
   await page.keyboard.press('Escape');
@@ -449,7 +451,7 @@ test('a notebook is analysed as one program: a later cell shows an inlay shape, 
       return editor.querySelector('.view-lines').textContent;
     }
     return null;
-  }, ACTIVE_EDITOR);
+  }, cellEditors);
   if (!squiggled || !squiggled.includes('name="c3"')) throw new Error(`the error squiggle is not in the c3 cell: ${squiggled}`);
   await page.screenshot({ path: path.join(SHOTS, 'notebook.png') });
   await page.keyboard.press('Control+Shift+M');
