@@ -435,7 +435,7 @@ test('a notebook is analysed as one program: a later cell shows an inlay shape, 
     throw new Error(`no inlay ${shape} on the c2 line: ${await page.locator(cells, { hasText: 'name="c2"' }).first().innerText()}`);
   });
   await page.locator('.codelens-decoration', { hasText: `nb_demo: ${demo.params.toLocaleString('en-US')} params` }).first().waitFor({ timeout: 20_000 });
-  const text = await hoverWord(page, 'name="c2")(x)', 'Conv2D', cellEditors);
+  const text = await hoverWord(page, 'Conv2D(16, 3', 'Conv2D', cellEditors);
   const paramsText = c2.params.toLocaleString('en-US');
   if (!new RegExp(`Output shape\\s+${shape.replace(/[()]/g, '\\$&')}`).test(text) || !new RegExp(`Params\\s+${paramsText} `).test(text)) throw new Error(`hover:\n${text}`);
   await page.keyboard.press('Escape');
@@ -455,6 +455,13 @@ test('a notebook is analysed as one program: a later cell shows an inlay shape, 
   if (!squiggled || !squiggled.includes('name="c3"')) throw new Error(`the error squiggle is not in the c3 cell: ${squiggled}`);
   await page.screenshot({ path: path.join(SHOTS, 'notebook.png') });
   await page.keyboard.press('Control+Shift+M');
+  // The CodeLens' Show diagram puts the notebook's model in the sidebar, layers from several cells.
+  await page.locator('.codelens-decoration a', { hasText: 'Show diagram' }).first().click();
+  // The notebook has a webview of its own (cell outputs): take ConvLens'.
+  const view = page.frameLocator('iframe.webview.ready[src*="extensionId=convlens"]').frameLocator('iframe#active-frame');
+  await view.locator('svg.diagram g.node[data-layer="c2"]').waitFor({ state: 'attached', timeout: 30_000 });
+  const shown = await view.locator('svg.diagram g.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-layer')));
+  if ([...shown].sort().join() !== demo.layers.map((l) => l.name).sort().join()) throw new Error(`diagram ${shown.join(',')} vs Keras ${demo.layers.map((l) => l.name).join(',')}`);
   await page.keyboard.press('Control+W');
 });
 
