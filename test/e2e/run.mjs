@@ -418,7 +418,7 @@ async function restrictedModeCase(page) {
   await page.locator('.notifications-toasts .notification-toast', { hasText: /ConvLens runs models only in trusted workspaces/ }).waitFor({ timeout: 15_000 });
 }
 
-test('a notebook is analysed as one program: a later cell shows an inlay shape, a hover, its CodeLens and the Keras error on its line', async (page) => {
+test('a notebook is analysed as one program: a later cell shows an inlay shape, a hover, its CodeLens and the Keras error on its line; editing an earlier cell updates the later ones', async (page) => {
   // The fixture is test/goldens/notebooks/keras_error.ipynb; Keras ran its cells in order for the golden.
   const truth = JSON.parse(readFileSync(path.join(ROOT, 'test', 'goldens', 'notebooks', 'keras_error.golden.json'), 'utf8'));
   const demo = truth.models.find((m) => m.name === 'nb_demo');
@@ -462,7 +462,24 @@ test('a notebook is analysed as one program: a later cell shows an inlay shape, 
   await view.locator('svg.diagram g.node[data-layer="c2"]').waitFor({ state: 'attached', timeout: 30_000 });
   const shown = await view.locator('svg.diagram g.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-layer')));
   if ([...shown].sort().join() !== demo.layers.map((l) => l.name).sort().join()) throw new Error(`diagram ${shown.join(',')} vs Keras ${demo.layers.map((l) => l.name).join(',')}`);
+  // Editing an earlier cell re-analyses the later ones: a 1x1 c1 leaves room for c3 (Keras agrees).
+  const fixed = JSON.parse(readFileSync(path.join(ROOT, 'test', 'goldens', 'notebooks', 'keras_error_fixed_in_earlier_cell.golden.json'), 'utf8'));
+  const c3 = fixed.models.find((m) => m.name === 'broken').layers.find((l) => l.name === 'c3');
+  const c3Shape = `(${c3.outputShape.map((d) => d ?? 'None').join(', ')})`;
+  await page.locator(cells, { hasText: 'name="c1"' }).first().click();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 'x = layers.Conv2D(8, '.length; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.type('1');
+  await page.locator(cells, { hasText: 'name="c3")(x)' }).filter({ hasText: c3Shape }).first().waitFor({ timeout: 30_000 }).catch(async () => {
+    throw new Error(`after the edit, no inlay ${c3Shape} on the c3 line: ${await page.locator(cells, { hasText: 'name="c3"' }).first().innerText()}`);
+  });
+  await page.locator('.notebook-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 20_000 });
+  await page.keyboard.press('Control+Z');
+  await page.locator('.notebook-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 20_000 });
   await page.keyboard.press('Control+W');
+  // Undo left the notebook as saved; should the editor still ask, do not save.
+  await page.locator('.monaco-dialog-box button', { hasText: "Don't Save" }).click({ timeout: 3_000 }).catch(() => {});
 });
 
 let workspace = '';
