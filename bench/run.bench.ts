@@ -1,9 +1,12 @@
 /**
  * `npm run bench:run`: ConvLens run latency (ONNX Runtime in its worker) vs tfjs-layers on the wasm
  * backend for the same models and weights, and GFLOP/s against ORT's practical peak on this
- * machine (a large MatMul) and the ratio a single large Conv reaches. Medians; never pass/fail.
+ * machine (a large MatMul) and the ratio a single large Conv reaches; and real Keras 3 (JAX backend)
+ * on the same model file when its venv (.keras-oracle, scripts/goldens/setup_oracle.sh) is present.
+ * Medians; never pass/fail.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -65,13 +68,26 @@ function tfjsMedian(model: tfl.LayersModel, shape: number[], runs: number): numb
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
+const KERAS_PYTHON = path.join(process.cwd(), '.keras-oracle', 'bin', 'python');
+
+/** Real Keras 3 on JAX building the same example file and predicting one random image; null when not installed. */
+function kerasMedian(file: string): number | null {
+  if (!existsSync(KERAS_PYTHON)) return null;
+  try {
+    const out = execFileSync(KERAS_PYTHON, [path.join('bench', 'keras_latency.py'), file], { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'jax' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    return (JSON.parse(out.trim().split('\n').pop()!) as { ms: number }).ms;
+  } catch {
+    return null;
+  }
+}
+
 async function main() {
   await tf.setBackend('wasm');
   const peak = await matmulPeak(2048);
   const conv = await convRate();
   console.log(`ORT practical peak (2048^3 MatMul): ${peak.toFixed(1)} GFLOP/s; one large 3x3 Conv: ${conv.toFixed(1)} GFLOP/s (${((conv / peak) * 100).toFixed(0)}% of peak)\n`);
-  const head = ['model', 'ConvLens (ORT)', 'tfjs wasm', 'speed-up', 'GFLOP/s', '% of peak', 'vs single Conv'];
-  const widths = [22, 15, 12, 10, 9, 10, 15];
+  const head = ['model', 'ConvLens (ORT)', 'tfjs wasm', 'speed-up', 'Keras 3 JAX', 'speed-up', 'GFLOP/s', '% of peak', 'vs single Conv'];
+  const widths = [22, 15, 12, 10, 12, 10, 9, 10, 15];
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(row(head));
   for (const file of ['mobilenet_v1.py', 'xception.py']) {
@@ -83,10 +99,11 @@ async function main() {
     const tfjsModel = toTfjs(report.graph, weights.used);
     const tfjsMs = tfjsMedian(tfjsModel, shape, 5);
     tfjsModel.dispose();
+    const kerasMs = kerasMedian(path.join('examples', file));
     const gflops = (2 * report.totals.macs) / (ms / 1000) / 1e9;
-    console.log(row([file.replace('.py', ''), `${ms.toFixed(1)} ms`, `${tfjsMs.toFixed(1)} ms`, `${(tfjsMs / ms).toFixed(1)}x`, gflops.toFixed(1), `${((gflops / peak) * 100).toFixed(0)}%`, `${((gflops / conv) * 100).toFixed(0)}%`]));
+    console.log(row([file.replace('.py', ''), `${ms.toFixed(1)} ms`, `${tfjsMs.toFixed(1)} ms`, `${(tfjsMs / ms).toFixed(1)}x`, kerasMs === null ? 'not installed' : `${kerasMs.toFixed(1)} ms`, kerasMs === null ? '-' : `${(kerasMs / ms).toFixed(1)}x`, gflops.toFixed(1), `${((gflops / peak) * 100).toFixed(0)}%`, `${((gflops / conv) * 100).toFixed(0)}%`]));
   }
-  console.log('\nLatency: batch 1, median of 10 runs after a warm-up, default ORT threads. GFLOP/s = 2 x analysed MACs / latency.');
+  console.log('\nLatency: batch 1, median of 10 runs after a warm-up, default ORT threads; Keras: predict_on_batch, compiled, median of 10 after 2 warm-ups. GFLOP/s = 2 x analysed MACs / latency.');
   await runner.dispose();
 }
 

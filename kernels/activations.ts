@@ -19,6 +19,7 @@ export const Activation: LayerKernel<ActivationConfig> = {
   description: 'Applies an activation function elementwise.',
   docUrl: 'https://keras.io/api/layers/core_layers/activation/',
   params: [{ name: 'activation' }],
+  activation: (cfg) => cfg.activation,
   configure(args) {
     return { activation: a.checkActivation(args) ?? 'linear' };
   },
@@ -36,6 +37,7 @@ export const ReLU: LayerKernel<ActivationConfig> = {
     { name: 'negative_slope', default: 0.0 },
     { name: 'threshold', default: 0.0 },
   ],
+  activation: (cfg) => cfg.activation,
   configure(args) {
     const maxValue = a.raw(args, 'max_value');
     if (maxValue !== null && (typeof maxValue !== 'number' || maxValue < 0)) {
@@ -73,6 +75,7 @@ export const LeakyReLU: LayerKernel<ActivationConfig> = {
   // Keras 3 still takes the Keras 2 name, and it wins over negative_slope.
   popped: [{ name: 'alpha' }],
   warnings: (args) => (args.given.has('alpha') ? ['Argument `alpha` is deprecated. Use `negative_slope` instead.'] : []),
+  activation: (cfg) => cfg.activation,
   configure(args) {
     const slope = a.raw(args, args.given.has('alpha') ? 'alpha' : 'negative_slope');
     if (slope === null || (typeof slope === 'number' && slope < 0)) {
@@ -91,6 +94,7 @@ export const ELU: LayerKernel<ActivationConfig> = {
   description: 'Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) otherwise.',
   docUrl: 'https://keras.io/api/layers/activation_layers/elu/',
   params: [{ name: 'alpha', default: 1.0 }],
+  activation: (cfg) => cfg.activation,
   configure: (args) => ({ activation: 'elu', alpha: a.num(args, 'alpha') }),
   build: (_cfg, [input]) => elementwise(input),
   lower: (cfg, ctx) => (ctx.linear ? ctx.inputs[0] : { ...ctx.inputs[0], name: ctx.graph.node('Elu', [ctx.inputs[0].name], { alpha: { float: cfg.alpha as number } }, ctx.layerName) }),
@@ -103,6 +107,7 @@ export const Softmax: LayerKernel<ActivationConfig> = {
   docUrl: 'https://keras.io/api/layers/activation_layers/softmax/',
   params: [{ name: 'axis', default: -1 }],
   // An unknown axis is not checked: the shape never depends on it.
+  activation: (cfg) => cfg.activation,
   configure: (args) => ({ activation: 'softmax', axis: a.opaque(args, 'axis') }),
   build(cfg, [input], { layerName }) {
     const axes = Array.isArray(cfg.axis) ? cfg.axis : [cfg.axis];

@@ -154,3 +154,11 @@ export const WEIGHT_PARAMS: ParamSpec[] = [
   { name: 'kernel_constraint', default: null },
   { name: 'bias_constraint', default: null },
 ];
+
+/** Arguments given as keywords, every other parameter at its default (how code builds a kind itself). */
+export function bindKeywords(kernel: { params: ParamSpec[]; popped?: ParamSpec[] }, keywords: Record<string, ArgValue>): BoundArgs {
+  const values = new Map<string, ArgValue>();
+  for (const p of [...kernel.params, ...(kernel.popped ?? [])]) if (p.default !== undefined) values.set(p.name, p.default);
+  for (const [name, v] of Object.entries(keywords)) values.set(name, v);
+  return { values, given: new Set(Object.keys(keywords)) };
+}

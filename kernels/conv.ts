@@ -1,11 +1,11 @@
 /** Conv1D and Conv2D (groups, dilation_rate): keras.layers.ConvND. */
 import * as a from './args';
-import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { positiveFilters, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
-import { emitConv, finishConv } from './onnx/conv_lowering';
-import { permuteWeights } from './onnx/layout';
+import { channelCount, knownChannels } from './conv_math';
+import { emitConv, finishConv, kernelToOnnx } from './onnx/conv_lowering';
 import { checkLora, LORA_PARAMS, loraParams, loraRank, loraWeights, refuseLoraLowering } from './lora';
-import { ArgValue, BoundArgs, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
+import { ArgValue, BoundArgs, CheaperAlternative, KerasError, LayerKernel, ParamSpec, Shape, WeightSpec } from './types';
 
 export interface ConvConfig extends WindowConfig {
   filters: number;
@@ -32,14 +32,26 @@ function signature(rank: number): ParamSpec[] {
   ];
 }
 
-function inputChannels(cfg: ConvConfig, input: Shape): number {
-  return (cfg.dataFormat === 'channels_last' ? input[input.length - 1] : input[1]) as number;
-}
-
-/** Keras kernel [k..., in/groups, filters] -> ONNX [filters, in/groups, k...]. */
-export function kernelToOnnx(data: Float32Array, kerasShape: number[]): Float32Array {
-  const r = kerasShape.length;
-  return permuteWeights(data, kerasShape, [r - 1, r - 2, ...Array.from({ length: r - 2 }, (_, i) => i)]);
+/**
+ * A plain (ungrouped) Conv2D with a spatial kernel, split the way MobileNet and Xception do: a
+ * depthwise conv for the window and a pointwise conv for the channels; same field, fewer weights.
+ */
+function separableAlternatives(cfg: ConvConfig, input: Shape): CheaperAlternative[] {
+  if (cfg.groups !== 1 || a.product(cfg.kernelSize) === 1 || channelCount(cfg.dataFormat, input) === null) return [];
+  const window = {
+    kernel_size: cfg.kernelSize, strides: cfg.strides, padding: cfg.padding, data_format: cfg.dataFormat,
+    dilation_rate: cfg.dilation, use_bias: cfg.useBias,
+  };
+  return [
+    { kind: 'SeparableConv2D', layers: [{ type: 'SeparableConv2D', args: { filters: cfg.filters, ...window } }] },
+    {
+      kind: 'DepthwiseConv2D+Conv2D',
+      layers: [
+        { type: 'DepthwiseConv2D', args: window },
+        { type: 'Conv2D', args: { filters: cfg.filters, kernel_size: 1, data_format: cfg.dataFormat, use_bias: cfg.useBias } },
+      ],
+    },
+  ];
 }
 
 function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
@@ -86,16 +98,20 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
       };
     },
     weights(cfg, [input]): WeightSpec[] {
-      const kernel = [...cfg.kernelSize, inputChannels(cfg, input) / cfg.groups, cfg.filters];
+      const kernel = [...cfg.kernelSize, knownChannels(cfg.dataFormat, input) / cfg.groups, cfg.filters];
       const out: WeightSpec[] = [{ name: 'kernel', shape: kernel, initializer: cfg.kernelInitializer, trainable: cfg.loraRank === null }];
       if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
       if (cfg.loraRank !== null) out.push(...loraWeights(cfg.loraRank, kernel, cfg.filters));
       return out;
     },
+    window: slidingWindow,
+    atrous: true,
+    activation: (cfg) => cfg.activation,
+    cheaperAlternatives: rank === 2 ? (cfg, [input]) => separableAlternatives(cfg, input) : undefined,
     lower(cfg, ctx) {
       refuseLoraLowering(cfg.loraRank);
       const [input] = ctx.inputs;
-      const kerasShape = [...cfg.kernelSize, inputChannels(cfg, input.shape) / cfg.groups, cfg.filters];
+      const kerasShape = [...cfg.kernelSize, knownChannels(cfg.dataFormat, input.shape) / cfg.groups, cfg.filters];
       const out = emitConv(ctx, cfg, input, {
         weight: kernelToOnnx(ctx.weights[0], kerasShape),
         weightDims: [cfg.filters, kerasShape[kerasShape.length - 2], ...cfg.kernelSize],

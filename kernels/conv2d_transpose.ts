@@ -1,7 +1,7 @@
 /** Conv2DTranspose: a transposed (fractionally strided) convolution; not an atrous/dilated one. */
 import * as a from './args';
-import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig } from './conv_common';
-import { transposeOutLength, transposePads } from './conv_math';
+import { positiveFilters, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig } from './conv_common';
+import { dilatedKernel, knownChannels, transposeOutLength, transposePads } from './conv_math';
 import { assemble, formatShape } from './shape';
 import { finishConv } from './onnx/conv_lowering';
 import { permuteWeights, toSpatial } from './onnx/layout';
@@ -64,7 +64,7 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
       rf: {
         steps: cfg.kernelSize.map((k, i) => ({
           op: 'transposed' as const,
-          kernel: cfg.dilation[i] * (k - 1) + 1,
+          kernel: dilatedKernel(k, cfg.dilation[i]),
           stride: cfg.strides[i],
           pad: transposePads(k, cfg.strides[i], cfg.dilation[i], cfg.padding, cfg.outputPadding?.[i] ?? null).begin,
         })),
@@ -72,15 +72,21 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
     };
   },
   weights(cfg, [input]) {
-    const cin = (cfg.dataFormat === 'channels_last' ? input[input.length - 1] : input[1]) as number;
+    const cin = knownChannels(cfg.dataFormat, input);
     const out = [{ name: 'kernel', shape: [...cfg.kernelSize, cfg.filters, cin], initializer: cfg.kernelInitializer, trainable: true }];
     if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
     return out;
   },
+  window: slidingWindow,
+  activation: (cfg) => cfg.activation,
+  evenOverlapKernel(cfg) {
+    const uneven = cfg.kernelSize.some((k, i) => cfg.strides[i] > 1 && k % cfg.strides[i] !== 0);
+    return uneven ? cfg.kernelSize.map((k, i) => Math.ceil(k / cfg.strides[i]) * cfg.strides[i]) : null;
+  },
   lower(cfg, ctx) {
     const [input] = ctx.inputs;
     const g = ctx.graph;
-    const cin = (cfg.dataFormat === 'channels_last' ? input.shape[input.shape.length - 1] : input.shape[1]) as number;
+    const cin = knownChannels(cfg.dataFormat, input.shape);
     const [kh, kw] = cfg.kernelSize;
     // Keras [kh, kw, filters, in] -> ONNX [in, filters, kh, kw]; no kernel flip.
     const weight = permuteWeights(ctx.weights[0], [kh, kw, cfg.filters, cin], [3, 2, 0, 1]);

@@ -2,7 +2,7 @@
 import * as a from './args';
 import { convOutLength, padBefore } from './conv_math';
 import { formatShape, requireRank, spatialAxes, channelAxis } from './shape';
-import { BoundArgs, Dim, KerasError, RfStep, Shape } from './types';
+import { BoundArgs, Dim, KerasError, RfStep, Shape, SlidingWindow } from './types';
 
 export interface WindowConfig {
   rank: number;
@@ -21,6 +21,14 @@ export function positiveFilters(args: BoundArgs, name = 'filters'): number {
     throw new KerasError('keras-filters', `Invalid value for argument \`${name}\`. Expected a strictly positive value. Received ${name}=${f}.`);
   }
   return f;
+}
+
+export function readDepthMultiplier(args: BoundArgs): number {
+  const m = a.int(args, 'depth_multiplier');
+  if (m <= 0) {
+    throw new KerasError('keras-depth-multiplier', `Invalid value for argument \`depth_multiplier\`. Expected a strictly positive value. Received depth_multiplier=${m}.`);
+  }
+  return m;
 }
 
 /** kernel_size / strides / dilation_rate / padding / data_format with BaseConv's checks. */
@@ -95,4 +103,9 @@ export function spatialSize(dims: Dim[]): number | null {
     n *= d;
   }
   return n;
+}
+
+/** The `window` hook of every kind configured by readWindow. */
+export function slidingWindow(cfg: WindowConfig): SlidingWindow {
+  return { kernelSize: cfg.kernelSize, strides: cfg.strides, dilation: cfg.dilation };
 }

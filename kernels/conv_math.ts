@@ -1,7 +1,19 @@
 /** Convolution arithmetic as Keras 3 computes it (keras/src/ops/operation_utils.py). */
-import { Padding } from './args';
-import { Dim } from './types';
+import { DataFormat, Padding } from './args';
+import { channelAxis } from './shape';
+import { Dim, Shape } from './types';
 
+/** The channel count of a conv input or output in its data format (null when unknown). */
+export function channelCount(format: DataFormat, shape: readonly Dim[]): Dim {
+  return shape[channelAxis(shape.length, format)];
+}
+
+/** The channel count of a tensor a built layer already checked (requireChannels), so known. */
+export function knownChannels(format: DataFormat, shape: Shape): number {
+  return channelCount(format, shape) as number;
+}
+
+/** The span of a kernel of k taps placed d apart (an atrous kernel), in input positions. */
 export function dilatedKernel(k: number, d: number): number {
   return d * (k - 1) + 1;
 }
@@ -41,7 +53,7 @@ export function transposeOutLength(input: Dim, k: number, s: number, d: number, 
  * of a full correlation), converted to ONNX ConvTranspose pads and output_padding per axis.
  */
 export function transposePads(k: number, s: number, d: number, padding: Padding, outputPadding: number | null): { begin: number; end: number; extra: number } {
-  const kEff = (k - 1) * d + 1;
+  const kEff = dilatedKernel(k, d);
   let left: number;
   let right: number;
   if (padding === 'valid') {

@@ -73,6 +73,7 @@ export const Dense: LayerKernel<DenseConfig> = {
     if (cfg.loraRank !== null) out.push(...loraWeights(cfg.loraRank, [inUnits, cfg.units], cfg.units));
     return out;
   },
+  activation: (cfg) => cfg.activation,
   lower(cfg, ctx) {
     refuseLoraLowering(cfg.loraRank);
     const g = ctx.graph;

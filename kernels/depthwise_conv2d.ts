@@ -1,32 +1,15 @@
 /** DepthwiseConv2D: one kh x kw filter (times depth_multiplier) per input channel, no mixing across channels. */
 import * as a from './args';
-import { readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { readDepthMultiplier, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
 import { assemble, formatShape } from './shape';
-import { emitConv, finishConv } from './onnx/conv_lowering';
-import { permuteWeights } from './onnx/layout';
-import { ArgValue, BoundArgs, KerasError, LayerKernel, Shape } from './types';
+import { knownChannels } from './conv_math';
+import { depthwiseToOnnx, emitConv, finishConv } from './onnx/conv_lowering';
+import { ArgValue, LayerKernel } from './types';
 
 export interface DepthwiseConfig extends WindowConfig {
   depthMultiplier: number;
   depthwiseInitializer: ArgValue;
   biasInitializer: ArgValue;
-}
-
-export function channelsOf(format: a.DataFormat, input: Shape): number {
-  return (format === 'channels_last' ? input[input.length - 1] : input[1]) as number;
-}
-
-/** Keras depthwise kernel [kh, kw, C, m] -> ONNX grouped Conv weight [C*m, 1, kh, kw] (channel c*m+j). */
-export function depthwiseToOnnx(data: Float32Array, kh: number, kw: number, c: number, m: number): Float32Array {
-  return permuteWeights(data, [kh, kw, c * m], [2, 0, 1]);
-}
-
-export function readDepthMultiplier(args: BoundArgs): number {
-  const m = a.int(args, 'depth_multiplier');
-  if (m <= 0) {
-    throw new KerasError('keras-depth-multiplier', `Invalid value for argument \`depth_multiplier\`. Expected a strictly positive value. Received depth_multiplier=${m}.`);
-  }
-  return m;
 }
 
 export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
@@ -72,14 +55,17 @@ export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
     };
   },
   weights(cfg, [input]) {
-    const c = channelsOf(cfg.dataFormat, input);
+    const c = knownChannels(cfg.dataFormat, input);
     const out = [{ name: 'kernel', shape: [...cfg.kernelSize, c, cfg.depthMultiplier], initializer: cfg.depthwiseInitializer, trainable: true }];
     if (cfg.useBias) out.push({ name: 'bias', shape: [c * cfg.depthMultiplier], initializer: cfg.biasInitializer, trainable: true });
     return out;
   },
+  window: slidingWindow,
+  atrous: true,
+  activation: (cfg) => cfg.activation,
   lower(cfg, ctx) {
     const [input] = ctx.inputs;
-    const c = channelsOf(cfg.dataFormat, input.shape);
+    const c = knownChannels(cfg.dataFormat, input.shape);
     const [kh, kw] = cfg.kernelSize;
     const out = emitConv(ctx, cfg, input, {
       weight: depthwiseToOnnx(ctx.weights[0], kh, kw, c, cfg.depthMultiplier),

@@ -1,6 +1,6 @@
 /** MaxPooling2D and AveragePooling2D (and their 1D forms): windowed reductions with no weights. */
 import * as a from './args';
-import { splitInput, spatialSize, WindowConfig, windowRf } from './conv_common';
+import { slidingWindow, splitInput, spatialSize, WindowConfig, windowRf } from './conv_common';
 import { convOutLength } from './conv_math';
 import { assemble, formatShape } from './shape';
 import { explicitPads, spatialDims } from './onnx/conv_lowering';
@@ -44,6 +44,7 @@ function makePooling(kind: 'Max' | 'Average', rank: 1 | 2): LayerKernel<WindowCo
       const macs = kind === 'Max' ? 0 : positions === null || inp.channels === null ? null : positions * inp.channels * a.product(cfg.kernelSize);
       return { outputShape: out, params: { trainable: 0, nonTrainable: 0 }, macs, rf: { steps: windowRf(inp, cfg) } };
     },
+    window: slidingWindow,
     lower(cfg, ctx) {
       const [input] = ctx.inputs;
       const attrs: Record<string, number | number[]> = { kernel_shape: cfg.kernelSize, strides: cfg.strides, pads: explicitPads(cfg, spatialDims(input, cfg)) };

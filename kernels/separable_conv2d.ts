@@ -1,9 +1,8 @@
 /** SeparableConv2D: a depthwise conv followed by a pointwise (1x1) conv, in one layer. */
 import * as a from './args';
-import { positiveFilters, readWindow, requireChannels, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
-import { channelsOf, depthwiseToOnnx, readDepthMultiplier } from './depthwise_conv2d';
-import { kernelToOnnx } from './conv';
-import { emitConv, finishConv } from './onnx/conv_lowering';
+import { positiveFilters, readDepthMultiplier, readWindow, requireChannels, slidingWindow, spatialSize, splitInput, WindowConfig, windowOutput, windowRf } from './conv_common';
+import { knownChannels } from './conv_math';
+import { depthwiseToOnnx, emitConv, finishConv, kernelToOnnx } from './onnx/conv_lowering';
 import { fromSpatial } from './onnx/layout';
 import { assemble, formatShape } from './shape';
 import { ArgValue, LayerKernel } from './types';
@@ -65,7 +64,7 @@ export const SeparableConv2D: LayerKernel<SeparableConfig> = {
     };
   },
   weights(cfg, [input]) {
-    const c = channelsOf(cfg.dataFormat, input);
+    const c = knownChannels(cfg.dataFormat, input);
     const m = cfg.depthMultiplier;
     const out = [
       { name: 'depthwise_kernel', shape: [...cfg.kernelSize, c, m], initializer: cfg.depthwiseInitializer, trainable: true },
@@ -74,10 +73,13 @@ export const SeparableConv2D: LayerKernel<SeparableConfig> = {
     if (cfg.useBias) out.push({ name: 'bias', shape: [cfg.filters], initializer: cfg.biasInitializer, trainable: true });
     return out;
   },
+  window: slidingWindow,
+  atrous: true,
+  activation: (cfg) => cfg.activation,
   lower(cfg, ctx) {
     // Depthwise conv (no bias; strides, dilation and padding live here), then a 1x1 conv with bias.
     const [input] = ctx.inputs;
-    const c = channelsOf(cfg.dataFormat, input.shape);
+    const c = knownChannels(cfg.dataFormat, input.shape);
     const m = cfg.depthMultiplier;
     const [kh, kw] = cfg.kernelSize;
     const depthwise = emitConv(ctx, cfg, input, { weight: depthwiseToOnnx(ctx.weights[0], kh, kw, c, m), weightDims: [c * m, 1, kh, kw], bias: null, groups: c }, '/depthwise');

@@ -129,6 +129,26 @@ export interface BuildContext {
   layerName: string;
 }
 
+/** The window a conv or pooling kind slides, as configured (the kernel undilated). */
+export interface SlidingWindow {
+  kernelSize: number[];
+  strides: number[];
+  dilation: number[];
+}
+
+/** One layer of a cheaper alternative: a kind and its Keras constructor arguments (defaults filled in when built). */
+export interface AlternativeLayer {
+  type: string;
+  args: Record<string, ArgValue>;
+}
+
+/** A stack of layers that does a layer's job for fewer weights; the registry builds each with its own kind. */
+export interface CheaperAlternative {
+  /** What the stack is called in advice, e.g. "SeparableConv2D" or "DepthwiseConv2D+Conv2D". */
+  kind: string;
+  layers: AlternativeLayer[];
+}
+
 export interface LayerKernel<Config = unknown> {
   /** Keras class name, e.g. "Conv2D". */
   type: string;
@@ -153,6 +173,19 @@ export interface LayerKernel<Config = unknown> {
   build(config: Config, inputs: Shape[], ctx: BuildContext): BuildResult;
   /** The layer's weights in Keras order, for initialization and loading trained weights. */
   weights?(config: Config, inputs: Shape[]): WeightSpec[];
+  /** The window it slides (convs, pooling); absent for kinds without one. */
+  window?(config: Config): SlidingWindow;
+  /** True for kinds whose dilated taps sample a sparse grid (atrous convs): the gridding check follows them. */
+  atrous?: boolean;
+  /** The activation applied to its output, by Keras name ("softmax", "linear", ...); null for none. */
+  activation?(config: Config): string | null;
+  /**
+   * Transposed convs: the kernel size rounded up to a multiple of the stride when the stride does
+   * not divide it (uneven overlap, checkerboard artifacts; Odena et al. 2016); null when it does.
+   */
+  evenOverlapKernel?(config: Config): number[] | null;
+  /** Stacks doing the same job for fewer weights (same receptive field), for this input; [] when none applies. */
+  cheaperAlternatives?(config: Config, inputs: Shape[]): CheaperAlternative[];
   /** Emits the ONNX nodes that compute the layer; absent when the kind cannot be run. */
   lower?(config: Config, ctx: LowerContext): TensorRef;
 }

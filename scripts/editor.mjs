@@ -1,5 +1,7 @@
 // A private VS Code (code-server) with ConvLens installed: for `npm start` and the E2E tests.
-// Everything lives under a profile folder; the server binds 127.0.0.1 only (hence --auth none).
+// Everything lives under a profile folder; the server binds 127.0.0.1 only. `npm start` protects
+// it with a password (any local process could otherwise reach its terminal); the E2E's throwaway
+// servers on random ports run without one.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,13 +41,17 @@ function waitFor(url, ms) {
 
 /**
  * Starts code-server on `workspace` with a fresh install of the packaged extension. With `trust`,
- * workspace trust is on (the folder opens in Restricted Mode until trusted).
+ * workspace trust is on (the folder opens in Restricted Mode until trusted). With `password`, the
+ * editor asks for it (--auth password).
  * Returns the URL and a stop() function.
  */
-export async function startEditor({ workspace, profile, port = 0, settings = {}, trust = false }) {
+export async function startEditor({ workspace, profile, port = 0, settings = {}, trust = false, password = null }) {
   const dirs = { data: path.join(profile, 'data'), extensions: path.join(profile, 'extensions'), config: path.join(profile, 'config') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const env = { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
+  // code-server takes the password from the environment only (never the command line, which `ps` shows).
+  if (password) env.PASSWORD = password;
+  else delete env.PASSWORD;
   execFileSync(CODE_SERVER, ['--install-extension', VSIX, '--force', '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.data], { env, stdio: 'ignore' });
   mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
   writeFileSync(path.join(dirs.data, 'User', 'settings.json'), JSON.stringify({
@@ -60,7 +66,7 @@ export async function startEditor({ workspace, profile, port = 0, settings = {},
   }, null, 2));
   const chosenPort = port || 8700 + Math.floor(Math.random() * 200);
   const server = spawn(CODE_SERVER, [
-    '--bind-addr', `127.0.0.1:${chosenPort}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    '--bind-addr', `127.0.0.1:${chosenPort}`, '--auth', password ? 'password' : 'none', '--disable-telemetry', '--disable-update-check',
     ...(trust ? [] : ['--disable-workspace-trust']), '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions, workspace,
   ], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

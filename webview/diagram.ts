@@ -19,7 +19,8 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 
 export interface Diagram {
   highlight(layer: string | null): void;
-  fit(): void;
+  /** Fits the width, or with `whole` the whole graph, into the view. */
+  fit(whole?: boolean): void;
   /** The whole graph as standalone SVG text, theme colours baked in. */
   exportSvg(): string;
   /** The whole graph as a PNG data URL (2x), via a canvas. */
@@ -131,12 +132,20 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
   let scale = 1;
   let tx = 0;
   let ty = 0;
-  const apply = () => viewport.setAttribute('transform', `translate(${tx},${ty}) scale(${scale})`);
-  const fit = () => {
+  const apply = () => {
+    viewport.setAttribute('transform', `translate(${tx},${ty}) scale(${scale})`);
+    // For tests and screenshots: the zoom the graph is shown at.
+    root.dataset.scale = scale.toFixed(3);
+  };
+  /** Fits the width (readable; the first view), or with `whole` the whole graph, centred. */
+  const fit = (whole = false) => {
     const w = root.clientWidth || host.clientWidth || 300;
-    scale = Math.min(1, (w - 16) / ((laid.width ?? NODE_W) + 8));
+    const h = root.clientHeight || host.clientHeight || 400;
+    const gw = (laid.width ?? NODE_W) + 8;
+    const gh = (laid.height ?? NODE_H) + 8;
+    scale = Math.min(1, (w - 16) / gw, whole ? (h - 16) / gh : Infinity);
     tx = Math.max(8, (w - (laid.width ?? NODE_W) * scale) / 2);
-    ty = 8;
+    ty = whole ? Math.max(8, (h - (laid.height ?? NODE_H) * scale) / 2) : 8;
     apply();
   };
   root.addEventListener('wheel', (ev) => {

@@ -25,7 +25,7 @@ let file = '';
 let notice: string | null = null;
 /** Whether the host offers "Run on sample" from inside the view. */
 let runnable = false;
-let run: { file: string; view: RunView } | null = null;
+let run: { file: string; view: RunView; stale: boolean } | null = null;
 let diagram: Diagram | null = null;
 let highlighted: string | null = null;
 /** Renders are async (layout): a newer one supersedes an older one still laying out. */
@@ -84,7 +84,7 @@ function render(): void {
   diagram = null;
   if (mode() === 'diagram') {
     const host = el('div', 'diagram-host');
-    const fit = button('Fit', () => diagram?.fit(), { title: 'Fit the graph to the view', className: 'tool' });
+    const fit = button('Fit', () => diagram?.fit(true), { title: 'Fit the whole graph into the view', className: 'tool' });
     const exports = (['svg', 'png'] as const).map((format) => button(format.toUpperCase(), async () => {
       if (!diagram) return;
       const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
@@ -111,7 +111,7 @@ function render(): void {
 
   const table = el('table', 'summary');
   const head = el('tr');
-  for (const h of ['Layer', 'Output', 'Params', 'RF']) head.append(el('th', undefined, h));
+  for (const h of ['Layer', 'Output', 'Params', 'MACs', 'RF']) head.append(el('th', undefined, h));
   table.append(el('thead'));
   table.tHead!.append(head);
   const body = el('tbody');
@@ -130,14 +130,14 @@ function render(): void {
     const bar = el('span', 'rf-bar');
     bar.style.width = r.rfFraction === null ? '0' : `${Math.round(r.rfFraction * 100)}%`;
     rf.append(bar, el('span', 'rf-text', r.rf));
-    tr.append(name, el('td', 'shape', r.outputShape.replace(/^\(None, /, '(')), el('td', 'num', r.params), rf);
+    tr.append(name, el('td', 'shape', r.outputShape.replace(/^\(None, /, '(')), el('td', 'num', r.params), el('td', 'num macs', r.macs), rf);
     tr.addEventListener('click', () => reveal(r));
     tr.addEventListener('keydown', (e) => e.key === 'Enter' && reveal(r));
     body.append(tr);
   }
   table.append(body);
   app.append(table);
-  app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for MACs and inputs.`));
+  app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for its inputs.`));
 }
 
 /** base64 (as the host sends pixel data) to bytes. */
@@ -148,23 +148,79 @@ function bytes(text: string): Uint8Array {
   return out;
 }
 
-/** The input image with the ERF samples drawn over it as translucent orange squares. */
-function erfOverImage(erf: NonNullable<RunView['erf']>, image: NonNullable<RunView['image']>): HTMLCanvasElement {
+/** Colour scale of the ERF heatmap (dark blue -> teal -> yellow, like viridis): a presentation choice only. */
+const SCALE: [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+
+function scaleColour(v: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, v)) * (SCALE.length - 1);
+  const i = Math.min(SCALE.length - 2, Math.floor(x));
+  const f = x - i;
+  return [0, 1, 2].map((k) => Math.round(SCALE[i][k] + (SCALE[i + 1][k] - SCALE[i][k]) * f)) as [number, number, number];
+}
+
+/**
+ * The effective receptive field as a smooth heatmap: the samples drawn into a tiny canvas, then
+ * scaled up with smoothing to where they lie in the input (over the input image when the run used
+ * one), and the analytical field outlined (dashed).
+ */
+function erfHeatmap(erf: NonNullable<RunView['erf']>, image: RunView['image']): HTMLElement {
+  const [height, width] = image ? [image.height, image.width] : (erf.input ?? [erf.origin[0] + erf.rows * erf.step, erf.origin[1] + erf.cols * erf.step]);
+  // Draw at a few device pixels per input pixel so the outline stays crisp on small inputs.
+  const zoom = Math.max(1, Math.ceil(256 / Math.max(width, height)));
   const canvas = el('canvas', 'erf-image');
-  canvas.width = image.width;
-  canvas.height = image.height;
+  canvas.width = width * zoom;
+  canvas.height = height * zoom;
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `Effective receptive field over the ${image.width}x${image.height} input, ${erf.rows} by ${erf.cols} samples every ${erf.step} pixels`);
+  canvas.setAttribute('aria-label', `Effective receptive field${image ? ` over the ${image.width}x${image.height} input` : ` of the ${width}x${height} input`}, ${erf.rows} by ${erf.cols} samples every ${erf.step} pixels; the analytical field outlined`);
   const ctx = canvas.getContext('2d')!;
-  const img = ctx.createImageData(image.width, image.height);
-  img.data.set(bytes(image.rgba));
-  ctx.putImageData(img, 0, 0);
-  ctx.fillStyle = getComputedStyle(document.body).getPropertyValue('--vscode-charts-orange') || '#d18616';
-  for (let r = 0; r < erf.rows; r++) for (let c = 0; c < erf.cols; c++) {
-    ctx.globalAlpha = 0.85 * Math.sqrt(erf.values[r * erf.cols + c]);
-    ctx.fillRect(erf.origin[1] + c * erf.step, erf.origin[0] + r * erf.step, erf.step, erf.step);
+  if (image) {
+    const photo = document.createElement('canvas');
+    photo.width = image.width;
+    photo.height = image.height;
+    const img = photo.getContext('2d')!.createImageData(image.width, image.height);
+    img.data.set(bytes(image.rgba));
+    photo.getContext('2d')!.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(photo, 0, 0, canvas.width, canvas.height);
+    // Dimmed, so the heatmap's colours stand out from the picture's.
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.5)';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+  } else {
+    ctx.fillStyle = `rgb(${SCALE[0].join(',')})`;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
   }
-  return canvas;
+  const samples = document.createElement('canvas');
+  samples.width = erf.cols;
+  samples.height = erf.rows;
+  const sctx = samples.getContext('2d')!;
+  const cells = sctx.createImageData(erf.cols, erf.rows);
+  for (let i = 0; i < erf.rows * erf.cols; i++) {
+    // sqrt: the ERF falls off fast (roughly Gaussian); the square root keeps its tails visible.
+    const v = Math.sqrt(erf.values[i]);
+    cells.data.set([...scaleColour(v), image ? Math.round(255 * Math.min(1, 0.15 + v)) : 255], i * 4);
+  }
+  sctx.putImageData(cells, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  // Each sample stands for the step x step square around its pixel.
+  const x0 = (erf.origin[1] - (erf.step - 1) / 2) * zoom;
+  const y0 = (erf.origin[0] - (erf.step - 1) / 2) * zoom;
+  ctx.globalAlpha = image ? 0.8 : 1;
+  ctx.drawImage(samples, x0, y0, erf.cols * erf.step * zoom, erf.rows * erf.step * zoom);
+  ctx.globalAlpha = 1;
+  const a = erf.analytical;
+  ctx.setLineDash([4, 3]);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = '#ffffff';
+  ctx.strokeRect(a.left * zoom + 1, a.top * zoom + 1, (a.right - a.left + 1) * zoom - 2, (a.bottom - a.top + 1) * zoom - 2);
+  ctx.setLineDash([]);
+  const box = el('div', 'erf-box');
+  const legend = el('div', 'erf-legend');
+  const bar = el('span', 'erf-scale');
+  bar.style.background = `linear-gradient(to right, ${SCALE.map((c, i) => `rgb(${c.join(',')}) ${(i / (SCALE.length - 1)) ** 2 * 100}%`).join(', ')})`;
+  legend.append(el('span', 'erf-scale-min', '0'), bar, el('span', 'erf-scale-max', erf.max));
+  box.append(canvas, legend, el('p', 'hint', `Colour: |∂ unit / ∂ input pixel|, 0 to ${erf.max}. Dashed: the analytical receptive field (rows ${a.top}..${a.bottom}, cols ${a.left}..${a.right}).`));
+  return box;
 }
 
 /** The first channels of a layer's output as small greyscale canvases. */
@@ -200,41 +256,38 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
 function renderRun(model: SummaryModel): void {
   if (!run || run.file !== file || run.view.model !== model.key) return;
   const v = run.view;
-  const box = el('section', 'run');
+  const box = el('section', run.stale ? 'run stale' : 'run');
   box.setAttribute('aria-label', 'Run results');
   box.append(el('h3', undefined, `Run: ${v.input} → ${v.output}`));
+  if (run.stale) box.append(el('p', 'stale-note', 'Stale: from an earlier version of the file. Run again to update.'));
   const facts: [string, string][] = [['Latency', v.latency], ['Output', v.stats], ['Weights', v.weights]];
-  if (v.top5) facts.push(['Top-5', v.top5.join(', ')]);
+  if (v.untrained) facts.push(['Predictions', v.untrained]);
+  else if (v.top5) facts.push(['Top-5', v.top5.join(', ')]);
   if (v.receptiveField) facts.push(['Receptive field', v.receptiveField]);
   const dl = el('dl', 'facts');
   for (const [k, val] of facts) dl.append(el('dt', undefined, k), el('dd', `fact-${k.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, val));
   box.append(dl);
-  if (v.erf && v.image) box.append(el('h4', undefined, 'Effective receptive field over the input'), erfOverImage(v.erf, v.image));
-  else if (v.erf) {
-    // The effective receptive field as a grid of cells (DOM, so tests and screen readers can read it).
-    const grid = el('div', 'erf');
-    grid.setAttribute('role', 'img');
-    grid.setAttribute('aria-label', `Effective receptive field, ${v.erf.rows} by ${v.erf.cols} samples every ${v.erf.step} pixels`);
-    grid.style.gridTemplateColumns = `repeat(${v.erf.cols}, 1fr)`;
-    for (const value of v.erf.values) {
-      const cell = el('span', 'erf-cell');
-      cell.style.opacity = String(Math.sqrt(value));
-      grid.append(cell);
-    }
-    box.append(el('h4', undefined, 'Effective receptive field'), grid);
-  }
+  if (v.erf) box.append(el('h4', undefined, v.image ? 'Effective receptive field over the input' : 'Effective receptive field'), erfHeatmap(v.erf, v.image));
   box.append(el('h4', undefined, 'Per-layer latency'));
   box.append(el('p', 'hint', 'Click a layer for its feature maps.'));
   const maps = el('div', 'maps');
   const list = el('div', 'latency');
+  // MACs as the analysis shows them (looked up by layer name: the webview computes nothing).
+  const macsOf = new Map(model.rows.map((r) => [r.name, r.macs]));
+  const head = el('div', 'lat-row lat-head');
+  head.append(el('span', 'lat-name', 'Layer'), el('span', 'lat-macs', 'MACs'), el('span', 'lat-time', 'Time'), el('span', 'lat-zeros', 'Zeros'));
+  list.append(head);
   for (const l of v.layers) {
     const row = el('div', `lat-row${l.fusedInto ? ' fused' : ''}`);
     row.dataset.layer = l.name;
     const bar = el('span', 'lat-bar');
     bar.style.width = `${Math.round(l.fraction * 100)}%`;
-    row.append(el('span', 'lat-name', l.name), el('span', 'lat-time', l.latency), bar);
+    // Fixed columns: every figure sits at the same x, whether or not a row has a zeros share.
+    const time = el('span', 'lat-time', l.fusedInto ? 'fused' : l.latency);
+    if (l.fusedInto) time.title = l.latency;
+    row.append(bar, el('span', 'lat-name', l.name), el('span', 'lat-macs', macsOf.get(l.name) ?? ''), time);
     // Dead units show up as exact zeros after ReLU-like activations.
-    if (l.zeros && /ReLU|Activation/.test(l.type)) row.append(el('span', 'lat-zeros', l.zeros));
+    row.append(el('span', 'lat-zeros', l.zeros && /ReLU|Activation/.test(l.type) ? l.zeros.replace(' zeros', '') : ''));
     if (l.zeros) row.title = `${l.type}: ${l.zeros}`;
     row.tabIndex = 0;
     row.addEventListener('click', () => showMaps(maps, l.name, v));
@@ -251,11 +304,12 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     file = m.file;
     notice = m.notice ?? null;
     runnable = !!m.runnable;
+    if (run) run.stale = !!m.runStale;
     if (m.select) setState({ model: m.select });
     if (m.mode) setState({ mode: m.mode });
     render();
   } else if (m.type === 'run') {
-    run = { file: m.file, view: m.run };
+    run = { file: m.file, view: m.run, stale: !!m.stale };
     render();
     window.scrollTo({ top: 0 });
   } else if (m.type === 'highlight') {

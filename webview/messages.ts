@@ -1,16 +1,81 @@
 /**
- * Messages between the extension and the sidebar: plain JSON. The view-model types are shared
- * with the extension (type-only imports: no extension code reaches the browser bundle).
+ * The protocol between the extension and the sidebar: messages and the view models they carry,
+ * plain JSON with numbers pre-formatted (the webview does no Keras math). The engine's view
+ * builders (engine/views/summary.ts, run_view.ts) import these types; this file imports nothing.
  */
-import type { SummaryModel } from '../extension/engine/views/summary';
-import type { RunView } from '../extension/engine/views/run_view';
 
-export type { SummaryModel, SummaryRow } from '../extension/engine/views/summary';
-export type { RunView } from '../extension/engine/views/run_view';
+/** One layer row of the sidebar (built by engine/views/summary.ts). */
+export interface SummaryRow {
+  name: string;
+  type: string;
+  family: string;
+  /** 0-based line of the layer's construction, for reveal. */
+  line: number;
+  column: number;
+  outputShape: string;
+  params: string;
+  macs: string;
+  rf: string;
+  /** Receptive-field size relative to the input (0..1, 1 = global), for a bar. */
+  rfFraction: number | null;
+  savings: string | null;
+  inbound: string[];
+  /**
+   * The helper-function call that made the layer ("double_conv#3") when that call made no further
+   * helper calls: such blocks collapse into one node; enclosing builders (build_unet) do not.
+   */
+  group: string | null;
+  /** For a group that is a nested model or custom layer: its class (`Functional`, a custom class). */
+  groupType?: string;
+  paramsValue: number;
+}
+
+export interface SummaryModel {
+  /** Identifies the model in messages (ModelReport.key); `name` is what Keras calls it. */
+  key: string;
+  name: string;
+  variable: string | null;
+  line: number;
+  rows: SummaryRow[];
+  totals: { params: string; trainable: string; nonTrainable: string; macs: string };
+}
+
+/** The sidebar's view of a run (built by engine/views/run_view.ts). */
+export interface RunView {
+  model: string;
+  weights: string;
+  input: string;
+  output: string;
+  stats: string;
+  latency: string;
+  /** The five highest outputs, or null when there are none or they mean nothing (untrained weights). */
+  top5: string[] | null;
+  /** Why the predictions mean nothing (the weights are untrained initializers), or null. */
+  untrained: string | null;
+  receptiveField: string | null;
+  /**
+   * ERF samples normalised to 0..1, row-major; origin is the input pixel of the first sample.
+   * `input` is the input's height and width, `analytical` the analytical field of the probed unit
+   * in input pixels (inclusive; it may reach past the border into padding), `max` the largest
+   * gradient magnitude the scale's 1 stands for.
+   */
+  erf: {
+    rows: number; cols: number; step: number; origin: [number, number]; values: number[];
+    input: [number, number] | null;
+    analytical: { top: number; left: number; bottom: number; right: number };
+    max: string;
+  } | null;
+  /** The input image (RGBA bytes, base64), when the run used one: the ERF is drawn over it. */
+  image: { width: number; height: number; rgba: string } | null;
+  layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
+  /** Feature-map thumbnails by layer: channels x height x width grey levels (bytes, base64). */
+  thumbnails: Record<string, { channels: number; height: number; width: number; data: string }>;
+}
 
 export type ToWebview =
-  | { type: 'run'; file: string; run: RunView }
-  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean }
+  /** `stale`: the file changed since the text the run was computed for. */
+  | { type: 'run'; file: string; run: RunView; stale?: boolean }
+  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean }
   | { type: 'highlight'; model: string | null; layer: string | null };
 
 export type FromWebview =

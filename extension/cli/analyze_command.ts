@@ -1,7 +1,7 @@
 /** `convlens analyze FILE [--input-shape H,W,C] [--json] [--quiet]` */
 import { analysisToJson } from '../engine/report/json';
 import { diagnosticLines, modelTable } from '../engine/report/table';
-import type { CliIO } from './main';
+import type { CliIO } from './io';
 import { parseArgs, shapeFlag, UsageError } from './options';
 import { analyzeFile } from './source_file';
 

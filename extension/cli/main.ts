@@ -3,6 +3,9 @@ import { analyzeCommand } from './analyze_command';
 import { exportCommand } from './export_command';
 import { InputFileError, UsageError } from './options';
 import { runCommand } from './run_command';
+import type { CliIO } from './io';
+
+export type { CliIO } from './io';
 
 export const USAGE = `Usage:
   convlens analyze FILE [--input-shape H,W,C] [--json] [--quiet]
@@ -27,10 +30,6 @@ export const USAGE = `Usage:
 Exit status: 1 if any error diagnostic (analyze) or failure (run, export), 0 otherwise,
 2 on usage errors.`;
 
-export interface CliIO {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;

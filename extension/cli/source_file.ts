@@ -1,15 +1,17 @@
 /** Reading the model file the user named, with a size limit and clear errors. */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, type Analysis, type ModelReport } from '../engine/analysis/analyze';
+import { analyze, type Analysis } from '../engine/analysis/analyze';
 import { analyzeNotebook, cellLocate } from '../engine/notebook/analyze_notebook';
 import { NotebookFormatError } from '../engine/notebook/ipynb';
 import type { Locate } from '../engine/report/json';
 import { chooseModel } from '../engine/analysis/model_choice';
+import { JobFailure, pickModel, type JobHooks, type JobSettings } from '../runtime/run_job';
+import type { CliIO } from './io';
 import { analyzeSavedModel, isSavedModelPath } from '../engine/saved_model/saved_model';
 import { LineIndex } from '../engine/source';
 import { WeightFileError } from '../engine/weights/h5_file';
-import { InputFileError, UsageError } from './options';
+import { InputFileError, shapeFlag, UsageError, type Parsed } from './options';
 
 /** Largest file the CLI reads: far beyond any model definition, small enough to stay fast. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -23,14 +25,6 @@ export function readSource(file: string): string {
   }
   if (size > MAX_FILE_BYTES) throw new UsageError(`${file} is ${(size / 1048576).toFixed(1)} MiB; ConvLens reads model files up to ${MAX_FILE_BYTES / 1048576} MiB`);
   return readFileSync(file, 'utf8');
-}
-
-/** The model named by --model (its Keras name or its variable), else the first outermost one. */
-export function pickModel(analysis: Analysis, file: string, wanted?: string): ModelReport {
-  if (analysis.models.length === 0) throw new UsageError(`no Keras model found in ${file}`);
-  const found = chooseModel(analysis, wanted);
-  if (!found) throw new UsageError(`no model named '${wanted}' in ${file} (found: ${analysis.models.map((m) => m.key).join(', ')})`);
-  return found;
 }
 
 /** Python source files; anything else (README.md, data) is refused rather than read as Python. */
@@ -98,4 +92,40 @@ function checkInputShape(analysis: Analysis, inputShape?: (number | null)[]): vo
   if (inputShape && declared && declared.length !== inputShape.length + 1) {
     throw new UsageError(`--input-shape gives ${inputShape.length} axes, but the model's input has ${declared.length - 1}: (${declared.slice(1).map((d) => d ?? 'None').join(', ')})`);
   }
+}
+
+/** What `run` and `export` hand the job for FILE: the settings from the flags and the file read once. */
+export interface JobSource {
+  settings: Pick<JobSettings, 'text' | 'model' | 'weightsPath' | 'defaultInputShape' | 'sourceDir'>;
+  hooks: JobHooks;
+  /** The Keras name of the model a job reports by key. */
+  modelName: (key: string) => string;
+}
+
+export async function loadJobSource(file: string, flags: Parsed['flags']): Promise<JobSource> {
+  const shapeText = flags.get('--input-shape');
+  const defaultInputShape = typeof shapeText === 'string' ? shapeFlag(shapeText) : undefined;
+  const { text, analysis, where, savedWeights } = await analyzeFile(file, defaultInputShape);
+  const model = flags.get('--model');
+  const weights = flags.get('--weights');
+  try {
+    // Asked here too, so a wrong --model is a usage error before any work.
+    pickModel(analysis, typeof model === 'string' ? model : undefined);
+  } catch (e) {
+    if (e instanceof JobFailure) throw new UsageError(`${e.message.replace(/\.$/, '')} (${file})`);
+    throw e;
+  }
+  return {
+    settings: { text, model: typeof model === 'string' ? model : undefined, weightsPath: typeof weights === 'string' ? weights : savedWeights, defaultInputShape, sourceDir: path.dirname(path.resolve(file)) },
+    hooks: { analysis, where },
+    modelName: (key) => analysis.models.find((m) => m.key === key)?.graph.name ?? key,
+  };
+}
+
+/** A job that did not run: usage mistakes exit 2 (with the usage text), other failures 1. */
+export function jobFailureExit(e: unknown, io: CliIO): number {
+  if (!(e instanceof JobFailure)) throw e;
+  if (e.usage) throw new UsageError(e.message);
+  io.err(`convlens: ${e.message}`);
+  return 1;
 }

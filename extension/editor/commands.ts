@@ -1,11 +1,12 @@
 /** Commands: show the summary, set the default input shape, export to ONNX. */
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportJob } from '../runtime/run_job';
 import { modelAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
-import { runInWorker } from './run_on_sample';
+import { runInWorker, runSettings } from './run_on_sample';
 import type { SummaryViewProvider } from './summary_view';
 
 export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode.Disposable {
@@ -32,8 +33,9 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
       if (!target) return;
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
-        const seed = vscode.workspace.getConfiguration('convlens').get<number>('seed', 0);
-        const job: ExportJob = { kind: 'export', text: view.text, model: model.key, seed };
+        // The run's settings (seed, memory budget, default input shape): the shapes the hovers show.
+        // A notebook exports its whole program (its code cells in order).
+        const job: ExportJob = { ...runSettings(), kind: 'export', text: view.text, model: model.key, sourceDir: view.sourceUri.scheme === 'file' ? path.dirname(view.sourceUri.fsPath) : undefined };
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.graph.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),

@@ -1,6 +1,6 @@
-/** End-of-call inlay hints with each layer's output shape (setting: convlens.inlayHints.enabled). */
+/** End-of-call inlay hints with each layer's output shape, a range over loop runs (setting: convlens.inlayHints.enabled). */
 import * as vscode from 'vscode';
-import { formatShapeText } from '../engine/analysis/format';
+import { shapeHints } from '../engine/views/shape_hints';
 import type { Ctx } from './ctx';
 
 export function registerInlayHints(ctx: Ctx): vscode.Disposable {
@@ -14,20 +14,17 @@ export function registerInlayHints(ctx: Ctx): vscode.Disposable {
       const { analysis } = view;
       const hints: vscode.InlayHint[] = [];
       const seen = new Set<number>();
-      for (const model of analysis.models) {
-        for (const l of model.layers) {
-          if (l.layer.kernel?.family === 'input') continue;
-          // In a notebook, layers written in other cells get their hints there.
-          const end = view.positionAt(l.call.span.to);
-          if (!end) continue;
-          const line = doc.lineAt(end.line);
-          if (!range.contains(end) || seen.has(end.line)) continue;
-          seen.add(end.line);
-          const hint = new vscode.InlayHint(line.range.end, ` ${formatShapeText(l.outputShape)}`, vscode.InlayHintKind.Type);
-          hint.tooltip = `${l.layer.name} (${l.layer.type}) output shape`;
-          hint.paddingLeft = true;
-          hints.push(hint);
-        }
+      for (const h of shapeHints(analysis)) {
+        // In a notebook, layers written in other cells get their hints there.
+        const end = view.positionAt(h.offset);
+        if (!end) continue;
+        const line = doc.lineAt(end.line);
+        if (!range.contains(end) || seen.has(end.line)) continue;
+        seen.add(end.line);
+        const hint = new vscode.InlayHint(line.range.end, ` ${h.label}`, vscode.InlayHintKind.Type);
+        hint.tooltip = h.tooltip;
+        hint.paddingLeft = true;
+        hints.push(hint);
       }
       return hints;
     },

@@ -7,9 +7,11 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { ExportJob, RunJob, RunJobResult } from '../runtime/run_job';
+import { disableOrtTelemetry } from '../runtime/ort/telemetry';
 import { chooseModel } from '../engine/analysis/model_choice';
 import { modelAt } from '../engine/views/locate';
 import type { Ctx } from './ctx';
+import { DocumentRuns } from './document_runs';
 import { isPython } from './ctx';
 
 type InputChoice = vscode.QuickPickItem & { input: RunJob['input'] };
@@ -43,6 +45,8 @@ async function pickWeights(doc: vscode.TextDocument): Promise<WeightsChoice | un
 
 /** Runs a job in a fresh worker; cancelling terminates it (ONNX Runtime cannot be interrupted). */
 export function runInWorker<T = RunJobResult>(extensionPath: string, job: RunJob | ExportJob, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<T | null> {
+  // The worker's ONNX Runtime reads this from the host process's environment (see telemetry.ts).
+  disableOrtTelemetry();
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(extensionPath, 'dist', 'run-worker.js'));
     const cancel = token.onCancellationRequested(() => {
@@ -80,13 +84,13 @@ export async function trustedForRuns(): Promise<boolean> {
   return false;
 }
 
-/** The settings a run takes from the `convlens.*` configuration. */
-export function runSettings(): Pick<RunJob, 'seed' | 'batch' | 'memoryBudgetMB' | 'threads' | 'defaultInputShape'> {
+/** The settings a run or an export takes from the `convlens.*` configuration. */
+export function runSettings(): Pick<RunJob, 'seed' | 'batch' | 'memoryBudgetMB' | 'threads' | 'defaultInputShape' | 'thumbnails'> {
   const config = vscode.workspace.getConfiguration('convlens');
   const shapeText = config.get<string>('defaultInputShape', '');
   const dims = shapeText.replace(/[()[\]\s]/g, '').split(',').filter((d) => d !== '');
   return {
-    seed: config.get<number>('seed', 0), batch: 1, memoryBudgetMB: config.get<number>('memoryBudgetMB', 2048), threads: config.get<number>('threads', 0),
+    seed: config.get<number>('seed', 0), batch: 1, memoryBudgetMB: config.get<number>('memoryBudgetMB', 2048), threads: config.get<number>('threads', 0), thumbnails: true,
     defaultInputShape: dims.length && dims.every((d) => /^\d+$/.test(d) || d === 'None') ? dims.map((d) => (d === 'None' ? null : Number(d))) : undefined,
   };
 }
@@ -95,7 +99,15 @@ export interface RunSink {
   showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void>;
 }
 
-export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable {
+/** The editor's DocumentRuns: cancellation tokens, and a warning that offers to cancel the run in progress. */
+export function documentRuns(): DocumentRuns<vscode.CancellationTokenSource> {
+  return new DocumentRuns(async (model) => {
+    const replace = 'Cancel It and Run';
+    return (await vscode.window.showWarningMessage(`ConvLens: ${model} is still running on this file.`, replace, 'Keep It')) === replace;
+  }, () => new vscode.CancellationTokenSource());
+}
+
+export function registerRunOnSample(ctx: Ctx, sink: RunSink, runs = documentRuns()): vscode.Disposable {
   return vscode.commands.registerCommand('convlens.runOnSample', async (uri?: vscode.Uri, modelName?: string, preset?: { input?: RunJob['input']; weightsPath?: string | null }) => {
     if (!(await trustedForRuns())) return;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
@@ -109,16 +121,31 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink): vscode.Disposable 
     if (!input) return;
     const weights = preset ? { label: '', path: preset.weightsPath ?? undefined } : await pickWeights(doc);
     if (!weights) return;
+    const document = doc.uri.toString();
+    const run = await runs.begin(document, model);
+    if (!run) return;
+    // The text and its version are taken together: the result says which version it describes.
     // A notebook runs its whole program (its code cells in order).
-    const job: RunJob = { ...runSettings(), text: view?.text ?? doc.getText(), model, input, weightsPath: weights.path, receptiveField: true };
+    const source = view?.sourceUri ?? doc.uri;
+    const job: RunJob = { ...runSettings(), text: view?.text ?? doc.getText(), documentVersion: doc.version, model, input, weightsPath: weights.path, receptiveField: true, sourceDir: source.scheme === 'file' ? path.dirname(source.fsPath) : undefined };
+    let result: RunJobResult | null = null;
+    let failure: Error | null = null;
     try {
-      const result = await vscode.window.withProgress(
+      result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ConvLens: running ${model}`, cancellable: true },
-        (progress, token) => runInWorker(ctx.extension.extensionPath, job, (stage) => progress.report({ message: stage }), token),
+        (progress, token) => {
+          token.onCancellationRequested(() => run.cancel.cancel());
+          return runInWorker(ctx.extension.extensionPath, job, (stage) => progress.report({ message: stage }), run.cancel.token);
+        },
       );
-      if (result) await sink.showRun(doc, result);
     } catch (e) {
-      vscode.window.showErrorMessage(`ConvLens: ${(e as Error).message}`);
+      failure = e as Error;
     }
+    // A run that was replaced says nothing: the newer one speaks for the document.
+    const newest = runs.isNewest(document, run.id);
+    runs.end(document, run.id);
+    if (!newest) return;
+    if (failure) vscode.window.showErrorMessage(`ConvLens: ${failure.message}`);
+    else if (result) await sink.showRun(doc, result);
   });
 }

@@ -10,6 +10,7 @@ import { runView } from '../engine/views/run_view';
 import { summarize } from '../engine/views/summary';
 import type { Ctx } from './ctx';
 import { webviewHtml } from './webview_html';
+import { runIsStale } from './document_runs';
 import { isPython } from './ctx';
 import { sameSource } from './notebook_documents';
 import { LineIndex } from '../engine/source';
@@ -21,6 +22,8 @@ import type { FromWebview, ToWebview } from '../../webview/messages';
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   /** The last run's view: sent once when it arrives, and again only to a newly created webview. */
   private lastRun: ToWebview | null = null;
+  /** The document and version the last run was computed for: after an edit its results are stale. */
+  private lastRunSource: { document: string; version: number | null } | null = null;
   private view: vscode.WebviewView | null = null;
   private document: vscode.TextDocument | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -68,7 +71,8 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
    * otherwise the view's badge and a notification say they are there, until the user looks.
    */
   async showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void> {
-    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(this.ctx.view(doc)?.sourceUri ?? doc.uri), run: runView(result) };
+    this.lastRunSource = { document: doc.uri.toString(), version: result.documentVersion };
+    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(this.ctx.view(doc)?.sourceUri ?? doc.uri), run: runView(result), stale: this.runStale(doc) };
     if (this.view?.visible) {
       void this.view.webview.postMessage(this.lastRun);
       return;
@@ -79,11 +83,15 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (answer === show) await this.show(doc.uri, result.model);
   }
 
+  private runStale(doc: vscode.TextDocument): boolean {
+    return runIsStale(this.lastRunSource, doc.uri.toString(), doc.version);
+  }
+
   private post(doc: vscode.TextDocument): void {
     this.document = doc;
     const view = this.ctx.view(doc);
     if (!this.view || !view) return;
-    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(view.sourceUri), models: summarize(view.text, view.analysis), select: this.wantedModel, mode: this.wantedMode });
+    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(view.sourceUri), models: summarize(view.text, view.analysis), select: this.wantedModel, mode: this.wantedMode, runStale: this.runStale(doc) });
     this.wantedModel = null;
     this.wantedMode = null;
   }

@@ -65,11 +65,14 @@ export interface ModelGraph {
   /** The model as Keras tracks it (set when the trace ends). */
   tracking?: TrackedNode;
   /** Keras' `model.layers`: built-in layers, and nested models / custom layers as one entry each. */
-  entries?: GraphEntry[];  /**
+  entries?: GraphEntry[];
+  /**
    * A keras.applications model built with `weights="imagenet"`: the file name Keras downloads its
    * weights to (under `$KERAS_HOME/models/`, `~/.keras/models/` by default) and loads them from.
    */
   pretrained?: string;
+  /** A keras.applications model built with `weights=<path>`: Keras calls `model.load_weights(path)`. */
+  weightsFile?: string;
 }
 
 /** One entry of a model's layer list (summary rows, JSON `layers`). */

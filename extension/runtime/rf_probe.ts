@@ -16,6 +16,7 @@ import type { LayerReport, ModelReport } from '../engine/analysis/analyze';
 import { unitField } from '../engine/analysis/receptive_field';
 import type { LayerInstance } from '../engine/graph';
 import { lowerModel, type WeightSource } from '../engine/lowering/lower_model';
+import { activationBytes, DEFAULT_MEMORY_BUDGET_MB, ortWorkingBytes, requireWithinBudget, WEIGHT_COPIES_RUN, weightBytes } from './memory_budget';
 
 /** Positive constants (1 / fan_in) for kernels, zero shifts, unit scales. */
 export class LinearisedWeights implements WeightSource {
@@ -71,6 +72,8 @@ export interface ProbeOptions {
   seed?: number;
   weights: WeightSource;
   signal?: AbortSignal;
+  /** Bytes the probes may use; the batch shrinks to fit, and a probe that cannot fit is refused. */
+  memoryBudgetBytes?: number;
 }
 
 /** The deepest layer whose output still has a spatial field. */
@@ -102,20 +105,22 @@ export function scanPositions(length: number, edges: AxisExtent, budget: number)
   return [...keep].sort((a, b) => a - b);
 }
 
-/** Runs `inputs` (each [H, W, C]) in batches; returns the unit's channel-summed value for each. */
-async function unitValues(runner: ModelRunner, probe: Probe, inputs: Float32Array[], shape: number[], unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
+/**
+ * Runs `count` probe inputs (each [H, W, C], written by `fill` into a zeroed item) in batches of
+ * `batch`; returns the unit's channel-summed value for each. Only one batch exists at a time.
+ */
+async function unitValues(runner: ModelRunner, probe: Probe, count: number, fill: (i: number, item: Float32Array) => void, shape: number[], unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
   const [H, W, C] = shape;
   const per = H * W * C;
   const out: number[] = [];
-  for (let i = 0; i < inputs.length; i += batch) {
-    const chunk = inputs.slice(i, i + batch);
-    const data = new Float32Array(chunk.length * per);
-    chunk.forEach((x, j) => data.set(x, j * per));
-    const res = await runner.run({ model: probe.bytes, feeds: [{ name: probe.input, dims: [chunk.length, H, W, C], data }], fetch: [probe.output], signal });
+  for (let i = 0; i < count; i += batch) {
+    const n = Math.min(batch, count - i);
+    const data = new Float32Array(n * per);
+    for (let j = 0; j < n; j++) fill(i + j, data.subarray(j * per, (j + 1) * per));
+    const res = await runner.run({ model: probe.bytes, feeds: [{ name: probe.input, dims: [n, H, W, C], data }], fetch: [probe.output], signal });
     const y = res.outputs[0];
-    const [, OH, OW, F] = y.dims;
-    void OH;
-    for (let j = 0; j < chunk.length; j++) {
+    const [, , OW, F] = y.dims;
+    for (let j = 0; j < n; j++) {
       let sum = 0;
       const base = ((j * y.dims[1] + unit[0]) * OW + unit[1]) * F;
       for (let f = 0; f < F; f++) sum += y.data[base + f];
@@ -125,11 +130,25 @@ async function unitValues(runner: ModelRunner, probe: Probe, inputs: Float32Arra
   return out;
 }
 
-function impulse(shape: number[], y: number, x: number, base?: Float32Array, delta = 1): Float32Array {
+/** Adds `delta` at pixel (y, x), every channel, of an [H, W, C] item. */
+function addImpulse(item: Float32Array, shape: number[], y: number, x: number, delta = 1): void {
   const [, W, C] = shape;
-  const data = base ? Float32Array.from(base) : new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let c = 0; c < C; c++) data[(y * W + x) * C + c] += delta;
-  return data;
+  for (let c = 0; c < C; c++) item[(y * W + x) * C + c] += delta;
+}
+
+/**
+ * Probe items per ORT call within the budget: the truncated model's weights (lowered bytes, the
+ * worker's copy, the session's) are fixed; each item costs its input (ours and the worker's copy),
+ * its activations up to the probed layer and ORT's working memory for it.
+ */
+export function probeBatch(report: ModelReport, target: LayerReport, itemBytes: number, wanted: number, budget: number): number {
+  const fixed = weightBytes(report, target) * WEIGHT_COPIES_RUN;
+  const perItem = itemBytes * 2 + activationBytes(report, 1, target) + ortWorkingBytes(report, 1, target);
+  const fits = Math.floor((budget - fixed) / perItem);
+  if (fits < 1) {
+    requireWithinBudget(`Measuring the receptive field of ${target.layer.name}`, { weights: fixed, 'one probe': perItem }, budget, 'Raise the budget to measure it.');
+  }
+  return Math.max(1, Math.min(wanted, fits));
 }
 
 export async function measureReceptiveField(report: ModelReport, runner: ModelRunner, opts: ProbeOptions): Promise<MeasuredRf> {
@@ -147,7 +166,7 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
   if (!field) throw new Error(`${target.layer.name}'s field cannot be traced back to the input`);
   const analytical = field.map((iv) => ({ start: iv.lo, end: iv.hi })) as [AxisExtent, AxisExtent];
   const centre = analytical.map((e, i) => Math.min(Math.max(Math.round((e.start + e.end) / 2), 0), [H, W][i] - 1));
-  const batch = opts.batch ?? 32;
+  const batch = probeBatch(report, target, shape.reduce((a, b) => a * b, 1) * 4, opts.batch ?? 32, opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 2 ** 20);
   const layer = target.layer.name;
 
   const clipped = analytical.map((e, i) => ({ start: Math.max(e.start, 0), end: Math.min(e.end, [H, W][i] - 1) }));
@@ -158,8 +177,8 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
   const budget = opts.scanBudget ?? Math.max(16, Math.floor(affordable / 2));
   const xs = scanPositions(W, clipped[1], budget);
   const ys = scanPositions(H, clipped[0], budget);
-  const row = await unitValues(runner, linear, xs.map((x) => impulse(shape, centre[0], x)), shape, unit, batch, opts.signal);
-  const col = await unitValues(runner, linear, ys.map((y) => impulse(shape, y, centre[1])), shape, unit, batch, opts.signal);
+  const row = await unitValues(runner, linear, xs.length, (i, item) => addImpulse(item, shape, centre[0], xs[i]), shape, unit, batch, opts.signal);
+  const col = await unitValues(runner, linear, ys.length, (i, item) => addImpulse(item, shape, ys[i], centre[1]), shape, unit, batch, opts.signal);
   const extent = (vals: number[], at: number[]): AxisExtent => {
     const hit = at.filter((_, i) => vals[i] > 0);
     return hit.length ? { start: hit[0], end: hit[hit.length - 1] } : { start: -1, end: -1 };
@@ -178,9 +197,11 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
     const cols = Math.floor((x1 - x0) / step) + 1;
     const base = makeSample('random', shape, opts.seed ?? 0);
     const delta = 1e-2;
-    const probes = [base];
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) probes.push(impulse(shape, y0 + r * step, x0 + c * step, base, delta));
-    const vals = await unitValues(runner, real, probes, shape, unit, batch, opts.signal);
+    // Probe 0 is the base image; probe k > 0 the base with a small bump at sample k - 1.
+    const vals = await unitValues(runner, real, rows * cols + 1, (i, item) => {
+      item.set(base);
+      if (i > 0) addImpulse(item, shape, y0 + Math.floor((i - 1) / cols) * step, x0 + ((i - 1) % cols) * step, delta);
+    }, shape, unit, batch, opts.signal);
     const values = Float32Array.from(vals.slice(1), (v) => Math.abs(v - vals[0]) / delta);
     erf = { origin: [y0, x0], step, rows, cols, values };
   }

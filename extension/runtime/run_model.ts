@@ -3,7 +3,8 @@
  * per-layer statistics and latencies mapped back to Keras layers.
  */
 import type { ModelRunner } from './ort/runner';
-import { bytesOf, makeSample, type SampleKind } from './inputs/samples';
+import { makeSample, type SampleKind } from './inputs/samples';
+import { BudgetExceeded, checkRunBudget, DEFAULT_MEMORY_BUDGET_MB } from './memory_budget';
 import { tensorStats, topK, type TensorStats } from './ort/stats';
 import { featureThumbnails, type Thumbnails } from './ort/thumbnails';
 import type { ModelReport } from '../engine/analysis/analyze';
@@ -79,7 +80,8 @@ export interface RunReport {
   thumbnails: Map<string, Thumbnails>;
 }
 
-export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
+export const DEFAULT_MEMORY_BUDGET = DEFAULT_MEMORY_BUDGET_MB * 2 ** 20;
+export { BudgetExceeded };
 
 /** ONNX Runtime failed; the message names the Keras layer when ORT named a node. */
 export class RuntimeFailure extends Error {
@@ -97,29 +99,6 @@ export function explainOrtError(e: Error, report: ModelReport, lines?: (offset: 
   if (!found) return new RuntimeFailure(`ONNX Runtime failed: ${e.message}`, null);
   const where = lines ? ` (line ${lines(found.layer.span.from)})` : '';
   return new RuntimeFailure(`ONNX Runtime failed in layer "${found.layer.name}" (${found.layer.type})${where}: ${e.message}`, found.layer.name);
-}
-
-export class BudgetExceeded extends Error {}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
-}
-
-/** Refuses before anything large is allocated. */
-export function checkBudget(report: ModelReport, inputShape: number[], perLayer: boolean, budget: number): void {
-  const batch = inputShape[0];
-  const input = bytesOf(inputShape);
-  // The weights exist twice while the session is created (our copy and ORT's).
-  const weights = report.totals.params * 4 * 2;
-  const activations = perLayer
-    ? report.layers.reduce((acc, l) => acc + (l.outputShape ? bytesOf([batch, ...(l.outputShape.slice(1) as number[])]) : 0), 0)
-    : 0;
-  const total = input + weights + activations;
-  if (total > budget) {
-    throw new BudgetExceeded(
-      `Running ${report.graph.name} would need about ${mib(total)} (input ${mib(input)}, weights ${mib(weights)}, activations ${mib(activations)}), over the memory budget of ${mib(budget)}. Use a smaller batch or input, or raise the budget.`,
-    );
-  }
 }
 
 /**
@@ -149,20 +128,24 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
   if (input.kind === 'array' && JSON.stringify(shape.slice(1)) !== JSON.stringify(declared.slice(1))) {
     throw new Error(`The input array has shape ${JSON.stringify(shape)}, but ${graph.name} expects ${JSON.stringify(declared)}.`);
   }
-  checkBudget(report, shape, !!settings.perLayer, settings.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
+  checkRunBudget(report, shape, !!settings.perLayer, settings.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
 
   const layerNames = report.layers.filter((l) => l.layer.kernel?.family !== 'input').map((l) => l.layer.name);
   const data = input.kind === 'array' ? input.data : makeSample(input.kind, shape, settings.seed ?? 0);
   // Timing and profiling use the plain graph: fetching every activation would defeat fusion.
-  const plain = lowerModel(graph, settings.weights);
   const run = (opts: Parameters<ModelRunner['run']>[0]) => runner.run(opts).catch((e: Error) => {
     throw e.name === 'Error' && /node|Name:/.test(e.message) ? explainOrtError(e, report) : e;
   });
-  const res = await run({
-    model: plain.bytes,
-    feeds: [{ name: plain.inputs[0].name, dims: shape, data }],
-    fetch: [plain.outputs[0].name], profile: !!settings.perLayer, repeats: 3, threads: settings.threads, signal: settings.signal,
-  });
+  // Lowered in a function of its own: the plain model's bytes can go before the exposed one is built.
+  const timed = async () => {
+    const plain = lowerModel(graph, settings.weights);
+    return run({
+      model: plain.bytes,
+      feeds: [{ name: plain.inputs[0].name, dims: shape, data }],
+      fetch: [plain.outputs[0].name], profile: !!settings.perLayer, repeats: 3, threads: settings.threads, signal: settings.signal,
+    });
+  };
+  const res = await timed();
   const out = res.outputs[0];
   const byName = new Map<string, { dims: number[]; data: Float32Array }>();
   const kept = new Map<string, { dims: number[]; data: Float32Array }>();

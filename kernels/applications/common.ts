@@ -67,12 +67,15 @@ def check_classifier_activation(classifier_activation, weights):
 
 
 def with_pretrained(model, weights, include_top, top_file, notop_file):
-    # keras.applications loads imagenet weights from its cache under this file name.
+    # keras.applications loads imagenet weights from its cache under this file name,
+    # and any other weights= string with model.load_weights(path).
     if weights == "imagenet":
         if include_top:
             pretrained_file(model, top_file)
         else:
             pretrained_file(model, notop_file)
+    elif weights is not None:
+        weights_file(model, weights)
     return model
 
 

@@ -1,9 +1,9 @@
 /** ONNX Conv / ConvTranspose emission shared by the convolution kinds. */
 import type { WindowConfig } from '../conv_common';
-import { padBefore } from '../conv_math';
+import { dilatedKernel, padBefore } from '../conv_math';
 import type { LowerContext, TensorRef } from '../types';
 import { applyActivation } from './activation';
-import { fromSpatial, toSpatial } from './layout';
+import { fromSpatial, permuteWeights, toSpatial } from './layout';
 
 /** Keras 'same'/'valid'/'causal' as explicit ONNX pads [begin..., end...] for known input sizes. */
 export function explicitPads(cfg: WindowConfig, spatial: number[]): number[] {
@@ -13,7 +13,7 @@ export function explicitPads(cfg: WindowConfig, spatial: number[]): number[] {
     const k = cfg.kernelSize[i];
     const s = cfg.strides[i];
     const d = cfg.dilation[i];
-    const kEff = d * (k - 1) + 1;
+    const kEff = dilatedKernel(k, d);
     if (cfg.padding === 'valid') {
       begin.push(0);
       end.push(0);
@@ -63,4 +63,15 @@ export function emitConv(ctx: LowerContext, cfg: WindowConfig, input: TensorRef,
 
 export function finishConv(ctx: LowerContext, cfg: WindowConfig, onnxOut: string): TensorRef {
   return applyActivation(ctx, fromSpatial(ctx, onnxOut, cfg.dataFormat), cfg.activation);
+}
+
+/** Keras conv kernel [k..., in/groups, filters] -> ONNX [filters, in/groups, k...]. */
+export function kernelToOnnx(data: Float32Array, kerasShape: number[]): Float32Array {
+  const r = kerasShape.length;
+  return permuteWeights(data, kerasShape, [r - 1, r - 2, ...Array.from({ length: r - 2 }, (_, i) => i)]);
+}
+
+/** Keras depthwise kernel [kh, kw, C, m] -> ONNX grouped Conv weight [C*m, 1, kh, kw] (channel c*m+j). */
+export function depthwiseToOnnx(data: Float32Array, kh: number, kw: number, c: number, m: number): Float32Array {
+  return permuteWeights(data, [kh, kw, c * m], [2, 0, 1]);
 }

@@ -9,6 +9,8 @@ import pngjs from 'pngjs';
 import { CHROMIUM_ARGS, ensureEditor, packageExtension, ROOT, startEditor } from '../../scripts/editor.mjs';
 
 const { PNG } = pngjs;
+/** The examples the cases open (as test/support/analyze.ts lists them for the unit tests). */
+const EXAMPLE_FILES = ['deeplab_aspp.py', 'mobilenet_v1.py', 'subclassed_resnet.py', 'unet.py', 'vgg16.py', 'xception.py'];
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const cases = [];
 const test = (name, fn) => cases.push({ name, fn });
@@ -88,7 +90,13 @@ async function hoverWord(page, lineText, word, selector = ACTIVE_EDITOR) {
   await page.mouse.move(rect.x + 1, rect.y);
   const hover = page.locator('.monaco-hover:not(.hidden)').first();
   await hover.waitFor({ timeout: 15_000 });
-  return hover.innerText();
+  // Problems under the cursor show at once; the providers' part may still be "Loading...".
+  let text = await hover.innerText();
+  for (let i = 0; i < 40 && /^Loading\.\.\.$/m.test(text); i++) {
+    await page.waitForTimeout(250);
+    text = await hover.innerText();
+  }
+  return text;
 }
 
 async function gotoLine(page, line, column) {
@@ -110,9 +118,101 @@ function sidebar(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
+/**
+ * MobileNet v1 (alpha 1, 224x224) MACs by hand from its architecture (Howard et al. 2017, Table 1):
+ * a 3x3/2 conv to 32 channels, 13 depthwise 3x3 + pointwise blocks, and the 1x1 classifier conv.
+ * The convs alone give the paper's 569M Mult-Adds (Table 8); every conv is followed by a
+ * BatchNormalization (one multiply-add per output element) and the global average pooling adds
+ * each of its 7x7x1024 inputs once.
+ */
+function mobilenetV1Macs() {
+  const blocks = [[112, 32, 64, 1], [112, 64, 128, 2], [56, 128, 128, 1], [56, 128, 256, 2], [28, 256, 256, 1], [28, 256, 512, 2],
+    ...Array(5).fill([14, 512, 512, 1]), [14, 512, 1024, 2], [7, 1024, 1024, 1]];
+  let convs = 112 * 112 * 3 * 3 * 3 * 32;
+  let batchNorm = 112 * 112 * 32;
+  for (const [size, cin, cout, stride] of blocks) {
+    const out = (size / stride) ** 2;
+    convs += out * 3 * 3 * cin + out * cin * cout;
+    batchNorm += out * cin + out * cout;
+  }
+  convs += 1024 * 1000;
+  if (Math.round(convs / 1e6) !== 569) throw new Error(`hand count ${convs} is not the paper's 569M`);
+  return convs + batchNorm + 7 * 7 * 1024;
+}
+
+/**
+ * The README's pictures, taken by the cases that check what they show: saved under
+ * test-results/e2e/docs/ and, with CONVLENS_E2E_UPDATE_DOCS=1, copied into docs/.
+ */
+const DOCS_SHOTS = path.join(SHOTS, 'docs');
+async function docsShot(page, name) {
+  mkdirSync(DOCS_SHOTS, { recursive: true });
+  const file = path.join(DOCS_SHOTS, name);
+  await page.screenshot({ path: file });
+  // Copied once the whole case has passed: a picture of a failed check never reaches the README.
+  pendingDocs.push({ file, name });
+  return file;
+}
+let pendingDocs = [];
+
+/** Share of pixels in `box` that differ between two PNG screenshots of the page. */
+function changedShare(pngA, pngB, box) {
+  const a = PNG.sync.read(readFileSync(pngA));
+  const b = PNG.sync.read(readFileSync(pngB));
+  let changed = 0;
+  let total = 0;
+  for (let y = Math.max(0, Math.floor(box.y)); y < Math.min(a.height, box.y + box.height); y++) {
+    for (let x = Math.max(0, Math.floor(box.x)); x < Math.min(a.width, box.x + box.width); x++) {
+      const i = (y * a.width + x) * 4;
+      total++;
+      if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 24) changed++;
+    }
+  }
+  return total ? changed / total : 0;
+}
+
+/**
+ * Takes a README picture of the visible hover and proves it shows the hover: the card lies inside
+ * the picture, and its area changes once the hover is dismissed.
+ */
+async function hoverPicture(page, name) {
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await page.waitForTimeout(300);
+  const box = await hover.boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || box.width < 150 || box.height < 60 || box.x < 0 || box.y < 0 || box.x + box.width > viewport.width || box.y + box.height > viewport.height) throw new Error(`the hover is not fully on screen: ${JSON.stringify(box)}`);
+  const file = await docsShot(page, name);
+  // The card as the browser draws it, alone: the picture must hold the same pixels where it lies.
+  const card = path.join(SHOTS, `${name}.card.png`);
+  await hover.screenshot({ path: card });
+  const cardPng = PNG.sync.read(readFileSync(card));
+  const shot = PNG.sync.read(readFileSync(file));
+  let same = 0;
+  const x0 = Math.round(box.x);
+  const y0 = Math.round(box.y);
+  for (let y = 0; y < cardPng.height && y0 + y < shot.height; y++) {
+    for (let x = 0; x < cardPng.width && x0 + x < shot.width; x++) {
+      const i = (y * cardPng.width + x) * 4;
+      const j = ((y0 + y) * shot.width + x0 + x) * 4;
+      if (Math.abs(cardPng.data[i] - shot.data[j]) + Math.abs(cardPng.data[i + 1] - shot.data[j + 1]) + Math.abs(cardPng.data[i + 2] - shot.data[j + 2]) <= 24) same++;
+    }
+  }
+  const sameShare = same / (cardPng.width * cardPng.height);
+  await page.keyboard.press('Escape');
+  await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+  const without = path.join(SHOTS, `${name}.without-hover.png`);
+  await page.screenshot({ path: without });
+  // And the card is not blank: its area changes when it closes (text covers ~5-15% of a card).
+  const changed = changedShare(file, without, box);
+  if (sameShare < 0.97 || changed < 0.04) throw new Error(`${name} does not show the hover: ${(sameShare * 100).toFixed(1)}% of the card's pixels are in the picture, ${(changed * 100).toFixed(1)}% of its area changed when it closed`);
+  return changed;
+}
+
 test('the extension activates on opening a Keras file', async (page) => {
   await openFile(page, 'mobilenet_v1.py');
-  await page.locator('.statusbar-item', { hasText: /mobilenet_1\.00_224: 4,253,864 params · 573\.83M MACs/ }).waitFor({ timeout: 30_000 });
+  // 4,253,864 params: real Keras' count (test/goldens/applications/MobileNet.json: 4,231,976 + 21,888).
+  const macs = `${(mobilenetV1Macs() / 1e6).toFixed(2)}M`.replace('.', '\\.');
+  await page.locator('.statusbar-item', { hasText: new RegExp(`mobilenet_1\\.00_224: 4,253,864 params · ${macs} MACs`) }).waitFor({ timeout: 30_000 });
 });
 
 test('hovering a Conv2D shows its output shape, params and receptive field; a tensor variable its shape', async (page) => {
@@ -127,6 +227,38 @@ test('hovering a Conv2D shows its output shape, params and receptive field; a te
   const tensor = await hoverWord(page, 'name="c1")(inputs', 'inputs');
   if (!/inputs: KerasTensor \(None, 32, 32, 16\)/.test(tensor) || !/Output of input_layer\s+InputLayer/.test(tensor)) throw new Error(`tensor hover:\n${tensor}`);
   await page.keyboard.press('Escape');
+  // The README's hover picture: the Conv2D card, checked to be in the picture.
+  await hoverWord(page, 'layers.Conv2D(32', 'Conv2D');
+  await hoverPicture(page, 'hover.png');
+});
+
+test('hovering a layer built in a helper function called 9 times shows one card listing every call', async (page) => {
+  const convs = cli(path.join(workspace, 'unet.py')).models[0].layers.filter((l) => l.type === 'Conv2D' && /_conv[12]$/.test(l.name));
+  if (convs.length !== 18) throw new Error(`${convs.length} double_conv Conv2D layers in the analysis`);
+  await openFile(page, 'unet.py');
+  await page.locator('.statusbar-item', { hasText: /unet: 7,768,995 params/ }).waitFor({ timeout: 30_000 });
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'unet:' }).first().waitFor({ timeout: 30_000 }).catch(() => {});
+  let text = '';
+  for (let attempt = 0; attempt < 3 && !/on this line: 18 layers/.test(text); attempt++) {
+    if (attempt) {
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(500);
+    }
+    text = await hoverWord(page, 'x = layers.Conv2D(filters, 3', 'Conv2D');
+    for (let i = 0; i < 20 && /^Loading/.test(text.trim()); i++) {
+      await page.waitForTimeout(250);
+      text = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    }
+  }
+  // One card: one heading, every call named, the totals; no stack of savings messages before it.
+  if ((text.match(/on this line: 18 layers in model\s+unet/g) ?? []).length !== 1) throw new Error(`not one card for the 18 calls:\n${text}`);
+  for (const l of convs) if (!text.includes(l.name)) throw new Error(`the card lacks ${l.name}:\n${text}`);
+  // Keras (test/goldens/examples/unet.json): down0_conv1 maps (128, 128, 3) to (128, 128, 32) with 864 weights.
+  if (!/down0_conv1\s+128×128×3\s+128×128×32\s+864\s+3x3/.test(text)) throw new Error(`first row:\n${text}`);
+  const total = convs.reduce((n, l) => n + l.params, 0).toLocaleString('en-US');
+  if (!new RegExp(`Total\\s+${total}`).test(text)) throw new Error(`no total of ${total}:\n${text}`);
+  if ((text.match(/\(savings-separable\)/g) ?? []).length > 1) throw new Error(`stacked savings messages:\n${text}`);
+  await hoverPicture(page, 'hover-calls.png');
 });
 
 test('a Keras build error is in the Problems panel on the right line', async (page) => {
@@ -136,6 +268,7 @@ test('a Keras build error is in the Problems panel on the right line', async (pa
   await row.waitFor({ timeout: 20_000 });
   const text = await row.innerText();
   if (!/\[Ln 6, Col 5\]/.test(text)) throw new Error(`expected the error on line 6, column 5:\n${text}`);
+  await docsShot(page, 'problems.png');
   await page.keyboard.press('Control+Shift+M');
 });
 
@@ -198,7 +331,7 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   const mask = layers.find((l) => l.name === 'mask');
   await gotoLine(page, mask.line, mask.column + 2);
   await view.locator('g.node.active[data-layer="mask"]').waitFor({ state: 'attached', timeout: 10_000 });
-  await page.screenshot({ path: path.join(SHOTS, 'diagram-unet.png') });
+  await docsShot(page, 'diagram-unet.png');
   // Export as SVG through the save dialog (VS Code's simple dialog, prefilled beside the model).
   await view.locator('vscode-button', { hasText: 'SVG' }).click();
   const dialog = page.locator('.quick-input-widget input');
@@ -230,6 +363,14 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   await page.screenshot({ path: path.join(SHOTS, 'diagram-unet-grouped.png') });
   await view.locator('vscode-button', { hasText: 'Group' }).click();
   await view.locator('svg.diagram g.node.family-group').first().waitFor({ state: 'detached', timeout: 10_000 });
+  // Fit shows the whole graph: zoomed out until its full height is inside the view.
+  await view.locator('vscode-button', { hasText: 'Fit' }).click();
+  const fitted = await view.locator('svg.diagram').evaluate((svg) => {
+    const r = svg.getBoundingClientRect();
+    const g = svg.querySelector('g.viewport').getBoundingClientRect();
+    return { scale: Number(svg.dataset.scale), inside: g.top >= r.top - 1 && g.bottom <= r.bottom + 1 && g.left >= r.left - 1 && g.right <= r.right + 1 };
+  });
+  if (!(fitted.scale < 1) || !fitted.inside) throw new Error(`Fit did not fit the U-Net's every layer: ${JSON.stringify(fitted)}`);
   // The table view lists the same layers.
   await view.locator('vscode-button', { hasText: 'Table' }).click();
   await view.locator('tr.row[data-layer="up3"]').waitFor({ timeout: 10_000 });
@@ -238,6 +379,8 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
 
 test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answer during the run', async (page) => {
   await openFile(page, 'mobilenet_v1.py');
+  // The results go to the ConvLens view (which a run never opens by itself): show it.
+  await showConvLens(page);
   await page.locator('.statusbar-item', { hasText: /mobilenet_1\.00_224/ }).waitFor({ timeout: 20_000 });
   // The CodeLens sits above the line that builds the model.
   await gotoLine(page, cli(path.join(workspace, 'mobilenet_v1.py')).models[0].line);
@@ -261,14 +404,27 @@ test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answe
   const rf = await view.locator('section.run dd.fact-receptive-field').innerText();
   if (!/conv_pw_13_relu .*\(agrees\)/.test(rf)) throw new Error(`receptive field: ${rf}`);
   if ((await view.locator('section.run .lat-row').count()) < 80) throw new Error('per-layer latency rows missing');
-  if (!/% zeros/.test(await view.locator('section.run .lat-row[data-layer="conv1_relu"] .lat-zeros').innerText())) throw new Error('no dead-ReLU share');
+  if (!/^\d+%$/.test(await view.locator('section.run .lat-row[data-layer="conv1_relu"] .lat-zeros').innerText())) throw new Error('no dead-ReLU share');
+  // Every figure at one x: the times right-aligned in one column, with or without a zeros share.
+  const rights = await view.locator('section.run .lat-row:not(.lat-head) .lat-time').evaluateAll((spans) => spans.slice(0, 40).map((s) => Math.round(s.getBoundingClientRect().right)));
+  if (new Set(rights).size !== 1) throw new Error(`latency figures at ${new Set(rights).size} x positions: ${[...new Set(rights)].join(', ')}`);
+  // MACs per layer, as the analysis gives them (conv1: 112x112 positions x 3x3x3 taps x 32 filters = 10.84M).
+  const conv1Macs = await view.locator('section.run .lat-row[data-layer="conv1"] .lat-macs').innerText();
+  if (conv1Macs !== '10.84M') throw new Error(`conv1 MACs: ${conv1Macs}`);
+  // Random weights: a plain statement instead of a flat top-5.
+  const predictions = await view.locator('section.run dd.fact-predictions').innerText();
+  if (!/mean nothing until trained weights are given/.test(predictions)) throw new Error(`predictions: ${predictions}`);
+  if (await view.locator('section.run dd.fact-top-5').count()) throw new Error('a top-5 of random weights is shown');
+  // The ERF: a smooth heatmap with its colour scale.
+  await view.locator('section.run canvas.erf-image').waitFor({ timeout: 10_000 });
+  await view.locator('section.run .erf-legend .erf-scale').waitFor({ timeout: 10_000 });
   await view.locator('section.run .lat-row[data-layer="conv1_relu"]').click();
   const maps = await view.locator('.map-grid[data-layer="conv1_relu"] canvas.map').count();
   if (maps !== 8) throw new Error(`${maps} feature-map thumbnails for conv1_relu`);
   await page.mouse.move(700, 800);
   await page.keyboard.press('Escape');
   await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SHOTS, 'run-results.png') });
+  await docsShot(page, 'run-results.png');
   console.log(`# hover answered ${hoverMs} ms into the run; the run with its receptive-field probe took ${runMs} ms`);
   if (hoverMs > runMs) throw new Error('the hover only answered after the run');
 });
@@ -287,7 +443,7 @@ test('Run on Sample with a workspace image draws the effective receptive field o
   if (!/over the 48x48 input/.test(label)) throw new Error(label);
   // The finished run took nothing from the user: the keyboard focus is still in the editor.
   if (!(await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')))) throw new Error('the run moved the focus out of the editor');
-  await page.screenshot({ path: path.join(SHOTS, 'run-image.png') });
+  await docsShot(page, 'run-image.png');
 });
 
 test('a keras.applications backbone: its call hovers as one entry, its diagram node collapses and expands, the model runs on an image', async (page) => {
@@ -491,9 +647,10 @@ async function main() {
   ensureEditor();
   packageExtension();
   workspace = mkdtempSync(path.join(tmpdir(), 'convlens-e2e-ws-'));
-  for (const dir of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'e2e', 'fixtures')]) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py') || n.endsWith('.ipynb'))) copyFileSync(path.join(dir, f), path.join(workspace, f));
-  }
+  // A fixed list of examples (a file a user saved in examples/ is not part of the tests), and the E2E fixtures.
+  for (const f of EXAMPLE_FILES) copyFileSync(path.join(ROOT, 'examples', f), path.join(workspace, f));
+  const fixtures = path.join(ROOT, 'test', 'e2e', 'fixtures');
+  for (const f of readdirSync(fixtures).filter((n) => n.endsWith('.py') || n.endsWith('.ipynb'))) copyFileSync(path.join(fixtures, f), path.join(workspace, f));
   // A model saved by real Keras (the weight goldens), opened as a model.
   copyFileSync(path.join(ROOT, 'test', 'goldens', 'weights', 'conv_kinds.keras'), path.join(workspace, 'conv_kinds.keras'));
   // A generated 1000-layer model: 333 x (Conv2D, BatchNormalization, ReLU) + Conv2D.
@@ -524,8 +681,10 @@ async function main() {
     for (const [i, c] of cases.entries()) {
       if (only && !only.test(c.name)) continue;
       const start = Date.now();
+      pendingDocs = [];
       try {
         await c.fn(page);
+        if (process.env.CONVLENS_E2E_UPDATE_DOCS) for (const d of pendingDocs) copyFileSync(d.file, path.join(ROOT, 'docs', d.name));
         passed++;
         console.log(`ok ${i + 1} - ${c.name} (${Date.now() - start} ms)`);
       } catch (e) {

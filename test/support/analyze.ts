@@ -6,6 +6,12 @@ import { LineIndex } from '../../extension/engine/source';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+/**
+ * The repository's example models the tests read: a fixed list, so a file a user saves in
+ * examples/ (the editor opens it as its workspace) never becomes part of the test suite.
+ */
+export const EXAMPLE_FILES = ['deeplab_aspp.py', 'mobilenet_v1.py', 'subclassed_resnet.py', 'unet.py', 'vgg16.py', 'xception.py'] as const;
+
 export function example(name: string): string {
   return readFileSync(path.join(ROOT, 'examples', name), 'utf8');
 }

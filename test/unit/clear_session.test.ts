@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze, findModel } from '../../extension/engine/analysis/analyze';
-import { pickModel } from '../../extension/cli/source_file';
+import { pickModel } from '../../extension/runtime/run_job';
 import { runJob } from '../../extension/runtime/run_job';
 import { summarize } from '../../extension/engine/views/summary';
 import { InProcessRunner } from '../../extension/runtime/ort/in_process_runner';
@@ -58,7 +58,7 @@ e = keras.Input((4,)); m5 = keras.Model(e, layers.Dense(2)(e))
       assert.equal(findModel(a, 'functional#2')?.graph.variable, 'm2');
       assert.equal(findModel(a, 'functional')?.graph.variable, 'm1');
       assert.equal(findModel(a, 'm2')?.key, 'functional#2');
-      assert.equal(pickModel(a, 'f.py', 'functional#2').graph.variable, 'm2');
+      assert.equal(pickModel(a, 'functional#2').graph.variable, 'm2');
       assert.deepEqual(summarize(text, a).map((m) => [m.key, m.name]), [['functional', 'functional'], ['functional#2', 'functional']]);
     });
 

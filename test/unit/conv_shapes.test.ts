@@ -1,97 +1,52 @@
 /**
- * Conv layer shapes and argument errors against Keras 3's own parametrised test cases
- * (keras/src/layers/convolutional/*_test.py) and the Keras shape/params formulas.
+ * Conv layer shapes, params and argument errors against real Keras 3: Keras' own parametrised
+ * test cases (keras/src/layers/convolutional/*_test.py) and more, as goldens Keras wrote.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { single } from '../support/analyze';
+import { ROOT, single } from '../support/analyze';
 
 type Dims = (number | null)[];
 const py = (v: unknown): string => (Array.isArray(v) ? `(${v.map(py).join(', ')}${v.length === 1 ? ',' : ''})` : v === null ? 'None' : typeof v === 'string' ? `"${v}"` : String(v));
-const kw = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}=${py(v)}`).join(', ');
 
-describe('Conv1D / Conv2D: Keras parametrised shape cases', () => {
-  const cases: [string, Record<string, unknown>, Dims, Dims][] = [
-    ['Conv1D', { filters: 5, kernel_size: 2, strides: 1, padding: 'valid', dilation_rate: 1, groups: 1 }, [3, 5, 4], [3, 4, 5]],
-    ['Conv1D', { filters: 6, kernel_size: 2, strides: 1, padding: 'same', dilation_rate: [2], groups: 2 }, [3, 4, 4], [3, 4, 6]],
-    ['Conv1D', { filters: 6, kernel_size: 2, strides: 1, padding: 'causal', dilation_rate: [2], groups: 2 }, [3, 4, 4], [3, 4, 6]],
-    ['Conv1D', { filters: 6, kernel_size: 2, strides: [2], padding: 'valid', dilation_rate: 1, groups: 2 }, [3, 5, 4], [3, 2, 6]],
-    ['Conv2D', { filters: 5, kernel_size: 2, strides: 1, padding: 'valid', dilation_rate: 1, groups: 1 }, [3, 5, 5, 4], [3, 4, 4, 5]],
-    ['Conv2D', { filters: 6, kernel_size: 2, strides: 1, padding: 'same', dilation_rate: [2, 2], groups: 2 }, [3, 4, 4, 4], [3, 4, 4, 6]],
-    ['Conv2D', { filters: 6, kernel_size: [2, 2], strides: [2, 1], padding: 'valid', dilation_rate: [1, 1], groups: 2 }, [3, 5, 5, 4], [3, 2, 4, 6]],
-    ['Conv2D', { filters: 6, kernel_size: 3, strides: 1, padding: 'valid' }, [null, 5, 5, 4], [null, 3, 3, 6]],
-    ['Conv2D', { filters: 6, kernel_size: 2, strides: 2, padding: 'valid', groups: 2 }, [null, 5, 5, 4], [null, 2, 2, 6]],
-  ];
-  for (const [type, args, input, expected] of cases) {
-    it(`${type}(${kw(args)}) on ${py(input)} -> ${py(expected)}`, () => {
-      const r = single(`keras.layers.${type}(${kw(args)})`, input);
+/** Written by real Keras (scripts/goldens/make_conv_goldens.py): output shape and trainable params per constructor. */
+interface ConvGolden {
+  cases: { ctor: string; input: Dims; output: Dims; params: number }[];
+  savings: { ctor: string; input: Dims; output: Dims; params: number; separable: number; depthwisePointwise: number }[];
+}
+const golden: ConvGolden = JSON.parse(readFileSync(path.join(ROOT, 'test/goldens/conv_layers.json'), 'utf8'));
+
+describe('conv layers: output shapes and params as real Keras builds them (parametrised cases of its own tests and more)', () => {
+  for (const c of golden.cases) {
+    it(`${c.ctor.replace('keras.layers.', '')} on ${py(c.input)} -> ${py(c.output)}, ${c.params} params`, () => {
+      const r = single(c.ctor, c.input);
       assert.deepEqual(r.errors, []);
-      assert.deepEqual(r.shape, expected);
-      // Keras: kernel kh*kw*(Cin/groups)*F + F bias.
-      const taps = [args.kernel_size].flat().length === 1 ? (args.kernel_size as number) ** (input.length - 2) : (args.kernel_size as number[]).reduce((a, b) => a * b, 1);
-      const groups = (args.groups as number | undefined) ?? 1;
-      const cin = input[input.length - 1] as number;
-      assert.equal(r.params!.trainable, taps * (cin / groups) * (args.filters as number) + (args.filters as number));
+      assert.deepEqual(r.shape, c.output);
+      assert.equal(r.params!.trainable, c.params);
     });
   }
 
-  it('channels_first puts channels on axis 1', () => {
-    const r = single('keras.layers.Conv2D(6, (4, 3), strides=(2, 1), data_format="channels_first", groups=2)', [2, 4, 8, 8]);
-    assert.deepEqual(r.shape, [2, 6, 3, 6]);
-    assert.equal(r.params!.trainable, 4 * 3 * 2 * 6 + 6);
-  });
-});
-
-describe('Conv2DTranspose: Keras parametrised shape cases', () => {
-  const cases: [Record<string, unknown>, Dims, Dims][] = [
-    [{ filters: 5, kernel_size: 2, strides: 2, padding: 'valid', output_padding: null, dilation_rate: 1 }, [2, 8, 8, 4], [2, 16, 16, 5]],
-    [{ filters: 6, kernel_size: 2, strides: 3, padding: 'same', output_padding: 2, dilation_rate: [1, 1] }, [2, 8, 8, 4], [2, 23, 23, 6]],
-    [{ filters: 6, kernel_size: [2, 3], strides: [2, 1], padding: 'valid', output_padding: null, data_format: 'channels_first', dilation_rate: [1, 1] }, [2, 4, 8, 8], [2, 6, 16, 10]],
-    [{ filters: 2, kernel_size: [7, 7], strides: [16, 16], padding: 'valid', output_padding: null, dilation_rate: [1, 1] }, [1, 14, 14, 2], [1, 224, 224, 2]],
-    // Formula cases (Keras 3 compute_conv_transpose_output_shape): same -> in*s; with output_padding and odd kernel.
-    [{ filters: 8, kernel_size: 3, strides: 2, padding: 'same' }, [null, 7, 7, 4], [null, 14, 14, 8]],
-    [{ filters: 8, kernel_size: 3, strides: 2, padding: 'same', output_padding: 1 }, [null, 7, 7, 4], [null, 14, 14, 8]],
-    [{ filters: 8, kernel_size: 3, strides: 2, padding: 'valid', output_padding: 1 }, [null, 7, 7, 4], [null, 16, 16, 8]],
-    [{ filters: 8, kernel_size: 3, strides: 1, padding: 'valid', dilation_rate: 2 }, [null, 7, 7, 4], [null, 11, 11, 8]],
-    [{ filters: 8, kernel_size: 4, strides: 2, padding: 'same' }, [null, null, 5, 4], [null, null, 10, 8]],
-  ];
-  for (const [args, input, expected] of cases) {
-    it(`Conv2DTranspose(${kw(args)}) on ${py(input)} -> ${py(expected)}`, () => {
-      const r = single(`keras.layers.Conv2DTranspose(${kw(args)})`, input);
-      assert.deepEqual(r.errors, []);
-      assert.deepEqual(r.shape, expected);
-      const k = [args.kernel_size].flat() as number[];
-      const taps = k.length === 1 ? k[0] * k[0] : k[0] * k[1];
-      const cin = (args.data_format === 'channels_first' ? input[1] : input[input.length - 1]) as number;
-      assert.equal(r.params!.trainable, taps * cin * (args.filters as number) + (args.filters as number));
-    });
-  }
-});
-
-describe('DepthwiseConv2D and SeparableConv2D', () => {
-  const depthwise: [Record<string, unknown>, Dims, Dims][] = [
-    [{ depth_multiplier: 5, kernel_size: 2, strides: 1, padding: 'valid', dilation_rate: 1 }, [3, 5, 5, 4], [3, 4, 4, 20]],
-    [{ depth_multiplier: 6, kernel_size: 2, strides: 1, padding: 'same', dilation_rate: [2, 2] }, [3, 4, 4, 4], [3, 4, 4, 24]],
-    [{ depth_multiplier: 6, kernel_size: [2, 2], strides: [2, 2], padding: 'valid', dilation_rate: [1, 1] }, [3, 5, 5, 4], [3, 2, 2, 24]],
-  ];
-  for (const [args, input, expected] of depthwise) {
-    it(`DepthwiseConv2D(${kw(args)}) on ${py(input)} -> ${py(expected)}`, () => {
-      const r = single(`keras.layers.DepthwiseConv2D(${kw(args)})`, input);
-      assert.deepEqual(r.shape, expected);
-      const m = args.depth_multiplier as number;
-      assert.equal(r.params!.trainable, 2 * 2 * 4 * m + 4 * m);
-    });
-  }
-  it('SeparableConv2D counts depthwise + pointwise + bias', () => {
+  it('SeparableConv2D MACs: every output position times the weights it applies (depthwise taps, then pointwise)', () => {
+    // 10x10 outputs ("same"); per position 3*3 taps on each of 8*2 depthwise channels, then 16 filters over 16 channels.
     const r = single('keras.layers.SeparableConv2D(16, 3, depth_multiplier=2, padding="same")', [null, 10, 10, 8]);
-    assert.deepEqual(r.shape, [null, 10, 10, 16]);
-    assert.equal(r.params!.trainable, 3 * 3 * 8 * 2 + 8 * 2 * 16 + 16);
-    assert.equal(r.report!.macs, 100 * (3 * 3 * 8 * 2 + 8 * 2 * 16));
+    assert.equal(r.report!.macs, 10 * 10 * (3 * 3 * 16 + 16 * 16));
   });
-  it('SeparableConv2D with dilation keeps valid-size arithmetic', () => {
-    const r = single('keras.layers.SeparableConv2D(4, 3, dilation_rate=2)', [null, 9, 9, 3]);
-    assert.deepEqual(r.shape, [null, 5, 5, 4]);
-  });
+});
+
+describe('cheaper alternatives of a Conv2D: params as Keras counts SeparableConv2D and DepthwiseConv2D + 1x1 Conv2D', () => {
+  for (const c of golden.savings) {
+    it(`${c.ctor.replace('keras.layers.', '')} on ${py(c.input)}`, () => {
+      const r = single(c.ctor, c.input);
+      assert.deepEqual(r.shape, c.output);
+      const s = r.report!.savings!;
+      assert.equal(s.params, c.params);
+      assert.deepEqual(s.alternatives.map((alt) => [alt.kind, alt.params]), [['SeparableConv2D', c.separable], ['DepthwiseConv2D+Conv2D', c.depthwisePointwise]]);
+      // Both stacks apply the same weights per output position, so they cost the same MACs.
+      assert.equal(s.alternatives[0].macs, s.alternatives[1].macs);
+    });
+  }
 });
 
 describe('Conv argument errors: Keras messages', () => {

@@ -37,6 +37,18 @@ describe('sizes past 2^53', () => {
     assert.equal(layer(m, 'dense').params, null);
   });
 
+  it('an integer literal past 2^53 is unknown with a note, never rounded: 2**53 + 1 written out, in hex and in binary', () => {
+    for (const literal of ['9007199254740993', '0x20000000000001', '0b' + '1' + '0'.repeat(52) + '1']) {
+      const a = analyze(`${HEAD}n = ${literal}\nx = keras.Input(shape=(16,))\ny = layers.Dense(n % 7)(x)\nm = keras.Model(x, y)\n`);
+      // Python: (2**53 + 1) % 7 == 5; the rounded float 2**53 would give 4, a wrong layer.
+      assert.equal(layer(model(a), 'dense').outputShape, null, literal);
+      assert.ok(a.diagnostics.some((d) => d.code === 'inexact-size' && d.message.includes(literal)), literal);
+    }
+    const safe = analyze(`${HEAD}n = 9007199254740991\nx = keras.Input(shape=(16,))\ny = layers.Dense(n % 7)(x)\nm = keras.Model(x, y)\n`);
+    // Python: (2**53 - 1) % 7 == 3.
+    assert.deepEqual(layer(model(safe), 'dense').outputShape, [null, 3]);
+  });
+
   it('MACs past 2^53 are unknown while the exact shape and params stay', () => {
     const text = `${HEAD}x = keras.Input(shape=(100000, 100000, 3))\ny = layers.Conv2D(1000000, 3)(x)\nm = keras.Model(x, y)\n`;
     const a = analyze(text);

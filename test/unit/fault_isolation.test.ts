@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
+import { analyze, analyzeModels, type Analysis } from '../../extension/engine/analysis/analyze';
+import { DiagnosticSink } from '../../extension/engine/diagnostics';
 import { BUILTINS } from '../../extension/engine/trace/builtins';
 
 const NO_CLOCK = { maxMillis: 1e9 };
@@ -193,5 +194,22 @@ ${model('after')}`;
     assert.equal(limit.length, 1);
     assert.match(limit[0].message, /nested too deeply/);
     assert.ok(text.slice(limit[0].from, limit[0].to).startsWith('x = ((('));
+  });
+});
+
+describe('an internal fault in the analysis of one model (after tracing) costs only that model', () => {
+  it('the other models are analysed, and the faulty one carries one warning', () => {
+    const text = sandwich('y = 3');
+    const graphs = analyze(text).models.map((m) => m.graph);
+    assert.equal(graphs.length, 2);
+    // A graph the analysis cannot read: a call whose output tensor is missing.
+    const broken = { ...graphs[0], calls: graphs[0].calls.map((c, i) => (i === 1 ? { ...c, output: undefined as never } : c)) };
+    const sink = new DiagnosticSink();
+    const reports = analyzeModels([broken, graphs[1]], sink);
+    assert.deepEqual(reports.map((r) => r.graph.name), ['second']);
+    const faults = sink.items.filter((d) => d.code === 'internal-error');
+    assert.equal(faults.length, 1);
+    assert.equal(text.slice(faults[0].from, faults[0].to), text.slice(graphs[0].span.from, graphs[0].span.to));
+    assert.match(faults[0].message, /analysing the model first/);
   });
 });

@@ -6,7 +6,7 @@
  * the predict of the model real Keras built from it with weights="imagenet".
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -126,5 +126,40 @@ describe("keras.applications' pretrained weights from Keras' cache", () => {
       if (saved === undefined) delete process.env.KERAS_HOME;
       else process.env.KERAS_HOME = saved;
     }
+  });
+
+  it('weights=<path>: the file Keras would load_weights (relative to the source folder), or Keras\' refusal when it does not exist', async () => {
+    // Real Keras 3.15.1, weights='keras_home/models/<file>' run from this folder: the same predict as the golden (max diff 0.0).
+    const given = `keras_home/models/${manifest.file}`;
+    const report = reportOf(SOURCE.replace('weights="imagenet"', `weights="${given}"`));
+    assert.equal(report.graph.pretrained, undefined);
+    const chosen = await chooseWeights(report.graph, { seed: 0, kerasHome: empty, baseDir: GOLDEN });
+    assert.ok(chosen.weights instanceof TrainedWeights);
+    assert.equal(chosen.label, `weights=${JSON.stringify(given)} (${path.join(GOLDEN, given)})`);
+    const input = npy(manifest.input);
+    const run = await runModel(report, runner, { input: { kind: 'array', data: input.data, shape: input.shape }, weights: chosen.weights, seed: 0 });
+    assert.ok(relativeError(run.output, npy(manifest.output).data) <= 1e-5);
+    // As a backbone under a head: its layers from the file, the head from its initializers.
+    const text = `${SOURCE.replace('weights="imagenet"', `weights="${given}"`).replace('model = ', 'base = ')}x = keras.layers.GlobalAveragePooling2D()(base.output)\nmodel = keras.Model(base.input, keras.layers.Dense(4)(x), name="classifier")\n`;
+    const analysis = analyze(text);
+    const head = await chooseWeights(chooseModel(analysis, 'classifier')!.graph, { seed: 0, kerasHome: empty, baseDir: GOLDEN, others: analysis.models.map((m) => m.graph) });
+    // Keras names this model mobilenet_0.25_96: only imagenet weights round its size to 224.
+    assert.equal(head.label, `weights of mobilenet_0.25_96 from weights=${JSON.stringify(given)} (${path.join(GOLDEN, given)}); initializers (seed 0) for the rest`);
+    // Keras 3.15.1's ValueError for a path that does not exist, word for word.
+    const missing = reportOf(SOURCE.replace('weights="imagenet"', 'weights="nope/x.h5"'));
+    await assert.rejects(chooseWeights(missing.graph, { seed: 0, baseDir: GOLDEN }), {
+      message: "The `weights` argument should be either `None` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received weights=nope/x.h5",
+    });
+  });
+
+  it('convlens run resolves weights=<relative path> against the source file\'s folder, not the working directory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convlens-weights-path-'));
+    mkdirSync(path.join(dir, 'w'));
+    copyFileSync(path.join(HOME, 'models', manifest.file), path.join(dir, 'w', 'backbone.h5'));
+    writeFileSync(path.join(dir, 'model.py'), SOURCE.replace('weights="imagenet"', 'weights="w/backbone.h5"'));
+    const out: string[] = [];
+    const code = await runCli(['run', path.join(dir, 'model.py'), '--no-rf'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+    assert.equal(code, 0, out.join('\n'));
+    assert.ok(out.includes(`Weights: weights="w/backbone.h5" (${path.join(dir, 'w', 'backbone.h5')})`), out.join('\n'));
   });
 });

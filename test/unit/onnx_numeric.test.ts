@@ -160,3 +160,24 @@ describe('channels_first variants', () => {
     close(r.output, { data: expected, shape: [1, 12] }, 'bn + flatten');
   });
 });
+
+describe('Rescaling with per-channel lists (EfficientNet with ImageNet preprocessing)', () => {
+  const scale = [0.5, -2, 0.25];
+  const offset = [1, 0, -3];
+  /** x * scale[c] + offset[c] over the last axis of an NHWC tensor: numpy's broadcast, written as a loop. */
+  function perChannel(x: ref.Tensor): ref.Tensor {
+    const c = x.shape[x.shape.length - 1];
+    return { shape: x.shape, data: x.data.map((v, i) => v * scale[i % c] + offset[i % c]) };
+  }
+  it('on the input (held in the Keras layout)', async () => {
+    const r = await runSource(runner, oneLayer(`layers.Rescaling(${JSON.stringify(scale)}, offset=${JSON.stringify(offset)})`, [4, 5, 3]), [2, 4, 5, 3]);
+    close(r.output, perChannel(r.input), 'Rescaling per channel');
+  });
+  it('after a conv (its output held channels-first in ONNX)', async () => {
+    const source = ['import keras', 'from keras import layers', 'inputs = keras.Input(shape=(6, 6, 2))', 'y = layers.Conv2D(3, 3, padding="same")(inputs)', `outputs = layers.Rescaling(${JSON.stringify(scale)}, offset=${JSON.stringify(offset)})(y)`, 'model = keras.Model(inputs, outputs)'].join('\n');
+    const r = await runSource(runner, source, [1, 6, 6, 2]);
+    const [kernel, bias] = r.weights.get('conv2d')!;
+    const conv = ref.conv2d(r.input, { data: kernel, shape: [3, 3, 2, 3] }, bias, { strides: [1, 1], dilation: [1, 1], padding: 'same' });
+    close(r.output, perChannel(conv), 'conv then Rescaling per channel');
+  });
+});

@@ -3,13 +3,11 @@
  * pathological programs end with a diagnostic within the tracer's bounds.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze, MAX_SOURCE_CHARS } from '../../extension/engine/analysis/analyze';
 import { IncrementalParser } from '../../extension/engine/parse';
 import { DEFAULT_LIMITS } from '../../extension/engine/trace/budget';
-import { example, ROOT } from '../support/analyze';
+import { example, EXAMPLE_FILES } from '../support/analyze';
 
 /** Deterministic PRNG so a failure names a reproducible cut. */
 function lcg(seed: number): () => number {
@@ -21,7 +19,7 @@ function lcg(seed: number): () => number {
 const LIMITS = { maxMillis: 1e9 };
 
 describe('every prefix of the examples', () => {
-  for (const file of readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.py'))) {
+  for (const file of EXAMPLE_FILES) {
     it(file, () => {
       const text = example(file);
       const rand = lcg(file.length * 7919);

@@ -16,7 +16,7 @@ const job = (over: Partial<RunJob> = {}): RunJob => ({ text: TEXT, input: { kind
 describe('runJob', () => {
   it('runs, measures the receptive field and returns feature maps', async () => {
     const stages: string[] = [];
-    const r = await runJob(job({ featureMaps: ['c'] }), runner, (s) => stages.push(s));
+    const r = await runJob(job({ featureMaps: ['c'], thumbnails: true }), runner, { progress: (s) => stages.push(s) });
     assert.deepEqual(stages, ['Analysing the model', 'Running in ONNX Runtime', 'Measuring the receptive field']);
     assert.equal(r.model, 'tiny');
     assert.deepEqual(r.outputShape, [1, 4]);
@@ -28,6 +28,16 @@ describe('runJob', () => {
     assert.match(v.receptiveField!, /^c unit \(8, 8\): analytical rows 7\.\.9, cols 7\.\.9; measured rows 7\.\.9, cols 7\.\.9 \(agrees\)$/);
     assert.ok(v.erf && v.erf.values.length === v.erf.rows * v.erf.cols && Math.max(...v.erf.values) === 1);
     assert.ok(v.layers.some((l) => l.fraction === 1));
+    // The heatmap's frame: the 16x16 input, and the 3x3 conv's analytical field around unit (8, 8) outlined.
+    assert.deepEqual(v.erf!.input, [16, 16]);
+    assert.deepEqual(v.erf!.analytical, { top: 7, bottom: 9, left: 7, right: 9 });
+    // Initializer weights: no flat top-5, a plain statement instead; trained weights keep the top-5.
+    assert.match(r.weights, /^initializers \(seed 1\)/);
+    assert.equal(v.top5, null);
+    assert.match(v.untrained!, /predictions mean nothing until trained weights are given/);
+    const trained = runView({ ...r, weights: '/models/tiny.weights.h5' });
+    assert.equal(trained.untrained, null);
+    assert.equal(trained.top5!.length, 4);
     // Thumbnails: the conv layer's 8 channels at 16x16 (no downsampling needed), grey levels.
     const thumb = v.thumbnails.c;
     assert.deepEqual([thumb.channels, thumb.height, thumb.width], [8, 16, 16]);
@@ -75,10 +85,22 @@ describe('runJob', () => {
 });
 
 describe('exportJob', () => {
+  it('fills unknown input axes from the default input shape (the editor passes convlens.defaultInputShape)', async () => {
+    const { exportJob, JobFailure } = await import('../../extension/runtime/run_job');
+    const dynamic = TEXT.replace('keras.Input((16, 16, 3))', 'keras.Input((None, None, 3))');
+    await assert.rejects(exportJob({ kind: 'export', text: dynamic, seed: 0, memoryBudgetMB: 64 }), (e: unknown) => e instanceof JobFailure && /\(line \d+\)$/.test(e.message));
+    const ort = await import('onnxruntime-node');
+    const { bytes } = await exportJob({ kind: 'export', text: dynamic, seed: 0, memoryBudgetMB: 64, defaultInputShape: [32, 32, 3] });
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(32 * 32 * 3), [1, 32, 32, 3]) });
+    assert.deepEqual([...(out[session.outputNames[0]] as InstanceType<typeof ort.Tensor>).dims], [1, 4]);
+    await session.release();
+  });
+
   it('returns ONNX bytes ONNX Runtime loads', async () => {
     const { exportJob } = await import('../../extension/runtime/run_job');
     const ort = await import('onnxruntime-node');
-    const { model, bytes } = await exportJob({ kind: 'export', text: TEXT, seed: 3 });
+    const { model, bytes } = await exportJob({ kind: 'export', text: TEXT, seed: 3, memoryBudgetMB: 512 });
     assert.equal(model, 'tiny');
     const session = await ort.InferenceSession.create(bytes);
     const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(16 * 16 * 3), [1, 16, 16, 3]) });

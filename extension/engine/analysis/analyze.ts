@@ -2,55 +2,28 @@
 import type { Tree } from '@lezer/common';
 import type { ParamCount, Shape } from '../../../kernels/types';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics';
+import { mergeLineDiagnostics } from '../line_diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace } from '../trace/trace';
-import { containersOwnParams, entryReports, type EntryReport } from './entries';
+import { containersOwnParams, entryReports } from './entries';
+import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
+
+export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { computeRfs, Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
-export interface LayerReport {
-  layer: LayerInstance;
-  /** The layer's first call in this model (shared layers are listed once). */
-  call: LayerCall;
-  inbound: string[];
-  outputShape: Shape | null;
-  params: ParamCount | null;
-  /** Summed over this model's calls of the layer. */
-  macs: number | null;
-  rf: Rf;
-  savings: Savings | null;
-}
 
 function layerEntry(l: LayerReport): EntryReport {
   return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span, callSpans: [], layerCount: 1 };
 }
 
-export interface ModelReport {
-  graph: ModelGraph;
-  /** Keras' `model.layers`: nested models and custom layers as one entry each (with their own entries). */
-  entries: EntryReport[];
-  /**
-   * Unique in the file: the Keras name, or "name#2", "name#3" ... for later models of the same name
-   * (Keras repeats names after clear_session). Views and jobs pick a model by it.
-   */
-  key: string;
-  layers: LayerReport[];
-  totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
-}
 
-export interface Analysis {
-  models: ModelReport[];
-  /** Names that held Keras tensors, by source position (for hovers on variables). */
-  tensorNames: TensorName[];
-  diagnostics: Diagnostic[];
-  steps: number;
-}
 
 export interface AnalyzeOptions {
   tree?: Tree;
@@ -172,15 +145,34 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 }
 
+/** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
+export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
+  return graphs.flatMap((g) => isolatedModel(g, sink));
+}
+
+function isolatedModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport[] {
+  const own = new DiagnosticSink();
+  try {
+    const report = analyzeModel(graph, own);
+    for (const d of own.items) sink.add(d.severity, d.code, d.message, d);
+    return [report];
+  } catch (e) {
+    if (isStackOverflow(e)) throw e;
+    sink.warning('internal-error', `ConvLens hit an internal error analysing the model ${graph.name}, so it is not shown: ${(e as Error).message}. Please report it.`, graph.span);
+    return [];
+  }
+}
+
 function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const tree = options.tree ?? parsePython(text);
   const traced = trace({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
   const sink = new DiagnosticSink();
   for (const d of traced.diagnostics) sink.add(d.severity, d.code, d.message, d);
-  const models = traced.models.map((g) => analyzeModel(g, sink));
+  const models = analyzeModels(traced.models, sink);
   uniqueKeys(models);
   const order = { error: 0, warning: 1, info: 2 };
-  const diagnostics = [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]);
+  // A helper called 9 times reports its design and savings findings once per line, summed.
+  const diagnostics = mergeLineDiagnostics(text, [...sink.items].sort((a, b) => a.from - b.from || order[a.severity] - order[b.severity]), models);
   return { models, tensorNames: traced.tensorNames, diagnostics, steps: traced.steps };
 }
 

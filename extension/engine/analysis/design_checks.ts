@@ -1,6 +1,4 @@
 /** Design warnings: dilation gridding, checkerboard-prone transposed convs, too-small receptive fields. */
-import type { ConvTransposeConfig } from '../../../kernels/conv2d_transpose';
-import type { WindowConfig } from '../../../kernels/conv_common';
 import { DiagnosticSink } from '../diagnostics';
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
 import { formatRfNumber } from './format';
@@ -15,8 +13,6 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-const SPATIAL_CONVS = new Set(['Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
-
 /**
  * Wang et al. 2018: consecutive dilated convs whose rates share a factor > 1 only ever sample
  * a sparse grid of the input ("gridding"). A dense window (rate 1, pooling) breaks the chain.
@@ -26,15 +22,15 @@ export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
   for (const call of graph.calls) {
     const inputs = call.inputs.map((t) => chains.get(t) ?? { gcd: 0, rates: [] });
     const merged = inputs.reduce((a, b) => (b.rates.length > a.rates.length ? { gcd: gcd(a.gcd, b.gcd), rates: b.rates } : { gcd: gcd(a.gcd, b.gcd), rates: a.rates }), { gcd: 0, rates: [] as number[] });
-    const kernel = call.layer.kernel;
-    const cfg = call.layer.config as WindowConfig | null;
-    if (!kernel || !cfg || !call.result) {
+    const { kernel, config } = call.layer;
+    if (!kernel || config === null || !call.result) {
       chains.set(call.output, { gcd: 0, rates: [] });
       continue;
     }
-    const spatial = cfg.kernelSize && cfg.kernelSize.some((k) => k > 1);
-    if (SPATIAL_CONVS.has(kernel.type) && spatial) {
-      const rate = Math.max(...cfg.dilation);
+    const window = kernel.window?.(config);
+    const spatial = window !== undefined && window.kernelSize.some((k) => k > 1);
+    if (kernel.atrous && window && spatial) {
+      const rate = Math.max(...window.dilation);
       const chain = { gcd: gcd(merged.gcd, rate), rates: [...merged.rates, rate] };
       chains.set(call.output, chain);
       if (chain.gcd > 1 && chain.rates.length >= 2 && !call.layer.application) {
@@ -60,14 +56,14 @@ function ordinal(n: number): string {
 
 /** Odena et al. 2016: a stride that does not divide the kernel size overlaps unevenly. */
 export function checkCheckerboard(call: LayerCall, sink: DiagnosticSink): void {
-  if (call.layer.kernel?.type !== 'Conv2DTranspose') return;
-  const cfg = call.layer.config as ConvTransposeConfig | null;
-  if (!cfg) return;
-  const uneven = cfg.kernelSize.some((k, i) => cfg.strides[i] > 1 && k % cfg.strides[i] !== 0);
-  if (!uneven) return;
-  const k = cfg.kernelSize.join('x');
-  const s = cfg.strides.join('x');
-  const fixed = cfg.kernelSize.map((kk, i) => Math.ceil(kk / cfg.strides[i]) * cfg.strides[i]).join('x');
+  const { kernel, config } = call.layer;
+  if (!kernel?.evenOverlapKernel || !kernel.window || config === null) return;
+  const even = kernel.evenOverlapKernel(config);
+  if (!even) return;
+  const window = kernel.window(config);
+  const k = window.kernelSize.join('x');
+  const s = window.strides.join('x');
+  const fixed = even.join('x');
   sink.warning(
     'checkerboard',
     `Checkerboard artifacts: ${call.layer.name} has kernel ${k} with strides ${s}; the kernel size is not divisible by the stride, so output pixels get uneven overlap (Odena et al. 2016). Use kernel ${fixed}, or UpSampling2D followed by Conv2D.`,

@@ -5,27 +5,11 @@
 import type { ParamCount, Shape } from '../../../kernels/types';
 import type { GraphEntry, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
-import type { LayerReport } from './analyze';
+import type { EntryReport, LayerReport } from './reports';
+
+export type { EntryReport } from './reports';
 import type { Rf } from './receptive_field';
 
-export interface EntryReport {
-  name: string;
-  /** The class as Keras names it: `Conv2D`, `Functional`, `Sequential`, a custom class. */
-  type: string;
-  /** The built-in layer's report; null for a nested model or a custom layer. */
-  layer: LayerReport | null;
-  /** A container's own entries; null for a built-in layer. */
-  entries: EntryReport[] | null;
-  outputShape: Shape | null;
-  params: ParamCount | null;
-  macs: number | null;
-  rf: Rf;
-  span: Span;
-  /** Where a nested model or custom layer was applied. */
-  callSpans: Span[];
-  /** How many built-in layers it holds (1 for a layer). */
-  layerCount: number;
-}
 
 function product(shape: (number | null)[] | null): number | null {
   if (!shape || shape.some((d) => d === null)) return null;

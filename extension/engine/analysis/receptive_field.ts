@@ -4,6 +4,7 @@
  * Transposed convs and upsampling make the effective stride fractional (S / s); their effective
  * padding comes from the centre of unit 0 (see applyStep).
  */
+import { dilatedKernel } from '../../../kernels/conv_math';
 import type { RfEffect, RfStep } from '../../../kernels/types';
 import type { LayerCall, SymTensor } from '../graph';
 
@@ -39,7 +40,7 @@ function withCentre(size: number, stride: number, c: number): AxisRf {
 function applyStep(a: AxisRf, step: RfStep): AxisRf {
   switch (step.op) {
     case 'window':
-      return { size: a.size + (step.kernel - 1) * step.dilation * a.stride, stride: a.stride * step.stride, padding: a.padding + step.pad * a.stride };
+      return { size: a.size + (dilatedKernel(step.kernel, step.dilation) - 1) * a.stride, stride: a.stride * step.stride, padding: a.padding + step.pad * a.stride };
     case 'transposed': {
       const stride = a.stride / step.stride;
       const size = a.size + Math.floor((step.kernel - 1) / step.stride) * a.stride;
@@ -118,7 +119,7 @@ export interface Interval {
 function backStep(o: Interval, step: RfStep): Interval {
   switch (step.op) {
     case 'window': {
-      const kEff = step.dilation * (step.kernel - 1) + 1;
+      const kEff = dilatedKernel(step.kernel, step.dilation);
       return { lo: o.lo * step.stride - step.pad, hi: o.hi * step.stride - step.pad + kEff - 1 };
     }
     case 'transposed':

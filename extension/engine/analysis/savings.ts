@@ -1,9 +1,14 @@
-/** What a Conv2D would cost as SeparableConv2D or as DepthwiseConv2D + 1x1 Conv2D (same RF). */
-import type { ConvConfig } from '../../../kernels/conv';
+/**
+ * What a layer would cost as the cheaper stacks its kind proposes (a Conv2D as SeparableConv2D,
+ * or as DepthwiseConv2D + 1x1 Conv2D): each stack is built by its own kinds from the registry.
+ */
+import { bindKeywords } from '../../../kernels/args';
+import { kernelFor } from '../../../kernels/registry';
+import { type CheaperAlternative, KerasError, NeedsUnknown, type Shape } from '../../../kernels/types';
 import type { LayerCall } from '../graph';
 
 export interface Alternative {
-  kind: 'SeparableConv2D' | 'DepthwiseConv2D+Conv2D';
+  kind: string;
   params: number;
   macs: number | null;
 }
@@ -14,29 +19,36 @@ export interface Savings {
   alternatives: Alternative[];
 }
 
-/** Only plain (ungrouped) Conv2D with a spatial kernel and a known input channel count. */
 export function convSavings(call: LayerCall): Savings | null {
-  if (call.layer.kernel?.type !== 'Conv2D' || !call.result?.params) return null;
-  const cfg = call.layer.config as ConvConfig | null;
-  const input = call.inputs[0]?.shape;
-  if (!cfg || !input || cfg.groups !== 1) return null;
-  const taps = cfg.kernelSize[0] * cfg.kernelSize[1];
-  if (taps === 1) return null;
-  const cin = cfg.dataFormat === 'channels_last' ? input[input.length - 1] : input[1];
-  if (cin === null) return null;
-  const f = cfg.filters;
-  const bias = cfg.useBias;
-  const macs = call.result.macs;
-  const positions = macs === null ? null : macs / (taps * cin * f);
-  const depthwise = taps * cin;
-  const pointwise = cin * f;
-  const altMacs = positions === null ? null : positions * (depthwise + pointwise);
-  return {
-    params: call.result.params.trainable,
-    macs,
-    alternatives: [
-      { kind: 'SeparableConv2D', params: depthwise + pointwise + (bias ? f : 0), macs: altMacs },
-      { kind: 'DepthwiseConv2D+Conv2D', params: depthwise + (bias ? cin : 0) + pointwise + (bias ? f : 0), macs: altMacs },
-    ],
-  };
+  const { kernel, config } = call.layer;
+  const inputs = call.inputs.map((t) => t.shape);
+  if (!kernel?.cheaperAlternatives || config === null || !call.result?.params || !inputs.every((s): s is Shape => s !== null)) return null;
+  const proposed = kernel.cheaperAlternatives(config, inputs);
+  const alternatives = proposed.map((alt) => cost(alt, inputs, call.layer.name));
+  if (!alternatives.length || alternatives.some((a) => a === null)) return null;
+  return { params: call.result.params.trainable, macs: call.result.macs, alternatives: alternatives as Alternative[] };
+}
+
+/** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */
+function cost(alt: CheaperAlternative, inputs: Shape[], layerName: string): Alternative | null {
+  let shapes = inputs;
+  let params = 0;
+  let macs: number | null = 0;
+  for (const layer of alt.layers) {
+    const kind = kernelFor(layer.type);
+    if (!kind) return null;
+    let built;
+    try {
+      built = kind.build(kind.configure(bindKeywords(kind, layer.args)), shapes, { layerName });
+    } catch (e) {
+      // A stack Keras would refuse here is no advice; anything else is a bug to surface.
+      if (e instanceof KerasError || e instanceof NeedsUnknown) return null;
+      throw e;
+    }
+    if (!built.params) return null;
+    params += built.params.trainable;
+    macs = macs === null || built.macs === null ? null : macs + built.macs;
+    shapes = [built.outputShape];
+  }
+  return { kind: alt.kind, params, macs };
 }

@@ -5,7 +5,6 @@
  * in a shape it can rewrite safely.
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { ConvTransposeConfig } from '../../../kernels/conv2d_transpose';
 import type { LayerReport } from '../analysis/analyze';
 import { parsePython, type TextEdit } from '../parse';
 import type { Span } from '../source';
@@ -148,12 +147,11 @@ export function fixGridding(text: string, layer: LayerReport, factor: number): T
 
 /** Conv2DTranspose: the literal kernel_size rounded up to a multiple of the stride. */
 export function fixCheckerboard(text: string, layer: LayerReport): TextEdit[] | null {
-  if (layer.layer.type !== 'Conv2DTranspose') return null;
-  const cfg = layer.layer.config as ConvTransposeConfig | null;
+  const { kernel, config } = layer.layer;
+  const fixed = kernel?.evenOverlapKernel && config !== null ? kernel.evenOverlapKernel(config) : null;
   const call = callSyntax(text, layer.layer.span);
   const arg = call?.args.find((a) => a.keyword === 'kernel_size') ?? call?.args.filter((a) => a.keyword === null)[1];
-  if (!cfg || !arg) return null;
-  const fixed = cfg.kernelSize.map((k, i) => Math.ceil(k / cfg.strides[i]) * cfg.strides[i]);
+  if (!fixed || !arg) return null;
   const literal = text.slice(arg.value.from, arg.value.to);
   if (!/^(\d+|\(\s*\d+\s*,\s*\d+\s*\))$/.test(literal)) return null;
   const insert = fixed[0] === fixed[1] && /^\d+$/.test(literal) ? String(fixed[0]) : `(${fixed.join(', ')})`;

@@ -91,6 +91,10 @@ function definitionBuiltins(it: Interpreter): [string, Value][] {
       if (model?.t === 'model' && model.model.graph && file?.t === 'str') model.model.graph.pretrained = file.v;
       return NONE;
     })],
+    ['weights_file', builtin('weights_file', ([model, file]) => {
+      if (model?.t === 'model' && model.model.graph && file?.t === 'str') model.model.graph.weightsFile = file.v;
+      return NONE;
+    })],
     ['is_keras_tensor', builtin('is_keras_tensor', ([v]) => (!v || v.t === 'unknown' ? unknown('is_keras_tensor') : bool(v.t === 'tensor')))],
     ['source_inputs', builtin('source_inputs', ([v]) => (v?.t === 'tensor' ? list(sourceInputs(v.tensor).map((tensor) => ({ t: 'tensor' as const, tensor }))) : unknown('source_inputs')))],
     ['activation_name', builtin('activation_name', ([v]) => {

@@ -7,13 +7,16 @@ import { isPunct, kids } from './interpreter';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
-import { bool, FuncValue, iterate, list, NONE, repr, sequence, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
+import { bool, FuncValue, INEXACT_INT, iterate, list, NONE, repr, sequence, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
 
 export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   it.ctx.budget.step(node);
   switch (node.name) {
-    case 'Number':
-      return parseNumber(it.ctx.source(node)) ?? unknown('complex number');
+    case 'Number': {
+      const n = parseNumber(it.ctx.source(node)) ?? unknown('complex number');
+      if (n.t === 'unknown' && n.why === INEXACT_INT) it.ctx.diagnostics.info('inexact-size', `\`${it.ctx.source(node)}\` is past 2^53, more than ConvLens can compute exactly, so it is unknown.`, it.ctx.span(node));
+      return n;
+    }
     case 'String': {
       const s = parseStringLiteral(it.ctx.source(node));
       return s === null ? unknown('bytes literal') : str(s);

@@ -1,6 +1,6 @@
 /** Python literals and string formatting: string escapes, numbers, format specs, `%`. */
 import type { Meter } from './budget';
-import { isNumber, repr, toStr, Value } from './values';
+import { INEXACT_INT, isNumber, repr, toStr, unknown, Value } from './values';
 
 /** JS formats at most 100 digits after the point (toFixed throws past it). */
 const MAX_PRECISION = 100;
@@ -29,10 +29,12 @@ function unescape(s: string): string {
 export function parseNumber(text: string): Value | null {
   const t = text.replace(/_/g, '');
   if (/[jJ]$/.test(t)) return null;
-  if (/^0[xX]/.test(t)) return { t: 'int', v: parseInt(t.slice(2), 16) };
-  if (/^0[oO]/.test(t)) return { t: 'int', v: parseInt(t.slice(2), 8) };
-  if (/^0[bB]/.test(t)) return { t: 'int', v: parseInt(t.slice(2), 2) };
-  if (/^\d+$/.test(t)) return { t: 'int', v: Number(t) };
+  const radix = /^0[xX]/.test(t) ? 16 : /^0[oO]/.test(t) ? 8 : /^0[bB]/.test(t) ? 2 : /^\d+$/.test(t) ? 10 : 0;
+  if (radix) {
+    const v = radix === 10 ? Number(t) : parseInt(t.slice(2), radix);
+    // Python ints are exact; a JS number past 2^53 is not, so the literal is unknown (never rounded).
+    return Number.isSafeInteger(v) ? { t: 'int', v } : unknown(INEXACT_INT);
+  }
   const f = Number(t);
   return Number.isNaN(f) ? null : { t: 'float', v: f };
 }

@@ -1,23 +1,8 @@
 /** The sidebar's view of a run: plain JSON, numbers pre-formatted (the webview does no math). */
 import type { RunJobResult } from '../../runtime/run_job';
+import type { RunView } from '../../../webview/messages';
 
-export interface RunView {
-  model: string;
-  weights: string;
-  input: string;
-  output: string;
-  stats: string;
-  latency: string;
-  top5: string[] | null;
-  receptiveField: string | null;
-  /** ERF samples normalised to 0..1, row-major; origin is the input pixel of the first sample. */
-  erf: { rows: number; cols: number; step: number; origin: [number, number]; values: number[] } | null;
-  /** The input image (RGBA bytes, base64), when the run used one: the ERF is drawn over it. */
-  image: { width: number; height: number; rgba: string } | null;
-  layers: { name: string; type: string; latency: string; fraction: number; zeros: string | null; fusedInto: string | null }[];
-  /** Feature-map thumbnails by layer: channels x height x width grey levels (bytes, base64). */
-  thumbnails: Record<string, { channels: number; height: number; width: number; data: string }>;
-}
+export type { RunView } from '../../../webview/messages';
 
 /** Bytes as base64: a quarter of the size of a JSON number array, and cheap to post. */
 function base64(bytes: Uint8Array): string {
@@ -26,6 +11,25 @@ function base64(bytes: Uint8Array): string {
 
 function num(x: number): string {
   return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(3);
+}
+
+/**
+ * Weights drawn from the initializers make every prediction noise (a flat top-5 of 0.0010 each):
+ * the whole model when the label is the initializers alone, or a head left untrained on top of a
+ * trained backbone ("... for the rest").
+ */
+function untrainedStatement(r: RunJobResult): string | null {
+  const all = /^initializers \(seed \d+\)/.test(r.weights);
+  const head = /initializers \(seed \d+\) for the rest/.test(r.weights);
+  if (!all && !head) return null;
+  return all
+    ? 'The weights are random (drawn from the initializers), so the predictions mean nothing until trained weights are given: pick a weights file (.weights.h5, .keras) when running.'
+    : 'Only the backbone is trained; the rest has random weights, so the predictions mean nothing until trained weights for the whole model are given.';
+}
+
+/** The input's spatial size (height, width) for a channels-last image input. */
+function inputSize(shape: number[]): [number, number] | null {
+  return shape.length === 4 ? [shape[1], shape[2]] : null;
 }
 
 export function runView(r: RunJobResult): RunView {
@@ -39,11 +43,19 @@ export function runView(r: RunJobResult): RunView {
     output: `(${r.outputShape.join(', ')})`,
     stats: `min ${num(r.stats.min)} · max ${num(r.stats.max)} · mean ${num(r.stats.mean)} · std ${num(r.stats.std)}`,
     latency: `${r.latencyMs.toFixed(2)} ms${r.sessionMs !== null ? ` (session ${r.sessionMs.toFixed(0)} ms)` : ''}`,
-    top5: r.top5 ? r.top5.map((t) => `#${t.index}: ${t.value.toFixed(4)}`) : null,
+    top5: r.top5 && !untrainedStatement(r) ? r.top5.map((t) => `#${t.index}: ${t.value.toFixed(4)}`) : null,
+    untrained: untrainedStatement(r),
     receptiveField: rf
       ? `${rf.layer} unit (${rf.unit.join(', ')}): analytical rows ${rf.analytical[0].start}..${rf.analytical[0].end}, cols ${rf.analytical[1].start}..${rf.analytical[1].end}; measured rows ${rf.measured[0].start}..${rf.measured[0].end}, cols ${rf.measured[1].start}..${rf.measured[1].end} (${rf.agrees ? 'agrees' : 'differs'})`
       : null,
-    erf: rf?.erf ? { rows: rf.erf.rows, cols: rf.erf.cols, step: rf.erf.step, origin: rf.erf.origin, values: Array.from(rf.erf.values, (v) => v / erfMax) } : null,
+    erf: rf?.erf
+      ? {
+        rows: rf.erf.rows, cols: rf.erf.cols, step: rf.erf.step, origin: rf.erf.origin, values: Array.from(rf.erf.values, (v) => v / erfMax),
+        input: r.inputImage ? [r.inputImage.height, r.inputImage.width] : inputSize(r.inputShape),
+        analytical: { top: rf.analytical[0].start, bottom: rf.analytical[0].end, left: rf.analytical[1].start, right: rf.analytical[1].end },
+        max: num(erfMax),
+      }
+      : null,
     image: r.inputImage ? { width: r.inputImage.width, height: r.inputImage.height, rgba: base64(r.inputImage.rgba) } : null,
     layers: r.layers.map((l) => ({
       name: l.name,

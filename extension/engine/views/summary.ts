@@ -3,41 +3,9 @@ import type { Analysis } from '../analysis/analyze';
 import type { LayerInstance } from '../graph';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
 import { LineIndex } from '../source';
+import type { SummaryModel, SummaryRow } from '../../../webview/messages';
 
-export interface SummaryRow {
-  name: string;
-  type: string;
-  family: string;
-  /** 0-based line of the layer's construction, for reveal. */
-  line: number;
-  column: number;
-  outputShape: string;
-  params: string;
-  macs: string;
-  rf: string;
-  /** Receptive-field size relative to the input (0..1, 1 = global), for a bar. */
-  rfFraction: number | null;
-  savings: string | null;
-  inbound: string[];
-  /**
-   * The helper-function call that made the layer ("double_conv#3") when that call made no further
-   * helper calls: such blocks collapse into one node; enclosing builders (build_unet) do not.
-   */
-  group: string | null;
-  /** For a group that is a nested model or custom layer: its class (`Functional`, a custom class). */
-  groupType?: string;
-  paramsValue: number;
-}
-
-export interface SummaryModel {
-  /** Identifies the model in messages (ModelReport.key); `name` is what Keras calls it. */
-  key: string;
-  name: string;
-  variable: string | null;
-  line: number;
-  rows: SummaryRow[];
-  totals: { params: string; trainable: string; nonTrainable: string; macs: string };
-}
+export type { SummaryModel, SummaryRow } from '../../../webview/messages';
 
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   const lines = new LineIndex(text);

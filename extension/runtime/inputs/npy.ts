@@ -24,7 +24,8 @@ export function writeNpy(arr: NpyArray): Uint8Array {
   return out;
 }
 
-export function readNpy(bytes: Uint8Array): NpyArray {
+/** The header of a .npy file: shape and dtype, and where the data starts (read before any allocation). */
+export function readNpyHeader(bytes: Uint8Array): { shape: number[]; descr: string | undefined; dataOffset: number } {
   if (!MAGIC.every((b, i) => bytes[i] === b)) throw new Error('not a .npy file (bad magic number)');
   const major = bytes[6];
   const headerLen = major === 1 ? bytes[8] | (bytes[9] << 8) : bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (bytes[11] << 24);
@@ -36,8 +37,13 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   if (shapeText === undefined) throw new Error('.npy header has no shape');
   if (fortran === 'True') throw new Error('.npy arrays in Fortran order are not supported; save with np.ascontiguousarray');
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  return { shape, descr, dataOffset: start + headerLen };
+}
+
+export function readNpy(bytes: Uint8Array): NpyArray {
+  const { shape, descr, dataOffset } = readNpyHeader(bytes);
   const count = shape.reduce((a, b) => a * b, 1);
-  const body = bytes.subarray(start + headerLen);
+  const body = bytes.subarray(dataOffset);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const data = new Float32Array(count);
   const readers: Record<string, [number, (o: number) => number]> = {

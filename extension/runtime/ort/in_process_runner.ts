@@ -7,7 +7,16 @@ export class InProcessRunner implements ModelRunner {
   private readonly sessions = new OrtSessions();
   private nextId = 1;
 
-  async run(opts: RunOptions): Promise<RunResponse> {
+  /** Runs one at a time: the sessions hold one model (see sessions.ts). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(opts: RunOptions): Promise<RunResponse> {
+    const next = this.queue.then(() => this.runNow(opts));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async runNow(opts: RunOptions): Promise<RunResponse> {
     if (opts.signal?.aborted) throw new RunCancelled();
     return this.sessions.run({
       type: 'run', id: this.nextId++, key: modelKey(opts.model), model: opts.model,

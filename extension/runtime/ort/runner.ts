@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunRequest, RunResponse, TensorData, WorkerResponse } from './protocol';
+import { disableOrtTelemetry } from './telemetry';
 
 export class RunCancelled extends Error {
   constructor() {
@@ -59,10 +60,13 @@ export function modelKey(model: Uint8Array): string {
 export class OrtRunner implements ModelRunner {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
-  private readonly loaded = new Set<string>();
+  /** The model the worker holds a session for (it keeps one: see sessions.ts). */
+  private loaded: string | null = null;
   private nextId = 1;
 
-  constructor(private readonly script = defaultWorkerPath()) {}
+  constructor(private readonly script = defaultWorkerPath()) {
+    disableOrtTelemetry();
+  }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
@@ -79,7 +83,7 @@ export class OrtRunner implements ModelRunner {
       if (this.worker !== w) return;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
-      this.loaded.clear();
+      this.loaded = null;
       this.worker = null;
     };
     w.on('error', (e) => failAll(e));
@@ -93,8 +97,8 @@ export class OrtRunner implements ModelRunner {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const key = modelKey(opts.model);
-    // The model travels once per worker; the profiling session needs it every time.
-    const sendModel = !this.loaded.has(key) || !!opts.profile;
+    // The model travels when the worker's session is another one; a profiled run drops its session.
+    const sendModel = this.loaded !== key || !!opts.profile;
     const req: RunRequest = {
       type: 'run', id, key, model: sendModel ? opts.model : undefined,
       feeds: opts.feeds, fetch: opts.fetch, profile: !!opts.profile, threads: opts.threads ?? 0, repeats: opts.repeats ?? 0,
@@ -102,7 +106,7 @@ export class OrtRunner implements ModelRunner {
     return new Promise<RunResponse>((resolve, reject) => {
       this.pending.set(id, {
         resolve: (r) => {
-          this.loaded.add(key);
+          this.loaded = opts.profile ? null : key;
           resolve(r);
         },
         reject,
@@ -120,7 +124,7 @@ export class OrtRunner implements ModelRunner {
   async dispose(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    this.loaded.clear();
+    this.loaded = null;
     for (const p of this.pending.values()) p.reject(new RunCancelled());
     this.pending.clear();
     if (w) await w.terminate();

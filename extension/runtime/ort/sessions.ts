@@ -7,8 +7,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ProfileEvent, RunRequest, RunResponse, TensorData } from './protocol';
+import { disableOrtTelemetry } from './telemetry';
 
-const MAX_SESSIONS = 4;
+disableOrtTelemetry();
+
+/**
+ * One session at a time: each holds a copy of the weights (and pre-packed kernels), and the
+ * memory budget counts one. A job's steps (timed, profiled, per-layer, probes) use different
+ * models anyway; the probe batches reuse theirs.
+ */
+export const MAX_SESSIONS = 1;
 
 export class OrtSessions {
   private readonly sessions = new Map<string, ort.InferenceSession>();
@@ -17,14 +25,14 @@ export class OrtSessions {
     const cached = this.sessions.get(req.key);
     if (cached) return { s: cached, loadMs: null };
     if (!req.model) throw new Error('the model was not sent to the worker');
+    // Released before the next is created, so two sessions' weights never coexist.
+    while (this.sessions.size >= MAX_SESSIONS) {
+      const [oldest] = this.sessions.keys();
+      await this.drop(oldest);
+    }
     const t0 = performance.now();
     const s = await ort.InferenceSession.create(req.model, { intraOpNumThreads: req.threads, graphOptimizationLevel: 'all' });
     this.sessions.set(req.key, s);
-    if (this.sessions.size > MAX_SESSIONS) {
-      const [oldest] = this.sessions.keys();
-      void this.sessions.get(oldest)?.release();
-      this.sessions.delete(oldest);
-    }
     return { s, loadMs: performance.now() - t0 };
   }
 
@@ -44,8 +52,14 @@ export class OrtSessions {
       times.push(performance.now() - t0);
     }
     const runMs = times.length ? times.sort((a, b) => a - b)[Math.floor(times.length / 2)] : NaN;
-    const profile = req.profile ? await profileRun(req) : null;
-    return { type: 'result', id: req.id, outputs: collect(result, req.fetch), runMs, loadMs, profile };
+    const outputs = collect(result, req.fetch);
+    let profile: ProfileEvent[] | null = null;
+    if (req.profile) {
+      // The profiling session is a second copy of the model: release the first one before.
+      await this.drop(req.key);
+      profile = await profileRun(req);
+    }
+    return { type: 'result', id: req.id, outputs, runMs, loadMs, profile };
   }
 }
 

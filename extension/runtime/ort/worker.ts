@@ -20,10 +20,16 @@ async function handle(msg: WorkerRequest): Promise<WorkerResponse | null> {
   }
 }
 
+// One request at a time: the worker holds one session, and requests may arrive while one runs.
+let queue: Promise<unknown> = Promise.resolve();
+
 parentPort!.on('message', (msg: WorkerRequest) => {
-  void handle(msg).then((res) => {
+  queue = queue.then(() => handle(msg)).then((res) => {
     if (!res) return;
     const transfer = res.type === 'result' ? res.outputs.map((o) => o.data.buffer as ArrayBuffer) : [];
     parentPort!.postMessage(res, transfer);
+  }).catch((e: Error) => {
+    // Keep the queue alive: a failed post must not stop the requests behind it.
+    if (msg.type === 'run') parentPort!.postMessage({ type: 'error', id: msg.id, message: e.message } satisfies WorkerResponse);
   });
 });

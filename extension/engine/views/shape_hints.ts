@@ -1,0 +1,73 @@
+/**
+ * End-of-call shape hints. A call that runs several times (in a loop, or in a helper function
+ * called several times) shows the range over its runs: `(None, 8..128, 8..128, 32..512)` means
+ * the height went from 8 to 128 and the channels from 32 to 512 (axis by axis, so the extremes
+ * need not come from the same run). Outputs of different ranks are listed: `(None, 4) | (None, 2, 2)`.
+ */
+import type { Shape } from '../../../kernels/types';
+import type { Analysis } from '../analysis/analyze';
+import { formatShapeText, isExactCount } from '../analysis/format';
+
+export interface ShapeHint {
+  /** Where the call ends (the editor puts the hint at the end of that line). */
+  offset: number;
+  label: string;
+  tooltip: string;
+  /** How many times the call ran. */
+  runs: number;
+}
+
+/** Distinct ranks listed at most this many: beyond, the hint would crowd the line. */
+const MAX_RANKS = 3;
+
+function dim(d: number | null): string {
+  return d === null ? 'None' : isExactCount(d) ? String(d) : '?';
+}
+
+/** One text for the output shapes of every run of a call. */
+export function shapeRange(shapes: (Shape | null)[]): string {
+  const known = shapes.filter((s): s is Shape => s !== null);
+  if (!known.length) return '?';
+  const ranks = [...new Set(known.map((s) => s.length))];
+  if (ranks.length > 1) {
+    const distinct = [...new Set(known.map((s) => formatShapeText(s)))];
+    return distinct.length > MAX_RANKS ? `${distinct.slice(0, MAX_RANKS).join(' | ')} | …` : distinct.join(' | ');
+  }
+  const axes = known[0].map((_, i) => {
+    const values = known.map((s) => s[i]);
+    if (values.every((v) => v === values[0])) return dim(values[0]);
+    // A run where the axis was unknown leaves the range unknown.
+    if (values.some((v) => v === null || !isExactCount(v))) return '?';
+    const nums = values as number[];
+    return `${Math.min(...nums)}..${Math.max(...nums)}`;
+  });
+  return `(${axes.join(', ')}${axes.length === 1 ? ',' : ''})`;
+}
+
+/** One hint per call site (every model, every run), in source order. */
+export function shapeHints(analysis: Analysis): ShapeHint[] {
+  const sites = new Map<string, { offset: number; names: string[]; type: string; shapes: (Shape | null)[] }>();
+  for (const model of analysis.models) {
+    for (const call of model.graph.calls) {
+      if (call.layer.kernel?.family === 'input') continue;
+      const key = `${call.span.from}:${call.span.to}`;
+      let site = sites.get(key);
+      if (!site) sites.set(key, (site = { offset: call.span.to, names: [], type: call.layer.type, shapes: [] }));
+      if (call.layer.application) {
+        // A keras.applications model built on this line: its layers are not runs of the line; show what it outputs.
+        Object.assign(site, { names: [call.layer.application], type: 'keras.applications', shapes: [call.output.shape] });
+        continue;
+      }
+      site.names.push(call.layer.name);
+      site.shapes.push(call.output.shape);
+    }
+  }
+  return [...sites.values()].sort((a, b) => a.offset - b.offset).map((s) => {
+    const label = shapeRange(s.shapes);
+    const runs = s.shapes.length;
+    const tooltip = runs === 1
+      ? `${s.names[0]} (${s.type}) output shape`
+      : `${s.type} output shapes over ${runs} runs (${s.names[0]} … ${s.names[runs - 1]}): ${[...new Set(s.shapes.map(formatShapeText))].join(', ')}`;
+    return { offset: s.offset, label, tooltip, runs };
+  });
+}
