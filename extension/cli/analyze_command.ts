@@ -10,8 +10,8 @@ export async function analyzeCommand(args: string[], io: CliIO): Promise<number>
   if (positional.length !== 1) throw new UsageError(positional.length ? `one file at a time (got ${positional.join(', ')})` : 'no file given');
   const file = positional[0];
   const shape = flags.get('--input-shape');
-  const { text, analysis, where } = await analyzeFile(file, typeof shape === 'string' ? shapeFlag(shape) : undefined);
-  if (flags.has('--json')) io.out(JSON.stringify(analysisToJson(file, text, analysis), null, 2));
+  const { text, analysis, where, locate } = await analyzeFile(file, typeof shape === 'string' ? shapeFlag(shape) : undefined);
+  if (flags.has('--json')) io.out(JSON.stringify(analysisToJson(file, text, analysis, locate), null, 2));
   else {
     if (analysis.models.length === 0) io.out(`No Keras model found in ${file}.`);
     for (const m of analysis.models) io.out(`${modelTable(m)}\n`);

@@ -22,7 +22,8 @@ export const USAGE = `Usage:
       array (NHWC float32, used as is).
   convlens export FILE -o MODEL.onnx [--model NAME] [--weights PATH] [--seed N] [--input-shape H,W,C]
       Writes the model as ONNX (weights from --weights, else the declared initializers, seeded).
-  FILE is a Python source, or a saved model (.keras, or a legacy full-model .h5) whose
+  FILE is a Python source, a Jupyter notebook (.ipynb: its code cells in order, IPython magics
+      skipped; positions read file:cell N:line:column, cells counted from 1), or a saved model (.keras, or a legacy full-model .h5) whose
       architecture is read from the file itself; a saved model runs with its own weights.
   --weights PATH: a Keras 3 .weights.h5 or .keras (paired by Keras' tracking paths), or a legacy
       .h5 (paired by the order of model.layers), exactly as Keras loads them.

@@ -2,6 +2,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { analyze, type Analysis } from '../engine/analysis/analyze';
+import { analyzeNotebook, cellLocate } from '../engine/notebook/analyze_notebook';
+import { NotebookFormatError } from '../engine/notebook/ipynb';
+import type { Locate } from '../engine/report/json';
 import { chooseModel } from '../engine/analysis/model_choice';
 import { JobFailure, pickModel, type JobHooks, type JobSettings } from '../runtime/run_job';
 import type { CliIO } from './io';
@@ -32,6 +35,8 @@ export interface LoadedModelFile {
   analysis: Analysis;
   /** How a source offset is shown: file:line:column for source, the layer for a saved model. */
   where: (offset: number) => string;
+  /** A notebook's positions (cell, line and column in it) for the JSON document. */
+  locate?: Locate;
   /** A saved model carries its own weights. */
   savedWeights?: string;
 }
@@ -47,8 +52,9 @@ export async function analyzeFile(file: string, inputShape?: (number | null)[]):
       throw new InputFileError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
+  if (NOTEBOOK.test(file)) return analyzeNotebookFile(file, inputShape);
   if (!PYTHON_SOURCE.test(file)) {
-    throw new UsageError(`${path.basename(file)} is not Python source: convlens reads .py files and saved models (.keras, .h5)`);
+    throw new UsageError(`${path.basename(file)} is not Python source: convlens reads .py files, Jupyter notebooks (.ipynb) and saved models (.keras, .h5)`);
   }
   const text = readSource(file);
   const lines = new LineIndex(text);
@@ -57,11 +63,35 @@ export async function analyzeFile(file: string, inputShape?: (number | null)[]):
     return `${file}:${p.line}:${p.column}`;
   };
   const analysis = analyze(text, { defaultInputShape: inputShape });
+  checkInputShape(analysis, inputShape);
+  return { text, analysis, where };
+}
+
+/** A notebook: its code cells in order as one program; positions name the cell (counted from 1). */
+function analyzeNotebookFile(file: string, inputShape?: (number | null)[]): LoadedModelFile {
+  let notebook;
+  try {
+    notebook = analyzeNotebook(readSource(file), { defaultInputShape: inputShape });
+  } catch (e) {
+    if (e instanceof NotebookFormatError) throw new InputFileError(`${file}: ${e.message}`);
+    throw e;
+  }
+  checkInputShape(notebook.analysis, inputShape);
+  const locate = cellLocate(notebook.program);
+  const where = (offset: number) => {
+    const p = locate(offset);
+    return `${file}:cell ${p.cell}:${p.line}:${p.column}`;
+  };
+  return { text: notebook.program.text, analysis: notebook.analysis, where, locate };
+}
+
+const NOTEBOOK = /\.ipynb$/i;
+
+function checkInputShape(analysis: Analysis, inputShape?: (number | null)[]): void {
   const declared = inputShape && chooseModel(analysis)?.graph.inputs[0]?.shape;
   if (inputShape && declared && declared.length !== inputShape.length + 1) {
     throw new UsageError(`--input-shape gives ${inputShape.length} axes, but the model's input has ${declared.length - 1}: (${declared.slice(1).map((d) => d ?? 'None').join(', ')})`);
   }
-  return { text, analysis, where };
 }
 
 /** What `run` and `export` hand the job for FILE: the settings from the flags and the file read once. */

@@ -82,7 +82,7 @@ describe('convlens analyze', () => {
       writeFileSync(file, 'See the model below.\n');
       const r = await run(['analyze', file]);
       assert.equal(r.code, 2, name);
-      assert.match(r.err, new RegExp(`${name.replace('.', '\\.')} is not Python source: convlens reads \\.py files and saved models \\(\\.keras, \\.h5\\)`));
+      assert.match(r.err, new RegExp(`${name.replace('.', '\\.')} is not Python source: convlens reads \\.py files, Jupyter notebooks \\(\\.ipynb\\) and saved models \\(\\.keras, \\.h5\\)`));
     }
   });
 

@@ -5,6 +5,12 @@ import { isExactCount } from '../analysis/format';
 import type { Rf } from '../analysis/receptive_field';
 import { LineIndex } from '../source';
 
+/**
+ * Where an offset is shown: 1-based line and column, and for a notebook the cell (counted from 1).
+ * `startOffset` keeps an end position in the cell its span starts in.
+ */
+export type Locate = (offset: number, startOffset?: number) => { cell?: number; line: number; column: number };
+
 export type RfJson = { size: number[]; stride: number[]; padding: number[] } | { global: true } | null;
 
 export function rfToJson(rf: Rf): RfJson {
@@ -13,13 +19,11 @@ export function rfToJson(rf: Rf): RfJson {
   return { size: rf.axes.map((a) => a.size), stride: rf.axes.map((a) => a.stride), padding: rf.axes.map((a) => a.padding) };
 }
 
-function layerJson(l: LayerReport, lines: LineIndex) {
-  const pos = lines.position(l.layer.span.from);
+function layerJson(l: LayerReport, lines: Locate) {
   return {
     name: l.layer.name,
     type: l.layer.type,
-    line: pos.line,
-    column: pos.column,
+    ...lines(l.layer.span.from),
     inbound: l.inbound,
     ...(l.layer.isOperation ? { operation: true } : {}),
     outputShape: l.outputShape,
@@ -32,14 +36,12 @@ function layerJson(l: LayerReport, lines: LineIndex) {
 }
 
 /** Keras' `layers`: a nested model or custom layer is one entry with its own `layers`. */
-function entryJson(e: EntryReport, lines: LineIndex): Record<string, unknown> {
+function entryJson(e: EntryReport, lines: Locate): Record<string, unknown> {
   if (e.layer) return layerJson(e.layer, lines);
-  const pos = lines.position(e.span.from);
   return {
     name: e.name,
     type: e.type,
-    line: pos.line,
-    column: pos.column,
+    ...lines(e.span.from),
     outputShape: e.outputShape,
     params: e.params ? e.params.trainable + e.params.nonTrainable : null,
     trainableParams: e.params?.trainable ?? null,
@@ -50,18 +52,17 @@ function entryJson(e: EntryReport, lines: LineIndex): Record<string, unknown> {
   };
 }
 
-export function analysisToJson(file: string, text: string, analysis: Analysis) {
-  const lines = new LineIndex(text);
+export function analysisToJson(file: string, text: string, analysis: Analysis, locate?: Locate) {
+  const index = new LineIndex(text);
+  const lines: Locate = locate ?? ((offset) => index.position(offset));
   return {
     version: 1,
     file,
     models: analysis.models.map((m) => {
-      const pos = lines.position(m.graph.span.from);
       return {
         name: m.graph.name,
         variable: m.graph.variable,
-        line: pos.line,
-        column: pos.column,
+        ...lines(m.graph.span.from),
         inputs: m.graph.inputs.map((t) => t.shape),
         outputs: m.graph.outputs.map((t) => t.shape),
         layers: m.entries.map((e) => entryJson(e, lines)),
@@ -70,9 +71,8 @@ export function analysisToJson(file: string, text: string, analysis: Analysis) {
       };
     }),
     diagnostics: analysis.diagnostics.map((d) => {
-      const start = lines.position(d.from);
-      const end = lines.position(d.to);
-      return { severity: d.severity, code: d.code, message: d.message, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+      const end = lines(d.to, d.from);
+      return { severity: d.severity, code: d.code, message: d.message, ...lines(d.from), endLine: end.line, endColumn: end.column };
     }),
   };
 }
