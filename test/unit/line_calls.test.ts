@@ -60,7 +60,8 @@ describe('the calls of a helper-function line (U-Net double_conv, against Keras)
 
   it('the hover is one card: a row per call up to the cap, the rest named, with totals', () => {
     const hover = hoverAt(analysis, CONV_LINE + 'layers.'.length)!;
-    const md = hover.markdown;
+    // Names are Markdown-escaped (a name could hold Markdown); read the text as it renders.
+    const md = hover.markdown.replace(/\\([\\`*_[\]<>|~&])/g, '$1');
     assert.match(md, /\*\*Conv2D\*\* on this line: 18 layers in model `unet`/);
     const rows = md.split('\n').filter((l) => /^\| (down|bottleneck|dec)\d?_conv/.test(l));
     assert.equal(rows.length, MAX_CALL_ROWS);

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { MAX_SOURCE_CHARS } from '../../extension/engine/analysis/analyze';
 import { DocumentSession } from '../../extension/engine/session/document_session';
-import { layerHover } from '../../extension/engine/views/hover_text';
+import { hoverAt, layerHover } from '../../extension/engine/views/hover_text';
+import { mdCode, mdText } from '../../extension/engine/views/markdown';
 import { layerAt, modelAt } from '../../extension/engine/views/locate';
 import { summarize } from '../../extension/engine/views/summary';
 import { example } from '../support/analyze';
@@ -52,6 +53,31 @@ describe('hover text', () => {
     const md = layerHover(t.models[0].layers[1], t.models[0]);
     assert.match(md, /Transposed convolution/);
     assert.doesNotMatch(md, /atrous|dilated/i);
+  });
+});
+
+describe('hover Markdown escapes names taken from the source', () => {
+  const hostile = 'x](javascript:alert) **b** |c <img src=y> `d`';
+  const text = `import keras\nfrom keras import layers\ninp = keras.Input(shape=(8,))\nout = layers.Dense(4, name=${JSON.stringify(hostile)})(inp)\nm = keras.Model(inp, out, name="a|\`b\`")\n`;
+  const a = analyze(text);
+
+  // Real Keras 3.15.1 accepts both names as written.
+  it('a layer name is text, and a model name a code span, however they are written', () => {
+    const md = hoverAt(a, text.indexOf('Dense'))!.markdown;
+    const heading = md.split('\n')[0];
+    // Nothing in the name opens a link, emphasis, HTML or a table cell.
+    assert.ok(!/[^\\]\]\(/.test(heading) && !/[^\\]<img/.test(heading) && !/[^\\]\|/.test(heading), heading);
+    assert.ok(heading.startsWith(`**${mdText(hostile)}** \`Dense\` in model `), heading);
+    assert.ok(heading.endsWith(mdCode('a|`b`')), heading);
+  });
+
+  it('mdText and mdCode keep the text as written once rendered', () => {
+    assert.equal(mdText('a_b*c[d](e)<f>|g&h~i`j\\k\nl'), 'a\\_b\\*c\\[d\\](e)\\<f\\>\\|g\\&h\\~i\\`j\\\\k l');
+    assert.equal(mdCode('plain'), '`plain`');
+    // A backtick inside needs a longer fence, and one at an end a space of padding (CommonMark).
+    assert.equal(mdCode('a`b'), '``a`b``');
+    assert.equal(mdCode('`x'), '`` `x ``');
+    assert.equal(mdCode('a|b'), '`a\\|b`');
   });
 });
 
@@ -155,7 +181,7 @@ describe('hover on a backbone', () => {
       assert.ok(found, `a backbone at ${at}`);
       const md = containerHover(found.entry, found.model);
       // Real Keras: mobilenetv2_0.35_96 holds 410,208 params (all frozen here), output (None, 3, 3, 1280).
-      assert.match(md, /\*\*mobilenetv2_0\.35_96\*\* `Functional` in model `transfer` \(\d+ layers\)/);
+      assert.match(md, /\*\*mobilenetv2\\_0\.35\\_96\*\* `Functional` in model `transfer` \(\d+ layers\)/);
       assert.match(md, /\| Params \| 410,208 \(0 trainable, 410,208 non-trainable\) \|/);
       assert.match(md, /\| Output shape \| `\(None, 3, 3, 1280\)` \|/);
       assert.match(md, /\| Receptive field \| \d+ x \d+ px, stride 32 x 32/);

@@ -7,6 +7,7 @@ import { containerAt, layerAt, tensorAt, type LocatedTensor } from './locate';
 import type { EntryReport } from '../analysis/entries';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText, percent } from '../analysis/format';
 import { callsOfLine, type LineCalls } from './line_calls';
+import { mdCode, mdText } from './markdown';
 
 function rfLine(l: { rf: LayerReport['rf'] }): string {
   if (l.rf === null) return 'unknown';
@@ -27,7 +28,7 @@ function savingsRows(s: Savings, tail: string): string[] {
 export function layerHover(l: LayerReport, model: ModelReport): string {
   const p = l.params;
   const lines = [
-    `**${l.layer.name}** \`${l.layer.type}\` in model \`${model.graph.name}\``,
+    `**${mdText(l.layer.name)}** ${mdCode(l.layer.type)} in model ${mdCode(model.graph.name)}`,
     '',
     `| | |`,
     `|---|---|`,
@@ -39,7 +40,7 @@ export function layerHover(l: LayerReport, model: ModelReport): string {
   if (l.savings) lines.push(...savingsRows(l.savings, 'same receptive field'));
   const kernel = l.layer.kernel;
   if (kernel) lines.push('', `${kernel.description} [Keras docs](${kernel.docUrl})`);
-  else lines.push('', `ConvLens does not model \`${l.layer.type}\` yet.`);
+  else lines.push('', `ConvLens does not model ${mdCode(l.layer.type)} yet.`);
   return lines.join('\n');
 }
 
@@ -47,7 +48,7 @@ export function layerHover(l: LayerReport, model: ModelReport): string {
 export function containerHover(e: EntryReport, model: ModelReport): string {
   const p = e.params;
   return [
-    `**${e.name}** \`${e.type}\` in model \`${model.graph.name}\` (${formatCount(e.layerCount)} layers)`,
+    `**${mdText(e.name)}** ${mdCode(e.type)} in model ${mdCode(model.graph.name)} (${formatCount(e.layerCount)} layers)`,
     '',
     `| | |`,
     `|---|---|`,
@@ -62,10 +63,10 @@ export function containerHover(e: EntryReport, model: ModelReport): string {
 
 /** Markdown for a variable that holds a Keras tensor. */
 export function tensorHover(t: LocatedTensor): string {
-  const lines = [`**${t.name.name}**: KerasTensor \`${formatShapeText(t.name.tensor.shape)}\``];
+  const lines = [`**${mdText(t.name.name)}**: KerasTensor \`${formatShapeText(t.name.tensor.shape)}\``];
   const p = t.producer;
   if (p) {
-    lines.push('', `Output of **${p.layer.layer.name}** \`${p.layer.layer.type}\` in model \`${p.model.graph.name}\``);
+    lines.push('', `Output of **${mdText(p.layer.layer.name)}** ${mdCode(p.layer.layer.type)} in model ${mdCode(p.model.graph.name)}`);
     // The layer's receptive field is its first call's; shared layers called elsewhere may differ.
     if (p.layer.call.output === t.name.tensor) lines.push('', `Receptive field: ${rfLine(p.layer)}`);
   }
@@ -93,19 +94,19 @@ export function lineCallsHover(calls: LineCalls): string {
   const distinct = calls.layers.length;
   const what = distinct === rows.length ? `${rows.length} layers` : `${distinct} layer${distinct === 1 ? '' : 's'}, ${rows.length} calls`;
   const lines = [
-    `**${calls.type}** on this line: ${what} in model \`${model.graph.name}\` (a helper function called several times, or a loop)`,
+    `**${mdText(calls.type)}** on this line: ${what} in model ${mdCode(model.graph.name)} (a helper function called several times, or a loop)`,
     '',
     '| Layer | Input | Output | Params | RF |',
     '|---|---|---|--:|---|',
   ];
   for (const r of rows.slice(0, MAX_CALL_ROWS)) {
-    lines.push(`| ${r.name} | ${unbatched(r.input)} | ${unbatched(r.output)} | ${r.repeatCall ? 'shared' : r.params === null ? '?' : formatCount(r.params)} | ${rfCell(r.rf)} |`);
+    lines.push(`| ${mdText(r.name)} | ${unbatched(r.input)} | ${unbatched(r.output)} | ${r.repeatCall ? 'shared' : r.params === null ? '?' : formatCount(r.params)} | ${rfCell(r.rf)} |`);
   }
   const rest = rows.slice(MAX_CALL_ROWS);
   if (rest.length) lines.push(`| _and ${rest.length} more_ | | | | |`);
   lines.push(`| **Total** | | | **${totals.params === null ? '?' : formatCount(totals.params)}** | |`);
   // The rest named below the table: a long first cell would widen the whole table.
-  if (rest.length) lines.push('', `The other ${rest.length}: ${rest.map((r) => r.name).join(', ')}.`);
+  if (rest.length) lines.push('', `The other ${rest.length}: ${rest.map((r) => mdText(r.name)).join(', ')}.`);
   lines.push('', `Shapes without the batch axis. MACs of all ${rows.length} calls: ${totals.macs === null ? 'unknown' : `${formatMacs(totals.macs)} (${formatMacs(totals.macs * 2)} FLOPs)`}.`);
   if (calls.savings) {
     lines.push('', '| Cheaper, for all of them | |', '|---|---|', ...savingsRows(calls.savings, 'same receptive fields'));
