@@ -235,7 +235,10 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   const kwargs = new Map<string, Value>();
   const parts = argList ? kids(argList) : [];
   // A generator argument, f(x for x in xs): its items, as a list.
-  if (parts.some((p) => p.name === 'for')) return callValue(it, callee, [list(comprehension(it, argList, scope, false) as Value[])], kwargs, node);
+  if (parts.some((p) => p.name === 'for')) {
+    const items = comprehension(it, argList, scope, false) as Value[] | null;
+    return callValue(it, callee, [items ? list(items) : unknown('generator')], kwargs, node);
+  }
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (isPunct(p)) continue;
