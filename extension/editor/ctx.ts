@@ -202,7 +202,10 @@ export class Ctx implements vscode.Disposable {
   private track(doc: vscode.TextDocument): void {
     if (isNotebookCell(doc)) {
       const nb = notebookOf(doc);
-      if (nb) this.trackNotebook(nb);
+      const entry = nb && this.docs.get(nb.uri.toString());
+      // A cell (re)opened in a tracked notebook, e.g. its language changed: the program may have changed.
+      if (entry) this.debounce(entry);
+      else if (nb) this.trackNotebook(nb);
       return;
     }
     if (!isPython(doc) || this.docs.has(key(doc))) return;
