@@ -5,10 +5,15 @@ import type { Ctx } from './ctx';
 
 const KIND = { quickfix: vscode.CodeActionKind.QuickFix, rewrite: vscode.CodeActionKind.RefactorRewrite };
 
-function codeAction(doc: vscode.TextDocument, a: ViewCodeAction, ours: vscode.Diagnostic[]): vscode.CodeAction {
+/** The action as an edit of this document (null when an edit lies outside it, e.g. in another notebook cell). */
+function codeAction(ctx: Ctx, doc: vscode.TextDocument, a: ViewCodeAction, ours: vscode.Diagnostic[]): vscode.CodeAction | null {
   const action = new vscode.CodeAction(a.title, KIND[a.kind]);
   action.edit = new vscode.WorkspaceEdit();
-  for (const e of a.edits) action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.from), doc.positionAt(e.to)), e.insert);
+  for (const e of a.edits) {
+    const range = ctx.rangeOf(doc, e);
+    if (!range) return null;
+    action.edit.replace(doc.uri, range, e.insert);
+  }
   action.diagnostics = a.fixes.map((i) => ours[i]);
   action.isPreferred = a.preferred;
   return action;
@@ -19,13 +24,13 @@ export function registerCodeActions(ctx: Ctx): vscode.Disposable {
     async provideCodeActions(doc, range, context) {
       const ours = context.diagnostics.filter((d) => d.source === 'ConvLens');
       const diagnostics: ViewDiagnostic[] = ours.map((d) => ({
-        from: doc.offsetAt(d.range.start), to: doc.offsetAt(d.range.end), severity: 'info', code: String(d.code ?? ''), message: d.message,
+        from: ctx.offsetAt(doc, d.range.start), to: ctx.offsetAt(doc, d.range.end), severity: 'info', code: String(d.code ?? ''), message: d.message,
       }));
-      const version = doc.version;
-      const actions = await ctx.request(doc, 'codeActions', { offset: doc.offsetAt(range.start), diagnostics });
+      const version = ctx.source(doc).version;
+      const actions = await ctx.request(doc, 'codeActions', { offset: ctx.offsetAt(doc, range.start), diagnostics });
       // Edits computed for an older text would land in the wrong place.
-      if (!actions || doc.version !== version) return [];
-      return actions.map((a) => codeAction(doc, a, ours));
+      if (!actions || ctx.source(doc).version !== version) return [];
+      return actions.flatMap((a) => codeAction(ctx, doc, a, ours) ?? []);
     },
   };
   return vscode.languages.registerCodeActionsProvider({ language: 'python' }, provider, {

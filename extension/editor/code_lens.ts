@@ -11,7 +11,10 @@ export function registerCodeLens(ctx: Ctx): vscode.Disposable {
       if (!views) return [];
       return views.codeLenses.flatMap((lens) => {
         // Above the line that builds the model (keras.Model(...), Sequential(...), the subclass instance).
-        const line = doc.positionAt(lens.offset).line;
+        // In a notebook: above it in the cell that builds it.
+        const anchor = ctx.positionAt(doc, lens.offset);
+        if (!anchor) return [];
+        const line = anchor.line;
         const range = new vscode.Range(line, 0, line, 0);
         return [
           new vscode.CodeLens(range, { title: lens.totals, command: 'convlens.showSummary', arguments: [doc.uri, lens.model] }),

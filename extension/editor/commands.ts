@@ -31,13 +31,15 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
     vscode.commands.registerCommand('convlens.exportOnnx', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !isPython(editor.document)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
-      const model = await ctx.request(editor.document, 'model', { offset: editor.document.offsetAt(editor.selection.active) }, true);
+      const model = await ctx.request(editor.document, 'model', { offset: ctx.offsetAt(editor.document, editor.selection.active) }, true);
       if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
-      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(editor.document.uri, '..', `${model.name}.onnx`), filters: { ONNX: ['onnx'] } });
+      // A notebook exports its whole program (its code cells in order).
+      const source = ctx.source(editor.document);
+      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(source.uri, '..', `${model.name}.onnx`), filters: { ONNX: ['onnx'] } });
       if (!target) return;
       try {
         // Lowering fills every weight: in the worker, so the editor stays responsive on big models.
-        const job = editorExportJob(editor.document.getText(), model.key, editor.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : undefined);
+        const job = editorExportJob(source.text, model.key, source.uri.scheme === 'file' ? path.dirname(source.uri.fsPath) : undefined);
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.name}`, cancellable: true },
           (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),

@@ -1,7 +1,6 @@
 /** Publishes ConvLens diagnostics to the Problems panel, once per analysed version. */
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { rangeOf } from './ctx';
 
 const SEVERITY = {
   error: vscode.DiagnosticSeverity.Error,
@@ -14,11 +13,14 @@ export function registerDiagnostics(ctx: Ctx): vscode.Disposable {
   const sub = ctx.onDidAnalyze((doc) => {
     const views = ctx.views(doc);
     if (!views) return;
-    collection.set(doc.uri, views.diagnostics.map((d) => {
-      const diag = new vscode.Diagnostic(rangeOf(doc, d), d.message, SEVERITY[d.severity]);
+    // In a notebook cell: the notebook's diagnostics that start in this cell.
+    collection.set(doc.uri, views.diagnostics.flatMap((d) => {
+      const range = ctx.rangeOf(doc, d);
+      if (!range) return [];
+      const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
       diag.source = 'ConvLens';
       diag.code = d.code;
-      return diag;
+      return [diag];
     }));
   });
   const closed = vscode.workspace.onDidCloseTextDocument((doc) => collection.delete(doc.uri));

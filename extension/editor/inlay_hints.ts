@@ -15,8 +15,8 @@ export function registerInlayHints(ctx: Ctx): vscode.Disposable {
       const seen = new Set<number>();
       for (const h of views.inlayHints) {
         // One hint per line, at its end (the first layer called there).
-        const end = doc.positionAt(h.offset);
-        if (!range.contains(end) || seen.has(end.line)) continue;
+        const end = ctx.positionAt(doc, h.offset);
+        if (!end || !range.contains(end) || seen.has(end.line)) continue;
         seen.add(end.line);
         const hint = new vscode.InlayHint(doc.lineAt(end.line).range.end, ` ${h.label}`, vscode.InlayHintKind.Type);
         hint.tooltip = h.tooltip;

@@ -12,6 +12,7 @@ import { config } from './config';
 import type { Ctx } from './ctx';
 import { DocumentRuns } from './document_runs';
 import { isPython } from './ctx';
+import { openDocument } from './summary_view';
 
 type InputChoice = vscode.QuickPickItem & { input: RunJob['input'] };
 type WeightsChoice = vscode.QuickPickItem & { path?: string };
@@ -103,21 +104,23 @@ export function documentRuns(): DocumentRuns<vscode.CancellationTokenSource> {
 export function registerRunOnSample(ctx: Ctx, sink: RunSink, runs = documentRuns()): vscode.Disposable {
   return vscode.commands.registerCommand('convlens.runOnSample', async (uri?: vscode.Uri, modelName?: string, preset?: { input?: RunJob['input']; weightsPath?: string | null }) => {
     if (!(await trustedForRuns())) return;
-    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    const doc = uri instanceof vscode.Uri ? await openDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || !isPython(doc)) return vscode.window.showInformationMessage('ConvLens: open a Python file with a Keras model first.');
     const editor = vscode.window.activeTextEditor;
-    const offset = editor?.document === doc ? doc.offsetAt(editor.selection.active) : null;
+    const offset = editor?.document === doc ? ctx.offsetAt(doc, editor.selection.active) : null;
     const model = modelName ?? (await ctx.request(doc, 'model', { offset }, true))?.key;
     if (!model) return vscode.window.showInformationMessage('ConvLens: no Keras model found in this file.');
     const input = preset?.input ?? (await pickInput(doc.fileName));
     if (!input) return;
     const weights = preset ? { label: '', path: preset.weightsPath ?? undefined } : await pickWeights(doc);
     if (!weights) return;
-    const document = doc.uri.toString();
+    // A notebook runs its whole program (its code cells in order), as one document.
+    const source = ctx.source(doc);
+    const document = source.key;
     const run = await runs.begin(document, model);
     if (!run) return;
     // The text and its version are taken together: the result says which version it describes.
-    const job: RunJob = { ...runSettings(), text: doc.getText(), documentVersion: doc.version, model, input, weightsPath: weights.path, receptiveField: true, sourceDir: doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : undefined };
+    const job: RunJob = { ...runSettings(), text: source.text, documentVersion: source.version, model, input, weightsPath: weights.path, receptiveField: true, sourceDir: source.uri.scheme === 'file' ? path.dirname(source.uri.fsPath) : undefined };
     let result: RunJobResult | null = null;
     let failure: Error | null = null;
     try {

@@ -13,7 +13,7 @@ export function registerStatusBar(ctx: Ctx): vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !isPython(editor.document)) return item.hide();
     const ticket = ++asked;
-    const model = await ctx.request(editor.document, 'model', { offset: editor.document.offsetAt(editor.selection.active) });
+    const model = await ctx.request(editor.document, 'model', { offset: ctx.offsetAt(editor.document, editor.selection.active) });
     if (ticket !== asked) return;
     if (!model) {
       // A version replaced meanwhile keeps what is shown until its successor is analysed.

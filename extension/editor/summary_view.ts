@@ -32,7 +32,8 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       ctx.onDidAnalyze((doc) => {
         if (doc === vscode.window.activeTextEditor?.document) this.post(doc);
       }),
-      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && void this.post(e.document)),
+      // Moving between cells of the shown notebook keeps the view as it is.
+      vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && !ctx.sameSource(e.document, this.document) && void this.post(e.document)),
       vscode.window.onDidChangeTextEditorSelection((e) => void this.highlight(e.textEditor)),
     );
   }
@@ -57,7 +58,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.wantedModel = model ?? null;
     this.wantedMode = mode ?? null;
     await vscode.commands.executeCommand(`${SUMMARY_VIEW_ID}.focus`);
-    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    const doc = uri ? await openDocument(uri) : vscode.window.activeTextEditor?.document;
     if (doc) this.post(doc);
   }
 
@@ -66,8 +67,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
    * otherwise the view's badge and a notification say they are there, until the user looks.
    */
   async showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void> {
-    this.lastRunSource = { document: doc.uri.toString(), version: result.documentVersion };
-    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(doc.uri), run: runView(result), stale: this.runStale(doc) };
+    const source = this.ctx.source(doc);
+    this.lastRunSource = { document: source.key, version: result.documentVersion };
+    this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(source.uri), run: runView(result), stale: this.runStale(doc) };
     if (this.view?.visible) {
       void this.view.webview.postMessage(this.lastRun);
       return;
@@ -79,7 +81,8 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   private runStale(doc: vscode.TextDocument): boolean {
-    return runIsStale(this.lastRunSource, doc.uri.toString(), doc.version);
+    const source = this.ctx.source(doc);
+    return runIsStale(this.lastRunSource, source.key, source.version);
   }
 
   private async post(doc: vscode.TextDocument): Promise<void> {
@@ -88,14 +91,14 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const models = await this.ctx.request(doc, 'summary', {});
     // A newer version or another document replaced this one meanwhile: its own post follows.
     if (!this.view || !models || doc !== this.document) return;
-    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(doc.uri), models, select: this.wantedModel, mode: this.wantedMode, runStale: this.runStale(doc) });
+    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(this.ctx.source(doc).uri), models, select: this.wantedModel, mode: this.wantedMode, runStale: this.runStale(doc) });
     this.wantedModel = null;
     this.wantedMode = null;
   }
 
   private async highlight(editor: vscode.TextEditor): Promise<void> {
-    if (!this.view || editor.document !== this.document) return;
-    const found = await this.ctx.request(editor.document, 'layer', { offset: editor.document.offsetAt(editor.selection.active) });
+    if (!this.view || !this.ctx.sameSource(editor.document, this.document)) return;
+    const found = await this.ctx.request(editor.document, 'layer', { offset: this.ctx.offsetAt(editor.document, editor.selection.active) });
     void this.view?.webview.postMessage({ type: 'highlight', model: found?.model ?? null, layer: found?.layer ?? null });
   }
 
@@ -106,7 +109,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       return;
     }
     if (m.type === 'export') {
-      const base = this.document ? vscode.Uri.joinPath(this.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+      const base = this.document ? vscode.Uri.joinPath(this.ctx.source(this.document).uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
       const target = await vscode.window.showSaveDialog({ defaultUri: base && vscode.Uri.joinPath(base, `${m.model}.${m.format}`), filters: { [m.format.toUpperCase()]: [m.format] } });
       if (!target) return;
       const bytes = m.format === 'svg' ? Buffer.from(m.data, 'utf8') : Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64');
@@ -115,8 +118,11 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       return;
     }
     if (m.type === 'reveal' && this.document) {
-      const editor = await vscode.window.showTextDocument(this.document, { preserveFocus: false });
-      const pos = new vscode.Position(m.line, m.column);
+      // Rows carry the analysed text's line and column: in a notebook, a place in one of its cells.
+      const target = this.ctx.locate(this.document, m.line, m.column);
+      if (!target) return;
+      const editor = await vscode.window.showTextDocument(target.document, { preserveFocus: false });
+      const pos = target.position;
       editor.selection = new vscode.Selection(pos, pos);
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
@@ -125,4 +131,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** An open document by URI (a notebook cell's is found among the open ones: it cannot be opened by URI alone). */
+export async function openDocument(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri);
 }

@@ -40,12 +40,19 @@ export class Range {
 }
 
 export class Uri {
-  private constructor(readonly fsPath: string) {}
+  private constructor(readonly scheme: string, readonly path: string, readonly fragment = '') {}
+  get fsPath(): string {
+    return this.path;
+  }
   static file(p: string): Uri {
-    return new Uri(p);
+    return new Uri('file', p);
+  }
+  /** A notebook cell's document URI, as VS Code makes it (the notebook's path, the cell in the fragment). */
+  static cell(notebookPath: string, fragment: string): Uri {
+    return new Uri('vscode-notebook-cell', notebookPath, fragment);
   }
   toString(): string {
-    return `file://${this.fsPath}`;
+    return `${this.scheme}://${this.path}${this.fragment ? `#${this.fragment}` : ''}`;
   }
 }
 
@@ -54,8 +61,8 @@ export class FakeDocument {
   version = 1;
   readonly languageId = 'python';
   readonly uri: Uri;
-  constructor(readonly fileName: string, private text: string) {
-    this.uri = Uri.file(fileName);
+  constructor(readonly fileName: string, private text: string, uri?: Uri) {
+    this.uri = uri ?? Uri.file(fileName);
   }
   getText(): string {
     return this.text;
@@ -85,6 +92,24 @@ const opened = new EventEmitter<FakeDocument>();
 const changed = new EventEmitter<{ document: FakeDocument; contentChanges: { rangeOffset: number; rangeLength: number; text: string }[] }>();
 const closed = new EventEmitter<FakeDocument>();
 const configChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+const notebookOpened = new EventEmitter<FakeNotebook>();
+const notebookChanged = new EventEmitter<{ notebook: FakeNotebook; contentChanges: unknown[] }>();
+const notebookClosed = new EventEmitter<FakeNotebook>();
+
+export const NotebookCellKind = { Markup: 1, Code: 2 };
+
+/** A notebook of code cells (each a FakeDocument with a cell URI), in the order given. */
+export class FakeNotebook {
+  readonly uri: Uri;
+  readonly cells: { kind: number; index: number; document: FakeDocument }[];
+  constructor(path: string, texts: string[]) {
+    this.uri = Uri.file(path);
+    this.cells = texts.map((t, index) => ({ kind: NotebookCellKind.Code, index, document: new FakeDocument(`${path}#c${index}`, t, Uri.cell(path, `c${index}`)) }));
+  }
+  getCells() {
+    return this.cells;
+  }
+}
 
 export const workspace = {
   textDocuments: [] as FakeDocument[],
@@ -92,6 +117,10 @@ export const workspace = {
   onDidChangeTextDocument: changed.event,
   onDidCloseTextDocument: closed.event,
   onDidChangeConfiguration: configChanged.event,
+  notebookDocuments: [] as FakeNotebook[],
+  onDidOpenNotebookDocument: notebookOpened.event,
+  onDidChangeNotebookDocument: notebookChanged.event,
+  onDidCloseNotebookDocument: notebookClosed.event,
   getConfiguration(section: string) {
     return {
       get<T>(key: string, fallback?: T): T | undefined {
@@ -127,6 +156,17 @@ export const fake = {
   close(doc: FakeDocument): void {
     workspace.textDocuments = workspace.textDocuments.filter((d) => d !== doc);
     closed.fire(doc);
+  },
+  /** Opens a notebook: its cell documents open first, then the notebook, as VS Code does. */
+  openNotebook(nb: FakeNotebook): void {
+    workspace.notebookDocuments.push(nb);
+    for (const c of nb.cells) fake.open(c.document);
+    notebookOpened.fire(nb);
+  },
+  closeNotebook(nb: FakeNotebook): void {
+    workspace.notebookDocuments = workspace.notebookDocuments.filter((n) => n !== nb);
+    for (const c of nb.cells) fake.close(c.document);
+    notebookClosed.fire(nb);
   },
   contributed,
 };
