@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseInputShape } from '../engine/input_shape';
-import type { ExportJob } from '../runtime/run_job';
+import type { ExportJob, ExportJobResult } from '../runtime/run_job';
 import { config } from './config';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
@@ -42,7 +42,7 @@ export function registerCommands(ctx: Ctx, summary: SummaryViewProvider): vscode
         const job = editorExportJob(source.text, model.key, source.uri.scheme === 'file' ? path.dirname(source.uri.fsPath) : undefined);
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `ConvLens: exporting ${model.name}`, cancellable: true },
-          (_progress, token) => runInWorker<{ model: string; bytes: Uint8Array }>(ctx.extension.extensionPath, job, () => {}, token),
+          (_progress, token) => runInWorker<ExportJobResult>(ctx.extension.extensionPath, job, () => {}, token),
         );
         if (!result) return;
         await writeFile(target.fsPath, result.bytes);

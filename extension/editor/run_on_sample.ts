@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { ExportJob, RunJob, RunJobResult } from '../runtime/run_job';
+import type { ExportJobResult, RunJob, RunJobResult } from '../runtime/run_job';
+import type { RunWorkerReply, RunWorkerRequest } from '../runtime/run_protocol';
 import { disableOrtTelemetry } from '../runtime/ort/telemetry';
 import { config } from './config';
 import type { Ctx } from './ctx';
@@ -44,7 +45,7 @@ async function pickWeights(doc: vscode.TextDocument): Promise<WeightsChoice | un
 }
 
 /** Runs a job in a fresh worker; cancelling terminates it (ONNX Runtime cannot be interrupted). */
-export function runInWorker<T = RunJobResult>(extensionPath: string, job: RunJob | ExportJob, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<T | null> {
+export function runInWorker<T extends RunJobResult | ExportJobResult = RunJobResult>(extensionPath: string, job: RunWorkerRequest, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<T | null> {
   // The worker's ONNX Runtime reads this from the host process's environment (see telemetry.ts).
   disableOrtTelemetry();
   return new Promise((resolve, reject) => {
@@ -57,7 +58,7 @@ export function runInWorker<T = RunJobResult>(extensionPath: string, job: RunJob
       cancel.dispose();
       void worker.terminate();
     };
-    worker.on('message', (m: { type: 'progress'; stage: string } | { type: 'result'; result: T } | { type: 'error'; message: string }) => {
+    worker.on('message', (m: RunWorkerReply<T>) => {
       if (m.type === 'progress') progress(m.stage);
       else if (m.type === 'result') {
         done();
