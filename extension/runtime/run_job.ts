@@ -230,12 +230,35 @@ function planInput(job: RunJob, report: ModelReport): InputPlan {
   };
 }
 
+/**
+ * An image input sizes a model whose input leaves height or width as None (keras.Input((None,
+ * None, 3))): Keras would run it at the image's own size, so the run does too. Null when the
+ * model's size is known or the input is not an image whose header gives its size.
+ */
+function imageSizedInput(job: RunJob, report: ModelReport): (number | null)[] | null {
+  if (job.input.kind !== 'image') return null;
+  const declared = report.graph.inputs[0]?.shape;
+  if (!declared || declared.length !== 4 || (declared[1] !== null && declared[2] !== null)) return null;
+  let dims: ReturnType<typeof imageDimensions>;
+  try {
+    dims = imageDimensions(readHead(job.input.path, 256 * 1024));
+  } catch {
+    return null;
+  }
+  return dims ? [declared[1] ?? dims.height, declared[2] ?? dims.width, declared[3] ?? 3] : null;
+}
+
 export async function runJob(job: RunJob, runner: ModelRunner, hooks: JobHooks = {}): Promise<RunJobResult> {
   const progress = hooks.progress ?? (() => {});
   const where = whereIn(job.text, hooks);
   progress('Analysing the model');
-  const analysis = hooks.analysis ?? analyze(job.text, { defaultInputShape: job.defaultInputShape });
-  const report = pickModel(analysis, job.model);
+  let analysis = hooks.analysis ?? analyze(job.text, { defaultInputShape: job.defaultInputShape });
+  let report = pickModel(analysis, job.model);
+  const sized = imageSizedInput(job, report);
+  if (sized) {
+    analysis = analyze(job.text, { defaultInputShape: sized });
+    report = pickModel(analysis, job.model);
+  }
   refuseKerasErrors(analysis, where);
   const budget = job.memoryBudgetMB * 2 ** 20;
   try {

@@ -79,6 +79,21 @@ describe('runJob', () => {
     assert.deepEqual([...Buffer.from(runView(r).image!.rgba, 'base64')], [...r.inputImage!.rgba], 'the pixels, as base64');
   });
 
+  it('a model whose input has None height and width runs at the size of the image it is given', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convlens-job-'));
+    const png = new PNG({ width: 24, height: 20 });
+    png.data.fill(120);
+    const file = path.join(dir, 'wide.png');
+    writeFileSync(file, PNG.sync.write(png));
+    // Keras: Conv2D(4, 3, strides=2, padding="same") on (1, 20, 24, 3) gives (1, 10, 12, 4).
+    const text = 'import keras\nfrom keras import layers\ninputs = keras.Input((None, None, 3))\noutputs = layers.Conv2D(4, 3, strides=2, padding="same")(inputs)\nm = keras.Model(inputs, outputs, name="dyn")\n';
+    const r = await runJob(job({ text, model: 'dyn', input: { kind: 'image', path: file, preprocess: 'symmetric' }, receptiveField: false }), runner);
+    assert.deepEqual(r.inputShape, [1, 20, 24, 3]);
+    assert.deepEqual(r.outputShape, [1, 10, 12, 4]);
+    // Without an image there is no size to take: the job asks for one.
+    await assert.rejects(runJob(job({ text, model: 'dyn', receptiveField: false }), runner), /unknown dimensions; give a concrete input shape/);
+  });
+
   it('refuses files with Keras errors, naming the first one', async () => {
     await assert.rejects(runJob(job({ text: TEXT.replace('Conv2D(8, 3,', 'Conv2D(8, 30,').replace('padding="same", ', '') }), runner), /Keras error\(s\) \(the first on line 4: Computed output size would be zero or negative/);
   });
