@@ -139,7 +139,11 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink, runs = documentRuns
     const newest = runs.isNewest(document, run.id);
     runs.end(document, run.id);
     if (!newest) return;
-    if (failure) vscode.window.showErrorMessage(`ConvLens: ${failure.message}`);
+    if (failure && /has unknown dimensions/.test(failure.message)) {
+      // A None-sized input with noise or an impulse: ask for the size (an image gives its own).
+      const pick = await vscode.window.showErrorMessage(`ConvLens: ${failure.message} Set one, or run it on an image.`, 'Set Input Shape');
+      if (pick) await vscode.commands.executeCommand('convlens.setInputShape');
+    } else if (failure) vscode.window.showErrorMessage(`ConvLens: ${failure.message}`);
     else if (result) await sink.showRun(doc, result);
   });
 }
