@@ -96,6 +96,15 @@ describe('convlens analyze', () => {
     assert.match(wrongRank.err, /--input-shape gives 2 axes, but the model's input has 3: \(None, None, 3\)/);
   });
 
+  it('a `# convlens: input_shape=` comment above a keras.Input fills its None axes too, ahead of --input-shape', async () => {
+    const file = tempFile('import keras\n# convlens: input_shape=(64, 48, 3)\ninputs = keras.Input((None, None, 3))\nx = keras.layers.Conv2D(4, 3, strides=2, padding="same")(inputs)\nmodel = keras.Model(inputs, x)\n');
+    // Keras on a (None, 64, 48, 3) input: Conv2D(4, 3, strides=2, padding="same") gives (None, 32, 24, 4).
+    for (const args of [[], ['--input-shape', '16,16,3']]) {
+      const r = await run(['analyze', file, '--json', ...args]);
+      assert.deepEqual(JSON.parse(r.out).models[0].layers.map((l: { outputShape: unknown }) => l.outputShape), [[null, 64, 48, 3], [null, 32, 24, 4]], args.join(' '));
+    }
+  });
+
   it('a file without models says so', async () => {
     const r = await run(['analyze', tempFile('print("hello")\n')]);
     assert.equal(r.code, 0);

@@ -186,9 +186,13 @@ function makeInput(it: Interpreter, args: Value[], kwargs: Map<string, Value>, s
   return { t: 'tensor', tensor: call.output };
 }
 
-/** `keras.Input(shape=(None, None, 3))` with `--input-shape 128,128,3`: the None axes take the given sizes. */
+/**
+ * `keras.Input(shape=(None, None, 3))` with `# convlens: input_shape=(128, 128, 3)` above it, or
+ * else `--input-shape 128,128,3` (the setting): the None axes take the given sizes.
+ */
 function fillInputAxes(it: Interpreter, call: LayerCall): void {
-  const given = it.ctx.options.defaultInputShape;
+  const comment = it.ctx.inForeignCode ? undefined : it.ctx.directives.filter((d) => d.offset <= call.span.from).pop();
+  const given = comment?.shape ?? it.ctx.options.defaultInputShape;
   const shape = call.output.shape;
   if (!given || !shape || it.ctx.inForeignCode || shape.length !== given.length + 1) return;
   if (!shape.slice(1).some((d, i) => d === null && given[i] !== null)) return;
