@@ -5,6 +5,7 @@
  */
 import * as a from './args';
 import { canonicalAxis } from './axis';
+import { flatNumbers as flat } from './nested_lists';
 import { toKeras } from './onnx/layout';
 import { elements, formatShape } from './shape';
 import { ArgValue, KerasError, LayerKernel, LoweringError, WeightSpec } from './types';
@@ -25,9 +26,6 @@ function npShape(v: ArgValue): number[] {
 
 const tupleText = (dims: number[]) => (dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`);
 
-function flat(v: ArgValue): number[] {
-  return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
 
 /** Keras' backend epsilon: the floor of the standard deviation. */
 const EPSILON = 1e-7;

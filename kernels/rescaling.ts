@@ -1,22 +1,9 @@
 /** Rescaling: x * scale + offset, elementwise. */
 import * as a from './args';
 import { toKeras } from './onnx/layout';
+import { flatNumbers as flat, numericShape } from './nested_lists';
 import { elements } from './shape';
 import { ArgValue, LayerKernel, LoweringError } from './types';
-
-/** numpy's shape of a number or nested list of numbers; null for anything else (unknown, strings, ragged). */
-function numericShape(v: ArgValue): number[] | null {
-  if (typeof v === 'number') return [];
-  if (!Array.isArray(v) || v.length === 0) return null;
-  const inner = v.map(numericShape);
-  const first = inner[0];
-  if (first === null || inner.some((s) => s === null || s.join() !== first.join())) return null;
-  return [v.length, ...first];
-}
-
-function flat(v: ArgValue): number[] {
-  return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
 
 export const Rescaling: LayerKernel<{ scale: ArgValue; offset: ArgValue }> = {
   type: 'Rescaling',

@@ -9,12 +9,7 @@ import { describe, it } from 'node:test';
 import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
 import { DEFAULT_LIMITS } from '../../extension/engine/trace/budget';
 import { example, EXAMPLE_FILES } from '../support/analyze';
-
-/** Deterministic PRNG (a failure names its seed and mutation). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { lcg } from '../support/random';
 
 /** Text a half-typed or mistyped edit leaves: brackets, quotes, keywords, layer calls, indents. */
 const TOKENS = ['(', ')', '[', ']', '{', '}', ':', ',', '=', '.', '\n', '    ', '"', "'", '"""', '\\', '#', '0', '-1', '1e309', '2**64', 'None',

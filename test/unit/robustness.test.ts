@@ -8,12 +8,7 @@ import { analyze, MAX_SOURCE_CHARS } from '../../extension/engine/analysis/analy
 import { IncrementalParser } from '../../extension/engine/parse';
 import { DEFAULT_LIMITS } from '../../extension/engine/trace/budget';
 import { example, EXAMPLE_FILES } from '../support/analyze';
-
-/** Deterministic PRNG so a failure names a reproducible cut. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { lcg } from '../support/random';
 
 /** Bounds counted in work only: the time safety net is out of reach, so results do not depend on the machine. */
 const LIMITS = { maxMillis: 1e9 };
