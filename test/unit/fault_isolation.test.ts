@@ -4,10 +4,13 @@
  * (the time safety net is set out of reach except where it is the subject).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze, analyzeModels, type Analysis } from '../../extension/engine/analysis/analyze';
 import { DiagnosticSink } from '../../extension/engine/diagnostics';
 import { BUILTINS } from '../../extension/engine/trace/builtins';
+import { ROOT } from '../support/analyze';
 
 const NO_CLOCK = { maxMillis: 1e9 };
 
@@ -211,5 +214,117 @@ describe('an internal fault in the analysis of one model (after tracing) costs o
     assert.equal(faults.length, 1);
     assert.equal(text.slice(faults[0].from, faults[0].to), text.slice(graphs[0].span.from, graphs[0].span.to));
     assert.match(faults[0].message, /analysing the model first/);
+  });
+});
+
+/**
+ * Scripts that build their models inside `def main(): ...` (and builders it calls), with a
+ * pathological statement between them. The truths are real Keras' models for the same scripts with
+ * that statement removed (test/goldens/fault_isolation/, scripts/goldens/make_fault_isolation_goldens.py).
+ */
+describe('inside a function called from module level (`def main()`), each statement is a unit too', () => {
+  interface GoldenModel { name: string; params: number; layers: [string, (number | null)[]][] }
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'test', 'goldens', 'fault_isolation', 'manifest.json'), 'utf8')) as {
+    cases: { name: string; template: string; indent: number; models: GoldenModel[] }[];
+  };
+  const spin = 'def spin():\n    while True:\n        pass\n';
+  // [what, the statement(s) put in the middle, how many "stopped" warnings, their message]
+  const middles: [string, string, number, RegExp | null][] = [
+    ['an endless loop', 'while True:\n    pass', 1, /steps of work/],
+    ['a very long loop', 'total = 0\nfor i in range(10**9):\n    total = total + i', 1, /steps of work/],
+    ['unbounded recursion', 'def f(n):\n    return f(n + 1)\nf(0)', 1, /nested deeper than 64/],
+    ['exponential recursion', 'def f(n):\n    return 1 if n == 0 else f(n - 1) + f(n - 1)\nf(60)', 1, /steps of work/],
+    ['sorting 200,000 numbers a thousand times', 'a = list(range(200000))\nfor i in range(1000):\n    a.sort()', 1, /steps of work/],
+    ['an endless loop in a helper it calls', `${spin}spin()`, 1, /steps of work/],
+    ['a comprehension calling an endless helper (one warning, not one per item)', `${spin}xs = [spin() for _ in range(30)]`, 1, /steps of work/],
+    ['huge allocations', 'x = [0] * 10**9\ny = "ab" * 10**9\nz = list(range(10**8))', 0, null],
+  ];
+
+  function place(template: string, indent: number, middle: string) {
+    const indented = middle.replace(/^/gm, ' '.repeat(indent));
+    const text = template.replace('{middle}', indented);
+    const from = text.indexOf(indented);
+    return { text, middle: { from, to: from + indented.length } };
+  }
+
+  function assertLikeKeras(a: Analysis, golden: GoldenModel[]): void {
+    assert.deepEqual(modelNames(a), golden.map((m) => m.name));
+    for (const [i, g] of golden.entries()) {
+      assert.equal(a.models[i].totals.params, g.params, g.name);
+      for (const [layerName, shape] of g.layers) {
+        const found = a.models[i].layers.find((l) => l.layer.name === layerName);
+        assert.ok(found, `${g.name} has no layer ${layerName}`);
+        assert.deepEqual(found.outputShape, shape, `${g.name}/${layerName}`);
+      }
+    }
+  }
+
+  for (const c of manifest.cases) {
+    describe(c.name, () => {
+      it('without anything pathological, ConvLens and Keras agree', () => {
+        const a = analyze(place(c.template, c.indent, 'pass').text, { limits: NO_CLOCK });
+        assertLikeKeras(a, c.models);
+        assert.deepEqual(codes(a, 'trace-limit'), []);
+      });
+      for (const [what, middle, stops, message] of middles) {
+        it(`${what}: the models before and after it are Keras' own, one warning, inside the statement`, () => {
+          const placed = place(c.template, c.indent, middle);
+          const a = analyze(placed.text, { limits: NO_CLOCK });
+          assertLikeKeras(a, c.models);
+          const limits = codes(a, 'trace-limit');
+          assert.equal(limits.length, stops, JSON.stringify(limits));
+          for (const limit of limits) {
+            assert.match(limit.message, message!);
+            // A statement's span ends after its newline.
+            const stopped = placed.text.slice(limit.from, limit.to).trimEnd();
+            assert.ok(limit.from >= placed.middle.from && limit.from + stopped.length <= placed.middle.to, `stopped at ${JSON.stringify(stopped)}, not inside the middle`);
+          }
+          assert.ok(a.steps <= 1_000_000);
+        });
+      }
+      it('an internal fault: reported on its statement, the models around it analysed', () => {
+        withThrowingBuiltin('boom', new TypeError('injected fault'), () => {
+          const placed = place(c.template, c.indent, 'x = boom()');
+          const a = analyze(placed.text);
+          assertLikeKeras(a, c.models);
+          const fault = codes(a, 'internal-error');
+          assert.equal(fault.length, 1);
+          assert.equal(placed.text.slice(fault[0].from, fault[0].to), 'x = boom()');
+        });
+      });
+    });
+  }
+
+  it('the same file gives the same steps and diagnostics every time (work, not time)', () => {
+    const c = manifest.cases[0];
+    const text = place(c.template, c.indent, 'a = list(range(100000))\nwhile True:\n    a.sort()').text;
+    const runs = [analyze(text, { limits: NO_CLOCK }), analyze(text, { limits: NO_CLOCK })];
+    assert.equal(runs[0].steps, runs[1].steps);
+    assert.deepEqual(runs[0].diagnostics, runs[1].diagnostics);
+  });
+
+  it('what depends on the statement cut short is unknown, the rest exact', () => {
+    const text = `${HEAD}def units():\n    while True:\n        pass\n\ndef main():\n    width = units()\n${model('exact').replace(/^(?=.)/gm, '    ')}    inp = keras.Input(shape=(8,))\n    dependent = keras.Model(inp, layers.Dense(width)(inp), name="dependent")\n\nmain()\n`;
+    const a = analyze(text, { limits: NO_CLOCK });
+    assert.deepEqual(modelNames(a), ['exact', 'dependent']);
+    assert.equal(a.models[0].totals.params, 36);
+    assert.equal(codes(a, 'trace-limit').length, 1);
+    assert.deepEqual(codes(a, 'undefined-name'), []);
+    assert.notEqual(a.models[1].totals.params, 8 * 4 + 4);
+    assert.equal(a.models[1].layers.find((l) => l.layer.name.startsWith('dense'))?.params, null);
+  });
+
+  it('a `return` cut short ends its function (the statements after it do not run)', () => {
+    const text = `${HEAD}def build():\n${model('kept').replace(/^(?=.)/gm, '    ')}    while True:\n        pass\n    return kept\n\ndef main():\n    return build()\n${model('unreached').replace(/^(?=.)/gm, '    ')}\nresult = main()\n`;
+    const a = analyze(text, { limits: NO_CLOCK });
+    assert.deepEqual(modelNames(a), ['kept']);
+    assert.equal(codes(a, 'trace-limit').length, 1);
+  });
+
+  it('a function called in a loop is not split: one warning, and the loop stops', () => {
+    const text = `${HEAD}${spin}def main():\n    for _ in range(5):\n        spin()\n${model('after').replace(/^(?=.)/gm, '    ')}\nmain()\n`;
+    const a = analyze(text, { limits: NO_CLOCK });
+    assert.deepEqual(modelNames(a), ['after']);
+    assert.equal(codes(a, 'trace-limit').length, 1);
   });
 });

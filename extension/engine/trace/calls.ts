@@ -52,7 +52,7 @@ export function callFunction(it: Interpreter, fn: FuncValue, args: Value[], kwar
   if (label) it.ctx.frames.push(`${label}#${it.ctx.nextFrameId++}`);
   try {
     if (fn.isLambda) return it.eval(fn.body, scope);
-    const flow = it.execBlock(fn.body, scope);
+    const flow = it.execFunctionBody(fn.body, scope);
     return flow !== undefined && typeof flow === 'object' ? flow.ret : NONE;
   } finally {
     if (label) it.ctx.frames.pop();

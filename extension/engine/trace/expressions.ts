@@ -210,7 +210,7 @@ function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope, isDict: 
     }
     return true;
   };
-  if (!run(0)) {
+  if (!it.repeatedly(() => run(0))) {
     if (!refused) it.ctx.diagnostics.info('unknown-iterable', 'ConvLens could not evaluate what this comprehension iterates over; its value is unknown.', it.ctx.span(node));
     return null;
   }

@@ -32,8 +32,12 @@ export function isPunct(node: SyntaxNode): boolean {
 }
 
 export class Interpreter {
-  /** Loops being run; a statement inside one runs many times, so it is not a unit of its own. */
+  /** Loops (and comprehensions) being run; a statement inside one runs many times, so it is not a unit of its own. */
   private loopDepth = 0;
+  /** True while a module-level statement runs as a unit: the functions it calls directly get units too. */
+  private inModuleUnit = false;
+  /** The scope of the function body, called straight from a module-level statement, whose statements are units (`main()`). */
+  private unitBody: Scope | null = null;
 
   constructor(readonly ctx: TraceContext) {}
 
@@ -66,17 +70,55 @@ export class Interpreter {
 
   /**
    * Runs one statement. A statement that runs once at module level (also inside a module-level
-   * if/with/try) is a unit with its own share of the budget; an internal fault skips only the
-   * statement it happens in.
+   * if/with/try), or once in a function that such a statement calls directly (`def main(): ...`),
+   * is a unit with its own share of the budget; an internal fault skips only the statement it
+   * happens in.
    */
   exec(node: SyntaxNode, scope: Scope): Flow {
-    if (scope.parent !== null || this.loopDepth > 0) return this.execStatement(node, scope);
+    if (this.loopDepth > 0 || (scope.parent !== null && scope !== this.unitBody)) return this.execStatement(node, scope);
+    const outer = this.inModuleUnit;
+    this.inModuleUnit = scope.parent === null;
     let flow: Flow;
-    const finished = runUnit(this.ctx, node, () => {
-      flow = this.execStatement(node, scope);
-    });
-    if (!finished) this.unbindTargets(node, scope);
-    return flow;
+    try {
+      const finished = runUnit(this.ctx, node, () => {
+        flow = this.execStatement(node, scope);
+      });
+      if (finished) return flow;
+    } finally {
+      this.inModuleUnit = outer;
+    }
+    this.unbindTargets(node, scope);
+    // A `return` cut short still ends its function, with a value nobody knows.
+    return node.name === 'ReturnStatement' && scope.parent !== null ? { ret: unknown('its statement was cut short') } : undefined;
+  }
+
+  /**
+   * Runs a function's body in its fresh `scope`. Called straight from a module-level statement,
+   * outside loops and shipped code, the body's statements are units of their own, so one that
+   * cannot finish costs only itself (and what depends on it), not every model the function builds.
+   */
+  execFunctionBody(body: SyntaxNode, scope: Scope): Flow {
+    const isolate = this.inModuleUnit && this.loopDepth === 0 && this.ctx.budget.depth === 1 && !this.ctx.inForeignCode;
+    if (!isolate) return this.execBlock(body, scope);
+    const outer = { body: this.unitBody, inModuleUnit: this.inModuleUnit };
+    this.unitBody = scope;
+    this.inModuleUnit = false;
+    try {
+      return this.execBlock(body, scope);
+    } finally {
+      this.unitBody = outer.body;
+      this.inModuleUnit = outer.inModuleUnit;
+    }
+  }
+
+  /** Runs `body` as a loop: statements it reaches run many times, so none is a unit of its own. */
+  repeatedly<T>(body: () => T): T {
+    this.loopDepth++;
+    try {
+      return body();
+    } finally {
+      this.loopDepth--;
+    }
   }
 
   private execStatement(node: SyntaxNode, scope: Scope): Flow {
