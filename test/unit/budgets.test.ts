@@ -180,6 +180,25 @@ describe('builtins charge work proportional to what they do', () => {
     assert.deepEqual(r.get('after'), { t: 'int', v: 1 });
   });
 
+  it('inside main(), a statement may use half of what main() has left (a quarter of the budget), and the rest of main() runs', () => {
+    const r = run('def main():\n    global after\n    while True:\n        pass\n    after = 1\nmain()\n', { maxSteps: 100_000 });
+    const stop = r.diagnostics.filter((d) => d.code === 'trace-limit');
+    assert.equal(stop.length, 1);
+    const share = Number(/after ([\d,]+) steps/.exec(stop[0].message)![1].replace(/,/g, ''));
+    // main() itself has half of the 100,000 steps (less the few the module spent before it).
+    assert.ok(share <= 25_000 && share > 24_900, `share ${share}`);
+    assert.deepEqual(r.get('after'), { t: 'int', v: 1 });
+    assert.ok(r.steps <= 50_000);
+  });
+
+  it('a function called from inside main() is not split again: its share is the statement of main() that called it', () => {
+    const r = run('def spin():\n    global before\n    before = 1\n    while True:\n        pass\n    global after\n    after = 1\ndef main():\n    global later\n    spin()\n    later = 1\nmain()\n', { maxSteps: 100_000 });
+    assert.deepEqual(r.get('before'), { t: 'int', v: 1 });
+    assert.throws(() => r.get('after'), /not set/);
+    assert.deepEqual(r.get('later'), { t: 'int', v: 1 });
+    assert.equal(r.diagnostics.filter((d) => d.code === 'trace-limit').length, 1);
+  });
+
   it('a refused charge is not spent: the statements after it keep their share', () => {
     const r = run('a = list(range(1000000))\na.sort()\na.sort()\nx = 1\n', { maxSteps: 200_000 });
     assert.ok(r.steps <= 200_000);
