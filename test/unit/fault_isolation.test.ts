@@ -295,6 +295,14 @@ describe('inside a function called from module level (`def main()`), each statem
     });
   }
 
+  it('`if __name__ == "__main__":` holds (the file is the script being run): no unknown condition, no other branch', () => {
+    const c = manifest.cases[0];
+    const text = place(c.template, c.indent, 'pass').text.replace('    main()\n', '    main()\nelse:\n    inp = keras.Input(shape=(8,))\n    imported = keras.Model(inp, inp, name="imported")\n');
+    const a = analyze(text, { limits: NO_CLOCK });
+    assertLikeKeras(a, c.models);
+    assert.deepEqual([...codes(a, 'unknown-condition'), ...codes(a, 'undefined-name')], []);
+  });
+
   it('the same file gives the same steps and diagnostics every time (work, not time)', () => {
     const c = manifest.cases[0];
     const text = place(c.template, c.indent, 'a = list(range(100000))\nwhile True:\n    a.sort()').text;

@@ -262,6 +262,8 @@ export const BUILTINS = new Map<string, Value>([
   }),
   fn('hasattr', () => unknown('hasattr()')),
   fn('getattr', ([, , dflt]) => dflt ?? unknown('getattr()')),
+  // The file is read as the script being run, so `if __name__ == "__main__":` holds.
+  ['__name__', str('__main__')],
 ]);
 
 function method(name: string, call: BuiltinFn): Value {
