@@ -1,12 +1,13 @@
 /**
  * Seeded fuzzing of the analysis: every example followed by a mutated copy of another, 400
- * mutations each (2,400 in all). No input may throw or raise an internal error, each must finish
- * within the work budget (steps, not milliseconds: the same on any machine; 1,000,000 steps is
+ * mutations each (2,400 in all), then both inside one `def main()` (100 each, 600 in all). No
+ * input may throw or raise an internal error, each must finish within the work budget (steps, not milliseconds: the same on any machine; 1,000,000 steps is
  * about half a second here), and the model before the mutations must still be found, unchanged.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
+import { parsePython } from '../../extension/engine/parse';
 import { DEFAULT_LIMITS } from '../../extension/engine/trace/budget';
 import { example, EXAMPLE_FILES } from '../support/analyze';
 import { lcg } from '../support/random';
@@ -50,6 +51,49 @@ describe('seeded mutations after a model leave it found and unchanged, and never
         if (model.graph.kind === 'subclassed') assert.ok(totals(a, model.graph.name), `mutation ${n}: ${model.graph.name} was lost`);
         else assert.deepEqual(totals(a, model.graph.name), model.totals, `mutation ${n}: ${model.graph.name} changed or was lost`);
       }
+    });
+  });
+});
+
+const MAIN_GUARD = 'if __name__ == "__main__":\n    main()';
+
+/** True when `main()` is still called by a statement of the module (an unclosed bracket or string above swallows it). */
+function callsMain(text: string): boolean {
+  const top = parsePython(text).topNode;
+  for (let c = top.firstChild; c; c = c.nextSibling) {
+    if ((c.name === 'IfStatement' || c.name === 'ExpressionStatement') && text.slice(c.from, c.to).trim().endsWith('main()')) return true;
+  }
+  return false;
+}
+
+describe('the same inside `def main()`: each of its statements is a unit, so mutations after the model leave it found', () => {
+  const indent = (s: string) => s.replace(/^(?=.)/gm, '    ');
+  EXAMPLE_FILES.forEach((file, k) => {
+    it(`${file}, then a mutated ${EXAMPLE_FILES[(k + 1) % EXAMPLE_FILES.length]}, all in main()`, () => {
+      const head = `def main():\n${indent(example(file))}`;
+      const before = analyze(`${head}\n\n${MAIN_GUARD}\n`);
+      const model = before.models[before.models.length - 1];
+      assert.ok(model, `${file} has a model in main()`);
+      const tail = example(EXAMPLE_FILES[(k + 1) % EXAMPLE_FILES.length]);
+      const rand = lcg(104_729 * (k + 1));
+      let swallowed = 0;
+      for (let n = 0; n < 100; n++) {
+        let mutated = tail;
+        for (let m = 1 + Math.floor(rand() * 3); m > 0; m--) mutated = MUTATIONS[Math.floor(rand() * MUTATIONS.length)](mutated, rand);
+        const text = `${head}\n${indent(mutated)}\n\n${MAIN_GUARD}\n`;
+        const a = analyze(text, { limits: { maxMillis: 1e9 } });
+        const fault = a.diagnostics.find((d) => d.code === 'internal-error');
+        assert.equal(fault, undefined, `mutation ${n}: ${fault?.message}`);
+        assert.ok(a.steps <= DEFAULT_LIMITS.maxSteps, `mutation ${n}: ${a.steps} steps`);
+        // An unclosed bracket or string in main() swallows the call below it: main() then never runs.
+        if (!callsMain(text)) {
+          swallowed++;
+          continue;
+        }
+        if (model.graph.kind === 'subclassed') assert.ok(totals(a, model.graph.name), `mutation ${n}: ${model.graph.name} was lost`);
+        else assert.deepEqual(totals(a, model.graph.name), model.totals, `mutation ${n}: ${model.graph.name} changed or was lost`);
+      }
+      assert.ok(swallowed < 25, `${swallowed} of 100 mutations swallowed the main() call`);
     });
   });
 });
