@@ -1,8 +1,9 @@
 /**
  * Seeded fuzzing of the analysis: every example followed by a mutated copy of another, 400
  * mutations each (2,400 in all), then both inside one `def main()` (100 each, 600 in all). No
- * input may throw or raise an internal error, each must finish within the work budget (steps, not milliseconds: the same on any machine; 1,000,000 steps is
- * about half a second here), and the model before the mutations must still be found, unchanged.
+ * input may throw or raise an internal error, each must finish within the work budget (steps, not
+ * milliseconds: the same on any machine; 1,000,000 steps is about half a second here), and the
+ * model before the mutations must still be found, unchanged.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
