@@ -33,6 +33,8 @@ const editor = await startEditor({
   password,
   settings: {
     // The folder opens in Restricted Mode until trusted: analysis works there, runs ask for trust.
+    // It cannot be trusted in advance: code-server 4.100 (VS Code 1.100 for the web) keeps trusted
+    // folders in the browser's IndexedDB, which no flag, setting or user-data-dir file reaches.
     'security.workspace.trust.startupPrompt': 'always',
     'security.workspace.trust.untrustedFiles': 'prompt',
   },

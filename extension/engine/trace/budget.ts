@@ -31,8 +31,9 @@ export const ELEMENTS_PER_STEP = 8;
 export const NEW_VALUE_WORK = 8;
 
 /**
- * A unit (one module-level statement, or tracing one model) may use this share of what is left
- * of each budget, so a statement that never finishes still leaves half for the code after it.
+ * A unit (a module-level statement, a statement of a function one calls directly, or tracing one
+ * model) may use this share of what is left of each budget, so a statement that never finishes still
+ * leaves half for the code after it.
  */
 const UNIT_SHARE = 0.5;
 

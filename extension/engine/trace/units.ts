@@ -1,7 +1,8 @@
 /**
  * Faults cost only the code they happen in. A statement that throws internally is skipped (the
- * rest of its block runs); a unit (a module-level statement, one model's trace) that runs out of
- * its share of the budget is cut short, and the units after it still run.
+ * rest of its block runs); a unit (a module-level statement, a statement of a function that one
+ * calls directly such as `main()`, one model's trace) that runs out of its share of the budget is
+ * cut short, and the units after it still run.
  */
 import type { Span } from '../source';
 import { TraceAbort } from './budget';
