@@ -14,16 +14,18 @@ import { LayerKernel, LoweringError, Shape, TensorRef } from './types';
 export type TensorOperation =
   | { op: 'reshape'; shape: number[] }
   | { op: 'concatenate' | 'stack'; axis: number }
-  | { op: 'reduce'; fn: 'mean' | 'sum' | 'max' | 'min' | 'prod'; axes: number[] | null; keepdims: boolean }
+  | { op: 'reduce'; fn: ReduceFn; axes: number[] | null; keepdims: boolean }
   | { op: 'expand_dims'; axis: number }
   | { op: 'squeeze'; axes: number[] | null }
   | { op: 'transpose'; perm: number[] | null }
   | ({ op: 'resize' } & ImageResize)
   | { op: 'depth_to_space' | 'space_to_depth'; blockSize: number; dataFormat: DataFormat };
 
+export type ReduceFn = 'mean' | 'sum' | 'max' | 'min' | 'prod' | 'var' | 'std' | 'logsumexp';
+
 export type TensorOperationConfig = TensorOperation & { outputShape: Shape };
 
-const REDUCE_OPS = { mean: 'ReduceMean', sum: 'ReduceSum', max: 'ReduceMax', min: 'ReduceMin', prod: 'ReduceProd' } as const;
+const REDUCE_OPS = { mean: 'ReduceMean', sum: 'ReduceSum', max: 'ReduceMax', min: 'ReduceMin', prod: 'ReduceProd', logsumexp: 'ReduceLogSumExp' } as const;
 
 const canonical = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
@@ -70,6 +72,12 @@ export const TensorOperationKind: LayerKernel<TensorOperationConfig> = {
         const keepdims = cfg.keepdims ? 1 : 0;
         // Opset 13: ReduceSum takes its axes as an input, the others as an attribute.
         if (cfg.fn === 'sum') return out(g.node('ReduceSum', [x.name, g.int64s(`${n}/axes`, axes)], { keepdims }, n));
+        if (cfg.fn === 'var' || cfg.fn === 'std') {
+          // Keras: the population variance, mean((x - mean(x))^2); std its square root.
+          const centred = g.node('Sub', [x.name, g.node('ReduceMean', [x.name], { axes, keepdims: 1 }, `${n}/mean`)], {}, `${n}/centred`);
+          const variance = g.node('ReduceMean', [g.node('Mul', [centred, centred], {}, `${n}/squared`)], { axes, keepdims }, cfg.fn === 'var' ? n : `${n}/var`);
+          return out(cfg.fn === 'var' ? variance : g.node('Sqrt', [variance], {}, n));
+        }
         return out(g.node(REDUCE_OPS[cfg.fn], [x.name], { axes, keepdims }, n));
       }
       case 'expand_dims':

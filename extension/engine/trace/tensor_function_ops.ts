@@ -4,13 +4,14 @@
  * lowers it). Only calls whose arguments are all known and whose output shape the catalogue
  * computed become runnable; anything else stays a node that a run refuses, naming it.
  */
-import type { TensorOperation } from '../../../kernels/tensor_ops';
+import type { ReduceFn, TensorOperation } from '../../../kernels/tensor_ops';
 import { TensorOperationKind } from '../../../kernels/tensor_ops';
 import type { Value } from './values';
 
-const REDUCE_FNS: Record<string, 'mean' | 'sum' | 'max' | 'min' | 'prod'> = {
-  mean: 'mean', sum: 'sum', max: 'max', min: 'min', prod: 'prod',
+const REDUCE_FNS: Record<string, ReduceFn> = {
+  mean: 'mean', sum: 'sum', max: 'max', min: 'min', prod: 'prod', var: 'var', std: 'std', logsumexp: 'logsumexp',
   reduce_mean: 'mean', reduce_sum: 'sum', reduce_max: 'max', reduce_min: 'min', reduce_prod: 'prod',
+  reduce_variance: 'var', reduce_std: 'std', reduce_logsumexp: 'logsumexp',
 };
 
 type Arg = (i: number, ...names: string[]) => Value | undefined;
