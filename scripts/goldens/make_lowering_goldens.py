@@ -5,10 +5,12 @@ For each case file test/goldens/lowering/cases/<case>.py (a static Keras model s
 the model, gives every variable seeded random values, and writes with Keras itself:
 
   <case>.weights.h5   model.save_weights (Keras 3 layout)
+  <case>.legacy-weights.h5  for the recurrent and Embedding cases: the Keras 2 weights-only
+                      layout, written by Keras' own legacy_h5_format.save_weights_to_hdf5_group
   <case>.input.npy    a seeded float32 input, batch 2 (integer-valued for Embedding cases)
   <case>.output.npy   model.predict on that input (float32)
 
-The weights file is loaded back into a freshly built model and its prediction compared with the
+Each weights file is loaded back into a freshly built model and its prediction compared with the
 first one. manifest.json records the Keras version, each model's layers and the file names.
 
 Run through scripts/goldens/make_lowering_goldens.sh (KERAS_BACKEND=jax, the .keras-oracle venv).
@@ -23,8 +25,10 @@ import warnings
 if os.environ.get("KERAS_BACKEND") != "jax":
     sys.exit("run with KERAS_BACKEND=jax (use scripts/goldens/make_lowering_goldens.sh)")
 
+import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
+from keras.src.legacy.saving import legacy_h5_format  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "goldens", "lowering")
@@ -42,7 +46,11 @@ SEEDS = {
     "resizing_aspect": 2008,
     "tensor_ops": 2009,
     "image_ops": 2010,
+    "custom_layer_ops": 2011,
+    "resizing_channels_first": 2012,
 }
+# Cases also saved in the legacy (Keras 2) weights layout, paired by layer order.
+LEGACY = {"lstm", "gru", "simple_rnn", "embedding"}
 # Cases whose input is a table index (Embedding): integers in [0, high), stored as float32.
 INDEX_INPUTS = {"embedding": 20}
 BATCH = 2
@@ -107,12 +115,21 @@ def make_case(case):
     fresh = build(case)
     fresh.load_weights(os.path.join(OUT, weights))
     np.testing.assert_allclose(predict(fresh, x), y, rtol=RTOL, atol=ATOL)
+    legacy = None
+    if case in LEGACY:
+        legacy = case + ".legacy-weights.h5"
+        with h5py.File(os.path.join(OUT, legacy), "w") as f:
+            legacy_h5_format.save_weights_to_hdf5_group(f, model)
+        fresh = build(case)
+        fresh.load_weights(os.path.join(OUT, legacy))
+        np.testing.assert_allclose(predict(fresh, x), y, rtol=RTOL, atol=ATOL)
     np.save(os.path.join(OUT, case + ".input.npy"), x)
     np.save(os.path.join(OUT, case + ".output.npy"), y)
     return {
         "source": f"cases/{case}.py",
         "model_name": model.name,
         "weights": weights,
+        "legacy_weights": legacy,
         "input": case + ".input.npy",
         "output": case + ".output.npy",
         "input_shape": list(x.shape),

@@ -23,6 +23,8 @@ interface LoweringCase {
   source: string;
   model_name: string;
   weights: string;
+  /** The Keras 2 weights-only layout, for some cases. */
+  legacy_weights: string | null;
   input: string;
   output: string;
   output_shape: number[];
@@ -41,32 +43,35 @@ describe(`Lowered models reproduce Keras ${manifest.keras_version}'s predict`, (
     const classes = new Set(Object.values(manifest.cases).flatMap((c) => c.layers.map((l) => l.class_name)));
     for (const kind of ['LSTM', 'GRU', 'SimpleRNN', 'Embedding', 'Resizing']) assert.ok(classes.has(kind), kind);
     const sources = Object.values(manifest.cases).map((c) => readFileSync(path.join(GOLDENS, c.source), 'utf8')).join('\n');
-    for (const fn of ['reshape', 'transpose', 'expand_dims', 'squeeze', 'mean', 'sum', 'max', 'min', 'prod', 'concatenate', 'stack', 'image.resize', 'depth_to_space', 'space_to_depth']) {
+    for (const fn of ['reshape', 'transpose', 'expand_dims', 'squeeze', 'mean', 'sum', 'max', 'min', 'prod', 'var', 'std', 'logsumexp', 'concatenate', 'stack', 'image.resize', 'depth_to_space', 'space_to_depth']) {
       assert.ok(sources.includes(`ops.${fn}(`), fn);
     }
   });
 
   for (const [name, golden] of Object.entries(manifest.cases)) {
-    it(name, async () => {
-      const analysis = analyze(readFileSync(path.join(GOLDENS, golden.source), 'utf8'));
-      const report = chooseModel(analysis);
-      assert.ok(report, `${name}: a model`);
-      assert.equal(report.graph.name, golden.model_name);
-      const weights = await TrainedWeights.load(path.join(GOLDENS, golden.weights), report.graph);
-      const input = npy(golden.input);
-      const run = await runModel(report, runner, { input: { kind: 'array', data: input.data, shape: input.shape }, weights, seed: 0 });
-      const want = npy(golden.output);
-      assert.deepEqual(run.outputShape, want.shape);
-      assert.equal(run.output.length, want.data.length);
-      let diff = 0;
-      let scale = 1e-12;
-      for (let i = 0; i < want.data.length; i++) {
-        diff = Math.max(diff, Math.abs(run.output[i] - want.data[i]));
-        scale = Math.max(scale, Math.abs(want.data[i]));
-      }
-      console.log(`# ${name}: max abs diff ${diff.toExponential(2)} (output range ${scale.toFixed(3)})`);
-      assert.ok(diff / scale <= RELATIVE_TOLERANCE, `${name}: max abs diff ${diff} against an output range of ${scale}`);
-    });
+    for (const file of [golden.weights, golden.legacy_weights]) {
+      if (!file) continue;
+      it(`${name} (${file})`, async () => {
+        const analysis = analyze(readFileSync(path.join(GOLDENS, golden.source), 'utf8'));
+        const report = chooseModel(analysis);
+        assert.ok(report, `${name}: a model`);
+        assert.equal(report.graph.name, golden.model_name);
+        const weights = await TrainedWeights.load(path.join(GOLDENS, file), report.graph);
+        assert.equal(weights.format, file === golden.weights ? 'keras3' : 'legacy');
+        const input = npy(golden.input);
+        const run = await runModel(report, runner, { input: { kind: 'array', data: input.data, shape: input.shape }, weights, seed: 0 });
+        const want = npy(golden.output);
+        assert.deepEqual(run.outputShape, want.shape);
+        let diff = 0;
+        let scale = 1e-12;
+        for (let i = 0; i < want.data.length; i++) {
+          diff = Math.max(diff, Math.abs(run.output[i] - want.data[i]));
+          scale = Math.max(scale, Math.abs(want.data[i]));
+        }
+        console.log(`# ${name} (${file}): max abs diff ${diff.toExponential(2)} (output range ${scale.toFixed(3)})`);
+        assert.ok(diff / scale <= RELATIVE_TOLERANCE, `${name}: max abs diff ${diff} against an output range of ${scale}`);
+      });
+    }
   }
 });
 

@@ -1,5 +1,5 @@
 """Shape-changing keras.ops functions between layers: reshape, transpose, expand_dims, squeeze,
-mean/sum/max/min/prod with axis and keepdims, concatenate and stack."""
+mean/sum/max/min/prod/var/std/logsumexp with axis and keepdims, concatenate and stack."""
 import keras
 from keras import layers, ops
 
@@ -14,7 +14,10 @@ s = ops.sum(x, axis=1, keepdims=True)
 hi = ops.max(x, axis=-2, keepdims=True)
 lo = ops.min(x, axis=1, keepdims=True)
 p = ops.prod(ops.tanh(x), axis=1, keepdims=True)
-x = ops.concatenate([m, s, hi, lo, p], axis=1)
+v = ops.var(x, axis=1, keepdims=True)
+sd = ops.std(x, axis=1, keepdims=True)
+lse = ops.logsumexp(x, axis=1, keepdims=True)
+x = ops.concatenate([m, s, hi, lo, p, v, sd, lse], axis=1)
 x = ops.stack([x, ops.tanh(x)], axis=1)
 x = ops.mean(x, axis=(1, 2))
 outputs = layers.Dense(3, name="head")(x)
