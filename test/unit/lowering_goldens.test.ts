@@ -43,7 +43,7 @@ describe(`Lowered models reproduce Keras ${manifest.keras_version}'s predict`, (
     const classes = new Set(Object.values(manifest.cases).flatMap((c) => c.layers.map((l) => l.class_name)));
     for (const kind of ['LSTM', 'GRU', 'SimpleRNN', 'Embedding', 'Resizing']) assert.ok(classes.has(kind), kind);
     const sources = Object.values(manifest.cases).map((c) => readFileSync(path.join(GOLDENS, c.source), 'utf8')).join('\n');
-    for (const fn of ['reshape', 'transpose', 'expand_dims', 'squeeze', 'mean', 'sum', 'max', 'min', 'prod', 'var', 'std', 'logsumexp', 'concatenate', 'stack', 'image.resize', 'depth_to_space', 'space_to_depth']) {
+    for (const fn of ['reshape', 'transpose', 'expand_dims', 'squeeze', 'mean', 'sum', 'max', 'min', 'prod', 'var', 'std', 'logsumexp', 'concatenate', 'stack', 'image.resize', 'depth_to_space', 'space_to_depth', 'exp', 'abs', 'square', 'sqrt', 'negative']) {
       assert.ok(sources.includes(`ops.${fn}(`), fn);
     }
   });

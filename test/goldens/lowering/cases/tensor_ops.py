@@ -1,5 +1,6 @@
 """Shape-changing keras.ops functions between layers: reshape, transpose, expand_dims, squeeze,
-mean/sum/max/min/prod/var/std/logsumexp with axis and keepdims, concatenate and stack."""
+mean/sum/max/min/prod/var/std/logsumexp with axis and keepdims, concatenate and stack; and the
+elementwise exp, abs, square, sqrt and negative."""
 import keras
 from keras import layers, ops
 
@@ -17,7 +18,8 @@ p = ops.prod(ops.tanh(x), axis=1, keepdims=True)
 v = ops.var(x, axis=1, keepdims=True)
 sd = ops.std(x, axis=1, keepdims=True)
 lse = ops.logsumexp(x, axis=1, keepdims=True)
-x = ops.concatenate([m, s, hi, lo, p, v, sd, lse], axis=1)
+e = ops.negative(ops.sqrt(ops.square(ops.abs(ops.exp(lse)))))
+x = ops.concatenate([m, s, hi, lo, p, v, sd, lse, e], axis=1)
 x = ops.stack([x, ops.tanh(x)], axis=1)
 x = ops.mean(x, axis=(1, 2))
 outputs = layers.Dense(3, name="head")(x)
