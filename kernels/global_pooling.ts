@@ -3,7 +3,7 @@ import * as a from './args';
 import { splitInput } from './conv_common';
 import { assemble, elements } from './shape';
 import { fromSpatial, toSpatial } from './onnx/layout';
-import { LayerKernel } from './types';
+import { LayerKernel, LoweringError } from './types';
 
 interface GlobalPoolConfig {
   rank: number;
@@ -37,6 +37,8 @@ function makeGlobalPooling(kind: 'Average' | 'Max', rank: 1 | 2): LayerKernel<Gl
       };
     },
     lower(cfg, ctx) {
+      // Keras averages over the unmasked steps only (Embedding mask_zero=True upstream).
+      if (kind === 'Average' && rank === 1 && ctx.inputs[0].masked) throw new LoweringError('its input carries a Keras mask (mask_zero=True upstream), which excludes steps from the average; ConvLens does not run masks yet');
       const g = ctx.graph;
       const pooled = g.node(kind === 'Max' ? 'GlobalMaxPool' : 'GlobalAveragePool', [toSpatial(ctx, ctx.inputs[0], cfg.dataFormat)], {}, ctx.layerName);
       if (cfg.keepdims) return fromSpatial(ctx, pooled, cfg.dataFormat);

@@ -107,6 +107,32 @@ function varianceScaling(shape: number[], scale: number, mode: 'fan_in' | 'fan_o
   return (rng) => rng.truncatedNormal() * stddev;
 }
 
+/**
+ * Keras' Orthogonal: a normal (rows x cols) matrix, rows = all axes but the last, made orthonormal
+ * (QR with the signs that make R's diagonal positive, which Gram-Schmidt gives), times gain.
+ */
+function orthogonal(shape: number[], gain: number, rng: Rng): Float32Array {
+  const cols = shape[shape.length - 1] ?? 1;
+  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  // Orthonormal vectors along the longer side: columns when rows >= cols, else rows.
+  const [n, m] = rows >= cols ? [cols, rows] : [rows, cols];
+  const v = Array.from({ length: n }, () => Float64Array.from({ length: m }, () => rng.normal()));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      let dot = 0;
+      for (let k = 0; k < m; k++) dot += v[i][k] * v[j][k];
+      for (let k = 0; k < m; k++) v[i][k] -= dot * v[j][k];
+    }
+    let norm = 0;
+    for (let k = 0; k < m; k++) norm += v[i][k] * v[i][k];
+    norm = Math.sqrt(norm) || 1;
+    for (let k = 0; k < m; k++) v[i][k] /= norm;
+  }
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? v[c][r] : v[r][c]);
+  return out;
+}
+
 export function initialize(spec: WeightSpec, seed: number, layerName: string): Float32Array {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(size);
@@ -137,6 +163,8 @@ export function initialize(spec: WeightSpec, seed: number, layerName: string): F
       } else throw new LoweringError(`VarianceScaling distribution ${pyRepr(distribution)} is not supported`);
       break;
     }
+    case 'orthogonal': case 'orthogonalinitializer':
+      return orthogonal(spec.shape, num(args, ['gain', '_0'], 1), rng);
     case 'randomnormal': case 'normal': {
       const mean = num(args, ['mean', '_0'], 0);
       const std = num(args, ['stddev', '_1'], 0.05);

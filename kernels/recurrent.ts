@@ -5,6 +5,7 @@
  * default reset_after=True keeps two). With return_state the layer returns a list: not modelled.
  */
 import * as a from './args';
+import { lowerRecurrent } from './onnx/recurrent_lowering';
 import { formatShape, knownProduct } from './shape';
 import { KerasError, LayerKernel, NeedsUnknown, ParamSpec, WeightSpec } from './types';
 
@@ -15,7 +16,9 @@ interface RecurrentConfig {
   /** GRU with reset_after: a second bias row for the recurrent kernel. */
   biasRows: number;
   returnSequences: boolean;
+  goBackwards: boolean;
   activation: string | null;
+  recurrentActivation: string | null;
 }
 
 const RECURRENT_WEIGHTS: ParamSpec[] = [
@@ -82,7 +85,8 @@ function makeRecurrent(type: 'SimpleRNN' | 'LSTM' | 'GRU', description: string, 
       const resetAfter = type === 'GRU' && a.bool(args, 'reset_after');
       return {
         units, gates: GATES[type], useBias, biasRows: resetAfter ? 2 : 1,
-        returnSequences: a.bool(args, 'return_sequences'), activation: a.checkActivation(args),
+        returnSequences: a.bool(args, 'return_sequences'), goBackwards: a.bool(args, 'go_backwards'), activation: a.checkActivation(args),
+        recurrentActivation: type === 'SimpleRNN' ? null : a.checkActivation(args, 'recurrent_activation'),
       };
     },
     build(cfg, [input], { layerName }) {
@@ -111,6 +115,13 @@ function makeRecurrent(type: 'SimpleRNN' | 'LSTM' | 'GRU', description: string, 
       ];
       if (cfg.useBias) out.push({ name: 'bias', shape: cfg.biasRows === 2 ? [2, width] : [width], initializer: 'zeros', trainable: true });
       return out;
+    },
+    variablesPath: 'cell',
+    lower(cfg, ctx) {
+      return lowerRecurrent({
+        op: type === 'SimpleRNN' ? 'RNN' : type, units: cfg.units, activation: cfg.activation, recurrentActivation: cfg.recurrentActivation,
+        useBias: cfg.useBias, resetAfter: cfg.biasRows === 2, returnSequences: cfg.returnSequences, goBackwards: cfg.goBackwards,
+      }, ctx);
     },
   };
 }

@@ -1,14 +1,21 @@
 /**
  * Resizing: images to (height, width), channels unchanged. Like Keras, a rank-3 input is one
- * unbatched image (h, w, c); a rank-4 input a batch. No weights.
+ * unbatched image (h, w, c); a rank-4 input a batch. No weights. Lowered as keras.ops.image.resize.
  */
 import * as a from './args';
-import { KerasError, LayerKernel, NeedsUnknown } from './types';
+import { lowerImageResize } from './onnx/image_resize';
+import { ArgValue, KerasError, LayerKernel, LoweringError, NeedsUnknown } from './types';
 
 interface ResizingConfig {
   height: number;
   width: number;
   channelsFirst: boolean;
+  /** As given; checked when lowered (Keras checks them only when the layer runs). */
+  interpolation: ArgValue;
+  cropToAspectRatio: ArgValue;
+  padToAspectRatio: ArgValue;
+  fillValue: ArgValue;
+  antialias: ArgValue;
 }
 
 function size(args: Parameters<typeof a.raw>[0], name: string): number {
@@ -17,6 +24,14 @@ function size(args: Parameters<typeof a.raw>[0], name: string): number {
   if (v <= 0) throw new NeedsUnknown(name);
   return v;
 }
+
+/** A boolean argument at run time (an unknown one cannot be run). */
+const flag = (v: ArgValue, name: string): boolean => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (v === null) return false;
+  throw new LoweringError(`${name} is not known`);
+};
 
 export const Resizing: LayerKernel<ResizingConfig> = {
   type: 'Resizing',
@@ -35,7 +50,11 @@ export const Resizing: LayerKernel<ResizingConfig> = {
     { name: 'data_format', default: null },
   ],
   configure(args) {
-    return { height: size(args, 'height'), width: size(args, 'width'), channelsFirst: a.dataFormat(args) === 'channels_first' };
+    return {
+      height: size(args, 'height'), width: size(args, 'width'), channelsFirst: a.dataFormat(args) === 'channels_first',
+      interpolation: a.opaque(args, 'interpolation'), cropToAspectRatio: a.opaque(args, 'crop_to_aspect_ratio'),
+      padToAspectRatio: a.opaque(args, 'pad_to_aspect_ratio'), fillValue: a.opaque(args, 'fill_value'), antialias: a.opaque(args, 'antialias'),
+    };
   },
   build(cfg, [input]) {
     if (input.length !== 3 && input.length !== 4) throw new KerasError('keras-input-rank', `Resizing expects images of rank 3 (unbatched) or 4 (batched); received rank ${input.length}.`);
@@ -48,5 +67,15 @@ export const Resizing: LayerKernel<ResizingConfig> = {
       macs: 0,
       rf: 'unknown',
     };
+  },
+  lower(cfg, ctx) {
+    if (typeof cfg.interpolation !== 'string') throw new LoweringError('interpolation is not known');
+    const fill = cfg.fillValue;
+    if (typeof fill !== 'number') throw new LoweringError('fill_value is not a known number');
+    return lowerImageResize(ctx, ctx.inputs[0], {
+      height: cfg.height, width: cfg.width, interpolation: cfg.interpolation, fillValue: fill,
+      cropToAspectRatio: flag(cfg.cropToAspectRatio, 'crop_to_aspect_ratio'), padToAspectRatio: flag(cfg.padToAspectRatio, 'pad_to_aspect_ratio'),
+      antialias: flag(cfg.antialias, 'antialias'), dataFormat: cfg.channelsFirst ? 'channels_first' : 'channels_last',
+    });
   },
 };

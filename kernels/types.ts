@@ -105,6 +105,11 @@ export interface TensorRef {
   name: string;
   shape: Shape;
   channelsFirst: boolean;
+  /**
+   * The Keras tensor carries a mask (Embedding mask_zero=True upstream): kinds whose output
+   * depends on it (recurrent layers) refuse to lower. Passed on to outputs by the lowering walk.
+   */
+  masked?: boolean;
 }
 
 export interface LowerContext {
@@ -186,6 +191,11 @@ export interface LayerKernel<Config = unknown> {
   evenOverlapKernel?(config: Config): number[] | null;
   /** Stacks doing the same job for fewer weights (same receptive field), for this input; [] when none applies. */
   cheaperAlternatives?(config: Config, inputs: Shape[]): CheaperAlternative[];
+  /**
+   * Where Keras 3 weight files keep the layer's variables, below the layer's own path: recurrent
+   * layers keep them in their `cell` (`layers/lstm/cell/vars/0`). Absent: the layer's own `vars`.
+   */
+  variablesPath?: string;
   /** Emits the ONNX nodes that compute the layer; absent when the kind cannot be run. */
   lower?(config: Config, ctx: LowerContext): TensorRef;
 }

@@ -29,8 +29,17 @@ export function applyActivation(ctx: LowerContext, x: TensorRef, activation: str
       return elementwise(ctx, x, (i) => g.node('Softplus', [i], {}, `${n}/softplus`));
     case 'softsign':
       return elementwise(ctx, x, (i) => g.node('Softsign', [i], {}, `${n}/softsign`));
-    case 'exponential':
+    case 'exponential': case 'exp':
       return elementwise(ctx, x, (i) => g.node('Exp', [i], {}, `${n}/exp`));
+    // Elementwise keras.ops functions recorded as operations (ops.abs(x), ...).
+    case 'abs':
+      return elementwise(ctx, x, (i) => g.node('Abs', [i], {}, `${n}/abs`));
+    case 'square':
+      return elementwise(ctx, x, (i) => g.node('Mul', [i, i], {}, `${n}/square`));
+    case 'sqrt':
+      return elementwise(ctx, x, (i) => g.node('Sqrt', [i], {}, `${n}/sqrt`));
+    case 'negative':
+      return elementwise(ctx, x, (i) => g.node('Neg', [i], {}, `${n}/negative`));
     case 'leaky_relu':
       // keras.activations.leaky_relu defaults to negative_slope=0.2.
       return elementwise(ctx, x, (i) => g.node('LeakyRelu', [i], { alpha: { float: 0.2 } }, `${n}/leaky_relu`));

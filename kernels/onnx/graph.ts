@@ -3,7 +3,7 @@
  * Tensor names carry the Keras layer names so ORT profiles and errors map back to layers.
  */
 
-export type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
+export type AttrValue = number | number[] | string | { float: number } | { floats: number[] } | { strings: string[] };
 
 export interface OnnxNode {
   op: string;
@@ -52,6 +52,17 @@ export class OnnxGraph {
     return out;
   }
 
+  /**
+   * Adds a node with several outputs (LSTM's Y and Y_h): one name per output in `outputs`, or
+   * null for an optional output left out. Returns the names, '' for those left out.
+   */
+  nodeOutputs(op: string, inputs: string[], attrs: Record<string, AttrValue>, outputs: (string | null)[]): string[] {
+    const names = outputs.map((o) => (o === null ? '' : this.fresh(`${this.currentLayer}/${o}`)));
+    while (names.length && names[names.length - 1] === '') names.pop();
+    this.nodes.push({ op, name: this.fresh(`${this.currentLayer}/${op}_node`), inputs, outputs: names, attrs, layer: this.currentLayer });
+    return outputs.map((_, i) => names[i] ?? '');
+  }
+
   /** A weight initializer. Named after its layer, so a shared layer's later calls reuse it. */
   weight(name: string, dims: number[], data: Float32Array): string {
     if (this.weightNames.has(name)) return name;
@@ -64,6 +75,13 @@ export class OnnxGraph {
   int64s(name: string, values: number[]): string {
     const n = this.fresh(name);
     this.initializers.push({ name: n, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
+    return n;
+  }
+
+  /** An int64 scalar (Clip's bounds on indices). */
+  int64Scalar(name: string, value: number): string {
+    const n = this.fresh(name);
+    this.initializers.push({ name: n, dims: [], data: BigInt64Array.of(BigInt(value)) });
     return n;
   }
 

@@ -132,7 +132,9 @@ function lowerCall(graph: OnnxGraph, call: LayerCall, refs: Map<SymTensor, Tenso
     throw fail((e as Error).message);
   }
   try {
-    return layer.kernel.lower(layer.config, { graph, layerName: layer.name, inputs, weights, outputShape: call.result.outputShape, linear });
+    const out = layer.kernel.lower(layer.config, { graph, layerName: layer.name, inputs, weights, outputShape: call.result.outputShape, linear });
+    // A Keras mask rides along with the tensors computed from a masked one (kept conservatively).
+    return inputs.some((r) => r.masked) && out.masked === undefined ? { ...out, masked: true } : out;
   } catch (e) {
     if (e instanceof LoweringError || e instanceof Error) throw fail(e.message);
     throw e;

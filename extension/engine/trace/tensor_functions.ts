@@ -17,6 +17,7 @@ import { applyElementwiseOp, callLayer, constructLayer, shapedOperation, shapeVa
 import { float, isNumber, iterate, str, Value } from './values';
 import { reportRefusal } from './keras3_refusals';
 import type { Span } from '../source';
+import { makeRunnable, tensorOperation } from './tensor_function_ops';
 
 /** Elementwise functions ConvLens can also run (an activation of the same name). */
 const RUNNABLE_UNARY: Record<string, string> = {
@@ -242,7 +243,8 @@ export function callTensorFunction(it: Interpreter, path: string, args: Value[],
   }
   if (joined) {
     const axis = arg(args, kwargs, 1, 'axis') ?? (ns.tensorflow ? undefined : { t: 'int', v: 0 });
-    return shapedOperation(it, `${path}()`, joined, joinedShape(it, name, joined, axis), span, JOINS[name]);
+    const out = shapedOperation(it, `${path}()`, joined, joinedShape(it, name, joined, axis), span, JOINS[name]);
+    return makeRunnable(out, tensorOperation(path, name, args, kwargs, axis));
   }
   const inputs = name in BINARY && second?.t === 'tensor' && first?.t === 'tensor' ? [first.tensor, second.tensor] : tensors;
   if (name in RUNNABLE_UNARY && !(name in BINARY) && !kwargs.size && args.length === 1) {
@@ -251,7 +253,7 @@ export function callTensorFunction(it: Interpreter, path: string, args: Value[],
   const shape = outputShape(it, name, tensors, args, kwargs);
   if (shape === undefined) return null;
   const opName = SHAPE_KEEPING[name] ?? BINARY[name] ?? REDUCTIONS[name] ?? name;
-  return shapedOperation(it, `${path}()`, inputs, shape, span, opName);
+  return makeRunnable(shapedOperation(it, `${path}()`, inputs, shape, span, opName), tensorOperation(path, name, args, kwargs, undefined));
 }
 
 /** Each application module's preprocessing mode (imagenet_utils' `mode`); absent: the input as is. */

@@ -104,7 +104,9 @@ function planKeras3(h5: Hdf5Reader, model: ModelGraph, specsOf: (l: LayerInstanc
   const plan: Planned[] = [];
   const claimed = new Set<string>();
   for (const [layer, at] of layout.layerPaths) {
-    const vars = `${at ? `${at}/` : ''}vars`;
+    // Recurrent layers keep their variables in their cell (`<layer>/cell/vars`).
+    const holder = layer.kernel?.variablesPath ? (at ? `${at}/${layer.kernel.variablesPath}` : layer.kernel.variablesPath) : at;
+    const vars = `${holder ? `${holder}/` : ''}vars`;
     claimed.add(vars);
     const specs = specsOf(layer);
     if (!specs.length) continue;

@@ -1,0 +1,10 @@
+"""Resizing with interpolation="bilinear": up on one axis and down on the other, then down on
+both (no antialiasing, Keras' default)."""
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(6, 9, 3))
+x = layers.Resizing(11, 5, interpolation="bilinear", name="up_down")(inputs)
+x = layers.Conv2D(4, 3, padding="same", name="conv")(x)
+outputs = layers.Resizing(4, 3, interpolation="bilinear", name="down")(x)
+model = keras.Model(inputs, outputs, name="resizing_bilinear")
