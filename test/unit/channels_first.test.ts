@@ -1,0 +1,64 @@
+/**
+ * channels_first, per layer (`data_format=`) and globally (`keras.config.set_image_data_format`,
+ * `keras.backend.set_image_data_format`): ConvLens against what real Keras made of the same
+ * programs (test/goldens/channels_first/, scripts/goldens/make_channels_first_goldens.py).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
+import { ROOT } from '../support/analyze';
+import { convlensRows, type GoldenRow } from '../support/application_goldens';
+
+type Shape = (number | null)[];
+interface Program {
+  source: string;
+  error?: string | null;
+  name?: string;
+  output?: Shape[];
+  trainable?: number;
+  non_trainable?: number;
+  layers?: GoldenRow[];
+}
+
+const DIR = path.join(ROOT, 'test', 'goldens', 'channels_first');
+const fmt = (s: Shape | null | undefined) => (s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})` : 'unknown');
+/** Keras' message without its class and terminal colours. */
+const message = (error: string) => error.replace(/\u001b\[[0-9;]*m/g, '').replace(/^[A-Za-z]+Error: /, '');
+
+/** Where ConvLens' analysis of a program differs from what Keras made of it. */
+export function programDiffs(p: Program, analysis: Analysis = analyze(p.source)): string[] {
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (p.error !== undefined) {
+    if (p.error === null) return errors.map((e) => `error: ${e.message}`);
+    const keras = message(p.error);
+    // Keras wraps errors raised inside call() with the call's arguments: its own message must be there.
+    return errors.some((e) => keras.includes(e.message)) ? [] : [`Keras: ${keras.split('\n').filter(Boolean).slice(0, 2).join(' ')}; ConvLens: ${errors.map((e) => e.message).join(' | ') || 'no error'}`];
+  }
+  const diffs = errors.map((e) => `error: ${e.message}`);
+  const model = analysis.models.find((m) => m.graph.name === p.name);
+  if (!model) return [...diffs, `no model ${p.name}`];
+  // A Sequential does not list its InputLayer in Keras' model.layers.
+  const rows = convlensRows(model).filter((r) => model.graph.kind !== 'sequential' || r[1] !== 'InputLayer');
+  const keras = p.layers!;
+  for (let i = 0; i < Math.max(rows.length, keras.length); i++) {
+    const [k, c] = [keras[i], rows[i]];
+    if (!k || !c) {
+      diffs.push(`layer ${i}: Keras ${k?.[0] ?? 'none'}, ConvLens ${c?.[0] ?? 'none'}`);
+      continue;
+    }
+    if (k[0] !== c[0] || k[1] !== c[1] || fmt(k[2]) !== fmt(c[2]) || k[3] !== c[3] || k[4] !== c[4]) {
+      diffs.push(`layer ${i}: ConvLens ${c[0]} ${c[1]} ${fmt(c[2])} ${c[3]}/${c[4]}, Keras ${k[0]} ${k[1]} ${fmt(k[2])} ${k[3]}/${k[4]}`);
+    }
+  }
+  if (model.totals.trainableParams !== p.trainable || model.totals.nonTrainableParams !== p.non_trainable) diffs.push(`totals ${model.totals.trainableParams}/${model.totals.nonTrainableParams}, Keras ${p.trainable}/${p.non_trainable}`);
+  return diffs;
+}
+
+describe('channels_first layers against Keras', () => {
+  const golden = JSON.parse(readFileSync(path.join(DIR, 'layers.json'), 'utf8')) as { programs: Record<string, Program> };
+  for (const [name, p] of Object.entries(golden.programs)) {
+    it(name, () => assert.deepEqual(programDiffs(p), []));
+  }
+});
