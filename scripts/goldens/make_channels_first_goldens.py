@@ -95,6 +95,16 @@ LAYER_PROGRAMS = {
     "conv1d": prog(
         'a = keras.Input((4, 20))\n'
         'model = keras.Model(a, layers.MaxPooling1D()(layers.Conv1D(5, 3)(a)))\n', global_format=True),
+    # A backbone under a new head, frozen, all channels_first.
+    "transfer_learning": prog(
+        'base = keras.applications.ResNet50(weights=None, include_top=False, input_shape=(3, 128, 128))\n'
+        'base.trainable = False\n'
+        'inputs = keras.Input((3, 128, 128))\n'
+        'x = layers.GlobalAveragePooling2D()(base(inputs))\n'
+        'model = keras.Model(inputs, layers.Dense(5)(x))\n', global_format=True),
+    # The same application call before and after the switch: the second one is channels_first.
+    "same_call_after_switch": HEAD + 'first = keras.applications.VGG16(weights=None, include_top=False)\n' + CF
+        + 'model = keras.applications.VGG16(weights=None, include_top=False)\n',
     # Keras' errors under channels_first.
     "error_channels_undefined": prog('x = inputs = keras.Input((None, 16, 16))\nmodel = keras.Model(inputs, layers.Conv2D(4, 3)(x))\n', global_format=True),
     "error_pool_too_small": prog('x = inputs = keras.Input((64, 3, 3))\nmodel = keras.Model(inputs, layers.MaxPooling2D(4)(x))\n', global_format=True),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
 import { ROOT } from '../support/analyze';
-import { convlensRows, type GoldenRow } from '../support/application_goldens';
+import { compareError, compareVariant, convlensRows, type GoldenRow, type GoldenVariant } from '../support/application_goldens';
 
 type Shape = (number | null)[];
 interface Program {
@@ -37,11 +37,13 @@ export function programDiffs(p: Program, analysis: Analysis = analyze(p.source))
     return errors.some((e) => keras.includes(e.message)) ? [] : [`Keras: ${keras.split('\n').filter(Boolean).slice(0, 2).join(' ')}; ConvLens: ${errors.map((e) => e.message).join(' | ') || 'no error'}`];
   }
   const diffs = errors.map((e) => `error: ${e.message}`);
-  const model = analysis.models.find((m) => m.graph.name === p.name);
+  // The program's `model` (an earlier model may share its name).
+  const model = analysis.models.find((m) => m.graph.variable === 'model' && m.graph.name === p.name);
   if (!model) return [...diffs, `no model ${p.name}`];
   // A Sequential does not list its InputLayer in Keras' model.layers.
   const rows = convlensRows(model).filter((r) => model.graph.kind !== 'sequential' || r[1] !== 'InputLayer');
-  const keras = p.layers!;
+  // A nested model's layers are listed one by one in ConvLens' table (its InputLayer is not called in the parent).
+  const keras = p.layers!.flatMap((r) => (r[5] ? r[5].filter((inner) => inner[1] !== 'InputLayer') : [r]));
   for (let i = 0; i < Math.max(rows.length, keras.length); i++) {
     const [k, c] = [keras[i], rows[i]];
     if (!k || !c) {
@@ -60,5 +62,24 @@ describe('channels_first layers against Keras', () => {
   const golden = JSON.parse(readFileSync(path.join(DIR, 'layers.json'), 'utf8')) as { programs: Record<string, Program> };
   for (const [name, p] of Object.entries(golden.programs)) {
     it(name, () => assert.deepEqual(programDiffs(p), []));
+  }
+});
+
+describe('keras.applications under channels_first against Keras', () => {
+  interface AppGolden { variants: Record<string, GoldenVariant & { error?: string }>; errors: { code: string; source: string; error: string | null }[] }
+  const golden = JSON.parse(readFileSync(path.join(DIR, 'applications.json'), 'utf8')) as { applications: Record<string, AppGolden> };
+  for (const [app, g] of Object.entries(golden.applications)) {
+    describe(app, () => {
+      for (const [key, v] of Object.entries(g.variants)) {
+        it(key, () => {
+          // Keras refuses some families under channels_first: ConvLens must say what Keras says.
+          if (v.error) assert.deepEqual(compareError({ code: v.code, source: v.source, error: v.error }), { got: message(v.error), ok: true });
+          else assert.deepEqual(compareVariant(v).diffs, []);
+        });
+      }
+      it('errors for bad input shapes', () => {
+        for (const e of g.errors) assert.ok(compareError(e).ok, `${e.code}: Keras ${e.error}, ConvLens ${compareError(e).got}`);
+      });
+    });
   }
 });
