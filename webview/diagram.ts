@@ -46,7 +46,7 @@ export interface DiagramOptions extends DiagramView {
   focus?: string | null;
 }
 
-const BOX_HEADER = 30;
+const BOX_HEADER = 44;
 
 export async function renderDiagram(host: HTMLElement, model: SummaryModel, options: DiagramOptions): Promise<Diagram> {
   const t0 = performance.now();
@@ -96,20 +96,23 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
   root.append(defs, viewport);
 
   // Expanded nested models first (behind their layers): a dashed box whose header collapses it.
+  // The headers go over the edges, which enter the box through them.
+  const headers: SVGGElement[] = [];
   for (const b of shown.boxes) {
     const c = placed.get(`box:${b.group.name}`);
     if (!c) continue;
     const g = svg('g', { class: 'group-box', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})` });
     g.append(svg('rect', { class: 'frame', width: c.width ?? 0, height: c.height ?? 0, rx: 6 }));
-    const header = svg('g', { class: 'group-header', tabindex: 0, role: 'button', 'aria-expanded': 'true', 'aria-label': `Collapse ${b.group.name}` });
+    const header = svg('g', { class: 'group-header', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-expanded': 'true', 'aria-label': `Collapse ${b.group.name}` });
     header.append(svg('title', {}, `${b.group.name} (${b.group.type})\noutput ${b.group.outputShape}\n${b.group.params} params, ${b.group.macs} MACs\nreceptive field ${b.group.rf}\nClick to collapse`));
     header.append(svg('rect', { class: 'header-hit', width: c.width ?? 0, height: BOX_HEADER - 4, rx: 6 }));
     header.append(svg('text', { class: 'title', x: 8, y: 13 }, `▾ ${b.group.name}`));
-    header.append(svg('text', { class: 'sub', x: 8, y: 24 }, `${b.group.type} · ${b.group.params} params · RF ${b.group.rf}`));
+    header.append(svg('text', { class: 'sub', x: 8, y: 25 }, b.group.type));
+    header.append(svg('text', { class: 'sub', x: 8, y: 36 }, `${b.group.params} params · RF ${b.group.rf}`));
     const collapse = () => options.toggle(b.group.name);
     header.addEventListener('click', collapse);
     header.addEventListener('keydown', (ev) => (ev as KeyboardEvent).key === 'Enter' && collapse());
-    g.append(header);
+    headers.push(header);
     viewport.append(g);
   }
   for (const e of laid.edges ?? []) {
@@ -122,6 +125,7 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
       if (source) viewport.append(svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y + 3 }, source.outputShape.replace(/^\(None, /, '(')));
     }
   }
+  viewport.append(...headers);
   const nodes = new Map<string, SVGGElement>();
   for (const n of shown.nodes) {
     const c = placed.get(n.row.name);
@@ -185,7 +189,8 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
   }, { passive: false });
   let drag: { x: number; y: number } | null = null;
   root.addEventListener('pointerdown', (ev) => {
-    if ((ev.target as Element).closest('g.node')) return;
+    // Not on a node or a box header: pointer capture would take their click.
+    if ((ev.target as Element).closest('g.node, g.group-header')) return;
     drag = { x: ev.clientX - tx, y: ev.clientY - ty };
     root.setPointerCapture(ev.pointerId);
   });

@@ -133,7 +133,7 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
   if (shown !== layerRows) throw new Error(`${shown} nodes after expanding, expected ${layerRows}`);
   await docsShot(page, 'diagram-backbone.png');
   // Its header folds it back.
-  await box.locator('g.group-header').click();
+  await view.locator('svg.diagram g.group-header[data-group="mobilenetv2_0.35_96"]').click();
   await backbone.waitFor({ timeout: 10_000 });
   await box.waitFor({ state: 'detached', timeout: 10_000 });
   if ((await view.locator('svg.diagram g.node').count()) !== 4) throw new Error('collapsing shows the four nodes again');
