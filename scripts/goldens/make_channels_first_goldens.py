@@ -95,6 +95,14 @@ LAYER_PROGRAMS = {
     "conv1d": prog(
         'a = keras.Input((4, 20))\n'
         'model = keras.Model(a, layers.MaxPooling1D()(layers.Conv1D(5, 3)(a)))\n', global_format=True),
+    "resizing_and_1d_pooling": prog(
+        'x = inputs = keras.Input((3, 20, 30))\n'
+        'x = layers.Resizing(8, 10)(x)\n'
+        'x = layers.UpSampling2D((2, 3))(x)\n'
+        'y = layers.Reshape((3, 16 * 30))(x)\n'
+        'y = layers.GlobalAveragePooling1D()(y)\n'
+        'x = layers.SeparableConv2D(4, 3, depth_multiplier=2)(x)\n'
+        'model = keras.Model(inputs, [x, y])\n', global_format=True),
     # A backbone under a new head, frozen, all channels_first.
     "transfer_learning": prog(
         'base = keras.applications.ResNet50(weights=None, include_top=False, input_shape=(3, 128, 128))\n'

@@ -83,3 +83,26 @@ describe('keras.applications under channels_first against Keras', () => {
     });
   }
 });
+
+describe('receptive fields under channels_first', () => {
+  it('follow the spatial axes: the same fields as channels_last (hand counts)', () => {
+    const program = (first: boolean) => [
+      'import keras',
+      'from keras import layers',
+      ...(first ? ['keras.config.set_image_data_format("channels_first")'] : []),
+      `x = inputs = keras.Input(${first ? '(3, 64, 80)' : '(64, 80, 3)'})`,
+      'x = layers.Conv2D(8, 3, strides=2, padding="same", name="c1")(x)',
+      'x = layers.MaxPooling2D(name="pool")(x)',
+      'x = layers.Conv2D(8, (5, 3), dilation_rate=2, name="c2")(x)',
+      'model = keras.Model(inputs, x, name="net")',
+      '',
+    ].join('\n');
+    const fields = (first: boolean) => {
+      const m = analyze(program(first)).models[0];
+      return m.layers.slice(1).map((l) => (l.rf && l.rf !== 'global' ? l.rf.axes.map((a) => `${a.size}/${a.stride}`).join(' x ') : String(l.rf)));
+    };
+    // c1: 3 at stride 2; pool: 3 + (2 - 1) * 2 = 5 at stride 4; c2 dilated to 9 x 5: 5 + 8 * 4 = 37 and 5 + 4 * 4 = 21.
+    assert.deepEqual(fields(true), ['3/2 x 3/2', '5/4 x 5/4', '37/4 x 21/4']);
+    assert.deepEqual(fields(false), fields(true));
+  });
+});
