@@ -105,10 +105,17 @@ export type DataFormat = 'channels_last' | 'channels_first';
 
 export function dataFormat(args: BoundArgs, name = 'data_format'): DataFormat {
   const v = raw(args, name);
-  if (v === null) return 'channels_last';
+  // None: the global setting at construction time (Keras' standardize_data_format).
+  if (v === null) return args.imageDataFormat ?? 'channels_last';
+  return standardDataFormat(v);
+}
+
+/** Keras' standardize_data_format: the value lowercased, else its error (which prints it lowercased). */
+export function standardDataFormat(v: ArgValue): DataFormat {
   const f = typeof v === 'string' ? v.toLowerCase() : v;
   if (f !== 'channels_last' && f !== 'channels_first') {
-    throw new KerasError('keras-data-format', `The \`data_format\` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=${pyRepr(v)}`);
+    const shown = typeof v === 'string' ? v.toLowerCase() : pyRepr(v);
+    throw new KerasError('keras-data-format', `The \`data_format\` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=${shown}`);
   }
   return f;
 }

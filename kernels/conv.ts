@@ -78,7 +78,7 @@ function makeConv(rank: 1 | 2): LayerKernel<ConvConfig> {
     },
     build(cfg, [input], { layerName }) {
       const inp = splitInput(input, cfg, layerName);
-      const cin = requireChannels(inp.channels, layerName, input);
+      const cin = requireChannels(inp.channels, layerName, input, { format: cfg.dataFormat, error: "unsupported operand type(s) for %: 'NoneType' and 'int'" });
       if (cin % cfg.groups !== 0) {
         throw new KerasError(
           'keras-groups',

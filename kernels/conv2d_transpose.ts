@@ -51,7 +51,10 @@ export const Conv2DTranspose: LayerKernel<ConvTransposeConfig> = {
   },
   build(cfg, [input], { layerName }) {
     const inp = splitInput(input, cfg, layerName);
-    const cin = requireChannels(inp.channels, layerName, input);
+    const cin = requireChannels(inp.channels, layerName, input, {
+      format: cfg.dataFormat,
+      error: `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${formatShape([...cfg.kernelSize, cfg.filters, null])} for variable path='${layerName}/kernel'`,
+    });
     const spatial = inp.spatial.map((len, i) =>
       transposeOutLength(len, cfg.kernelSize[i], cfg.strides[i], cfg.dilation[i], cfg.padding, cfg.outputPadding?.[i] ?? null));
     const kernelWeights = a.product(cfg.kernelSize) * cfg.filters * cin;

@@ -1,8 +1,9 @@
 /** What all convolution kinds share: Keras' BaseConv argument checks and spatial output math. */
 import * as a from './args';
 import { convOutLength, padBefore } from './conv_math';
-import { formatShape, requireRank, spatialAxes, channelAxis } from './shape';
+import { formatNumpyShape, formatShape, requireRank, spatialAxes, channelAxis } from './shape';
 import { BoundArgs, Dim, KerasError, RfStep, Shape, SlidingWindow } from './types';
+import type { DataFormat } from './args';
 
 export interface WindowConfig {
   rank: number;
@@ -69,7 +70,7 @@ export function windowOutput(input: Shape, inp: SpatialInput, cfg: WindowConfig,
   if (out.some((d) => d !== null && d <= 0)) {
     throw new KerasError(
       'keras-negative-size',
-      `Computed output size would be zero or negative. Received \`inputs shape=${formatShape(input)}\`, \`kernel shape=${kernelShapeText}\`, \`dilation_rate=${formatShape(cfg.dilation)}\`, \`strides=${formatShape(cfg.strides)}\`, \`padding=${cfg.padding}\`.`,
+      `Computed output size would be zero or negative. Received \`inputs shape=${formatShape(input)}\`, \`kernel shape=${kernelShapeText}\`, \`dilation_rate=${formatNumpyShape(cfg.dilation)}\`, \`strides=${formatShape(cfg.strides)}\`, \`padding=${cfg.padding}\`.`,
     );
   }
   return out;
@@ -85,7 +86,9 @@ export function windowRf(inp: SpatialInput, cfg: WindowConfig): RfStep[] {
   }));
 }
 
-export function requireChannels(channels: Dim, layerName: string, input: Shape): number {
+export function requireChannels(channels: Dim, layerName: string, input: Shape, channelsFirst?: { format: DataFormat; error: string }): number {
+  // Keras checks the channel axis only for channels_last; channels_first fails later, in build().
+  if (channels === null && channelsFirst?.format === 'channels_first') throw new KerasError('keras-unknown-channels', channelsFirst.error);
   if (channels === null) {
     throw new KerasError(
       'keras-unknown-channels',

@@ -42,7 +42,7 @@ export const DepthwiseConv2D: LayerKernel<DepthwiseConfig> = {
   },
   build(cfg, [input], { layerName }) {
     const inp = splitInput(input, cfg, layerName);
-    const cin = requireChannels(inp.channels, layerName, input);
+    const cin = requireChannels(inp.channels, layerName, input, { format: cfg.dataFormat, error: "unsupported operand type(s) for *: 'int' and 'NoneType'" });
     const kernelShape = [...cfg.kernelSize, cin, cfg.depthMultiplier];
     const spatial = windowOutput(input, inp, cfg, formatShape(kernelShape));
     const outChannels = cin * cfg.depthMultiplier;

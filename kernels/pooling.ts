@@ -2,7 +2,7 @@
 import * as a from './args';
 import { slidingWindow, splitInput, spatialSize, WindowConfig, windowRf } from './conv_common';
 import { convOutLength } from './conv_math';
-import { assemble, formatShape } from './shape';
+import { assemble, formatNumpyShape, formatShape } from './shape';
 import { explicitPads, spatialDims } from './onnx/conv_lowering';
 import { fromSpatial, toSpatial } from './onnx/layout';
 import { KerasError, LayerKernel } from './types';
@@ -36,7 +36,7 @@ function makePooling(kind: 'Max' | 'Average', rank: 1 | 2): LayerKernel<WindowCo
       if (spatial.some((d) => d !== null && d <= 0)) {
         throw new KerasError(
           'keras-negative-size',
-          `Computed output size would be zero or negative. Received: \`inputs.shape=${formatShape(input)}\`, \`pool_size=${formatShape(cfg.kernelSize)}\`, \`strides=${formatShape(cfg.strides)}\`, \`padding=${cfg.padding}\`.`,
+          `Computed output size would be zero or negative. Received: \`inputs.shape=${formatNumpyShape(input)}\`, \`pool_size=${formatNumpyShape(cfg.kernelSize)}\`, \`strides=${formatShape(cfg.strides)}\`, \`padding=${cfg.padding}\`.`,
         );
       }
       const out = assemble(inp.batch, spatial, inp.channels, cfg.dataFormat);

@@ -92,8 +92,10 @@ export const Normalization: LayerKernel<NormalizationConfig> = {
     const x = toKeras(ctx, ctx.inputs[0]);
     const rank = x.shape.length;
     const kept = cfg.axes.map((ax) => (ax < 0 ? ax + rank : ax));
-    if (kept.length !== 1 || kept[0] !== rank - 1) throw new LoweringError('only a Normalization over the last axis can be lowered yet');
-    const c = x.shape[rank - 1] as number;
+    if (kept.length !== 1) throw new LoweringError('only a Normalization over one axis can be lowered yet');
+    const c = x.shape[kept[0]] as number;
+    // Per-channel constants broadcast along the kept axis (the last, or 1 under channels_first).
+    const along = [c, ...Array(rank - 1 - kept[0]).fill(1)];
     const per = (v: Float32Array | number[]) => (v.length === 1 ? new Float32Array(c).fill(v[0]) : Float32Array.from(v));
     const mean = per(cfg.mean === null ? ctx.weights[0] : flat(cfg.mean));
     const variance = per(cfg.variance === null ? ctx.weights[1] : flat(cfg.variance));
@@ -101,8 +103,8 @@ export const Normalization: LayerKernel<NormalizationConfig> = {
     const std = variance.map((v) => Math.max(Math.sqrt(v), EPSILON));
     const g = ctx.graph;
     const n = ctx.layerName;
-    const m = g.weight(`${n}/mean`, [c], mean);
-    const s = g.weight(`${n}/std`, [c], std);
+    const m = g.weight(`${n}/mean`, along, mean);
+    const s = g.weight(`${n}/std`, along, std);
     const out = cfg.invert ? g.node('Add', [g.node('Mul', [x.name, s]), m], {}, n) : g.node('Div', [g.node('Sub', [x.name, m]), s], {}, n);
     return { ...x, name: out };
   },

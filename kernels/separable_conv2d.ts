@@ -51,7 +51,7 @@ export const SeparableConv2D: LayerKernel<SeparableConfig> = {
   },
   build(cfg, [input], { layerName }) {
     const inp = splitInput(input, cfg, layerName);
-    const cin = requireChannels(inp.channels, layerName, input);
+    const cin = requireChannels(inp.channels, layerName, input, { format: cfg.dataFormat, error: "unsupported operand type(s) for *: 'int' and 'NoneType'" });
     const depthwise = a.product(cfg.kernelSize) * cin * cfg.depthMultiplier;
     const pointwise = cin * cfg.depthMultiplier * cfg.filters;
     const spatial = windowOutput(input, inp, cfg, formatShape([...cfg.kernelSize, cin, cfg.depthMultiplier]));

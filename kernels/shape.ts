@@ -7,6 +7,11 @@ export function formatShape(shape: readonly Dim[]): string {
   return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
 }
 
+/** A shape as numpy prints an array of it (`[None 3 3 64]`): Keras puts some shapes through np.array before printing. */
+export function formatNumpyShape(shape: readonly Dim[]): string {
+  return `[${shape.map((d) => (d === null ? 'None' : String(d))).join(' ')}]`;
+}
+
 /** Keras InputSpec ndim / min_ndim check. */
 export function requireRank(shape: Shape, layerName: string, rank: number, exact = true): void {
   const ok = exact ? shape.length === rank : shape.length >= rank;

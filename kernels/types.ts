@@ -85,6 +85,11 @@ export interface BoundArgs {
   readonly values: ReadonlyMap<string, ArgValue>;
   /** Arguments that were written in the source (not defaults). */
   readonly given: ReadonlySet<string>;
+  /**
+   * Keras' global image data format when the layer was made (`keras.config.set_image_data_format`):
+   * what `data_format=None` means. channels_last when absent.
+   */
+  readonly imageDataFormat?: 'channels_last' | 'channels_first';
 }
 
 /** A weight as Keras creates it in build(): name, shape, initializer, trainability. */

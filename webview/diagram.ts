@@ -4,6 +4,7 @@
  * layer, its kind, output shape, params, receptive-field bar and savings badge; edges the shape.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
+import { diagramNodes, type DiagramView } from './diagram_nodes';
 import type { SummaryModel, SummaryRow } from './messages';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -36,47 +37,33 @@ interface Point {
 
 const elk = new ELK();
 
-/**
- * Rows of a helper-function block (one call of e.g. double_conv) merged into one row: the block's
- * name and size, summed params, its last layer's shape, its first layer's source position.
- */
-export function groupRows(rows: SummaryRow[]): { rows: SummaryRow[]; nodeOf: Map<string, string> } {
-  const nodeOf = new Map<string, string>();
-  const groups = new Map<string, SummaryRow[]>();
-  for (const r of rows) {
-    const key = r.group ?? r.name;
-    nodeOf.set(r.name, key);
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  const merged = [...groups.entries()].map(([key, members]): SummaryRow => {
-    if (members.length === 1 && !members[0].group) return members[0];
-    const first = members[0];
-    const last = members[members.length - 1];
-    const total = members.reduce((s, r) => s + r.paramsValue, 0);
-    const names = new Set(members.map((r) => r.name));
-    return {
-      ...last,
-      name: key,
-      type: first.groupType ? `${first.groupType} · ${members.length} layers` : `${key.split('#')[0]}() · ${members.length} layers`,
-      family: 'group',
-      line: first.line,
-      column: first.column,
-      params: total.toLocaleString('en-US'),
-      paramsValue: total,
-      savings: null,
-      inbound: [...new Set(members.flatMap((r) => r.inbound).filter((n) => !names.has(n)))],
-    };
-  });
-  return { rows: merged.map((r) => ({ ...r, inbound: [...new Set(r.inbound.map((n) => nodeOf.get(n) ?? n))] })), nodeOf };
+export interface DiagramOptions extends DiagramView {
+  /** A layer or helper block was clicked: show its source. */
+  reveal: (row: SummaryRow) => void;
+  /** A nested model's node (collapsed) or box header (expanded) was clicked. */
+  toggle: (group: string) => void;
+  /** A node or group to bring into view (the one just expanded or collapsed). */
+  focus?: string | null;
 }
 
-export async function renderDiagram(host: HTMLElement, model: SummaryModel, reveal: (row: SummaryRow) => void, grouped = false): Promise<Diagram> {
+const BOX_HEADER = 44;
+
+export async function renderDiagram(host: HTMLElement, model: SummaryModel, options: DiagramOptions): Promise<Diagram> {
   const t0 = performance.now();
-  const grouping = grouped ? groupRows(model.rows) : null;
-  const rows = grouping ? grouping.rows : model.rows;
-  const byName = new Map(rows.map((r) => [r.name, r]));
-  const edges = rows.flatMap((r) => r.inbound.filter((s) => byName.has(s)).map((s, i) => ({ id: `${s}->${r.name}#${i}`, sources: [s], targets: [r.name] })));
-  const laid: { width?: number; height?: number; children?: { id: string; x?: number; y?: number }[]; edges?: unknown[] } = await elk.layout({
+  const shown = diagramNodes(model, options);
+  const byName = new Map(shown.nodes.map((n) => [n.row.name, n.row]));
+  // ELK's nested graph: expanded nested models are compound nodes holding their nodes.
+  type ElkNode = { id: string; width?: number; height?: number; x?: number; y?: number; children?: ElkNode[]; layoutOptions?: Record<string, string> };
+  const top: ElkNode[] = [];
+  const compounds = new Map<string, ElkNode>();
+  for (const b of shown.boxes) {
+    const c: ElkNode = { id: `box:${b.group.name}`, children: [], layoutOptions: { 'elk.padding': `[top=${BOX_HEADER},left=10,bottom=10,right=10]` } };
+    compounds.set(b.group.name, c);
+    (b.parent ? compounds.get(b.parent)!.children! : top).push(c);
+  }
+  for (const n of shown.nodes) (n.parent ? compounds.get(n.parent)!.children! : top).push({ id: n.row.name, width: NODE_W, height: NODE_H });
+  const edges = shown.edges.map((e, i) => ({ id: `${e.source}->${e.target}#${i}`, sources: [e.source], targets: [e.target] }));
+  const laid: { width?: number; height?: number; children?: ElkNode[]; edges?: unknown[] } = await elk.layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
@@ -84,11 +71,21 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
       'elk.layered.spacing.nodeNodeBetweenLayers': '34',
       'elk.spacing.nodeNode': '16',
       'elk.edgeRouting': 'ORTHOGONAL',
+      // Edges cross into expanded boxes; every coordinate comes back relative to the root.
+      ...(shown.boxes.length ? { 'elk.hierarchyHandling': 'INCLUDE_CHILDREN', 'elk.json.shapeCoords': 'ROOT', 'elk.json.edgeCoords': 'ROOT' } : {}),
     },
-    children: rows.map((r) => ({ id: r.name, width: NODE_W, height: NODE_H })),
+    children: top,
     edges,
-  });
+  } as never);
   const layoutMs = performance.now() - t0;
+  const placed = new Map<string, ElkNode>();
+  const visit = (list: ElkNode[] | undefined) => {
+    for (const c of list ?? []) {
+      placed.set(c.id, c);
+      visit(c.children);
+    }
+  };
+  visit(laid.children);
 
   const root = svg('svg', { class: 'diagram', role: 'img', 'aria-label': `Layer graph of ${model.name}` });
   const defs = svg('defs');
@@ -98,6 +95,26 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
   const viewport = svg('g', { class: 'viewport' });
   root.append(defs, viewport);
 
+  // Expanded nested models first (behind their layers): a dashed box whose header collapses it.
+  // The headers go over the edges, which enter the box through them.
+  const headers: SVGGElement[] = [];
+  for (const b of shown.boxes) {
+    const c = placed.get(`box:${b.group.name}`);
+    if (!c) continue;
+    const g = svg('g', { class: 'group-box', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})` });
+    g.append(svg('rect', { class: 'frame', width: c.width ?? 0, height: c.height ?? 0, rx: 6 }));
+    const header = svg('g', { class: 'group-header', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-expanded': 'true', 'aria-label': `Collapse ${b.group.name}` });
+    header.append(svg('title', {}, `${b.group.name} (${b.group.type})\noutput ${b.group.outputShape}\n${b.group.params} params, ${b.group.macs} MACs\nreceptive field ${b.group.rf}\nClick to collapse`));
+    header.append(svg('rect', { class: 'header-hit', width: c.width ?? 0, height: BOX_HEADER - 4, rx: 6 }));
+    header.append(svg('text', { class: 'title', x: 8, y: 13 }, `▾ ${b.group.name}`));
+    header.append(svg('text', { class: 'sub', x: 8, y: 25 }, b.group.type));
+    header.append(svg('text', { class: 'sub', x: 8, y: 36 }, `${b.group.params} params · RF ${b.group.rf}`));
+    const collapse = () => options.toggle(b.group.name);
+    header.addEventListener('click', collapse);
+    header.addEventListener('keydown', (ev) => (ev as KeyboardEvent).key === 'Enter' && collapse());
+    headers.push(header);
+    viewport.append(g);
+  }
   for (const e of laid.edges ?? []) {
     for (const s of (e as { sections?: { startPoint: Point; endPoint: Point; bendPoints?: Point[] }[] }).sections ?? []) {
       const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
@@ -108,19 +125,25 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
       if (source) viewport.append(svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y + 3 }, source.outputShape.replace(/^\(None, /, '(')));
     }
   }
+  viewport.append(...headers);
   const nodes = new Map<string, SVGGElement>();
-  for (const c of laid.children ?? []) {
-    const r = byName.get(c.id)!;
-    const g = svg('g', { class: `node family-${r.family}`, 'data-layer': r.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-label': `${r.name} ${r.type} ${r.outputShape}` });
-    g.append(svg('title', {}, `${r.name} (${r.type})\noutput ${r.outputShape}\n${r.params} params, ${r.macs} MACs\nreceptive field ${r.rf}${r.savings ? `\n${r.savings}` : ''}`));
+  for (const n of shown.nodes) {
+    const c = placed.get(n.row.name);
+    if (!c) continue;
+    const r = n.row;
+    const nested = !!n.group?.container;
+    const g = svg('g', { class: `node family-${r.family}${nested ? ' collapsed' : ''}`, 'data-layer': r.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-label': `${r.name} ${r.type} ${r.outputShape}` });
+    if (nested) g.setAttribute('aria-expanded', 'false');
+    g.append(svg('title', {}, `${r.name} (${r.type})\noutput ${r.outputShape}\n${r.params} params, ${r.macs} MACs\nreceptive field ${r.rf}${r.savings ? `\n${r.savings}` : ''}${nested ? '\nClick to expand' : ''}`));
     g.append(svg('rect', { class: 'box', width: NODE_W, height: NODE_H, rx: 4 }));
     g.append(svg('rect', { class: 'stripe', width: 4, height: NODE_H, rx: 2 }));
-    g.append(svg('text', { class: 'title', x: 10, y: 16 }, r.name));
+    g.append(svg('text', { class: 'title', x: 10, y: 16 }, nested ? `▸ ${r.name}` : r.name));
     g.append(svg('text', { class: 'sub', x: 10, y: 30 }, `${r.type} ${r.outputShape.replace(/^\(None, /, '(')}`));
     g.append(svg('text', { class: 'sub', x: 10, y: 43 }, `${r.params} params · RF ${r.rf}`));
     if (r.rfFraction !== null) g.append(svg('rect', { class: 'rf', x: 0, y: NODE_H - 3, width: Math.max(2, r.rfFraction * NODE_W), height: 3 }));
     if (r.savings) g.append(svg('text', { class: 'badge', x: NODE_W - 6, y: 14, 'text-anchor': 'end' }, r.savings.split(' ')[0]));
-    const go = () => reveal(r);
+    // A collapsed nested model opens on click; a layer or helper block shows its source.
+    const go = nested ? () => options.toggle(r.name) : () => options.reveal(r);
     g.addEventListener('click', go);
     g.addEventListener('keydown', (ev) => (ev as KeyboardEvent).key === 'Enter' && go());
     viewport.append(g);
@@ -166,7 +189,8 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
   }, { passive: false });
   let drag: { x: number; y: number } | null = null;
   root.addEventListener('pointerdown', (ev) => {
-    if ((ev.target as Element).closest('g.node')) return;
+    // Not on a node or a box header: pointer capture would take their click.
+    if ((ev.target as Element).closest('g.node, g.group-header')) return;
     drag = { x: ev.clientX - tx, y: ev.clientY - ty };
     root.setPointerCapture(ev.pointerId);
   });
@@ -178,6 +202,13 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
   });
   root.addEventListener('pointerup', () => (drag = null));
   fit();
+  // After a toggle, keep what was clicked in view: its box (expanded) or its node (collapsed).
+  const focused = options.focus ? (placed.get(`box:${options.focus}`) ?? placed.get(options.focus)) : undefined;
+  if (focused) {
+    const h = root.clientHeight || host.clientHeight || 400;
+    ty = Math.min(8, h / 3 - (focused.y ?? 0) * scale);
+    apply();
+  }
 
   const exportSvg = () => {
     // Outside VS Code the CSS variables do not exist: copy computed colours onto the clone.
@@ -218,10 +249,10 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, reve
     exportSvg,
     exportPng,
     highlight(layerName) {
-      const layer = layerName && grouping ? (grouping.nodeOf.get(layerName) ?? layerName) : layerName;
+      const layer = layerName ? (shown.nodeOf.get(layerName) ?? layerName) : layerName;
       for (const [name, g] of nodes) g.classList.toggle('active', name === layer);
       const g = layer ? nodes.get(layer) : undefined;
-      const c = g && (laid.children ?? []).find((n) => n.id === layer);
+      const c = g && layer ? placed.get(layer) : undefined;
       if (!c) return;
       // Keep the highlighted node in view: centre it vertically.
       const h = root.clientHeight || host.clientHeight || 400;

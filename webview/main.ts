@@ -8,6 +8,8 @@ interface ViewState {
   mode?: 'diagram' | 'table';
   /** Collapse helper-function blocks into one node each. */
   grouped?: boolean;
+  /** By model key: the nested models (backbones) expanded in the diagram; the rest stay collapsed. */
+  expanded?: Record<string, string[]>;
 }
 
 interface VsCodeApi {
@@ -30,6 +32,8 @@ let diagram: Diagram | null = null;
 let highlighted: string | null = null;
 /** Renders are async (layout): a newer one supersedes an older one still laying out. */
 let generation = 0;
+/** The nested model the user just expanded or collapsed: the next diagram keeps it in view. */
+let toggled: string | null = null;
 
 function setState(patch: ViewState): void {
   vscode.setState({ ...vscode.getState(), ...patch });
@@ -91,6 +95,13 @@ function render(): void {
       vscode.postMessage({ type: 'export', format, model: model.name, data });
     }, { title: `Export the diagram as ${format.toUpperCase()}`, className: 'tool' }));
     const grouped = !!vscode.getState()?.grouped;
+    const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
+    const toggle = (name: string) => {
+      if (!expanded.delete(name)) expanded.add(name);
+      toggled = name;
+      setState({ expanded: { ...vscode.getState()?.expanded, [model.key]: [...expanded] } });
+      render();
+    };
     const group = button('Group', () => {
       setState({ grouped: !grouped });
       render();
@@ -99,7 +110,10 @@ function render(): void {
     tools.append(group, ...exports, fit);
     app.append(tools, host);
     const mine = ++generation;
-    void renderDiagram(host, model, reveal, !!vscode.getState()?.grouped).then((d) => {
+    // Only the render right after a toggle keeps the toggled group in view.
+    const focus = toggled;
+    toggled = null;
+    void renderDiagram(host, model, { reveal, toggle, grouped, expanded, focus }).then((d) => {
       if (mine !== generation) return;
       diagram = d;
       host.dataset.layoutMs = d.layoutMs.toFixed(0);

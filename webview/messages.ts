@@ -21,13 +21,33 @@ export interface SummaryRow {
   savings: string | null;
   inbound: string[];
   /**
-   * The helper-function call that made the layer ("double_conv#3") when that call made no further
-   * helper calls: such blocks collapse into one node; enclosing builders (build_unet) do not.
+   * The group the layer belongs to (a SummaryGroup's name): the innermost nested model or custom
+   * layer holding it, else the helper-function call that made it ("double_conv#3") when that call
+   * made no further helper calls (enclosing builders like build_unet are no group).
    */
   group: string | null;
-  /** For a group that is a nested model or custom layer: its class (`Functional`, a custom class). */
-  groupType?: string;
-  paramsValue: number;
+}
+
+/**
+ * A node that stands for several layers: a nested model or custom layer (a backbone; collapsed by
+ * default, its totals as Keras counts them) or one helper-function block (collapsed on request).
+ */
+export interface SummaryGroup {
+  name: string;
+  /** `Functional · 154 layers`, `ResidualBlock · 5 layers`, `double_conv() · 6 layers`. */
+  type: string;
+  /** A nested model or custom layer (one entry of its parent in Keras), not a helper block. */
+  container: boolean;
+  /** The container group holding this one, for nested models inside nested models. */
+  parent: string | null;
+  line: number;
+  column: number;
+  /** Its output, as the row fields of the same names. */
+  outputShape: string;
+  params: string;
+  macs: string;
+  rf: string;
+  rfFraction: number | null;
 }
 
 export interface SummaryModel {
@@ -37,6 +57,8 @@ export interface SummaryModel {
   variable: string | null;
   line: number;
   rows: SummaryRow[];
+  /** The groups rows name, parents before their children. */
+  groups: SummaryGroup[];
   totals: { params: string; trainable: string; nonTrainable: string; macs: string };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Python shared by the keras.applications definitions ConvLens' tracer runs: how an application
  * settles its input shape and input tensor, what it refuses, and its pooling head. Written for
- * ConvLens from Keras' documented behaviour (channels_last, Keras' default image data format).
+ * ConvLens from Keras' documented behaviour. The image data format is Keras' global one
+ * (`keras.config.image_data_format()`, which the traced source may set): channels_last by default.
  *
  * `refuse(condition, message)` stops the application with Keras' error when `condition` is known
  * to be true; `operation("add" | "multiply", x, y)` is Keras' `x + y` / `x * y` on tensors (an
@@ -12,30 +13,61 @@ export const COMMON = `
 import keras
 from keras import layers
 
-BN_AXIS = 3
+def channels_first():
+    return keras.config.image_data_format() == "channels_first"
+
+
+def channel_axis():
+    return 1 if channels_first() else -1
+
+
+def bn_axis():
+    # The same axis as channel_axis(), written the way most applications name it.
+    return 1 if channels_first() else 3
+
+
+def channels(x):
+    return x.shape[channel_axis()]
+
+
+def rows_cols(shape):
+    # Height and width of an image shape without its batch axis.
+    if channels_first():
+        return shape[1], shape[2]
+    return shape[0], shape[1]
+
+
+def image_shape(rows, cols, channels):
+    if channels_first():
+        return (channels, rows, cols)
+    return (rows, cols, channels)
+
+
+def refuse_channels_first(family):
+    refuse(channels_first(), f"{family} does not support the \`channels_first\` image data format. Switch to \`channels_last\` by editing your local config file at ~/.keras/keras.json")
 
 
 def settle_input_shape(input_shape, default_size, min_size, require_flatten, weights):
     channels = 3
     if weights != "imagenet" and input_shape and len(input_shape) == 3:
-        channels = input_shape[-1]
-    default_shape = (default_size, default_size, channels)
+        channels = input_shape[0] if channels_first() else input_shape[-1]
+    default_shape = image_shape(default_size, default_size, channels)
     if weights == "imagenet" and require_flatten:
         refuse(input_shape is not None and input_shape != default_shape,
                f"When setting \`include_top=True\` and loading \`imagenet\` weights, \`input_shape\` should be {default_shape}.  Received: input_shape={input_shape}")
         return default_shape
     if input_shape:
         refuse(len(input_shape) != 3, "\`input_shape\` must be a tuple of three integers.")
-        refuse(input_shape[-1] != 3 and weights == "imagenet",
+        given_channels = input_shape[0] if channels_first() else input_shape[-1]
+        refuse(given_channels != 3 and weights == "imagenet",
                f"The input must have 3 channels; Received \`input_shape={input_shape}\`")
-        rows = input_shape[0]
-        cols = input_shape[1]
+        rows, cols = rows_cols(input_shape)
         refuse((rows is not None and rows < min_size) or (cols is not None and cols < min_size),
                f"Input size must be at least {min_size}x{min_size}; Received: input_shape={input_shape}")
     elif require_flatten:
         input_shape = default_shape
     else:
-        input_shape = (None, None, 3)
+        input_shape = image_shape(None, None, 3)
     refuse(require_flatten and None in input_shape,
            f"If \`include_top\` is True, you should specify a static \`input_shape\`. Received: input_shape={input_shape}")
     return input_shape
@@ -88,8 +120,7 @@ def pooled(x, pooling, avg_name=None, max_name=None):
 
 
 def padding_for_stride2(x, kernel_size):
-    rows = x.shape[1]
-    cols = x.shape[2]
+    rows, cols = rows_cols(x.shape[1:])
     if rows is None:
         odd = (0, 0)
     else:

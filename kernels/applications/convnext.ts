@@ -33,6 +33,7 @@ def nested_sequential(x, members, name):
 
 
 def convnext(size, name, include_preprocessing, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation):
+    refuse_channels_first("ConvNeXt")
     depths, dims = CONVNEXT_CONFIGS[size]
     refuse(weights == "imagenet" and include_top and classes != 1000,
            f'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes={classes}')

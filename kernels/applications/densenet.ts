@@ -1,30 +1,31 @@
 /** DenseNet121/169/201 (Huang et al. 2017) as keras.applications builds them. */
 export const DENSENET = `
 def dense_layer(x, growth, name):
-    y = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_0_bn")(x)
+    y = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_0_bn")(x)
     y = layers.Activation("relu", name=name + "_0_relu")(y)
     y = layers.Conv2D(4 * growth, 1, use_bias=False, name=name + "_1_conv")(y)
-    y = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_1_bn")(y)
+    y = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_1_bn")(y)
     y = layers.Activation("relu", name=name + "_1_relu")(y)
     y = layers.Conv2D(growth, 3, padding="same", use_bias=False, name=name + "_2_conv")(y)
-    return layers.Concatenate(axis=BN_AXIS, name=name + "_concat")([x, y])
+    return layers.Concatenate(axis=bn_axis(), name=name + "_concat")([x, y])
 
 
 def transition(x, compression, name):
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_bn")(x)
     x = layers.Activation("relu", name=name + "_relu")(x)
-    x = layers.Conv2D(int(x.shape[-1] * compression), 1, use_bias=False, name=name + "_conv")(x)
+    x = layers.Conv2D(int(x.shape[bn_axis()] * compression), 1, use_bias=False, name=name + "_conv")(x)
     return layers.AveragePooling2D(2, strides=2, name=name + "_pool")(x)
 
 
 def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
+    refuse_channels_first("DenseNet")
     refuse(weights == "imagenet" and include_top and classes != 1000,
            'If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
     input_shape = settle_input_shape(input_shape, 224, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name="conv1_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name="conv1_bn")(x)
     x = layers.Activation("relu", name="conv1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)))(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
@@ -33,7 +34,7 @@ def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, c
             x = dense_layer(x, 32, f"conv{stage + 2}_block{i + 1}")
         if stage < 3:
             x = transition(x, 0.5, f"pool{stage + 2}")
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name="bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)

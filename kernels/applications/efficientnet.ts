@@ -19,7 +19,7 @@ def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
     x = inputs
     if expand_ratio != 1:
         x = layers.Conv2D(filters, 1, padding="same", use_bias=False, kernel_initializer=CONV_INIT, name=name + "expand_conv")(x)
-        x = layers.BatchNormalization(axis=BN_AXIS, name=name + "expand_bn")(x)
+        x = layers.BatchNormalization(axis=bn_axis(), name=name + "expand_bn")(x)
         x = layers.Activation(activation, name=name + "expand_activation")(x)
     if strides == 2:
         x = layers.ZeroPadding2D(padding=padding_for_stride2(x, kernel_size), name=name + "dwconv_pad")(x)
@@ -27,16 +27,16 @@ def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
     else:
         padding = "same"
     x = layers.DepthwiseConv2D(kernel_size, strides=strides, padding=padding, use_bias=False, depthwise_initializer=CONV_INIT, name=name + "dwconv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, name=name + "bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), name=name + "bn")(x)
     x = layers.Activation(activation, name=name + "activation")(x)
     if 0 < se_ratio <= 1:
         se = layers.GlobalAveragePooling2D(name=name + "se_squeeze")(x)
-        se = layers.Reshape((1, 1, filters), name=name + "se_reshape")(se)
+        se = layers.Reshape((filters, 1, 1) if bn_axis() == 1 else (1, 1, filters), name=name + "se_reshape")(se)
         se = layers.Conv2D(max(1, int(filters_in * se_ratio)), 1, padding="same", activation=activation, kernel_initializer=CONV_INIT, name=name + "se_reduce")(se)
         se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid", kernel_initializer=CONV_INIT, name=name + "se_expand")(se)
         x = layers.multiply([x, se], name=name + "se_excite")
     x = layers.Conv2D(filters_out, 1, padding="same", use_bias=False, kernel_initializer=CONV_INIT, name=name + "project_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, name=name + "project_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), name=name + "project_bn")(x)
     if strides == 1 and filters_in == filters_out:
         if drop_rate > 0:
             x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=name + "drop")(x)
@@ -57,12 +57,12 @@ def efficientnet(width, depth, default_size, dropout_rate, name, include_top, we
         return int(math.ceil(depth * repeats))
 
     x = layers.Rescaling(1.0 / 255.0)(img_input)
-    x = layers.Normalization(axis=BN_AXIS)(x)
+    x = layers.Normalization(axis=bn_axis())(x)
     if weights == "imagenet":
         x = layers.Rescaling([1.0 / math.sqrt(s) for s in IMAGENET_STDDEV_RGB])(x)
     x = layers.ZeroPadding2D(padding=padding_for_stride2(x, 3), name="stem_conv_pad")(x)
     x = layers.Conv2D(round_filters(32), 3, strides=2, padding="valid", use_bias=False, kernel_initializer=CONV_INIT, name="stem_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, name="stem_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), name="stem_bn")(x)
     x = layers.Activation(activation, name="stem_activation")(x)
     total = float(sum(round_repeats(stage[1]) for stage in B0_STAGES))
     b = 0
@@ -74,7 +74,7 @@ def efficientnet(width, depth, default_size, dropout_rate, name, include_top, we
                        f_out if j > 0 else f_in, f_out, kernel, 1 if j > 0 else stride, expansion, 0.25)
             b += 1
     x = layers.Conv2D(round_filters(1280), 1, padding="same", use_bias=False, kernel_initializer=CONV_INIT, name="top_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, name="top_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), name="top_bn")(x)
     x = layers.Activation(activation, name="top_activation")(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)

@@ -37,22 +37,22 @@ def v2_block(x, fused, filters_in, filters_out, expand_ratio, kernel_size, strid
             x = layers.Conv2D(filters, kernel_size=kernel_size, strides=strides, kernel_initializer=CONV_INIT, padding="same", use_bias=False, name=name + "expand_conv")(x)
         else:
             x = layers.Conv2D(filters=filters, kernel_size=1, strides=1, kernel_initializer=CONV_INIT, padding="same", use_bias=False, name=name + "expand_conv")(x)
-        x = layers.BatchNormalization(axis=BN_AXIS, momentum=0.9, name=name + "expand_bn")(x)
+        x = layers.BatchNormalization(axis=bn_axis(), momentum=0.9, name=name + "expand_bn")(x)
         x = layers.Activation(activation, name=name + "expand_activation")(x)
     if not fused:
         x = layers.DepthwiseConv2D(kernel_size=kernel_size, strides=strides, depthwise_initializer=CONV_INIT, padding="same", use_bias=False, name=name + "dwconv2")(x)
-        x = layers.BatchNormalization(axis=BN_AXIS, momentum=0.9, name=name + "bn")(x)
+        x = layers.BatchNormalization(axis=bn_axis(), momentum=0.9, name=name + "bn")(x)
         x = layers.Activation(activation, name=name + "activation")(x)
     if 0 < se_ratio <= 1:
         se = layers.GlobalAveragePooling2D(name=name + "se_squeeze")(x)
-        se = layers.Reshape((1, 1, filters), name=name + "se_reshape")(se)
+        se = layers.Reshape((filters, 1, 1) if bn_axis() == 1 else (1, 1, filters), name=name + "se_reshape")(se)
         se = layers.Conv2D(max(1, int(filters_in * se_ratio)), 1, padding="same", activation=activation, kernel_initializer=CONV_INIT, name=name + "se_reduce")(se)
         se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid", kernel_initializer=CONV_INIT, name=name + "se_expand")(se)
         x = layers.multiply([x, se], name=name + "se_excite")
     # Without an expansion, the fused block's only convolution is this one.
     single = fused and expand_ratio == 1
     x = layers.Conv2D(filters_out, kernel_size=kernel_size if single else 1, strides=strides if single else 1, kernel_initializer=CONV_INIT, padding="same", use_bias=False, name=name + "project_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, momentum=0.9, name=name + "project_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), momentum=0.9, name=name + "project_bn")(x)
     if fused and expand_ratio == 1:
         x = layers.Activation(activation, name=name + "project_activation")(x)
     if strides == 1 and filters_in == filters_out:
@@ -71,13 +71,13 @@ def efficientnet_v2(width, depth, default_size, name, include_top, weights, inpu
     img_input = image_input(input_tensor, input_shape)
     x = img_input
     if include_preprocessing:
-        if name.split("-")[-1].startswith("b") and input_shape[2] == 3:
+        if name.split("-")[-1].startswith("b") and input_shape[bn_axis() - 1] == 3:
             x = layers.Rescaling(scale=1.0 / 255)(x)
-            x = layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2], axis=BN_AXIS)(x)
+            x = layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2], axis=bn_axis())(x)
         else:
             x = layers.Rescaling(scale=1.0 / 128.0, offset=-1)(x)
     x = layers.Conv2D(filters=round_width(stages[0][2], width), kernel_size=3, strides=2, kernel_initializer=CONV_INIT, padding="same", use_bias=False, name="stem_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, momentum=0.9, name="stem_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), momentum=0.9, name="stem_bn")(x)
     x = layers.Activation(activation, name="stem_activation")(x)
     total = float(sum(stage[1] for stage in stages))
     b = 0
@@ -89,7 +89,7 @@ def efficientnet_v2(width, depth, default_size, name, include_top, weights, inpu
                          drop_connect_rate * b / total, activation, f"block{i + 1}{LETTERS[j]}_")
             b += 1
     x = layers.Conv2D(filters=round_width(1280, width), kernel_size=1, strides=1, kernel_initializer=CONV_INIT, padding="same", use_bias=False, name="top_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, momentum=0.9, name="top_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), momentum=0.9, name="top_bn")(x)
     x = layers.Activation(activation=activation, name="top_activation")(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)

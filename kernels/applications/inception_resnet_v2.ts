@@ -6,7 +6,7 @@ from keras.applications.inception_resnet_v2 import CustomScaleLayer
 def unit(x, filters, kernel_size, strides=1, padding="same", activation="relu", use_bias=False, name=None):
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
     if not use_bias:
-        x = layers.BatchNormalization(axis=BN_AXIS, scale=False, name=None if name is None else name + "_bn")(x)
+        x = layers.BatchNormalization(axis=bn_axis(), scale=False, name=None if name is None else name + "_bn")(x)
     if activation is not None:
         x = layers.Activation(activation, name=None if name is None else name + "_ac")(x)
     return x
@@ -34,8 +34,8 @@ def residual_block(x, scale, kind, index, activation="relu"):
         b1 = unit(b1, 256, [3, 1])
         branches = [b0, b1]
     name = f"{kind}_{index}"
-    mixed = layers.Concatenate(axis=BN_AXIS, name=name + "_mixed")(branches)
-    up = unit(mixed, x.shape[-1], 1, activation=None, use_bias=True, name=name + "_conv")
+    mixed = layers.Concatenate(axis=bn_axis(), name=name + "_mixed")(branches)
+    up = unit(mixed, channels(x), 1, activation=None, use_bias=True, name=name + "_conv")
     x = CustomScaleLayer(scale)([x, up])
     if activation is not None:
         x = layers.Activation(activation, name=name + "_ac")(x)
@@ -62,7 +62,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     b2 = unit(b2, 96, 3)
     bp = layers.AveragePooling2D(3, strides=1, padding="same")(x)
     bp = unit(bp, 64, 1)
-    x = layers.Concatenate(axis=BN_AXIS, name="mixed_5b")([b0, b1, b2, bp])
+    x = layers.Concatenate(axis=bn_axis(), name="mixed_5b")([b0, b1, b2, bp])
     for i in range(1, 11):
         x = residual_block(x, 0.17, "block35", i)
     b0 = unit(x, 384, 3, strides=2, padding="valid")
@@ -70,7 +70,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     b1 = unit(b1, 256, 3)
     b1 = unit(b1, 384, 3, strides=2, padding="valid")
     bp = layers.MaxPooling2D(3, strides=2, padding="valid")(x)
-    x = layers.Concatenate(axis=BN_AXIS, name="mixed_6a")([b0, b1, bp])
+    x = layers.Concatenate(axis=bn_axis(), name="mixed_6a")([b0, b1, bp])
     for i in range(1, 21):
         x = residual_block(x, 0.1, "block17", i)
     b0 = unit(x, 256, 1)
@@ -81,7 +81,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     b2 = unit(b2, 288, 3)
     b2 = unit(b2, 320, 3, strides=2, padding="valid")
     bp = layers.MaxPooling2D(3, strides=2, padding="valid")(x)
-    x = layers.Concatenate(axis=BN_AXIS, name="mixed_7a")([b0, b1, b2, bp])
+    x = layers.Concatenate(axis=bn_axis(), name="mixed_7a")([b0, b1, b2, bp])
     for i in range(1, 10):
         x = residual_block(x, 0.2, "block8", i)
     x = residual_block(x, 1.0, "block8", 10, activation=None)

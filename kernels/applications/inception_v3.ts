@@ -2,7 +2,7 @@
 export const INCEPTION_V3 = `
 def conv_bn_relu(x, filters, rows, cols, padding="same", strides=(1, 1)):
     x = layers.Conv2D(filters, (rows, cols), strides=strides, padding=padding, use_bias=False)(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, scale=False)(x)
+    x = layers.BatchNormalization(axis=bn_axis(), scale=False)(x)
     return layers.Activation("relu")(x)
 
 
@@ -19,7 +19,7 @@ def module_35(x, pool_filters, name):
     b3 = conv_bn_relu(b3, 96, 3, 3)
     b3 = conv_bn_relu(b3, 96, 3, 3)
     bp = avg_pool_branch(x, pool_filters)
-    return layers.concatenate([b1, b5, b3, bp], axis=BN_AXIS, name=name)
+    return layers.concatenate([b1, b5, b3, bp], axis=bn_axis(), name=name)
 
 
 def module_17(x, width, name):
@@ -33,7 +33,7 @@ def module_17(x, width, name):
     bd = conv_bn_relu(bd, width, 7, 1)
     bd = conv_bn_relu(bd, 192, 1, 7)
     bp = avg_pool_branch(x, 192)
-    return layers.concatenate([b1, b7, bd, bp], axis=BN_AXIS, name=name)
+    return layers.concatenate([b1, b7, bd, bp], axis=bn_axis(), name=name)
 
 
 def module_8(x, i):
@@ -41,14 +41,14 @@ def module_8(x, i):
     b3 = conv_bn_relu(x, 384, 1, 1)
     b3a = conv_bn_relu(b3, 384, 1, 3)
     b3b = conv_bn_relu(b3, 384, 3, 1)
-    b3 = layers.concatenate([b3a, b3b], axis=BN_AXIS, name=f"mixed9_{i}")
+    b3 = layers.concatenate([b3a, b3b], axis=bn_axis(), name=f"mixed9_{i}")
     bd = conv_bn_relu(x, 448, 1, 1)
     bd = conv_bn_relu(bd, 384, 3, 3)
     bda = conv_bn_relu(bd, 384, 1, 3)
     bdb = conv_bn_relu(bd, 384, 3, 1)
-    bd = layers.concatenate([bda, bdb], axis=BN_AXIS)
+    bd = layers.concatenate([bda, bdb], axis=bn_axis())
     bp = avg_pool_branch(x, 192)
-    return layers.concatenate([b1, b3, bd, bp], axis=BN_AXIS, name=f"mixed{9 + i}")
+    return layers.concatenate([b1, b3, bd, bp], axis=bn_axis(), name=f"mixed{9 + i}")
 
 
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="inception_v3"):
@@ -71,7 +71,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     bd = conv_bn_relu(bd, 96, 3, 3)
     bd = conv_bn_relu(bd, 96, 3, 3, strides=(2, 2), padding="valid")
     bp = layers.MaxPooling2D((3, 3), strides=(2, 2))(x)
-    x = layers.concatenate([b3, bd, bp], axis=BN_AXIS, name="mixed3")
+    x = layers.concatenate([b3, bd, bp], axis=bn_axis(), name="mixed3")
     x = module_17(x, 128, "mixed4")
     x = module_17(x, 160, "mixed5")
     x = module_17(x, 160, "mixed6")
@@ -83,7 +83,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     b7 = conv_bn_relu(b7, 192, 7, 1)
     b7 = conv_bn_relu(b7, 192, 3, 3, strides=(2, 2), padding="valid")
     bp = layers.MaxPooling2D((3, 3), strides=(2, 2))(x)
-    x = layers.concatenate([b3, b7, bp], axis=BN_AXIS, name="mixed8")
+    x = layers.concatenate([b3, b7, bp], axis=bn_axis(), name="mixed8")
     x = module_8(x, 0)
     x = module_8(x, 1)
     if include_top:

@@ -2,7 +2,7 @@
 export const MOBILENET = `
 def mobilenet_stem(x, filters, alpha):
     x = layers.Conv2D(int(filters * alpha), (3, 3), padding="same", use_bias=False, strides=(2, 2), name="conv1")(x)
-    x = layers.BatchNormalization(axis=-1, name="conv1_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), name="conv1_bn")(x)
     return layers.ReLU(6.0, name="conv1_relu")(x)
 
 
@@ -13,10 +13,10 @@ def separable_block(x, filters, alpha, depth_multiplier, stride, block):
         x = layers.ZeroPadding2D(((0, 1), (0, 1)), name=f"conv_pad_{block}")(x)
         padding = "valid"
     x = layers.DepthwiseConv2D((3, 3), padding=padding, depth_multiplier=depth_multiplier, strides=(stride, stride), use_bias=False, name=f"conv_dw_{block}")(x)
-    x = layers.BatchNormalization(axis=-1, name=f"conv_dw_{block}_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), name=f"conv_dw_{block}_bn")(x)
     x = layers.ReLU(6.0, name=f"conv_dw_{block}_relu")(x)
     x = layers.Conv2D(int(filters * alpha), (1, 1), padding="same", use_bias=False, strides=(1, 1), name=f"conv_pw_{block}")(x)
-    x = layers.BatchNormalization(axis=-1, name=f"conv_pw_{block}_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), name=f"conv_pw_{block}_bn")(x)
     return layers.ReLU(6.0, name=f"conv_pw_{block}_relu")(x)
 
 
@@ -27,11 +27,12 @@ MOBILENET_BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (
 def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):
     refuse_imagenet_classes(weights, include_top, classes)
     default_size = 224
-    if input_shape is not None and input_shape[0] == input_shape[1] and input_shape[0] in (128, 160, 192, 224):
-        default_size = input_shape[0]
+    if input_shape is not None:
+        rows, cols = rows_cols(input_shape)
+        if rows == cols and rows in (128, 160, 192, 224):
+            default_size = rows
     input_shape = settle_input_shape(input_shape, default_size, 32, include_top, weights)
-    rows = input_shape[0]
-    cols = input_shape[1]
+    rows, cols = rows_cols(input_shape)
     if weights == "imagenet":
         refuse(depth_multiplier != 1, f"If imagenet weights are being loaded, depth multiplier must be 1.  Received depth_multiplier={depth_multiplier}")
         refuse(alpha not in (0.25, 0.50, 0.75, 1.0), f"If imagenet weights are being loaded, alpha can be one of\`0.25\`, \`0.50\`, \`0.75\` or \`1.0\` only.  Received alpha={alpha}")

@@ -27,22 +27,22 @@ def squeeze_excite(inputs, filters, ratio, prefix):
 
 def bottleneck(x, expansion, filters, kernel_size, stride, se_ratio, activation, block):
     shortcut = x
-    in_channels = x.shape[-1]
+    in_channels = channels(x)
     prefix = "expanded_conv_"
     if block:
         prefix = f"expanded_conv_{block}_"
         x = layers.Conv2D(make_divisible(in_channels * expansion), kernel_size=1, padding="same", use_bias=False, name=prefix + "expand")(x)
-        x = layers.BatchNormalization(axis=-1, epsilon=1e-3, momentum=0.999, name=prefix + "expand_bn")(x)
+        x = layers.BatchNormalization(axis=channel_axis(), epsilon=1e-3, momentum=0.999, name=prefix + "expand_bn")(x)
         x = activation(x)
     if stride == 2:
         x = layers.ZeroPadding2D(padding=padding_for_stride2(x, kernel_size), name=prefix + "depthwise_pad")(x)
     x = layers.DepthwiseConv2D(kernel_size, strides=stride, padding="same" if stride == 1 else "valid", use_bias=False, name=prefix + "depthwise")(x)
-    x = layers.BatchNormalization(axis=-1, epsilon=1e-3, momentum=0.999, name=prefix + "depthwise_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), epsilon=1e-3, momentum=0.999, name=prefix + "depthwise_bn")(x)
     x = activation(x)
     if se_ratio:
         x = squeeze_excite(x, make_divisible(in_channels * expansion), se_ratio, prefix)
     x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False, name=prefix + "project")(x)
-    x = layers.BatchNormalization(axis=-1, epsilon=1e-3, momentum=0.999, name=prefix + "project_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), epsilon=1e-3, momentum=0.999, name=prefix + "project_bn")(x)
     if stride == 1 and in_channels == filters:
         x = layers.Add(name=prefix + "add")([shortcut, x])
     return x
@@ -68,15 +68,21 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
     refuse(weights == "imagenet" and include_top and classes != 1000,
            f'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000.  Received classes={classes}')
     if input_shape is not None and input_tensor is not None:
-        refuse(is_keras_tensor(input_tensor) and input_tensor.shape[2] != input_shape[1],
-               f"input_shape[1] must equal input_tensor.shape[2].  Received input_shape={input_shape}, input_tensor.shape={input_tensor.shape}")
+        if channels_first():
+            refuse(is_keras_tensor(input_tensor) and input_tensor.shape[1] != input_shape[1],
+                   f"When backend.image_data_format()=channels_first, input_shape[1] must equal input_tensor.shape[1].  Received input_shape={input_shape}, input_tensor.shape={input_tensor.shape}")
+        else:
+            refuse(is_keras_tensor(input_tensor) and input_tensor.shape[2] != input_shape[1],
+                   f"input_shape[1] must equal input_tensor.shape[2].  Received input_shape={input_shape}, input_tensor.shape={input_tensor.shape}")
     if input_shape is None and input_tensor is not None and is_keras_tensor(input_tensor):
-        # Keras writes (cols, rows, 3) here.
-        input_shape = (input_tensor.shape[2], input_tensor.shape[1], 3)
+        # Keras writes (cols, rows) here, the other way round.
+        if channels_first():
+            input_shape = (3, input_tensor.shape[3], input_tensor.shape[2])
+        else:
+            input_shape = (input_tensor.shape[2], input_tensor.shape[1], 3)
     if input_shape is None and input_tensor is None:
-        input_shape = (None, None, 3)
-    rows = input_shape[0]
-    cols = input_shape[1]
+        input_shape = image_shape(None, None, 3)
+    rows, cols = rows_cols(input_shape)
     refuse(rows and cols and (rows < 32 or cols < 32), f"Input size must be at least 32x32; Received \`input_shape={input_shape}\`")
     if weights == "imagenet":
         refuse((not minimalistic and alpha not in (0.75, 1.0)) or (minimalistic and alpha != 1.0),
@@ -94,15 +100,15 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
     if include_preprocessing:
         x = layers.Rescaling(scale=1.0 / 127.5, offset=-1.0)(x)
     x = layers.Conv2D(16, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="conv")(x)
-    x = layers.BatchNormalization(axis=-1, epsilon=1e-3, momentum=0.999, name="conv_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), epsilon=1e-3, momentum=0.999, name="conv_bn")(x)
     x = activation(x)
     for i, (expansion, filters, k, stride, se, act) in enumerate(blocks):
         x = bottleneck(x, expansion, make_divisible(filters * alpha), k or kernel, stride, se_ratio if se else None, activation if act == "act" else relu, i)
-    last_conv_ch = make_divisible(x.shape[-1] * 6)
+    last_conv_ch = make_divisible(channels(x) * 6)
     if alpha > 1.0:
         last_point_ch = make_divisible(last_point_ch * alpha)
     x = layers.Conv2D(last_conv_ch, kernel_size=1, padding="same", use_bias=False, name="conv_1")(x)
-    x = layers.BatchNormalization(axis=-1, epsilon=1e-3, momentum=0.999, name="conv_1_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), epsilon=1e-3, momentum=0.999, name="conv_1_bn")(x)
     x = activation(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(keepdims=True)(x)

@@ -1,7 +1,7 @@
 /** NASNet-A Mobile and Large (Zoph et al. 2018) as keras.applications builds them. */
 export const NASNET = `
 def nas_bn(x, name):
-    return layers.BatchNormalization(axis=-1, momentum=0.9997, epsilon=1e-3, name=name)(x)
+    return layers.BatchNormalization(axis=channel_axis(), momentum=0.9997, epsilon=1e-3, name=name)(x)
 
 
 def relu_sepconv_twice(x, filters, kernel_size=(3, 3), strides=(1, 1), tag=None):
@@ -22,7 +22,7 @@ def match_previous(p, ip, filters, tag):
     # Brings the previous cell's output to this cell's size and width.
     if p is None:
         return ip
-    if p.shape[-2] != ip.shape[-2]:
+    if p.shape[2 if channels_first() else -2] != ip.shape[2 if channels_first() else -2]:
         p = layers.Activation("relu", name=f"adjust_relu_1_{tag}")(p)
         p1 = layers.AveragePooling2D((1, 1), strides=(2, 2), padding="valid", name=f"adjust_avg_pool_1_{tag}")(p)
         p1 = layers.Conv2D(filters // 2, (1, 1), padding="same", use_bias=False, name=f"adjust_conv_1_{tag}", kernel_initializer="he_normal")(p1)
@@ -30,9 +30,9 @@ def match_previous(p, ip, filters, tag):
         p2 = layers.Cropping2D(cropping=((1, 0), (1, 0)))(p2)
         p2 = layers.AveragePooling2D((1, 1), strides=(2, 2), padding="valid", name=f"adjust_avg_pool_2_{tag}")(p2)
         p2 = layers.Conv2D(filters // 2, (1, 1), padding="same", use_bias=False, name=f"adjust_conv_2_{tag}", kernel_initializer="he_normal")(p2)
-        p = layers.concatenate([p1, p2], axis=-1)
+        p = layers.concatenate([p1, p2], axis=channel_axis())
         return nas_bn(p, f"adjust_bn_{tag}")
-    if p.shape[-1] != filters:
+    if channels(p) != filters:
         p = layers.Activation("relu")(p)
         p = layers.Conv2D(filters, (1, 1), strides=(1, 1), padding="same", name=f"adjust_conv_projection_{tag}", use_bias=False, kernel_initializer="he_normal")(p)
         return nas_bn(p, f"adjust_bn_{tag}")
@@ -56,7 +56,7 @@ def normal_cell(ip, p, filters, tag):
     x4b = layers.AveragePooling2D((3, 3), strides=(1, 1), padding="same", name=f"normal_right4_{tag}")(p)
     x4 = layers.add([x4a, x4b], name=f"normal_add_4_{tag}")
     x5 = layers.add([relu_sepconv_twice(h, filters, tag=f"normal_left5_{tag}"), h], name=f"normal_add_5_{tag}")
-    x = layers.concatenate([p, x1, x2, x3, x4, x5], axis=-1, name=f"normal_concat_{tag}")
+    x = layers.concatenate([p, x1, x2, x3, x4, x5], axis=channel_axis(), name=f"normal_concat_{tag}")
     return x, ip
 
 
@@ -78,11 +78,12 @@ def reduction_cell(ip, p, filters, tag):
     x5a = relu_sepconv_twice(x1, filters, (3, 3), tag=f"reduction_left4_{tag}")
     x5b = layers.MaxPooling2D((3, 3), strides=(2, 2), padding="valid", name=f"reduction_right5_{tag}")(h3)
     x5 = layers.add([x5a, x5b], name=f"reduction_add4_{tag}")
-    x = layers.concatenate([x2, x3, x4, x5], axis=-1, name=f"reduction_concat_{tag}")
+    x = layers.concatenate([x2, x3, x4, x5], axis=channel_axis(), name=f"reduction_concat_{tag}")
     return x, ip
 
 
 def nasnet(input_shape, penultimate_filters, num_blocks, stem_filters, skip_reduction, include_top, weights, input_tensor, pooling, classes, default_size, classifier_activation, name):
+    refuse_channels_first("NASNet")
     refuse(weights == "imagenet" and include_top and classes != 1000,
            'If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
     refuse(isinstance(input_shape, tuple) and None in input_shape and weights == "imagenet",

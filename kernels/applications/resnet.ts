@@ -6,17 +6,17 @@ export const RESNET = `
 def bottleneck_v1(x, filters, stride=1, projection=True, name=None):
     if projection:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=name + "_0_conv")(x)
-        shortcut = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_0_bn")(shortcut)
+        shortcut = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_0_bn")(shortcut)
     else:
         shortcut = x
     x = layers.Conv2D(filters, 1, strides=stride, name=name + "_1_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_1_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_1_bn")(x)
     x = layers.Activation("relu", name=name + "_1_relu")(x)
     x = layers.Conv2D(filters, 3, padding="same", name=name + "_2_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_2_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_2_bn")(x)
     x = layers.Activation("relu", name=name + "_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=name + "_3_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_3_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_3_bn")(x)
     x = layers.Add(name=name + "_add")([shortcut, x])
     return layers.Activation("relu", name=name + "_out")(x)
 
@@ -29,7 +29,7 @@ def stage_v1(x, filters, blocks, stride=2, name=None):
 
 
 def bottleneck_v2(x, filters, stride=1, projection=False, name=None):
-    preact = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_preact_bn")(x)
+    preact = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_preact_bn")(x)
     preact = layers.Activation("relu", name=name + "_preact_relu")(preact)
     if projection:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=name + "_0_conv")(preact)
@@ -38,11 +38,11 @@ def bottleneck_v2(x, filters, stride=1, projection=False, name=None):
     else:
         shortcut = x
     x = layers.Conv2D(filters, 1, strides=1, use_bias=False, name=name + "_1_conv")(preact)
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_1_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_1_bn")(x)
     x = layers.Activation("relu", name=name + "_1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=name + "_2_pad")(x)
     x = layers.Conv2D(filters, 3, strides=stride, use_bias=False, name=name + "_2_conv")(x)
-    x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name=name + "_2_bn")(x)
+    x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name=name + "_2_bn")(x)
     x = layers.Activation("relu", name=name + "_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=name + "_3_conv")(x)
     return layers.Add(name=name + "_out")([shortcut, x])
@@ -63,7 +63,7 @@ def resnet(depths, preact, include_top, weights, input_tensor, input_shape, pool
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=True, name="conv1_conv")(x)
     if not preact:
-        x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name="conv1_bn")(x)
+        x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name="conv1_bn")(x)
         x = layers.Activation("relu", name="conv1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
@@ -73,7 +73,7 @@ def resnet(depths, preact, include_top, weights, input_tensor, input_shape, pool
         else:
             x = stage_v1(x, filters, blocks, stride=1 if i == 0 else 2, name=f"conv{i + 2}")
     if preact:
-        x = layers.BatchNormalization(axis=BN_AXIS, epsilon=1.001e-5, name="post_bn")(x)
+        x = layers.BatchNormalization(axis=bn_axis(), epsilon=1.001e-5, name="post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)

@@ -2,13 +2,13 @@
 export const XCEPTION = `
 def sepconv_bn(x, filters, name):
     x = layers.SeparableConv2D(filters, (3, 3), padding="same", use_bias=False, name=name)(x)
-    return layers.BatchNormalization(axis=-1, name=name + "_bn")(x)
+    return layers.BatchNormalization(axis=channel_axis(), name=name + "_bn")(x)
 
 
 def strided_shortcut(x, filters):
     # Unnamed in Keras: these take the automatic conv2d / batch_normalization names.
     shortcut = layers.Conv2D(filters, (1, 1), strides=(2, 2), padding="same", use_bias=False)(x)
-    return layers.BatchNormalization(axis=-1)(shortcut)
+    return layers.BatchNormalization(axis=channel_axis())(shortcut)
 
 
 def entry_block(x, filters, block, relu_first=True):
@@ -28,10 +28,10 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     input_shape = settle_input_shape(input_shape, 299, 71, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(img_input)
-    x = layers.BatchNormalization(axis=-1, name="block1_conv1_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), name="block1_conv1_bn")(x)
     x = layers.Activation("relu", name="block1_conv1_act")(x)
     x = layers.Conv2D(64, (3, 3), use_bias=False, name="block1_conv2")(x)
-    x = layers.BatchNormalization(axis=-1, name="block1_conv2_bn")(x)
+    x = layers.BatchNormalization(axis=channel_axis(), name="block1_conv2_bn")(x)
     x = layers.Activation("relu", name="block1_conv2_act")(x)
     x = entry_block(x, 128, 2, relu_first=False)
     x = entry_block(x, 256, 3)

@@ -52,6 +52,7 @@ SEEDS = {
     "custom_layer": 1007,
     "subclassed_model": 1008,
     "shared_layer": 1009,
+    "channels_first": 1010,
 }
 BATCH = 2
 # Keras writes these files but keras.saving.load_model cannot read them back (recorded in the

@@ -100,26 +100,43 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
       hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
     }
   }
-  // Real Keras: mobilenetv2_0.35_96 holds 410,208 params, frozen here.
+  // Real Keras: mobilenetv2_0.35_96 holds 410,208 params, frozen here. Its receptive field is the
+  // analysis' (the unit tests check fields against published ones); the hover and the node show it.
+  const analysed = cli(path.join(state.workspace, 'transfer.py')).models.find((m) => m.name === 'transfer');
+  const entry = analysed.layers.find((l) => l.name === 'mobilenetv2_0.35_96');
+  const [rfH, rfW] = entry.receptiveField.size;
   if (!/mobilenetv2_0\.35_96\s+Functional/.test(hover) || !/410,208 \(0 trainable, 410,208 non-trainable\)/.test(hover)) throw new Error(`backbone hover:\n${hover}`);
+  if (!new RegExp(`Receptive field\\s+${rfH} x ${rfW} px, stride 32 x 32`).test(hover)) throw new Error(`backbone hover without its receptive field:\n${hover}`);
   await page.keyboard.press('Escape');
-  const line = cli(path.join(state.workspace, 'transfer.py')).models.find((m) => m.name === 'transfer').line;
+  const line = analysed.line;
   await gotoLine(page, line);
   // The CodeLens of the transfer model (the backbone, a model too, has its own above it).
   const lens = page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' });
   await lens.locator('a', { hasText: 'Show diagram' }).click();
   const view = sidebar(page);
-  await view.locator('svg.diagram g.node[data-layer="dense"]').waitFor({ timeout: 30_000 });
-  const expanded = await view.locator('svg.diagram g.node').count();
-  await view.locator('vscode-button', { hasText: 'Group' }).click();
-  const backbone = view.locator('svg.diagram g.node[data-layer="mobilenetv2_0.35_96"]');
+  // By default the backbone is one node: input, backbone, pooling, head.
+  const backbone = view.locator('svg.diagram g.node.collapsed[data-layer="mobilenetv2_0.35_96"]');
+  await backbone.waitFor({ timeout: 30_000 });
+  await view.locator('svg.diagram g.node[data-layer="dense"]').waitFor({ timeout: 10_000 });
+  const nodeText = await backbone.textContent();
+  if (!/Functional · \d+ layers/.test(nodeText) || !/410,208 params/.test(nodeText) || !nodeText.includes(`RF ${rfH}x${rfW}`)) throw new Error(`collapsed node: ${nodeText}`);
+  const collapsedNames = await view.locator('svg.diagram g.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-layer')));
+  if (collapsedNames.sort().join() !== ['dense', 'global_average_pooling2d', 'input_layer_1', 'mobilenetv2_0.35_96'].join()) throw new Error(`collapsed diagram: ${collapsedNames}`);
+  // A click expands it: a box holding its layers, wired from the input to the pooling.
+  await backbone.click();
+  const box = view.locator('svg.diagram g.group-box[data-group="mobilenetv2_0.35_96"]');
+  await box.waitFor({ timeout: 10_000 });
+  for (const inner of ['Conv1', 'block_16_project', 'out_relu']) await view.locator(`svg.diagram g.node[data-layer="${inner}"]`).waitFor({ timeout: 10_000 });
+  const shown = await view.locator('svg.diagram g.node').count();
+  // Every layer of the model is a node now: the backbone's layers and the three outside it.
+  const layerRows = analysed.layers.reduce((n, l) => n + (l.layers ? l.layers.length : 1), 0);
+  if (shown !== layerRows) throw new Error(`${shown} nodes after expanding, expected ${layerRows}`);
+  await docsShot(page, 'diagram-backbone.png');
+  // Its header folds it back.
+  await view.locator('svg.diagram g.group-header[data-group="mobilenetv2_0.35_96"]').click();
   await backbone.waitFor({ timeout: 10_000 });
-  if (!/Functional · \d+ layers/.test(await backbone.textContent())) throw new Error(`collapsed node: ${await backbone.textContent()}`);
-  if ((await view.locator('svg.diagram g.node').count()) !== 4) throw new Error('the grouped model should show input, backbone, pooling and head');
-  await page.screenshot({ path: path.join(SHOTS, 'backbone-collapsed.png') });
-  await view.locator('vscode-button', { hasText: 'Group' }).click();
-  await backbone.waitFor({ state: 'detached', timeout: 10_000 });
-  if ((await view.locator('svg.diagram g.node').count()) !== expanded) throw new Error('expanding shows every layer again');
+  await box.waitFor({ state: 'detached', timeout: 10_000 });
+  if ((await view.locator('svg.diagram g.node').count()) !== 4) throw new Error('collapsing shows the four nodes again');
   // Run the transfer-learning model on the workspace image.
   await lens.locator('a', { hasText: 'Run on sample' }).click();
   const quickPick = page.locator('.quick-input-widget');

@@ -10,6 +10,8 @@ export type GoldenRow = [string, string, Shape, number, number, GoldenRow[]?];
 
 export interface GoldenVariant {
   code: string;
+  /** The whole program when it is more than \`model = <code>\` (the channels_first goldens set the format first). */
+  source?: string;
   name: string;
   input: Shape | Shape[];
   output: Shape;
@@ -59,7 +61,7 @@ export interface Comparison {
 /** Analyses the variant's source and lists where it differs from Keras, row by row. */
 export function compareVariant(v: GoldenVariant, maxDiffs = 10): Comparison {
   const t0 = performance.now();
-  const analysis = analyze(sourceFor(v.code), { limits: { maxMillis: 60_000 } });
+  const analysis = analyze(v.source ?? sourceFor(v.code), { limits: { maxMillis: 60_000 } });
   const millis = performance.now() - t0;
   const diffs: string[] = [];
   const model = analysis.models.find((m) => m.graph.name === v.name);
@@ -105,8 +107,8 @@ export function kerasMessage(error: string): string {
 }
 
 /** The error ConvLens reports for a bad call, or null; and whether it is the one Keras raises. */
-export function compareError(e: { code: string; error: string | null }): { got: string | null; ok: boolean } {
-  const analysis = analyze(sourceFor(e.code));
+export function compareError(e: { code: string; source?: string; error: string | null }): { got: string | null; ok: boolean } {
+  const analysis = analyze(e.source ?? sourceFor(e.code));
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   const got = errors.length ? errors.map((d) => d.message).join(' | ') : null;
   return { got, ok: e.error === null ? got === null : got === kerasMessage(e.error) };

@@ -102,7 +102,7 @@ describe('merges', () => {
 
 describe('errors Keras raises', () => {
   const cases: [string, Dims, RegExp][] = [
-    ['layers.MaxPooling2D(4)', [null, 3, 3, 1], /^Computed output size would be zero or negative\. Received: `inputs\.shape=\(None, 3, 3, 1\)`, `pool_size=\(4, 4\)`/],
+    ['layers.MaxPooling2D(4)', [null, 3, 3, 1], /^Computed output size would be zero or negative\. Received: `inputs\.shape=\[None 3 3 1\]`, `pool_size=\[4 4\]`, `strides=\(4, 4\)`/],
     ['layers.Dense(4)', [null, null], /^The last dimension of the inputs to a Dense layer should be defined\. Found None/],
     ['layers.Dense(0)', [null, 3], /^Received an invalid value for `units`, expected a positive integer\. Received: units=0$/],
     ['layers.Dropout(1.5)', [null, 3], /^Invalid value received for argument `rate`\. Expected a float value between 0 and 1\. Received: rate=1\.5$/],

@@ -125,50 +125,6 @@ describe('document session', () => {
   });
 });
 
-describe('diagram grouping (helper-function blocks)', () => {
-  it('each double_conv call of the U-Net collapses into one node, edges rewired', async () => {
-    const { groupRows } = await import('../../webview/diagram');
-    const text = example('unet.py');
-    const [unet] = summarize(text, analyze(text));
-    const blocks = new Set(unet.rows.map((r) => r.group).filter((g) => g !== null));
-    assert.equal(blocks.size, 9, '4 encoder + bottleneck + 4 decoder double_conv calls');
-    assert.ok(unet.rows.filter((r) => r.name.startsWith('pool') || r.name.startsWith('up') || r.name.startsWith('concat')).every((r) => r.group === null), 'layers made by build_unet itself stay');
-    const { rows, nodeOf } = groupRows(unet.rows);
-    assert.equal(rows.length, unet.rows.length - 9 * 6 + 9);
-    const ids = new Set(rows.map((r) => r.name));
-    for (const r of rows) for (const s of r.inbound) {
-      assert.ok(ids.has(s), `${r.name} <- ${s}`);
-      assert.notEqual(s, r.name);
-    }
-    const block = rows.find((r) => r.name === nodeOf.get('down0_conv1'))!;
-    assert.match(block.type, /^double_conv\(\) · 6 layers$/);
-    assert.equal(block.paramsValue, 864 + 128 + 9216 + 128);
-    assert.deepEqual(rows.find((r) => r.name === 'concat3')!.inbound.sort(), ['up3', nodeOf.get('down3_relu2')!].sort());
-  });
-});
-
-describe('diagram grouping (a backbone)', () => {
-  it('a keras.applications backbone called in a model collapses into one node with Keras\' params', async () => {
-    const { groupRows } = await import('../../webview/diagram');
-    const text = [
-      'import keras',
-      'base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3))',
-      'inputs = keras.Input((96, 96, 3))',
-      'x = base(inputs)',
-      'x = keras.layers.GlobalAveragePooling2D()(x)',
-      'model = keras.Model(inputs, keras.layers.Dense(5)(x))',
-      '',
-    ].join('\n');
-    const model = summarize(text, analyze(text)).find((m) => m.name === 'functional')!;
-    const { rows } = groupRows(model.rows);
-    assert.deepEqual(rows.map((r) => r.name), ['input_layer_1', 'mobilenetv2_1.00_96', 'global_average_pooling2d', 'dense']);
-    const backbone = rows[1];
-    assert.match(backbone.type, /^Functional · \d+ layers$/);
-    // MobileNetV2 without its top: 2,257,984 params in Keras (keras.applications.MobileNetV2(include_top=False).count_params()).
-    assert.equal(backbone.paramsValue, 2_257_984);
-  });
-});
-
 describe('hover on a backbone', () => {
   it('its construction and its call show it as one entry: Keras\' params, output shape and receptive field', async () => {
     const { readFileSync } = await import('node:fs');

@@ -52,6 +52,8 @@ export class TraceContext implements Meter {
   readonly callOwners = new Map<LayerCall, readonly object[]>();
   /** Numbers each helper-function call, so two calls of one helper form two groups. */
   nextFrameId = 0;
+  /** Keras' global image data format, as the source set it (keras.config.set_image_data_format); null: set to an unknown value. */
+  imageDataFormat: 'channels_last' | 'channels_first' | null = 'channels_last';
   /** Names in the source that held a Keras tensor (assignments and uses), for hovers. */
   readonly tensorNames = new Map<number, TensorName>();
   private nextTensorId = 0;

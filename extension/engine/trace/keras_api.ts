@@ -11,6 +11,8 @@ import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
 import { refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
+import { KerasError } from '../../../kernels/types';
+import { standardDataFormat } from '../../../kernels/args';
 import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
@@ -101,8 +103,10 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const categorical = toCategorical(args, kwargs);
     if (categorical) return categorical;
   }
-  // Keras' default configuration (~/.keras/keras.json can change it; ConvLens reads no user files).
-  if (name === 'image_data_format' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('channels_last');
+  // Keras' default configuration (~/.keras/keras.json can change it; ConvLens reads no user files),
+  // unless the source sets the image data format itself.
+  if (name === 'image_data_format' && (namespace === 'keras.backend' || namespace === 'keras.config')) return it.ctx.imageDataFormat ? str(it.ctx.imageDataFormat) : unknown('the image data format');
+  if (name === 'set_image_data_format' && (namespace === 'keras.backend' || namespace === 'keras.config')) return setImageDataFormat(it, args[0] ?? kwargs.get('data_format'), site);
   if (name === 'floatx' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('float32');
   if (name === 'clear_session' && (namespace === 'keras.backend' || namespace === 'keras.utils')) {
     it.ctx.names.reset();
@@ -172,6 +176,28 @@ function withoutInputs(kwargs: Map<string, Value>): Map<string, Value> {
 }
 
 /** keras.Input(shape=...): an InputLayer and its output tensor. */
+/**
+ * `keras.config.set_image_data_format(...)`: layers made after it take that format when their
+ * data_format is None, and the applications follow it (they read image_data_format()).
+ */
+function setImageDataFormat(it: Interpreter, v: Value | undefined, site: SyntaxNode): Value {
+  const span = it.ctx.span(site);
+  // Keras reads str(value).lower().
+  const text = !v ? null : v.t === 'str' ? v.v : v.t === 'none' ? 'None' : v.t === 'bool' ? (v.v ? 'True' : 'False') : v.t === 'int' || v.t === 'float' ? String(v.v) : null;
+  if (text === null) {
+    it.ctx.imageDataFormat = null;
+    it.ctx.diagnostics.info('unevaluable', 'The image data format set here could not be evaluated; layers that follow it are unknown.', span);
+    return NONE;
+  }
+  try {
+    it.ctx.imageDataFormat = standardDataFormat(text);
+  } catch (e) {
+    if (!(e instanceof KerasError)) throw e;
+    it.ctx.diagnostics.error(e.code, e.message, span);
+  }
+  return NONE;
+}
+
 function makeInput(it: Interpreter, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
   // keras.Input calls it `tensor`, InputLayer `input_tensor`.
   const tensor = kwargs.get('tensor');

@@ -39,7 +39,7 @@ export function toArgValue(v: Value): ArgValue {
   }
 }
 
-function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, Value>): BoundArgs {
+function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, Value>, format: TraceContext['imageDataFormat']): BoundArgs {
   const values = new Map<string, ArgValue>();
   const given = new Set<string>();
   const required = kernel.params.filter((p) => p.default === undefined).length;
@@ -81,7 +81,9 @@ function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, V
     } else extra.push(`'${k}': ${pyRepr(toArgValue(v))}`);
   }
   if (extra.length) throw new KerasError('keras-unknown-kwarg', `Unrecognized keyword arguments passed to ${kernel.type}: {${extra.join(', ')}}`);
-  return { values, given };
+  // data_format=None means the global format, which the source may have set to an unknown value.
+  if (format === null && values.get('data_format') === null) values.set('data_format', UNKNOWN);
+  return { values, given, imageDataFormat: format ?? undefined };
 }
 
 /** Keras-2 style `input_shape=`, `batch_input_shape=`, `input_dim=` on a layer (used by Sequential). */
@@ -131,7 +133,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
   try {
     // With *args or **kwargs of unknown contents, which argument is which cannot be known.
     if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) throw new NeedsUnknown('arguments');
-    const bound = bindArgs(kernel, args, kwargs);
+    const bound = bindArgs(kernel, args, kwargs, ctx.imageDataFormat);
     for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
     layer.config = kernel.configure(bound);
     // Keras 3.15 prepends the batch axis to a tuple output_shape; a list makes that fail.

@@ -99,7 +99,8 @@ export function callKey(ctx: TraceContext, name: string, args: Value[], kwargs: 
     return x === null ? null : `${k}=${x}`;
   })];
   if (parts.includes(null)) return null;
-  return `${name}(${parts.join(',')})|${JSON.stringify(ctx.options.defaultInputShape ?? null)}`;
+  // The global image data format decides the layers' data_format=None and the applications' axes.
+  return `${name}(${parts.join(',')})|${JSON.stringify(ctx.options.defaultInputShape ?? null)}|${ctx.imageDataFormat}`;
 }
 
 /**

@@ -57,7 +57,7 @@ export function containerHover(e: EntryReport, model: ModelReport): string {
     `| MACs | ${e.macs === null ? 'unknown' : `${formatMacs(e.macs)} (${formatMacs(e.macs * 2)} FLOPs)`} |`,
     `| Receptive field | ${rfLine(e)} |`,
     '',
-    'One entry of the model, as Keras lists it; its layers are in the diagram (Group collapses them).',
+    'One entry of the model, as Keras lists it; one node in the diagram, which expands into its layers on click.',
   ].join('\n');
 }
 

@@ -1,50 +1,106 @@
 /** Plain-JSON view models for the sidebar (the webview never computes Keras math). */
-import type { Analysis } from '../analysis/analyze';
-import type { LayerInstance } from '../graph';
+import type { Analysis, EntryReport, LayerReport } from '../analysis/analyze';
+import type { GraphEntry, LayerInstance } from '../graph';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
 import { LineIndex } from '../source';
-import type { SummaryModel, SummaryRow } from '../../../webview/messages';
+import type { SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/messages';
 
-export type { SummaryModel, SummaryRow } from '../../../webview/messages';
+export type { SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/messages';
+
+type ContainerEntry = Extract<GraphEntry, { kind: 'container' }>;
+
+/** A receptive field as the sidebar shows it: its size text and its share of the input (for a bar). */
+function rfCells(rf: LayerReport['rf'], extent: number | null): { rf: string; rfFraction: number | null } {
+  const size = rf && rf !== 'global' ? Math.max(...rf.axes.map((a) => a.size)) : null;
+  return {
+    rf: rf === null ? '-' : rf === 'global' ? 'global' : rf.axes.map((a) => formatRfNumber(a.size)).join('x'),
+    rfFraction: rf === 'global' ? 1 : size !== null && extent ? Math.min(1, size / extent) : null,
+  };
+}
 
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   const lines = new LineIndex(text);
+  const at = (offset: number) => {
+    const pos = lines.position(offset);
+    return { line: pos.line - 1, column: pos.column - 1 };
+  };
   return analysis.models.map((m) => {
-    // Helper calls that enclose other helper calls are builders, not blocks.
-    const enclosing = new Set(m.layers.flatMap((l) => l.layer.scope.slice(0, -1)));
-    // A nested model or custom layer (a backbone, say) is one group: its layers collapse into it.
-    const container = new Map<LayerInstance, { name: string; className: string }>();
-    for (const e of m.graph.entries ?? []) if (e.kind === 'container') for (const c of e.calls) container.set(c.layer, { name: e.name, className: e.className });
     const input = m.graph.inputs[0]?.shape;
     const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
+    const groups: SummaryGroup[] = [];
+    // Nested models and custom layers (a backbone, say): one group each, with Keras' totals from the
+    // entry report; a layer belongs to the innermost one holding it.
+    const containerOf = new Map<LayerInstance, string>();
+    const walk = (graphEntries: GraphEntry[], reports: EntryReport[], parent: string | null) => {
+      graphEntries.forEach((e, i) => {
+        if (e.kind !== 'container') return;
+        const r = reports[i];
+        const p = r.params;
+        groups.push({
+          name: e.name,
+          type: `${e.className} · ${formatCount(r.layerCount)} layers`,
+          container: true,
+          parent,
+          ...at(e.span.from),
+          outputShape: formatShapeText(r.outputShape),
+          params: p ? formatCount(p.trainable + p.nonTrainable) : '?',
+          macs: formatMacs(r.macs),
+          ...rfCells(r.rf, extent),
+        });
+        for (const c of (e as ContainerEntry).calls) containerOf.set(c.layer, e.name);
+        walk(e.entries, r.entries ?? [], e.name);
+      });
+    };
+    walk(m.graph.entries ?? [], m.entries, null);
+    // Helper calls that enclose other helper calls are builders, not blocks.
+    const enclosing = new Set(m.layers.flatMap((l) => l.layer.scope.slice(0, -1)));
+    const blockOf = (l: LayerInstance) => (l.scope.length && !enclosing.has(l.scope[l.scope.length - 1]) ? l.scope[l.scope.length - 1] : null);
+    const rows = m.layers.map((l): SummaryRow => {
+      const best = l.savings?.alternatives[0];
+      return {
+        name: l.layer.name,
+        type: l.layer.type,
+        family: l.layer.kernel?.family ?? 'unknown',
+        ...at(l.layer.span.from),
+        outputShape: formatShapeText(l.outputShape),
+        params: l.params ? formatCount(l.params.trainable + l.params.nonTrainable) : '?',
+        macs: formatMacs(l.macs),
+        ...rfCells(l.rf, extent),
+        savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
+        inbound: l.inbound,
+        group: containerOf.get(l.layer) ?? blockOf(l.layer),
+      };
+    });
+    // Helper blocks: their totals summed here (the webview sums nothing), shape and RF of their last layer.
+    const blocks = new Map<string, LayerReport[]>();
+    for (const l of m.layers) {
+      if (containerOf.has(l.layer)) continue;
+      const block = blockOf(l.layer);
+      if (block) blocks.set(block, [...(blocks.get(block) ?? []), l]);
+    }
+    for (const [name, members] of blocks) {
+      const last = members[members.length - 1];
+      const sum = (f: (l: LayerReport) => number | null) => members.reduce<number | null>((s, l) => (s === null || f(l) === null ? null : s + f(l)!), 0);
+      const params = sum((l) => (l.params ? l.params.trainable + l.params.nonTrainable : null));
+      groups.push({
+        name,
+        type: `${name.split('#')[0]}() · ${members.length} layers`,
+        container: false,
+        parent: null,
+        ...at(members[0].layer.span.from),
+        outputShape: formatShapeText(last.outputShape),
+        params: params === null ? '?' : formatCount(params),
+        macs: formatMacs(sum((l) => l.macs)),
+        ...rfCells(last.rf, extent),
+      });
+    }
     return {
       key: m.key,
       name: m.graph.name,
       variable: m.graph.variable,
       line: lines.position(m.graph.span.from).line - 1,
-      rows: m.layers.map((l) => {
-        const pos = lines.position(l.layer.span.from);
-        const rf = l.rf;
-        const size = rf && rf !== 'global' ? Math.max(...rf.axes.map((a) => a.size)) : null;
-        const best = l.savings?.alternatives[0];
-        return {
-          name: l.layer.name,
-          type: l.layer.type,
-          family: l.layer.kernel?.family ?? 'unknown',
-          line: pos.line - 1,
-          column: pos.column - 1,
-          outputShape: formatShapeText(l.outputShape),
-          params: l.params ? formatCount(l.params.trainable + l.params.nonTrainable) : '?',
-          macs: formatMacs(l.macs),
-          rf: rf === null ? '-' : rf === 'global' ? 'global' : rf.axes.map((a) => formatRfNumber(a.size)).join('x'),
-          rfFraction: rf === 'global' ? 1 : size !== null && extent ? Math.min(1, size / extent) : null,
-          savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
-          inbound: l.inbound,
-          group: container.get(l.layer)?.name ?? (l.layer.scope.length && !enclosing.has(l.layer.scope[l.layer.scope.length - 1]) ? l.layer.scope[l.layer.scope.length - 1] : null),
-          ...(container.has(l.layer) ? { groupType: container.get(l.layer)!.className } : {}),
-          paramsValue: l.params ? l.params.trainable + l.params.nonTrainable : 0,
-        };
-      }),
+      rows,
+      groups,
       totals: {
         params: formatCount(m.totals.params),
         trainable: formatCount(m.totals.trainableParams),
