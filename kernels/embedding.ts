@@ -53,6 +53,7 @@ export const Embedding: LayerKernel<EmbeddingConfig> = {
       rf: 'unknown',
     };
   },
+  indexInputCount: (cfg) => cfg.inputDim,
   weights: (cfg) => [{ name: 'embeddings', shape: [cfg.inputDim, cfg.outputDim], initializer: cfg.initializer, trainable: true }],
   lower(cfg, ctx) {
     const g = ctx.graph;

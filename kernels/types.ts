@@ -201,6 +201,11 @@ export interface LayerKernel<Config = unknown> {
    * layers keep them in their `cell` (`layers/lstm/cell/vars/0`). Absent: the layer's own `vars`.
    */
   variablesPath?: string;
+  /**
+   * Kinds whose input holds integer indices (Embedding): how many there are, so a sample input
+   * can be drawn from them (noise in [0, 1) would look up row 0 only). Absent: a real-valued input.
+   */
+  indexInputCount?(config: Config): number;
   /** Emits the ONNX nodes that compute the layer; absent when the kind cannot be run. */
   lower?(config: Config, ctx: LowerContext): TensorRef;
 }

@@ -3,11 +3,12 @@
  * per-layer statistics and latencies mapped back to Keras layers.
  */
 import type { ModelRunner } from './ort/runner';
-import { makeSample, type SampleKind } from './inputs/samples';
+import { makeIndexSample, makeSample, type SampleKind } from './inputs/samples';
 import { BudgetExceeded, checkRunBudget, DEFAULT_MEMORY_BUDGET_MB } from './memory_budget';
 import { tensorStats, topK, type TensorStats } from './ort/stats';
 import { featureThumbnails, type Thumbnails } from './ort/thumbnails';
 import type { ModelReport } from '../engine/analysis/analyze';
+import type { ModelGraph } from '../engine/graph';
 import { lowerModel, type WeightSource } from '../engine/lowering/lower_model';
 
 export type SampleInput = { kind: SampleKind } | { kind: 'array'; data: Float32Array; shape: number[] };
@@ -116,6 +117,21 @@ export function layerOfNode(node: string, layers: Set<string>): string {
   return '(runtime)';
 }
 
+/**
+ * A synthetic input. Random noise for an input that every consumer reads as indices (Embedding)
+ * is drawn from the indices they all accept instead; the kind says how many there are.
+ */
+function sampleFor(graph: ModelGraph, kind: SampleKind, shape: number[], seed: number): Float32Array {
+  if (kind === 'random') {
+    const input = graph.inputs[0];
+    const counts = graph.calls
+      .filter((c) => c.inputs.some((t) => t.id === input.id))
+      .map((c) => (c.layer.config !== null ? c.layer.kernel?.indexInputCount?.(c.layer.config) : undefined));
+    if (counts.length > 0 && counts.every((n) => n !== undefined)) return makeIndexSample(shape, Math.min(...(counts as number[])), seed);
+  }
+  return makeSample(kind, shape, seed);
+}
+
 export async function runModel(report: ModelReport, runner: ModelRunner, settings: RunSettings): Promise<RunReport> {
   const graph = report.graph;
   const batch = settings.batch ?? 1;
@@ -131,7 +147,7 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
   checkRunBudget(report, shape, !!settings.perLayer, settings.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
 
   const layerNames = report.layers.filter((l) => l.layer.kernel?.family !== 'input').map((l) => l.layer.name);
-  const data = input.kind === 'array' ? input.data : makeSample(input.kind, shape, settings.seed ?? 0);
+  const data = input.kind === 'array' ? input.data : sampleFor(graph, input.kind, shape, settings.seed ?? 0);
   // Timing and profiling use the plain graph: fetching every activation would defeat fusion.
   const run = (opts: Parameters<ModelRunner['run']>[0]) => runner.run(opts).catch((e: Error) => {
     throw e.name === 'Error' && /node|Name:/.test(e.message) ? explainOrtError(e, report) : e;

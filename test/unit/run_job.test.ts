@@ -51,6 +51,17 @@ describe('runJob', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(v)), v);
   });
 
+  it('noise for an Embedding input is random indices below input_dim, not normal noise (which would look up rows 0-2 only)', async () => {
+    const text = 'import keras\nfrom keras import layers\nx = keras.Input((64,))\ne = layers.Embedding(1000, 2, name="table")(x)\nm = keras.Model(x, layers.Flatten()(e), name="emb")\n';
+    const r = await runJob(job({ text, model: 'emb', featureMaps: ['table'], receptiveField: false }), runner);
+    const looked = r.featureMaps[0];
+    assert.deepEqual(looked.dims, [1, 64, 2]);
+    const rows = new Set<string>();
+    for (let i = 0; i < 64; i++) rows.add(`${looked.data[2 * i]},${looked.data[2 * i + 1]}`);
+    // 64 draws from 1,000 rows: about 62 distinct; normal noise cast to indices gives at most 3.
+    assert.ok(rows.size >= 48, `${rows.size} distinct rows`);
+  });
+
   it('thumbnails downsample large maps and scale each channel to its own range', async () => {
     const { featureThumbnails } = await import('../../extension/runtime/ort/thumbnails');
     const dims = [1, 64, 64, 2];

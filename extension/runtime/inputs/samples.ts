@@ -38,3 +38,14 @@ export function makeSample(kind: SampleKind, shape: number[], seed: number): Flo
   }
   return data;
 }
+
+/**
+ * Random integer indices in [0, count), as float32 (the lowered model casts them): the sample for
+ * an input read as indices (Embedding), where normal noise would look up row 0 almost only.
+ */
+export function makeIndexSample(shape: number[], count: number, seed: number): Float32Array {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const rng = new Rng(seed);
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(count - 1, Math.floor(rng.uniform() * count));
+  return data;
+}
