@@ -7,7 +7,7 @@ import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
-import { trace } from '../trace/trace';
+import { trace, type TraceRequest, type TraceResult } from '../trace/trace';
 import { containersOwnParams, entryReports } from './entries';
 import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 
@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   tree?: Tree;
   limits?: Partial<TraceLimits>;
   defaultInputShape?: (number | null)[];
+  /** Traces instead of a fresh `trace` (an editor session's incremental tracer). */
+  tracer?: (req: TraceRequest) => TraceResult;
 }
 
 function effectiveParams(layer: LayerInstance, params: ParamCount | null): ParamCount | null {
@@ -165,7 +167,7 @@ function isolatedModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport[] {
 
 function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const tree = options.tree ?? parsePython(text);
-  const traced = trace({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
+  const traced = (options.tracer ?? trace)({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
   const sink = new DiagnosticSink();
   for (const d of traced.diagnostics) sink.add(d.severity, d.code, d.message, d);
   const models = analyzeModels(traced.models, sink);

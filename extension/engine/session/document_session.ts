@@ -4,9 +4,12 @@
  */
 import { analyze, sourceRefusal, type Analysis, type AnalyzeOptions } from '../analysis/analyze';
 import { IncrementalParser, type TextEdit } from '../parse';
+import { IncrementalTracer } from '../trace/incremental_trace';
 
 export class DocumentSession {
   private parser = new IncrementalParser();
+  /** Re-traces only the statements an edit can affect (the same result as tracing afresh). */
+  readonly tracer = new IncrementalTracer();
   private current: { version: number; text: string; analysis: Analysis } | null = null;
 
   constructor(private readonly options: Omit<AnalyzeOptions, 'tree'> = {}) {}
@@ -16,11 +19,12 @@ export class DocumentSession {
     if (sourceRefusal(text)) {
       // Not parsed at all; the next parse starts afresh (the old tree no longer matches the edits).
       this.parser = new IncrementalParser();
+      this.tracer.reset();
       this.current = { version, text, analysis: analyze(text, this.options) };
       return this.current.analysis;
     }
     const tree = this.parser.parse(text, this.current ? edits : undefined);
-    const analysis = analyze(text, { ...this.options, tree });
+    const analysis = analyze(text, { ...this.options, tree, tracer: (req) => this.tracer.trace(req) });
     this.current = { version, text, analysis };
     return analysis;
   }
