@@ -4,7 +4,7 @@
  */
 import { bindKeywords } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
-import { type CheaperAlternative, KerasError, NeedsUnknown, type Shape } from '../../../kernels/types';
+import { type CheaperAlternative, KerasError, type LayerKernel, NeedsUnknown, type Shape } from '../../../kernels/types';
 import type { LayerCall } from '../graph';
 
 export interface Alternative {
@@ -19,14 +19,27 @@ export interface Savings {
   alternatives: Alternative[];
 }
 
+/**
+ * The stacks' costs by the layer's config object (configs are replaced, never changed in place)
+ * and input shapes: each keystroke analyses the layers an edit did not touch again, with the
+ * same configs, and building their stacks was most of an analysis.
+ */
+const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[] }>();
+
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
   const inputs = call.inputs.map((t) => t.shape);
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params || !inputs.every((s): s is Shape => s !== null)) return null;
-  const proposed = kernel.cheaperAlternatives(config, inputs);
-  const alternatives = proposed.map((alt) => cost(alt, inputs, call.layer.name));
+  const inputsKey = JSON.stringify(inputs);
+  const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
+  let alternatives: (Alternative | null)[];
+  if (known && known.kernel === kernel && known.inputs === inputsKey) alternatives = known.alternatives;
+  else {
+    alternatives = kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a));
+    if (typeof config === 'object') costsByConfig.set(config, { kernel, inputs: inputsKey, alternatives });
+  }
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
-  return { params: call.result.params.trainable, macs: call.result.macs, alternatives: alternatives as Alternative[] };
+  return { params: call.result.params.trainable, macs: call.result.macs, alternatives: [...alternatives] as Alternative[] };
 }
 
 /** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */
