@@ -3,6 +3,7 @@
  * analysis belongs to, so views never show results for an older text. No editor imports.
  */
 import { analyze, sourceRefusal, type Analysis, type AnalyzeOptions } from '../analysis/analyze';
+import { Tree, TreeBuffer } from '@lezer/common';
 import { IncrementalParser, type TextEdit } from '../parse';
 import { IncrementalTracer } from '../trace/incremental_trace';
 
@@ -23,7 +24,13 @@ export class DocumentSession {
       this.current = { version, text, analysis: analyze(text, this.options) };
       return this.current.analysis;
     }
-    const tree = this.parser.parse(text, this.current ? edits : undefined);
+    let tree = this.parser.parse(text, this.current ? edits : undefined);
+    if (edits && hasSyntaxError(tree)) {
+      // Lezer's error recovery differs when it reuses an earlier tree, so a text with syntax
+      // errors is parsed afresh: the analysis is always that of the text, not of its history.
+      this.parser = new IncrementalParser();
+      tree = this.parser.parse(text);
+    }
     const analysis = analyze(text, { ...this.options, tree, tracer: (req) => this.tracer.trace(req) });
     this.current = { version, text, analysis };
     return analysis;
@@ -41,4 +48,25 @@ export class DocumentSession {
   analysisFor(version: number): Analysis | null {
     return this.current && this.current.version === version ? this.current.analysis : null;
   }
+}
+
+/**
+ * Whether a tree holds an error node. Incremental parses reuse earlier subtrees (the same
+ * objects), so what is known about them is remembered: each keystroke looks at the new nodes only.
+ */
+const holdsError = new WeakMap<Tree | TreeBuffer, boolean>();
+
+function hasSyntaxError(tree: Tree | TreeBuffer): boolean {
+  let found = holdsError.get(tree);
+  if (found !== undefined) return found;
+  if (tree instanceof TreeBuffer) {
+    // Four numbers per node, its type first.
+    const { buffer, set } = tree;
+    found = false;
+    for (let i = 0; i < buffer.length && !found; i += 4) found = set.types[buffer[i]].isError;
+  } else {
+    found = tree.type.isError || tree.children.some(hasSyntaxError);
+  }
+  holdsError.set(tree, found);
+  return found;
 }
