@@ -113,7 +113,11 @@ export class Checkpoint {
     return this.objects.length;
   }
 
-  /** Writes the saved contents back into every saved object. */
+  /**
+   * Writes the saved contents back into every saved object. Most objects did not change since
+   * the save, so each is compared first and written only when it differs (reading allocates
+   * nothing; writing everything made most of a keystroke's garbage).
+   */
   restore(): void {
     const { kinds, objects, contents, keys } = this;
     for (let i = 0; i < objects.length; i++) {
@@ -121,34 +125,59 @@ export class Checkpoint {
       switch (kinds[i]) {
         case Kind.Array: {
           const a = objects[i] as unknown[];
-          a.length = saved.length;
-          for (let j = 0; j < saved.length; j++) a[j] = saved[j];
+          if (a.length !== saved.length) a.length = saved.length;
+          for (let j = 0; j < saved.length; j++) if (a[j] !== saved[j]) a[j] = saved[j];
           break;
         }
         case Kind.Map: {
           const m = objects[i] as Map<unknown, unknown>;
-          m.clear();
-          for (let j = 0; j < saved.length; j += 2) m.set(saved[j], saved[j + 1]);
+          if (!sameMap(m, saved)) {
+            m.clear();
+            for (let j = 0; j < saved.length; j += 2) m.set(saved[j], saved[j + 1]);
+          }
           break;
         }
         case Kind.Set: {
           const s = objects[i] as Set<unknown>;
-          s.clear();
-          for (const x of saved) s.add(x);
+          if (!sameSet(s, saved)) {
+            s.clear();
+            for (const x of saved) s.add(x);
+          }
           break;
         }
         default: {
           const o = objects[i] as Record<string, unknown>;
           const names = keys[i]!;
-          for (let j = 0; j < names.length; j++) o[names[j]] = saved[j];
-          // Properties added since the save go (only counting them is cheap; naming them is not).
-          const now = Object.keys(o);
-          if (now.length !== names.length) {
+          for (let j = 0; j < names.length; j++) {
+            const v = o[names[j]];
+            if (v !== saved[j] || (v === undefined && !(names[j] in o))) o[names[j]] = saved[j];
+          }
+          // Properties added since the save go.
+          let count = 0;
+          for (const k in o) if (Object.hasOwn(o, k)) count++;
+          if (count !== names.length) {
             const had = new Set(names);
-            for (const k of now) if (!had.has(k)) delete o[k];
+            for (const k of Object.keys(o)) if (!had.has(k)) delete o[k];
           }
         }
       }
     }
   }
+}
+
+function sameMap(m: Map<unknown, unknown>, saved: unknown[]): boolean {
+  if (m.size * 2 !== saved.length) return false;
+  let j = 0;
+  for (const [k, v] of m) {
+    if (k !== saved[j] || v !== saved[j + 1]) return false;
+    j += 2;
+  }
+  return true;
+}
+
+function sameSet(s: Set<unknown>, saved: unknown[]): boolean {
+  if (s.size !== saved.length) return false;
+  let j = 0;
+  for (const x of s) if (x !== saved[j++]) return false;
+  return true;
 }
