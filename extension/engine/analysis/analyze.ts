@@ -38,7 +38,18 @@ function effectiveParams(layer: LayerInstance, params: ParamCount | null): Param
   return { trainable: 0, nonTrainable: params.trainable + params.nonTrainable };
 }
 
+/** Messages already written for a (shared, frozen) savings answer, by layer name. */
+const savingsMessages = new WeakMap<Savings, { name: string; message: string }>();
+
 function savingsMessage(layer: LayerInstance, s: Savings): string {
+  const known = savingsMessages.get(s);
+  if (known?.name === layer.name) return known.message;
+  const message = writeSavingsMessage(layer, s);
+  savingsMessages.set(s, { name: layer.name, message });
+  return message;
+}
+
+function writeSavingsMessage(layer: LayerInstance, s: Savings): string {
   const [sep, dw] = s.alternatives;
   const macsPart = (alt: { macs: number | null }) =>
     alt.macs === null || s.macs === null ? '' : `, ${formatMacs(alt.macs)} MACs (-${percent(s.macs - alt.macs, s.macs)})`;

@@ -24,7 +24,7 @@ export interface Savings {
  * and input shapes: each keystroke analyses the layers an edit did not touch again, with the
  * same configs, and building their stacks was most of an analysis.
  */
-const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[] }>();
+const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[]; last: Savings | null }>();
 
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
@@ -32,14 +32,17 @@ export function convSavings(call: LayerCall): Savings | null {
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params || !inputs.every((s): s is Shape => s !== null)) return null;
   const inputsKey = JSON.stringify(inputs);
   const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
-  let alternatives: (Alternative | null)[];
-  if (known && known.kernel === kernel && known.inputs === inputsKey) alternatives = known.alternatives;
-  else {
-    alternatives = kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a));
-    if (typeof config === 'object') costsByConfig.set(config, { kernel, inputs: inputsKey, alternatives });
-  }
+  const params = call.result.params.trainable;
+  const macs = call.result.macs;
+  const entry = known && known.kernel === kernel && known.inputs === inputsKey
+    ? known
+    : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a)), last: null };
+  if (entry !== known && typeof config === 'object') costsByConfig.set(config, entry);
+  const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
-  return { params: call.result.params.trainable, macs: call.result.macs, alternatives: [...alternatives] as Alternative[] };
+  // The same answer as the last time is the same (frozen, shared) object: views only read it.
+  if (entry.last?.params !== params || entry.last.macs !== macs) entry.last = Object.freeze({ params, macs, alternatives: Object.freeze([...alternatives]) as Alternative[] });
+  return entry.last;
 }
 
 /** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */
