@@ -46,6 +46,12 @@ function classify(v: object, proto: object | null): Kind {
   return Kind.Object;
 }
 
+/**
+ * Past this many saved values (objects and their items), a state is not saved: a file with
+ * huge lists is traced afresh on each edit rather than held twice in memory.
+ */
+const MAX_SAVED_VALUES = 1_000_000;
+
 /** Properties whose values are shared by every trace and never changed by one. */
 const SHARED_KEYS = new Set(['kernel']);
 
@@ -63,6 +69,7 @@ export class Checkpoint {
     const cp = new Checkpoint();
     const seen = new Set<object>();
     const stack: unknown[] = [...roots];
+    let values = 0;
     const visit = (v: unknown) => {
       if (typeof v === 'object' && v !== null && !seen.has(v)) stack.push(v);
     };
@@ -98,6 +105,8 @@ export class Checkpoint {
           if (!SHARED_KEYS.has(keys[i])) visit(x);
         }
       }
+      values += contents.length + 1;
+      if (values > MAX_SAVED_VALUES) return null;
       // A frozen object cannot change (its contents still may, and are saved on their own).
       if (frozen) continue;
       cp.kinds.push(kind);

@@ -141,9 +141,12 @@ function sameSpan(a: StatementSpan, b: StatementSpan): boolean {
   return a.name === b.name && a.from === b.from && a.to === b.to;
 }
 
+/** Compared a block at a time (native string equality), then a character at a time in the first differing block. */
 function commonPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
+  const BLOCK = 1024;
   let i = 0;
+  while (i + BLOCK <= n && a.slice(i, i + BLOCK) === b.slice(i, i + BLOCK)) i += BLOCK;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   return i;
 }
