@@ -25,12 +25,11 @@ export class DocumentSession {
       return this.current.analysis;
     }
     let tree = this.parser.parse(text, this.current ? edits : undefined);
-    if (edits && hasSyntaxError(tree)) {
-      // Lezer's error recovery differs when it reuses an earlier tree, so a text with syntax
-      // errors is parsed afresh: the analysis is always that of the text, not of its history.
-      this.parser = new IncrementalParser();
-      tree = this.parser.parse(text);
-    }
+    const error = edits ? firstSyntaxError(tree, 0) : null;
+    // Lezer's error recovery can differ when it reuses an earlier tree, so from the first syntax
+    // error on the text is parsed as a fresh parse would: the analysis is always that of the
+    // text, not of its history (the tree before the error is what a fresh parse gives).
+    if (error !== null) tree = this.parser.reparseFrom(text, error);
     const analysis = analyze(text, { ...this.options, tree, tracer: (req) => this.tracer.trace(req) });
     this.current = { version, text, analysis };
     return analysis;
@@ -69,4 +68,20 @@ function hasSyntaxError(tree: Tree | TreeBuffer): boolean {
   }
   holdsError.set(tree, found);
   return found;
+}
+
+/** Where the first error node starts (`offset`: where `tree` starts), or null. */
+function firstSyntaxError(tree: Tree | TreeBuffer, offset: number): number | null {
+  if (!hasSyntaxError(tree)) return null;
+  if (tree instanceof TreeBuffer) {
+    const { buffer, set } = tree;
+    for (let i = 0; i < buffer.length; i += 4) if (set.types[buffer[i]].isError) return offset + buffer[i + 1];
+    return null;
+  }
+  if (tree.type.isError) return offset;
+  for (let i = 0; i < tree.children.length; i++) {
+    const found = firstSyntaxError(tree.children[i], offset + tree.positions[i]);
+    if (found !== null) return found;
+  }
+  return null;
 }
