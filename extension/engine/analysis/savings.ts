@@ -30,7 +30,7 @@ export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
   const inputs = call.inputs.map((t) => t.shape);
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params || !inputs.every((s): s is Shape => s !== null)) return null;
-  const inputsKey = JSON.stringify(inputs);
+  const inputsKey = inputs.map(shapeKey).join(';');
   const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
   const params = call.result.params.trainable;
   const macs = call.result.macs;
@@ -43,6 +43,13 @@ export function convSavings(call: LayerCall): Savings | null {
   // The same answer as the last time is the same (frozen, shared) object: views only read it.
   if (entry.last?.params !== params || entry.last.macs !== macs) entry.last = Object.freeze({ params, macs, alternatives: Object.freeze([...alternatives]) as Alternative[] });
   return entry.last;
+}
+
+/** A shape as text (null axes as "?"): rank and every axis. */
+function shapeKey(shape: Shape): string {
+  let key = '';
+  for (const d of shape) key += d === null ? '?,' : `${d},`;
+  return key;
 }
 
 /** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */

@@ -4,7 +4,7 @@
  * into the same objects. Identity is kept, so closures the tracer made (bound methods,
  * functools.partial) and side tables keyed by objects stay valid; objects made after the save
  * become unreachable. Syntax nodes, functions and frozen objects never change and are not saved;
- * neither are the layer kinds (`kernel`: shared by every trace). A state holding something that
+ * neither are layer kinds, configs and spans (UNCHANGING_KEYS). A state holding something that
  * cannot be saved this way (a WeakMap) is refused: the caller traces afresh.
  */
 import { NodeProp, NodeSet, NodeType, Tree, TreeBuffer } from '@lezer/common';
@@ -52,8 +52,11 @@ function classify(v: object, proto: object | null): Kind {
  */
 const MAX_SAVED_VALUES = 1_000_000;
 
-/** Properties whose values are shared by every trace and never changed by one. */
-const SHARED_KEYS = new Set(['kernel']);
+/**
+ * Properties whose values are never changed in place, so need no saving: a layer's kind (shared
+ * by every trace), its normalized config (replaced when it changes), source spans (made new).
+ */
+const UNCHANGING_KEYS = new Set(['kernel', 'config', 'span']);
 
 export class Checkpoint {
   /** Saved objects and their contents, side by side: kind, object, contents. */
@@ -102,7 +105,7 @@ export class Checkpoint {
         for (let i = 0; i < keys.length; i++) {
           const x = (v as Record<string, unknown>)[keys[i]];
           contents[i] = x;
-          if (!SHARED_KEYS.has(keys[i])) visit(x);
+          if (!UNCHANGING_KEYS.has(keys[i])) visit(x);
         }
       }
       values += contents.length + 1;
