@@ -44,6 +44,11 @@ export class IncrementalTracer {
   /** The options the state was made with. */
   private optionsKey = '';
   private saved: Saved | null = null;
+  /**
+   * The checkpoint was made or resumed from by the last trace: it matches that trace's statements,
+   * so it matches every statement the new text has unchanged (those before `changed`).
+   */
+  private savedMatchesLast = false;
   /** The statements and text of the last trace. */
   private last: { text: string; statements: StatementSpan[] } | null = null;
   stats: IncrementalStats = { ran: 0, reused: 0, fresh: 'first trace' };
@@ -72,7 +77,7 @@ export class IncrementalTracer {
     const changed = this.firstChanged(req.text, statements, optionsKey);
     let start = 0;
     let fresh: string | null = 'nothing to resume from';
-    if (this.state && this.saved && optionsKey === this.optionsKey && this.saved.index <= changed && this.matches(this.saved, req.text, statements)) {
+    if (this.state && this.saved && optionsKey === this.optionsKey && this.saved.index <= changed && (this.savedMatchesLast || this.matches(this.saved, req.text, statements))) {
       try {
         this.saved.checkpoint.restore();
         start = this.saved.index;
@@ -103,6 +108,8 @@ export class IncrementalTracer {
     this.last = { text: req.text, statements };
     // Stopped by the time safety net (not deterministic): never resumed from.
     if (next < nodes.length) this.saved = null;
+    // A checkpoint kept now was resumed from or made by this trace, on these statements.
+    this.savedMatchesLast = this.saved !== null;
     return finishTrace(state, req);
   }
 
