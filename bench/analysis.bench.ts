@@ -88,7 +88,8 @@ async function main() {
   const chain = chainPython(334);
   const cases = [
     // Early: in the first Conv2D (Xception's is in a helper every block calls); late: the last layer or Conv2D.
-    { name: 'Xception (134 layers)', text: xception, early: 'layers.Conv2D(', late: 'Dense(1000', tfjs: () => xceptionTfjs(tfl), tfjsRuns: 3 },
+    // Each edit keeps the text valid Python (a syntax error makes the parse from it on start afresh).
+    { name: 'Xception (134 layers)', text: xception, early: 'layers.Conv2D(filters, (1', late: 'Dense(1000', tfjs: () => xceptionTfjs(tfl), tfjsRuns: 3 },
     { name: 'generated chain (1003 layers)', text: chain, early: 'layers.Conv2D(', late: 'layers.Conv2D(', tfjs: () => chainTfjs(tfl, 334), tfjsRuns: 3 },
     // tfjs-layers has no keras.applications: its peer builds the same 518 layers one by one.
     { name: 'ResNet152 backbone + head', text: RESNET152_HEAD_PYTHON, early: 'input_shape=(224', late: 'Dense(25', tfjs: () => resnet152HeadTfjs(tfl), tfjsRuns: 3 },

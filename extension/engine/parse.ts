@@ -32,17 +32,6 @@ export class IncrementalParser {
     this.fragments = TreeFragment.addTree(this.tree, this.fragments);
     return this.tree;
   }
-
-  /**
-   * Parses `text` (the text of the last parse) again from `from` on, reusing the tree before it
-   * only: what follows is parsed as a fresh parse would.
-   */
-  reparseFrom(text: string, from: number): Tree {
-    this.fragments = TreeFragment.applyChanges(this.fragments, [{ fromA: from, toA: text.length, fromB: from, toB: text.length }]);
-    this.tree = parser.parse(lexablePointFloats(text), this.fragments);
-    this.fragments = TreeFragment.addTree(this.tree, this.fragments);
-    return this.tree;
-  }
 }
 
 export function parsePython(text: string): Tree {

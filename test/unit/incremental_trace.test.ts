@@ -141,6 +141,22 @@ describe('incremental trace: notebooks edited cell by cell', () => {
   }
 });
 
+describe('incremental trace: a notebook past ~45,000 characters (where Lezer puts error nodes in valid code)', () => {
+  it('edited in its last cell, is what a fresh parse and trace of the program give', () => {
+    const cells: ProgramCell[] = [{ key: 0, text: '%matplotlib inline\nimport keras\nfrom keras import layers\nx = inputs = keras.Input(shape=(32, 32, 8))' }];
+    for (let i = 0; i < 300; i++) cells.push({ key: cells.length, text: `# block ${i}\nx = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)\nx = layers.BatchNormalization(name="bn_${i}")(x)\nx = layers.ReLU(name="relu_${i}")(x)${i % 10 === 0 ? '\n!nvidia-smi' : ''}` });
+    cells.push({ key: cells.length, text: 'x = layers.Conv2D(8, 1, name="head")(x)\nmodel = keras.Model(inputs, x, name="chain")' });
+    const session = new NotebookSession({ limits: LIMITS });
+    session.update(cells, 'v0');
+    for (let v = 1; v <= 3; v++) {
+      const edited = cells.map((c, i) => (i === cells.length - 1 ? { ...c, text: c.text.replace('Conv2D(8, 1', v % 2 ? 'Conv2D(81, 1' : 'Conv2D(8, 1') } : c));
+      const result = session.update(edited, `v${v}`);
+      const text = new NotebookProgram(edited).text;
+      assertSameAnalysis(result.analysis, analyze(text, { limits: LIMITS }), text, `long notebook, edit ${v}`);
+    }
+  });
+});
+
 describe('incremental trace: what an edit after a statement can change in the state before it', () => {
   /** Edits `edit` times at the anchor (typing a digit there and taking it back), comparing each time. */
   function typeAt(text: string, anchor: string, times = 6): { resumed: number } {

@@ -25,11 +25,14 @@ export class DocumentSession {
       return this.current.analysis;
     }
     let tree = this.parser.parse(text, this.current ? edits : undefined);
-    const error = edits ? firstSyntaxError(tree, 0) : null;
-    // Lezer's error recovery can differ when it reuses an earlier tree, so from the first syntax
-    // error on the text is parsed as a fresh parse would: the analysis is always that of the
-    // text, not of its history (the tree before the error is what a fresh parse gives).
-    if (error !== null) tree = this.parser.reparseFrom(text, error);
+    // Lezer's error recovery can differ when it reuses an earlier tree, and even a valid text
+    // past ~45,000 characters can get error nodes whose place depends on the whole parse before
+    // them: so a tree with an error node is parsed afresh (the analysis is always that of the
+    // text, not of its history). Error-free incremental trees are a fresh parse's.
+    if (edits && hasSyntaxError(tree)) {
+      this.parser = new IncrementalParser();
+      tree = this.parser.parse(text);
+    }
     const analysis = analyze(text, { ...this.options, tree, tracer: (req) => this.tracer.trace(req) });
     this.current = { version, text, analysis };
     return analysis;
@@ -70,18 +73,3 @@ function hasSyntaxError(tree: Tree | TreeBuffer): boolean {
   return found;
 }
 
-/** Where the first error node starts (`offset`: where `tree` starts), or null. */
-function firstSyntaxError(tree: Tree | TreeBuffer, offset: number): number | null {
-  if (!hasSyntaxError(tree)) return null;
-  if (tree instanceof TreeBuffer) {
-    const { buffer, set } = tree;
-    for (let i = 0; i < buffer.length; i += 4) if (set.types[buffer[i]].isError) return offset + buffer[i + 1];
-    return null;
-  }
-  if (tree.type.isError) return offset;
-  for (let i = 0; i < tree.children.length; i++) {
-    const found = firstSyntaxError(tree.children[i], offset + tree.positions[i]);
-    if (found !== null) return found;
-  }
-  return null;
-}
