@@ -12,16 +12,19 @@ export interface Diagnostic extends Span {
 
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
+  /** Messages already reported, by `from:to:code` (a message string given again hashes once). */
+  private readonly seen = new Map<string, Set<string>>();
   /** Sees every diagnostic offered, before duplicates are dropped (a trace being recorded for replay). */
   observer: ((d: Diagnostic) => void) | null = null;
 
   add(severity: Severity, code: string, message: string, span: Span): void {
     this.observer?.({ severity, code, message, from: span.from, to: span.to });
     // The same finding at the same spot (e.g. a loop body traced many times) is reported once.
-    const key = `${span.from}:${span.to}:${code}:${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    const key = `${span.from}:${span.to}:${code}`;
+    let messages = this.seen.get(key);
+    if (!messages) this.seen.set(key, (messages = new Set()));
+    if (messages.has(message)) return;
+    messages.add(message);
     this.items.push({ severity, code, message, from: span.from, to: span.to });
   }
 

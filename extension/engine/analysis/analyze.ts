@@ -7,7 +7,7 @@ import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
-import { trace } from '../trace/trace';
+import { trace, type TraceRequest, type TraceResult } from '../trace/trace';
 import { containersOwnParams, entryReports } from './entries';
 import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 
@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   tree?: Tree;
   limits?: Partial<TraceLimits>;
   defaultInputShape?: (number | null)[];
+  /** Traces instead of a fresh `trace` (an editor session's incremental tracer). */
+  tracer?: (req: TraceRequest) => TraceResult;
 }
 
 function effectiveParams(layer: LayerInstance, params: ParamCount | null): ParamCount | null {
@@ -36,7 +38,18 @@ function effectiveParams(layer: LayerInstance, params: ParamCount | null): Param
   return { trainable: 0, nonTrainable: params.trainable + params.nonTrainable };
 }
 
+/** Messages already written for a (shared, frozen) savings answer, by layer name. */
+const savingsMessages = new WeakMap<Savings, { name: string; message: string }>();
+
 function savingsMessage(layer: LayerInstance, s: Savings): string {
+  const known = savingsMessages.get(s);
+  if (known?.name === layer.name) return known.message;
+  const message = writeSavingsMessage(layer, s);
+  savingsMessages.set(s, { name: layer.name, message });
+  return message;
+}
+
+function writeSavingsMessage(layer: LayerInstance, s: Savings): string {
   const [sep, dw] = s.alternatives;
   const macsPart = (alt: { macs: number | null }) =>
     alt.macs === null || s.macs === null ? '' : `, ${formatMacs(alt.macs)} MACs (-${percent(s.macs - alt.macs, s.macs)})`;
@@ -165,7 +178,7 @@ function isolatedModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport[] {
 
 function analyzeUnguarded(text: string, options: AnalyzeOptions): Analysis {
   const tree = options.tree ?? parsePython(text);
-  const traced = trace({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
+  const traced = (options.tracer ?? trace)({ text, tree, limits: options.limits, defaultInputShape: options.defaultInputShape });
   const sink = new DiagnosticSink();
   for (const d of traced.diagnostics) sink.add(d.severity, d.code, d.message, d);
   const models = analyzeModels(traced.models, sink);

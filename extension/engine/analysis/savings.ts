@@ -4,7 +4,7 @@
  */
 import { bindKeywords } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
-import { type CheaperAlternative, KerasError, NeedsUnknown, type Shape } from '../../../kernels/types';
+import { type CheaperAlternative, KerasError, type LayerKernel, NeedsUnknown, type Shape } from '../../../kernels/types';
 import type { LayerCall } from '../graph';
 
 export interface Alternative {
@@ -19,14 +19,37 @@ export interface Savings {
   alternatives: Alternative[];
 }
 
+/**
+ * The stacks' costs by the layer's config object (configs are replaced, never changed in place)
+ * and input shapes: each keystroke analyses the layers an edit did not touch again, with the
+ * same configs, and building their stacks was most of an analysis.
+ */
+const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[]; last: Savings | null }>();
+
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
   const inputs = call.inputs.map((t) => t.shape);
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params || !inputs.every((s): s is Shape => s !== null)) return null;
-  const proposed = kernel.cheaperAlternatives(config, inputs);
-  const alternatives = proposed.map((alt) => cost(alt, inputs, call.layer.name));
+  const inputsKey = inputs.map(shapeKey).join(';');
+  const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
+  const params = call.result.params.trainable;
+  const macs = call.result.macs;
+  const entry = known && known.kernel === kernel && known.inputs === inputsKey
+    ? known
+    : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a)), last: null };
+  if (entry !== known && typeof config === 'object') costsByConfig.set(config, entry);
+  const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
-  return { params: call.result.params.trainable, macs: call.result.macs, alternatives: alternatives as Alternative[] };
+  // The same answer as the last time is the same (frozen, shared) object: views only read it.
+  if (entry.last?.params !== params || entry.last.macs !== macs) entry.last = Object.freeze({ params, macs, alternatives: Object.freeze([...alternatives]) as Alternative[] });
+  return entry.last;
+}
+
+/** A shape as text (null axes as "?"): rank and every axis. */
+function shapeKey(shape: Shape): string {
+  let key = '';
+  for (const d of shape) key += d === null ? '?,' : `${d},`;
+  return key;
 }
 
 /** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */

@@ -105,12 +105,12 @@ function definitionBuiltins(it: Interpreter): [string, Value][] {
   ];
 }
 
-const moduleScopes = new WeakMap<TraceContext, Map<string, Scope>>();
+/** Side-table key: the definitions' module scopes of one trace. */
+const MODULE_SCOPES = {};
 
 /** The definition's module, run once per trace (it only defines functions and classes). */
 function moduleScope(it: Interpreter, key: string, source: string, site: SyntaxNode): Scope {
-  let scopes = moduleScopes.get(it.ctx);
-  if (!scopes) moduleScopes.set(it.ctx, (scopes = new Map()));
+  const scopes = it.ctx.sideTable(MODULE_SCOPES, () => new Map<string, Scope>());
   let scope = scopes.get(key);
   if (!scope) {
     scope = new Scope(null);

@@ -116,6 +116,11 @@ export class Budget {
     this.depth = 0;
   }
 
+  /** A trace resumed from a checkpoint has the whole time safety net again, as a fresh one would. */
+  restartClock(): void {
+    this.deadline = Date.now() + this.limits.maxMillis;
+  }
+
   step(site: Span, steps = 1): void {
     this.site = site;
     this.charge(steps);

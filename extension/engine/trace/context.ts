@@ -64,6 +64,16 @@ export class TraceContext implements Meter {
    */
   private foreignSite: Span | null = null;
 
+  /** State other trace modules keep for one trace, by their own key (checkpoints save it with the rest). */
+  private readonly sideTables = new Map<object, unknown>();
+
+  /** The side table under `key`, made on first use. */
+  sideTable<T>(key: object, make: () => T): T {
+    let table = this.sideTables.get(key) as T | undefined;
+    if (table === undefined) this.sideTables.set(key, (table = make()));
+    return table;
+  }
+
   constructor(public text: string, readonly options: TraceOptions) {
     this.budget = new Budget(options.limits);
   }

@@ -17,5 +17,6 @@ export function makePartial(it: Interpreter, args: Value[], kwargs: Map<string, 
     // Not the wrapped name: partial(leaky_relu, alpha=0.1) is not leaky_relu.
     name: `partial(${name})`,
     call: (more, moreKwargs, site: SyntaxNode) => callValue(it, func, [...fixed, ...more], new Map([...kwargs, ...moreKwargs]), site),
+    holds: [func, ...fixed, ...kwargs.values()],
   };
 }

@@ -32,7 +32,7 @@ export interface TraceRequest {
 
 const DIRECTIVE = /#\s*convlens:\s*input_shape\s*=\s*[([]([^)\]]*)[)\]]/g;
 
-function readDirectives(text: string): InputDirective[] {
+export function readDirectives(text: string): InputDirective[] {
   const out: InputDirective[] = [];
   for (const m of text.matchAll(DIRECTIVE)) {
     const shape = parseInputShape(m[1]);
@@ -48,12 +48,28 @@ function directiveFor(model: ModelObject, directives: InputDirective[]): InputDi
   return before[before.length - 1] ?? (directives.length === 1 ? directives[0] : undefined);
 }
 
-export function trace(req: TraceRequest): TraceResult {
+/** What one trace runs on: its context, interpreter and module scope. */
+export interface TraceState {
+  ctx: TraceContext;
+  it: Interpreter;
+  module: Scope;
+}
+
+/** A fresh state for `req`, before any statement ran. */
+export function startTrace(req: TraceRequest): TraceState {
   const ctx = new TraceContext(req.text, { limits: { ...DEFAULT_LIMITS, ...req.limits }, defaultInputShape: req.defaultInputShape });
   ctx.directives.push(...readDirectives(req.text));
-  const it = new Interpreter(ctx);
-  const module = new Scope(null);
-  runGuarded(ctx, () => it.execModule(req.tree.topNode, module));
+  return { ctx, it: new Interpreter(ctx), module: new Scope(null) };
+}
+
+export function trace(req: TraceRequest): TraceResult {
+  const state = startTrace(req);
+  runGuarded(state.ctx, () => state.it.execModule(req.tree.topNode, state.module));
+  return finishTrace(state, req);
+}
+
+/** After the module's statements: uncalled builders, models traced on their input shape, Keras' tracking. */
+export function finishTrace({ ctx, it, module }: TraceState, req: TraceRequest): TraceResult {
   runGuarded(ctx, () => analyseUncalledBuilders(it, module));
   for (const model of ctx.models) {
     if (model.graph) continue;
@@ -74,11 +90,12 @@ export function trace(req: TraceRequest): TraceResult {
   }
   const tracking = new TrackingBuilder(ctx);
   const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable, tracking: tracking.forModel(m), entries: tracking.entriesFor(m) }));
-  return { models, layers: ctx.layers, tensorNames: [...ctx.tensorNames.values()], diagnostics: ctx.diagnostics.items, steps: ctx.budget.steps };
+  // Copies of the context's lists: an incremental trace goes on changing the context after this.
+  return { models, layers: [...ctx.layers], tensorNames: [...ctx.tensorNames.values()], diagnostics: [...ctx.diagnostics.items], steps: ctx.budget.steps };
 }
 
 /** Units stop themselves; only the time safety net ends the whole run, with a grace to finish models. */
-function runGuarded(ctx: TraceContext, run: () => void): void {
+export function runGuarded(ctx: TraceContext, run: () => void): void {
   try {
     run();
   } catch (e) {

@@ -143,8 +143,12 @@ interface Before {
   other: Map<string, unknown>;
 }
 
-/** Parts of the context a recording replays; any other table that changes makes it not replayable. */
-const REPLAYED = new Set(['layers', 'models', 'nextTensorId', 'nextFrameId', 'frames', 'owners', 'callOwners', 'containerOutputs', 'containerSites', 'text', 'foreignSite']);
+/**
+ * Parts of the context a recording replays; any other table that changes makes it not replayable.
+ * Side tables (the definitions' module scopes, functions called) are the tracer's own
+ * bookkeeping, which a replay does not need.
+ */
+const REPLAYED = new Set(['layers', 'models', 'nextTensorId', 'nextFrameId', 'frames', 'owners', 'callOwners', 'containerOutputs', 'containerSites', 'text', 'foreignSite', 'sideTables']);
 
 /** Sizes of the context's other tables and its other plain fields, to see that the call left them alone. */
 function otherState(ctx: TraceContext): Map<string, unknown> {

@@ -13,12 +13,11 @@ import { runUnit } from './units';
 import type { FuncValue, Value } from './values';
 
 /** Functions called at least once during the trace (set by callFunction). */
-const called = new WeakMap<TraceContext, WeakSet<FuncValue>>();
+const CALLED = {};
+const calledIn = (ctx: TraceContext) => ctx.sideTable(CALLED, () => new Set<FuncValue>());
 
 export function noteCalled(ctx: TraceContext, fn: FuncValue): void {
-  let set = called.get(ctx);
-  if (!set) called.set(ctx, (set = new WeakSet()));
-  set.add(fn);
+  calledIn(ctx).add(fn);
 }
 
 function nameNode(fn: FuncValue): SyntaxNode | null {
@@ -34,9 +33,9 @@ function returnsModel(v: Value): boolean {
 export function analyseUncalledBuilders(it: Interpreter, module: Scope): void {
   const { ctx } = it;
   if (ctx.inForeignCode) return;
-  const seen = called.get(ctx);
+  const seen = calledIn(ctx);
   for (const [name, fn] of [...module.vars]) {
-    if (fn.t !== 'func' || fn.isLambda || fn.ownerClass || fn.closure !== module || seen?.has(fn)) continue;
+    if (fn.t !== 'func' || fn.isLambda || fn.ownerClass || fn.closure !== module || seen.has(fn)) continue;
     if (!fn.params.every((p) => p.kind === 'star' || p.kind === 'dstar' || p.default !== undefined)) continue;
     const site = nameNode(fn);
     if (!site || ctx.source(site) !== name) continue;

@@ -62,7 +62,8 @@ export type Value =
   | { t: 'dict'; keys: Value[]; vals: Value[] }
   | { t: 'range'; start: number; stop: number; step: number }
   | FuncValue
-  | { t: 'builtin'; name: string; call: BuiltinFn }
+  /** `holds`: values its closure keeps (so a checkpoint of the tracer's state saves them too). */
+  | { t: 'builtin'; name: string; call: BuiltinFn; holds?: Value[] }
   | ClassValue
   | InstanceValue
   /** A dotted name from an import (keras.layers.Conv2D, math.ceil ...), resolved when used. */

@@ -1,0 +1,195 @@
+/**
+ * The interpreter's state saved in place: every object reachable from the roots (context, scopes,
+ * values, layers, tensors, models ...) has its contents copied, and `restore` writes them back
+ * into the same objects. Identity is kept, so closures the tracer made (bound methods,
+ * functools.partial) and side tables keyed by objects stay valid; objects made after the save
+ * become unreachable. Syntax nodes, functions and frozen objects never change and are not saved;
+ * neither are layer kinds, configs and spans (UNCHANGING_KEYS). A state holding something that
+ * cannot be saved this way (a WeakMap) is refused: the caller traces afresh.
+ */
+import { NodeProp, NodeSet, NodeType, Tree, TreeBuffer } from '@lezer/common';
+
+const enum Kind {
+  Atom,
+  Array,
+  Map,
+  Set,
+  Object,
+  Unsavable,
+}
+
+/** How objects of one prototype are saved, decided once per prototype. */
+const kinds = new Map<object | null, Kind>();
+
+function kindOf(v: object): Kind {
+  const proto = Object.getPrototypeOf(v);
+  let kind = kinds.get(proto);
+  if (kind === undefined) {
+    kind = classify(v, proto);
+    kinds.set(proto, kind);
+  }
+  return kind;
+}
+
+function classify(v: object, proto: object | null): Kind {
+  if (proto === null || proto === Object.prototype) return Kind.Object;
+  if (Array.isArray(v)) return Kind.Array;
+  if (v instanceof Map) return Kind.Map;
+  if (v instanceof Set) return Kind.Set;
+  if (v instanceof WeakMap || v instanceof WeakSet || v instanceof WeakRef || v instanceof Promise) return Kind.Unsavable;
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof RegExp || v instanceof Date || v instanceof Error) return Kind.Atom;
+  if (v instanceof Tree || v instanceof TreeBuffer || v instanceof NodeType || v instanceof NodeSet || v instanceof NodeProp) return Kind.Atom;
+  // Lezer's syntax nodes (their classes are not exported): immutable views of a tree.
+  const node = v as { cursor?: unknown; enter?: unknown; resolveInner?: unknown };
+  if (typeof node.cursor === 'function' && typeof node.enter === 'function' && typeof node.resolveInner === 'function') return Kind.Atom;
+  // A class of the tracer's own (context, scope, budget ...): its fields, like a plain object.
+  return Kind.Object;
+}
+
+/**
+ * Past this many saved values (objects and their items), a state is not saved: a file with
+ * huge lists is traced afresh on each edit rather than held twice in memory.
+ */
+const MAX_SAVED_VALUES = 1_000_000;
+
+/**
+ * Properties whose values are never changed in place, so need no saving: a layer's kind (shared
+ * by every trace), its normalized config (replaced when it changes), source spans (made new).
+ */
+const UNCHANGING_KEYS = new Set(['kernel', 'config', 'span']);
+
+export class Checkpoint {
+  /** Saved objects and their contents, side by side: kind, object, contents. */
+  private readonly kinds: Kind[] = [];
+  private readonly objects: object[] = [];
+  private readonly contents: unknown[][] = [];
+  private readonly keys: (string[] | null)[] = [];
+
+  private constructor() {}
+
+  /** Saves everything reachable from `roots`; null when some of it cannot be saved. */
+  static save(roots: readonly object[]): Checkpoint | null {
+    const cp = new Checkpoint();
+    const seen = new Set<object>();
+    const stack: unknown[] = [...roots];
+    let values = 0;
+    const visit = (v: unknown) => {
+      if (typeof v === 'object' && v !== null && !seen.has(v)) stack.push(v);
+    };
+    while (stack.length > 0) {
+      const v = stack.pop() as object;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      const kind = kindOf(v);
+      if (kind === Kind.Atom) continue;
+      if (kind === Kind.Unsavable) return null;
+      const frozen = Object.isFrozen(v);
+      let contents: unknown[];
+      let keys: string[] | null = null;
+      if (kind === Kind.Array) {
+        contents = (v as unknown[]).slice();
+        for (const x of contents) visit(x);
+      } else if (kind === Kind.Map) {
+        contents = [];
+        for (const [k, x] of v as Map<unknown, unknown>) {
+          contents.push(k, x);
+          visit(k);
+          visit(x);
+        }
+      } else if (kind === Kind.Set) {
+        contents = [...(v as Set<unknown>)];
+        for (const x of contents) visit(x);
+      } else {
+        keys = Object.keys(v);
+        contents = new Array(keys.length);
+        for (let i = 0; i < keys.length; i++) {
+          const x = (v as Record<string, unknown>)[keys[i]];
+          contents[i] = x;
+          if (!UNCHANGING_KEYS.has(keys[i])) visit(x);
+        }
+      }
+      values += contents.length + 1;
+      if (values > MAX_SAVED_VALUES) return null;
+      // A frozen object cannot change (its contents still may, and are saved on their own).
+      if (frozen) continue;
+      cp.kinds.push(kind);
+      cp.objects.push(v);
+      cp.contents.push(contents);
+      cp.keys.push(keys);
+    }
+    return cp;
+  }
+
+  /** Objects saved (for measurements). */
+  get size(): number {
+    return this.objects.length;
+  }
+
+  /**
+   * Writes the saved contents back into every saved object. Most objects did not change since
+   * the save, so each is compared first and written only when it differs (reading allocates
+   * nothing; writing everything made most of a keystroke's garbage).
+   */
+  restore(): void {
+    const { kinds, objects, contents, keys } = this;
+    for (let i = 0; i < objects.length; i++) {
+      const saved = contents[i];
+      switch (kinds[i]) {
+        case Kind.Array: {
+          const a = objects[i] as unknown[];
+          if (a.length !== saved.length) a.length = saved.length;
+          for (let j = 0; j < saved.length; j++) if (a[j] !== saved[j]) a[j] = saved[j];
+          break;
+        }
+        case Kind.Map: {
+          const m = objects[i] as Map<unknown, unknown>;
+          if (!sameMap(m, saved)) {
+            m.clear();
+            for (let j = 0; j < saved.length; j += 2) m.set(saved[j], saved[j + 1]);
+          }
+          break;
+        }
+        case Kind.Set: {
+          const s = objects[i] as Set<unknown>;
+          if (!sameSet(s, saved)) {
+            s.clear();
+            for (const x of saved) s.add(x);
+          }
+          break;
+        }
+        default: {
+          const o = objects[i] as Record<string, unknown>;
+          const names = keys[i]!;
+          for (let j = 0; j < names.length; j++) {
+            const v = o[names[j]];
+            if (v !== saved[j] || (v === undefined && !(names[j] in o))) o[names[j]] = saved[j];
+          }
+          // Properties added since the save go.
+          let count = 0;
+          for (const k in o) if (Object.hasOwn(o, k)) count++;
+          if (count !== names.length) {
+            const had = new Set(names);
+            for (const k of Object.keys(o)) if (!had.has(k)) delete o[k];
+          }
+        }
+      }
+    }
+  }
+}
+
+function sameMap(m: Map<unknown, unknown>, saved: unknown[]): boolean {
+  if (m.size * 2 !== saved.length) return false;
+  let j = 0;
+  for (const [k, v] of m) {
+    if (k !== saved[j] || v !== saved[j + 1]) return false;
+    j += 2;
+  }
+  return true;
+}
+
+function sameSet(s: Set<unknown>, saved: unknown[]): boolean {
+  if (s.size !== saved.length) return false;
+  let j = 0;
+  for (const x of s) if (x !== saved[j++]) return false;
+  return true;
+}

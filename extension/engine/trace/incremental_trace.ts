@@ -1,0 +1,160 @@
+/**
+ * Tracing one document again and again as it is edited, re-running only what an edit can affect.
+ * Module-level statements run in order, and the state before a statement depends only on the
+ * statements before it (and the options): so the state before the first statement an edit
+ * touched is saved once (a checkpoint), and each later trace restores it and runs from there,
+ * then finishes as a full trace does. The result is the same as `trace` on the same text, always
+ * (test/unit/incremental_trace.test.ts compares them over random edits); whatever cannot be
+ * proven reusable (other options, a changed statement before the checkpoint, a state that cannot
+ * be saved, a run stopped by the time safety net) is traced from the start.
+ *
+ * A result stays valid until the next `trace` call of the same tracer (which changes its objects).
+ */
+import { Checkpoint } from './checkpoint';
+import { kids } from './interpreter';
+import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
+
+/** A module-level statement as the checkpoint saw it. */
+interface StatementSpan {
+  name: string;
+  from: number;
+  to: number;
+}
+
+/** What a checkpoint needs to match to be reused. */
+interface Saved {
+  checkpoint: Checkpoint;
+  /** How many statements had run. */
+  index: number;
+  /** Those statements, and the text up to the end of the last one. */
+  statements: StatementSpan[];
+  prefix: string;
+}
+
+export interface IncrementalStats {
+  /** Statements run in the last trace, and how many were reused from a checkpoint. */
+  ran: number;
+  reused: number;
+  /** Why the last trace started from the beginning, or null when it resumed. */
+  fresh: string | null;
+}
+
+export class IncrementalTracer {
+  private state: TraceState | null = null;
+  /** The options the state was made with. */
+  private optionsKey = '';
+  private saved: Saved | null = null;
+  /**
+   * The checkpoint was made or resumed from by the last trace: it matches that trace's statements,
+   * so it matches every statement the new text has unchanged (those before `changed`).
+   */
+  private savedMatchesLast = false;
+  /** The statements and text of the last trace. */
+  private last: { text: string; statements: StatementSpan[] } | null = null;
+  stats: IncrementalStats = { ran: 0, reused: 0, fresh: 'first trace' };
+
+  trace(req: TraceRequest): TraceResult {
+    try {
+      return this.run(req);
+    } catch (e) {
+      // A state left half-way is never resumed from.
+      this.reset();
+      throw e;
+    }
+  }
+
+  /** Forgets everything: the next trace starts from the beginning. */
+  reset(): void {
+    this.state = null;
+    this.saved = null;
+    this.last = null;
+  }
+
+  private run(req: TraceRequest): TraceResult {
+    const nodes = kids(req.tree.topNode);
+    const statements = nodes.map((n) => ({ name: n.name, from: n.from, to: n.to }));
+    const optionsKey = JSON.stringify([req.limits ?? null, req.defaultInputShape ?? null]);
+    const changed = this.firstChanged(req.text, statements, optionsKey);
+    let start = 0;
+    let fresh: string | null = 'nothing to resume from';
+    if (this.state && this.saved && optionsKey === this.optionsKey && this.saved.index <= changed && (this.savedMatchesLast || this.matches(this.saved, req.text, statements))) {
+      try {
+        this.saved.checkpoint.restore();
+        start = this.saved.index;
+        fresh = null;
+      } catch {
+        fresh = 'the checkpoint could not be restored';
+      }
+    } else if (this.saved) {
+      fresh = optionsKey !== this.optionsKey ? 'other options' : this.saved.index > changed ? 'an edit before the checkpoint' : 'the text before the checkpoint changed';
+    }
+    if (fresh !== null) {
+      this.state = startTrace(req);
+      this.saved = null;
+      this.optionsKey = optionsKey;
+    } else {
+      this.resume(this.state!, req);
+    }
+    const state = this.state!;
+    let next = start;
+    runGuarded(state.ctx, () => {
+      for (; next <= nodes.length; next++) {
+        if (next === changed && next > 0 && next !== this.saved?.index) this.save(state, next, statements, req.text);
+        if (next === nodes.length) break;
+        state.it.exec(nodes[next], state.module);
+      }
+    });
+    this.stats = { ran: nodes.length - start, reused: start, fresh };
+    this.last = { text: req.text, statements };
+    // Stopped by the time safety net (not deterministic): never resumed from.
+    if (next < nodes.length) this.saved = null;
+    // A checkpoint kept now was resumed from or made by this trace, on these statements.
+    this.savedMatchesLast = this.saved !== null;
+    return finishTrace(state, req);
+  }
+
+  /** Index of the first statement that is not the same as in the last trace (or past the end). */
+  private firstChanged(text: string, statements: StatementSpan[], optionsKey: string): number {
+    if (!this.last || optionsKey !== this.optionsKey) return 0;
+    const before = this.last;
+    const same = commonPrefixLength(before.text, text);
+    let i = 0;
+    while (i < statements.length && i < before.statements.length && statements[i].to < same && sameSpan(statements[i], before.statements[i])) i++;
+    return i;
+  }
+
+  private matches(saved: Saved, text: string, statements: StatementSpan[]): boolean {
+    if (statements.length < saved.index) return false;
+    for (let i = 0; i < saved.index; i++) if (!sameSpan(statements[i], saved.statements[i])) return false;
+    return text.length >= saved.prefix.length && text.startsWith(saved.prefix);
+  }
+
+  private save(state: TraceState, index: number, statements: StatementSpan[], text: string): void {
+    const checkpoint = Checkpoint.save([state.ctx, state.it, state.module]);
+    this.saved = checkpoint && { checkpoint, index, statements: statements.slice(0, index), prefix: text.slice(0, statements[index - 1].to) };
+  }
+
+  /** After a restore: the new text, its directives, and a full time safety net. */
+  private resume(state: TraceState, req: TraceRequest): void {
+    state.ctx.text = req.text;
+    // Directives the statements before the checkpoint read lie before them, so are unchanged; later ones may differ.
+    state.ctx.directives.length = 0;
+    state.ctx.directives.push(...readDirectives(req.text));
+    state.ctx.budget.restartClock();
+  }
+}
+
+function sameSpan(a: StatementSpan, b: StatementSpan): boolean {
+  return a.name === b.name && a.from === b.from && a.to === b.to;
+}
+
+/** Compared a block at a time (native string equality), then a character at a time in the first differing block. */
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const BLOCK = 1024;
+  let i = 0;
+  while (i + BLOCK <= n && a.slice(i, i + BLOCK) === b.slice(i, i + BLOCK)) i += BLOCK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+

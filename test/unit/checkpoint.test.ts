@@ -1,0 +1,67 @@
+/** The tracer's state saved and restored in place (extension/engine/trace/checkpoint.ts). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parsePython } from '../../extension/engine/parse';
+import { Checkpoint } from '../../extension/engine/trace/checkpoint';
+
+describe('checkpoint', () => {
+  it('writes back arrays, maps, sets and objects in place, and drops what was added since', () => {
+    const shared = { v: 1 };
+    const list = [shared, 2];
+    const map = new Map<unknown, unknown>([[shared, 'a']]);
+    const set = new Set<unknown>([1]);
+    const obj: Record<string, unknown> = { list, map, set, n: 3, gone: undefined };
+    class Holder {
+      count = 1;
+      constructor(readonly inner: Record<string, unknown>) {}
+    }
+    const root = new Holder(obj);
+    const cp = Checkpoint.save([root])!;
+    list.push(9);
+    list[0] = { v: 2 };
+    shared.v = 5;
+    map.set('k', 1);
+    map.delete(shared);
+    set.add(2);
+    obj.n = 4;
+    obj.extra = true;
+    delete obj.gone;
+    root.count = 7;
+    cp.restore();
+    assert.equal(root.inner, obj);
+    assert.equal(root.count, 1);
+    assert.deepEqual(list, [shared, 2]);
+    assert.equal(list[0], shared);
+    assert.equal(shared.v, 1);
+    assert.deepEqual([...map], [[shared, 'a']]);
+    assert.deepEqual([...set], [1]);
+    assert.deepEqual(Object.keys(obj).sort(), ['gone', 'list', 'map', 'n', 'set']);
+    assert.equal(obj.n, 3);
+    // Restoring twice is the same (the checkpoint itself is not changed by a restore).
+    list.pop();
+    cp.restore();
+    assert.deepEqual(list, [shared, 2]);
+  });
+
+  it('keeps syntax trees, functions, frozen objects and layer kinds as they are', () => {
+    const tree = parsePython('x = 1\n');
+    const kernel = { name: 'Conv2D', memo: [1] };
+    const frozen = Object.freeze({ a: [1] });
+    const fn = () => 1;
+    const root = { node: tree.topNode.firstChild, tree, layer: { kernel }, frozen, fn };
+    const cp = Checkpoint.save([root])!;
+    kernel.memo.push(2);
+    frozen.a.push(2);
+    cp.restore();
+    assert.deepEqual(kernel.memo, [1, 2]);
+    // A frozen object's own fields cannot change; what it holds is saved like anything else.
+    assert.deepEqual(frozen.a, [1]);
+    assert.equal(root.fn, fn);
+    assert.equal(root.tree, tree);
+  });
+
+  it('refuses a state holding what it cannot save', () => {
+    assert.equal(Checkpoint.save([{ cache: new WeakMap() }]), null);
+    assert.equal(Checkpoint.save([{ items: new Array(1_000_001).fill(0) }]), null);
+  });
+});

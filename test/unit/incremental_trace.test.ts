@@ -1,0 +1,246 @@
+/**
+ * The incremental trace (extension/engine/trace/incremental_trace.ts) against tracing afresh:
+ * after every edit of a random seeded series (typing, deleting, a digit retyped, a line cut or
+ * pasted, early, middle and late in the file), the editor session's analysis must be the same
+ * object graph, JSON, summary and hovers as a fresh analysis of the same text. Over the fixed
+ * examples, the golden notebooks (edited cell by cell) and the corpus when present.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
+import { codeCells } from '../../extension/engine/notebook/analyze_notebook';
+import { parseIpynb } from '../../extension/engine/notebook/ipynb';
+import { NotebookSession } from '../../extension/engine/notebook/notebook_session';
+import { NotebookProgram, type ProgramCell } from '../../extension/engine/notebook/program';
+import type { TextEdit } from '../../extension/engine/parse';
+import { DocumentSession } from '../../extension/engine/session/document_session';
+import { loadCorpus } from '../corpus/compare';
+import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';
+import { lcg } from '../support/random';
+import { assertSameAnalysis } from '../support/same_analysis';
+
+type Random = () => number;
+
+const pick = <T>(next: Random, xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+
+function lineAround(text: string, at: number): { from: number; to: number } {
+  const from = text.lastIndexOf('\n', at - 1) + 1;
+  const end = text.indexOf('\n', at);
+  return { from, to: end < 0 ? text.length : end + 1 };
+}
+
+/**
+ * One random edit. Half of them near the previous one (typing goes on where it was, which is
+ * what the checkpoint is for), the others anywhere.
+ */
+function randomEdit(text: string, next: Random, near: number | null): TextEdit {
+  const at = near !== null && next() < 0.5 ? Math.max(0, Math.min(text.length, near + Math.floor(next() * 9) - 4)) : Math.floor(next() * (text.length + 1));
+  const r = next();
+  if (r < 0.25) {
+    const digits = [...text.matchAll(/\d/g)].map((m) => m.index!);
+    if (digits.length) {
+      const d = near !== null && next() < 0.5 ? digits.reduce((best, x) => (Math.abs(x - at) < Math.abs(best - at) ? x : best)) : pick(next, digits);
+      return { from: d, to: d + 1, insert: String(Math.floor(next() * 10)) };
+    }
+  }
+  if (r < 0.5) return { from: at, to: at, insert: pick(next, [' ', 'x', '1', '(', ')', ',', '\n', '=', '.', '    ']) };
+  if (r < 0.7) return { from: at, to: Math.min(text.length, at + 1 + Math.floor(next() * 3)), insert: '' };
+  if (r < 0.8) return { ...lineAround(text, at), insert: '' };
+  if (r < 0.9) {
+    const line = lineAround(text, Math.floor(next() * text.length));
+    const to = lineAround(text, at).from;
+    return { from: to, to, insert: text.slice(line.from, line.to) };
+  }
+  const start = lineAround(text, at).from;
+  return { from: start, to: start, insert: pick(next, ['y = layers.Dense(3)(x)\n', 'layers.Conv2D(8, 3)\n', 'def f(a=1):\n    return a\n', 'x = f()\n', 'global x\n', 'keras.backend.clear_session()\n']) };
+}
+
+const apply = (text: string, e: TextEdit) => text.slice(0, e.from) + e.insert + text.slice(e.to);
+
+const LIMITS = { maxSteps: 200_000 };
+
+/** Runs `edits` random edits of `original` through one DocumentSession; returns how many traces resumed. */
+function editSeries(name: string, original: string, edits: number, seed: number, options: Omit<AnalyzeOptions, 'tree'> = { limits: LIMITS }): number {
+  const next = lcg(seed);
+  const session = new DocumentSession(options);
+  let text = original;
+  session.update(text, 0);
+  let near: number | null = null;
+  let resumed = 0;
+  for (let version = 1; version <= edits; version++) {
+    const edit = randomEdit(text, next, near);
+    near = edit.from + edit.insert.length;
+    text = apply(text, edit);
+    const incremental = session.update(text, version, [edit]);
+    if (session.tracer.stats.fresh === null) resumed++;
+    assertSameAnalysis(incremental, analyze(text, options), text, `${name}, edit ${version} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
+  }
+  return resumed;
+}
+
+describe('incremental trace: random edits give the same analysis as tracing afresh', () => {
+  for (const [i, file] of EXAMPLE_FILES.entries()) {
+    it(file, () => {
+      const resumed = editSeries(file, example(file), 40, 1000 + i);
+      // Not vacuous: most of these traces resumed from a checkpoint.
+      assert.ok(resumed >= 10, `${file}: only ${resumed} of 40 traces resumed`);
+    });
+  }
+
+  it('with a small step budget (traces cut short, still the same)', () => {
+    const resumed = editSeries('xception.py, 3,000 steps', example('xception.py'), 25, 77, { limits: { maxSteps: 3_000 } });
+    assert.ok(resumed >= 5, `only ${resumed} resumed`);
+  });
+
+  it('with a default input shape', () => {
+    editSeries('unet.py, input shape', example('unet.py'), 15, 78, { limits: LIMITS, defaultInputShape: [64, 64, 1] });
+  });
+
+  it('the corpus of real Keras code (when present)', () => {
+    const files = loadCorpus();
+    let resumed = 0;
+    for (const [i, file] of files.entries()) resumed += editSeries(file.entry.file, file.text, 8, 5000 + i);
+    console.log(`corpus: ${files.length} files, ${files.length * 8} edits, ${resumed} resumed`);
+    if (files.length) assert.ok(resumed > files.length, `only ${resumed} traces resumed`);
+  });
+});
+
+describe('incremental trace: notebooks edited cell by cell', () => {
+  const DIR = path.join(ROOT, 'test', 'goldens', 'notebooks');
+  for (const [n, file] of ['unet.ipynb', 'filters.ipynb', 'keras_error.ipynb'].entries()) {
+    it(file, () => {
+      const next = lcg(300 + n);
+      let cells: ProgramCell[] = codeCells(parseIpynb(readFileSync(path.join(DIR, file), 'utf8')));
+      const session = new NotebookSession({ limits: LIMITS });
+      session.update(cells, 'v0');
+      let near: number | null = null;
+      let cell = cells.length - 1;
+      for (let version = 1; version <= 25; version++) {
+        if (next() < 0.3) {
+          cell = Math.floor(next() * cells.length);
+          near = null;
+        }
+        if (next() < 0.08 && cells.length > 1) {
+          // A cell moved to the end (Run All then runs it last).
+          const [moved] = cells.splice(cell, 1);
+          cells = [...cells, moved];
+          cell = cells.length - 1;
+        } else {
+          const edit = randomEdit(cells[cell].text, next, near);
+          near = edit.from + edit.insert.length;
+          cells = cells.map((c, i) => (i === cell ? { ...c, text: apply(c.text, edit) } : c));
+        }
+        const result = session.update(cells, `v${version}`);
+        const text = new NotebookProgram(cells).text;
+        assert.equal(result.program.text, text);
+        assertSameAnalysis(result.analysis, analyze(text, { limits: LIMITS }), text, `${file}, edit ${version}`);
+      }
+    });
+  }
+});
+
+describe('incremental trace: a notebook past ~45,000 characters (where Lezer puts error nodes in valid code)', () => {
+  it('edited in its last cell, is what a fresh parse and trace of the program give', () => {
+    const cells: ProgramCell[] = [{ key: 0, text: '%matplotlib inline\nimport keras\nfrom keras import layers\nx = inputs = keras.Input(shape=(32, 32, 8))' }];
+    for (let i = 0; i < 300; i++) cells.push({ key: cells.length, text: `# block ${i}\nx = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)\nx = layers.BatchNormalization(name="bn_${i}")(x)\nx = layers.ReLU(name="relu_${i}")(x)${i % 10 === 0 ? '\n!nvidia-smi' : ''}` });
+    cells.push({ key: cells.length, text: 'x = layers.Conv2D(8, 1, name="head")(x)\nmodel = keras.Model(inputs, x, name="chain")' });
+    const session = new NotebookSession({ limits: LIMITS });
+    session.update(cells, 'v0');
+    for (let v = 1; v <= 3; v++) {
+      const edited = cells.map((c, i) => (i === cells.length - 1 ? { ...c, text: c.text.replace('Conv2D(8, 1', v % 2 ? 'Conv2D(81, 1' : 'Conv2D(8, 1') } : c));
+      const result = session.update(edited, `v${v}`);
+      const text = new NotebookProgram(edited).text;
+      assertSameAnalysis(result.analysis, analyze(text, { limits: LIMITS }), text, `long notebook, edit ${v}`);
+    }
+  });
+});
+
+describe('incremental trace: what an edit after a statement can change in the state before it', () => {
+  /** Edits `edit` times at the anchor (typing a digit there and taking it back), comparing each time. */
+  function typeAt(text: string, anchor: string, times = 6): { resumed: number } {
+    const session = new DocumentSession({ limits: LIMITS });
+    session.update(text, 0);
+    const at = text.indexOf(anchor);
+    assert.ok(at >= 0, anchor);
+    let current = text;
+    let resumed = 0;
+    for (let v = 1; v <= times; v++) {
+      const edit = v % 2 ? { from: at, to: at, insert: '7' } : { from: at, to: at + 1, insert: '' };
+      current = apply(current, edit);
+      const incremental = session.update(current, v, [edit]);
+      if (session.tracer.stats.fresh === null) resumed++;
+      assertSameAnalysis(incremental, analyze(current, { limits: LIMITS }), current, `${anchor} edit ${v}`);
+    }
+    return { resumed };
+  }
+
+  const PRELUDE = 'import keras\nfrom keras import layers\nimport functools\n';
+
+  it('lists, dicts and objects made before the edit and changed after it', () => {
+    const text = `${PRELUDE}blocks = []\nwidths = {"a": 8}\nx = inputs = keras.Input((32, 32, 3))\nx = layers.Conv2D(8, 3)(x)\nblocks.append(x)\nwidths["b"] = 16\nx = layers.Conv2D(widths["b"], 3)(x)\nblocks.append(x)\ny = layers.Concatenate()([layers.Cropping2D(2)(blocks[0]), blocks[-1]])\nmodel = keras.Model(inputs, y)\n`;
+    const { resumed } = typeAt(text, '16\nx = layers');
+    assert.ok(resumed >= 4);
+  });
+
+  it('a Sequential built before the edit and added to after it; a layer called again later; trainable changed later', () => {
+    const text = `${PRELUDE}model = keras.Sequential([keras.Input((16,)), layers.Dense(8)])\nshared = layers.Dense(4)\nmodel.add(shared)\nmodel.add(layers.Dense(3))\nshared.trainable = False\nother = keras.Sequential([keras.Input((4,)), shared])\n`;
+    typeAt(text, '3))\nshared');
+  });
+
+  it('automatic names: layers named before the edit keep their numbers, later ones count on', () => {
+    const text = `${PRELUDE}x = inputs = keras.Input((32, 32, 3))\nx = layers.Conv2D(8, 3)(x)\nx = layers.Conv2D(8, 3)(x)\nx = layers.Conv2D(9, 3)(x)\nx = layers.Conv2D(8, 3)(x)\nm = keras.Model(inputs, x)\nkeras.backend.clear_session()\nn = keras.Sequential([keras.Input((3,)), layers.Dense(2)])\n`;
+    typeAt(text, '9, 3)');
+  });
+
+  it('functools.partial and bound methods made before the edit, called after it', () => {
+    const text = `${PRELUDE}Conv = functools.partial(layers.Conv2D, padding="same")\nx = inputs = keras.Input((32, 32, 3))\nm = keras.Sequential()\nadd = m.add\nx = Conv(8, 3)(x)\nadd(keras.Input((8,)))\nadd(layers.Dense(5))\nx = Conv(16, 3)(x)\nmodel = keras.Model(inputs, x)\n`;
+    typeAt(text, '16, 3)');
+  });
+
+  it('a function defined before the edit, called after it; an edit inside a function called earlier', () => {
+    const text = `${PRELUDE}def block(x, f=8):\n    x = layers.Conv2D(f, 3, padding="same")(x)\n    return layers.ReLU()(x)\n\nx = inputs = keras.Input((32, 32, 3))\nx = block(x)\nx = block(x, 16)\nx = block(x, 32)\nmodel = keras.Model(inputs, x)\n`;
+    typeAt(text, '32)\nmodel');
+    typeAt(text, '3, padding');
+  });
+
+  it('global statements and a builder never called', () => {
+    const text = `${PRELUDE}count = 0\ndef make(width=8):\n    global count\n    count += 1\n    inputs = keras.Input((width,))\n    return keras.Model(inputs, layers.Dense(count)(inputs))\n\nfirst = make()\nsecond = make(4)\ndef unused(w=3):\n    i = keras.Input((w,))\n    return keras.Model(i, layers.Dense(2)(i))\n`;
+    typeAt(text, '4)\ndef');
+    typeAt(text, '2)(i)');
+  });
+
+  it('a keras.applications backbone before the edit (replayed or not), its head after it', () => {
+    const text = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(64, 64, 3), include_top=False, weights=None)\nbase.trainable = False\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense(10)(x)\nmodel = keras.Model(base.input, x)\n`;
+    const { resumed } = typeAt(text, '10)(x)');
+    assert.ok(resumed >= 4);
+  });
+
+  it('an input-shape comment added after the checkpoint', () => {
+    const text = `${PRELUDE}m = keras.Sequential([layers.Conv2D(8, 3)])\nx = 1\n# convlens: input_shape=(32, 32, 3)\nn = keras.Sequential([layers.Conv2D(4, 3)])\n`;
+    typeAt(text, '32, 32, 3)');
+    typeAt(text, '4, 3)])');
+  });
+
+  it('an edit before the checkpoint, then after it again: traced afresh, then resumed', () => {
+    const text = `${PRELUDE}x = inputs = keras.Input((32, 32, 3))\nx = layers.Conv2D(8, 3)(x)\nx = layers.Conv2D(16, 3)(x)\nmodel = keras.Model(inputs, x)\n`;
+    const session = new DocumentSession({ limits: LIMITS });
+    let current = text;
+    session.update(current, 0);
+    const steps: (string | null)[] = [];
+    for (const [v, anchor] of ['16, 3', '16, 3', '16, 3', '8, 3', '8, 3', '16, 3'].entries()) {
+      const at = current.indexOf(anchor);
+      const edit = { from: at, to: at, insert: '1' };
+      current = apply(current, edit);
+      const incremental = session.update(current, v + 1, [edit]);
+      steps.push(session.tracer.stats.fresh);
+      assertSameAnalysis(incremental, analyze(current, { limits: LIMITS }), current, `edit ${v + 1} at ${anchor}`);
+    }
+    // First edit: no checkpoint yet; then resumed; an edit earlier than the checkpoint starts afresh.
+    assert.equal(steps[0], 'nothing to resume from');
+    assert.equal(steps[2], null);
+    assert.equal(steps[3], 'an edit before the checkpoint');
+    assert.equal(steps[5], null);
+  });
+});
