@@ -1,7 +1,27 @@
 /** Incremental Python parsing with @lezer/python: edits reuse the previous tree's fragments. */
-import { TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
-import { parser } from '@lezer/python';
+import { NodeSet, NodeType, TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
+import type { LRParser } from '@lezer/lr';
+import { parser as lezerPython } from '@lezer/python';
 import { lexablePointFloats } from './point_floats';
+
+/**
+ * @lezer/python with a node type for every term. @lezer/lr 1.4.12 guards against over-deep
+ * left-associative trees by counting big reductions of *named* nodes, and reads a term the node
+ * set lacks (the grammar's internal repetitions, ids past the last node) as named: a long module
+ * with blank or comment lines between statements reaches 300 such reductions every ~3,000
+ * characters and the parser is forced out of the statement list, leaving error nodes in valid
+ * code (a statement lost, silently). Anonymous placeholders for those ids keep the guard as meant.
+ */
+function withEveryTermTyped(base: LRParser): LRParser {
+  const types = [...base.nodeSet.types];
+  const lastTerm = (base as unknown as { maxTerm: number }).maxTerm;
+  for (let id = types.length; id <= lastTerm; id++) types.push(NodeType.define({ id }));
+  const configured = base.configure({});
+  (configured as unknown as { nodeSet: NodeSet }).nodeSet = new NodeSet(types);
+  return configured;
+}
+
+const parser = withEveryTermTyped(lezerPython);
 
 export interface TextEdit {
   /** Offsets in the old text. */
