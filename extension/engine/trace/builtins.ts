@@ -2,7 +2,7 @@
  * Python builtins and methods of builtin types that model-building code uses. Each charges its
  * bulk work (and reserves what it allocates) before doing it, so no single call is unbounded.
  */
-import { arrayLen } from './arrays';
+import { arrayLen, isNumpyScalar } from './arrays';
 import type { Meter } from './budget';
 import type { TraceContext } from './context';
 import { formatWithSpec } from './pyformat';
@@ -18,6 +18,7 @@ function num(v: Value | undefined): number | null {
   if (!v) return null;
   if (isNumber(v)) return v.v;
   if (v.t === 'bool') return v.v ? 1 : 0;
+  if (isNumpyScalar(v) && v.value !== undefined) return v.value;
   return null;
 }
 

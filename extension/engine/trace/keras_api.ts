@@ -5,12 +5,12 @@ import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Meter } from './budget';
 import type { Interpreter } from './interpreter';
 import { callApplication } from './applications';
-import { callNumpy, loadDataset, toCategorical } from './arrays';
+import { callNumpy, loadDataset, numpyIntScalar, toCategorical } from './arrays';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
-import { refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
+import { isKeras3Path, refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
 import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
 
 const canonicalCache = new Map<string, string>();
@@ -84,7 +84,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args, it.ctx);
   if (path === 'functools.partial') return makePartial(it, args, kwargs);
   if (root === 'numpy') {
-    const onArray = callNumpy(name, args, kwargs);
+    const onArray = callNumpy(name, args, kwargs) ?? (namespace === 'numpy' ? numpyIntScalar(name, args, kwargs) : null);
     if (onArray) return onArray;
   }
   const onTensors = callTensorFunction(it, path, args, kwargs, site);
@@ -108,7 +108,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.names.reset();
     return NONE;
   }
-  if (name === 'Model' && rawPath.startsWith('keras.') && (kwargs.has('input') || kwargs.has('output'))) {
+  if (name === 'Model' && isKeras3Path(rawPath) && (kwargs.has('input') || kwargs.has('output'))) {
     const keys = ['input', 'output'].filter((k) => kwargs.has(k));
     reportRefusal(it.ctx, 'keras3-removed', `Unrecognized keyword arguments passed to Model: ${keys.map((k) => `'${k}'`).join(', ')} (Keras 3: use inputs= and outputs=.)`, it.ctx.span(site));
   }
@@ -131,9 +131,9 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') {
     return applyElementwiseOp(it, name, args[0].tensor, it.ctx.span(site));
   }
-  if (rawPath.startsWith('keras.')) {
+  if (isKeras3Path(rawPath)) {
     const refused = refusedKeras2Call(it, namespace, name, args, kwargs);
-    if (refused) reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
+    if (refused) reportRefusal(it.ctx, 'keras3-removed', `${refused}${viaTensorflow(rawPath)}`, it.ctx.span(site));
   }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
     const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));
@@ -159,6 +159,11 @@ function refusedKeras2Call(it: Interpreter, namespace: string, name: string, arg
   }
   if (namespace !== 'keras.optimizers' || !/^[A-Z]/.test(name) || !kwargs.has('lr')) return null;
   return refusedOptimizerArgs([['lr', repr(kwargs.get('lr')!, it.ctx)]]);
+}
+
+/** Said when the object came from tf.keras, which people may take for Keras 2. */
+function viaTensorflow(rawPath: string): string {
+  return rawPath.startsWith('tensorflow.keras.') ? ' (tf.keras is Keras 3 from TensorFlow 2.16 on; Keras 2 is the tf_keras package.)' : '';
 }
 
 function itemCount(v: Value | undefined): number {
