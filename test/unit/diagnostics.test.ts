@@ -1,11 +1,20 @@
 /** Diagnostics: right severity, code and source range; design warnings and savings with exact numbers. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { analysisToJson } from '../../extension/engine/report/json';
 import { layer, model } from '../support/analyze';
 
 const HEADER = 'import keras\nfrom keras import layers\n';
+
+interface SavingsCase {
+  input_shape: number[];
+  conv: Record<string, number | string | boolean>;
+  params: Record<'Conv2D' | 'SeparableConv2D' | 'DepthwiseConv2D+Conv2D', number>;
+  macs: Record<'Conv2D' | 'SeparableConv2D' | 'DepthwiseConv2D+Conv2D', number> | null;
+}
 
 describe('Keras errors land on the right line', () => {
   it('functional: the call that fails to build', () => {
@@ -83,15 +92,24 @@ describe('receptive field too small', () => {
 describe('savings: Conv2D -> SeparableConv2D / DepthwiseConv2D + 1x1', () => {
   const text = `${HEADER}x = keras.Input((56, 56, 128))\ny = layers.Conv2D(256, 3, padding="same", name="c")(x)\nm = keras.Model(x, y)\n`;
   const a = analyze(text);
-  it('exact numbers', () => {
-    const s = layer(model(a), 'c').savings!;
-    assert.equal(s.params, 3 * 3 * 128 * 256 + 256);
-    assert.deepEqual(s.alternatives.map((alt) => [alt.kind, alt.params, alt.macs]), [
-      ['SeparableConv2D', 3 * 3 * 128 + 128 * 256 + 256, 56 * 56 * (3 * 3 * 128 + 128 * 256)],
-      ['DepthwiseConv2D+Conv2D', 3 * 3 * 128 + 128 + 128 * 256 + 256, 56 * 56 * (3 * 3 * 128 + 128 * 256)],
-    ]);
-  });
+  // Keras' params for the conv and for each proposed stack, and XLA's MACs for 'valid' padding
+  // (test/goldens/savings/, written by scripts/goldens/make_savings_goldens.py).
+  const golden = JSON.parse(readFileSync(path.join(__dirname, '..', 'goldens', 'savings', 'manifest.json'), 'utf8')) as { cases: SavingsCase[] };
+  for (const c of golden.cases) {
+    it(`Keras' counts: ${JSON.stringify(c.conv)} on ${JSON.stringify(c.input_shape)}`, () => {
+      const args = Object.entries(c.conv).map(([k, v]) => `${k}=${typeof v === 'string' ? `"${v}"` : typeof v === 'boolean' ? (v ? 'True' : 'False') : v}`).join(', ');
+      const t = `${HEADER}x = keras.Input((${c.input_shape.join(', ')}))\ny = layers.Conv2D(${args}, name="c")(x)\nm = keras.Model(x, y)\n`;
+      const s = layer(model(analyze(t)), 'c').savings!;
+      assert.equal(s.params, c.params.Conv2D);
+      assert.deepEqual(s.alternatives.map((alt) => [alt.kind, alt.params]), [['SeparableConv2D', c.params.SeparableConv2D], ['DepthwiseConv2D+Conv2D', c.params['DepthwiseConv2D+Conv2D']]]);
+      if (c.macs) {
+        assert.equal(s.macs, c.macs.Conv2D);
+        assert.deepEqual(s.alternatives.map((alt) => alt.macs), [c.macs.SeparableConv2D, c.macs['DepthwiseConv2D+Conv2D']]);
+      }
+    });
+  }
   it('an info diagnostic with the numbers', () => {
+    // Params are Keras' (the golden's first case); 924.84M MACs = 56*56 outputs x 3*3*128 taps x 256 filters, by hand.
     const d = a.diagnostics.find((x) => x.code === 'savings-separable')!;
     assert.equal(d.severity, 'info');
     assert.match(d.message, /^c: 295,168 params, 924\.84M MACs\. As SeparableConv2D: 34,176 params \(-88\.4%\)/);
