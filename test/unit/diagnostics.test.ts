@@ -118,4 +118,11 @@ describe('savings: Conv2D -> SeparableConv2D / DepthwiseConv2D + 1x1', () => {
     const t = `${HEADER}x = keras.Input((8, 8, 8))\ny = layers.Conv2D(8, 1)(x)\nz = layers.Conv2D(8, 3, groups=8)(y)\nm = keras.Model(x, z)\n`;
     assert.equal(analyze(t).diagnostics.filter((d) => d.code === 'savings-separable').length, 0);
   });
+  it('no savings for a stem conv on 1-3 image channels (MobileNet and Xception keep a full conv there)', () => {
+    for (const channels of [1, 3]) {
+      const t = `${HEADER}x = keras.Input((28, 28, ${channels}))\ny = layers.Conv2D(32, 3)(x)\nz = layers.Conv2D(64, 3)(y)\nm = keras.Model(x, z)\n`;
+      const savings = analyze(t).diagnostics.filter((d) => d.code === 'savings-separable');
+      assert.deepEqual(savings.map((d) => d.message.split(':')[0]), ['conv2d_1'], `${channels} channels`);
+    }
+  });
 });

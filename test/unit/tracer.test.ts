@@ -271,3 +271,26 @@ m.build((None, 10, 10, 1))
     assert.deepEqual(outShape(text, 'child'), [null, 8, 8, 16]);
   });
 });
+
+describe('a training script around the model, as Python runs it', () => {
+  // Python: a script runs with __name__ == "__main__"; evaluate() returns [loss, metric ...], fit() a
+  // History, next(iter(...)) a batch: none of it is None, and none of it is worth a diagnostic.
+  const text = `import keras
+from keras import layers
+def build():
+    return keras.Sequential([keras.Input((4,)), layers.Dense(2, name="out")], name="net")
+if __name__ == "__main__":
+    m = build()
+    m.compile(loss="mse", metrics=["mae"])
+    history = m.fit(data, epochs=1)
+    loss, mae = m.evaluate(data)
+    x, y = next(iter(data))
+    predictions = m.predict(x)
+`;
+  it('takes the __main__ branch, and data results stay unknown quietly', () => {
+    const a = analyze(text);
+    assert.equal(model(a, 'net').totals.params, 10);
+    const noise = a.diagnostics.filter((d) => ['unknown-condition', 'unpack', 'undefined-name'].includes(d.code) && !d.message.includes('`data`'));
+    assert.deepEqual(noise.map((d) => d.message), []);
+  });
+});

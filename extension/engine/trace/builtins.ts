@@ -261,6 +261,11 @@ export const BUILTINS = new Map<string, Value>([
     const s = formatWithSpec(v, spec?.t === 'str' ? spec.v : '', ctx);
     return s === null ? unknown('format()') : str(s);
   }),
+  // Iterators over data (next(iter(dataset))): their items are not modelled.
+  fn('iter', () => unknown('iter()')),
+  fn('next', () => unknown('next()')),
+  // ConvLens reads the file as the program Python runs: `if __name__ == "__main__":` is taken.
+  ['__name__', str('__main__')],
   fn('hasattr', () => unknown('hasattr()')),
   fn('getattr', ([, , dflt]) => dflt ?? unknown('getattr()')),
 ]);
