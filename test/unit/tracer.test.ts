@@ -294,3 +294,44 @@ if __name__ == "__main__":
     assert.deepEqual(noise.map((d) => d.message), []);
   });
 });
+
+describe('keras.ops on data is not a layer', () => {
+  // Real Keras 3.15: three eager ops.concatenate calls on NumPy arrays first, and the model's layers are
+  // still ['input_layer', 'concatenate', 'concatenate_1'] (an eager op builds no layer, takes no name).
+  it('ops.concatenate on arrays (here unknown data) builds no Concatenate layer and takes no layer name', () => {
+    const text = `import keras
+from keras import ops, layers
+for i in range(3):
+    a = ops.concatenate([pairs[i][0], pairs[i][1]], axis=1)
+x = keras.Input((4,))
+y = layers.Concatenate()([x, x])
+z = layers.concatenate([y, y])
+m = keras.Model(x, z)
+`;
+    const a = analyze(text);
+    assert.deepEqual(names(text), ['input_layer', 'concatenate', 'concatenate_1']);
+    assert.deepEqual(a.diagnostics.filter((d) => d.code === 'unevaluable').map((d) => d.message), []);
+  });
+});
+
+describe('a Model subclass without call(): a trainer, not a network', () => {
+  const trainer = (withCall: boolean) => `import keras
+from keras import layers
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+    def train_step(self, data):
+        return {}
+${withCall ? '    def call(self, x):\n        return self.discriminator(self.generator(x))\n' : ''}d = keras.Sequential([keras.Input((8,)), layers.Dense(1)], name="d")
+g = keras.Sequential([keras.Input((4,)), layers.Dense(8)], name="g")
+gan = GAN(d, g)
+`;
+  it('is not asked for an input shape (its networks are analysed on their own); one with call() still is', () => {
+    const noShape = (text: string) => analyze(text).diagnostics.filter((d) => d.code === 'no-input-shape').length;
+    assert.equal(noShape(trainer(false)), 0);
+    assert.equal(noShape(trainer(true)), 1);
+    assert.equal(model(analyze(trainer(false)), 'd').totals.params, 9);
+  });
+});

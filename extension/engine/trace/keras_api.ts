@@ -122,7 +122,8 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const clone = cloneSequential(it, args[0].model, site);
     if (clone) return clone;
   }
-  if (FUNCTIONAL_MERGES[name]) {
+  // keras.layers.concatenate(...) builds a layer; keras.ops.concatenate on data (not tensors) does not.
+  if (FUNCTIONAL_MERGES[name] && namespace.startsWith('keras.layers')) {
     const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));
     return applyLayer(it, layer, args.slice(0, 1), new Map(), site);
   }
