@@ -335,3 +335,19 @@ gan = GAN(d, g)
     assert.equal(model(analyze(trainer(false)), 'd').totals.params, 9);
   });
 });
+
+describe("Keras' data and file helpers", () => {
+  it('plot_model, load_img, get_file ... stay unknown without a note; a Keras function ConvLens does not model still gets one', () => {
+    const text = `import keras
+from tensorflow.keras.utils import plot_model
+x = keras.Input((4,))
+m = keras.Model(x, keras.layers.Dense(2)(x))
+plot_model(m, to_file="m.png", show_shapes=True)
+img = keras.utils.load_img(keras.utils.get_file("cat.jpg", "https://example.com/cat.jpg"))
+arr = keras.preprocessing.image.img_to_array(img)
+other = keras.models.load_model("other.keras")
+`;
+    const notes = analyze(text).diagnostics.filter((d) => d.code === 'unsupported').map((d) => d.message);
+    assert.deepEqual(notes, ['ConvLens does not model `keras.models.load_model`; its result is unknown.']);
+  });
+});

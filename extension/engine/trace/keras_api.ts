@@ -149,9 +149,21 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const model = callApplication(it, name, args, kwargs, site);
     if (model) return model;
   }
+  if (DATA_UTILITIES.has(name) && (namespace.startsWith('keras.utils') || namespace.startsWith('keras.preprocessing'))) return unknown(`${rawPath}(), data or files`);
   it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   return unknown(`${rawPath}()`);
 }
+
+/**
+ * Keras' file, image and dataset helpers and plot_model: their results are data, files or pictures,
+ * never part of a model, so they stay unknown without a note (a layer argument that depends on one
+ * says so where it is used).
+ */
+const DATA_UTILITIES = new Set([
+  'plot_model', 'model_to_dot', 'get_file', 'load_img', 'save_img', 'img_to_array', 'array_to_img', 'image_dataset_from_directory',
+  'text_dataset_from_directory', 'audio_dataset_from_directory', 'timeseries_dataset_from_array', 'split_dataset', 'pad_sequences',
+  'set_random_seed', 'ImageDataGenerator',
+]);
 
 /** Keras 2 arguments Keras 3 objects refuse (optimizers' `lr`), as Keras' error message, or null. */
 function refusedKeras2Call(it: Interpreter, namespace: string, name: string, args: Value[], kwargs: Map<string, Value>): string | null {
