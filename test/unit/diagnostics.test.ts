@@ -83,6 +83,12 @@ describe('receptive field too small', () => {
     assert.equal(w.length, 1);
     assert.match(w[0].message, /at conv2d is 3x3 pixels, smaller than the 64x64 input/);
   });
+  it('a Flatten + Dense classifier is not warned: the Dense layers see every position (keras.io MNIST convnet, VGG16)', () => {
+    const text = `${HEADER}x = keras.Input((28, 28, 1))\ny = layers.Conv2D(8, 3)(x)\ny = layers.MaxPooling2D(2)(y)\nz = layers.Flatten()(y)\nm = keras.Model(x, layers.Dense(10)(z))\n`;
+    assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
+    const vgg = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/vgg16.py'), 'utf8');
+    assert.equal(analyze(vgg).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
+  });
   it('MobileNet v1 (RF 315 on 224) is not warned', () => {
     const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/mobilenet_v1.py'), 'utf8');
     assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
