@@ -337,7 +337,7 @@ gan = GAN(d, g)
 });
 
 describe("Keras' data and file helpers", () => {
-  it('plot_model, load_img, get_file ... stay unknown without a note; a Keras function ConvLens does not model still gets one', () => {
+  it('plot_model, load_img, get_file, to_categorical of unseen labels ... stay unknown without a note; a Keras function ConvLens does not model still gets one', () => {
     const text = `import keras
 from tensorflow.keras.utils import plot_model
 x = keras.Input((4,))
@@ -345,6 +345,7 @@ m = keras.Model(x, keras.layers.Dense(2)(x))
 plot_model(m, to_file="m.png", show_shapes=True)
 img = keras.utils.load_img(keras.utils.get_file("cat.jpg", "https://example.com/cat.jpg"))
 arr = keras.preprocessing.image.img_to_array(img)
+labels = keras.utils.to_categorical(read_labels())
 other = keras.models.load_model("other.keras")
 `;
     const notes = analyze(text).diagnostics.filter((d) => d.code === 'unsupported').map((d) => d.message);

@@ -98,8 +98,8 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     if (data) return data;
   }
   if (name === 'to_categorical' && namespace === 'keras.utils') {
-    const categorical = toCategorical(args, kwargs);
-    if (categorical) return categorical;
+    // Labels ConvLens cannot see (not a dataset's): one-hot data of unknown shape, nothing to note.
+    return toCategorical(args, kwargs) ?? unknown('to_categorical of labels ConvLens cannot see');
   }
   // Keras' default configuration (~/.keras/keras.json can change it; ConvLens reads no user files).
   if (name === 'image_data_format' && (namespace === 'keras.backend' || namespace === 'keras.config')) return str('channels_last');
