@@ -37,7 +37,10 @@ function signature(rank: number): ParamSpec[] {
  * depthwise conv for the window and a pointwise conv for the channels; same field, fewer weights.
  */
 function separableAlternatives(cfg: ConvConfig, input: Shape): CheaperAlternative[] {
-  if (cfg.groups !== 1 || a.product(cfg.kernelSize) === 1 || channelCount(cfg.dataFormat, input) === null) return [];
+  const channels = channelCount(cfg.dataFormat, input);
+  // On 1-3 image channels (a stem), a depthwise stage filters each channel once, so every output
+  // map mixes at most 3 filtered images: MobileNet and Xception keep a full conv there.
+  if (cfg.groups !== 1 || a.product(cfg.kernelSize) === 1 || channels === null || channels <= 3) return [];
   const window = {
     kernel_size: cfg.kernelSize, strides: cfg.strides, padding: cfg.padding, data_format: cfg.dataFormat,
     dilation_rate: cfg.dilation, use_bias: cfg.useBias,

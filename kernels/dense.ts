@@ -22,7 +22,7 @@ export const Dense: LayerKernel<DenseConfig> = {
   description: 'Fully connected layer: output = activation(x @ kernel + bias) over the last axis.',
   docUrl: 'https://keras.io/api/layers/core_layers/dense/',
   params: [
-    { name: 'units' },
+    { name: 'units', pythonIntOnly: true },
     { name: 'activation', default: null },
     { name: 'use_bias', default: true },
     ...a.WEIGHT_PARAMS,

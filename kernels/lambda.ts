@@ -14,7 +14,7 @@ export interface LambdaConfig {
 
 function readOutputShape(v: unknown): LambdaConfig['outputShape'] {
   if (v === null || v === undefined) return null;
-  // A tuple of ints / None. (A list fails in Keras 3.15 when the batch axis is prepended; left unknown.)
+  // A tuple of ints / None. (A list fails in Keras 3.15 when the batch axis is prepended; it arrives as an object, left unknown.)
   if (Array.isArray(v) && v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0))) return v as (number | null)[];
   return 'unknown';
 }
@@ -27,13 +27,17 @@ export const Lambda: LayerKernel<LambdaConfig> = {
   docUrl: 'https://keras.io/api/layers/core_layers/lambda/',
   params: [
     { name: 'function' },
-    { name: 'output_shape', default: null },
+    { name: 'output_shape', default: null, tupleOnly: true },
     { name: 'mask', default: null },
     { name: 'arguments', default: null },
   ],
   configure: (args) => {
     const v = args.values.get('output_shape');
     return { outputShape: v instanceof Unknown ? 'unknown' : readOutputShape(v) };
+  },
+  tracedShape: {
+    needed: (cfg) => cfg.outputShape === null,
+    withShape: (cfg, inferred) => ({ ...cfg, inferred }),
   },
   build(cfg, inputs) {
     let outputShape: Shape;

@@ -30,6 +30,10 @@ export interface ParamSpec {
   name: string;
   /** Absent means required. */
   default?: ArgValue;
+  /** Keras checks `isinstance(v, int)`: a NumPy integer (np.amax(y) + 1) is refused, whatever its value. */
+  pythonIntOnly?: true;
+  /** Keras uses it as a tuple (`(batch,) + output_shape`): a list is given to the kind as an opaque object, not as its items. */
+  tupleOnly?: true;
 }
 
 export type LayerFamily =
@@ -206,6 +210,12 @@ export interface LayerKernel<Config = unknown> {
    * can be drawn from them (noise in [0, 1) would look up row 0 only). Absent: a real-valued input.
    */
   indexInputCount?(config: Config): number;
+  /**
+   * Kinds whose output shape can be what their Python function gives on symbolic inputs (Lambda without
+   * `output_shape`): whether this config needs the tracer to trace the function, and the config for one
+   * call given the shape it traced (null when it could not).
+   */
+  tracedShape?: { needed(config: Config): boolean; withShape(config: Config, shape: Shape | null): Config };
   /** Emits the ONNX nodes that compute the layer; absent when the kind cannot be run. */
   lower?(config: Config, ctx: LowerContext): TensorRef;
 }

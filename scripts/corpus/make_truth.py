@@ -30,7 +30,8 @@ The module-level statements run one at a time (and the branch taken by a module-
 data file, a stand-in reaching Keras, a name left undefined by such a statement, or a plain Python
 error outside Keras) is recorded under "skipped" and the run goes on, as it would with the data
 present. The first error raised by Keras itself ends the run, as it ends the script, and is
-recorded with its line.
+recorded with its line. The lines of the file that ran are recorded too (`linesRun`): code after
+Keras' first error, or inside a statement the sandbox skipped, never ran.
 
 Every model Keras creates is recorded (a Sequential's internal Functional is not a model of the
 file), in creation order, with the line that created it: name, class, built or not, and for a built
@@ -674,8 +675,26 @@ def is_keras_error(exc, touched):
     return False
 
 
-def run_file(path, models_seen, sandbox):
+# Files whose first Keras error stops the models they go on to build or change, with that error fixed
+# as ConvLens' message says (each replacement stays on its line). ConvLens goes on past an error, so
+# its models are compared with truth/<file>.fixed.json, what Keras builds from the fixed file.
+FIXES = {
+    "adl_dcgan_mnist.py": [("RMSprop(lr=", "RMSprop(learning_rate=")],
+}
+
+
+def fixed_source(name, source):
+    for old, new in FIXES[name]:
+        if old not in source:
+            raise SystemExit(f"{name}: the fix {old!r} -> {new!r} no longer applies")
+        source = source.replace(old, new)
+    return source
+
+
+def run_file(path, models_seen, sandbox, fixed=False):
     source = open(path, encoding="utf-8").read()
+    if fixed:
+        source = fixed_source(os.path.basename(path), source)
     tree = ast.parse(source, filename=path)
     namespace = {"__name__": "__main__", "__file__": path, "__builtins__": builtins}
     skipped = []
@@ -715,12 +734,30 @@ def run_file(path, models_seen, sandbox):
                     return
                 skipped.append(entry)
 
+    lines_run = set()
+
+    def line_tracer(frame, event, arg):
+        if event == "line":
+            lines_run.add(frame.f_lineno)
+        return line_tracer
+
+    def file_frames_only(frame, event, arg):
+        # Only the corpus file's own frames are traced line by line: Keras and JAX run untraced.
+        if frame.f_code.co_filename != path:
+            return None
+        lines_run.add(frame.f_lineno)
+        return line_tracer
+
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        run(tree.body)
-    return error, skipped
+        sys.settrace(file_frames_only)
+        try:
+            run(tree.body)
+        finally:
+            sys.settrace(None)
+    return error, skipped, sorted(lines_run)
 
 
-def child(name, out_path):
+def child(name, out_path, fixed=False):
     import warnings
 
     warnings.simplefilter("ignore")
@@ -738,7 +775,7 @@ def child(name, out_path):
     sys.argv = [path]
     os.chdir(os.path.dirname(path))
     started = time.time()
-    error, skipped = run_file(path, models_seen, sandbox)
+    error, skipped, lines_run = run_file(path, models_seen, sandbox, fixed)
     from keras.src.models.sequential import Sequential
 
     internal = {id(m._functional) for m, _ in models_seen if isinstance(m, Sequential) and m._functional is not None}
@@ -759,7 +796,10 @@ def child(name, out_path):
         "error": error,
         "skipped": skipped,
         "standIns": sorted(sandbox.stubbed),
+        "linesRun": lines_run,
     }
+    if fixed:
+        result["fixes"] = FIXES[name]
     with open(out_path, "w") as f:
         json.dump(result, f)
 
@@ -789,9 +829,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "OUT"))
+    parser.add_argument("--fixed", action="store_true", help="(child) run the file with its FIXES applied")
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(*args.child, fixed=args.fixed)
         return
     write_layer_names()
     manifest = json.load(open(os.path.join(CORPUS, "manifest.json")))
@@ -800,12 +841,13 @@ def main():
         names = [os.path.basename(f) for f in args.files]
     os.makedirs(TRUTH, exist_ok=True)
     env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-    for name in names:
-        out = os.path.join(TRUTH, name[:-3] + ".json")
+    runs = [(name, False) for name in names] + [(name, True) for name in names if name in FIXES]
+    for name, fixed in runs:
+        out = os.path.join(TRUTH, name[:-3] + (".fixed.json" if fixed else ".json"))
         tmp = out + ".tmp"
         started = time.time()
         try:
-            proc = subprocess.run([sys.executable, __file__, "--child", name, tmp], env=env, capture_output=True, text=True, timeout=TIME_LIMIT_S)
+            proc = subprocess.run([sys.executable, __file__, "--child", name, tmp] + (["--fixed"] if fixed else []), env=env, capture_output=True, text=True, timeout=TIME_LIMIT_S)
             if proc.returncode != 0 or not os.path.exists(tmp):
                 print(f"{name}: the run failed\n{proc.stderr[-3000:]}", file=sys.stderr)
                 continue
@@ -821,7 +863,7 @@ def main():
         built = [m for m in result["models"] if m.get("built")]
         err = result["error"]
         print(
-            f"{name}: {len(result['models'])} models ({len(built)} built: {', '.join(m['name'] for m in built)}), "
+            f"{name}{' (fixed)' if fixed else ''}: {len(result['models'])} models ({len(built)} built: {', '.join(m['name'] for m in built)}), "
             f"{sum(len(m['layers']) for m in built)} layers, "
             f"error: {err['type'] + ' at line ' + str(err['line']) if err else 'none'}, skipped {len(result['skipped'])} "
             f"[{time.time() - started:.0f} s]"

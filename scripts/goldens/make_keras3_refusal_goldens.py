@@ -6,15 +6,47 @@ message (an ImportError's file path left out) and line; and Keras 3 code of the 
 Usage: KERAS_BACKEND=jax .keras-oracle/bin/python scripts/goldens/make_keras3_refusal_goldens.py
 """
 
+import importlib
+import importlib.abc
+import importlib.machinery
 import json
 import os
 import re
 import sys
+import types
 
 if os.environ.get("KERAS_BACKEND") != "jax":
     sys.exit("run with KERAS_BACKEND=jax")
 
 import keras  # noqa: E402
+
+
+class TensorflowWithKeras3(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """TensorFlow >= 2.16 as far as these cases use it (TensorFlow itself is not installed): `tensorflow.keras`
+    is Keras 3's `keras._tf_keras.keras`, which is what TensorFlow 2.16+ loads for tf.keras."""
+
+    def __init__(self):
+        self.real_specs = {}
+
+    def find_spec(self, fullname, path=None, target=None):
+        return importlib.machinery.ModuleSpec(fullname, self) if fullname.split(".")[0] == "tensorflow" else None
+
+    def create_module(self, spec):
+        if spec.name == "tensorflow":
+            tf = types.ModuleType("tensorflow")
+            tf.__path__ = []
+            tf.keras = importlib.import_module("keras._tf_keras.keras")
+            return tf
+        module = importlib.import_module("keras._tf_keras.keras" + spec.name[len("tensorflow.keras"):])
+        self.real_specs[id(module)] = module.__spec__  # the import system overwrites it: keep the real one
+        return module
+
+    def exec_module(self, module):
+        if id(module) in self.real_specs:
+            module.__spec__ = self.real_specs.pop(id(module))
+
+
+sys.meta_path.insert(0, TensorflowWithKeras3())
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "goldens", "keras3_refusals")
@@ -35,7 +67,19 @@ CASES = {
     "ModelCheckpoint, weights only": "import keras\ncb = keras.callbacks.ModelCheckpoint(\n    filepath='/tmp/checkpoint',\n    save_weights_only=True,\n)\n",
     "ModelCheckpoint, a path without extension": "import keras\ncb = keras.callbacks.ModelCheckpoint('/tmp/best', monitor='loss')\n",
     "ModelCheckpoint, legacy .h5 model": "import keras\ncb = keras.callbacks.ModelCheckpoint('best.h5', monitor='loss')\n",
+    # tf.keras is Keras 3 from TensorFlow 2.16 on: the same refusals.
+    "tf.keras Adam(lr=)": "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(lr=0.001)\n",
+    "tensorflow.keras Adam(lr=), imported": "from tensorflow.keras.optimizers import Adam\nopt = Adam(lr=0.01)\n",
+    "tensorflow.keras ModelCheckpoint, weights only": "from tensorflow import keras\ncb = keras.callbacks.ModelCheckpoint(\n    filepath='/tmp/checkpoint',\n    save_weights_only=True,\n)\n",
+    # Keras checks isinstance(units, int): a NumPy integer is refused whatever its value.
+    "Dense(np.int64(10))": "import keras\nimport numpy as np\nd = keras.layers.Dense(np.int64(10))\n",
+    "Dense(units=np.uint8(9) + 1)": "import keras\nimport numpy as np\nn = np.uint8(9) + 1\nd = keras.layers.Dense(units=n)\n",
+    # A Keras 3 Variable is not a tf.Variable.
+    "Variable.get_shape() in a custom layer's build": "import keras\nclass Masked(keras.layers.Layer):\n    def __init__(self):\n        super().__init__()\n        self.conv = keras.layers.Conv2D(4, 3)\n    def build(self, input_shape):\n        self.conv.build(input_shape)\n        shape = self.conv.kernel.get_shape()\n    def call(self, x):\n        return self.conv(x)\nx = keras.Input((8, 8, 3))\ny = Masked()(x)\n",
     # Keras 3 code of the same kinds: no error.
+    "Variable.shape in a custom layer's build": "import keras\nclass Masked(keras.layers.Layer):\n    def __init__(self):\n        super().__init__()\n        self.conv = keras.layers.Conv2D(4, 3)\n    def build(self, input_shape):\n        self.conv.build(input_shape)\n        shape = self.conv.kernel.shape\n    def call(self, x):\n        return self.conv(x)\nx = keras.Input((8, 8, 3))\ny = Masked()(x)\n",
+    "NumPy integers where Keras converts them, int() for Dense": "import keras\nimport numpy as np\nx = keras.Input((8, 8, 3))\ny = keras.layers.Conv2D(np.int64(4), 3)(x)\ny = keras.layers.Flatten()(y)\ny = keras.layers.Dense(int(np.uint8(9) + 1))(y)\n",
+    "tf.keras Keras 3 arguments": "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(learning_rate=0.001)\ncb = tf.keras.callbacks.ModelCheckpoint('m.weights.h5', save_weights_only=True)\n",
     "ModelCheckpoint, Keras 3 paths": "import keras\na = keras.callbacks.ModelCheckpoint('m.weights.h5', save_weights_only=True)\nb = keras.callbacks.ModelCheckpoint('m-{epoch:02d}.keras')\n",
     "layers and merges from keras.layers": "import keras\nfrom keras.layers import Conv2D, concatenate, LeakyReLU\n",
     "ops, applications module": "import keras\nfrom keras import ops\nimport keras.applications.resnet50\nfrom keras.applications.resnet50 import preprocess_input\n",

@@ -45,6 +45,10 @@ export interface Truth {
   error: TruthError | null;
   skipped: { line: number; type: string; message: string }[];
   standIns: string[];
+  /** The lines of the file that ran (1-based): not those after Keras' first error, nor inside a statement the sandbox skipped. */
+  linesRun?: number[];
+  /** For a truth/<file>.fixed.json: the replacements that fixed Keras' first error (each within its line). */
+  fixes?: [string, string][];
 }
 
 export interface ManifestEntry {
@@ -61,6 +65,12 @@ export interface CorpusFile {
   entry: ManifestEntry;
   text: string;
   truth: Truth;
+  /**
+   * What Keras builds once its first error is fixed as ConvLens' message says (truth/<file>.fixed.json),
+   * for files where that error stops the models built after it. ConvLens goes on past an error, so
+   * its models are compared with these; its errors still with `truth`.
+   */
+  fixedTruth?: Truth;
 }
 
 /**
@@ -77,11 +87,16 @@ export function loadCorpus(): CorpusFile[] {
   const manifest = JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { files: ManifestEntry[] };
   const dir = corpusFilesDir();
   if (!dir) return [];
-  return manifest.files.map((entry) => ({
-    entry,
-    text: readFileSync(path.join(dir, entry.file), 'utf8'),
-    truth: JSON.parse(readFileSync(path.join(CORPUS, 'truth', entry.file.replace(/\.py$/, '.json')), 'utf8')) as Truth,
-  }));
+  const truthOf = (name: string) => JSON.parse(readFileSync(path.join(CORPUS, 'truth', name), 'utf8')) as Truth;
+  return manifest.files.map((entry) => {
+    const fixed = entry.file.replace(/\.py$/, '.fixed.json');
+    return {
+      entry,
+      text: readFileSync(path.join(dir, entry.file), 'utf8'),
+      truth: truthOf(entry.file.replace(/\.py$/, '.json')),
+      ...(existsSync(path.join(CORPUS, 'truth', fixed)) ? { fixedTruth: truthOf(fixed) } : {}),
+    };
+  });
 }
 
 /** One way a layer or a model differs from Keras. */
@@ -105,8 +120,15 @@ export interface FileResult {
   modelsExact: number;
   layers: number;
   layersExact: number;
-  /** Error diagnostics on a file Keras ran without error. */
+  /** Error diagnostics on a file Keras ran without error, on lines Keras ran. */
   falseErrors: { line: number; code: string; message: string }[];
+  /**
+   * Error diagnostics on a file Keras ran without error, on lines Keras never ran (inside a statement
+   * the sandbox skipped, or a function never called): this run can neither confirm nor refute them.
+   */
+  unverifiedErrors: { line: number; code: string; message: string }[];
+  /** The models were compared with the file once Keras' first error is fixed (truth/<file>.fixed.json). */
+  modelsOfFixedFile: boolean;
   kerasError: TruthError | null;
   /** Lines of ConvLens' error diagnostics (for files where Keras raised). */
   errorLines: number[];
@@ -141,11 +163,13 @@ export function compareFile(file: CorpusFile, analysis: Analysis): FileResult {
     layers: 0,
     layersExact: 0,
     falseErrors: [],
+    unverifiedErrors: [],
+    modelsOfFixedFile: file.fixedTruth !== undefined,
     kerasError: file.truth.error,
     errorLines: [],
     mismatches: [],
   };
-  const built = file.truth.models.filter((m) => m.built && m.layers && m.totals);
+  const built = (file.fixedTruth ?? file.truth).models.filter((m) => m.built && m.layers && m.totals);
   for (const [t, m] of matchModels(built, analysis.models)) {
     result.modelsBuilt++;
     result.layers += t.layers!.length;
@@ -185,8 +209,18 @@ export function compareFile(file: CorpusFile, analysis: Analysis): FileResult {
   }
   const errors = analysis.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
   if (file.truth.error) result.errorLines = errors.map((d) => lineOf(d.from));
-  else result.falseErrors = errors.map((d) => ({ line: lineOf(d.from), code: d.code, message: d.message }));
+  else {
+    for (const d of errors) {
+      const line = lineOf(d.from);
+      (kerasRan(file.truth, line) ? result.falseErrors : result.unverifiedErrors).push({ line, code: d.code, message: d.message });
+    }
+  }
   return result;
+}
+
+/** Whether Keras ran this line of the file (true when the truth does not say). */
+export function kerasRan(truth: Truth, line: number): boolean {
+  return !truth.linesRun || truth.linesRun.includes(line);
 }
 
 export interface Figures {
@@ -196,6 +230,9 @@ export interface Figures {
   layers: number;
   layersExact: number;
   falseErrors: number;
+  unverifiedErrors: number;
+  /** Models compared with a file whose first Keras error was fixed. */
+  modelsOfFixedFiles: number;
   /** Files where Keras raised, and of those the ones where ConvLens reports an error on Keras' line. */
   kerasErrors: number;
   kerasErrorsFound: number;
@@ -211,6 +248,8 @@ export function figures(results: FileResult[]): Figures {
     layers: sum((r) => r.layers),
     layersExact: sum((r) => r.layersExact),
     falseErrors: sum((r) => r.falseErrors.length),
+    unverifiedErrors: sum((r) => r.unverifiedErrors.length),
+    modelsOfFixedFiles: sum((r) => (r.modelsOfFixedFile ? r.modelsBuilt : 0)),
     kerasErrors: withError.length,
     kerasErrorsFound: withError.filter((r) => r.errorLines.includes(r.kerasError!.line) || r.errorLines.includes(r.kerasError!.statementLine)).length,
   };
@@ -222,7 +261,7 @@ export function table(results: FileResult[]): string {
   const rows = [['file', 'models exact', 'layers exact', 'false errors', 'Keras error (line) / ConvLens error lines']];
   for (const r of results) {
     rows.push([
-      r.file,
+      r.modelsOfFixedFile ? `${r.file} (models: fixed)` : r.file,
       `${r.modelsExact}/${r.modelsBuilt}`,
       `${r.layersExact}/${r.layers}`,
       String(r.falseErrors.length),
@@ -235,9 +274,9 @@ export function table(results: FileResult[]): string {
 
 export function figuresText(f: Figures): string {
   return [
-    `models Keras built, found with exact totals: ${f.modelsExact}/${f.modelsBuilt} (${pct(f.modelsExact, f.modelsBuilt)})`,
+    `models Keras built, found with exact totals: ${f.modelsExact}/${f.modelsBuilt} (${pct(f.modelsExact, f.modelsBuilt)}; ${f.modelsOfFixedFiles} of them built by Keras from a file with its first error fixed as ConvLens says, "(models: fixed)" above)`,
     `layers exact (name, class, output shape, params): ${f.layersExact}/${f.layers} (${pct(f.layersExact, f.layers)})`,
-    `error diagnostics on files Keras runs without error: ${f.falseErrors}`,
+    `error diagnostics on files Keras runs without error: ${f.falseErrors} (and ${f.unverifiedErrors} on lines Keras never ran there, unverified)`,
     `files where Keras raises, ConvLens reporting an error on that line: ${f.kerasErrorsFound}/${f.kerasErrors}`,
   ].join('\n');
 }

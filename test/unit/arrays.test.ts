@@ -58,7 +58,7 @@ describe('array operations before the model', () => {
   });
 
   it('what depends on the data besides the documented labels (np.max, np.unique of pixels) is unknown, never guessed', () => {
-    for (const expr of ['keras.utils.to_categorical(x_train).shape[-1]', 'np.max(y_train) + 1', 'len(np.unique(x_train))']) {
+    for (const expr of ['keras.utils.to_categorical(x_train).shape[-1]', 'int(np.max(x_train)) + 1', 'len(np.unique(x_train))']) {
       const a = analyze(`import keras\nimport numpy as np\n${mnist}n = ${expr}\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(n)])\n`);
       assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), [], expr);
       const dense = model(a).layers.find((l) => l.layer.type === 'Dense')!;
@@ -78,6 +78,17 @@ describe('dataset labels', () => {
   });
   it('to_categorical without num_classes appends the class count', () => {
     assert.deepEqual(units(dense('cifar10', 'keras.utils.to_categorical(y_train).shape[-1]')), [null, 10]);
+  });
+  it('np.max(y_train) + 1 is a NumPy uint8 (NumPy 2 keeps the scalar\'s dtype): int() of it counts the classes', () => {
+    assert.deepEqual(units(dense('mnist', 'int(np.max(y_train)) + 1')), [null, 10]);
+    assert.deepEqual(units(dense('cifar100', 'int(y_test.max() + 1)')), [null, 100]);
+  });
+  it('Dense refuses the NumPy uint8 itself, whatever its value (Keras checks isinstance(units, int); golden: keras3_refusals "Dense(units=np.uint8(9) + 1)")', () => {
+    for (const expr of ['np.max(y_train) + 1', 'np.amax(x_train) + 1']) {
+      const errors = analyze(dense('mnist', expr)).diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => d.code), ['keras-units'], expr);
+      assert.match(errors[0].message, /^Received an invalid value for `units`, expected a positive integer\. Received: units=/, expr);
+    }
   });
   it('arithmetic on labels is no longer labels: unknown', () => {
     assert.equal(units(dense('mnist', 'len(np.unique(y_train / 2))')), null);

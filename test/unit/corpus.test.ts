@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
-import { causes, compareFile, figures, figuresText, loadCorpus, table } from '../corpus/compare';
+import type { Diagnostic } from '../../extension/engine/diagnostics';
+import { LineIndex } from '../../extension/engine/source';
+import { causes, compareFile, figures, figuresText, kerasRan, loadCorpus, table } from '../corpus/compare';
 import { withUnknowns } from '../corpus/unknowns';
 
 /**
@@ -15,14 +17,20 @@ import { withUnknowns } from '../corpus/unknowns';
  * fails when a figure gets worse (fewer exact models or layers, more false errors).
  */
 const CORPUS_FLOOR = {
-  /** Models Keras built that ConvLens finds with exact totals (of 40). */
-  modelsExact: 39,
-  /** Layers exact in name, class, output shape and params (of 1439). */
-  layersExact: 1434,
+  /** Models Keras built that ConvLens finds with exact totals (of 42; adl_dcgan_mnist's 3 from its fixed file). */
+  modelsExact: 42,
+  /** Layers exact in name, class, output shape and params (of 1458). */
+  layersExact: 1458,
   /** Files where Keras raises (of 14) and ConvLens reports an error on Keras' line. */
-  kerasErrorsOnTheirLine: 10,
-  /** Error diagnostics on files Keras runs without error. */
+  kerasErrorsOnTheirLine: 14,
+  /** Error diagnostics on files Keras runs without error, on lines Keras ran. */
   falseErrorsAtMost: 0,
+  /**
+   * Those on lines Keras never ran (the sandbox skipped their statement): kio_convmixer.py:207,
+   * ModelCheckpoint('/tmp/checkpoint', save_weights_only=True), which Keras 3 refuses (goldens in
+   * test/goldens/keras3_refusals) but never reached: compile() failed first on tensorflow_addons' AdamW.
+   */
+  unverifiedErrorsAtMost: 1,
   /** The same once known numbers are made unknown. */
   unknownValueErrorsAtMost: 0,
 };
@@ -35,8 +43,11 @@ const absent = corpus.length === 0 ? 'the published corpus files are not on this
 
 describe('real Keras code (test/corpus)', { skip: absent }, () => {
   // Work budgets only: the wall-clock safety net would make the figures depend on the machine's load.
-  const results = corpus.map((file) => compareFile(file, analyze(file.text, { limits: { maxMillis: 1e9 } })));
+  const analyses = corpus.map((file) => analyze(file.text, { limits: { maxMillis: 1e9 } }));
+  const results = corpus.map((file, i) => compareFile(file, analyses[i]));
   const measured = figures(results);
+  // The same against Keras stopping at its first error everywhere (no fixed files), printed beside.
+  const asStopped = figures(corpus.map((file, i) => compareFile({ ...file, fixedTruth: undefined }, analyses[i])));
 
   it('is a corpus of at least 40 published files, kept as published, each with its source, commit and license', () => {
     assert.ok(corpus.length >= 40, `${corpus.length} files`);
@@ -49,13 +60,15 @@ describe('real Keras code (test/corpus)', { skip: absent }, () => {
   });
 
   it('ConvLens against Keras: figures printed beside the goal, none worse than the floor', () => {
-    console.log(`\n${table(results)}\n\nMeasured:\n${figuresText(measured)}\nGoal: ${GOAL}.\nFloor: ${JSON.stringify(CORPUS_FLOOR)}\n`);
+    console.log(`\n${table(results)}\n\nMeasured:\n${figuresText(measured)}\nAgainst Keras stopped at its first error in every file (ConvLens goes on past it): models ${asStopped.modelsExact}/${asStopped.modelsBuilt}, layers ${asStopped.layersExact}/${asStopped.layers}.\nGoal: ${GOAL}.\nFloor: ${JSON.stringify(CORPUS_FLOOR)}\n`);
     console.log(`Mismatches by cause (count, kind, files, one example):\n${causes(results)}\n`);
     for (const r of results) for (const e of r.falseErrors) console.log(`false error ${r.file}:${e.line} ${e.code}: ${e.message.slice(0, 160)}`);
+    for (const r of results) for (const e of r.unverifiedErrors) console.log(`error on a line Keras never ran ${r.file}:${e.line} ${e.code}: ${e.message.slice(0, 160)}`);
     assert.ok(measured.modelsExact >= CORPUS_FLOOR.modelsExact, `models exact ${measured.modelsExact} < floor ${CORPUS_FLOOR.modelsExact}`);
     assert.ok(measured.layersExact >= CORPUS_FLOOR.layersExact, `layers exact ${measured.layersExact} < floor ${CORPUS_FLOOR.layersExact}`);
     assert.ok(measured.kerasErrorsFound >= CORPUS_FLOOR.kerasErrorsOnTheirLine, `Keras errors on their line ${measured.kerasErrorsFound} < floor ${CORPUS_FLOOR.kerasErrorsOnTheirLine}`);
     assert.ok(measured.falseErrors <= CORPUS_FLOOR.falseErrorsAtMost, `false errors ${measured.falseErrors} > floor ${CORPUS_FLOOR.falseErrorsAtMost}`);
+    assert.ok(measured.unverifiedErrors <= CORPUS_FLOOR.unverifiedErrorsAtMost, `errors on lines Keras never ran ${measured.unverifiedErrors} > floor ${CORPUS_FLOOR.unverifiedErrorsAtMost}`);
   });
 });
 
@@ -67,18 +80,19 @@ describe('unknown values in the corpus (known numbers made unknown)', { skip: ab
     for (const file of corpus) {
       const variant = withUnknowns(file.text);
       replaced += variant.replacements.length;
-      const errors = (text: string) => analyze(text, { limits: { maxMillis: 1e9 } }).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
-      const after = errors(variant.text);
+      // On a file Keras runs without error, an error on a line Keras never ran can only be checked against the original.
+      const variantLines = new LineIndex(variant.text);
+      const checkable = (d: Diagnostic) => file.truth.error === null && kerasRan(file.truth, variantLines.position(d.from).line);
+      const errors = (text: string, which: (d: Diagnostic) => boolean) => analyze(text, { limits: { maxMillis: 1e9 } }).diagnostics.filter((d) => d.severity === 'error' && which(d)).map((d) => `${d.code}: ${d.message}`);
+      const after = errors(variant.text, checkable);
+      const afterElsewhere = errors(variant.text, (d) => !checkable(d));
       const sample = variant.replacements.slice(0, 3).map((r) => `${r.line}:${r.call}(${r.literal})`).join(' ');
-      lines.push(`${file.entry.file}: ${variant.replacements.length} numbers made unknown (${sample}${variant.replacements.length > 3 ? ' ...' : ''}); errors after: ${after.length}`);
-      if (file.truth.error === null) {
-        errorsOnClean += after.length;
-        for (const e of after) lines.push(`  error: ${e.slice(0, 160)}`);
-      } else {
-        const before = new Set(errors(file.text));
-        const fresh = after.filter((e) => !before.has(e));
-        assert.deepEqual(fresh, [], `${file.entry.file}: new errors once values are unknown`);
-      }
+      lines.push(`${file.entry.file}: ${variant.replacements.length} numbers made unknown (${sample}${variant.replacements.length > 3 ? ' ...' : ''}); errors after: ${after.length + afterElsewhere.length}`);
+      errorsOnClean += after.length;
+      for (const e of after) lines.push(`  error: ${e.slice(0, 160)}`);
+      const before = new Set(errors(file.text, () => true));
+      const fresh = afterElsewhere.filter((e) => !before.has(e));
+      assert.deepEqual(fresh, [], `${file.entry.file}: new errors once values are unknown`);
     }
     console.log(`\n${lines.join('\n')}\n${replaced} numbers made unknown in ${corpus.length} files; error diagnostics on files Keras runs without error: ${errorsOnClean} (goal 0, floor ${CORPUS_FLOOR.unknownValueErrorsAtMost})\n`);
     assert.ok(replaced > 0);

@@ -1,11 +1,20 @@
 /** Diagnostics: right severity, code and source range; design warnings and savings with exact numbers. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { analysisToJson } from '../../extension/engine/report/json';
 import { layer, model } from '../support/analyze';
 
 const HEADER = 'import keras\nfrom keras import layers\n';
+
+interface SavingsCase {
+  input_shape: number[];
+  conv: Record<string, number | string | boolean>;
+  params: Record<'Conv2D' | 'SeparableConv2D' | 'DepthwiseConv2D+Conv2D', number>;
+  macs: Record<'Conv2D' | 'SeparableConv2D' | 'DepthwiseConv2D+Conv2D', number> | null;
+}
 
 describe('Keras errors land on the right line', () => {
   it('functional: the call that fails to build', () => {
@@ -74,6 +83,12 @@ describe('receptive field too small', () => {
     assert.equal(w.length, 1);
     assert.match(w[0].message, /at conv2d is 3x3 pixels, smaller than the 64x64 input/);
   });
+  it('a Flatten + Dense classifier is not warned: the Dense layers see every position (keras.io MNIST convnet, VGG16)', () => {
+    const text = `${HEADER}x = keras.Input((28, 28, 1))\ny = layers.Conv2D(8, 3)(x)\ny = layers.MaxPooling2D(2)(y)\nz = layers.Flatten()(y)\nm = keras.Model(x, layers.Dense(10)(z))\n`;
+    assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
+    const vgg = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/vgg16.py'), 'utf8');
+    assert.equal(analyze(vgg).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
+  });
   it('MobileNet v1 (RF 315 on 224) is not warned', () => {
     const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/mobilenet_v1.py'), 'utf8');
     assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'rf-too-small').length, 0);
@@ -83,15 +98,24 @@ describe('receptive field too small', () => {
 describe('savings: Conv2D -> SeparableConv2D / DepthwiseConv2D + 1x1', () => {
   const text = `${HEADER}x = keras.Input((56, 56, 128))\ny = layers.Conv2D(256, 3, padding="same", name="c")(x)\nm = keras.Model(x, y)\n`;
   const a = analyze(text);
-  it('exact numbers', () => {
-    const s = layer(model(a), 'c').savings!;
-    assert.equal(s.params, 3 * 3 * 128 * 256 + 256);
-    assert.deepEqual(s.alternatives.map((alt) => [alt.kind, alt.params, alt.macs]), [
-      ['SeparableConv2D', 3 * 3 * 128 + 128 * 256 + 256, 56 * 56 * (3 * 3 * 128 + 128 * 256)],
-      ['DepthwiseConv2D+Conv2D', 3 * 3 * 128 + 128 + 128 * 256 + 256, 56 * 56 * (3 * 3 * 128 + 128 * 256)],
-    ]);
-  });
+  // Keras' params for the conv and for each proposed stack, and XLA's MACs for 'valid' padding
+  // (test/goldens/savings/, written by scripts/goldens/make_savings_goldens.py).
+  const golden = JSON.parse(readFileSync(path.join(__dirname, '..', 'goldens', 'savings', 'manifest.json'), 'utf8')) as { cases: SavingsCase[] };
+  for (const c of golden.cases) {
+    it(`Keras' counts: ${JSON.stringify(c.conv)} on ${JSON.stringify(c.input_shape)}`, () => {
+      const args = Object.entries(c.conv).map(([k, v]) => `${k}=${typeof v === 'string' ? `"${v}"` : typeof v === 'boolean' ? (v ? 'True' : 'False') : v}`).join(', ');
+      const t = `${HEADER}x = keras.Input((${c.input_shape.join(', ')}))\ny = layers.Conv2D(${args}, name="c")(x)\nm = keras.Model(x, y)\n`;
+      const s = layer(model(analyze(t)), 'c').savings!;
+      assert.equal(s.params, c.params.Conv2D);
+      assert.deepEqual(s.alternatives.map((alt) => [alt.kind, alt.params]), [['SeparableConv2D', c.params.SeparableConv2D], ['DepthwiseConv2D+Conv2D', c.params['DepthwiseConv2D+Conv2D']]]);
+      if (c.macs) {
+        assert.equal(s.macs, c.macs.Conv2D);
+        assert.deepEqual(s.alternatives.map((alt) => alt.macs), [c.macs.SeparableConv2D, c.macs['DepthwiseConv2D+Conv2D']]);
+      }
+    });
+  }
   it('an info diagnostic with the numbers', () => {
+    // Params are Keras' (the golden's first case); 924.84M MACs = 56*56 outputs x 3*3*128 taps x 256 filters, by hand.
     const d = a.diagnostics.find((x) => x.code === 'savings-separable')!;
     assert.equal(d.severity, 'info');
     assert.match(d.message, /^c: 295,168 params, 924\.84M MACs\. As SeparableConv2D: 34,176 params \(-88\.4%\)/);
@@ -99,5 +123,12 @@ describe('savings: Conv2D -> SeparableConv2D / DepthwiseConv2D + 1x1', () => {
   it('no savings for 1x1 or grouped convs', () => {
     const t = `${HEADER}x = keras.Input((8, 8, 8))\ny = layers.Conv2D(8, 1)(x)\nz = layers.Conv2D(8, 3, groups=8)(y)\nm = keras.Model(x, z)\n`;
     assert.equal(analyze(t).diagnostics.filter((d) => d.code === 'savings-separable').length, 0);
+  });
+  it('no savings for a stem conv on 1-3 image channels (MobileNet and Xception keep a full conv there)', () => {
+    for (const channels of [1, 3]) {
+      const t = `${HEADER}x = keras.Input((28, 28, ${channels}))\ny = layers.Conv2D(32, 3)(x)\nz = layers.Conv2D(64, 3)(y)\nm = keras.Model(x, z)\n`;
+      const savings = analyze(t).diagnostics.filter((d) => d.code === 'savings-separable');
+      assert.deepEqual(savings.map((d) => d.message.split(':')[0]), ['conv2d_1'], `${channels} channels`);
+    }
   });
 });

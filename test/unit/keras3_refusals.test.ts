@@ -34,3 +34,13 @@ describe('Keras 2 code Keras 3 refuses', () => {
     });
   }
 });
+
+describe('tf_keras is Keras 2', () => {
+  // tf_keras (Keras 2.x, for TensorFlow 2.16+ with TF_USE_LEGACY_KERAS=1) takes the deprecated `lr=`
+  // with a warning (its optimizers' _process_kwargs) and any ModelCheckpoint path: nothing to refuse.
+  it('leaves lr= and Keras 2 checkpoint paths of tf_keras alone', () => {
+    const source = "import tf_keras\nopt = tf_keras.optimizers.Adam(lr=0.001)\ncb = tf_keras.callbacks.ModelCheckpoint('/tmp/checkpoint', save_weights_only=True)\n";
+    const errors = analyze(source, { limits: { maxMillis: 1e9 } }).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.message), []);
+  });
+});

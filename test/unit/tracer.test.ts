@@ -271,3 +271,84 @@ m.build((None, 10, 10, 1))
     assert.deepEqual(outShape(text, 'child'), [null, 8, 8, 16]);
   });
 });
+
+describe('a training script around the model, as Python runs it', () => {
+  // Python: a script runs with __name__ == "__main__"; evaluate() returns [loss, metric ...], fit() a
+  // History, next(iter(...)) a batch: none of it is None, and none of it is worth a diagnostic.
+  const text = `import keras
+from keras import layers
+def build():
+    return keras.Sequential([keras.Input((4,)), layers.Dense(2, name="out")], name="net")
+if __name__ == "__main__":
+    m = build()
+    m.compile(loss="mse", metrics=["mae"])
+    history = m.fit(data, epochs=1)
+    loss, mae = m.evaluate(data)
+    x, y = next(iter(data))
+    predictions = m.predict(x)
+`;
+  it('takes the __main__ branch, and data results stay unknown quietly', () => {
+    const a = analyze(text);
+    assert.equal(model(a, 'net').totals.params, 10);
+    const noise = a.diagnostics.filter((d) => ['unknown-condition', 'unpack', 'undefined-name'].includes(d.code) && !d.message.includes('`data`'));
+    assert.deepEqual(noise.map((d) => d.message), []);
+  });
+});
+
+describe('keras.ops on data is not a layer', () => {
+  // Real Keras 3.15: three eager ops.concatenate calls on NumPy arrays first, and the model's layers are
+  // still ['input_layer', 'concatenate', 'concatenate_1'] (an eager op builds no layer, takes no name).
+  it('ops.concatenate on arrays (here unknown data) builds no Concatenate layer and takes no layer name', () => {
+    const text = `import keras
+from keras import ops, layers
+for i in range(3):
+    a = ops.concatenate([pairs[i][0], pairs[i][1]], axis=1)
+x = keras.Input((4,))
+y = layers.Concatenate()([x, x])
+z = layers.concatenate([y, y])
+m = keras.Model(x, z)
+`;
+    const a = analyze(text);
+    assert.deepEqual(names(text), ['input_layer', 'concatenate', 'concatenate_1']);
+    assert.deepEqual(a.diagnostics.filter((d) => d.code === 'unevaluable').map((d) => d.message), []);
+  });
+});
+
+describe('a Model subclass without call(): a trainer, not a network', () => {
+  const trainer = (withCall: boolean) => `import keras
+from keras import layers
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+    def train_step(self, data):
+        return {}
+${withCall ? '    def call(self, x):\n        return self.discriminator(self.generator(x))\n' : ''}d = keras.Sequential([keras.Input((8,)), layers.Dense(1)], name="d")
+g = keras.Sequential([keras.Input((4,)), layers.Dense(8)], name="g")
+gan = GAN(d, g)
+`;
+  it('is not asked for an input shape (its networks are analysed on their own); one with call() still is', () => {
+    const noShape = (text: string) => analyze(text).diagnostics.filter((d) => d.code === 'no-input-shape').length;
+    assert.equal(noShape(trainer(false)), 0);
+    assert.equal(noShape(trainer(true)), 1);
+    assert.equal(model(analyze(trainer(false)), 'd').totals.params, 9);
+  });
+});
+
+describe("Keras' data and file helpers", () => {
+  it('plot_model, load_img, get_file, to_categorical of unseen labels ... stay unknown without a note; a Keras function ConvLens does not model still gets one', () => {
+    const text = `import keras
+from tensorflow.keras.utils import plot_model
+x = keras.Input((4,))
+m = keras.Model(x, keras.layers.Dense(2)(x))
+plot_model(m, to_file="m.png", show_shapes=True)
+img = keras.utils.load_img(keras.utils.get_file("cat.jpg", "https://example.com/cat.jpg"))
+arr = keras.preprocessing.image.img_to_array(img)
+labels = keras.utils.to_categorical(read_labels())
+other = keras.models.load_model("other.keras")
+`;
+    const notes = analyze(text).diagnostics.filter((d) => d.code === 'unsupported').map((d) => d.message);
+    assert.deepEqual(notes, ['ConvLens does not model `keras.models.load_model`; its result is unknown.']);
+  });
+});

@@ -73,9 +73,10 @@ export function checkCheckerboard(call: LayerCall, sink: DiagnosticSink): void {
 
 /**
  * Can the model's outputs see the whole input? For a spatial output, its own field must cover the
- * input. For a vector output made global by one GAP/Flatten chain (classifiers), the field just
- * before that layer is what the features saw. A merge with a global branch (ASPP image pooling)
- * already sees everything, so it is not flagged.
+ * input. For a vector output made global by global pooling (classifiers), the field just before the
+ * pooling is what the pooled features saw. Flatten keeps every position apart for the Dense layers
+ * after it, which see the whole input (LeNet, VGG, keras.io's MNIST convnet): not flagged. A merge
+ * with a global branch (ASPP image pooling) already sees everything, so it is not flagged.
  */
 export function checkFinalRf(graph: ModelGraph, rfs: Map<SymTensor, Rf>, sink: DiagnosticSink): void {
   const input = graph.inputs[0]?.shape;
@@ -86,7 +87,7 @@ export function checkFinalRf(graph: ModelGraph, rfs: Map<SymTensor, Rf>, sink: D
     while (end && rfs.get(end.output) === 'global') {
       if (end.inputs.length !== 1 || !end.result) return;
       if (end.result.rf === 'global') {
-        end = end.inputs[0].producer;
+        end = end.layer.kernel?.family === 'reshape' ? null : end.inputs[0].producer;
         break;
       }
       end = end.inputs[0].producer;

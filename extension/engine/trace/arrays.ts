@@ -10,9 +10,46 @@ export type ArrayValue = {
   t: 'array'; shape: (number | null)[]; dtype: string | null;
   /** Class labels 0 .. classes-1, each present (a dataset's label array): what np.unique and to_categorical count. */
   classes?: number;
+  /** A NumPy scalar (shape []) whose value is known, e.g. np.amax(labels) + 1. */
+  value?: number;
 };
 
 const array = (shape: (number | null)[], dtype: string | null): ArrayValue => ({ t: 'array', shape, dtype });
+
+/** A NumPy scalar (np.uint8(9) ...): not a Python int, which some Keras arguments insist on. */
+export function isNumpyScalar(v: Value | undefined): v is ArrayValue {
+  return v?.t === 'array' && v.shape.length === 0;
+}
+
+const scalar = (dtype: string | null, value: number | undefined): ArrayValue => ({ t: 'array', shape: [], dtype, ...(value === undefined ? {} : { value }) });
+
+/** The integer range of each NumPy integer dtype: a result outside it would wrap, so its value is left unknown. */
+const INT_RANGES: Record<string, [number, number]> = {
+  uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
+  uint32: [0, 2 ** 32 - 1], int32: [-(2 ** 31), 2 ** 31 - 1], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], uint64: [0, Number.MAX_SAFE_INTEGER],
+};
+
+/**
+ * A NumPy integer scalar and a Python int (+, -, *, //): NumPy 2 keeps the scalar's dtype (the
+ * Python int is "weak"), so np.amax(labels) + 1 is still an np.uint8. Null for anything else.
+ */
+function scalarArithmetic(op: string, a: Value, b: Value): Value | null {
+  const [s, other] = isNumpyScalar(a) ? [a, b] : isNumpyScalar(b) ? [b, a] : [null, null];
+  if (!s || !other || s.dtype === null || !(s.dtype in INT_RANGES) || other.t !== 'int' || !['+', '-', '*', '//'].includes(op)) return null;
+  if (s.value === undefined) return scalar(s.dtype, undefined);
+  const [x, y] = s === a ? [s.value, other.v] : [other.v, s.value];
+  const result = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : y === 0 ? null : Math.floor(x / y);
+  const [lo, hi] = INT_RANGES[s.dtype];
+  return scalar(s.dtype, result !== null && result >= lo && result <= hi ? result : undefined);
+}
+
+/** np.int64(10), np.uint8(9): a NumPy integer scalar of a Python int that fits its dtype; null otherwise. */
+export function numpyIntScalar(dtype: string, args: Value[], kwargs: Map<string, Value>): Value | null {
+  const range = INT_RANGES[dtype];
+  const v = args[0];
+  if (!range || args.length !== 1 || kwargs.size || v.t !== 'int' || v.v < range[0] || v.v > range[1]) return null;
+  return scalar(dtype, v.v);
+}
 
 /** Keras 3's documented shapes (channels_last), all uint8: ((x_train, y_train), (x_test, y_test)). */
 const DATASETS: Record<string, { train: number; test: number; x: number[]; y: number[]; classes: number }> = {
@@ -78,6 +115,7 @@ export function arrayAttr(a: ArrayValue, name: string): Value {
     case 'dtype': return a.dtype === null ? unknown('dtype') : str(a.dtype);
     case 'reshape': return method('reshape', (args) => reshape(a, shapeArg(args)));
     case 'astype': return method('astype', ([d]) => array(a.shape, dtypeName(d)));
+    case 'max': case 'min': return method(name, (args, kwargs) => callNumpy(name, [a, ...args], kwargs) ?? unknown(`${name}() of an array`));
     default: return unknown(`attribute ${name} of an array`);
   }
 }
@@ -93,6 +131,8 @@ const INT_DTYPES = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32
 /** Arithmetic between an array and a number, or arrays of one shape: the array's shape. */
 export function arrayBinary(op: string, a: Value, b: Value): Value | null {
   if (a.t !== 'array' && b.t !== 'array') return null;
+  const onScalar = scalarArithmetic(op, a, b);
+  if (onScalar) return onScalar;
   if (!['+', '-', '*', '/', '//', '%', '**'].includes(op)) return unknown(`${op} on an array`);
   const isScalar = (v: Value) => v.t === 'int' || v.t === 'float' || v.t === 'bool';
   let shape: (number | null)[];
@@ -108,6 +148,8 @@ export function arrayBinary(op: string, a: Value, b: Value): Value | null {
   return array(shape, dtype);
 }
 
+const MIN_MAX: Record<string, 'min' | 'max'> = { amax: 'max', max: 'max', amin: 'min', min: 'min' };
+
 /** numpy.<name>(...) on an array; null when not modelled here. */
 export function callNumpy(name: string, args: Value[], kwargs: Map<string, Value>): Value | null {
   const a = args[0];
@@ -117,6 +159,10 @@ export function callNumpy(name: string, args: Value[], kwargs: Map<string, Value
     return reshape(a, target ? shapeArg([target]) : null);
   }
   if (name === 'expand_dims') return expandDims(a, args[1] ?? kwargs.get('axis'));
+  // np.amax(labels): a NumPy scalar of the array's dtype; its value is known for a dataset's labels.
+  if (MIN_MAX[name] && args.length === 1 && kwargs.size === 0) {
+    return scalar(a.dtype, a.classes === undefined || a.shape.some((d) => d === 0) ? undefined : MIN_MAX[name] === 'max' ? a.classes - 1 : 0);
+  }
   // np.unique(labels) (flattened, sorted): 0 .. classes-1.
   if (name === 'unique' && a.classes !== undefined && args.length === 1 && kwargs.size === 0) return { ...array([a.classes], a.dtype), classes: a.classes };
   return null;

@@ -2,7 +2,7 @@
  * Python builtins and methods of builtin types that model-building code uses. Each charges its
  * bulk work (and reserves what it allocates) before doing it, so no single call is unbounded.
  */
-import { arrayLen } from './arrays';
+import { arrayLen, isNumpyScalar } from './arrays';
 import type { Meter } from './budget';
 import type { TraceContext } from './context';
 import { formatWithSpec } from './pyformat';
@@ -18,6 +18,7 @@ function num(v: Value | undefined): number | null {
   if (!v) return null;
   if (isNumber(v)) return v.v;
   if (v.t === 'bool') return v.v ? 1 : 0;
+  if (isNumpyScalar(v) && v.value !== undefined) return v.value;
   return null;
 }
 
@@ -260,6 +261,11 @@ export const BUILTINS = new Map<string, Value>([
     const s = formatWithSpec(v, spec?.t === 'str' ? spec.v : '', ctx);
     return s === null ? unknown('format()') : str(s);
   }),
+  // Iterators over data (next(iter(dataset))): their items are not modelled.
+  fn('iter', () => unknown('iter()')),
+  fn('next', () => unknown('next()')),
+  // ConvLens reads the file as the program Python runs: `if __name__ == "__main__":` is taken.
+  ['__name__', str('__main__')],
   fn('hasattr', () => unknown('hasattr()')),
   fn('getattr', ([, , dflt]) => dflt ?? unknown('getattr()')),
   // The file is read as the script being run, so `if __name__ == "__main__":` holds.

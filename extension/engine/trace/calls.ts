@@ -4,7 +4,7 @@ import { arrayAttr } from './arrays';
 import { methodOf } from './builtins';
 import type { Interpreter } from './interpreter';
 import { callModule, moduleAttr } from './keras_api';
-import { refusedAttribute, reportRefusal } from './keras3_refusals';
+import { refusedAttribute, refusedVariableAttribute, reportRefusal } from './keras3_refusals';
 import { noteCalled } from './uncalled_builders';
 import { applyLayer, layerAttr, tensorAttr } from './layer_calls';
 import { applyModel, callModel, createSubclassedModel, isKerasClass, modelAttr, type ModelObject } from './models';
@@ -213,6 +213,14 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
       return arrayAttr(obj, name);
     case 'unknown':
       return obj;
+    case 'object': {
+      const refused = obj.name === 'Variable' ? refusedVariableAttribute(name) : null;
+      if (refused) {
+        reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
+        return unknown(`Variable.${name}, which Keras 3 does not have`);
+      }
+      return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
+    }
     default:
       return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
   }

@@ -2,8 +2,7 @@
  * Keras 2 code that Keras 3 refuses: imports of Keras 2 modules and names it no longer has, attributes of
  * its modules that are gone (`K.int_shape`), and Keras 2 arguments of objects ConvLens does not
  * otherwise model (`Adam(lr=...)`, `Model(input=..., output=...)`). Each is Python's or Keras'
- * own error, with what to write instead. Only code importing `keras` itself is checked: with
- * TensorFlow before 2.16, `tensorflow.keras` is still Keras 2.
+ * own error, with what to write instead.
  */
 import type { Span } from '../source';
 import type { TraceContext } from './context';
@@ -126,6 +125,32 @@ export function refusedImportName(module: string, name: string): string | null {
 export function refusedAttribute(module: string, name: string): string | null {
   if (!removedName(module, name)) return null;
   return `AttributeError: module '${module}' has no attribute '${name}'${advice(`${module}.${name}`)}`;
+}
+
+/**
+ * Whether the objects of `rawPath` (as imported) are Keras 3's own, whose constructors refuse Keras 2
+ * arguments. `keras.*` is Keras 3. So is `tensorflow.keras.*` from TensorFlow 2.16 on (March 2024:
+ * tf.keras is Keras 3's `keras._tf_keras.keras`, whose optimizers and callbacks are Keras 3's); ConvLens
+ * models tf.keras code as Keras 3 throughout (names, shapes, KerasTensors). `tf_keras.*` is Keras 2
+ * and is never refused. Removed modules and names are checked for `keras` only: `keras._tf_keras`
+ * keeps some of them (tf.keras.preprocessing.image.ImageDataGenerator).
+ */
+export function isKeras3Path(rawPath: string): boolean {
+  return rawPath.startsWith('keras.') || rawPath.startsWith('tensorflow.keras.');
+}
+
+/** tf.Variable methods people call on Keras weights that a Keras 3 Variable does not have, with what to use. */
+const TF_VARIABLE_ONLY: Record<string, string> = {
+  get_shape: 'use .shape',
+  eval: 'use .numpy()',
+  read_value: 'use .value',
+  initialized_value: 'use .value',
+};
+
+/** `layer.kernel.get_shape()`: Python's AttributeError on a Keras 3 Variable, or null. */
+export function refusedVariableAttribute(name: string): string | null {
+  const instead = TF_VARIABLE_ONLY[name];
+  return instead ? `AttributeError: 'Variable' object has no attribute '${name}' (Keras 3: ${instead}.)` : null;
 }
 
 /** Keras 2 keyword arguments of Keras 3 optimizers (`lr`), with the value as Python prints it. */

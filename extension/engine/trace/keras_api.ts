@@ -5,12 +5,12 @@ import { FUNCTIONAL_MERGES, kernelFor } from '../../../kernels/registry';
 import type { Meter } from './budget';
 import type { Interpreter } from './interpreter';
 import { callApplication } from './applications';
-import { callNumpy, loadDataset, toCategorical } from './arrays';
+import { callNumpy, loadDataset, numpyIntScalar, toCategorical } from './arrays';
 import { applyElementwiseOp, applyLayer, callLayer, constructLayer, shapeValue } from './layer_calls';
 import { cloneSequential, makeFunctional, makeSequential } from './models';
 import { makePartial } from './partial';
 import { callTensorFunction } from './tensor_functions';
-import { refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
+import { isKeras3Path, refusedCheckpointPath, refusedOptimizerArgs, reportRefusal } from './keras3_refusals';
 import { KerasError } from '../../../kernels/types';
 import { standardDataFormat } from '../../../kernels/args';
 import { float, int, isNumber, iterate, NONE, repr, str, unknown, Value } from './values';
@@ -86,7 +86,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args, it.ctx);
   if (path === 'functools.partial') return makePartial(it, args, kwargs);
   if (root === 'numpy') {
-    const onArray = callNumpy(name, args, kwargs);
+    const onArray = callNumpy(name, args, kwargs) ?? (namespace === 'numpy' ? numpyIntScalar(name, args, kwargs) : null);
     if (onArray) return onArray;
   }
   const onTensors = callTensorFunction(it, path, args, kwargs, site);
@@ -100,8 +100,8 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     if (data) return data;
   }
   if (name === 'to_categorical' && namespace === 'keras.utils') {
-    const categorical = toCategorical(args, kwargs);
-    if (categorical) return categorical;
+    // Labels ConvLens cannot see (not a dataset's): one-hot data of unknown shape, nothing to note.
+    return toCategorical(args, kwargs) ?? unknown('to_categorical of labels ConvLens cannot see');
   }
   // Keras' default configuration (~/.keras/keras.json can change it; ConvLens reads no user files),
   // unless the source sets the image data format itself.
@@ -112,7 +112,7 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     it.ctx.names.reset();
     return NONE;
   }
-  if (name === 'Model' && rawPath.startsWith('keras.') && (kwargs.has('input') || kwargs.has('output'))) {
+  if (name === 'Model' && isKeras3Path(rawPath) && (kwargs.has('input') || kwargs.has('output'))) {
     const keys = ['input', 'output'].filter((k) => kwargs.has(k));
     reportRefusal(it.ctx, 'keras3-removed', `Unrecognized keyword arguments passed to Model: ${keys.map((k) => `'${k}'`).join(', ')} (Keras 3: use inputs= and outputs=.)`, it.ctx.span(site));
   }
@@ -126,7 +126,8 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const clone = cloneSequential(it, args[0].model, site);
     if (clone) return clone;
   }
-  if (FUNCTIONAL_MERGES[name]) {
+  // keras.layers.concatenate(...) builds a layer; keras.ops.concatenate on data (not tensors) does not.
+  if (FUNCTIONAL_MERGES[name] && namespace.startsWith('keras.layers')) {
     const layer = constructLayer(it, FUNCTIONAL_MERGES[name], [], withoutInputs(kwargs), it.ctx.span(site));
     return applyLayer(it, layer, args.slice(0, 1), new Map(), site);
   }
@@ -135,9 +136,9 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
   if ((namespace === 'keras.activations' || (namespace === 'keras.ops' && ELEMENTWISE_OPS.has(name))) && args[0]?.t === 'tensor') {
     return applyElementwiseOp(it, name, args[0].tensor, it.ctx.span(site));
   }
-  if (rawPath.startsWith('keras.')) {
+  if (isKeras3Path(rawPath)) {
     const refused = refusedKeras2Call(it, namespace, name, args, kwargs);
-    if (refused) reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
+    if (refused) reportRefusal(it.ctx, 'keras3-removed', `${refused}${viaTensorflow(rawPath)}`, it.ctx.span(site));
   }
   if (OPAQUE_NAMESPACES.some((ns) => parts.includes(ns))) {
     const objArgs = new Map<string, Value>(args.map((v, i) => [`_${i}`, v]));
@@ -152,9 +153,21 @@ export function callModule(it: Interpreter, rawPath: string, args: Value[], kwar
     const model = callApplication(it, name, args, kwargs, site);
     if (model) return model;
   }
+  if (DATA_UTILITIES.has(name) && (namespace.startsWith('keras.utils') || namespace.startsWith('keras.preprocessing'))) return unknown(`${rawPath}(), data or files`);
   it.ctx.diagnostics.info('unsupported', `ConvLens does not model \`${rawPath}\`; its result is unknown.`, it.ctx.span(site));
   return unknown(`${rawPath}()`);
 }
+
+/**
+ * Keras' file, image and dataset helpers and plot_model: their results are data, files or pictures,
+ * never part of a model, so they stay unknown without a note (a layer argument that depends on one
+ * says so where it is used).
+ */
+const DATA_UTILITIES = new Set([
+  'plot_model', 'model_to_dot', 'get_file', 'load_img', 'save_img', 'img_to_array', 'array_to_img', 'image_dataset_from_directory',
+  'text_dataset_from_directory', 'audio_dataset_from_directory', 'timeseries_dataset_from_array', 'split_dataset', 'pad_sequences',
+  'set_random_seed', 'ImageDataGenerator',
+]);
 
 /** Keras 2 arguments Keras 3 objects refuse (optimizers' `lr`), as Keras' error message, or null. */
 function refusedKeras2Call(it: Interpreter, namespace: string, name: string, args: Value[], kwargs: Map<string, Value>): string | null {
@@ -163,6 +176,11 @@ function refusedKeras2Call(it: Interpreter, namespace: string, name: string, arg
   }
   if (namespace !== 'keras.optimizers' || !/^[A-Z]/.test(name) || !kwargs.has('lr')) return null;
   return refusedOptimizerArgs([['lr', repr(kwargs.get('lr')!, it.ctx)]]);
+}
+
+/** Said when the object came from tf.keras, which people may take for Keras 2. */
+function viaTensorflow(rawPath: string): string {
+  return rawPath.startsWith('tensorflow.keras.') ? ' (tf.keras is Keras 3 from TensorFlow 2.16 on; Keras 2 is the tf_keras package.)' : '';
 }
 
 function itemCount(v: Value | undefined): number {

@@ -3,7 +3,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { pyRepr } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
 import { InexactSize } from '../../../kernels/shape';
-import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, Shape, UNKNOWN } from '../../../kernels/types';
+import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, ParamSpec, Shape, UNKNOWN } from '../../../kernels/types';
+import { isNumpyScalar } from './arrays';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
 import { LAYER_STEPS } from './budget';
@@ -13,7 +14,6 @@ import type { Interpreter } from './interpreter';
 import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
 import { broadcastShapes, VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
-import type { LambdaConfig } from '../../../kernels/lambda';
 import { callValue } from './calls';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
@@ -35,8 +35,21 @@ export function toArgValue(v: Value): ArgValue {
     case 'module': return LIBRARIES.has(v.path.split('.')[0]) ? { kind: 'object', name: v.path.split('.').pop()! } : UNKNOWN;
     case 'object': return { kind: 'object', name: v.name, args: v.args ? Object.fromEntries([...v.args].map(([k, x]) => [k, toArgValue(x)])) : undefined };
     case 'layer': return { kind: 'object', name: v.layer.type };
+    // A NumPy scalar passes where Keras converts with int() or float() (Conv2D(np.int64(3), 3)).
+    case 'array': return isNumpyScalar(v) && v.value !== undefined ? v.value : UNKNOWN;
     default: return UNKNOWN;
   }
+}
+
+/**
+ * An argument as the kernel sees it. Where Keras insists on a Python int, a NumPy scalar is an
+ * object the kernel refuses, printed as Python prints it (its value), with the cause beside it.
+ */
+function argumentOf(param: ParamSpec, v: Value): ArgValue {
+  if (param.tupleOnly && v.t === 'list') return { kind: 'object', name: 'list' };
+  if (!param.pythonIntOnly || !isNumpyScalar(v)) return toArgValue(v);
+  const kind = `a NumPy ${v.dtype ?? ''} scalar, not a Python int: use int(...)`.replace('  ', ' ');
+  return { kind: 'object', name: v.value === undefined ? `<${kind}>` : `${v.value} (${kind})` };
 }
 
 function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, Value>, format: TraceContext['imageDataFormat']): BoundArgs {
@@ -52,10 +65,10 @@ function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, V
   kernel.params.forEach((p, i) => {
     if (i < args.length) {
       if (kwargs.has(p.name)) throw new KerasError('keras-arg-count', `${kernel.type}.__init__() got multiple values for argument '${p.name}'`);
-      values.set(p.name, toArgValue(args[i]));
+      values.set(p.name, argumentOf(p, args[i]));
       given.add(p.name);
     } else if (kwargs.has(p.name)) {
-      values.set(p.name, toArgValue(kwargs.get(p.name)!));
+      values.set(p.name, argumentOf(p, kwargs.get(p.name)!));
       given.add(p.name);
     } else if (p.default !== undefined) values.set(p.name, p.default);
   });
@@ -136,8 +149,6 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     const bound = bindArgs(kernel, args, kwargs, ctx.imageDataFormat);
     for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
     layer.config = kernel.configure(bound);
-    // Keras 3.15 prepends the batch axis to a tuple output_shape; a list makes that fail.
-    if (kernel.type === 'Lambda' && (kwargs.get('output_shape') ?? args[1])?.t === 'list') (layer.config as LambdaConfig).outputShape = 'unknown';
   } catch (e) {
     reportKernelError(ctx, e, span, layer);
   }
@@ -203,7 +214,7 @@ export function applyLayer(it: Interpreter, layer: LayerInstance, args: Value[],
   const span = ctx.span(site);
   const arg = args[0] ?? kwargs.get('inputs');
   let inputs = tensorsOf(arg);
-  if (layer.kernel?.type === 'Lambda' && inputs) return applyLambda(it, layer, arg!, inputs, site);
+  if (layer.kernel?.tracedShape && inputs) return applyTracedShape(it, layer, arg!, inputs, site);
   if (!inputs) {
     if (arg && arg.t !== 'unknown') {
       ctx.diagnostics.info('unevaluable', `${layer.name} is called on a ${arg.t}, not on a Keras tensor; its output is unknown.`, span);
@@ -334,6 +345,9 @@ export function layerAttr(layer: LayerInstance, name: string): Value {
     case 'input': return last?.inputs.length === 1 ? { t: 'tensor', tensor: last.inputs[0] } : last ? list(last.inputs.map((tensor) => ({ t: 'tensor' as const, tensor }))) : unknown('input of an uncalled layer');
     case 'output_shape': return last ? shapeValue(last.output.shape) : unknown('output_shape');
     case 'trainable': return { t: 'bool', v: true };
+    // A built layer's weight: a Keras Variable (what it holds is not modelled).
+    case 'kernel': case 'depthwise_kernel': case 'pointwise_kernel': case 'embeddings':
+      return layer.kernel?.weights ? { t: 'object', name: 'Variable' } : unknown(`layer attribute ${name}`);
     default: return unknown(`layer attribute ${name}`);
   }
 }
@@ -378,13 +392,13 @@ function rememberLambda(layer: LayerInstance, args: Value[], kwargs: Map<string,
  * calls `fn` on symbolic inputs; ConvLens traces `fn` on detached tensors of the input shapes and
  * keeps only the output shape (what `fn` builds is not part of the model, and is undone).
  */
-function applyLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: SymTensor[], site: SyntaxNode): Value {
+function applyTracedShape(it: Interpreter, layer: LayerInstance, arg: Value, inputs: SymTensor[], site: SyntaxNode): Value {
   const { ctx } = it;
   const span = ctx.span(site);
-  const config = layer.config as LambdaConfig | null;
-  if (config?.outputShape !== null || inputs.some((t) => t.shape === null)) return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
-  const inferred = traceLambda(it, layer, arg, inputs, site);
-  layer.config = { ...config, inferred };
+  const { config } = layer;
+  const traced = layer.kernel!.tracedShape!;
+  if (config === null || !traced.needed(config) || inputs.some((t) => t.shape === null)) return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
+  layer.config = traced.withShape(config, traceLambda(it, layer, arg, inputs, site));
   try {
     return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
   } finally {

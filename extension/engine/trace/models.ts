@@ -353,7 +353,9 @@ function shapeArg(v: Value | undefined): Shape | null {
   return v.items.map((d) => (d.t === 'int' ? d.v : null));
 }
 
-const NO_OP_METHODS = new Set(['summary', 'compile', 'fit', 'evaluate', 'predict', 'save', 'save_weights', 'load_weights', 'export']);
+const NO_OP_METHODS = new Set(['summary', 'compile', 'save', 'save_weights', 'load_weights', 'export']);
+/** Methods whose result depends on data and training (a History, losses, predictions): unknown, quietly. */
+const DATA_METHODS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
 
 export function modelAttr(it: Interpreter, model: ModelObject, name: string, site: SyntaxNode): Value {
   const method = (call: (args: Value[], kwargs: Map<string, Value>) => Value): Value => ({ t: 'builtin', name, call });
@@ -409,6 +411,7 @@ export function modelAttr(it: Interpreter, model: ModelObject, name: string, sit
       });
     default:
       if (NO_OP_METHODS.has(name)) return method(() => NONE);
+      if (DATA_METHODS.has(name)) return method(() => unknown(`model.${name}(), which depends on the data`));
       return unknown(`model attribute ${name}`);
   }
 }

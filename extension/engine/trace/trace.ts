@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { LayerInstance, ModelGraph } from '../graph';
 import { DEFAULT_LIMITS, TraceAbort, TraceLimits } from './budget';
 import { InputDirective, TraceContext, type TensorName } from './context';
+import { findClassAttr } from './calls';
 import { Interpreter } from './interpreter';
 import { TrackingBuilder } from './keras_tracking';
 import { declaredInputShape, ModelObject, traceOnShape } from './models';
@@ -78,7 +79,9 @@ export function finishTrace({ ctx, it, module }: TraceState, req: TraceRequest):
       const directive = directiveFor(model, ctx.directives);
       const fallback = req.defaultInputShape ? [null, ...req.defaultInputShape] : null;
       const shape: Shape | null = declaredInputShape(model) ?? (directive ? [null, ...directive.shape] : fallback);
-      if (!shape && !model.inputTensor) {
+      // A Model subclass without `call` (a GAN or VAE trainer holding its networks) has no shapes to show: its networks are analysed on their own.
+      const trainerOnly = model.instance !== undefined && findClassAttr(model.instance.cls, 'call') === undefined;
+      if (!shape && !model.inputTensor && !trainerOnly) {
         ctx.diagnostics.info(
           'no-input-shape',
           `Model "${model.name}" has no input shape, so its shapes are unknown: start it with keras.Input(shape=...), call model.build(...), or add a comment \`# convlens: input_shape=(224, 224, 3)\` above it.`,
