@@ -29,25 +29,31 @@ function cellLineOf(code) {
 }
 
 /**
- * Brings a line holding `code` into view (the notebook draws only the cells in view): the last
- * cell through the notebook's own Ctrl+End, then the mouse wheel over the cells, up or down.
+ * Brings a line holding `code` into view (the notebook draws cells near the view, and scrolls by
+ * itself, not as the page): with the notebook's own keys in command mode, the first or the last
+ * cell, then cell by cell.
  */
-async function scrollToLine(page, code, { up = false } = {}) {
+async function scrollToLine(page, code, { fromTop = false } = {}) {
   const line = page.locator(`${CELL_EDITORS} .view-line`, { hasText: code }).first();
-  if (!up && !(await line.isVisible())) {
-    // Command mode (no cell editor focused), then the notebook's "focus the last cell".
-    await page.locator('.notebook-editor .markdown-cell-row, .notebook-editor .markdown').first().click().catch(() => {});
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+End');
-    await page.waitForTimeout(500);
+  const group = page.locator('.part.editor .editor-group-container.active').first();
+  const inView = async () => {
+    // (Not drawn at all: not in view; boundingBox would wait for it.)
+    if (!(await line.count())) return false;
+    const box = await line.boundingBox({ timeout: 2_000 }).catch(() => null);
+    const view = await group.boundingBox({ timeout: 2_000 }).catch(() => null);
+    return !!box && !!view && box.y >= view.y + 60 && box.y + box.height <= view.y + view.height;
+  };
+  if (await inView()) return line;
+  // Command mode: a cell selected (the first markdown cell, or the focused cell left with Escape).
+  await page.locator('.notebook-editor .markdown-cell-row, .notebook-editor .markdown').first().click({ timeout: 5_000 }).catch(() => {});
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(fromTop ? 'Control+Home' : 'Control+End');
+  await page.waitForTimeout(500);
+  for (let i = 0; i < 12 && !(await inView()); i++) {
+    await page.keyboard.press(fromTop ? 'ArrowDown' : 'ArrowUp');
+    await page.waitForTimeout(300);
   }
-  for (let i = 0; i < 30 && !(await line.isVisible()); i++) {
-    const box = await page.locator(`${CELL_EDITORS} .view-line`).first().boundingBox();
-    if (box) await page.mouse.move(box.x + 20, box.y + box.height / 2);
-    await page.mouse.wheel(0, up ? -300 : 300);
-    await page.waitForTimeout(200);
-  }
-  await line.waitFor({ timeout: 10_000 });
+  if (!(await inView())) throw new Error(`the notebook does not show the line ${code}`);
   return line;
 }
 
@@ -152,4 +158,33 @@ test('from a notebook: clicking a layer in the sidebar diagram reveals its line 
   await page.screenshot({ path: path.join(SHOTS, 'notebook-reveal.png') });
   await page.keyboard.press('Control+W');
   await page.locator('.monaco-dialog-box button', { hasText: "Don't Save" }).click({ timeout: 3_000 }).catch(() => {});
+});
+
+test('from a notebook: a cell left with an unclosed bracket is a SyntaxError on its line, and the cells after it are analysed as before', async (page) => {
+  const unet = truth();
+  await openNotebook(page);
+  // A new cell after the bottleneck (before the decoder cell), typed with its bracket left open.
+  await (await scrollToLine(page, 'b = conv_block(p2, 64)', { fromTop: true })).click();
+  // The notebook toolbar's "+ Code" adds a code cell below the selected one and puts the cursor in it.
+  await page.locator('.notebook-editor .notebook-toolbar-container .action-item', { hasText: 'Code' }).first().click();
+  await page.locator(`${CELL_EDITORS}.focused`).waitFor({ timeout: 10_000 });
+  const empty = await page.evaluate((selector) => document.querySelector(`${selector}.focused .view-lines`)?.textContent.trim(), CELL_EDITORS);
+  if (empty !== '') throw new Error(`the focused cell is not the new one: ${empty}`);
+  const typed = 'extra = layers.Dense(';
+  await page.keyboard.type(typed, { delay: 20 });
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: "SyntaxError: '(' was never closed" }).first();
+  await row.waitFor({ timeout: 30_000 });
+  // Python names the bracket: line 1, column 21 of the cell.
+  const rowText = await row.innerText();
+  if (!new RegExp(`\\[Ln 1, Col ${typed.length}\\]`).test(rowText)) throw new Error(`the SyntaxError is not on the bracket:\n${rowText}`);
+  await page.keyboard.press('Control+Shift+M');
+  // The decoder cell after it is not swallowed: its shapes and the model's CodeLens still show Keras' figures.
+  const transpose = unet.layers.find((l) => l.name === 'conv2d_transpose');
+  await page.locator(`${CELL_EDITORS} .view-line`, { hasText: 'Conv2DTranspose(32, 2, strides=2)(b)' }).filter({ hasText: shapeText(transpose.outputShape) }).first().waitFor({ timeout: 30_000 });
+  await scrollToLine(page, 'keras.Model(inputs, outputs, name="unet")');
+  await page.locator('.notebook-editor .codelens-decoration', { hasText: `unet: ${unet.params.toLocaleString('en-US')} params` }).first().waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'notebook-open-cell.png') });
+  await page.keyboard.press('Control+W');
+  await page.locator('.monaco-dialog-box button', { hasText: "Don't Save" }).click({ timeout: 5_000 }).catch(() => {});
 });
