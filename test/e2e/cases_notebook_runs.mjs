@@ -181,6 +181,7 @@ test('from a notebook: a cell left with an unclosed bracket is a SyntaxError on 
   await page.keyboard.press('Control+Shift+M');
   // The decoder cell after it is not swallowed: its shapes and the model's CodeLens still show Keras' figures.
   const transpose = unet.layers.find((l) => l.name === 'conv2d_transpose');
+  await scrollToLine(page, 'Conv2DTranspose(32, 2, strides=2)(b)');
   await page.locator(`${CELL_EDITORS} .view-line`, { hasText: 'Conv2DTranspose(32, 2, strides=2)(b)' }).filter({ hasText: shapeText(transpose.outputShape) }).first().waitFor({ timeout: 30_000 });
   await scrollToLine(page, 'keras.Model(inputs, outputs, name="unet")');
   await page.locator('.notebook-editor .codelens-decoration', { hasText: `unet: ${unet.params.toLocaleString('en-US')} params` }).first().waitFor({ timeout: 30_000 });
