@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { TextEdit } from '../engine/parse';
-import type { AnalysisRequests, DocumentViews, RequestKind, ToAnalysisWorker } from '../engine/session/protocol';
+import type { AnalysisRequests, DocumentViews, RequestKind, ToAnalysisWorker, ViewDiagnostic } from '../engine/session/protocol';
 import { AnalysisLane, workerTransport, type TransportFactory } from './analysis_worker_client';
 import { affectsConfig, config } from './config';
 import { isNotebookCell, NotebookSource, notebookOf } from './notebook_documents';
@@ -140,6 +140,11 @@ export class Ctx implements vscode.Disposable {
   locate(doc: vscode.TextDocument, line: number, column: number): { document: vscode.TextDocument; position: vscode.Position } | null {
     const notebook = this.notebook(doc);
     return notebook ? notebook.locate(line, column) : { document: doc, position: new vscode.Position(line, column) };
+  }
+
+  /** A notebook's cells left out because they run past their end: their SyntaxErrors (program offsets), to show with the views. */
+  syntaxDiagnostics(doc: vscode.TextDocument): ViewDiagnostic[] {
+    return this.notebook(doc)?.program.syntaxDiagnostics() ?? [];
   }
 
   /** The views of the document's current version, if it has been analysed. */

@@ -13,8 +13,8 @@ export function registerDiagnostics(ctx: Ctx): vscode.Disposable {
   const sub = ctx.onDidAnalyze((doc) => {
     const views = ctx.views(doc);
     if (!views) return;
-    // In a notebook cell: the notebook's diagnostics that start in this cell.
-    collection.set(doc.uri, views.diagnostics.flatMap((d) => {
+    // In a notebook cell: the notebook's diagnostics that start in this cell, and its SyntaxError if it was left out.
+    collection.set(doc.uri, [...ctx.syntaxDiagnostics(doc), ...views.diagnostics].flatMap((d) => {
       const range = ctx.rangeOf(doc, d);
       if (!range) return [];
       const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);

@@ -121,8 +121,10 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       // Rows carry the analysed text's line and column: in a notebook, a place in one of its cells.
       const target = this.ctx.locate(this.document, m.line, m.column);
       if (!target) return;
-      const editor = await vscode.window.showTextDocument(target.document, { preserveFocus: false });
       const pos = target.position;
+      // The selection goes with the open: a notebook cell out of view gets its editor only as it is
+      // revealed, and focusing it would put the cursor at its start.
+      const editor = await vscode.window.showTextDocument(target.document, { preserveFocus: false, selection: new vscode.Range(pos, pos) });
       editor.selection = new vscode.Selection(pos, pos);
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }

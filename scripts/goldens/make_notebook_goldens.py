@@ -3,11 +3,14 @@ in test/goldens/notebooks/cases.json, the notebook's code cells run in order (wh
 a case may reorder the cells or edit one), in one namespace, each compiled as "<cell N>" (N = the
 index in the notebook's cells) so a Keras error's traceback names its cell and line. IPython's
 magics and shell lines are skipped with the same rules as extension/engine/notebook/magics.ts.
-Run All stops at the first error: the error's cell, line, type and message are recorded, and the
-models built so far.
+Each cell is compiled on its own, as Jupyter does: a cell that does not compile (e.g. left with an
+unclosed bracket) is recorded with Python's SyntaxError and skipped, and the other cells run, as
+when each cell is run in turn. An error while running stops the run, as Run All does: the error's
+cell, line, type and message are recorded, and the models built so far.
 
   NAME.golden.json  {keras, models: [{variable, name, layers: [{name, class, outputShape,
-                    params}], params}], error: null | {cell, line, type, message}}
+                    params}], params}], error: null | {cell, line, type, message},
+                    syntaxErrors: [{cell, line, column, message}]}
 
 Usage: KERAS_BACKEND=jax .keras-oracle/bin/python scripts/goldens/make_notebook_goldens.py
 """
@@ -78,15 +81,22 @@ def run_case(case):
     keras.utils.clear_session()
     namespace = {"__name__": "__main__"}
     error = None
+    syntax_errors = []
     for index, source in cells:
         try:
-            exec(compile(blank_magics(source), f"<cell {index}>", "exec"), namespace)
+            code = compile(blank_magics(source), f"<cell {index}>", "exec")
+        except SyntaxError as e:
+            # Python's column is 1-based, as ConvLens reports it.
+            syntax_errors.append({"cell": index, "line": e.lineno, "column": e.offset, "message": e.msg})
+            continue
+        try:
+            exec(code, namespace)
         except Exception as e:  # noqa: BLE001 - Run All stops at any error; we record where
             frames = [fr for fr in traceback.extract_tb(e.__traceback__) if fr.filename == f"<cell {index}>"]
             error = {"cell": index, "line": frames[-1].lineno, "type": type(e).__name__, "message": str(e).strip().split("\n")[0]}
             break
     models = [model_json(k, v) for k, v in namespace.items() if isinstance(v, keras.Model)]
-    return {"keras": keras.__version__, "models": models, "error": error}
+    return {"keras": keras.__version__, "models": models, "error": error, "syntaxErrors": syntax_errors}
 
 
 def main():
@@ -97,7 +107,7 @@ def main():
         with open(os.path.join(DIR, f"{case['name']}.golden.json"), "w") as f:
             json.dump(golden, f, indent=1)
             f.write("\n")
-        print(case["name"], [(m["name"], m["params"]) for m in golden["models"]], golden["error"])
+        print(case["name"], [(m["name"], m["params"]) for m in golden["models"]], golden["error"], golden["syntaxErrors"])
 
 
 if __name__ == "__main__":

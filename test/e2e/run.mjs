@@ -12,6 +12,7 @@ import './cases_editing.mjs';
 import './cases_runs.mjs';
 import './cases_sidebar_export.mjs';
 import { restrictedModeCase } from './cases_live_editing.mjs';
+import './cases_notebook_runs.mjs';
 
 const { PNG } = pngjs;
 /** The examples the cases open (as test/support/analyze.ts lists them for the unit tests). */

@@ -96,6 +96,20 @@ describe('notebooks in the editor', () => {
     // Every code cell hears of the analysis (each publishes its own diagnostics).
     assert.deepEqual(fired.sort(), nb.cells.map((c) => c.document.uri.toString()).sort());
 
+    // A cell left with an unclosed bracket: its SyntaxError on its own line, and the cell after it still analysed.
+    c2.type(CELLS[2].length, '\nq = layers.Dense(');
+    const open = await ctx.analysed(c3 as never);
+    assert.ok(open);
+    const syntax = ctx.syntaxDiagnostics(c2 as never);
+    assert.deepEqual(syntax.map((d) => [d.severity, d.message.startsWith("SyntaxError: '(' was never closed.")]), [['error', true]]);
+    const bracket = ctx.rangeOf(c2 as never, syntax[0]);
+    assert.deepEqual(bracket && [bracket.start.line, bracket.start.character], [1, 'q = layers.Dense'.length]);
+    for (const other of [c0, c1, c3]) assert.equal(ctx.rangeOf(other as never, syntax[0]), null);
+    // Without the left-out cell the later cell reads as before: Keras' error on "bad" in cell 3, nothing swallowed.
+    const stillThere = open.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(stillThere.length, 1);
+    assert.equal(ctx.rangeOf(c3 as never, stillThere[0])?.start.line, 0);
+
     fake.closeNotebook(nb);
     await new Promise((r) => setImmediate(r));
     assert.ok(sent.some((m) => m.type === 'close' && m.uri === 'file:///w/nb.ipynb'));

@@ -20,7 +20,10 @@ export function analyzeNotebook(text: string, options: Omit<AnalyzeOptions, 'tre
     throw new NotebookFormatError(`the notebook's kernel language is ${notebook.language}; ConvLens reads Python notebooks`);
   }
   const program = new NotebookProgram(codeCells(notebook));
-  return { notebook, program, analysis: analyze(program.text, options) };
+  const analysis = analyze(program.text, options);
+  // A cell that runs past its end is left out of the program; its SyntaxError is reported on it.
+  if (program.syntaxErrors.length) analysis.diagnostics = [...program.syntaxDiagnostics(), ...analysis.diagnostics].sort((a, b) => a.from - b.from);
+  return { notebook, program, analysis };
 }
 
 /** "cell 3, line 2:5": cells counted from 1 as a reader counts them (markdown cells too). */

@@ -8,7 +8,8 @@ const LINE_MAGIC = /^\s*(?:[%!]|[A-Za-z_][\w.,\s]*=\s*[%!])/;
 const HELP = /^\s*[A-Za-z_][\w.]*\?\??\s*$/;
 const CELL_MAGIC = /^\s*%%/;
 
-function blank(s: string): string {
+/** Spaces for every character but line breaks: offsets and lines stay where they were. */
+export function blank(s: string): string {
   return s.replace(/[^\r\n]/g, ' ');
 }
 
