@@ -35,6 +35,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       // Moving between cells of the shown notebook keeps the view as it is.
       vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && !ctx.sameSource(e.document, this.document) && void this.post(e.document)),
       vscode.window.onDidChangeTextEditorSelection((e) => void this.highlight(e.textEditor)),
+      // A run's results live as long as the document they describe.
+      vscode.workspace.onDidCloseTextDocument((d) => this.releaseRunOf(d.uri.toString())),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.releaseRunOf(nb.uri.toString())),
     );
   }
 
@@ -78,6 +81,17 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const show = 'Show results';
     const answer = await vscode.window.showInformationMessage(`ConvLens: the run of ${result.model} finished (${result.latencyMs.toFixed(2)} ms).`, show);
     if (answer === show) await this.show(doc.uri, result.model);
+  }
+
+  /** Drops the last run (here and in the webview) when the document it ran closes. */
+  private releaseRunOf(document: string): void {
+    if (this.lastRunSource?.document !== document) return;
+    this.lastRun = null;
+    this.lastRunSource = null;
+    if (this.view) {
+      this.view.badge = undefined;
+      void this.view.webview.postMessage({ type: 'runCleared' } satisfies ToWebview);
+    }
   }
 
   private runStale(doc: vscode.TextDocument): boolean {
