@@ -107,7 +107,8 @@ export function runSettings(): Pick<RunJob, 'seed' | 'batch' | 'memoryBudgetMB' 
 }
 
 export interface RunSink {
-  showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void>;
+  /** Takes the result and returns at once (nothing waits on the user while holding a result). */
+  showRun(doc: vscode.TextDocument, result: RunJobResult): void;
 }
 
 /** The editor's DocumentRuns: cancellation tokens, and a warning that offers to cancel the run in progress. */
@@ -160,6 +161,6 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink, runs = documentRuns
       const pick = await vscode.window.showErrorMessage(`ConvLens: ${failure.message} Set one, or run it on an image.`, 'Set Input Shape');
       if (pick) await vscode.commands.executeCommand('convlens.setInputShape');
     } else if (failure) vscode.window.showErrorMessage(`ConvLens: ${failure.message}`);
-    else if (result) await sink.showRun(doc, result);
+    else if (result) sink.showRun(doc, result);
   });
 }
