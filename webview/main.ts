@@ -326,6 +326,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     run = { file: m.file, view: m.run, stale: !!m.stale };
     render();
     window.scrollTo({ top: 0 });
+  } else if (m.type === 'runCleared') {
+    run = null;
+    render();
   } else if (m.type === 'highlight') {
     highlighted = selected()?.key === m.model ? m.layer : null;
     diagram?.highlight(highlighted);

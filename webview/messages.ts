@@ -98,7 +98,9 @@ export type ToWebview =
   /** `stale`: the file changed since the text the run was computed for. */
   | { type: 'run'; file: string; run: RunView; stale?: boolean }
   | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean }
-  | { type: 'highlight'; model: string | null; layer: string | null };
+  | { type: 'highlight'; model: string | null; layer: string | null }
+  /** The document the last run described was closed: its results are dropped. */
+  | { type: 'runCleared' };
 
 export type FromWebview =
   | { type: 'reveal'; line: number; column: number }

@@ -8,7 +8,8 @@ import type { FromAnalysisWorker, ToAnalysisWorker } from '../engine/session/pro
 
 export interface AnalysisTransport {
   post(m: ToAnalysisWorker): void;
-  terminate(): void;
+  /** Stops the worker; the promise settles once its thread has exited. */
+  terminate(): Promise<void> | void;
 }
 
 /** Makes a fresh worker; `exited` reports a crash (not a terminate() asked for). */
@@ -26,9 +27,9 @@ export function workerTransport(extensionPath: string): TransportFactory {
     worker.on('exit', (code) => !terminating && exited(`the analysis worker exited (${code})`));
     return {
       post: (m) => worker.postMessage(m),
-      terminate: () => {
+      terminate: async () => {
         terminating = true;
-        void worker.terminate();
+        await worker.terminate();
       },
     };
   };
@@ -125,12 +126,14 @@ export class AnalysisLane {
     this.events.restarted(culprit, reason);
   }
 
-  dispose(): void {
+  /** Stops the worker for good; the promise settles once its thread has exited. */
+  async dispose(): Promise<void> {
     this.stopWatchdog();
     this.generation++;
-    this.transport?.terminate();
+    const stopped = this.transport?.terminate();
     this.transport = null;
     for (const resolve of this.requests.values()) resolve(null);
     this.requests.clear();
+    await stopped;
   }
 }

@@ -290,9 +290,18 @@ export class Ctx implements vscode.Disposable {
   }
 
   dispose(): void {
+    void this.stop();
+  }
+
+  /** Stops listening and terminates the analysis workers; settles once their threads have exited. */
+  async stop(): Promise<void> {
     for (const entry of this.docs.values()) clearTimeout(entry.timer);
-    for (const lane of Object.values(this.lanes)) lane?.dispose();
+    const lanes = Object.values(this.lanes).map((lane) => lane?.dispose());
+    this.lanes.main = null;
+    this.lanes.slow = null;
     for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+    await Promise.all(lanes);
   }
 }
 

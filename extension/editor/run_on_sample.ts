@@ -44,12 +44,22 @@ async function pickWeights(doc: vscode.TextDocument): Promise<WeightsChoice | un
   return picked?.[0] ? { label: path.basename(picked[0].fsPath), path: picked[0].fsPath } : undefined;
 }
 
+/** The run and export workers alive now: deactivate() terminates them (a window reload must not leave one running). */
+const liveRunWorkers = new Set<Worker>();
+
+/** Terminates every run and export worker; settles once their threads have exited. */
+export async function terminateRunWorkers(): Promise<void> {
+  await Promise.all([...liveRunWorkers].map((w) => w.terminate()));
+}
+
+
 /** Runs a job in a fresh worker; cancelling terminates it (ONNX Runtime cannot be interrupted). */
 export function runInWorker<T extends RunJobResult | ExportJobResult = RunJobResult>(extensionPath: string, job: RunWorkerRequest, progress: (stage: string) => void, token: vscode.CancellationToken): Promise<T | null> {
   // The worker's ONNX Runtime reads this from the host process's environment (see telemetry.ts).
   disableOrtTelemetry();
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(extensionPath, 'dist', 'run-worker.js'));
+    liveRunWorkers.add(worker);
     const cancel = token.onCancellationRequested(() => {
       void worker.terminate();
       resolve(null);
@@ -72,6 +82,12 @@ export function runInWorker<T extends RunJobResult | ExportJobResult = RunJobRes
       done();
       reject(e);
     });
+    // Terminated from outside (the extension stopping) or gone without a word: the run has no result.
+    worker.on('exit', () => {
+      liveRunWorkers.delete(worker);
+      cancel.dispose();
+      resolve(null);
+    });
     worker.postMessage(job);
   });
 }
@@ -91,7 +107,8 @@ export function runSettings(): Pick<RunJob, 'seed' | 'batch' | 'memoryBudgetMB' 
 }
 
 export interface RunSink {
-  showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void>;
+  /** Takes the result and returns at once (nothing waits on the user while holding a result). */
+  showRun(doc: vscode.TextDocument, result: RunJobResult): void;
 }
 
 /** The editor's DocumentRuns: cancellation tokens, and a warning that offers to cancel the run in progress. */
@@ -144,6 +161,6 @@ export function registerRunOnSample(ctx: Ctx, sink: RunSink, runs = documentRuns
       const pick = await vscode.window.showErrorMessage(`ConvLens: ${failure.message} Set one, or run it on an image.`, 'Set Input Shape');
       if (pick) await vscode.commands.executeCommand('convlens.setInputShape');
     } else if (failure) vscode.window.showErrorMessage(`ConvLens: ${failure.message}`);
-    else if (result) await sink.showRun(doc, result);
+    else if (result) sink.showRun(doc, result);
   });
 }

@@ -23,6 +23,8 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private view: vscode.WebviewView | null = null;
   private document: vscode.TextDocument | null = null;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Listeners on the current webview. */
+  private readonly viewSubscriptions: vscode.Disposable[] = [];
   /** Model to select once the view shows (from a CodeLens). */
   private wantedModel: string | null = null;
   private wantedMode: 'diagram' | 'table' | null = null;
@@ -35,6 +37,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       // Moving between cells of the shown notebook keeps the view as it is.
       vscode.window.onDidChangeActiveTextEditor((e) => e && isPython(e.document) && !ctx.sameSource(e.document, this.document) && void this.post(e.document)),
       vscode.window.onDidChangeTextEditorSelection((e) => void this.highlight(e.textEditor)),
+      // A run's results live as long as the document they describe.
+      vscode.workspace.onDidCloseTextDocument((d) => this.releaseRunOf(d.uri.toString())),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.releaseRunOf(nb.uri.toString())),
     );
   }
 
@@ -43,7 +48,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const root = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [root] };
     view.webview.html = webviewHtml(view.webview, root);
-    this.disposables.push(
+    // A view shown again is a new webview: the old one's listeners (and through them the old view) go.
+    for (const d of this.viewSubscriptions.splice(0)) d.dispose();
+    this.viewSubscriptions.push(
       view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
       view.onDidChangeVisibility(() => {
         if (!view.visible) return;
@@ -66,7 +73,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
    * A run's results go under the summary without taking focus: a visible view shows them at once;
    * otherwise the view's badge and a notification say they are there, until the user looks.
    */
-  async showRun(doc: vscode.TextDocument, result: RunJobResult): Promise<void> {
+  showRun(doc: vscode.TextDocument, result: RunJobResult): void {
     const source = this.ctx.source(doc);
     this.lastRunSource = { document: source.key, version: result.documentVersion };
     this.lastRun = { type: 'run', file: vscode.workspace.asRelativePath(source.uri), run: runView(result), stale: this.runStale(doc) };
@@ -75,9 +82,27 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
       return;
     }
     if (this.view) this.view.badge = { value: 1, tooltip: `Run of ${result.model} finished` };
+    void this.announce(doc.uri, result.model, `ConvLens: the run of ${result.model} finished (${result.latencyMs.toFixed(2)} ms).`);
+  }
+
+  /**
+   * The notification of a finished run. It may wait unanswered for hours: it holds the names only,
+   * never the run's result (a newer run must be able to free it).
+   */
+  private async announce(uri: vscode.Uri, model: string, message: string): Promise<void> {
     const show = 'Show results';
-    const answer = await vscode.window.showInformationMessage(`ConvLens: the run of ${result.model} finished (${result.latencyMs.toFixed(2)} ms).`, show);
-    if (answer === show) await this.show(doc.uri, result.model);
+    if ((await vscode.window.showInformationMessage(message, show)) === show) await this.show(uri, model);
+  }
+
+  /** Drops the last run (here and in the webview) when the document it ran closes. */
+  private releaseRunOf(document: string): void {
+    if (this.lastRunSource?.document !== document) return;
+    this.lastRun = null;
+    this.lastRunSource = null;
+    if (this.view) {
+      this.view.badge = undefined;
+      void this.view.webview.postMessage({ type: 'runCleared' } satisfies ToWebview);
+    }
   }
 
   private runStale(doc: vscode.TextDocument): boolean {
@@ -131,7 +156,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   dispose(): void {
-    for (const d of this.disposables) d.dispose();
+    for (const d of [...this.disposables, ...this.viewSubscriptions]) d.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 /** Real-editor cases: Run on Sample (MobileNet, a workspace image) and a keras.applications backbone. */
 import path from 'node:path';
-import { ACTIVE_EDITOR, SHOTS, cli, docsShot, gotoLine, hoverWord, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
+import { ACTIVE_EDITOR, SHOTS, cli, docsShot, extensionHostRssMiB, gotoLine, hoverWord, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
+import { extensionHostPids, openHostInspector, processThreadsAndCpu } from './host_inspector.mjs';
 
 test('Run on Sample on MobileNet v1 shows latency and output stats; hovers answer during the run', async (page) => {
   await openFile(page, 'mobilenet_v1.py');
@@ -146,4 +147,196 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
   const title = await view.locator('section.run h3').first().textContent();
   if (!/\(1, 96, 96, 3\) → \(1, 3\)/.test(title)) throw new Error(`run: ${title}`);
   await page.screenshot({ path: path.join(SHOTS, 'backbone-run.png') });
+});
+
+/** The ConvLens view's content frame (the webview's inner document), for probes the page's locators cannot place. */
+async function sidebarFrame(page) {
+  const outer = await (await page.locator('iframe.webview.ready').first().elementHandle()).contentFrame();
+  return (await outer.locator('iframe#active-frame').elementHandle()).contentFrame();
+}
+
+/** Counts, by type, the messages the ConvLens view receives from now on, and their JSON size. */
+async function probeWebviewMessages(frame) {
+  await frame.evaluate(() => {
+    const probe = { byType: {} };
+    window.__convlensProbe = probe;
+    window.addEventListener('message', (e) => {
+      const type = e.data?.type;
+      if (!['run', 'runCleared', 'summary', 'highlight'].includes(type)) return;
+      const bytes = JSON.stringify(e.data).length;
+      const seen = (probe.byType[type] ??= { count: 0, bytes: 0, largest: 0 });
+      seen.count++;
+      seen.bytes += bytes;
+      seen.largest = Math.max(seen.largest, bytes);
+    });
+  });
+  return {
+    read: () => frame.evaluate(() => structuredClone(window.__convlensProbe.byType)),
+    count: async (type) => (await frame.evaluate((t) => window.__convlensProbe.byType[t]?.count ?? 0, type)),
+  };
+}
+
+/** The JS heap of the renderer showing the webview, after a full collection, in MiB. */
+async function webviewHeapMiB(session) {
+  await session.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await session.send('Runtime.getHeapUsage');
+  return Math.round((usedSize / 2 ** 20) * 10) / 10;
+}
+
+/** Run on Sample from the model's CodeLens: random noise, declared initializers. */
+async function runFromLens(page, file) {
+  await gotoLine(page, cli(path.join(state.workspace, file)).models[0].line);
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration a`, { hasText: 'Run on sample' }).first().click();
+  const quickPick = page.locator('.quick-input-widget');
+  await quickPick.locator('.monaco-list-row', { hasText: 'Random noise' }).click();
+  await quickPick.locator('.monaco-list-row', { hasText: 'Declared initializers' }).click();
+}
+
+async function until(what, ready, ms = 120_000) {
+  const deadline = Date.now() + ms;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('runs superseded by runs: the extension host holds one run, the view gets each run once and never again per cursor move; closing the document releases it', async (page) => {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+W');
+  await openFile(page, 'small_cnn.py');
+  await page.locator('.statusbar-item', { hasText: /small_cnn/ }).waitFor({ timeout: 30_000 });
+  await showConvLens(page);
+  await sidebar(page).locator('section, table, svg').first().waitFor({ timeout: 30_000 });
+  const hostPid = extensionHostRssMiB().pid;
+  const host = await openHostInspector(hostPid);
+  let messages = await probeWebviewMessages(await sidebarFrame(page));
+  const renderer = await page.context().newCDPSession(page);
+  const figures = [];
+  const measure = async (label) => {
+    const f = { label, host: await host.heapMiB(), hostRss: extensionHostRssMiB().mib, renderer: await webviewHeapMiB(renderer) };
+    figures.push(f);
+    return f;
+  };
+  const running = page.locator('.notifications-toasts .notification-toast', { hasText: /ConvLens: running mobilenet_1\.00_224/ });
+  try {
+    await measure('before any run');
+    // A small model's run, in another document, that MobileNet's runs replace.
+    await runFromLens(page, 'small_cnn.py');
+    await until('the small_cnn run in the view', async () => (await messages.count('run')) === 1);
+    await measure('after a small_cnn run');
+    await openFile(page, 'mobilenet_v1.py');
+    await page.locator('.statusbar-item', { hasText: /mobilenet_1\.00_224/ }).waitFor({ timeout: 30_000 });
+    const VISIBLE = 3;
+    const HIDDEN = 2;
+    for (let i = 1; i <= VISIBLE; i++) {
+      await runFromLens(page, 'mobilenet_v1.py');
+      await until(`run ${i}'s results in the view`, async () => (await messages.count('run')) === i + 1);
+      await measure(`after MobileNet run ${i} (view shown)`);
+    }
+    const runBytes = (await messages.read()).run.largest;
+    // With the Explorer shown instead, a run announces itself with a notification that waits for
+    // the user (it must not hold the run meanwhile).
+    await page.keyboard.press('Control+Shift+E');
+    await page.locator('.part.sidebar .title', { hasText: /Explorer/i }).waitFor({ timeout: 10_000 });
+    for (let i = VISIBLE + 1; i <= VISIBLE + HIDDEN; i++) {
+      await runFromLens(page, 'mobilenet_v1.py');
+      await running.waitFor({ timeout: 30_000 });
+      await running.waitFor({ state: 'hidden', timeout: 180_000 });
+      await page.waitForTimeout(500);
+      await measure(`after MobileNet run ${i} (view hidden)`);
+    }
+    // The view again (its icon carries the badge of the unseen run): a new webview, sent the last run once.
+    await page.locator('.activitybar a[aria-label^="ConvLens"]').click({ force: true });
+    await sidebar(page).locator('section.run dd.fact-latency').waitFor({ timeout: 30_000 });
+    messages = await probeWebviewMessages(await sidebarFrame(page));
+    // Cursor moves and an edit: summaries and highlights only, the run is never posted again.
+    await page.keyboard.press('Control+1');
+    for (let i = 0; i < 12; i++) await page.keyboard.press(i % 2 ? 'ArrowUp' : 'ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' # edited', { delay: 30 });
+    await page.waitForTimeout(1500);
+    const moved = await messages.read();
+    const movedBytes = Object.values(moved).reduce((n, t) => n + t.bytes, 0);
+    const last = figures[figures.length - 1];
+    // Close the documents without saving: the run's results go.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+W');
+    const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ });
+    if (await dontSave.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await dontSave.click();
+    await until('the run released in the view', async () => (await messages.count('runCleared')) >= 1, 60_000);
+    await sidebar(page).locator('section.run').waitFor({ state: 'detached', timeout: 10_000 });
+    const closed = await measure('after closing the documents');
+    console.log(`# a MobileNet run message is ${(runBytes / 1024).toFixed(1)} KiB; during 12 cursor moves and 9 keys the view got ${Object.entries(moved).map(([t, m]) => `${m.count} ${t} (${(m.bytes / 1024).toFixed(1)} KiB)`).join(', ') || 'nothing'}`);
+    if (moved.run) throw new Error(`the run was posted ${moved.run.count} more times on cursor moves and edits`);
+    // Per-move traffic is summaries and highlights: small beside a run.
+    if (movedBytes > runBytes / 4) throw new Error(`${movedBytes} bytes posted for cursor moves and 9 keys (a run is ${runBytes})`);
+    // Superseded runs are freed: from the first MobileNet run to the last, the host grows by less
+    // than two runs' messages (holding each superseded run would add at least four).
+    const runs = figures.filter((f) => f.label.startsWith('after MobileNet run'));
+    const growth = runs[runs.length - 1].host - runs[0].host;
+    if (growth * 2 ** 20 > 2 * runBytes) throw new Error(`the host grew ${growth.toFixed(1)} MiB over ${runs.length - 1} superseding runs (a run's message is ${(runBytes / 2 ** 20).toFixed(2)} MiB)`);
+    // Closing the document frees its run: the host drops by at least half a run's message.
+    if ((last.host - closed.host) * 2 ** 20 < runBytes / 2) throw new Error(`closing freed ${(last.host - closed.host).toFixed(1)} MiB (a run's message is ${(runBytes / 2 ** 20).toFixed(2)} MiB)`);
+  } finally {
+    console.log(`# extension host pid ${hostPid}; JS heap + external after full GC, VmRSS, renderer heap after GC (MiB):`);
+    for (const f of figures) console.log(`#   ${f.label}: host ${f.host}, host VmRSS ${f.hostRss}, renderer ${f.renderer}`);
+    host.close();
+    await renderer.detach().catch(() => {});
+  }
+});
+
+test('Reload Window during a run and a busy analysis: nothing of the old extension host keeps running, the new host answers a hover', async (page) => {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+W');
+  await openFile(page, 'mobilenet_v1.py');
+  await page.locator('.statusbar-item', { hasText: /mobilenet_1\.00_224/ }).waitFor({ timeout: 30_000 });
+  const [old] = extensionHostPids(state.editorPid);
+  const idle = processThreadsAndCpu(old);
+  // A run in progress (its worker busy in ONNX Runtime or the receptive-field probe)...
+  await runFromLens(page, 'mobilenet_v1.py');
+  await page.locator('.notifications-toasts .notification-toast', { hasText: /ConvLens: running/ }).waitFor({ timeout: 30_000 });
+  // ...and the analysis worker busy on a loop that uses up its work budget.
+  await openFile(page, 'slow_loop.py');
+  await gotoLine(page, 6, 1);
+  await page.keyboard.press('End');
+  await page.keyboard.type(' # reload', { delay: 20 });
+  await page.waitForTimeout(400);
+  const busy = processThreadsAndCpu(old);
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Developer: Reload Window/ }).first().click();
+  const reloaded = Date.now();
+  await page.waitForTimeout(2_000);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  // The old host must exit (VS Code gives deactivate() 5 s; a host kept alive by a thread would stay).
+  let goneMs = -1;
+  let after = processThreadsAndCpu(old);
+  for (let i = 0; i < 120; i++) {
+    after = processThreadsAndCpu(old);
+    if (!after.alive) {
+      goneMs = Date.now() - reloaded;
+      break;
+    }
+    await page.waitForTimeout(250);
+  }
+  let lingering = '';
+  if (after.alive) {
+    const cpu0 = processThreadsAndCpu(old).cpuTicks;
+    await page.waitForTimeout(3_000);
+    const cpu1 = processThreadsAndCpu(old);
+    lingering = `still there 30 s after the reload with ${cpu1.threads} threads, using ${((cpu1.cpuTicks - cpu0) / 3).toFixed(0)}% of a core`;
+  }
+  console.log(`# old extension host pid ${old}: ${idle.threads} threads idle, ${busy.threads} with the run and the busy analysis; ${after.alive ? lingering : `gone ${goneMs} ms after Reload Window`}`);
+  if (after.alive) throw new Error(`the old extension host (pid ${old}) is ${lingering}`);
+  // The new host works: a hover answers.
+  await until('a new extension host', async () => extensionHostPids(state.editorPid).some((p) => p !== old), 60_000);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+W');
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ });
+  if (await dontSave.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await dontSave.click();
+  await openFile(page, 'hover.py');
+  await page.locator('.statusbar-item', { hasText: /hover_demo/ }).waitFor({ timeout: 60_000 });
+  const hover = await hoverWord(page, 'layers.Conv2D(32', 'Conv2D');
+  if (!/Output shape\s+\(None, 32, 32, 32\)/.test(hover)) throw new Error(`hover after the reload:\n${hover}`);
+  await page.keyboard.press('Escape');
 });

@@ -34,7 +34,7 @@ function inProcess(servers: AnalysisServer[], hangOn?: string, slowOn?: string):
         if (hangOn && 'uri' in m && m.uri.endsWith(hangOn) && (m.type === 'open' || m.type === 'change')) return deliver({ type: 'analysing', uri: m.uri, version: m.version });
         server.receive(structuredClone(m));
       }),
-      terminate: () => (alive = false),
+      terminate: () => void (alive = false),
     };
   };
 }

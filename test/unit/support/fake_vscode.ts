@@ -170,3 +170,61 @@ export const fake = {
   },
   contributed,
 };
+
+// What activate() registers: providers and commands are kept (a test may call a command), never shown.
+export const StatusBarAlignment = { Left: 1, Right: 2 };
+export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 };
+export const CodeActionKind = { QuickFix: 'quickfix', RefactorRewrite: 'refactor.rewrite' };
+
+export class CancellationTokenSource {
+  private readonly cancelled = new EventEmitter<void>();
+  readonly token = { isCancellationRequested: false, onCancellationRequested: this.cancelled.event };
+  cancel(): void {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.cancelled.fire();
+  }
+  dispose(): void {
+    this.cancelled.dispose();
+  }
+}
+
+const registered = () => new Disposable();
+export const languages = {
+  createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }),
+  registerHoverProvider: registered,
+  registerInlayHintsProvider: registered,
+  registerCodeLensProvider: registered,
+  registerCodeActionsProvider: registered,
+};
+
+const commandHandlers = new Map<string, (...args: unknown[]) => unknown>();
+export const commands = {
+  registerCommand(id: string, handler: (...args: unknown[]) => unknown): Disposable {
+    commandHandlers.set(id, handler);
+    return new Disposable(() => commandHandlers.delete(id));
+  },
+  async executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
+    return commandHandlers.get(id)?.(...args);
+  },
+};
+
+Object.assign(workspace, { isTrusted: true, asRelativePath: (p: Uri | string) => (typeof p === 'string' ? p : p.fsPath) });
+Object.assign(window, {
+  activeTextEditor: undefined,
+  onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
+  onDidChangeTextEditorSelection: new EventEmitter<unknown>().event,
+  createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+  registerWebviewViewProvider: registered,
+  registerCustomEditorProvider: registered,
+  async showInformationMessage(): Promise<undefined> {
+    return undefined;
+  },
+  async showWarningMessage(): Promise<undefined> {
+    return undefined;
+  },
+  /** Runs the task at once, with a token nobody cancels. */
+  withProgress<T>(_options: unknown, task: (progress: { report(v: unknown): void }, token: CancellationTokenSource['token']) => Promise<T>): Promise<T> {
+    return task({ report() {} }, new CancellationTokenSource().token);
+  },
+});
