@@ -53,6 +53,18 @@ async function scrollToLine(page, code, { fromTop = false } = {}) {
     await page.keyboard.press(fromTop ? 'ArrowDown' : 'ArrowUp');
     await page.waitForTimeout(300);
   }
+  // The keys go nowhere when focus sits outside the notebook's list (after a reload, a panel):
+  // then the wheel over the notebook, from its end (or start) towards the line.
+  const list = await page.locator('.notebook-editor .cell-list-container').first().boundingBox({ timeout: 5_000 }).catch(() => null);
+  if (list && !(await inView())) {
+    await page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
+    await page.mouse.wheel(0, fromTop ? -100_000 : 100_000);
+    await page.waitForTimeout(500);
+    for (let i = 0; i < 40 && !(await inView()); i++) {
+      await page.mouse.wheel(0, fromTop ? 150 : -150);
+      await page.waitForTimeout(200);
+    }
+  }
   if (!(await inView())) throw new Error(`the notebook does not show the line ${code}`);
   return line;
 }
