@@ -19,6 +19,8 @@ const visitOrder = (a: string, b: string) => {
   return a < b ? -1 : a > b ? 1 : 0;
 };
 
+const NO_OWNERS: readonly object[] = Object.freeze([]);
+
 export class TrackingBuilder {
   private readonly memo = new Map<object, TrackedNode>();
 
@@ -118,8 +120,10 @@ export class TrackingBuilder {
   }
 
   /** The nested models / custom layers a call ran in, below `model`, outermost first. */
-  private ownersWithin(call: LayerCall, model: ModelObject): object[] {
-    const owners = this.ctx.callOwners.get(call) ?? [];
+  private ownersWithin(call: LayerCall, model: ModelObject): readonly object[] {
+    const owners = this.ctx.callOwners.get(call);
+    // Most calls ran in no nested object: one shared empty list, not one per call and model.
+    if (!owners?.length) return NO_OWNERS;
     const own = owners.findIndex((o) => o === model || o === model.instance);
     return owners.slice(own + 1);
   }
@@ -139,10 +143,10 @@ export class TrackingBuilder {
   /** The object each container entry stands for. */
   private readonly containerKeys = new Map<GraphEntry, object>();
 
-  private group(items: { call: LayerCall; chain: object[] }[], functional: boolean): GraphEntry[] {
+  private group(items: { call: LayerCall; chain: readonly object[] }[], functional: boolean): GraphEntry[] {
     const entries: GraphEntry[] = [];
     const byKey = new Map<object, GraphEntry>();
-    const inner = new Map<object, { call: LayerCall; chain: object[] }[]>();
+    const inner = new Map<object, { call: LayerCall; chain: readonly object[] }[]>();
     for (const { call, chain } of items) {
       if (!chain.length && call.layer.isOperation && !functional) continue;
       const key = chain[0] ?? call.layer;
