@@ -98,7 +98,11 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
       opIndex.set(op, -1);
     }
   }
-  return [...opDepth.keys()].sort((a, b) => opDepth.get(b)! - opDepth.get(a)! || opIndex.get(a)! - opIndex.get(b)!);
+  // Each op's depth and index read once (not in every comparison); the sort is stable, as before.
+  const ops = [...opDepth.keys()];
+  const depth = Float64Array.from(ops, (op) => opDepth.get(op)!);
+  const index = Float64Array.from(ops, (op) => opIndex.get(op)!);
+  return Array.from(ops, (_, i) => i).sort((a, b) => depth[b] - depth[a] || index[a] - index[b]).map((i) => ops[i]);
 }
 
 /** Every call recorded for the container `node` (found through the calls' producers). */

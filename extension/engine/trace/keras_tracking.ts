@@ -135,9 +135,14 @@ export class TrackingBuilder {
     const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
     const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
     if (!functional || !model.graph) return entries;
-    const rank = new Map<object, number>(this.functionalOrder(model).map((key, i) => [key, i]));
+    const order = this.functionalOrder(model);
+    const rank = new Map<object, number>();
+    for (let i = 0; i < order.length; i++) rank.set(order[i], i);
     const keyOf = (e: GraphEntry): object => (e.kind === 'layer' ? e.layer : this.containerKeys.get(e)!);
-    return entries.map((e, i) => ({ e, r: rank.get(keyOf(e)) ?? rank.size + i })).sort((a, b) => a.r - b.r).map((x) => x.e);
+    const ranks = entries.map((e, i) => rank.get(keyOf(e)) ?? rank.size + i);
+    // Usually already in order (the calls' order is Keras' too): the stable sort would change nothing.
+    if (ranks.every((r, i) => i === 0 || ranks[i - 1] <= r)) return entries;
+    return entries.map((e, i) => ({ e, r: ranks[i] })).sort((a, b) => a.r - b.r).map((x) => x.e);
   }
 
   /** The object each container entry stands for. */

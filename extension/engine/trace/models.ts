@@ -153,9 +153,11 @@ export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls
       firstSeen.set(t.producer.layer, -1);
     }
   }
-  const position = new Map(postOrder.map((c, i) => [c, i]));
-  const calls = [...postOrder].sort((a, b) =>
-    callDepth.get(b)! - callDepth.get(a)! || firstSeen.get(a.layer)! - firstSeen.get(b.layer)! || position.get(a)! - position.get(b)!);
+  // Sorted by position, with each call's depth and first-seen rank read once (not in every comparison).
+  const depth = Float64Array.from(postOrder, (c) => callDepth.get(c)!);
+  const seen = Float64Array.from(postOrder, (c) => firstSeen.get(c.layer)!);
+  const order = Array.from(postOrder, (_, i) => i).sort((a, b) => depth[b] - depth[a] || seen[a] - seen[b] || a - b);
+  const calls = order.map((i) => postOrder[i]);
   return { calls, disconnected };
 }
 
