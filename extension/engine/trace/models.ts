@@ -154,9 +154,16 @@ export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls
     }
   }
   // Sorted by position, with each call's depth and first-seen rank read once (not in every comparison).
-  const depth = Float64Array.from(postOrder, (c) => callDepth.get(c)!);
-  const seen = Float64Array.from(postOrder, (c) => firstSeen.get(c.layer)!);
-  const order = Array.from(postOrder, (_, i) => i).sort((a, b) => depth[b] - depth[a] || seen[a] - seen[b] || a - b);
+  const n = postOrder.length;
+  const depth = new Float64Array(n);
+  const seen = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    depth[i] = callDepth.get(postOrder[i])!;
+    seen[i] = firstSeen.get(postOrder[i].layer)!;
+    order[i] = i;
+  }
+  order.sort((a, b) => depth[b] - depth[a] || seen[a] - seen[b] || a - b);
   const calls = order.map((i) => postOrder[i]);
   return { calls, disconnected };
 }
