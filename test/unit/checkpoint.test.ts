@@ -43,6 +43,28 @@ describe('checkpoint', () => {
     assert.deepEqual(list, [shared, 2]);
   });
 
+  it('restores a map to its saved entries in their saved order, whatever was done to it since', () => {
+    const saved: [string, number][] = [['a', 1], ['b', 2], ['c', 3]];
+    const edits: ((m: Map<string, number>) => void)[] = [
+      (m) => m.set('d', 4).set('e', 5), // added keys only
+      (m) => m.set('b', 20).set('d', 4), // a value re-set, a key added
+      (m) => m.delete('a'), // a key gone
+      (m) => m.delete('a') && m.set('a', 1), // the same entries, another order
+      (m) => m.clear(),
+      (m) => { m.clear(); m.set('x', 0).set('a', 1).set('b', 2).set('c', 3); }, // the saved keys after another
+    ];
+    for (const edit of edits) {
+      const map = new Map(saved);
+      const cp = Checkpoint.save([{ map }])!;
+      edit(map);
+      cp.restore();
+      assert.deepEqual([...map], saved, String(edit));
+      map.set('z', 9);
+      cp.restore();
+      assert.deepEqual([...map], saved, String(edit));
+    }
+  });
+
   it('keeps syntax trees, functions, frozen objects and layer kinds as they are', () => {
     const tree = parsePython('x = 1\n');
     const kernel = { name: 'Conv2D', memo: [1] };

@@ -57,6 +57,18 @@ describe('gridding (Wang et al. 2018)', () => {
   it('rates 2, 3 have no common factor', () => {
     assert.equal(analyze(stack([2, 3])).diagnostics.filter((d) => d.code === 'gridding').length, 0);
   });
+  it('a merge carries the gcd of all its branches and the longest branch on', () => {
+    // Branch a: rate 2; branch b: rates 2, 4; after Add a rate-2 conv stacks on (2, 4), gcd 2.
+    const conv = (r: number, src: string) => `layers.Conv2D(8, 3, dilation_rate=${r}, padding="same")(${src})`;
+    const text = `${HEADER}inp = keras.Input((64, 64, 8))\na = ${conv(2, 'inp')}\nb = ${conv(4, conv(2, 'inp'))}\nx = layers.Add()([a, b])\nx = ${conv(2, 'x')}\nm = keras.Model(inp, x)\n`;
+    const messages = analyze(text).diagnostics.filter((d) => d.code === 'gridding').map((d) => d.message);
+    assert.equal(messages.length, 2);
+    assert.match(messages[0], /\(2, 4\) share the factor 2/);
+    assert.match(messages[1], /\(2, 4, 2\) share the factor 2/);
+    // A branch with rate 3 makes the merged gcd 1: no warning after the merge.
+    const coprime = text.replace('a = layers.Conv2D(8, 3, dilation_rate=2', 'a = layers.Conv2D(8, 3, dilation_rate=3');
+    assert.deepEqual(analyze(coprime).diagnostics.filter((d) => d.code === 'gridding').map((d) => d.message.match(/\(([\d, ]+)\)/)![1]), ['2, 4']);
+  });
   it('the ASPP example has parallel, not stacked, dilations: no warning', () => {
     const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/deeplab_aspp.py'), 'utf8');
     assert.equal(analyze(text).diagnostics.filter((d) => d.code === 'gridding').length, 0);

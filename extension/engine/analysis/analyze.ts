@@ -56,6 +56,16 @@ function writeSavingsMessage(layer: LayerInstance, s: Savings): string {
   return `${layer.name}: ${formatCount(s.params)} params${s.macs === null ? '' : `, ${formatMacs(s.macs)} MACs`}. As SeparableConv2D: ${formatCount(sep.params)} params (-${percent(s.params - sep.params, s.params)})${macsPart(sep)}; as DepthwiseConv2D + 1x1 Conv2D: ${formatCount(dw.params)} params (-${percent(s.params - dw.params, s.params)})${macsPart(dw)}. Same receptive field.`;
 }
 
+/** Names of the layers whose outputs `call` reads, in order (a loop: one array per call, nothing else). */
+function inboundNames(call: LayerCall): string[] {
+  const names: string[] = [];
+  for (const t of call.inputs) {
+    const name = t.producer?.layer.name;
+    if (name) names.push(name);
+  }
+  return names;
+}
+
 export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport {
   const rfs = computeRfs(graph.calls, (call) => {
     if (call.layer.application) return;
@@ -66,7 +76,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
   const byLayer = new Map<LayerInstance, LayerReport>();
   for (const call of graph.calls) {
     if (!call.layer.application) checkCheckerboard(call, sink);
-    const inbound = call.inputs.map((t) => t.producer?.layer.name).filter((n): n is string => !!n);
+    const inbound = inboundNames(call);
     const existing = byLayer.get(call.layer);
     if (existing) {
       existing.macs = existing.macs === null || call.result?.macs == null ? null : existing.macs + call.result.macs;

@@ -20,11 +20,10 @@ function gcd(a: number, b: number): number {
 export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
   const chains = new Map<SymTensor, DilationChain>();
   for (const call of graph.calls) {
-    const inputs = call.inputs.map((t) => chains.get(t) ?? { gcd: 0, rates: [] });
-    const merged = inputs.reduce((a, b) => (b.rates.length > a.rates.length ? { gcd: gcd(a.gcd, b.gcd), rates: b.rates } : { gcd: gcd(a.gcd, b.gcd), rates: a.rates }), { gcd: 0, rates: [] as number[] });
+    const merged = mergeChains(call.inputs.length === 1 ? chains.get(call.inputs[0]) : undefined, call.inputs, chains);
     const { kernel, config } = call.layer;
     if (!kernel || config === null || !call.result) {
-      chains.set(call.output, { gcd: 0, rates: [] });
+      chains.set(call.output, NO_CHAIN);
       continue;
     }
     const window = kernel.window?.(config);
@@ -41,13 +40,31 @@ export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
         );
       }
     } else if (kernel.family === 'pooling' && spatial) {
-      chains.set(call.output, { gcd: 0, rates: [] });
+      chains.set(call.output, NO_CHAIN);
     } else if (kernel.family === 'resize' || kernel.family === 'transposed' || call.result.rf === 'global' || call.result.rf === 'unknown') {
-      chains.set(call.output, { gcd: 0, rates: [] });
+      chains.set(call.output, NO_CHAIN);
     } else {
       chains.set(call.output, merged);
     }
   }
+}
+
+/** No dilated conv since the last dense window. Shared: chains are never changed, only replaced. */
+const NO_CHAIN: DilationChain = Object.freeze({ gcd: 0, rates: Object.freeze([]) as unknown as number[] });
+
+/**
+ * The chain entering a call: the gcd of all its inputs' chains, with the longest one's rates (the
+ * first of the longest). One input's chain is that chain itself, as merging it with none would
+ * give (gcd(0, g) = g): most calls, so they allocate nothing.
+ */
+function mergeChains(single: DilationChain | undefined, inputs: readonly SymTensor[], chains: Map<SymTensor, DilationChain>): DilationChain {
+  if (single) return single;
+  let merged = NO_CHAIN;
+  for (const t of inputs) {
+    const b = chains.get(t) ?? NO_CHAIN;
+    merged = { gcd: gcd(merged.gcd, b.gcd), rates: b.rates.length > merged.rates.length ? b.rates : merged.rates };
+  }
+  return merged;
 }
 
 function ordinal(n: number): string {

@@ -28,8 +28,10 @@ const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: st
 
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
+  // Most kinds propose nothing: asked before anything is allocated.
+  if (!kernel?.cheaperAlternatives || config === null || !call.result?.params) return null;
   const inputs = call.inputs.map((t) => t.shape);
-  if (!kernel?.cheaperAlternatives || config === null || !call.result?.params || !inputs.every((s): s is Shape => s !== null)) return null;
+  if (!inputs.every((s): s is Shape => s !== null)) return null;
   const inputsKey = inputs.map(shapeKey).join(';');
   const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
   const params = call.result.params.trainable;

@@ -143,7 +143,7 @@ export class Checkpoint {
         }
         case Kind.Map: {
           const m = objects[i] as Map<unknown, unknown>;
-          if (!sameMap(m, saved)) {
+          if (!restoreMapInPlace(m, saved)) {
             m.clear();
             for (let j = 0; j < saved.length; j += 2) m.set(saved[j], saved[j + 1]);
           }
@@ -164,9 +164,10 @@ export class Checkpoint {
             const v = o[names[j]];
             if (v !== saved[j] || (v === undefined && !(names[j] in o))) o[names[j]] = saved[j];
           }
-          // Properties added since the save go.
+          // Properties added since the save go. (Counted with inherited enumerable ones, which the
+          // tracer's classes and plain objects have none of: a count that differs is only checked.)
           let count = 0;
-          for (const k in o) if (Object.hasOwn(o, k)) count++;
+          for (const _ in o) count++;
           if (count !== names.length) {
             const had = new Set(names);
             for (const k of Object.keys(o)) if (!had.has(k)) delete o[k];
@@ -177,11 +178,25 @@ export class Checkpoint {
   }
 }
 
-function sameMap(m: Map<unknown, unknown>, saved: unknown[]): boolean {
-  if (m.size * 2 !== saved.length) return false;
+/**
+ * Restores a map whose keys still start with the saved keys in the saved order (the usual case:
+ * entries were only added or re-set since the save, e.g. a registry of names), by re-setting
+ * changed values and deleting the added keys: the same contents and insertion order as refilling
+ * it, without rebuilding a large map. False (nothing changed yet) when the keys were reordered or
+ * a saved key was deleted: the caller refills it.
+ */
+function restoreMapInPlace(m: Map<unknown, unknown>, saved: unknown[]): boolean {
+  if (m.size * 2 < saved.length) return false;
   let j = 0;
+  for (const k of m.keys()) {
+    if (j >= saved.length) break;
+    if (k !== saved[j]) return false;
+    j += 2;
+  }
+  j = 0;
   for (const [k, v] of m) {
-    if (k !== saved[j] || v !== saved[j + 1]) return false;
+    if (j >= saved.length) m.delete(k);
+    else if (v !== saved[j + 1]) m.set(k, saved[j + 1]);
     j += 2;
   }
   return true;

@@ -98,7 +98,17 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
       opIndex.set(op, -1);
     }
   }
-  return [...opDepth.keys()].sort((a, b) => opDepth.get(b)! - opDepth.get(a)! || opIndex.get(a)! - opIndex.get(b)!);
+  // Each op's depth and index read once (not in every comparison); the sort is stable, as before.
+  const ops = [...opDepth.keys()];
+  const depth = new Float64Array(ops.length);
+  const index = new Float64Array(ops.length);
+  const order = new Array<number>(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    depth[i] = opDepth.get(ops[i])!;
+    index[i] = opIndex.get(ops[i])!;
+    order[i] = i;
+  }
+  return order.sort((a, b) => depth[b] - depth[a] || index[a] - index[b]).map((i) => ops[i]);
 }
 
 /** Every call recorded for the container `node` (found through the calls' producers). */

@@ -19,6 +19,8 @@ const visitOrder = (a: string, b: string) => {
   return a < b ? -1 : a > b ? 1 : 0;
 };
 
+const NO_OWNERS: readonly object[] = Object.freeze([]);
+
 export class TrackingBuilder {
   private readonly memo = new Map<object, TrackedNode>();
 
@@ -118,8 +120,10 @@ export class TrackingBuilder {
   }
 
   /** The nested models / custom layers a call ran in, below `model`, outermost first. */
-  private ownersWithin(call: LayerCall, model: ModelObject): object[] {
-    const owners = this.ctx.callOwners.get(call) ?? [];
+  private ownersWithin(call: LayerCall, model: ModelObject): readonly object[] {
+    const owners = this.ctx.callOwners.get(call);
+    // Most calls ran in no nested object: one shared empty list, not one per call and model.
+    if (!owners?.length) return NO_OWNERS;
     const own = owners.findIndex((o) => o === model || o === model.instance);
     return owners.slice(own + 1);
   }
@@ -131,18 +135,23 @@ export class TrackingBuilder {
     const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
     const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
     if (!functional || !model.graph) return entries;
-    const rank = new Map<object, number>(this.functionalOrder(model).map((key, i) => [key, i]));
+    const order = this.functionalOrder(model);
+    const rank = new Map<object, number>();
+    for (let i = 0; i < order.length; i++) rank.set(order[i], i);
     const keyOf = (e: GraphEntry): object => (e.kind === 'layer' ? e.layer : this.containerKeys.get(e)!);
-    return entries.map((e, i) => ({ e, r: rank.get(keyOf(e)) ?? rank.size + i })).sort((a, b) => a.r - b.r).map((x) => x.e);
+    const ranks = entries.map((e, i) => rank.get(keyOf(e)) ?? rank.size + i);
+    // Usually already in order (the calls' order is Keras' too): the stable sort would change nothing.
+    if (ranks.every((r, i) => i === 0 || ranks[i - 1] <= r)) return entries;
+    return entries.map((e, i) => ({ e, r: ranks[i] })).sort((a, b) => a.r - b.r).map((x) => x.e);
   }
 
   /** The object each container entry stands for. */
   private readonly containerKeys = new Map<GraphEntry, object>();
 
-  private group(items: { call: LayerCall; chain: object[] }[], functional: boolean): GraphEntry[] {
+  private group(items: { call: LayerCall; chain: readonly object[] }[], functional: boolean): GraphEntry[] {
     const entries: GraphEntry[] = [];
     const byKey = new Map<object, GraphEntry>();
-    const inner = new Map<object, { call: LayerCall; chain: object[] }[]>();
+    const inner = new Map<object, { call: LayerCall; chain: readonly object[] }[]>();
     for (const { call, chain } of items) {
       if (!chain.length && call.layer.isOperation && !functional) continue;
       const key = chain[0] ?? call.layer;

@@ -153,9 +153,18 @@ export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls
       firstSeen.set(t.producer.layer, -1);
     }
   }
-  const position = new Map(postOrder.map((c, i) => [c, i]));
-  const calls = [...postOrder].sort((a, b) =>
-    callDepth.get(b)! - callDepth.get(a)! || firstSeen.get(a.layer)! - firstSeen.get(b.layer)! || position.get(a)! - position.get(b)!);
+  // Sorted by position, with each call's depth and first-seen rank read once (not in every comparison).
+  const n = postOrder.length;
+  const depth = new Float64Array(n);
+  const seen = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    depth[i] = callDepth.get(postOrder[i])!;
+    seen[i] = firstSeen.get(postOrder[i].layer)!;
+    order[i] = i;
+  }
+  order.sort((a, b) => depth[b] - depth[a] || seen[a] - seen[b] || a - b);
+  const calls = order.map((i) => postOrder[i]);
   return { calls, disconnected };
 }
 
