@@ -92,8 +92,8 @@ describe('diagram: custom layers holding layers, and a model nested in a nested 
   });
 
   it('a group inside a group: the outer node first, the inner one once the outer is expanded', () => {
-    // Plumbing only (which node stands for which layer), so a hand-made summary: the tracer lists
-    // one level of nesting today (a model inside a nested model is listed flat).
+    // Plumbing only (which node stands for which layer), so a hand-made summary (the tracer's
+    // nesting is checked against Keras in nesting.test.ts).
     const row = (name: string, group: string | null, inbound: string[]) => ({ name, type: 'Conv2D', family: 'conv', line: 0, column: 0, outputShape: '?', params: '1', macs: '1', rf: '3x3', rfFraction: null, savings: null, inbound, group });
     const grp = (name: string, parent: string | null) => ({ name, type: 'Functional · 2 layers', container: true, parent, line: 0, column: 0, outputShape: '?', params: '2', macs: '2', rf: '5x5', rfFraction: null });
     const model = {

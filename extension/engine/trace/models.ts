@@ -319,15 +319,25 @@ function findCall(cls: ClassValue): Value | undefined {
   return undefined;
 }
 
-/** Re-applies a functional model's layers to new inputs (a model used as a layer shares weights). */
+/**
+ * Re-applies a functional model's layers to new inputs (a model used as a layer shares weights).
+ * A call that ran inside a nested model or custom layer when the graph was built runs inside it
+ * again, so the parent lists that model as one entry of this one (Keras nests them level by level).
+ */
 function replay(it: Interpreter, graph: ModelGraph, inputs: SymTensor[]): SymTensor | null {
   const map = new Map<SymTensor, SymTensor>();
   graph.inputs.forEach((t, i) => inputs[i] && map.set(t, inputs[i]));
-  for (const call of graph.calls) {
-    if (call.layer.kernel?.family === 'input') continue;
+  const calls = graph.calls.filter((c) => c.layer.kernel?.family !== 'input');
+  const ownersOf = calls.map((c) => it.ctx.callOwners.get(c) ?? []);
+  // Owners every call had were around the whole graph (it was built inside them), not in it.
+  let around = ownersOf.length ? Math.min(...ownersOf.map((o) => o.length)) : 0;
+  while (around > 0 && ownersOf.some((o) => o[around - 1] !== ownersOf[0][around - 1])) around--;
+  calls.forEach((call, i) => {
     const ins = call.inputs.map((t) => map.get(t) ?? it.ctx.tensor(null, null));
-    map.set(call.output, callLayer(it.ctx, call.layer, ins, call.span).output);
-  }
+    const apply = (depth: number): SymTensor =>
+      depth < ownersOf[i].length ? it.ctx.within(ownersOf[i][depth], () => apply(depth + 1)) : callLayer(it.ctx, call.layer, ins, call.span).output;
+    map.set(call.output, apply(around));
+  });
   return graph.outputs[0] ? (map.get(graph.outputs[0]) ?? null) : null;
 }
 
@@ -348,6 +358,12 @@ export function applyModel(it: Interpreter, model: ModelObject, inputs: SymTenso
 
 function applyModelBody(it: Interpreter, model: ModelObject, inputs: SymTensor[], rest: Map<string, Value>, site: SyntaxNode | Span | null): Value {
   const firstTrace = !model.graph && model.kind !== 'functional';
+  // Keras builds a Sequential that did not know its input on its first call: an InputLayer and a
+  // hidden functional model, each using up an automatic name (`input_layer_1`, `functional_1`).
+  if (firstTrace && model.kind === 'sequential' && !model.inputTensor && !declaredInputShape(model)) {
+    it.ctx.names.auto('input_layer');
+    it.ctx.names.auto('functional');
+  }
   const out = runModel(it, model, inputs, rest, site);
   // The first symbolic call of a Sequential or subclassed model defines its graph.
   if (firstTrace && !model.graph && inputs.every((t) => t.producer?.layer.kernel?.family === 'input')) {

@@ -1,0 +1,88 @@
+"""Writes test/goldens/nesting/cases.json with real Keras 3 (JAX backend): models nested in models
+that are themselves nested, and a custom layer holding a Sequential, each listed as Keras lists
+them: `model.layers` recursively (name, class, params; a nested model's or custom layer's own
+`layers` beneath it).
+
+Usage: KERAS_BACKEND=jax .keras-oracle/bin/python scripts/goldens/make_nesting_goldens.py
+"""
+
+import json
+import os
+import sys
+
+if os.environ.get("KERAS_BACKEND") != "jax":
+    sys.exit("run with KERAS_BACKEND=jax")
+
+import keras  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "test", "goldens", "nesting")
+
+CASES = {
+    "sequential_in_functional_in_functional": """import keras
+from keras import layers
+
+inner = keras.Sequential([layers.Dense(4, name="d")], name="inner")
+mid_in = keras.Input((8,))
+mid = keras.Model(mid_in, layers.Dense(3, name="e")(inner(mid_in)), name="mid")
+x = keras.Input((8,))
+outer = keras.Model(x, layers.Dense(2, name="head")(mid(x)), name="outer")
+""",
+    "three_levels_of_sequential": """import keras
+from keras import layers
+
+block = keras.Sequential([layers.Conv2D(4, 3, padding="same", name="c1"), layers.ReLU(name="r1")], name="block")
+stage = keras.Sequential([block, layers.MaxPooling2D(name="pool")], name="stage")
+x = keras.Input((16, 16, 3))
+y = stage(x)
+y = layers.GlobalAveragePooling2D(name="gap")(y)
+outer = keras.Model(x, layers.Dense(5, name="head")(y), name="outer")
+""",
+    "custom_layer_in_nested_model": """import keras
+from keras import layers
+
+
+class Stem(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.body = keras.Sequential([layers.Conv2D(8, 3, name="sc"), layers.BatchNormalization(name="sbn")], name="stem_body")
+
+    def call(self, x):
+        return self.body(x)
+
+
+bin_ = keras.Input((20, 20, 3))
+backbone = keras.Model(bin_, layers.Conv2D(4, 1, name="proj")(Stem(name="stem")(bin_)), name="backbone")
+x = keras.Input((20, 20, 3))
+outer = keras.Model(x, layers.Flatten(name="flat")(backbone(x)), name="outer")
+""",
+}
+
+
+def listing(layer_list):
+    rows = []
+    for layer in layer_list:
+        row = {"name": layer.name, "class": type(layer).__name__, "params": int(layer.count_params())}
+        inner = getattr(layer, "layers", None)
+        if isinstance(inner, list) and inner:
+            row["layers"] = listing(inner)
+        rows.append(row)
+    return rows
+
+
+def main():
+    out = {}
+    for name, source in CASES.items():
+        keras.backend.clear_session()
+        scope = {}
+        exec(compile(source, name, "exec"), scope)
+        model = scope["outer"]
+        out[name] = {"source": source, "model": model.name, "params": int(model.count_params()), "layers": listing(model.layers)}
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "cases.json"), "w") as f:
+        json.dump({"keras": keras.__version__, "backend": keras.backend.backend(), "cases": out}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
