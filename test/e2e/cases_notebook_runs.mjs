@@ -146,9 +146,13 @@ test('from a notebook: clicking a layer in the sidebar diagram reveals its line 
     const where = cellLineOf(code);
     const node = view.locator(`svg.diagram g.node[data-layer="${layer}"]`);
     await node.waitFor({ state: 'attached', timeout: 30_000 });
-    // The diagram pans rather than scrolls: fit the whole graph in view, then click the node.
-    await view.locator('vscode-button', { hasText: 'Fit' }).click();
-    await node.click();
+    // The diagram pans rather than scrolls: fit the whole graph in view, then click the node. An
+    // analysis arriving meanwhile (the marker typed and undone below) redraws it: fit again.
+    for (let attempt = 1; ; attempt++) {
+      await view.locator('vscode-button', { hasText: 'Fit' }).click();
+      const clicked = await node.click({ timeout: 5_000 }).then(() => true, (e) => (attempt < 4 ? false : Promise.reject(e)));
+      if (clicked) break;
+    }
     // The cell is the focused one (the status bar counts cells from 1, markdown cells too) ...
     await page.locator('.statusbar-item', { hasText: new RegExp(`^Cell ${where.cell} of \\d+$`) }).first().waitFor({ timeout: 20_000 }).catch(async () => {
       throw new Error(`after clicking ${layer}, the status bar reads: ${(await page.locator('.statusbar-item').allInnerTexts()).join(' | ')}`);
