@@ -25,10 +25,9 @@ export class DocumentSession {
       return this.current.analysis;
     }
     let tree = this.parser.parse(text, this.current ? edits : undefined);
-    // Lezer's error recovery can differ when it reuses an earlier tree, and even a valid text
-    // past ~45,000 characters can get error nodes whose place depends on the whole parse before
-    // them: so a tree with an error node is parsed afresh (the analysis is always that of the
-    // text, not of its history). Error-free incremental trees are a fresh parse's.
+    // Lezer's error recovery can differ when it reuses an earlier tree: so a tree with an error
+    // node is parsed afresh (the analysis is always that of the text, not of its history).
+    // Error-free incremental trees are a fresh parse's.
     if (edits && hasSyntaxError(tree)) {
       this.parser = new IncrementalParser();
       tree = this.parser.parse(text);
