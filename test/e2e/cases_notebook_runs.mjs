@@ -45,7 +45,11 @@ async function scrollToLine(page, code, { fromTop = false } = {}) {
   };
   if (await inView()) return line;
   // Command mode: a cell selected (the first markdown cell, or the focused cell left with Escape).
-  await page.locator('.notebook-editor .markdown-cell-row, .notebook-editor .markdown').first().click({ timeout: 5_000 }).catch(() => {});
+  // (A notebook reopened keeps its scroll position: the markdown cell may not be drawn; then a code
+  // cell's line gives the notebook the focus.)
+  await page.locator('.notebook-editor .markdown-cell-row, .notebook-editor .markdown').first().click({ timeout: 5_000 })
+    .catch(() => page.locator(`${CELL_EDITORS} .view-line`).first().click({ timeout: 5_000 }))
+    .catch(() => {});
   await page.keyboard.press('Escape');
   await page.keyboard.press(fromTop ? 'Control+Home' : 'Control+End');
   await page.waitForTimeout(500);
@@ -73,8 +77,9 @@ async function openNotebook(page) {
   if (!existsSync(path.join(state.workspace, NOTEBOOK))) copyFileSync(path.join(GOLDENS, 'unet.ipynb'), path.join(state.workspace, NOTEBOOK));
   await openFile(page, NOTEBOOK, { textEditor: false });
   await page.locator(`${CELL_EDITORS} .view-line`).first().waitFor({ timeout: 30_000 });
-  await scrollToLine(page, 'keras.Model(inputs, outputs, name="unet")');
-  // The model's CodeLens, with Keras' parameter count, once the analysis is in.
+  // The model's CodeLens, with Keras' parameter count, once the analysis is in (drawn once its cell
+  // is near the view).
+  await scrollToLine(page, 'keras.Model(inputs, outputs, name="unet")').catch(() => page.mouse.wheel(0, 100_000));
   await page.locator('.notebook-editor .codelens-decoration', { hasText: `unet: ${truth().params.toLocaleString('en-US')} params` }).first().waitFor({ timeout: 30_000 });
 }
 
