@@ -164,7 +164,10 @@ test('from a notebook: clicking a layer in the sidebar diagram reveals its line 
     });
     // ... with the cursor on the line and column of the code that builds the layer: a marker typed
     // there shows where (then undone).
-    await page.keyboard.type('@@');
+    // (Typed once the cell's editor has the focus: a key typed before lands elsewhere.)
+    await page.locator(`${CELL_EDITORS}.focused`).waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await page.keyboard.type('@@', { delay: 50 });
     const at = await page.evaluate((selector) => {
       const editor = document.querySelector(`${selector}.focused`);
       if (!editor) return null;
