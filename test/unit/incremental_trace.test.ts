@@ -141,7 +141,7 @@ describe('incremental trace: notebooks edited cell by cell', () => {
   }
 });
 
-describe('incremental trace: a notebook past ~45,000 characters (where Lezer puts error nodes in valid code)', () => {
+describe('incremental trace: a notebook past ~45,000 characters (where Lezer once put error nodes in valid code; see long_modules.test.ts)', () => {
   it('edited in its last cell, is what a fresh parse and trace of the program give', () => {
     const cells: ProgramCell[] = [{ key: 0, text: '%matplotlib inline\nimport keras\nfrom keras import layers\nx = inputs = keras.Input(shape=(32, 32, 8))' }];
     for (let i = 0; i < 300; i++) cells.push({ key: cells.length, text: `# block ${i}\nx = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)\nx = layers.BatchNormalization(name="bn_${i}")(x)\nx = layers.ReLU(name="relu_${i}")(x)${i % 10 === 0 ? '\n!nvidia-smi' : ''}` });
