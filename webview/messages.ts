@@ -4,12 +4,9 @@
  * builders (engine/views/summary.ts, run_view.ts) import these types; this file imports nothing.
  */
 
-/** One layer row of the sidebar (built by engine/views/summary.ts). */
-export interface SummaryRow {
-  name: string;
-  type: string;
-  family: string;
-  /** 0-based line of the layer's construction, for reveal. */
+/** Where a diagram node's source is and what it computes: a layer row's and a group's figures. */
+export interface NodeFigures {
+  /** 0-based line of the construction, for reveal. */
   line: number;
   column: number;
   outputShape: string;
@@ -18,6 +15,13 @@ export interface SummaryRow {
   rf: string;
   /** Receptive-field size relative to the input (0..1, 1 = global), for a bar. */
   rfFraction: number | null;
+}
+
+/** One layer row of the sidebar (built by engine/views/summary.ts). */
+export interface SummaryRow extends NodeFigures {
+  name: string;
+  type: string;
+  family: string;
   savings: string | null;
   inbound: string[];
   /**
@@ -32,7 +36,7 @@ export interface SummaryRow {
  * A node that stands for several layers: a nested model or custom layer (a backbone; collapsed by
  * default, its totals as Keras counts them) or one helper-function block (collapsed on request).
  */
-export interface SummaryGroup {
+export interface SummaryGroup extends NodeFigures {
   name: string;
   /** `Functional · 154 layers`, `ResidualBlock · 5 layers`, `double_conv() · 6 layers`. */
   type: string;
@@ -40,14 +44,6 @@ export interface SummaryGroup {
   container: boolean;
   /** The container group holding this one, for nested models inside nested models. */
   parent: string | null;
-  line: number;
-  column: number;
-  /** Its output, as the row fields of the same names. */
-  outputShape: string;
-  params: string;
-  macs: string;
-  rf: string;
-  rfFraction: number | null;
 }
 
 export interface SummaryModel {
