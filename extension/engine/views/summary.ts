@@ -3,7 +3,7 @@ import type { Analysis, EntryReport, LayerReport } from '../analysis/analyze';
 import type { GraphEntry, LayerInstance } from '../graph';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
 import { LineIndex } from '../source';
-import type { SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/messages';
+import type { NodeFigures, SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/messages';
 
 export type { SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/messages';
 
@@ -27,6 +27,14 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   return analysis.models.map((m) => {
     const input = m.graph.inputs[0]?.shape;
     const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
+    // A diagram node's figures, the same for a layer row and a group.
+    const figures = (from: number, shape: LayerReport['outputShape'], params: number | null, macs: number | null, rf: LayerReport['rf']): NodeFigures => ({
+      ...at(from),
+      outputShape: formatShapeText(shape),
+      params: params === null ? '?' : formatCount(params),
+      macs: formatMacs(macs),
+      ...rfCells(rf, extent),
+    });
     const groups: SummaryGroup[] = [];
     // Nested models and custom layers (a backbone, say): one group each, with Keras' totals from the
     // entry report; a layer belongs to the innermost one holding it.
@@ -41,11 +49,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
           type: `${e.className} · ${formatCount(r.layerCount)} layers`,
           container: true,
           parent,
-          ...at(e.span.from),
-          outputShape: formatShapeText(r.outputShape),
-          params: p ? formatCount(p.trainable + p.nonTrainable) : '?',
-          macs: formatMacs(r.macs),
-          ...rfCells(r.rf, extent),
+          ...figures(e.span.from, r.outputShape, p ? p.trainable + p.nonTrainable : null, r.macs, r.rf),
         });
         for (const c of (e as ContainerEntry).calls) containerOf.set(c.layer, e.name);
         walk(e.entries, r.entries ?? [], e.name);
@@ -61,11 +65,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
         name: l.layer.name,
         type: l.layer.type,
         family: l.layer.kernel?.family ?? 'unknown',
-        ...at(l.layer.span.from),
-        outputShape: formatShapeText(l.outputShape),
-        params: l.params ? formatCount(l.params.trainable + l.params.nonTrainable) : '?',
-        macs: formatMacs(l.macs),
-        ...rfCells(l.rf, extent),
+        ...figures(l.layer.span.from, l.outputShape, l.params ? l.params.trainable + l.params.nonTrainable : null, l.macs, l.rf),
         savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
         inbound: l.inbound,
         group: containerOf.get(l.layer) ?? blockOf(l.layer),
@@ -87,11 +87,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
         type: `${name.split('#')[0]}() · ${members.length} layers`,
         container: false,
         parent: null,
-        ...at(members[0].layer.span.from),
-        outputShape: formatShapeText(last.outputShape),
-        params: params === null ? '?' : formatCount(params),
-        macs: formatMacs(sum((l) => l.macs)),
-        ...rfCells(last.rf, extent),
+        ...figures(members[0].layer.span.from, last.outputShape, params, sum((l) => l.macs), last.rf),
       });
     }
     return {
