@@ -16,6 +16,8 @@ export interface TableRow {
   expanded: boolean;
   /** How many expanded groups hold the row (its indentation). */
   depth: number;
+  /** The expanded group whose layers it is listed among, or null (ArrowLeft goes there). */
+  parent: string | null;
 }
 
 export interface TableRows {
@@ -39,22 +41,24 @@ export function tableRows(model: SummaryModel, expanded: ReadonlySet<string>): T
     let shown: string = r.name;
     let open = true;
     let depth = 0;
+    let parent: string | null = null;
     for (const g of chain(r)) {
       const isOpen = expanded.has(g.name);
       if (!listed.has(g.name)) {
         listed.add(g.name);
-        rows.push({ row: groupRow(g, r), group: g, expanded: isOpen, depth });
+        rows.push({ row: groupRow(g, r), group: g, expanded: isOpen, depth, parent });
       }
       shown = g.name;
-      depth++;
       if (!isOpen) {
         open = false;
         break;
       }
+      depth++;
+      parent = g.name;
     }
     if (open) {
       shown = r.name;
-      rows.push({ row: r, group: null, expanded: false, depth });
+      rows.push({ row: r, group: null, expanded: false, depth, parent });
     }
     rowOf.set(r.name, shown);
   }

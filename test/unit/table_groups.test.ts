@@ -118,6 +118,8 @@ describe('table: custom layers holding layers, and a model nested in a nested mo
     // Expanding the inner one alone changes nothing while its parent is collapsed.
     assert.deepEqual(view(['stem']), view([]));
     assert.equal(tableRows(model, new Set(['body'])).rowOf.get('c2'), 'stem');
+    // Each row's enclosing expanded group (where ArrowLeft goes).
+    assert.deepEqual(tableRows(model, new Set(['body', 'stem'])).rows.map((r) => r.parent), [null, null, 'body', 'stem', 'stem', 'body', null, null]);
   });
 });
 
