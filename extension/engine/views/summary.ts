@@ -10,14 +10,9 @@ export type { SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/me
 
 type ContainerEntry = Extract<GraphEntry, { kind: 'container' }>;
 
-/**
- * A receptive field as the sidebar shows it: its size text and its largest side over the input's
- * largest spatial side (for a bar); `spatial` is the input's size per spatial axis.
- */
-function rfCells(rf: LayerReport['rf'], spatial: (number | null)[] | null): { rf: string; rfFraction: number | null } {
+/** A receptive field as the sidebar shows it: its size text and its share of the input (for a bar). */
+function rfCells(rf: LayerReport['rf'], extent: number | null): { rf: string; rfFraction: number | null } {
   const size = rf && rf !== 'global' ? Math.max(...rf.axes.map((a) => a.size)) : null;
-  const known = (spatial ?? []).filter((d): d is number => d !== null);
-  const extent = known.length ? Math.max(...known) : null;
   return {
     rf: rf === null ? '-' : rf === 'global' ? 'global' : rf.axes.map((a) => formatRfNumber(a.size)).join('x'),
     rfFraction: rf === 'global' ? 1 : size !== null && extent ? Math.min(1, size / extent) : null,
@@ -25,17 +20,17 @@ function rfCells(rf: LayerReport['rf'], spatial: (number | null)[] | null): { rf
 }
 
 /**
- * The input's size per spatial axis. Keras keeps channels last or first per layer, so the input
- * shape alone cannot tell: the first conv or pooling reading it unchanged says (channels last
- * when none does).
+ * The model input's shape with its channels last, so that its spatial axes are `slice(1, -1)`.
+ * Keras keeps channels last or first per layer and the input shape alone cannot tell: the first
+ * conv or pooling reading the input unchanged says (channels last when none does).
  */
-function inputSpatial(m: ModelReport): (number | null)[] | null {
-  const input = m.graph.inputs[0]?.shape;
-  if (!input || input.length < 3) return null;
+function inputChannelsLast(m: ModelReport): Shape | null {
+  const input = m.graph.inputs[0]?.shape ?? null;
+  if (!input || input.length < 3) return input;
   const same = (shape: Shape | null | undefined) => shape?.length === input.length && shape.every((d, i) => d === input[i]);
   const reader = m.graph.calls.find((c) => c.layer.kernel?.window && c.layer.config !== null && same(c.inputs[0]?.shape));
-  const format = reader ? reader.layer.kernel!.window!(reader.layer.config).dataFormat : 'channels_last';
-  return format === 'channels_first' ? input.slice(2) : input.slice(1, -1);
+  const channelsFirst = reader?.layer.kernel!.window!(reader.layer.config).dataFormat === 'channels_first';
+  return channelsFirst ? [input[0], ...input.slice(2), input[1]] : input;
 }
 
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
@@ -45,14 +40,15 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     return { line: pos.line - 1, column: pos.column - 1 };
   };
   return analysis.models.map((m) => {
-    const spatial = inputSpatial(m);
+    const input = inputChannelsLast(m);
+    const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
     // A diagram node's figures, the same for a layer row and a group.
     const figures = (from: number, shape: LayerReport['outputShape'], params: number | null, macs: number | null, rf: LayerReport['rf']): NodeFigures => ({
       ...at(from),
       outputShape: formatShapeText(shape),
       params: params === null ? '?' : formatCount(params),
       macs: formatMacs(macs),
-      ...rfCells(rf, spatial),
+      ...rfCells(rf, extent),
     });
     const groups: SummaryGroup[] = [];
     // Nested models and custom layers (a backbone, say): one group each, with Keras' totals from the
