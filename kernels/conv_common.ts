@@ -110,5 +110,5 @@ export function spatialSize(dims: Dim[]): number | null {
 
 /** The `window` hook of every kind configured by readWindow. */
 export function slidingWindow(cfg: WindowConfig): SlidingWindow {
-  return { kernelSize: cfg.kernelSize, strides: cfg.strides, dilation: cfg.dilation };
+  return { kernelSize: cfg.kernelSize, strides: cfg.strides, dilation: cfg.dilation, dataFormat: cfg.dataFormat };
 }

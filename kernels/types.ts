@@ -148,6 +148,8 @@ export interface SlidingWindow {
   kernelSize: number[];
   strides: number[];
   dilation: number[];
+  /** Where its input keeps the channels: which axes of that input are spatial. */
+  dataFormat: 'channels_last' | 'channels_first';
 }
 
 /** One layer of a cheaper alternative: a kind and its Keras constructor arguments (defaults filled in when built). */

@@ -75,8 +75,8 @@ export function diagramNodes(model: SummaryModel, view: DiagramView): DiagramNod
   return { nodes: [...nodes.values()], boxes: [...boxes.values()], edges, nodeOf };
 }
 
-/** A group drawn as one node, with the figures the host computed for it. */
-function groupRow(g: SummaryGroup, first: SummaryRow): SummaryRow {
+/** A group drawn as one node (or one table row), with the figures the host computed for it. */
+export function groupRow(g: SummaryGroup, first: SummaryRow): SummaryRow {
   return {
     name: g.name,
     type: g.type,

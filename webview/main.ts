@@ -1,6 +1,7 @@
 /** The sidebar's browser side: renders the summaries it is sent; never computes Keras math. */
 import { renderDiagram, type Diagram } from './diagram';
 import type { FromWebview, RunView, SummaryModel, SummaryRow, ToWebview } from './messages';
+import { tableRows, type TableRow } from './table_rows';
 import { button, dropdown } from './ui';
 
 interface ViewState {
@@ -8,7 +9,7 @@ interface ViewState {
   mode?: 'diagram' | 'table';
   /** Collapse helper-function blocks into one node each. */
   grouped?: boolean;
-  /** By model key: the nested models (backbones) expanded in the diagram; the rest stay collapsed. */
+  /** By model key: the nested models (backbones) expanded in the diagram and the table; the rest stay collapsed. */
   expanded?: Record<string, string[]>;
 }
 
@@ -32,8 +33,10 @@ let diagram: Diagram | null = null;
 let highlighted: string | null = null;
 /** Renders are async (layout): a newer one supersedes an older one still laying out. */
 let generation = 0;
-/** The nested model the user just expanded or collapsed: the next diagram keeps it in view. */
+/** The nested model the user just expanded or collapsed: the next diagram keeps it in view, the next table focuses its row. */
 let toggled: string | null = null;
+/** In the table: each layer's shown row (itself, or the collapsed nested model holding it). */
+let tableRowOf = new Map<string, string>();
 
 function setState(patch: ViewState): void {
   vscode.setState({ ...vscode.getState(), ...patch });
@@ -86,6 +89,14 @@ function render(): void {
   // The latest run comes first: it is what the user just asked for.
   renderRun(model);
   diagram = null;
+  // Nested models the user expanded, shared by the diagram and the table.
+  const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
+  const toggle = (name: string) => {
+    if (!expanded.delete(name)) expanded.add(name);
+    toggled = name;
+    setState({ expanded: { ...vscode.getState()?.expanded, [model.key]: [...expanded] } });
+    render();
+  };
   if (mode() === 'diagram') {
     const host = el('div', 'diagram-host');
     const fit = button('Fit', () => diagram?.fit(true), { title: 'Fit the whole graph into the view', className: 'tool' });
@@ -95,13 +106,6 @@ function render(): void {
       vscode.postMessage({ type: 'export', format, model: model.name, data });
     }, { title: `Export the diagram as ${format.toUpperCase()}`, className: 'tool' }));
     const grouped = !!vscode.getState()?.grouped;
-    const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
-    const toggle = (name: string) => {
-      if (!expanded.delete(name)) expanded.add(name);
-      toggled = name;
-      setState({ expanded: { ...vscode.getState()?.expanded, [model.key]: [...expanded] } });
-      render();
-    };
     const group = button('Group', () => {
       setState({ grouped: !grouped });
       render();
@@ -122,36 +126,86 @@ function render(): void {
     return;
   }
   generation++;
+  renderTable(model, expanded, toggle);
+}
 
+/**
+ * The table: one row per layer, except that a nested model or custom layer holding layers is one
+ * row (its totals from the host) with a disclosure control until expanded; its layers then follow
+ * it, indented. A click on a row shows its source; Enter or Space on a nested model's row (or its
+ * control) expands or folds it, Enter on a layer's row shows its source.
+ */
+function renderTable(model: SummaryModel, expanded: ReadonlySet<string>, toggle: (group: string) => void): void {
   const table = el('table', 'summary');
+  table.setAttribute('role', 'treegrid');
+  table.setAttribute('aria-label', `Layers of ${model.name}`);
   const head = el('tr');
   for (const h of ['Layer', 'Output', 'Params', 'MACs', 'RF']) head.append(el('th', undefined, h));
   table.append(el('thead'));
   table.tHead!.append(head);
   const body = el('tbody');
-  for (const r of model.rows) {
-    const tr = el('tr', `row family-${r.family}`);
-    tr.dataset.layer = r.name;
-    tr.tabIndex = 0;
-    tr.title = `${r.name} (${r.type}): ${r.outputShape}, ${r.params} params, ${r.macs} MACs, receptive field ${r.rf}${r.inbound.length ? `\nfrom ${r.inbound.join(', ')}` : ''}${r.savings ? `\n${r.savings}` : ''}`;
-    // Name over type (coloured by family) keeps the table readable in a narrow sidebar.
-    const name = el('td', 'name');
-    name.append(el('div', 'layer-name', r.name));
-    const sub = el('div', 'layer-type', r.type);
-    if (r.savings) sub.append(el('span', 'badge', r.savings.replace(' as SeparableConv2D', ' sep.')));
-    name.append(sub);
-    const rf = el('td', 'rf');
-    const bar = el('span', 'rf-bar');
-    bar.style.width = r.rfFraction === null ? '0' : `${Math.round(r.rfFraction * 100)}%`;
-    rf.append(bar, el('span', 'rf-text', r.rf));
-    tr.append(name, el('td', 'shape', r.outputShape.replace(/^\(None, /, '(')), el('td', 'num', r.params), el('td', 'num macs', r.macs), rf);
-    tr.addEventListener('click', () => reveal(r));
-    tr.addEventListener('keydown', (e) => e.key === 'Enter' && reveal(r));
-    body.append(tr);
-  }
+  const shown = tableRows(model, expanded);
+  tableRowOf = shown.rowOf;
+  const rowEl = (name: string) => body.querySelector<HTMLTableRowElement>(`tr.row[data-layer="${CSS.escape(name)}"]`);
+  for (const t of shown.rows) body.append(tableRow(t, toggle, rowEl));
   table.append(body);
   app.append(table);
-  app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for its inputs.`));
+  app.append(el('p', 'footer', `Trainable ${model.totals.trainable} · non-trainable ${model.totals.nonTrainable}. Shapes omit the batch axis. Hover a row for its inputs; ▸ expands a nested model.`));
+  // After a toggle the table is new: the toggled row keeps the keyboard focus.
+  if (toggled) rowEl(toggled)?.focus();
+  toggled = null;
+}
+
+function tableRow(t: TableRow, toggle: (group: string) => void, rowEl: (name: string) => HTMLTableRowElement | null): HTMLTableRowElement {
+  const r = t.row;
+  const tr = el('tr', `row family-${r.family}${t.group ? ' nested' : ''}`);
+  tr.dataset.layer = r.name;
+  tr.tabIndex = 0;
+  tr.setAttribute('aria-level', String(t.depth + 1));
+  const fold = t.group ? `\n${t.expanded ? 'Enter folds it' : 'Enter expands it into its layers'}` : '';
+  tr.title = `${r.name} (${r.type}): ${r.outputShape}, ${r.params} params, ${r.macs} MACs, receptive field ${r.rf}${r.inbound.length ? `\nfrom ${r.inbound.join(', ')}` : ''}${r.savings ? `\n${r.savings}` : ''}${fold}`;
+  // Name over type (coloured by family) keeps the table readable in a narrow sidebar.
+  const name = el('td', 'name');
+  name.style.setProperty('--depth', String(t.depth));
+  const title = el('div', 'layer-name');
+  if (t.group) {
+    tr.dataset.group = r.name;
+    tr.setAttribute('aria-expanded', String(t.expanded));
+    const disclosure = el('button', 'disclosure', t.expanded ? '▾' : '▸');
+    disclosure.tabIndex = -1;
+    disclosure.setAttribute('aria-label', `${t.expanded ? 'Fold' : 'Expand'} ${r.name}`);
+    disclosure.setAttribute('aria-expanded', String(t.expanded));
+    disclosure.addEventListener('click', (e) => {
+      // The control folds or expands; the rest of the row shows the source.
+      e.stopPropagation();
+      toggle(r.name);
+    });
+    title.append(disclosure);
+  }
+  title.append(r.name);
+  name.append(title);
+  const sub = el('div', 'layer-type', r.type);
+  if (r.savings) sub.append(el('span', 'badge', r.savings.replace(' as SeparableConv2D', ' sep.')));
+  name.append(sub);
+  const rf = el('td', 'rf');
+  const bar = el('span', 'rf-bar');
+  bar.style.width = r.rfFraction === null ? '0' : `${Math.round(r.rfFraction * 100)}%`;
+  rf.append(bar, el('span', 'rf-text', r.rf));
+  tr.append(name, el('td', 'shape', r.outputShape.replace(/^\(None, /, '(')), el('td', 'num', r.params), el('td', 'num macs', r.macs), rf);
+  tr.addEventListener('click', () => reveal(r));
+  tr.addEventListener('keydown', (e) => {
+    if (e.target !== tr) return;
+    const key = e.key;
+    if (t.group && (key === 'Enter' || key === ' ')) toggle(r.name);
+    else if (key === 'Enter' || key === ' ') reveal(r);
+    else if (t.group && key === 'ArrowRight' && !t.expanded) toggle(r.name);
+    else if (t.group && key === 'ArrowLeft' && t.expanded) toggle(r.name);
+    else if (key === 'ArrowLeft' && t.parent) rowEl(t.parent)?.focus();
+    else return;
+    // Space would scroll the view; arrows would scroll it sideways.
+    e.preventDefault();
+  });
+  return tr;
 }
 
 /** base64 (as the host sends pixel data) to bytes. */
@@ -332,7 +386,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   } else if (m.type === 'highlight') {
     highlighted = selected()?.key === m.model ? m.layer : null;
     diagram?.highlight(highlighted);
-    for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === m.layer && selected()?.key === m.model);
+    // A layer inside a collapsed nested model lights up that model's row.
+    const shownRow = m.layer === null ? null : (tableRowOf.get(m.layer) ?? m.layer);
+    for (const row of app.querySelectorAll<HTMLTableRowElement>('tr.row')) row.classList.toggle('active', row.dataset.layer === shownRow && selected()?.key === m.model);
     // Scroll vertically only: a wide table must not jump sideways when the cursor moves.
     const active = app.querySelector('tr.row.active');
     if (active) {

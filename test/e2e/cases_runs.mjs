@@ -1,4 +1,5 @@
 /** Real-editor cases: Run on Sample (MobileNet, a workspace image) and a keras.applications backbone. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIVE_EDITOR, SHOTS, cli, docsShot, extensionHostRssMiB, gotoLine, hoverWord, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
 import { extensionHostPids, openHostInspector, processThreadsAndCpu } from './host_inspector.mjs';
@@ -147,6 +148,76 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
   const title = await view.locator('section.run h3').first().textContent();
   if (!/\(1, 96, 96, 3\) → \(1, 3\)/.test(title)) throw new Error(`run: ${title}`);
   await page.screenshot({ path: path.join(SHOTS, 'backbone-run.png') });
+});
+
+test('a keras.applications backbone in the table view: one row with its totals, expanded into its indented layers and folded back, by mouse and keyboard', async (page) => {
+  await openFile(page, 'transfer.py');
+  await page.locator('.statusbar-item', { hasText: /(transfer|mobilenetv2_0\.35_96): [\d,]+ params/ }).waitFor({ timeout: 30_000 });
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' }).waitFor({ timeout: 30_000 });
+  const file = path.join(state.workspace, 'transfer.py');
+  const analysed = cli(file).models.find((m) => m.name === 'transfer');
+  await gotoLine(page, analysed.line);
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' }).locator('a', { hasText: 'Show diagram' }).click();
+  const view = sidebar(page);
+  await view.locator('vscode-button', { hasText: 'Table' }).click();
+  const backbone = view.locator('table.summary tr.row.nested[data-layer="mobilenetv2_0.35_96"]');
+  await backbone.waitFor({ timeout: 30_000 });
+  const rows = view.locator('table.summary tbody tr.row');
+  const names = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-layer')));
+  // Collapsed by default: input, backbone, pooling, head.
+  const collapsed = await names();
+  if (collapsed.join() !== ['input_layer_1', 'mobilenetv2_0.35_96', 'global_average_pooling2d', 'dense'].join()) throw new Error(`collapsed table: ${collapsed}`);
+  // Real Keras: MobileNetV2(include_top=False, input_shape=(96, 96, 3), alpha=0.35) holds 410,208 params, output (None, 3, 3, 1280).
+  const text = await backbone.innerText();
+  if (!text.includes('410,208') || !text.includes('(3, 3, 1280)')) throw new Error(`backbone row: ${text}`);
+  if ((await backbone.getAttribute('aria-expanded')) !== 'false') throw new Error('the backbone row is not marked collapsed');
+  // Its disclosure control expands it: every layer of the model is a row, plus the backbone's own row
+  // (counted without the backbone's own InputLayer, which the JSON may list and the table need not).
+  const layerRows = analysed.layers.reduce((n, l) => n + (l.layers ? l.layers.filter((x) => x.type !== 'InputLayer').length : 1), 0);
+  await backbone.locator('button.disclosure').click();
+  await view.locator('table.summary tr.row[data-layer="block_16_project"]').waitFor({ timeout: 10_000 });
+  const expanded = await names();
+  const computing = await rows.evaluateAll((trs) => trs.filter((tr) => !(tr.getAttribute('aria-level') !== '1' && tr.querySelector('.layer-type')?.textContent === 'InputLayer')).length);
+  if (computing !== layerRows + 1) throw new Error(`${computing} rows after expanding, expected ${layerRows + 1}`);
+  if (expanded.indexOf('Conv1') < expanded.indexOf('mobilenetv2_0.35_96') || expanded.indexOf('out_relu') > expanded.indexOf('global_average_pooling2d')) throw new Error(`the backbone's layers are not listed under it: ${expanded.slice(0, 5)}`);
+  const indent = (name) => view.locator(`table.summary tr.row[data-layer="${name}"] td.name`).evaluate((td) => parseFloat(getComputedStyle(td).paddingLeft));
+  if (!((await indent('Conv1')) > (await indent('dense')))) throw new Error('the backbone\'s layers are not indented');
+  if ((await view.locator('table.summary tr.row[data-layer="Conv1"]').getAttribute('aria-level')) !== '2') throw new Error('Conv1 is not one level in');
+  // A click on a layer inside shows its source: the backbone's construction.
+  const fixture = readFileSync(file, 'utf8').split('\n');
+  const baseLine = fixture.findIndex((l) => l.startsWith('base = ')) + 1;
+  const baseColumn = fixture[baseLine - 1].indexOf('keras.') + 1;
+  const dense = analysed.layers.find((l) => l.name === 'dense');
+  await gotoLine(page, dense.line, dense.column);
+  await view.locator('table.summary tr.row[data-layer="Conv1"]').click();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${baseLine}, Col ${baseColumn}`) }).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'table-backbone-expanded.png') });
+  // The keyboard: Enter on the row folds it back, Space expands it, ArrowLeft folds it again; the row keeps the focus.
+  await backbone.focus();
+  await page.keyboard.press('Enter');
+  await view.locator('table.summary tr.row[data-layer="Conv1"]').waitFor({ state: 'detached', timeout: 10_000 });
+  if ((await names()).length !== 4) throw new Error('Enter did not fold the backbone');
+  if (!(await backbone.evaluate((tr) => tr === document.activeElement))) throw new Error('the backbone row lost the focus');
+  await page.keyboard.press(' ');
+  await view.locator('table.summary tr.row[data-layer="Conv1"]').waitFor({ timeout: 10_000 });
+  if ((await backbone.getAttribute('aria-expanded')) !== 'true') throw new Error('Space did not expand the backbone');
+  // The diagram shares what is expanded: the backbone is a box of its layers there too.
+  await view.locator('vscode-button', { hasText: 'Diagram' }).click();
+  await view.locator('svg.diagram g.group-box[data-group="mobilenetv2_0.35_96"]').waitFor({ timeout: 30_000 });
+  await view.locator('vscode-button', { hasText: 'Table' }).click();
+  await backbone.waitFor({ timeout: 10_000 });
+  await backbone.focus();
+  await page.keyboard.press('ArrowLeft');
+  await view.locator('table.summary tr.row[data-layer="Conv1"]').waitFor({ state: 'detached', timeout: 10_000 });
+  // A click on the backbone's row (not its control) shows its source and leaves it folded.
+  await gotoLine(page, dense.line, dense.column);
+  await backbone.locator('.layer-type').click();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${baseLine}, Col ${baseColumn}`) }).waitFor({ timeout: 10_000 });
+  if ((await names()).length !== 4) throw new Error('a click on the backbone row expanded it');
+  await page.screenshot({ path: path.join(SHOTS, 'table-backbone.png') });
+  // Later cases start from the diagram.
+  await view.locator('vscode-button', { hasText: 'Diagram' }).click();
+  await view.locator('svg.diagram g.node.collapsed[data-layer="mobilenetv2_0.35_96"]').waitFor({ timeout: 30_000 });
 });
 
 /** The ConvLens view's content frame (the webview's inner document), for probes the page's locators cannot place. */

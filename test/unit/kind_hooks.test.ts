@@ -33,8 +33,12 @@ describe('activation: the function applied at the layer output', () => {
 
 describe('window and atrous', () => {
   it('a dilated Conv2D samples atrously; pooling slides its pool_size with stride pool_size', () => {
-    assert.deepEqual(ask('layers.Conv2D(4, 3, dilation_rate=2)', [null, 16, 16, 3], (k, c) => [k.window(c), k.atrous]), [{ kernelSize: [3, 3], strides: [1, 1], dilation: [2, 2] }, true]);
-    assert.deepEqual(ask('layers.MaxPooling2D(3)', [null, 16, 16, 3], (k, c) => [k.window(c), k.atrous]), [{ kernelSize: [3, 3], strides: [3, 3], dilation: [1, 1] }, undefined]);
+    assert.deepEqual(ask('layers.Conv2D(4, 3, dilation_rate=2)', [null, 16, 16, 3], (k, c) => [k.window(c), k.atrous]), [{ kernelSize: [3, 3], strides: [1, 1], dilation: [2, 2], dataFormat: 'channels_last' }, true]);
+    assert.deepEqual(ask('layers.MaxPooling2D(3)', [null, 16, 16, 3], (k, c) => [k.window(c), k.atrous]), [{ kernelSize: [3, 3], strides: [3, 3], dilation: [1, 1], dataFormat: 'channels_last' }, undefined]);
+  });
+  it('the window says where its input keeps the channels (which axes are spatial)', () => {
+    assert.equal(ask('layers.Conv2D(4, 3, data_format="channels_first")', [null, 3, 16, 16], (k, c) => k.window(c).dataFormat), 'channels_first');
+    assert.equal(ask('layers.AveragePooling2D(2, data_format="channels_first")', [null, 3, 16, 16], (k, c) => k.window(c).dataFormat), 'channels_first');
   });
 });
 

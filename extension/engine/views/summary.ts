@@ -1,5 +1,6 @@
 /** Plain-JSON view models for the sidebar (the webview never computes Keras math). */
-import type { Analysis, EntryReport, LayerReport } from '../analysis/analyze';
+import type { Analysis, EntryReport, LayerReport, ModelReport } from '../analysis/analyze';
+import type { Shape } from '../../../kernels/types';
 import type { GraphEntry, LayerInstance } from '../graph';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
 import { LineIndex } from '../source';
@@ -18,6 +19,20 @@ function rfCells(rf: LayerReport['rf'], extent: number | null): { rf: string; rf
   };
 }
 
+/**
+ * The model input's shape with its channels last, so that its spatial axes are `slice(1, -1)`.
+ * Keras keeps channels last or first per layer and the input shape alone cannot tell: the first
+ * conv or pooling reading the input unchanged says (channels last when none does).
+ */
+function inputChannelsLast(m: ModelReport): Shape | null {
+  const input = m.graph.inputs[0]?.shape ?? null;
+  if (!input || input.length < 3) return input;
+  const same = (shape: Shape | null | undefined) => shape?.length === input.length && shape.every((d, i) => d === input[i]);
+  const reader = m.graph.calls.find((c) => c.layer.kernel?.window && c.layer.config !== null && same(c.inputs[0]?.shape));
+  const channelsFirst = reader?.layer.kernel!.window!(reader.layer.config).dataFormat === 'channels_first';
+  return channelsFirst ? [input[0], ...input.slice(2), input[1]] : input;
+}
+
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   const lines = new LineIndex(text);
   const at = (offset: number) => {
@@ -25,7 +40,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     return { line: pos.line - 1, column: pos.column - 1 };
   };
   return analysis.models.map((m) => {
-    const input = m.graph.inputs[0]?.shape;
+    const input = inputChannelsLast(m);
     const extent = input && input.length >= 3 ? Math.max(...(input.slice(1, -1).filter((d) => d !== null) as number[]), 1) : null;
     // A diagram node's figures, the same for a layer row and a group.
     const figures = (from: number, shape: LayerReport['outputShape'], params: number | null, macs: number | null, rf: LayerReport['rf']): NodeFigures => ({
