@@ -1,7 +1,7 @@
 """Writes test/goldens/nesting/cases.json with real Keras 3 (JAX backend): models nested in models
-that are themselves nested, and a custom layer holding a Sequential, each listed as Keras lists
-them: `model.layers` recursively (name, class, params; a nested model's or custom layer's own
-`layers` beneath it).
+that are themselves nested, a custom layer holding a Sequential, and a keras.applications backbone
+under a new head, each listed as Keras lists them: `model.layers` recursively (name, class, output
+shape, params; a nested model's own `layers` beneath it, a nested Functional's InputLayer first).
 
 Usage: KERAS_BACKEND=jax .keras-oracle/bin/python scripts/goldens/make_nesting_goldens.py
 """
@@ -56,13 +56,45 @@ backbone = keras.Model(bin_, layers.Conv2D(4, 1, name="proj")(Stem(name="stem")(
 x = keras.Input((20, 20, 3))
 outer = keras.Model(x, layers.Flatten(name="flat")(backbone(x)), name="outer")
 """,
+    "backbone_under_a_new_head": """import keras
+from keras import layers
+
+base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(224, 224, 3))
+inputs = keras.Input((224, 224, 3))
+x = base(inputs)
+x = layers.GlobalAveragePooling2D()(x)
+outer = keras.Model(inputs, layers.Dense(5)(x), name="outer")
+""",
+    "nested_model_with_two_inputs": """import keras
+from keras import layers
+
+a = keras.Input((8,), name="a")
+b = keras.Input((4,), name="b")
+h = layers.Dense(4, name="da")(a)
+h = layers.Dense(4, name="db")(h)
+pair = keras.Model([a, b], layers.Add(name="sum")([h, b]), name="pair")
+x = keras.Input((8,))
+y = keras.Input((4,))
+outer = keras.Model([x, y], layers.Dense(1, name="head")(pair([x, y])), name="outer")
+""",
+    "sequential_with_input_in_functional": """import keras
+from keras import layers
+
+seq = keras.Sequential([keras.Input((6,)), layers.Dense(3, name="s1"), layers.Dense(2, name="s2")], name="seq")
+x = keras.Input((6,))
+outer = keras.Model(x, layers.Dense(1, name="head")(seq(x)), name="outer")
+""",
 }
+
+# The real-editor tests' transfer-learning file, whose outermost model is `model`.
+FILE_CASES = {"e2e_transfer_fixture": ("test/e2e/fixtures/transfer.py", "model")}
 
 
 def listing(layer_list):
     rows = []
     for layer in layer_list:
-        row = {"name": layer.name, "class": type(layer).__name__, "params": int(layer.count_params())}
+        # Keras' `layer.output` is the output of the layer's first call (inside its own model).
+        row = {"name": layer.name, "class": type(layer).__name__, "output_shape": list(layer.output.shape), "params": int(layer.count_params())}
         inner = getattr(layer, "layers", None)
         if isinstance(inner, list) and inner:
             row["layers"] = listing(inner)
@@ -72,11 +104,15 @@ def listing(layer_list):
 
 def main():
     out = {}
-    for name, source in CASES.items():
+    cases = {name: (source, "outer") for name, source in CASES.items()}
+    for name, (path, variable) in FILE_CASES.items():
+        with open(os.path.join(ROOT, path)) as f:
+            cases[name] = (f.read(), variable)
+    for name, (source, variable) in cases.items():
         keras.backend.clear_session()
         scope = {}
         exec(compile(source, name, "exec"), scope)
-        model = scope["outer"]
+        model = scope[variable]
         out[name] = {"source": source, "model": model.name, "params": int(model.count_params()), "layers": listing(model.layers)}
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "cases.json"), "w") as f:

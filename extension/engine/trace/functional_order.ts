@@ -41,7 +41,10 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
     // A layer's node is one call: its inputs are all from outside (the common case, without a set).
     if (calls.length === 1 && node === calls[0]) return calls[0].inputs.filter((t) => t.producer !== node);
     const inside = new Set(calls);
-    return calls.flatMap((c) => c.inputs.filter((t) => !t.producer || !inside.has(t.producer)));
+    // Keras walks a nested call's arguments in order; the calls inside read them in the order they
+    // ran (tensor ids grow as calls run), which usually follows the arguments (`pair([x, y])`: x, y).
+    const inRunOrder = [...calls].sort((a, b) => a.output.id - b.output.id);
+    return inRunOrder.flatMap((c) => c.inputs.filter((t) => !t.producer || !inside.has(t.producer)));
   };
 
   // Depth-first from the outputs: operation indices in pre-order, nodes in post-order.
