@@ -84,6 +84,23 @@ seq = keras.Sequential([keras.Input((6,)), layers.Dense(3, name="s1"), layers.De
 x = keras.Input((6,))
 outer = keras.Model(x, layers.Dense(1, name="head")(seq(x)), name="outer")
 """,
+    "functional_in_sequential": """import keras
+from keras import layers
+
+i = keras.Input((10,))
+enc = keras.Model(i, layers.Dense(4, name="enc_d")(i), name="enc")
+outer = keras.Sequential([keras.Input((10,)), enc, layers.Dense(2, name="head")], name="outer")
+""",
+    "nested_model_applied_twice": """import keras
+from keras import layers
+
+i = keras.Input((16, 16, 3))
+twin = keras.Model(i, layers.Conv2D(4, 3, padding="same", name="tc")(i), name="twin")
+a = keras.Input((16, 16, 3))
+b = keras.Input((16, 16, 3))
+merged = layers.Concatenate(name="cat")([twin(a), twin(b)])
+outer = keras.Model([a, b], layers.Conv2D(2, 1, name="head")(merged), name="outer")
+""",
 }
 
 # The real-editor tests' transfer-learning file, whose outermost model is `model`.
