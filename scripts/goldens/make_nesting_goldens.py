@@ -101,6 +101,23 @@ b = keras.Input((16, 16, 3))
 merged = layers.Concatenate(name="cat")([twin(a), twin(b)])
 outer = keras.Model([a, b], layers.Conv2D(2, 1, name="head")(merged), name="outer")
 """,
+    "subclassed_model_in_functional": """import keras
+from keras import layers
+
+
+class Head(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.proj = layers.Dense(6, name="proj")
+        self.inner = keras.Sequential([layers.Dense(3, name="hd")], name="head_seq")
+
+    def call(self, x):
+        return self.inner(self.proj(x))
+
+
+x = keras.Input((5,))
+outer = keras.Model(x, Head(name="head")(x), name="outer")
+""",
 }
 
 # The real-editor tests' transfer-learning file, whose outermost model is `model`.
@@ -110,8 +127,10 @@ FILE_CASES = {"e2e_transfer_fixture": ("test/e2e/fixtures/transfer.py", "model")
 def listing(layer_list):
     rows = []
     for layer in layer_list:
-        # Keras' `layer.output` is the output of the layer's first call (inside its own model).
-        row = {"name": layer.name, "class": type(layer).__name__, "output_shape": list(layer.output.shape), "params": int(layer.count_params())}
+        # Keras' `layer.output` is the output of the layer's first call (inside its own model); a
+        # layer called only inside a subclassed model's `call` has none (null).
+        shape = list(layer.output.shape) if layer._inbound_nodes else None
+        row = {"name": layer.name, "class": type(layer).__name__, "output_shape": shape, "params": int(layer.count_params())}
         inner = getattr(layer, "layers", None)
         if isinstance(inner, list) and inner:
             row["layers"] = listing(inner)
