@@ -118,6 +118,14 @@ class Head(keras.Model):
 x = keras.Input((5,))
 outer = keras.Model(x, Head(name="head")(x), name="outer")
 """,
+    "dynamic_nested_model_on_a_fixed_input": """import keras
+from keras import layers
+
+i = keras.Input((None, None, 3))
+enc = keras.Model(i, layers.Conv2D(4, 3, name="ec")(i), name="enc")
+x = keras.Input((16, 16, 3))
+outer = keras.Model(x, layers.Flatten(name="flat")(enc(x)), name="outer")
+""",
 }
 
 # The real-editor tests' transfer-learning file, whose outermost model is `model`.
@@ -127,9 +135,12 @@ FILE_CASES = {"e2e_transfer_fixture": ("test/e2e/fixtures/transfer.py", "model")
 def listing(layer_list):
     rows = []
     for layer in layer_list:
-        # Keras' `layer.output` is the output of the layer's first call (inside its own model); a
-        # layer called only inside a subclassed model's `call` has none (null).
-        shape = list(layer.output.shape) if layer._inbound_nodes else None
+        # The shape model.summary() prints: the output of the layer's last call that Keras recorded.
+        # A nested model's is its call in this model; a layer inside it has only the call made when
+        # its own model was built (applying a model records no calls of its layers); a layer called
+        # only inside a subclassed model's `call` has none (null).
+        nodes = layer._inbound_nodes
+        shape = list(nodes[-1].output_tensors[0].shape) if nodes else None
         row = {"name": layer.name, "class": type(layer).__name__, "output_shape": shape, "params": int(layer.count_params())}
         inner = getattr(layer, "layers", None)
         if isinstance(inner, list) and inner:

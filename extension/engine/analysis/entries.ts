@@ -37,11 +37,17 @@ function ownInputReport(layer: LayerInstance): LayerReport {
   return { layer, call, inbound: [], outputShape: call.output.shape, params: { trainable: 0, nonTrainable: 0 }, macs: 0, rf: rfOfInput(call.output.shape), savings: null };
 }
 
-export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf): EntryReport[] {
+/**
+ * `nested`: the entries of a nested model or custom layer. Keras records no calls of their layers
+ * when the model is applied, so each shows the shape of its first call (its own model's build),
+ * as `model.summary()` does.
+ */
+export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, nested = false): EntryReport[] {
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') {
       const r = byLayer.get(e.layer) ?? ownInputReport(e.layer);
-      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
+      const outputShape = nested && e.layer.calls[0] ? e.layer.calls[0].output.shape : r.outputShape;
+      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
     }
     let params: ParamCount | null = ownParams(e);
     for (const layer of new Set(e.calls.map((c) => c.layer))) {
@@ -52,7 +58,7 @@ export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, 
     for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
     const out = e.outputs[0] ?? e.calls[e.calls.length - 1]?.output;
     return {
-      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf),
+      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf, true),
       outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
       // Keras' len(model.layers): its own entries (its InputLayer too), not the layers inside them.
       callSpans: e.callSpans, layerCount: e.entries.filter((x) => x.kind === 'container' || !x.layer.isOperation).length,
