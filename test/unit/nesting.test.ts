@@ -1,8 +1,9 @@
 /**
  * Models nested in nested models, as Keras lists them: `model.layers` level by level (a nested
- * model is one entry, with its own `layers` beneath it), each entry's class and params, and the
- * automatic names a Sequential built by its first call uses up. Truth: test/goldens/nesting/cases.json,
- * written by real Keras (scripts/goldens/make_nesting_goldens.py).
+ * model is one entry, with its own `layers` beneath it, a nested Functional's InputLayer first), each
+ * entry's class, output shape (as model.summary() prints it) and params, the automatic names a
+ * Sequential built by its first call uses up, and the "N layers" the diagram and hover state.
+ * Truth: test/goldens/nesting/cases.json, written by real Keras (scripts/goldens/make_nesting_goldens.py).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
