@@ -130,8 +130,9 @@ test('a keras.applications backbone: its call hovers as one entry, its diagram n
   await box.waitFor({ timeout: 10_000 });
   for (const inner of ['Conv1', 'block_16_project', 'out_relu']) await view.locator(`svg.diagram g.node[data-layer="${inner}"]`).waitFor({ timeout: 10_000 });
   const shown = await view.locator('svg.diagram g.node').count();
-  // Every layer of the model is a node now: the backbone's layers and the three outside it.
-  const layerRows = analysed.layers.reduce((n, l) => n + (l.layers ? l.layers.length : 1), 0);
+  // Every layer of the model is a node now: the backbone's layers and the three outside it. Keras
+  // lists the backbone's own InputLayer first; the diagram wires the model's input to its first layer instead.
+  const layerRows = analysed.layers.reduce((n, l) => n + (l.layers ? l.layers.filter((x) => x.type !== 'InputLayer').length : 1), 0);
   if (shown !== layerRows) throw new Error(`${shown} nodes after expanding, expected ${layerRows}`);
   await docsShot(page, 'diagram-backbone.png');
   // Its header folds it back.

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { applicationFor } from '../../kernels/applications';
-import { applicationGoldens, compareError, compareVariant } from '../support/application_goldens';
+import { analysisToJson } from '../../extension/engine/report/json';
+import { applicationGoldens, compareError, compareVariant, sourceFor, type GoldenRow } from '../support/application_goldens';
 import { model } from '../support/analyze';
 
 const results: string[] = [];
@@ -40,6 +41,43 @@ describe('keras.applications match Keras layer by layer', () => {
     });
   }
   after(() => console.log(`\n${results.join('\n')}\n`));
+});
+
+type JsonEntry = { name: string; type: string; operation?: true; outputShape: unknown; trainableParams: number | null; nonTrainableParams: number | null; layers?: JsonEntry[] };
+
+/** `analyze --json` entries as golden rows, level by level (operations are not in Keras' `layers`). */
+function jsonRows(entries: JsonEntry[]): GoldenRow[] {
+  return entries.filter((e) => !e.operation).map((e): GoldenRow => {
+    const row: GoldenRow = [e.name, e.type, e.outputShape as GoldenRow[2], e.trainableParams ?? -1, e.nonTrainableParams ?? -1];
+    if (e.layers) row.push(jsonRows(e.layers));
+    return row;
+  });
+}
+
+const jsonModels = (source: string) => (analysisToJson('f.py', source, analyze(source, { limits: { maxMillis: 60_000 } })) as unknown as { models: { name: string; layers: JsonEntry[] }[] }).models;
+
+describe('convlens analyze --json lists keras.applications as Keras lists them', () => {
+  const defaults = applicationGoldens().filter((g) => applicationFor(g.application)).map((g) => ({ application: g.application, v: g.variants.default }));
+
+  it('a file holding only ResNet50(weights=None): one model named as Keras names it, whose layers are Keras\' model.layers', () => {
+    const v = defaults.find((d) => d.application === 'ResNet50')!.v;
+    const models = jsonModels(sourceFor(v.code));
+    assert.deepEqual(models.map((m) => m.name), ['resnet50']);
+    assert.equal(models[0].layers[0].type, 'InputLayer');
+    assert.deepEqual(jsonRows(models[0].layers), v.layers);
+  });
+
+  for (const { application, v } of defaults) {
+    it(`${application} under a parent: one "Functional" entry whose own layers are Keras' ${v.name}.layers`, () => {
+      const shape = (v.input as (number | null)[]).slice(1).map((d) => (d === null ? 'None' : d));
+      const source = `import keras\nbase = ${v.code}\ninputs = keras.Input((${shape.join(', ')},))\nouter = keras.Model(inputs, base(inputs), name="outer")\n`;
+      const outer = jsonModels(source).find((m) => m.name === 'outer')!;
+      const rows = jsonRows(outer.layers);
+      assert.deepEqual(rows.map((r) => r[1]), ['InputLayer', 'Functional']);
+      assert.equal(rows[1][0], v.name);
+      assert.deepEqual(rows[1][5], v.layers);
+    });
+  }
 });
 
 describe('keras.applications in a model', () => {

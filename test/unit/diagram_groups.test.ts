@@ -73,6 +73,8 @@ describe('diagram: a backbone is one node until expanded', () => {
     assert.equal(node.row.name, 'mobilenetv2_1.00_224');
     // Keras: keras.applications.MobileNetV2(include_top=False).count_params().
     assert.equal(node.row.params, '2,257,984');
+    // Keras: len(base.layers) is 154, its InputLayer included (test/goldens/nesting, backbone_under_a_new_head).
+    assert.equal(node.row.type, 'Functional · 154 layers');
     assert.equal(diagramNodes(m, COLLAPSED).nodes.length, 4);
   });
 });

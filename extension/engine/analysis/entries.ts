@@ -8,7 +8,7 @@ import type { Span } from '../source';
 import type { EntryReport, LayerReport } from './reports';
 
 export type { EntryReport } from './reports';
-import type { Rf } from './receptive_field';
+import { rfOfInput, type Rf } from './receptive_field';
 
 
 function product(shape: (number | null)[] | null): number | null {
@@ -28,11 +28,26 @@ export function ownParams(entry: Extract<GraphEntry, { kind: 'container' }>): Pa
   return count;
 }
 
-export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf): EntryReport[] {
+/**
+ * A nested Functional model's own InputLayer, which its parent never calls: as Keras lists it
+ * (`base.layers[0]`), with the shape it was made with and no weights.
+ */
+function ownInputReport(layer: LayerInstance): LayerReport {
+  const call = layer.calls[0];
+  return { layer, call, inbound: [], outputShape: call.output.shape, params: { trainable: 0, nonTrainable: 0 }, macs: 0, rf: rfOfInput(call.output.shape), savings: null };
+}
+
+/**
+ * `nested`: the entries of a nested model or custom layer. Keras records no calls of their layers
+ * when the model is applied, so each shows the shape of its first call (its own model's build),
+ * as `model.summary()` does.
+ */
+export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, nested = false): EntryReport[] {
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') {
-      const r = byLayer.get(e.layer)!;
-      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
+      const r = byLayer.get(e.layer) ?? ownInputReport(e.layer);
+      const outputShape = nested && e.layer.calls[0] ? e.layer.calls[0].output.shape : r.outputShape;
+      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
     }
     let params: ParamCount | null = ownParams(e);
     for (const layer of new Set(e.calls.map((c) => c.layer))) {
@@ -43,9 +58,10 @@ export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, 
     for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
     const out = e.outputs[0] ?? e.calls[e.calls.length - 1]?.output;
     return {
-      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf),
+      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf, true),
       outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
-      callSpans: e.callSpans, layerCount: new Set(e.calls.filter((c) => !c.layer.isOperation).map((c) => c.layer)).size,
+      // Keras' len(model.layers): its own entries (its InputLayer too), not the layers inside them.
+      callSpans: e.callSpans, layerCount: e.entries.filter((x) => x.kind === 'container' || !x.layer.isOperation).length,
     };
   });
 }

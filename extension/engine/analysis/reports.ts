@@ -39,7 +39,7 @@ export interface EntryReport {
   span: Span;
   /** Where a nested model or custom layer was applied. */
   callSpans: Span[];
-  /** How many built-in layers it holds (1 for a layer). */
+  /** Keras' `len(model.layers)` for a nested model: its own entries, each nested one counted once (1 for a layer). */
   layerCount: number;
 }
 

@@ -37,7 +37,8 @@ function layerJson(l: LayerReport, lines: Locate) {
 
 /** Keras' `layers`: a nested model or custom layer is one entry with its own `layers`. */
 function entryJson(e: EntryReport, lines: Locate): Record<string, unknown> {
-  if (e.layer) return layerJson(e.layer, lines);
+  // The entry's shape: inside a nested model, the one Keras records for the layer (see entryReports).
+  if (e.layer) return { ...layerJson(e.layer, lines), outputShape: e.outputShape };
   return {
     name: e.name,
     type: e.type,

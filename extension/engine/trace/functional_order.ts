@@ -18,9 +18,18 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
     if (entry === undefined && !entries.has(call)) entries.set(call, (entry = entryOfCall(call)));
     return entry as K;
   };
+  // Each application of a nested model or custom layer is a node of its own (Keras: one node per
+  // call), found as the calls of that container linked to one another by their tensors.
+  const applicationOf = new Map<LayerCall, object>();
   const nodeOf = (call: LayerCall): object => {
     const entry = entryOf(call);
-    return isContainer(entry) ? (entry as object) : call;
+    if (!isContainer(entry)) return call;
+    let node = applicationOf.get(call);
+    if (!node) {
+      node = { application: entry };
+      for (const c of containerCalls(call, (p) => entryOf(p) === entry)) applicationOf.set(c, node);
+    }
+    return node;
   };
   const callsOfNode = new Map<object, LayerCall[]>();
   const opOfNode = new Map<object, K>();
@@ -41,7 +50,10 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
     // A layer's node is one call: its inputs are all from outside (the common case, without a set).
     if (calls.length === 1 && node === calls[0]) return calls[0].inputs.filter((t) => t.producer !== node);
     const inside = new Set(calls);
-    return calls.flatMap((c) => c.inputs.filter((t) => !t.producer || !inside.has(t.producer)));
+    // Keras walks a nested call's arguments in order; the calls inside read them in the order they
+    // ran (tensor ids grow as calls run), which usually follows the arguments (`pair([x, y])`: x, y).
+    const inRunOrder = [...calls].sort((a, b) => a.output.id - b.output.id);
+    return inRunOrder.flatMap((c) => c.inputs.filter((t) => !t.producer || !inside.has(t.producer)));
   };
 
   // Depth-first from the outputs: operation indices in pre-order, nodes in post-order.
@@ -59,7 +71,7 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
       const op = opOfNode.get(node)!;
       if (!opIndex.has(op)) opIndex.set(op, opIndex.size);
       // A container's calls are all known once its first call is met: register them now.
-      if (isContainer(op)) for (const c of containerCalls(t.producer, nodeOf, node)) register(c);
+      if (isContainer(op)) for (const c of containerCalls(t.producer, (p) => nodeOf(p) === node)) register(c);
       stack.push({ node, tensors: inputSet.has(t) ? [] : parentTensors(node), next: 0 });
       onStack.add(node);
     };
@@ -111,15 +123,15 @@ export function functionalOrder<K>(inputs: SymTensor[], outputs: SymTensor[], en
   return order.sort((a, b) => depth[b] - depth[a] || index[a] - index[b]).map((i) => ops[i]);
 }
 
-/** Every call recorded for the container `node` (found through the calls' producers). */
-function containerCalls(seed: LayerCall, nodeOf: (c: LayerCall) => object, node: object): LayerCall[] {
+/** The calls `inside` holds that `seed` reads from, directly or through one another, and `seed`. */
+function containerCalls(seed: LayerCall, inside: (c: LayerCall) => boolean): LayerCall[] {
   const seen = new Set<LayerCall>([seed]);
   const queue = [seed];
   while (queue.length) {
     const call = queue.pop()!;
     for (const t of call.inputs) {
       const p = t.producer;
-      if (p && !seen.has(p) && nodeOf(p) === node) {
+      if (p && !seen.has(p) && inside(p)) {
         seen.add(p);
         queue.push(p);
       }

@@ -11,6 +11,8 @@ import type { InstanceValue, Value } from './values';
 
 type Tracked = LayerInstance | ModelObject | InstanceValue;
 
+const isFunctionalModel = (o: object): o is ModelObject => 'kind' in o && (o as ModelObject).kind === 'functional' && !!(o as ModelObject).graph;
+
 /** Keras visits public names in code-point order (as `<` compares ASCII), then the `_private` ones. */
 const visitOrder = (a: string, b: string) => {
   const pa = a.startsWith('_');
@@ -135,6 +137,11 @@ export class TrackingBuilder {
     const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
     const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
     if (!functional || !model.graph) return entries;
+    return this.inFunctionalOrder(model, entries);
+  }
+
+  /** A Functional model's entries sorted as its `layers` lists them. */
+  private inFunctionalOrder(model: ModelObject, entries: GraphEntry[]): GraphEntry[] {
     const order = this.functionalOrder(model);
     const rank = new Map<object, number>();
     for (let i = 0; i < order.length; i++) rank.set(order[i], i);
@@ -171,9 +178,26 @@ export class TrackingBuilder {
     }
     for (const [key, list] of inner) {
       const entry = byKey.get(key)!;
-      if (entry.kind === 'container') entry.entries = this.group(list, entry.className === 'Functional');
+      if (entry.kind !== 'container') continue;
+      entry.entries = this.group(list, entry.className === 'Functional');
+      if (isFunctionalModel(key)) entry.entries = this.withOwnInputs(key, entry.entries);
     }
     return entries;
+  }
+
+  /**
+   * A nested Functional model lists its own InputLayers (`base.layers[0]`), though its parent never
+   * calls them: they are added to the entries from its calls, where its own order puts them.
+   */
+  private withOwnInputs(model: ModelObject, entries: GraphEntry[]): GraphEntry[] {
+    const listed = new Set(entries.map((e) => (e.kind === 'layer' ? e.layer : null)));
+    const inputs = new Set<LayerInstance>();
+    for (const t of model.graph!.inputs) {
+      const layer = t.producer?.layer;
+      if (layer?.kernel?.family === 'input' && !listed.has(layer)) inputs.add(layer);
+    }
+    if (!inputs.size) return entries;
+    return this.inFunctionalOrder(model, [...[...inputs].map((layer): GraphEntry => ({ kind: 'layer', layer })), ...entries]);
   }
 
   private container(obj: ModelObject | InstanceValue): GraphEntry {

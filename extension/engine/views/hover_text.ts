@@ -48,7 +48,7 @@ export function layerHover(l: LayerReport, model: ModelReport): string {
 export function containerHover(e: EntryReport, model: ModelReport): string {
   const p = e.params;
   return [
-    `**${mdText(e.name)}** ${mdCode(e.type)} in model ${mdCode(model.graph.name)} (${formatCount(e.layerCount)} layers)`,
+    `**${mdText(e.name)}** ${mdCode(e.type)} in model ${mdCode(model.graph.name)} (${formatCount(e.layerCount)} layer${e.layerCount === 1 ? '' : 's'})`,
     '',
     `| | |`,
     `|---|---|`,

@@ -61,7 +61,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
         const p = r.params;
         groups.push({
           name: e.name,
-          type: `${e.className} · ${formatCount(r.layerCount)} layers`,
+          type: `${e.className} · ${formatCount(r.layerCount)} layer${r.layerCount === 1 ? '' : 's'}`,
           container: true,
           parent,
           ...figures(e.span.from, r.outputShape, p ? p.trainable + p.nonTrainable : null, r.macs, r.rf),
