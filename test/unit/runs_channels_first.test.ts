@@ -89,6 +89,18 @@ describe('runs of channels_first models', () => {
   });
 });
 
+describe('where the layout comes from: the convs and poolings reading the input', () => {
+  const text = (body: string) => `import keras\nfrom keras import layers\ninp = keras.Input((3, 32, 32))\n${body}\nmodel = keras.Model(inp, x)\n`;
+  it('through layers that keep the shape (rescaling, normalization over axis 1)', () => {
+    const graph = analyze(text('x = layers.Rescaling(1 / 255)(inp)\nx = layers.Normalization(axis=1, mean=[0, 0, 0], variance=[1, 1, 1])(x)\nx = layers.Conv2D(4, 3, data_format="channels_first")(x)')).models[0].graph;
+    assert.equal(inputDataFormat(graph), 'channels_first');
+  });
+  it('channels last when the first window reading it says so, or when none does', () => {
+    assert.equal(inputDataFormat(analyze(text('x = layers.MaxPooling2D(2)(inp)')).models[0].graph), 'channels_last');
+    assert.equal(inputDataFormat(analyze(text('x = layers.Flatten()(inp)')).models[0].graph), 'channels_last');
+  });
+});
+
 describe('channels_first samples and thumbnails', () => {
   it('impulse and checkerboard samples are the channels_last ones transposed', () => {
     const [N, H, W, C] = [2, 5, 19, 3];
