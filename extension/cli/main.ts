@@ -19,7 +19,7 @@ export const USAGE = `Usage:
       per-layer latency and activation statistics, and measures the receptive field of the
       last spatial layer (impulses on a linearised copy) against the analytical one.
       PATH is a PNG/JPEG image (resized to the input; --preprocess, default unit) or a .npy
-      array (NHWC float32, used as is).
+      array (float32 in the model input's own layout, NHWC or NCHW, used as is).
   convlens export FILE -o MODEL.onnx [--model NAME] [--weights PATH] [--seed N] [--input-shape H,W,C]
       Writes the model as ONNX (weights from --weights, else the declared initializers, seeded).
   FILE is a Python source, a Jupyter notebook (.ipynb: its code cells in order, IPython magics

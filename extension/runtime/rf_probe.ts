@@ -13,6 +13,7 @@ import type { ModelRunner } from './ort/runner';
 import { makeSample } from './inputs/samples';
 import type { WeightSpec } from '../../kernels/types';
 import type { LayerReport, ModelReport } from '../engine/analysis/analyze';
+import { imageAxes, inputDataFormat, outputDataFormat, pixelIndex, type DataFormat } from '../engine/analysis/data_format';
 import { unitField } from '../engine/analysis/receptive_field';
 import type { LayerInstance } from '../engine/graph';
 import { lowerModel, type WeightSource } from '../engine/lowering/lower_model';
@@ -56,6 +57,8 @@ export interface MeasuredRf {
   analytical: [AxisExtent, AxisExtent];
   /** True when the measured support equals the analytical field clipped to the image. */
   agrees: boolean;
+  /** The probed input's spatial size (height, width), whatever its channel layout. */
+  inputSize: [number, number];
   erf: ErfMap | null;
 }
 
@@ -105,35 +108,41 @@ export function scanPositions(length: number, edges: AxisExtent, budget: number)
   return [...keep].sort((a, b) => a - b);
 }
 
+/** An image tensor item's layout: the model input's shape without the batch, and its format. */
+interface Layout {
+  shape: number[];
+  format: DataFormat;
+}
+
 /**
- * Runs `count` probe inputs (each [H, W, C], written by `fill` into a zeroed item) in batches of
- * `batch`; returns the unit's channel-summed value for each. Only one batch exists at a time.
+ * Runs `count` probe inputs (each one input item, written by `fill` into a zeroed item) in batches
+ * of `batch`; returns the unit's channel-summed value for each (the output read in `outFormat`).
+ * Only one batch exists at a time.
  */
-async function unitValues(runner: ModelRunner, probe: Probe, count: number, fill: (i: number, item: Float32Array) => void, shape: number[], unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
-  const [H, W, C] = shape;
-  const per = H * W * C;
+async function unitValues(runner: ModelRunner, probe: Probe, count: number, fill: (i: number, item: Float32Array) => void, layout: Layout, outFormat: DataFormat, unit: [number, number], batch: number, signal?: AbortSignal): Promise<number[]> {
+  const per = layout.shape.reduce((a, b) => a * b, 1);
   const out: number[] = [];
   for (let i = 0; i < count; i += batch) {
     const n = Math.min(batch, count - i);
     const data = new Float32Array(n * per);
     for (let j = 0; j < n; j++) fill(i + j, data.subarray(j * per, (j + 1) * per));
-    const res = await runner.run({ model: probe.bytes, feeds: [{ name: probe.input, dims: [n, H, W, C], data }], fetch: [probe.output], signal });
+    const res = await runner.run({ model: probe.bytes, feeds: [{ name: probe.input, dims: [n, ...layout.shape], data }], fetch: [probe.output], signal });
     const y = res.outputs[0];
-    const [, , OW, F] = y.dims;
+    const { height: OH, width: OW, channels: F } = imageAxes(y.dims, outFormat);
+    const itemSize = OH * OW * F;
     for (let j = 0; j < n; j++) {
       let sum = 0;
-      const base = ((j * y.dims[1] + unit[0]) * OW + unit[1]) * F;
-      for (let f = 0; f < F; f++) sum += y.data[base + f];
+      for (let f = 0; f < F; f++) sum += y.data[j * itemSize + pixelIndex(outFormat, OH, OW, F, unit[0], unit[1], f)];
       out.push(sum);
     }
   }
   return out;
 }
 
-/** Adds `delta` at pixel (y, x), every channel, of an [H, W, C] item. */
-function addImpulse(item: Float32Array, shape: number[], y: number, x: number, delta = 1): void {
-  const [, W, C] = shape;
-  for (let c = 0; c < C; c++) item[(y * W + x) * C + c] += delta;
+/** Adds `delta` at pixel (y, x), every channel, of one input item. */
+function addImpulse(item: Float32Array, layout: Layout, y: number, x: number, delta = 1): void {
+  const { height, width, channels } = imageAxes([1, ...layout.shape], layout.format);
+  for (let c = 0; c < channels; c++) item[pixelIndex(layout.format, height, width, channels, y, x, c)] += delta;
 }
 
 /**
@@ -159,8 +168,10 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
   const input = report.graph.inputs[0].shape!;
   if (input.length !== 4 || input.slice(1).some((d) => d === null)) throw new Error('the receptive field is measured on 2D inputs of known size');
   const shape = input.slice(1) as number[];
-  const [H, W] = shape;
-  const [OH, OW] = target.outputShape.slice(1, 3) as number[];
+  const layout: Layout = { shape, format: inputDataFormat(report.graph) };
+  const outFormat = outputDataFormat(report.graph, target.call);
+  const { height: H, width: W } = imageAxes(input as number[], layout.format);
+  const { height: OH, width: OW } = imageAxes(target.outputShape as number[], outFormat);
   const unit: [number, number] = [Math.floor(OH / 2), Math.floor(OW / 2)];
   const field = unitField(report.graph.calls, target.call, unit);
   if (!field) throw new Error(`${target.layer.name}'s field cannot be traced back to the input`);
@@ -177,8 +188,8 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
   const budget = opts.scanBudget ?? Math.max(16, Math.floor(affordable / 2));
   const xs = scanPositions(W, clipped[1], budget);
   const ys = scanPositions(H, clipped[0], budget);
-  const row = await unitValues(runner, linear, xs.length, (i, item) => addImpulse(item, shape, centre[0], xs[i]), shape, unit, batch, opts.signal);
-  const col = await unitValues(runner, linear, ys.length, (i, item) => addImpulse(item, shape, ys[i], centre[1]), shape, unit, batch, opts.signal);
+  const row = await unitValues(runner, linear, xs.length, (i, item) => addImpulse(item, layout, centre[0], xs[i]), layout, outFormat, unit, batch, opts.signal);
+  const col = await unitValues(runner, linear, ys.length, (i, item) => addImpulse(item, layout, ys[i], centre[1]), layout, outFormat, unit, batch, opts.signal);
   const extent = (vals: number[], at: number[]): AxisExtent => {
     const hit = at.filter((_, i) => vals[i] > 0);
     return hit.length ? { start: hit[0], end: hit[hit.length - 1] } : { start: -1, end: -1 };
@@ -200,10 +211,10 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
     // Probe 0 is the base image; probe k > 0 the base with a small bump at sample k - 1.
     const vals = await unitValues(runner, real, rows * cols + 1, (i, item) => {
       item.set(base);
-      if (i > 0) addImpulse(item, shape, y0 + Math.floor((i - 1) / cols) * step, x0 + ((i - 1) % cols) * step, delta);
-    }, shape, unit, batch, opts.signal);
+      if (i > 0) addImpulse(item, layout, y0 + Math.floor((i - 1) / cols) * step, x0 + ((i - 1) % cols) * step, delta);
+    }, layout, outFormat, unit, batch, opts.signal);
     const values = Float32Array.from(vals.slice(1), (v) => Math.abs(v - vals[0]) / delta);
     erf = { origin: [y0, x0], step, rows, cols, values };
   }
-  return { layer, unit, measured, analytical, agrees, erf };
+  return { layer, unit, measured, analytical, agrees, inputSize: [H, W], erf };
 }

@@ -15,6 +15,7 @@ import type { Thumbnails } from './ort/thumbnails';
 import { lastSpatialLayer, measureReceptiveField, type MeasuredRf } from './rf_probe';
 import { runModel, RuntimeFailure, type LayerRun, type SampleInput } from './run_model';
 import { analyze, type Analysis, type ModelReport } from '../engine/analysis/analyze';
+import { imageAxes, inputDataFormat } from '../engine/analysis/data_format';
 import { chooseModel } from '../engine/analysis/model_choice';
 import { lowerModel, LoweringFailure, type LoweredTensor } from '../engine/lowering/lower_model';
 import { rfToJson } from '../engine/report/json';
@@ -200,7 +201,8 @@ function planInput(job: RunJob, report: ModelReport): InputPlan {
   const shape = [job.batch, ...(declared.slice(1) as number[])];
   if (spec.kind !== 'image') return { shape, preparation: 0, make: () => ({ input: { kind: spec.kind }, image: null }) };
   if (declared.length !== 4) throw new JobFailure('Image inputs need a model input of known (H, W, C).', true);
-  const [h, w, c] = shape.slice(1);
+  const format = inputDataFormat(report.graph);
+  const { height: h, width: w, channels: c } = imageAxes(shape, format);
   let size: number;
   let dims: ReturnType<typeof imageDimensions>;
   try {
@@ -218,7 +220,7 @@ function planInput(job: RunJob, report: ModelReport): InputPlan {
       let one: Float32Array;
       try {
         decoded = decodeImage(readFileSync(spec.path));
-        one = imageToInput(decoded, h, w, c, spec.preprocess);
+        one = imageToInput(decoded, h, w, c, spec.preprocess, format);
       } catch (e) {
         throw cannotUse(spec.path, e);
       }
@@ -238,14 +240,20 @@ function planInput(job: RunJob, report: ModelReport): InputPlan {
 function imageSizedInput(job: RunJob, report: ModelReport): (number | null)[] | null {
   if (job.input.kind !== 'image') return null;
   const declared = report.graph.inputs[0]?.shape;
-  if (!declared || declared.length !== 4 || (declared[1] !== null && declared[2] !== null)) return null;
+  if (!declared || declared.length !== 4) return null;
+  // The spatial axes are 2, 3 under channels_first; the image fills the unknown ones.
+  const first = inputDataFormat(report.graph) === 'channels_first';
+  const [hAxis, wAxis, cAxis] = first ? [2, 3, 1] : [1, 2, 3];
+  if (declared[hAxis] !== null && declared[wAxis] !== null) return null;
   let dims: ReturnType<typeof imageDimensions>;
   try {
     dims = imageDimensions(readHead(job.input.path, 256 * 1024));
   } catch {
     return null;
   }
-  return dims ? [declared[1] ?? dims.height, declared[2] ?? dims.width, declared[3] ?? 3] : null;
+  if (!dims) return null;
+  const sized = [declared[hAxis] ?? dims.height, declared[wAxis] ?? dims.width, declared[cAxis] ?? 3];
+  return first ? [sized[2], sized[0], sized[1]] : sized;
 }
 
 export async function runJob(job: RunJob, runner: ModelRunner, hooks: JobHooks = {}): Promise<RunJobResult> {

@@ -8,6 +8,7 @@ import { BudgetExceeded, checkRunBudget, DEFAULT_MEMORY_BUDGET_MB } from './memo
 import { tensorStats, topK, type TensorStats } from './ort/stats';
 import { featureThumbnails, type Thumbnails } from './ort/thumbnails';
 import type { ModelReport } from '../engine/analysis/analyze';
+import { inputDataFormat, outputDataFormat } from '../engine/analysis/data_format';
 import type { ModelGraph } from '../engine/graph';
 import { lowerModel, type WeightSource } from '../engine/lowering/lower_model';
 
@@ -129,7 +130,7 @@ function sampleFor(graph: ModelGraph, kind: SampleKind, shape: number[], seed: n
       .map((c) => (c.layer.config !== null ? c.layer.kernel?.indexInputCount?.(c.layer.config) : undefined));
     if (counts.length > 0 && counts.every((n) => n !== undefined)) return makeIndexSample(shape, Math.min(...(counts as number[])), seed);
   }
-  return makeSample(kind, shape, seed);
+  return makeSample(kind, shape, seed, inputDataFormat(graph));
 }
 
 export async function runModel(report: ModelReport, runner: ModelRunner, settings: RunSettings): Promise<RunReport> {
@@ -176,8 +177,10 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
     });
     names.forEach((n, i) => byName.set(n, stats.outputs[i]));
     if (settings.thumbnails) {
+      const calls = new Map(graph.calls.map((c) => [c.layer.name, c]));
       for (const [n, t] of byName) {
-        const thumb = featureThumbnails(t.dims, t.data);
+        const call = calls.get(n);
+        const thumb = featureThumbnails(t.dims, t.data, call ? outputDataFormat(graph, call) : 'channels_last');
         if (thumb) thumbnails.set(n, thumb);
       }
     }

@@ -48,7 +48,9 @@ export function callFunction(it: Interpreter, fn: FuncValue, args: Value[], kwar
   const scope = new Scope(fn.closure);
   if (self?.t === 'instance' && fn.ownerClass) scope.method = { self, cls: fn.ownerClass };
   bindParams(it, fn, args, kwargs, scope, site);
-  const label = !fn.isLambda && !fn.ownerClass ? fn.name : fn.ownerClass ? `${fn.ownerClass.name}.${fn.name}` : null;
+  // A frame is a helper block of the user's (a diagram group); code ConvLens ships (keras.applications
+  // definitions) opens none: the backbone is already one group.
+  const label = it.ctx.inForeignCode ? null : !fn.isLambda && !fn.ownerClass ? fn.name : fn.ownerClass ? `${fn.ownerClass.name}.${fn.name}` : null;
   if (label) it.ctx.frames.push(`${label}#${it.ctx.nextFrameId++}`);
   try {
     if (fn.isLambda) return it.eval(fn.body, scope);

@@ -24,11 +24,6 @@ function untrainedStatement(r: RunJobResult): string | null {
     : 'Only the backbone is trained; the rest has random weights, so the predictions mean nothing until trained weights for the whole model are given.';
 }
 
-/** The input's spatial size (height, width) for a channels-last image input. */
-function inputSize(shape: number[]): [number, number] | null {
-  return shape.length === 4 ? [shape[1], shape[2]] : null;
-}
-
 export function runView(r: RunJobResult): RunView {
   const max = Math.max(1e-9, ...r.layers.map((l) => l.latencyMs ?? 0));
   const rf = r.receptiveField;
@@ -48,7 +43,7 @@ export function runView(r: RunJobResult): RunView {
     erf: rf?.erf
       ? {
         rows: rf.erf.rows, cols: rf.erf.cols, step: rf.erf.step, origin: rf.erf.origin, values: Array.from(rf.erf.values, (v) => v / erfMax),
-        input: r.inputImage ? [r.inputImage.height, r.inputImage.width] : inputSize(r.inputShape),
+        input: r.inputImage ? [r.inputImage.height, r.inputImage.width] : rf.inputSize,
         analytical: { top: rf.analytical[0].start, bottom: rf.analytical[0].end, left: rf.analytical[1].start, right: rf.analytical[1].end },
         max: num(erfMax),
       }

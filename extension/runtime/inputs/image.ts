@@ -1,6 +1,7 @@
 /** Image inputs: PNG / JPEG decoding (pngjs, jpeg-js), bilinear resize, Keras-style preprocessing. */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import type { DataFormat } from '../../../kernels/args';
 
 export type Preprocess = 'raw' | 'unit' | 'symmetric' | 'imagenet';
 
@@ -80,10 +81,11 @@ const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
 
 /**
- * An image as one NHWC sample for a model input of [height, width, channels] (3: RGB, 1: luma),
- * scaled as `preprocess` says: raw 0..255, unit [0, 1], symmetric [-1, 1], imagenet (x/255 - mean) / std.
+ * An image as one sample for a model input of height x width x channels (3: RGB, 1: luma), laid out
+ * HWC (channels_last) or CHW (channels_first), scaled as `preprocess` says: raw 0..255, unit
+ * [0, 1], symmetric [-1, 1], imagenet (x/255 - mean) / std.
  */
-export function imageToInput(img: RgbaImage, height: number, width: number, channels: number, preprocess: Preprocess): Float32Array {
+export function imageToInput(img: RgbaImage, height: number, width: number, channels: number, preprocess: Preprocess, format: DataFormat = 'channels_last'): Float32Array {
   if (channels !== 1 && channels !== 3) throw new Error(`the model input has ${channels} channels; images feed 1 (grey) or 3 (RGB)`);
   const rgba = resizeBilinear(img, height, width);
   const out = new Float32Array(height * width * channels);
@@ -95,7 +97,7 @@ export function imageToInput(img: RgbaImage, height: number, width: number, chan
       if (preprocess === 'unit') x = v / 255;
       else if (preprocess === 'symmetric') x = v / 127.5 - 1;
       else if (preprocess === 'imagenet') x = channels === 3 ? (v / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c] : (v / 255 - 0.449) / 0.226;
-      out[i * channels + c] = x;
+      out[format === 'channels_first' ? c * height * width + i : i * channels + c] = x;
     });
   }
   return out;

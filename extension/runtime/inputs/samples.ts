@@ -1,5 +1,6 @@
-/** Synthetic sample inputs, NHWC (Keras layout), seeded. */
+/** Synthetic sample inputs in the model input's layout (channels last or first), seeded. */
 import { Rng } from '../../../kernels/initializers';
+import type { DataFormat } from '../../../kernels/args';
 
 export type SampleKind = 'random' | 'impulse' | 'checkerboard';
 
@@ -10,12 +11,14 @@ export function bytesOf(shape: number[]): number {
 
 /**
  * random: standard normal; impulse: one at the spatial centre (every channel), zero elsewhere;
- * checkerboard: +1/-1 squares of 8 pixels. `shape` is [batch, ...spatial, channels].
+ * checkerboard: +1/-1 squares of 8 pixels. `shape` is [batch, ...spatial, channels], or
+ * [batch, channels, ...spatial] for channels_first.
  */
-export function makeSample(kind: SampleKind, shape: number[], seed: number): Float32Array {
+export function makeSample(kind: SampleKind, shape: number[], seed: number, format: DataFormat = 'channels_last'): Float32Array {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const channels = shape[shape.length - 1];
-  const spatial = shape.slice(1, -1);
+  const channelsFirst = format === 'channels_first' && shape.length > 2;
+  const channels = channelsFirst ? shape[1] : shape[shape.length - 1];
+  const spatial = channelsFirst ? shape.slice(2) : shape.slice(1, -1);
   if (kind === 'random') {
     const rng = new Rng(seed);
     for (let i = 0; i < data.length; i++) data[i] = rng.normal();
@@ -34,7 +37,7 @@ export function makeSample(kind: SampleKind, shape: number[], seed: number): Flo
     if (kind === 'impulse') v = coords.every((c, a) => c === Math.floor(spatial[a] / 2)) ? 1 : 0;
     else v = coords.reduce((acc, c) => acc + Math.floor(c / 8), 0) % 2 === 0 ? 1 : -1;
     if (v === 0) continue;
-    for (let b = 0; b < shape[0]; b++) for (let c = 0; c < channels; c++) data[b * perSample + p * channels + c] = v;
+    for (let b = 0; b < shape[0]; b++) for (let c = 0; c < channels; c++) data[b * perSample + (channelsFirst ? c * pixels + p : p * channels + c)] = v;
   }
   return data;
 }

@@ -1,4 +1,5 @@
 /** Small greyscale thumbnails of a feature map's first channels (for the sidebar). */
+import { imageAxes, pixelIndex, type DataFormat } from '../../engine/analysis/data_format';
 
 export interface Thumbnails {
   /** Channels shown (the first ones), thumbnail height and width. */
@@ -9,10 +10,14 @@ export interface Thumbnails {
   data: Uint8Array;
 }
 
-/** From an NHWC tensor (batch item 0): up to `maxChannels` channels, downsampled to `size`. */
-export function featureThumbnails(dims: number[], data: Float32Array, maxChannels = 8, size = 32): Thumbnails | null {
+/**
+ * From a 4D tensor (batch item 0) laid out NHWC or NCHW as `format` says: up to `maxChannels`
+ * channels, downsampled to `size`.
+ */
+export function featureThumbnails(dims: number[], data: Float32Array, format: DataFormat = 'channels_last', maxChannels = 8, size = 32): Thumbnails | null {
   if (dims.length !== 4) return null;
-  const [, H, W, C] = dims;
+  const { height: H, width: W, channels: C } = imageAxes(dims, format);
+  const at = (y: number, x: number, c: number) => data[pixelIndex(format, H, W, C, y, x, c)];
   const channels = Math.min(C, maxChannels);
   const scale = Math.max(1, Math.ceil(Math.max(H, W) / size));
   const h = Math.ceil(H / scale);
@@ -21,15 +26,15 @@ export function featureThumbnails(dims: number[], data: Float32Array, maxChannel
   for (let c = 0; c < channels; c++) {
     let min = Infinity;
     let max = -Infinity;
-    for (let i = c; i < H * W * C; i += C) {
-      const v = data[i];
+    for (let i = 0; i < H * W; i++) {
+      const v = at(Math.floor(i / W), i % W, c);
       if (v < min) min = v;
       if (v > max) max = v;
     }
     const range = max - min || 1;
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
       // Nearest sample: thumbnails show structure, not exact values.
-      const v = data[((Math.min(y * scale, H - 1) * W) + Math.min(x * scale, W - 1)) * C + c];
+      const v = at(Math.min(y * scale, H - 1), Math.min(x * scale, W - 1), c);
       out[(c * h + y) * w + x] = Math.round(((v - min) / range) * 255);
     }
   }
