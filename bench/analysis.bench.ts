@@ -17,6 +17,7 @@ import { analyze, type Analysis } from '../extension/engine/analysis/analyze';
 import { IncrementalParser } from '../extension/engine/parse';
 import { DocumentSession } from '../extension/engine/session/document_session';
 import { answer, documentViews } from '../extension/engine/session/document_views';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../extension/engine/session/worker_limits';
 import { clearTraceCache, setTraceCacheEnabled } from '../extension/engine/trace/trace_cache';
 import { chainPython, chainTfjs, RESNET152_HEAD_PYTHON, resnet152HeadTfjs, xceptionTfjs } from './models';
 
@@ -139,6 +140,15 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 }
 
+/** The semi-space size this process runs with: `npm run bench` gives it the editor analysis worker's young generation. */
+function youngGenerationNote(): string {
+  const semiSpaceMb = ANALYSIS_YOUNG_GENERATION_MB / 3;
+  const flag = process.execArgv.find((a) => a.startsWith('--max-semi-space-size='));
+  return flag && Number(flag.split('=')[1]) === semiSpaceMb
+    ? `${semiSpaceMb} MB semi-spaces, as the editor's analysis worker (engine/session/worker_limits.ts)`
+    : `V8's default semi-spaces, not the editor analysis worker's ${semiSpaceMb} MB (run it with --max-semi-space-size=${semiSpaceMb}, as \`npm run bench\` does)`;
+}
+
 async function main() {
   await tf.setBackend('cpu');
   const xception = readFileSync(path.join(process.cwd(), 'examples', 'xception.py'), 'utf8');
@@ -218,6 +228,7 @@ async function main() {
   console.log('\nkeystroke = one-character edit in a Conv2D filter count (late: the last Conv2D, early: the first) through the editor session:');
   console.log('incremental re-parse + re-trace of the statements from the edited one on (backbones replayed from the trace cache) + analysis. Aim: <= 5 ms at 1000 layers.');
   console.log('tfjs-layers build = constructing the same model (symbolic shapes and weight initialisation).');
+  console.log(`young generation: ${youngGenerationNote()}.`);
 }
 
 void main();
