@@ -4,7 +4,7 @@
  * the editor's DocumentSession: incremental re-parse, incremental re-trace from the checkpoint
  * before the edited statement, analysis), with the edit early in the file (the first Conv2D)
  * and late (the last one); the old path that re-traced the whole file on every keystroke, typed
- * side by side with the session (interleaved rounds after a warm-up round, each path holding its
+ * side by side with the session (keystrokes in turn after a warm-up round, each path holding its
  * last analysis as the editor does); and the editor's whole path per keystroke (update + views).
  * Medians over repeated runs; never a pass/fail test.
  */
@@ -112,16 +112,19 @@ function editorPath(text: string, cursor: number, split: { update: number[]; vie
 }
 
 /**
- * Median milliseconds per keystroke of each path, typed side by side: rounds of 10 keystrokes on
- * each path in turn, the first round a warm-up (the JIT and the young generation reach their
- * steady state), so no path is measured colder or under other load than another.
+ * Median milliseconds per keystroke of each path, typed side by side: each path types one
+ * keystroke in turn, in rounds of 10, the order rotated each round (a path's keystroke pays for
+ * scavenging what the path before it left young), the first round a warm-up (the JIT and the young
+ * generation reach their steady state); so no path is measured colder or under other load.
  */
 function sideBySide(paths: Record<string, () => number>, rounds = 4, perRound = 10): Record<string, number> {
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
+  const names = Object.keys(paths);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const [name, type] of Object.entries(paths)) {
-      for (let i = 0; i < perRound; i++) {
-        const ms = type();
+    const order = [...names.slice(r % names.length), ...names.slice(0, r % names.length)];
+    for (let i = 0; i < perRound; i++) {
+      for (const name of order) {
+        const ms = paths[name]();
         if (r > 0) samples[name].push(ms);
       }
     }
