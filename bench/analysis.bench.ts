@@ -3,7 +3,9 @@
  * ConvLens: cold (fresh parse + trace + analysis) and per keystroke (one-character edit through
  * the editor's DocumentSession: incremental re-parse, incremental re-trace from the checkpoint
  * before the edited statement, analysis), with the edit early in the file (the first Conv2D)
- * and late (the last one); and the old path that re-traced the whole file on every keystroke.
+ * and late (the last one); the old path that re-traced the whole file on every keystroke, typed
+ * side by side with the session (keystrokes in turn after a warm-up round, each path holding its
+ * last analysis as the editor does); and the editor's whole path per keystroke (update + views).
  * Medians over repeated runs; never a pass/fail test.
  */
 import { readFileSync } from 'node:fs';
@@ -11,9 +13,11 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { analyze } from '../extension/engine/analysis/analyze';
+import { analyze, type Analysis } from '../extension/engine/analysis/analyze';
 import { IncrementalParser } from '../extension/engine/parse';
 import { DocumentSession } from '../extension/engine/session/document_session';
+import { answer, documentViews } from '../extension/engine/session/document_views';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../extension/engine/session/worker_limits';
 import { clearTraceCache, setTraceCacheEnabled } from '../extension/engine/trace/trace_cache';
 import { chainPython, chainTfjs, RESNET152_HEAD_PYTHON, resnet152HeadTfjs, xceptionTfjs } from './models';
 
@@ -39,36 +43,93 @@ function editAt(text: string, anchor: string, where: Where): number {
   return (where === 'early' ? text.indexOf(anchor) : text.lastIndexOf(anchor)) + anchor.length;
 }
 
-/** Alternately inserts and deletes one digit inside a filter count, as typing would, through the editor's session. */
-function keystroke(text: string, anchor: string, where: Where = 'late'): number {
-  const session = new DocumentSession();
-  session.update(text, 0);
+type Edit = { from: number; to: number; insert: string };
+/** One keystroke's work on a path: the new text, the edit that made it, its version. */
+type Step = (text: string, edit: Edit, version: number) => void;
+
+/**
+ * A typist on one path: each call alternately inserts and deletes one digit after `anchor` (a
+ * filter count, as typing would) and returns the milliseconds `step` took.
+ */
+function typist(text: string, anchor: string, where: Where, step: Step): () => number {
   const at = editAt(text, anchor, where);
   let current = text;
   let inserted = false;
   let version = 0;
-  return time(30, () => {
+  return () => {
     const edit = inserted ? { from: at, to: at + 1, insert: '' } : { from: at, to: at, insert: '1' };
     current = current.slice(0, edit.from) + edit.insert + current.slice(edit.to);
     inserted = !inserted;
-    session.update(current, ++version, [edit]);
-  });
+    const t0 = performance.now();
+    step(current, edit, ++version);
+    return performance.now() - t0;
+  };
 }
 
-/** The path before the incremental trace: incremental re-parse, the whole file traced again. */
-function keystrokeRetracingAll(text: string, anchor: string, where: Where): number {
+/** The editor's session: incremental re-parse, re-trace from the checkpoint before the edited statement, analysis. */
+function sessionPath(text: string): Step {
+  const session = new DocumentSession();
+  session.update(text, 0);
+  return (current, edit, version) => void session.update(current, version, [edit]);
+}
+
+/**
+ * The path before the incremental trace: incremental re-parse, the whole file traced again. It
+ * holds its analysis until the next keystroke, as the editor did (and as a session does).
+ */
+function retracingAllPath(text: string): Step {
   const parser = new IncrementalParser();
   parser.parse(text);
-  const at = editAt(text, anchor, where);
-  let current = text;
-  let inserted = false;
-  return time(30, () => {
-    const edit = inserted ? { from: at, to: at + 1, insert: '' } : { from: at, to: at, insert: '1' };
-    current = current.slice(0, edit.from) + edit.insert + current.slice(edit.to);
-    inserted = !inserted;
-    const tree = parser.parse(current, [edit]);
-    analyze(current, { tree });
-  });
+  let held: Analysis | null = null;
+  return (current, edit) => {
+    held = analyze(current, { tree: parser.parse(current, [edit]) });
+    void held;
+  };
+}
+
+/**
+ * The editor's whole path per keystroke, as its analysis worker runs it: the session's update,
+ * then the views posted with every analysis (diagnostics, inlay hints, code lenses) and the
+ * requests the editor makes after each change (the sidebar summary, the status bar's model, the
+ * sidebar's highlighted layer, code actions at the cursor). Splits each keystroke's milliseconds.
+ */
+function editorPath(text: string, cursor: number, split: { update: number[]; views: number[] }): Step {
+  const session = new DocumentSession();
+  session.update(text, 0);
+  return (current, edit, version) => {
+    const t0 = performance.now();
+    const analysis = session.update(current, version, [edit]);
+    const t1 = performance.now();
+    const views = documentViews(analysis);
+    answer(current, analysis, { kind: 'summary', args: {} });
+    answer(current, analysis, { kind: 'model', args: { offset: cursor } });
+    answer(current, analysis, { kind: 'layer', args: { offset: cursor } });
+    const here = views.diagnostics.filter((d) => d.from <= cursor && cursor <= d.to);
+    answer(current, analysis, { kind: 'codeActions', args: { offset: cursor, diagnostics: here } });
+    split.update.push(t1 - t0);
+    split.views.push(performance.now() - t1);
+  };
+}
+
+/**
+ * Median milliseconds per keystroke of each path, typed side by side: each path types one
+ * keystroke in turn, in rounds of 10, the order rotated each round (a path's keystroke pays for
+ * scavenging what the path before it left young), the first round a warm-up (the JIT and the young
+ * generation reach their steady state); so no path is measured colder or under other load.
+ */
+function sideBySide(paths: Record<string, () => number>, rounds = 4, perRound = 10): Record<string, number> {
+  const names = Object.keys(paths);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    const order = [...names.slice(r % names.length), ...names.slice(0, r % names.length)];
+    for (let i = 0; i < perRound; i++) {
+      for (const name of order) {
+        const ms = paths[name]();
+        if (r > 0) samples[name].push(ms);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
 }
 
 /** "line 12 of 1009 (1%)": where an edit at `at` is. */
@@ -80,6 +141,15 @@ function lineOf(text: string, at: number): string {
 
 function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+}
+
+/** The semi-space size this process runs with: `npm run bench` gives it the editor analysis worker's young generation. */
+function youngGenerationNote(): string {
+  const semiSpaceMb = ANALYSIS_YOUNG_GENERATION_MB / 3;
+  const flag = process.execArgv.find((a) => a.startsWith('--max-semi-space-size='));
+  return flag && Number(flag.split('=')[1]) === semiSpaceMb
+    ? `${semiSpaceMb} MB semi-spaces, as the editor's analysis worker (engine/session/worker_limits.ts)`
+    : `V8's default semi-spaces, not the editor analysis worker's ${semiSpaceMb} MB (run it with --max-semi-space-size=${semiSpaceMb}, as \`npm run bench\` does)`;
 }
 
 async function main() {
@@ -106,9 +176,14 @@ async function main() {
       clearTraceCache();
       analyze(c.text);
     });
-    const late = keystroke(c.text, c.late, 'late');
-    const early = keystroke(c.text, c.early, 'early');
-    before.push(`  ${c.name.padEnd(30)} late ${keystrokeRetracingAll(c.text, c.late, 'late').toFixed(2)} ms, early ${keystrokeRetracingAll(c.text, c.early, 'early').toFixed(2)} ms`);
+    const paths = sideBySide({
+      late: typist(c.text, c.late, 'late', sessionPath(c.text)),
+      early: typist(c.text, c.early, 'early', sessionPath(c.text)),
+      oldLate: typist(c.text, c.late, 'late', retracingAllPath(c.text)),
+      oldEarly: typist(c.text, c.early, 'early', retracingAllPath(c.text)),
+    });
+    const { late, early } = paths;
+    before.push(`  ${c.name.padEnd(30)} late ${paths.oldLate.toFixed(2)} ms, early ${paths.oldEarly.toFixed(2)} ms`);
     where.push(`  ${c.name.padEnd(30)} late: after \`${c.late}\` at ${lineOf(c.text, editAt(c.text, c.late, 'late'))}; early: after \`${c.early}\` at ${lineOf(c.text, editAt(c.text, c.early, 'early'))}`);
     let params = 0;
     const tfjs = time(c.tfjsRuns, () => {
@@ -120,6 +195,13 @@ async function main() {
     if (report.layers.length < 100) throw new Error(`bench model ${c.name} traced only ${report.layers.length} layers`);
     if (params !== report.totals.params) throw new Error(`bench model ${c.name}: tfjs-layers built ${params} params, ConvLens counts ${report.totals.params}: not the same model`);
   }
+  // The editor's whole path on the chain's late edit: the session's update, then the views.
+  const split = { update: [] as number[], views: [] as number[] };
+  const late = editAt(chain, 'layers.Conv2D(', 'late');
+  const whole = sideBySide({ editor: typist(chain, 'layers.Conv2D(', 'late', editorPath(chain, late, split)) }).editor;
+  const measured = (xs: number[]) => median(xs.slice(10)); // after the warm-up round
+  console.log(`\nthe editor's whole path per keystroke, generated chain, late edit: ${whole.toFixed(2)} ms = session update ${measured(split.update).toFixed(2)} ms + views ${measured(split.views).toFixed(2)} ms`);
+  console.log('  (views: diagnostics, inlay hints and code lenses, then the sidebar summary, status-bar model, highlighted layer and code actions at the cursor)');
   console.log('\nwhere each keystroke is (a one-digit insertion, then its deletion, alternately):');
   for (const line of where) console.log(line);
   console.log('\nthe same keystrokes re-tracing the whole file (the path before the incremental trace):');
@@ -134,18 +216,22 @@ async function main() {
     const full = `import keras\nfrom keras import layers\nbase = keras.applications.${app}(include_top=False, weights="imagenet")\nbase.trainable = False\nx = base.output\n${head}model = keras.Model(base.input, out)\n`;
     const alone = `import keras\nfrom keras import layers\ninp = keras.Input(${features})\nx = inp\n${head}model = keras.Model(inp, out)\n`;
     analyze(full);
-    const incremental = keystroke(full, 'Dense(25');
-    const cached = keystrokeRetracingAll(full, 'Dense(25', 'late');
+    const headPaths = sideBySide({
+      incremental: typist(full, 'Dense(25', 'late', sessionPath(full)),
+      cached: typist(full, 'Dense(25', 'late', retracingAllPath(full)),
+      headOnly: typist(alone, 'Dense(25', 'late', sessionPath(alone)),
+    });
+    const { incremental, cached, headOnly } = headPaths;
     setTraceCacheEnabled(false);
-    const uncached = keystrokeRetracingAll(full, 'Dense(25', 'late');
+    const { uncached } = sideBySide({ uncached: typist(full, 'Dense(25', 'late', retracingAllPath(full)) });
     setTraceCacheEnabled(true);
-    const headOnly = keystroke(alone, 'Dense(25');
     const layers = analyze(full).models.at(-1)!.graph.calls.length;
     console.log(`  ${app} (${layers} calls) + head: ${incremental.toFixed(2)} ms / ${cached.toFixed(2)} ms / ${uncached.toFixed(2)} ms / ${headOnly.toFixed(2)} ms`);
   }
   console.log('\nkeystroke = one-character edit in a Conv2D filter count (late: the last Conv2D, early: the first) through the editor session:');
   console.log('incremental re-parse + re-trace of the statements from the edited one on (backbones replayed from the trace cache) + analysis. Aim: <= 5 ms at 1000 layers.');
   console.log('tfjs-layers build = constructing the same model (symbolic shapes and weight initialisation).');
+  console.log(`young generation: ${youngGenerationNote()}.`);
 }
 
 void main();

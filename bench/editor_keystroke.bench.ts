@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DocumentSession } from '../extension/engine/session/document_session';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../extension/engine/session/protocol';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../extension/engine/session/worker_limits';
 import { chainPython } from './models';
 
 const LIMITS = { maxSteps: 400_000 };
@@ -32,7 +33,8 @@ function keystrokes(text: string, anchor: string, n: number) {
 }
 
 async function main() {
-  const worker = new Worker(path.join(process.cwd(), 'dist', 'analysis-worker.js'));
+  // The worker as the editor starts it (its young generation; the old one is only a cap).
+  const worker = new Worker(path.join(process.cwd(), 'dist', 'analysis-worker.js'), { resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB } });
   let waiting: ((m: FromAnalysisWorker) => void) | null = null;
   worker.on('message', (m: FromAnalysisWorker) => m.type === 'analysed' && waiting?.(m));
   const post = (m: ToAnalysisWorker) => worker.postMessage(m);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../engine/session/protocol';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../engine/session/worker_limits';
 
 export interface AnalysisTransport {
   post(m: ToAnalysisWorker): void;
@@ -20,7 +21,7 @@ const WORKER_HEAP_MB = 1024;
 
 export function workerTransport(extensionPath: string): TransportFactory {
   return (received, exited) => {
-    const worker = new Worker(path.join(extensionPath, 'dist', 'analysis-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(path.join(extensionPath, 'dist', 'analysis-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB } });
     let terminating = false;
     worker.on('message', received);
     worker.on('error', (e) => !terminating && exited(e.message));

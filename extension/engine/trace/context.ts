@@ -55,7 +55,20 @@ export class TraceContext implements Meter {
   /** Keras' global image data format, as the source set it (keras.config.set_image_data_format); null: set to an unknown value. */
   imageDataFormat: 'channels_last' | 'channels_first' | null = 'channels_last';
   /** Names in the source that held a Keras tensor (assignments and uses), for hovers. */
-  readonly tensorNames = new Map<number, TensorName>();
+  get tensorNames(): ReadonlyMap<number, TensorName> {
+    return this.tensorNamesByOffset;
+  }
+  private tensorNamesByOffset = new Map<number, TensorName>();
+
+  /**
+   * The tensor names move into a new map with the same entries (an incremental trace calls this
+   * after restoring a checkpoint). Refilled in place, the long-lived map is rehashed into
+   * old-generation tables, and V8 treats the young entries a replaced table still holds as live
+   * until the next full collection: each trace's tensors (and the graph they reach) were promoted.
+   */
+  renewTensorNames(): void {
+    this.tensorNamesByOffset = new Map(this.tensorNamesByOffset);
+  }
   private nextTensorId = 0;
   private allocationRefused = false;
   /**
@@ -126,11 +139,11 @@ export class TraceContext implements Meter {
   /** Remembers that the name at `span` held `tensor`. */
   noteTensorName(span: Span, name: string, tensor: SymTensor): void {
     if (this.foreignSite) return;
-    const seen = this.tensorNames.get(span.from);
+    const seen = this.tensorNamesByOffset.get(span.from);
     if (seen) {
       seen.tensor = tensor;
       seen.times++;
-    } else if (this.tensorNames.size < MAX_TENSOR_NAMES) this.tensorNames.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
+    } else if (this.tensorNamesByOffset.size < MAX_TENSOR_NAMES) this.tensorNamesByOffset.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
   }
 
   /** Operations on a custom layer's own variables: the layer instance and the variable's creation index. */

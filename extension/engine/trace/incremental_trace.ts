@@ -141,6 +141,7 @@ export class IncrementalTracer {
     state.ctx.directives.length = 0;
     state.ctx.directives.push(...readDirectives(req.text));
     state.ctx.budget.restartClock();
+    state.ctx.renewTensorNames();
   }
 }
 

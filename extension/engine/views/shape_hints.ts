@@ -6,6 +6,7 @@
  */
 import type { Shape } from '../../../kernels/types';
 import type { Analysis } from '../analysis/analyze';
+import type { LayerCall } from '../graph';
 import { formatShapeText, isExactCount } from '../analysis/format';
 
 export interface ShapeHint {
@@ -44,15 +45,53 @@ export function shapeRange(shapes: (Shape | null)[]): string {
   return `(${axes.join(', ')}${axes.length === 1 ? ',' : ''})`;
 }
 
+/** A call site: where it ends and what each of its runs was. */
+interface Site {
+  offset: number;
+  first: LayerCall;
+  names: string[];
+  type: string;
+  shapes: (Shape | null)[];
+}
+
+/**
+ * Hints of earlier analyses by the site's first call. An incremental trace keeps the calls before
+ * the edited statement (the same objects), so a keystroke formats only the sites it changed; a
+ * memo is used only when the site's runs are what it was made from.
+ */
+const memo = new WeakMap<LayerCall, { site: Site; hint: ShapeHint }>();
+
+function sameSite(a: Site, b: Site): boolean {
+  if (a.offset !== b.offset || a.type !== b.type || a.names.length !== b.names.length) return false;
+  for (let i = 0; i < a.names.length; i++) if (a.names[i] !== b.names[i] || !sameShape(a.shapes[i], b.shapes[i])) return false;
+  return true;
+}
+
+function sameShape(a: Shape | null, b: Shape | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function hintOf(s: Site): ShapeHint {
+  const label = shapeRange(s.shapes);
+  const runs = s.shapes.length;
+  const tooltip = runs === 1
+    ? `${s.names[0]} (${s.type}) output shape`
+    : `${s.type} output shapes over ${runs} runs (${s.names[0]} … ${s.names[runs - 1]}): ${[...new Set(s.shapes.map(formatShapeText))].join(', ')}`;
+  return { offset: s.offset, label, tooltip, runs };
+}
+
 /** One hint per call site (every model, every run), in source order. */
 export function shapeHints(analysis: Analysis): ShapeHint[] {
-  const sites = new Map<string, { offset: number; names: string[]; type: string; shapes: (Shape | null)[] }>();
+  const sites = new Map<string, Site>();
   for (const model of analysis.models) {
     for (const call of model.graph.calls) {
       if (call.layer.kernel?.family === 'input') continue;
       const key = `${call.span.from}:${call.span.to}`;
       let site = sites.get(key);
-      if (!site) sites.set(key, (site = { offset: call.span.to, names: [], type: call.layer.type, shapes: [] }));
+      if (!site) sites.set(key, (site = { offset: call.span.to, first: call, names: [], type: call.layer.type, shapes: [] }));
       if (call.layer.application) {
         // A keras.applications model built on this line: its layers are not runs of the line; show what it outputs.
         Object.assign(site, { names: [call.layer.application], type: 'keras.applications', shapes: [call.output.shape] });
@@ -63,11 +102,11 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
     }
   }
   return [...sites.values()].sort((a, b) => a.offset - b.offset).map((s) => {
-    const label = shapeRange(s.shapes);
-    const runs = s.shapes.length;
-    const tooltip = runs === 1
-      ? `${s.names[0]} (${s.type}) output shape`
-      : `${s.type} output shapes over ${runs} runs (${s.names[0]} … ${s.names[runs - 1]}): ${[...new Set(s.shapes.map(formatShapeText))].join(', ')}`;
-    return { offset: s.offset, label, tooltip, runs };
+    const known = memo.get(s.first);
+    if (known && sameSite(known.site, s)) return known.hint;
+    // Shapes are copied: the memo must not see a later trace's changes to the same arrays.
+    const hint = hintOf(s);
+    memo.set(s.first, { site: { ...s, names: [...s.names], shapes: s.shapes.map((x) => x && [...x]) }, hint });
+    return hint;
   });
 }
