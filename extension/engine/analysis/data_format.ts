@@ -19,21 +19,16 @@ const sameShape = (a: SymTensor['shape'], b: SymTensor['shape']) => !!a && !!b &
 /**
  * The format of a tensor as its readers see it: the first conv or pooling reached from it through
  * layers that keep its shape unchanged (rescaling, normalization, activations); null when none is.
+ * One pass in call order (a reader comes after what it reads), so the summary can ask on every
+ * keystroke of a 1000-layer model.
  */
 function readerFormat(graph: ModelGraph, tensor: SymTensor): DataFormat | null {
-  const seen = new Set<number>([tensor.id]);
-  const queue = [tensor];
-  while (queue.length) {
-    const t = queue.shift()!;
-    for (const call of graph.calls) {
-      if (!call.inputs.some((i) => i.id === t.id)) continue;
-      const format = windowFormat(call);
-      if (format) return format;
-      if (sameShape(call.output.shape, t.shape) && !seen.has(call.output.id)) {
-        seen.add(call.output.id);
-        queue.push(call.output);
-      }
-    }
+  const reached = new Set<number>([tensor.id]);
+  for (const call of graph.calls) {
+    if (!call.inputs.some((i) => reached.has(i.id))) continue;
+    const format = windowFormat(call);
+    if (format) return format;
+    if (sameShape(call.output.shape, tensor.shape)) reached.add(call.output.id);
   }
   return null;
 }

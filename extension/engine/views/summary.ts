@@ -3,6 +3,7 @@ import type { Analysis, EntryReport, LayerReport, ModelReport } from '../analysi
 import type { Shape } from '../../../kernels/types';
 import type { GraphEntry, LayerInstance } from '../graph';
 import { formatCount, formatMacs, formatRfNumber, formatShapeText } from '../analysis/format';
+import { inputDataFormat } from '../analysis/data_format';
 import { LineIndex } from '../source';
 import type { NodeFigures, SummaryGroup, SummaryModel, SummaryRow } from '../../../webview/messages';
 
@@ -19,18 +20,11 @@ function rfCells(rf: LayerReport['rf'], extent: number | null): { rf: string; rf
   };
 }
 
-/**
- * The model input's shape with its channels last, so that its spatial axes are `slice(1, -1)`.
- * Keras keeps channels last or first per layer and the input shape alone cannot tell: the first
- * conv or pooling reading the input unchanged says (channels last when none does).
- */
+/** The model input's shape with its channels last, so that its spatial axes are `slice(1, -1)`. */
 function inputChannelsLast(m: ModelReport): Shape | null {
   const input = m.graph.inputs[0]?.shape ?? null;
   if (!input || input.length < 3) return input;
-  const same = (shape: Shape | null | undefined) => shape?.length === input.length && shape.every((d, i) => d === input[i]);
-  const reader = m.graph.calls.find((c) => c.layer.kernel?.window && c.layer.config !== null && same(c.inputs[0]?.shape));
-  const channelsFirst = reader?.layer.kernel!.window!(reader.layer.config).dataFormat === 'channels_first';
-  return channelsFirst ? [input[0], ...input.slice(2), input[1]] : input;
+  return inputDataFormat(m.graph) === 'channels_first' ? [input[0], ...input.slice(2), input[1]] : input;
 }
 
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
