@@ -8,7 +8,7 @@ import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace, type TraceRequest, type TraceResult } from '../trace/trace';
-import { containersOwnParams, entryReports } from './entries';
+import { containersOwnParams, entryReports, layerEntryReport } from './entries';
 import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 
 export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
@@ -19,9 +19,6 @@ import { computeRfs, Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
 
-function layerEntry(l: LayerReport): EntryReport {
-  return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span, callSpans: [], layerCount: 1 };
-}
 
 
 
@@ -66,7 +63,71 @@ function inboundNames(call: LayerCall): string[] {
   return names;
 }
 
-export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport {
+/** Whether `names` are still the names of the layers whose outputs `call` reads (nothing allocated). */
+function sameInbound(names: readonly string[], call: LayerCall): boolean {
+  let i = 0;
+  for (const t of call.inputs) {
+    const name = t.producer?.layer.name;
+    if (name && names[i++] !== name) return false;
+  }
+  return i === names.length;
+}
+
+/**
+ * A report made for a call's layer, with what it was made from besides what it holds (the build
+ * result, trainable, operation or not). A keystroke analyses every call the edit did not touch
+ * again: when nothing it was made from changed, the same report (never changed once made) serves.
+ */
+interface ReportMemo {
+  report: LayerReport;
+  result: LayerCall['result'];
+  trainable: boolean;
+  isOperation: boolean | undefined;
+}
+
+/** Per call, the last few reports made for it (a backbone's calls are in its own model and in the one around it). */
+const reportMemo = new WeakMap<LayerCall, ReportMemo[]>();
+const REPORTS_KEPT_PER_CALL = 4;
+
+function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings | null): boolean {
+  const { report, result } = memo;
+  return report.layer === call.layer && result === call.result && memo.trainable === call.layer.trainable && memo.isOperation === call.layer.isOperation
+    && report.outputShape === call.output.shape && report.rf === rf && report.savings === savings && sameInbound(report.inbound, call);
+}
+
+/**
+ * The report of the first call of a layer in a model: one made before when still valid and not
+ * already in this analysis (each model has reports of its own, as a fresh analysis gives).
+ */
+function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Set<LayerReport>): LayerReport {
+  const memos = reportMemo.get(call);
+  if (memos) {
+    for (const memo of memos) if (!inUse.has(memo.report) && reportValid(memo, call, rf, savings)) return memo.report;
+  }
+  const report: LayerReport = {
+    layer: call.layer,
+    call,
+    inbound: inboundNames(call),
+    outputShape: call.output.shape,
+    // An operation (keras.ops.relu(x), x * w) has no weights, even when its shape is unknown.
+    params: call.layer.isOperation ? { trainable: 0, nonTrainable: 0 } : effectiveParams(call.layer, call.result?.params ?? null),
+    macs: call.result ? call.result.macs : null,
+    rf,
+    savings,
+  };
+  const memo = { report, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation };
+  if (!memos) reportMemo.set(call, [memo]);
+  else {
+    memos.unshift(memo);
+    if (memos.length > REPORTS_KEPT_PER_CALL) memos.pop();
+  }
+  return report;
+}
+
+/** Reports already in an analysis (over all its models): a report belongs to one model only. */
+export type ReportsInUse = Set<LayerReport>;
+
+export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = new Set()): ModelReport {
   const rfs = computeRfs(graph.calls, (call) => {
     if (call.layer.application) return;
     sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
@@ -74,29 +135,31 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
   checkGridding(graph, sink);
   checkFinalRf(graph, rfs, sink);
   const byLayer = new Map<LayerInstance, LayerReport>();
+  /** Reports of layers called more than once here: copies of their first call's, summed over the calls. */
+  let summed: Set<LayerReport> | null = null;
   for (const call of graph.calls) {
     if (!call.layer.application) checkCheckerboard(call, sink);
-    const inbound = inboundNames(call);
-    const existing = byLayer.get(call.layer);
+    let existing = byLayer.get(call.layer);
     if (existing) {
+      // The first call's report may be shared with later analyses: summed into a copy of it.
+      summed ??= new Set();
+      if (!summed.has(existing)) {
+        inUse.delete(existing);
+        existing = { ...existing, inbound: [...existing.inbound] };
+        summed.add(existing);
+        inUse.add(existing);
+        byLayer.set(call.layer, existing);
+      }
       existing.macs = existing.macs === null || call.result?.macs == null ? null : existing.macs + call.result.macs;
-      for (const n of inbound) if (!existing.inbound.includes(n)) existing.inbound.push(n);
+      for (const n of inboundNames(call)) if (!existing.inbound.includes(n)) existing.inbound.push(n);
       continue;
     }
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
     if (savings && savings.alternatives[0].params < savings.params) sink.info('savings-separable', savingsMessage(call.layer, savings), call.span);
-    byLayer.set(call.layer, {
-      layer: call.layer,
-      call,
-      inbound,
-      outputShape: call.output.shape,
-      // An operation (keras.ops.relu(x), x * w) has no weights, even when its shape is unknown.
-      params: call.layer.isOperation ? { trainable: 0, nonTrainable: 0 } : effectiveParams(call.layer, call.result?.params ?? null),
-      macs: call.result ? call.result.macs : null,
-      rf: rfs.get(call.output) ?? null,
-      savings,
-    });
+    const report = layerReport(call, rfs.get(call.output) ?? null, savings, inUse);
+    inUse.add(report);
+    byLayer.set(call.layer, report);
   }
   const layers = [...byLayer.values()];
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
@@ -111,7 +174,8 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
   totals.trainableParams += own.trainable;
   totals.nonTrainableParams += own.nonTrainable;
   totals.params = totals.trainableParams + totals.nonTrainableParams;
-  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null) : layers.map(layerEntry);
+  const entriesInUse = new Set<EntryReport>();
+  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
   if (!Object.values(totals).every(isExactCount)) {
     sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
   }
@@ -170,13 +234,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
 /** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
 export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
-  return graphs.flatMap((g) => isolatedModel(g, sink));
+  const inUse: ReportsInUse = new Set();
+  return graphs.flatMap((g) => isolatedModel(g, sink, inUse));
 }
 
-function isolatedModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport[] {
+function isolatedModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse): ModelReport[] {
   const own = new DiagnosticSink();
   try {
-    const report = analyzeModel(graph, own);
+    const report = analyzeModel(graph, own, inUse);
     for (const d of own.items) sink.add(d.severity, d.code, d.message, d);
     return [report];
   } catch (e) {

@@ -28,12 +28,28 @@ export function ownParams(entry: Extract<GraphEntry, { kind: 'container' }>): Pa
   return count;
 }
 
-export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf): EntryReport[] {
+/** The entry last made for a layer's report (reports are never changed once made, nor are entries). */
+const entryOfReport = new WeakMap<LayerReport, EntryReport>();
+
+/**
+ * A built-in layer's entry: the one made before for the same report when its layer's name, class
+ * and span are still the same, unless this analysis already holds it (`inUse`).
+ */
+export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: Set<EntryReport>): EntryReport {
+  const known = entryOfReport.get(r);
+  if (known && !inUse.has(known) && known.name === layer.name && known.type === layer.type && known.span === layer.span) {
+    inUse.add(known);
+    return known;
+  }
+  const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
+  if (!known || !inUse.has(known)) entryOfReport.set(r, entry);
+  inUse.add(entry);
+  return entry;
+}
+
+export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, inUse: Set<EntryReport> = new Set()): EntryReport[] {
   return entries.map((e): EntryReport => {
-    if (e.kind === 'layer') {
-      const r = byLayer.get(e.layer)!;
-      return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
-    }
+    if (e.kind === 'layer') return layerEntryReport(byLayer.get(e.layer)!, e.layer, inUse);
     let params: ParamCount | null = ownParams(e);
     for (const layer of new Set(e.calls.map((c) => c.layer))) {
       const p = byLayer.get(layer)?.params ?? null;
@@ -43,7 +59,7 @@ export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, 
     for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
     const out = e.outputs[0] ?? e.calls[e.calls.length - 1]?.output;
     return {
-      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf),
+      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf, inUse),
       outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
       callSpans: e.callSpans, layerCount: new Set(e.calls.filter((c) => !c.layer.isOperation).map((c) => c.layer)).size,
     };

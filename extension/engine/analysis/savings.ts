@@ -26,20 +26,41 @@ export interface Savings {
  */
 const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[]; last: Savings | null }>();
 
+/**
+ * Each call's answer with what it came from (kind, config, build result, input shapes: all
+ * replaced, never changed in place): a keystroke asks again for every call it did not touch.
+ */
+const savingsByCall = new WeakMap<LayerCall, { kernel: LayerKernel<any>; config: unknown; result: LayerCall['result']; shapes: (Shape | null)[]; savings: Savings | null }>();
+
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
   // Most kinds propose nothing: asked before anything is allocated.
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params) return null;
+  const known = savingsByCall.get(call);
+  if (known && known.kernel === kernel && known.config === config && known.result === call.result && sameShapes(known.shapes, call)) return known.savings;
+  const savings = computeSavings(call, kernel, config);
+  savingsByCall.set(call, { kernel, config, result: call.result, shapes: call.inputs.map((t) => t.shape), savings });
+  return savings;
+}
+
+function sameShapes(shapes: (Shape | null)[], call: LayerCall): boolean {
+  if (shapes.length !== call.inputs.length) return false;
+  for (let i = 0; i < shapes.length; i++) if (shapes[i] !== call.inputs[i].shape) return false;
+  return true;
+}
+
+function computeSavings(call: LayerCall, kernel: LayerKernel<any>, config: unknown): Savings | null {
+  if (!kernel.cheaperAlternatives || !call.result?.params) return null;
   const inputs = call.inputs.map((t) => t.shape);
   if (!inputs.every((s): s is Shape => s !== null)) return null;
   const inputsKey = inputs.map(shapeKey).join(';');
-  const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
+  const known = typeof config === 'object' && config !== null ? costsByConfig.get(config) : undefined;
   const params = call.result.params.trainable;
   const macs = call.result.macs;
   const entry = known && known.kernel === kernel && known.inputs === inputsKey
     ? known
     : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a)), last: null };
-  if (entry !== known && typeof config === 'object') costsByConfig.set(config, entry);
+  if (entry !== known && typeof config === 'object' && config !== null) costsByConfig.set(config, entry);
   const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
   // The same answer as the last time is the same (frozen, shared) object: views only read it.

@@ -5,7 +5,7 @@
  */
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
-import { functionalOrder } from './functional_order';
+import { functionalOrderOfGraph } from './functional_order';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
 
@@ -112,8 +112,7 @@ export class TrackingBuilder {
   private functionalOrder(model: ModelObject): readonly Tracked[] {
     let order = this.orders.get(model);
     if (!order) {
-      const graph = model.graph!;
-      order = functionalOrder<Tracked>(graph.inputs, graph.outputs, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
+      order = functionalOrderOfGraph<Tracked>(model.graph!, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
       this.orders.set(model, order);
     }
     return order;
