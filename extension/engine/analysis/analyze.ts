@@ -15,6 +15,7 @@ export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports'
 import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
+import { callMemo } from './call_memo';
 import { computeRfs, Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
@@ -83,10 +84,11 @@ interface ReportMemo {
   result: LayerCall['result'];
   trainable: boolean;
   isOperation: boolean | undefined;
+  /** The analysis that holds it now (each model has reports of its own, as a fresh analysis gives). */
+  heldBy: ReportsInUse | null;
 }
 
-/** Per call, the last few reports made for it (a backbone's calls are in its own model and in the one around it). */
-const reportMemo = new WeakMap<LayerCall, ReportMemo[]>();
+/** Reports kept per call: the last few made (a backbone's calls are in its own model and in the one around it). */
 const REPORTS_KEPT_PER_CALL = 4;
 
 function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings | null): boolean {
@@ -99,10 +101,16 @@ function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings
  * The report of the first call of a layer in a model: one made before when still valid and not
  * already in this analysis (each model has reports of its own, as a fresh analysis gives).
  */
-function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Set<LayerReport>): LayerReport {
-  const memos = reportMemo.get(call);
+function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: ReportsInUse): LayerReport {
+  const slots = callMemo(call);
+  const memos = slots.reports as ReportMemo[] | undefined;
   if (memos) {
-    for (const memo of memos) if (!inUse.has(memo.report) && reportValid(memo, call, rf, savings)) return memo.report;
+    for (const memo of memos) {
+      if (memo.heldBy !== inUse && reportValid(memo, call, rf, savings)) {
+        memo.heldBy = inUse;
+        return memo.report;
+      }
+    }
   }
   const report: LayerReport = {
     layer: call.layer,
@@ -115,8 +123,8 @@ function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Se
     rf,
     savings,
   };
-  const memo = { report, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation };
-  if (!memos) reportMemo.set(call, [memo]);
+  const memo: ReportMemo = { report, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, heldBy: inUse };
+  if (!memos) slots.reports = [memo];
   else {
     memos.unshift(memo);
     if (memos.length > REPORTS_KEPT_PER_CALL) memos.pop();
@@ -124,10 +132,10 @@ function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Se
   return report;
 }
 
-/** Reports already in an analysis (over all its models): a report belongs to one model only. */
-export type ReportsInUse = Set<LayerReport>;
+/** One analysis (over all its models), marking the reports it holds: a report belongs to one model only. */
+export type ReportsInUse = object;
 
-export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = new Set()): ModelReport {
+export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = {}): ModelReport {
   const rfs = computeRfs(graph.calls, (call) => {
     if (call.layer.application) return;
     sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
@@ -144,10 +152,8 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
       // The first call's report may be shared with later analyses: summed into a copy of it.
       summed ??= new Set();
       if (!summed.has(existing)) {
-        inUse.delete(existing);
         existing = { ...existing, inbound: [...existing.inbound] };
         summed.add(existing);
-        inUse.add(existing);
         byLayer.set(call.layer, existing);
       }
       existing.macs = existing.macs === null || call.result?.macs == null ? null : existing.macs + call.result.macs;
@@ -157,9 +163,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
     if (savings && savings.alternatives[0].params < savings.params) sink.info('savings-separable', savingsMessage(call.layer, savings), call.span);
-    const report = layerReport(call, rfs.get(call.output) ?? null, savings, inUse);
-    inUse.add(report);
-    byLayer.set(call.layer, report);
+    byLayer.set(call.layer, layerReport(call, rfs.get(call.output) ?? null, savings, inUse));
   }
   const layers = [...byLayer.values()];
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
@@ -174,7 +178,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
   totals.trainableParams += own.trainable;
   totals.nonTrainableParams += own.nonTrainable;
   totals.params = totals.trainableParams + totals.nonTrainableParams;
-  const entriesInUse = new Set<EntryReport>();
+  const entriesInUse = {};
   const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
   if (!Object.values(totals).every(isExactCount)) {
     sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
@@ -234,12 +238,23 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
 /** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
 export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
-  const inUse: ReportsInUse = new Set();
+  const inUse: ReportsInUse = {};
   return graphs.flatMap((g) => isolatedModel(g, sink, inUse));
 }
 
+/**
+ * A model's findings, kept apart until it is analysed in full. Repeats are not dropped here: the
+ * file's sink drops them as it takes these in order, which keeps the same ones (a 1,000-layer model
+ * makes hundreds of findings per keystroke, each checked once instead of twice).
+ */
+class ModelFindings extends DiagnosticSink {
+  override add(severity: Diagnostic['severity'], code: string, message: string, span: { from: number; to: number }): void {
+    this.items.push({ severity, code, message, from: span.from, to: span.to });
+  }
+}
+
 function isolatedModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse): ModelReport[] {
-  const own = new DiagnosticSink();
+  const own = new ModelFindings();
   try {
     const report = analyzeModel(graph, own, inUse);
     for (const d of own.items) sink.add(d.severity, d.code, d.message, d);

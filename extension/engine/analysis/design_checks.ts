@@ -1,6 +1,7 @@
 /** Design warnings: dilation gridding, checkerboard-prone transposed convs, too-small receptive fields. */
 import { DiagnosticSink } from '../diagnostics';
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
+import { callMemo } from './call_memo';
 import { formatRfNumber } from './format';
 import type { Rf } from './receptive_field';
 
@@ -20,11 +21,9 @@ function gcd(a: number, b: number): number {
 export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
   const chains = new Map<SymTensor, DilationChain>();
   for (const call of graph.calls) {
-    let memo = griddingMemo.get(call);
-    if (!memo || !griddingMemoValid(memo, call, chains)) {
-      memo = griddingStep(call, chains);
-      griddingMemo.set(call, memo);
-    }
+    const memos = callMemo(call);
+    let memo = memos.gridding as GriddingMemo | undefined;
+    if (!memo || !griddingMemoValid(memo, call, chains)) memos.gridding = memo = griddingStep(call, chains);
     chains.set(call.output, memo.chain);
     if (memo.warning !== null) sink.warning('gridding', memo.warning, call.span);
   }
@@ -45,8 +44,6 @@ interface GriddingMemo {
   chain: DilationChain;
   warning: string | null;
 }
-
-const griddingMemo = new WeakMap<LayerCall, GriddingMemo>();
 
 function griddingMemoValid(memo: GriddingMemo, call: LayerCall, chains: Map<SymTensor, DilationChain>): boolean {
   const { layer, inputs } = call;

@@ -28,26 +28,28 @@ export function ownParams(entry: Extract<GraphEntry, { kind: 'container' }>): Pa
   return count;
 }
 
-/** The entry last made for a layer's report (reports are never changed once made, nor are entries). */
-const entryOfReport = new WeakMap<LayerReport, EntryReport>();
+/**
+ * The entry last made for a layer's report (reports are never changed once made, nor are entries),
+ * and the model's entries that hold it now.
+ */
+const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; heldBy: object }>();
 
 /**
  * A built-in layer's entry: the one made before for the same report when its layer's name, class
- * and span are still the same, unless this analysis already holds it (`inUse`).
+ * and span are still the same, unless this model's entries (`inUse`) already hold it.
  */
-export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: Set<EntryReport>): EntryReport {
+export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: object): EntryReport {
   const known = entryOfReport.get(r);
-  if (known && !inUse.has(known) && known.name === layer.name && known.type === layer.type && known.span === layer.span) {
-    inUse.add(known);
-    return known;
+  if (known && known.heldBy !== inUse && known.entry.name === layer.name && known.entry.type === layer.type && known.entry.span === layer.span) {
+    known.heldBy = inUse;
+    return known.entry;
   }
   const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
-  if (!known || !inUse.has(known)) entryOfReport.set(r, entry);
-  inUse.add(entry);
+  if (!known || known.heldBy !== inUse) entryOfReport.set(r, { entry, heldBy: inUse });
   return entry;
 }
 
-export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, inUse: Set<EntryReport> = new Set()): EntryReport[] {
+export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, inUse: object = {}): EntryReport[] {
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') return layerEntryReport(byLayer.get(e.layer)!, e.layer, inUse);
     let params: ParamCount | null = ownParams(e);

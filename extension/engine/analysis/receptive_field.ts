@@ -7,6 +7,7 @@
 import { dilatedKernel } from '../../../kernels/conv_math';
 import type { RfEffect, RfStep } from '../../../kernels/types';
 import type { LayerCall, SymTensor } from '../graph';
+import { callMemo } from './call_memo';
 
 /** Per spatial axis: size and effective stride/padding, in input pixels. */
 export interface AxisRf {
@@ -105,7 +106,6 @@ interface RfMemo {
   outcome: MergeOutcome;
 }
 
-const rfMemo = new WeakMap<LayerCall, RfMemo>();
 
 /** Whether `memo` still holds for `call`, the fields of its inputs read from `rfs` (nothing allocated). */
 function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): boolean {
@@ -119,11 +119,12 @@ function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): bool
 export function computeRfs(calls: LayerCall[], onMisaligned: (call: LayerCall) => void): Map<SymTensor, Rf> {
   const rfs = new Map<SymTensor, Rf>();
   for (const call of calls) {
-    let memo = rfMemo.get(call);
+    const memos = callMemo(call);
+    let memo = memos.rf as RfMemo | undefined;
     if (!memo || !memoValid(memo, call, rfs)) {
       const inputs = call.inputs.map((t) => rfs.get(t) ?? null);
       memo = { kernel: call.layer.kernel, result: call.result, shape: call.output.shape, inputs, outcome: callRf(call, inputs) };
-      rfMemo.set(call, memo);
+      memos.rf = memo;
     }
     if (memo.outcome.misaligned) onMisaligned(call);
     rfs.set(call.output, memo.outcome.rf);

@@ -6,6 +6,7 @@ import { bindKeywords } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
 import { type CheaperAlternative, KerasError, type LayerKernel, NeedsUnknown, type Shape } from '../../../kernels/types';
 import type { LayerCall } from '../graph';
+import { callMemo } from './call_memo';
 
 export interface Alternative {
   kind: string;
@@ -30,16 +31,23 @@ const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: st
  * Each call's answer with what it came from (kind, config, build result, input shapes: all
  * replaced, never changed in place): a keystroke asks again for every call it did not touch.
  */
-const savingsByCall = new WeakMap<LayerCall, { kernel: LayerKernel<any>; config: unknown; result: LayerCall['result']; shapes: (Shape | null)[]; savings: Savings | null }>();
+interface SavingsMemo {
+  kernel: LayerKernel<any>;
+  config: unknown;
+  result: LayerCall['result'];
+  shapes: (Shape | null)[];
+  savings: Savings | null;
+}
 
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
   // Most kinds propose nothing: asked before anything is allocated.
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params) return null;
-  const known = savingsByCall.get(call);
+  const memos = callMemo(call);
+  const known = memos.savings as SavingsMemo | undefined;
   if (known && known.kernel === kernel && known.config === config && known.result === call.result && sameShapes(known.shapes, call)) return known.savings;
   const savings = computeSavings(call, kernel, config);
-  savingsByCall.set(call, { kernel, config, result: call.result, shapes: call.inputs.map((t) => t.shape), savings });
+  memos.savings = { kernel, config, result: call.result, shapes: call.inputs.map((t) => t.shape), savings } satisfies SavingsMemo;
   return savings;
 }
 
@@ -59,7 +67,7 @@ function computeSavings(call: LayerCall, kernel: LayerKernel<any>, config: unkno
   const macs = call.result.macs;
   const entry = known && known.kernel === kernel && known.inputs === inputsKey
     ? known
-    : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a)), last: null };
+    : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => knownCost(alt, inputs, inputsKey, call.layer.name)), last: null };
   if (entry !== known && typeof config === 'object' && config !== null) costsByConfig.set(config, entry);
   const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
@@ -75,7 +83,30 @@ function shapeKey(shape: Shape): string {
   return key;
 }
 
-/** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */
+/**
+ * Costs by what decides them: the stack (plain data: kinds and arguments) and the input shapes. A
+ * keystroke before a conv re-traces it with a new config of the same values: building its stacks
+ * again was most of an early keystroke's analysis. Bounded: forgotten all at once when full.
+ */
+const costsByStack = new Map<string, Alternative | null>();
+const MAX_COSTS_KEPT = 20_000;
+
+function knownCost(alt: CheaperAlternative, inputs: Shape[], inputsKey: string, layerName: string): Alternative | null {
+  const key = `${inputsKey}|${JSON.stringify(alt)}`;
+  let known = costsByStack.get(key);
+  if (known === undefined) {
+    const made = cost(alt, inputs, layerName);
+    known = made && Object.freeze(made);
+    if (costsByStack.size >= MAX_COSTS_KEPT) costsByStack.clear();
+    costsByStack.set(key, known);
+  }
+  return known;
+}
+
+/**
+ * Params and MACs of a stack, each layer built by its own kind on the previous layer's output
+ * (the layer's name only names it in a Keras error, which makes the stack no advice).
+ */
 function cost(alt: CheaperAlternative, inputs: Shape[], layerName: string): Alternative | null {
   let shapes = inputs;
   let params = 0;

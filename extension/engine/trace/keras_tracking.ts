@@ -5,7 +5,7 @@
  */
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
-import { functionalOrderOfGraph } from './functional_order';
+import { callsOrder, functionalOrder } from './functional_order';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
 
@@ -20,6 +20,21 @@ const visitOrder = (a: string, b: string) => {
 };
 
 const NO_OWNERS: readonly object[] = Object.freeze([]);
+
+/**
+ * A built-in layer's node, which holds nothing but the layer: the one made last time while its
+ * class and trainable flag are the same (nothing changes a layer's node once made), so a keystroke
+ * re-tracking a 1,000-layer model makes nodes for the layers it made anew only.
+ */
+const layerNodes = new WeakMap<LayerInstance, TrackedNode>();
+
+function layerNode(layer: LayerInstance): TrackedNode {
+  const known = layerNodes.get(layer);
+  if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
+  const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
+  layerNodes.set(layer, node);
+  return node;
+}
 
 export class TrackingBuilder {
   private readonly memo = new Map<object, TrackedNode>();
@@ -52,14 +67,14 @@ export class TrackingBuilder {
     const key = 'cls' in obj && obj.model ? obj.model : obj;
     const seen = this.memo.get(key);
     if (seen) return seen;
+    if (isLayerInstance(obj)) {
+      const leaf = layerNode(obj);
+      this.memo.set(key, leaf);
+      return leaf;
+    }
     const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null, ownVariableLayers: [] };
     this.memo.set(key, node);
-    if (isLayerInstance(obj)) {
-      node.className = obj.type;
-      node.layer = obj;
-      node.trainable = obj.trainable;
-      node.ownVariables = 0;
-    } else if ('cls' in obj && !obj.model) {
+    if ('cls' in obj && !obj.model) {
       node.className = obj.cls.name;
       node.ownVariables = obj.ownWeights?.length ?? null;
       node.children = this.attributes(obj);
@@ -105,17 +120,27 @@ export class TrackingBuilder {
     return (this.ownersWithin(call, model)[0] as Tracked | undefined) ?? call.layer;
   }
 
-  /** Each Functional model's order, computed once: a backbone's is asked for by every model holding it. */
-  private readonly orders = new Map<ModelObject, readonly Tracked[]>();
+  /**
+   * Each Functional model's order, computed once (a backbone's is asked for by every model holding
+   * it), and whether it was read off the graph's calls (each call its layer's only one, in order).
+   */
+  private readonly orders = new Map<ModelObject, { order: readonly Tracked[]; fromCalls: boolean }>();
 
   /** What a Functional model lists, in Keras' order (operations included). */
   private functionalOrder(model: ModelObject): readonly Tracked[] {
-    let order = this.orders.get(model);
-    if (!order) {
-      order = functionalOrderOfGraph<Tracked>(model.graph!, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
-      this.orders.set(model, order);
+    return this.orderOf(model).order;
+  }
+
+  private orderOf(model: ModelObject): { order: readonly Tracked[]; fromCalls: boolean } {
+    let known = this.orders.get(model);
+    if (!known) {
+      const entryOf = (call: LayerCall) => this.entryOf(call, model);
+      const isContainer = (e: Tracked) => !isLayerInstance(e);
+      const fromCalls = callsOrder<Tracked>(model.graph!, entryOf, isContainer);
+      known = fromCalls ? { order: fromCalls, fromCalls: true } : { order: functionalOrder<Tracked>(model.graph!.inputs, model.graph!.outputs, entryOf, isContainer), fromCalls: false };
+      this.orders.set(model, known);
     }
-    return order;
+    return known;
   }
 
   /** The nested models / custom layers a call ran in, below `model`, outermost first. */
@@ -134,7 +159,9 @@ export class TrackingBuilder {
     const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
     const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
     if (!functional || !model.graph) return entries;
-    const order = this.functionalOrder(model);
+    const { order, fromCalls } = this.orderOf(model);
+    // Read off the calls: every call is its layer's entry, in the calls' order, which is the order.
+    if (fromCalls) return entries;
     const rank = new Map<object, number>();
     for (let i = 0; i < order.length; i++) rank.set(order[i], i);
     const keyOf = (e: GraphEntry): object => (e.kind === 'layer' ? e.layer : this.containerKeys.get(e)!);
