@@ -16,6 +16,7 @@ import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { callMemo } from './call_memo';
+import { reuseEnabled } from '../reuse';
 import { computeRfs, Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
@@ -40,7 +41,7 @@ function effectiveParams(layer: LayerInstance, params: ParamCount | null): Param
 const savingsMessages = new WeakMap<Savings, { name: string; message: string }>();
 
 function savingsMessage(layer: LayerInstance, s: Savings): string {
-  const known = savingsMessages.get(s);
+  const known = reuseEnabled() ? savingsMessages.get(s) : undefined;
   if (known?.name === layer.name) return known.message;
   const message = writeSavingsMessage(layer, s);
   savingsMessages.set(s, { name: layer.name, message });

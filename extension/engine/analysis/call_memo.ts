@@ -6,6 +6,7 @@
  * edit did not touch, so a keystroke re-checks them instead of redoing them.
  */
 import type { LayerCall } from '../graph';
+import { reuseEnabled } from '../reuse';
 
 export class CallMemo {
   rf: unknown = undefined;
@@ -17,6 +18,7 @@ export class CallMemo {
 const memos = new WeakMap<LayerCall, CallMemo>();
 
 export function callMemo(call: LayerCall): CallMemo {
+  if (!reuseEnabled()) return new CallMemo();
   let memo = memos.get(call);
   if (!memo) memos.set(call, (memo = new CallMemo()));
   return memo;

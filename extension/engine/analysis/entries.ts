@@ -6,6 +6,7 @@ import type { ParamCount, Shape } from '../../../kernels/types';
 import type { GraphEntry, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
 import type { EntryReport, LayerReport } from './reports';
+import { reuseEnabled } from '../reuse';
 
 export type { EntryReport } from './reports';
 import type { Rf } from './receptive_field';
@@ -39,7 +40,7 @@ const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; heldBy: obj
  * and span are still the same, unless this model's entries (`inUse`) already hold it.
  */
 export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: object): EntryReport {
-  const known = entryOfReport.get(r);
+  const known = reuseEnabled() ? entryOfReport.get(r) : undefined;
   if (known && known.heldBy !== inUse && known.entry.name === layer.name && known.entry.type === layer.type && known.entry.span === layer.span) {
     known.heldBy = inUse;
     return known.entry;

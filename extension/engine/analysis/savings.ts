@@ -7,6 +7,7 @@ import { kernelFor } from '../../../kernels/registry';
 import { type CheaperAlternative, KerasError, type LayerKernel, NeedsUnknown, type Shape } from '../../../kernels/types';
 import type { LayerCall } from '../graph';
 import { callMemo } from './call_memo';
+import { reuseEnabled } from '../reuse';
 
 export interface Alternative {
   kind: string;
@@ -62,7 +63,7 @@ function computeSavings(call: LayerCall, kernel: LayerKernel<any>, config: unkno
   const inputs = call.inputs.map((t) => t.shape);
   if (!inputs.every((s): s is Shape => s !== null)) return null;
   const inputsKey = inputs.map(shapeKey).join(';');
-  const known = typeof config === 'object' && config !== null ? costsByConfig.get(config) : undefined;
+  const known = typeof config === 'object' && config !== null && reuseEnabled() ? costsByConfig.get(config) : undefined;
   const params = call.result.params.trainable;
   const macs = call.result.macs;
   const entry = known && known.kernel === kernel && known.inputs === inputsKey
@@ -93,7 +94,7 @@ const MAX_COSTS_KEPT = 20_000;
 
 function knownCost(alt: CheaperAlternative, inputs: Shape[], inputsKey: string, layerName: string): Alternative | null {
   const key = `${inputsKey}|${JSON.stringify(alt)}`;
-  let known = costsByStack.get(key);
+  let known = reuseEnabled() ? costsByStack.get(key) : undefined;
   if (known === undefined) {
     const made = cost(alt, inputs, layerName);
     known = made && Object.freeze(made);

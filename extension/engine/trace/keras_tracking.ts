@@ -5,6 +5,7 @@
  */
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
+import { reuseEnabled } from '../reuse';
 import { callsOrder, functionalOrder } from './functional_order';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
@@ -29,7 +30,7 @@ const NO_OWNERS: readonly object[] = Object.freeze([]);
 const layerNodes = new WeakMap<LayerInstance, TrackedNode>();
 
 function layerNode(layer: LayerInstance): TrackedNode {
-  const known = layerNodes.get(layer);
+  const known = reuseEnabled() ? layerNodes.get(layer) : undefined;
   if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
   const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
   layerNodes.set(layer, node);
