@@ -3,7 +3,7 @@ import type { Tree } from '@lezer/common';
 import type { ParamCount, Shape } from '../../../kernels/types';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics';
 import { mergeLineDiagnostics } from '../line_diagnostics';
-import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
+import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
@@ -65,14 +65,14 @@ function inboundNames(call: LayerCall): string[] {
   return names;
 }
 
-/** Whether `names` are still the names of the layers whose outputs `call` reads (nothing allocated). */
-function sameInbound(names: readonly string[], call: LayerCall): boolean {
-  let i = 0;
-  for (const t of call.inputs) {
-    const name = t.producer?.layer.name;
-    if (name && names[i++] !== name) return false;
-  }
-  return i === names.length;
+/**
+ * Whether `call` still reads the tensors `inputs` (so the same layers' outputs: a tensor's producer
+ * and a layer's name are set when they are made). Compared by identity, without reading the tensors.
+ */
+function sameInputs(inputs: readonly SymTensor[], call: LayerCall): boolean {
+  if (inputs.length !== call.inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i] !== call.inputs[i]) return false;
+  return true;
 }
 
 /**
@@ -82,9 +82,16 @@ function sameInbound(names: readonly string[], call: LayerCall): boolean {
  */
 interface ReportMemo {
   report: LayerReport;
+  // The report's own fields it was made from, kept here too: checked without reading the report.
+  layer: LayerInstance;
+  outputShape: Shape | null;
+  rf: Rf;
+  savings: Savings | null;
   result: LayerCall['result'];
   trainable: boolean;
   isOperation: boolean | undefined;
+  /** The tensors the call read (its report's `inbound` names their producers). */
+  inputs: SymTensor[];
   /** The analysis that holds it now (each model has reports of its own, as a fresh analysis gives). */
   heldBy: ReportsInUse | null;
 }
@@ -93,9 +100,9 @@ interface ReportMemo {
 const REPORTS_KEPT_PER_CALL = 4;
 
 function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings | null): boolean {
-  const { report, result } = memo;
-  return report.layer === call.layer && result === call.result && memo.trainable === call.layer.trainable && memo.isOperation === call.layer.isOperation
-    && report.outputShape === call.output.shape && report.rf === rf && report.savings === savings && sameInbound(report.inbound, call);
+  const { layer } = call;
+  return memo.layer === layer && memo.result === call.result && memo.trainable === layer.trainable && memo.isOperation === layer.isOperation
+    && memo.outputShape === call.output.shape && memo.rf === rf && memo.savings === savings && sameInputs(memo.inputs, call);
 }
 
 /**
@@ -106,7 +113,8 @@ function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Re
   const slots = callMemo(call);
   const memos = slots.reports as ReportMemo[] | undefined;
   if (memos) {
-    for (const memo of memos) {
+    for (let i = 0; i < memos.length; i++) {
+      const memo = memos[i];
       if (memo.heldBy !== inUse && reportValid(memo, call, rf, savings)) {
         memo.heldBy = inUse;
         return memo.report;
@@ -124,7 +132,7 @@ function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Re
     rf,
     savings,
   };
-  const memo: ReportMemo = { report, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, heldBy: inUse };
+  const memo: ReportMemo = { report, layer: call.layer, outputShape: report.outputShape, rf, savings, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, inputs: [...call.inputs], heldBy: inUse };
   if (!memos) slots.reports = [memo];
   else {
     memos.unshift(memo);

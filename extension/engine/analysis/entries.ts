@@ -33,7 +33,7 @@ export function ownParams(entry: Extract<GraphEntry, { kind: 'container' }>): Pa
  * The entry last made for a layer's report (reports are never changed once made, nor are entries),
  * and the model's entries that hold it now.
  */
-const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; heldBy: object }>();
+const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; name: string; type: string; span: Span; heldBy: object }>();
 
 /**
  * A built-in layer's entry: the one made before for the same report when its layer's name, class
@@ -41,12 +41,12 @@ const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; heldBy: obj
  */
 export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: object): EntryReport {
   const known = reuseEnabled() ? entryOfReport.get(r) : undefined;
-  if (known && known.heldBy !== inUse && known.entry.name === layer.name && known.entry.type === layer.type && known.entry.span === layer.span) {
+  if (known && known.heldBy !== inUse && known.name === layer.name && known.type === layer.type && known.span === layer.span) {
     known.heldBy = inUse;
     return known.entry;
   }
   const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
-  if (!known || known.heldBy !== inUse) entryOfReport.set(r, { entry, heldBy: inUse });
+  if (!known || known.heldBy !== inUse) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
   return entry;
 }
 

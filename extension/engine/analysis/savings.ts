@@ -68,7 +68,7 @@ function computeSavings(call: LayerCall, kernel: LayerKernel<any>, config: unkno
   const macs = call.result.macs;
   const entry = known && known.kernel === kernel && known.inputs === inputsKey
     ? known
-    : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => knownCost(alt, inputs, inputsKey, call.layer.name)), last: null };
+    : { kernel, inputs: inputsKey, alternatives: alternativesCosts(kernel, config, inputs, inputsKey, call.layer.name), last: null };
   if (entry !== known && typeof config === 'object' && config !== null) costsByConfig.set(config, entry);
   const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
@@ -85,21 +85,27 @@ function shapeKey(shape: Shape): string {
 }
 
 /**
- * Costs by what decides them: the stack (plain data: kinds and arguments) and the input shapes. A
- * keystroke before a conv re-traces it with a new config of the same values: building its stacks
- * again was most of an early keystroke's analysis. Bounded: forgotten all at once when full.
+ * The stacks' costs by what decides them: the kind, the config's values (a kind's normalized
+ * config is plain data) and the input shapes. A keystroke before a conv re-traces it with a new
+ * config of the same values: building its stacks again was most of an early keystroke's analysis.
+ * Bounded: forgotten all at once when full.
  */
-const costsByStack = new Map<string, Alternative | null>();
+const costsByValue = new Map<string, (Alternative | null)[]>();
 const MAX_COSTS_KEPT = 20_000;
 
-function knownCost(alt: CheaperAlternative, inputs: Shape[], inputsKey: string, layerName: string): Alternative | null {
-  const key = `${inputsKey}|${JSON.stringify(alt)}`;
-  let known = reuseEnabled() ? costsByStack.get(key) : undefined;
-  if (known === undefined) {
-    const made = cost(alt, inputs, layerName);
-    known = made && Object.freeze(made);
-    if (costsByStack.size >= MAX_COSTS_KEPT) costsByStack.clear();
-    costsByStack.set(key, known);
+function alternativesCosts(kernel: LayerKernel<any>, config: unknown, inputs: Shape[], inputsKey: string, layerName: string): (Alternative | null)[] {
+  const make = () => kernel.cheaperAlternatives!(config, inputs).map((alt) => cost(alt, inputs, layerName)).map((a) => a && Object.freeze(a));
+  let key: string;
+  try {
+    key = `${kernel.type}|${inputsKey}|${JSON.stringify(config)}`;
+  } catch {
+    return make();
+  }
+  let known = reuseEnabled() ? costsByValue.get(key) : undefined;
+  if (!known) {
+    known = make();
+    if (costsByValue.size >= MAX_COSTS_KEPT) costsByValue.clear();
+    costsByValue.set(key, known);
   }
   return known;
 }

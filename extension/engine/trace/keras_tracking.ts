@@ -157,12 +157,13 @@ export class TrackingBuilder {
   entriesFor(model: ModelObject): GraphEntry[] {
     // Only a Functional model lists its InputLayers; only a Functional graph holds operations.
     const functional = model.kind === 'functional';
+    // Order read off the calls: every call ran in no nested object and is its layer's only one, so
+    // each is an entry of its own, in the calls' order, which is the order (what grouping gives).
+    if (functional && model.graph && this.orderOf(model).fromCalls) return model.graph.calls.map((call): GraphEntry => ({ kind: 'layer', layer: call.layer }));
     const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
     const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
     if (!functional || !model.graph) return entries;
-    const { order, fromCalls } = this.orderOf(model);
-    // Read off the calls: every call is its layer's entry, in the calls' order, which is the order.
-    if (fromCalls) return entries;
+    const { order } = this.orderOf(model);
     const rank = new Map<object, number>();
     for (let i = 0; i < order.length; i++) rank.set(order[i], i);
     const keyOf = (e: GraphEntry): object => (e.kind === 'layer' ? e.layer : this.containerKeys.get(e)!);
