@@ -13,11 +13,11 @@ import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports'
 
 export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 import { isStackOverflow } from '../trace/units';
-import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
+import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChains } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
-import { callMemo } from './call_memo';
+import { callMemo, type CallMemo } from './call_memo';
 import { reuseEnabled } from '../reuse';
-import { computeRfs, Rf } from './receptive_field';
+import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
 
@@ -109,8 +109,7 @@ function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings
  * The report of the first call of a layer in a model: one made before when still valid and not
  * already in this analysis (each model has reports of its own, as a fresh analysis gives).
  */
-function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: ReportsInUse): LayerReport {
-  const slots = callMemo(call);
+function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings | null, inUse: ReportsInUse): LayerReport {
   const memos = slots.reports as ReportMemo[] | undefined;
   if (memos) {
     for (let i = 0; i < memos.length; i++) {
@@ -145,17 +144,23 @@ function layerReport(call: LayerCall, rf: Rf, savings: Savings | null, inUse: Re
 export type ReportsInUse = object;
 
 export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = {}): ModelReport {
-  const rfs = computeRfs(graph.calls, (call) => {
-    if (call.layer.application) return;
-    sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
-  });
-  checkGridding(graph, sink);
-  checkFinalRf(graph, rfs, sink);
+  // One pass over the calls (each call's objects read once, not once per check); the findings are
+  // given to the sink in the order of the checks: misaligned merges, gridding, the final field,
+  // then per call checkerboard and savings.
+  const rfs = new Map<SymTensor, Rf>();
+  const chains: DilationChains = new Map();
+  const misaligned: LayerCall[] = [];
+  const gridding: { call: LayerCall; message: string }[] = [];
+  const perCall = new ModelFindings();
   const byLayer = new Map<LayerInstance, LayerReport>();
   /** Reports of layers called more than once here: copies of their first call's, summed over the calls. */
   let summed: Set<LayerReport> | null = null;
   for (const call of graph.calls) {
-    if (!call.layer.application) checkCheckerboard(call, sink);
+    const memos = callMemo(call);
+    if (rfStep(call, memos, rfs) && !call.layer.application) misaligned.push(call);
+    const griddingWarning = griddingOf(call, memos, chains);
+    if (griddingWarning !== null) gridding.push({ call, message: griddingWarning });
+    if (!call.layer.application) checkCheckerboard(call, perCall);
     let existing = byLayer.get(call.layer);
     if (existing) {
       // The first call's report may be shared with later analyses: summed into a copy of it.
@@ -171,9 +176,15 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
     }
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
-    if (savings && savings.alternatives[0].params < savings.params) sink.info('savings-separable', savingsMessage(call.layer, savings), call.span);
-    byLayer.set(call.layer, layerReport(call, rfs.get(call.output) ?? null, savings, inUse));
+    if (savings && savings.alternatives[0].params < savings.params) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
+    byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse));
   }
+  for (const call of misaligned) {
+    sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
+  }
+  for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
+  checkFinalRf(graph, rfs, sink);
+  for (const d of perCall.items) sink.add(d.severity, d.code, d.message, d);
   const layers = [...byLayer.values()];
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
   for (const l of layers) {

@@ -1,7 +1,7 @@
 /** Design warnings: dilation gridding, checkerboard-prone transposed convs, too-small receptive fields. */
 import { DiagnosticSink } from '../diagnostics';
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
-import { callMemo } from './call_memo';
+import type { CallMemo } from './call_memo';
 import { formatRfNumber } from './format';
 import type { Rf } from './receptive_field';
 
@@ -14,19 +14,20 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/** The dilation chain each tensor ends, followed call by call in execution order. */
+export type DilationChains = Map<SymTensor, DilationChain>;
+
 /**
  * Wang et al. 2018: consecutive dilated convs whose rates share a factor > 1 only ever sample
  * a sparse grid of the input ("gridding"). A dense window (rate 1, pooling) breaks the chain.
+ * One call: its output's chain into `chains` (which holds those of the calls before it), and its
+ * gridding warning, or null. `memos` is the call's record.
  */
-export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
-  const chains = new Map<SymTensor, DilationChain>();
-  for (const call of graph.calls) {
-    const memos = callMemo(call);
-    let memo = memos.gridding as GriddingMemo | undefined;
-    if (!memo || !griddingMemoValid(memo, call, chains)) memos.gridding = memo = griddingStep(call, chains);
-    chains.set(call.output, memo.chain);
-    if (memo.warning !== null) sink.warning('gridding', memo.warning, call.span);
-  }
+export function griddingOf(call: LayerCall, memos: CallMemo, chains: DilationChains): string | null {
+  let memo = memos.gridding as GriddingMemo | undefined;
+  if (!memo || !griddingMemoValid(memo, call, chains)) memos.gridding = memo = griddingStep(call, chains);
+  chains.set(call.output, memo.chain);
+  return memo.warning;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { dilatedKernel } from '../../../kernels/conv_math';
 import type { RfEffect, RfStep } from '../../../kernels/types';
 import type { LayerCall, SymTensor } from '../graph';
-import { callMemo } from './call_memo';
+import { callMemo, type CallMemo } from './call_memo';
 
 /** Per spatial axis: size and effective stride/padding, in input pixels. */
 export interface AxisRf {
@@ -118,18 +118,23 @@ function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): bool
 /** Receptive field of every tensor produced by `calls` (in execution order). */
 export function computeRfs(calls: LayerCall[], onMisaligned: (call: LayerCall) => void): Map<SymTensor, Rf> {
   const rfs = new Map<SymTensor, Rf>();
-  for (const call of calls) {
-    const memos = callMemo(call);
-    let memo = memos.rf as RfMemo | undefined;
-    if (!memo || !memoValid(memo, call, rfs)) {
-      const inputs = call.inputs.map((t) => rfs.get(t) ?? null);
-      memo = { kernel: call.layer.kernel, result: call.result, shape: call.output.shape, inputs, outcome: callRf(call, inputs) };
-      memos.rf = memo;
-    }
-    if (memo.outcome.misaligned) onMisaligned(call);
-    rfs.set(call.output, memo.outcome.rf);
-  }
+  for (const call of calls) if (rfStep(call, callMemo(call), rfs)) onMisaligned(call);
   return rfs;
+}
+
+/**
+ * One call of `computeRfs`: its output's field into `rfs` (which holds the fields of the calls
+ * before it); true when the branches it merges are misaligned. `memos` is the call's record.
+ */
+export function rfStep(call: LayerCall, memos: CallMemo, rfs: Map<SymTensor, Rf>): boolean {
+  let memo = memos.rf as RfMemo | undefined;
+  if (!memo || !memoValid(memo, call, rfs)) {
+    const inputs = call.inputs.map((t) => rfs.get(t) ?? null);
+    memo = { kernel: call.layer.kernel, result: call.result, shape: call.output.shape, inputs, outcome: callRf(call, inputs) };
+    memos.rf = memo;
+  }
+  rfs.set(call.output, memo.outcome.rf);
+  return memo.outcome.misaligned;
 }
 
 const UNKNOWN: MergeOutcome = Object.freeze({ rf: null, misaligned: false });
