@@ -3,14 +3,17 @@
  * against Keras' map_graph order computed in full (functionalOrder), on every Functional graph of
  * the examples, the keras.applications architectures, hand-made graphs where the two walks could
  * part (shared layers, an intermediate tensor as input, an unused input, a problem) and the corpus
- * when present. Where the calls are not that order, callsOrder must decline (null).
+ * when present. Where the calls are not that order, callsOrder must decline (null). And a model
+ * re-built on top of a graph listed lately (collectCallsReusing) lists the calls a full listing does.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applicationNames } from '../../kernels/applications/index';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import type { LayerCall, ModelGraph } from '../../extension/engine/graph';
-import { callsOrder, functionalOrder, functionalOrderOfGraph } from '../../extension/engine/trace/functional_order';
+import { DocumentSession } from '../../extension/engine/session/document_session';
+import { callsOrder, functionalOrder, functionalOrderOfGraph, reusedListings } from '../../extension/engine/trace/functional_order';
+import { collectCalls } from '../../extension/engine/trace/models';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example } from '../support/analyze';
 
@@ -89,5 +92,42 @@ describe('callsOrder declines what it cannot vouch for', () => {
     assert.equal(callsOrder(graph, (c) => (c === graph.calls[1] ? owner : c.layer), (e) => e === owner), null);
     const problem: ModelGraph = { ...graph, problem: 'x' };
     assert.equal(callsOrder(problem, byLayer, never), null);
+  });
+});
+
+describe('a model re-built on top of a graph listed lately reuses its listing', () => {
+  /** Types `edits` keystrokes at `anchor` (a digit in, then out), comparing each Functional graph's calls with a full listing. */
+  function typeAt(text: string, anchor: string, edits = 6): number {
+    const session = new DocumentSession({ limits: LIMITS });
+    session.update(text, 0);
+    const at = text.lastIndexOf(anchor) + anchor.length;
+    assert.ok(at >= anchor.length, anchor);
+    let current = text;
+    const before = reusedListings.count;
+    for (let v = 1; v <= edits; v++) {
+      const edit = v % 2 ? { from: at, to: at, insert: '7' } : { from: at, to: at + 1, insert: '' };
+      current = current.slice(0, edit.from) + edit.insert + current.slice(edit.to);
+      for (const graph of session.update(current, v, [edit]).models.map((m) => m.graph)) {
+        if (graph.kind !== 'functional' || graph.problem) continue;
+        const full = collectCalls(graph.inputs, graph.outputs).calls;
+        assert.deepEqual(graph.calls.map((c) => c.layer.name), full.map((c) => c.layer.name), `${anchor}, edit ${v}: ${graph.name}`);
+        assert.ok(graph.calls.every((c, i) => c === full[i]), `${anchor}, edit ${v}: ${graph.name}: the same calls`);
+      }
+    }
+    return reusedListings.count - before;
+  }
+  const prelude = 'import keras\nfrom keras import layers\n';
+  const chain = (blocks: number) => `${prelude}x = inputs = keras.Input(shape=(32, 32, 16))\n${Array.from({ length: blocks }, (_, i) => `x = layers.Conv2D(16, 3, padding="same")(x)\nx = layers.ReLU()(x)\n`).join('')}model = keras.Model(inputs, x)\n`;
+
+  it('a chain edited in its last layers; a head on a backbone', () => {
+    assert.ok(typeAt(chain(40), 'layers.Conv2D(') >= 5);
+    assert.ok(typeAt(`${prelude}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense(25)(x)\nout = layers.Dense(10)(x)\nmodel = keras.Model(base.input, out)\n`, 'Dense(25') >= 5);
+  });
+
+  it('where it must list in full: a merge on top, a shared layer on top, an unused input, a second model on a tensor inside', () => {
+    typeAt(`${prelude}i = keras.Input((16,))\nx = layers.Dense(8)(i)\ny = layers.Dense(8)(x)\nz = layers.Add()([x, layers.Dense(8)(y)])\nm = keras.Model(i, z)\n`, 'Dense(8)(y)');
+    typeAt(`${prelude}i = keras.Input((8,))\nd = layers.Dense(8)\nx = d(i)\nx = layers.Dense(8)(x)\nx = d(x)\nm = keras.Model(i, x)\n`, 'Dense(8)(x)');
+    typeAt(`${prelude}a = keras.Input((8,))\nb = keras.Input((8,))\nx = layers.Dense(8)(a)\nx = layers.Dense(4)(x)\nm = keras.Model([a, b], x)\nn = keras.Model([a, b], layers.Dense(3)(x))\n`, 'Dense(4');
+    typeAt(`${prelude}i = keras.Input((8,))\nx = layers.Dense(8)(i)\nmid = layers.Dense(8)(x)\nx = layers.Dense(4)(mid)\nm = keras.Model(i, x)\nn = keras.Model(i, mid)\no = keras.Model(mid, layers.Dense(2)(x))\n`, 'Dense(4');
   });
 });
