@@ -15,7 +15,7 @@ export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports'
 import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChains } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
-import { callMemo, type CallMemo } from './call_memo';
+import { callMemo, startAnalysis, type CallMemo } from './call_memo';
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
@@ -259,6 +259,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 /** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
 export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
   const inUse: ReportsInUse = {};
+  startAnalysis();
   return graphs.flatMap((g) => isolatedModel(g, sink, inUse));
 }
 

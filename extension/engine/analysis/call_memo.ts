@@ -4,6 +4,10 @@
  * savings, analyze) stores what it made with everything it was made from, and checks that before
  * reusing it: an incremental trace hands the analysis the same call objects for the statements an
  * edit did not touch, so a keystroke re-checks them instead of redoing them.
+ *
+ * A call is remembered from the second analysis that sees it on: the calls an edit re-made are new
+ * at every keystroke (before an early edit, all of them), and remembering them cost more than
+ * analysing them (a weak entry, a record and what it holds, each time).
  */
 import type { LayerCall } from '../graph';
 import { reuseEnabled } from '../reuse';
@@ -17,9 +21,30 @@ export class CallMemo {
 
 const memos = new WeakMap<LayerCall, CallMemo>();
 
+/** The calls of the last analysis and of this one (strong sets: each analysis holds its calls anyway). */
+let seenBefore = new Set<LayerCall>();
+let seenNow = new Set<LayerCall>();
+
+/** Starts an analysis (of every model of a file): calls seen by the last one are remembered from now on. */
+export function startAnalysis(): void {
+  // An analysis that reuses nothing (a test's reference) is not one of the series.
+  if (!reuseEnabled()) return;
+  seenBefore = seenNow;
+  seenNow = new Set();
+}
+
+/** The call's record: the remembered one, or one for this analysis only when the call is new. */
 export function callMemo(call: LayerCall): CallMemo {
   if (!reuseEnabled()) return new CallMemo();
   let memo = memos.get(call);
-  if (!memo) memos.set(call, (memo = new CallMemo()));
+  if (memo) return memo;
+  seenNow.add(call);
+  memo = new CallMemo();
+  if (seenBefore.has(call)) memos.set(call, memo);
   return memo;
+}
+
+/** Whether the call's record is remembered (what is made from it is worth remembering too). */
+export function isRemembered(call: LayerCall): boolean {
+  return memos.has(call);
 }

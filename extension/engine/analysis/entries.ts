@@ -7,6 +7,7 @@ import type { GraphEntry, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
 import type { EntryReport, LayerReport } from './reports';
 import { reuseEnabled } from '../reuse';
+import { isRemembered } from './call_memo';
 
 export type { EntryReport } from './reports';
 import type { Rf } from './receptive_field';
@@ -46,7 +47,7 @@ export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: ob
     return known.entry;
   }
   const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
-  if (!known || known.heldBy !== inUse) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
+  if ((!known || known.heldBy !== inUse) && isRemembered(r.call)) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
   return entry;
 }
 

@@ -29,18 +29,32 @@ const NO_OWNERS: readonly object[] = Object.freeze([]);
  */
 const layerNodes = new WeakMap<LayerInstance, TrackedNode>();
 
+/**
+ * The layers the last trace's tracking met, and this one's: a layer's node is kept from the second
+ * trace that meets it on (the layers an edit re-made are new at every keystroke, and keeping their
+ * nodes cost more than making them).
+ */
+let layersBefore = new Set<LayerInstance>();
+let layersNow = new Set<LayerInstance>();
+
 function layerNode(layer: LayerInstance): TrackedNode {
   const known = reuseEnabled() ? layerNodes.get(layer) : undefined;
   if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
   const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
-  layerNodes.set(layer, node);
+  if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
+  else if (reuseEnabled()) layersNow.add(layer);
   return node;
 }
 
 export class TrackingBuilder {
   private readonly memo = new Map<object, TrackedNode>();
 
-  constructor(private readonly ctx: TraceContext) {}
+  constructor(private readonly ctx: TraceContext) {
+    // A trace that reuses nothing (a test's reference) is not one of the series.
+    if (!reuseEnabled()) return;
+    layersBefore = layersNow;
+    layersNow = new Set();
+  }
 
   forModel(model: ModelObject): TrackedNode {
     const root = this.node(model);
