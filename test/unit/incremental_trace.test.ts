@@ -2,19 +2,21 @@
  * The incremental trace (extension/engine/trace/incremental_trace.ts) against tracing afresh:
  * after every edit of a random seeded series (typing, deleting, a digit retyped, a line cut or
  * pasted, early, middle and late in the file), the editor session's analysis must be the same
- * object graph, JSON, summary and hovers as a fresh analysis of the same text. Over the fixed
+ * object graph, JSON, summary and hovers as a fresh analysis of the same text (one that reuses
+ * nothing from earlier analyses either: extension/engine/reuse.ts). Over the fixed
  * examples, the golden notebooks (edited cell by cell) and the corpus when present.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
+import { analyze, type Analysis, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
 import { codeCells } from '../../extension/engine/notebook/analyze_notebook';
 import { parseIpynb } from '../../extension/engine/notebook/ipynb';
 import { NotebookSession } from '../../extension/engine/notebook/notebook_session';
 import { NotebookProgram, type ProgramCell } from '../../extension/engine/notebook/program';
 import type { TextEdit } from '../../extension/engine/parse';
+import { setReuseEnabled } from '../../extension/engine/reuse';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';
@@ -61,6 +63,19 @@ const apply = (text: string, e: TextEdit) => text.slice(0, e.from) + e.insert + 
 
 const LIMITS = { maxSteps: 200_000 };
 
+/**
+ * The reference: a fresh trace and an analysis that reuses nothing from earlier analyses (so a
+ * reuse that is wrong differs from it even where the session's analysis would reuse the same way).
+ */
+function fromScratch(text: string, options: Omit<AnalyzeOptions, 'tree'>): Analysis {
+  setReuseEnabled(false);
+  try {
+    return analyze(text, options);
+  } finally {
+    setReuseEnabled(true);
+  }
+}
+
 /** Runs `edits` random edits of `original` through one DocumentSession; returns how many traces resumed. */
 function editSeries(name: string, original: string, edits: number, seed: number, options: Omit<AnalyzeOptions, 'tree'> = { limits: LIMITS }): number {
   const next = lcg(seed);
@@ -75,7 +90,7 @@ function editSeries(name: string, original: string, edits: number, seed: number,
     text = apply(text, edit);
     const incremental = session.update(text, version, [edit]);
     if (session.tracer.stats.fresh === null) resumed++;
-    assertSameAnalysis(incremental, analyze(text, options), text, `${name}, edit ${version} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
+    assertSameAnalysis(incremental, fromScratch(text, options), text, `${name}, edit ${version} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
   }
   return resumed;
 }
@@ -135,7 +150,7 @@ describe('incremental trace: notebooks edited cell by cell', () => {
         const result = session.update(cells, `v${version}`);
         const text = new NotebookProgram(cells).text;
         assert.equal(result.program.text, text);
-        assertSameAnalysis(result.analysis, analyze(text, { limits: LIMITS }), text, `${file}, edit ${version}`);
+        assertSameAnalysis(result.analysis, fromScratch(text, { limits: LIMITS }), text, `${file}, edit ${version}`);
       }
     });
   }
@@ -152,7 +167,7 @@ describe('incremental trace: a notebook past ~45,000 characters (where Lezer onc
       const edited = cells.map((c, i) => (i === cells.length - 1 ? { ...c, text: c.text.replace('Conv2D(8, 1', v % 2 ? 'Conv2D(81, 1' : 'Conv2D(8, 1') } : c));
       const result = session.update(edited, `v${v}`);
       const text = new NotebookProgram(edited).text;
-      assertSameAnalysis(result.analysis, analyze(text, { limits: LIMITS }), text, `long notebook, edit ${v}`);
+      assertSameAnalysis(result.analysis, fromScratch(text, { limits: LIMITS }), text, `long notebook, edit ${v}`);
     }
   });
 });
@@ -171,7 +186,7 @@ describe('incremental trace: what an edit after a statement can change in the st
       current = apply(current, edit);
       const incremental = session.update(current, v, [edit]);
       if (session.tracer.stats.fresh === null) resumed++;
-      assertSameAnalysis(incremental, analyze(current, { limits: LIMITS }), current, `${anchor} edit ${v}`);
+      assertSameAnalysis(incremental, fromScratch(current, { limits: LIMITS }), current, `${anchor} edit ${v}`);
     }
     return { resumed };
   }
@@ -235,12 +250,89 @@ describe('incremental trace: what an edit after a statement can change in the st
       current = apply(current, edit);
       const incremental = session.update(current, v + 1, [edit]);
       steps.push(session.tracer.stats.fresh);
-      assertSameAnalysis(incremental, analyze(current, { limits: LIMITS }), current, `edit ${v + 1} at ${anchor}`);
+      assertSameAnalysis(incremental, fromScratch(current, { limits: LIMITS }), current, `edit ${v + 1} at ${anchor}`);
     }
     // First edit: no checkpoint yet; then resumed; an edit earlier than the checkpoint starts afresh.
     assert.equal(steps[0], 'nothing to resume from');
     assert.equal(steps[2], null);
     assert.equal(steps[3], 'an edit before the checkpoint');
     assert.equal(steps[5], null);
+  });
+});
+
+describe('incremental analysis: what the analysis reuses from the last keystroke is redone when what it was made from changed', () => {
+  /** The edit that turns `a` into `b` (their common prefix and suffix kept). */
+  function diff(a: string, b: string): TextEdit {
+    let from = 0;
+    while (from < a.length && from < b.length && a[from] === b[from]) from++;
+    let tail = 0;
+    while (tail < a.length - from && tail < b.length - from && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+    return { from, to: a.length - tail, insert: b.slice(from, b.length - tail) };
+  }
+
+  /**
+   * Each text in turn through one session (as the edits between them), each compared with a fresh
+   * analysis made from scratch; `rounds` times over, so every text also follows every other. Returns how many traces
+   * resumed from a checkpoint (the old calls were handed to the analysis again).
+   */
+  function typeSeries(texts: string[], rounds = 3): number {
+    const session = new DocumentSession({ limits: LIMITS });
+    let current = texts[0];
+    session.update(current, 0);
+    let resumed = 0;
+    let version = 0;
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, text] of texts.entries()) {
+        if (text === current) continue;
+        const analysis = session.update(text, ++version, [diff(current, text)]);
+        current = text;
+        if (session.tracer.stats.fresh === null) resumed++;
+        assertSameAnalysis(analysis, fromScratch(text, { limits: LIMITS }), text, `text ${i}, round ${r}`);
+      }
+    }
+    return resumed;
+  }
+
+  /** The texts `template` gives for each of `values` in place of `$`. */
+  const variants = (template: string, values: string[]) => values.map((v) => template.replaceAll('$', v));
+
+  const PRELUDE = 'import keras\nfrom keras import layers\n';
+
+  it('a layer frozen after its call, and unfrozen (params, totals)', () => {
+    const text = `${PRELUDE}x = inputs = keras.Input((32, 32, 8))\nconv = layers.Conv2D(16, 3)\nx = conv(x)\nx = layers.Conv2D(16, 3, dilation_rate=2)(x)\nmodel = keras.Model(inputs, x)\nconv.trainable = $\ny = 1\n`;
+    assert.ok(typeSeries(variants(text, ['False', 'True', 'bool(0)'])) >= 4);
+  });
+
+  it('a backbone frozen after it was built, its head after that (params of every backbone layer)', () => {
+    const text = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(64, 64, 3), include_top=False, weights=None)\nx = layers.GlobalAveragePooling2D()(base.output)\nbase.trainable = $\nx = layers.Dense(10)(x)\nmodel = keras.Model(base.input, x)\n`;
+    assert.ok(typeSeries(variants(text, ['False', 'True'])) >= 2);
+  });
+
+  it('a backbone + head edited in the head; the backbone nested as one layer of the model', () => {
+    const flat = `${PRELUDE}base = keras.applications.ResNet50(input_shape=(64, 64, 3), include_top=False, weights=None)\nbase.trainable = False\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense($)(x)\nmodel = keras.Model(base.input, x)\n`;
+    assert.ok(typeSeries(variants(flat, ['10', '101', '1'])) >= 4);
+    const nested = `${PRELUDE}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\ninputs = keras.Input((64, 64, 3))\nx = base(inputs, training=False)\nx = layers.Conv2D($, 3, padding="same")(x)\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, x)\n`;
+    assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);
+  });
+
+  it('the same calls in two models with other receptive fields and dilation chains (one starts at an intermediate tensor)', () => {
+    const text = `${PRELUDE}inputs = keras.Input((64, 64, 8))\nx = layers.Conv2D(8, 3, padding="same")(inputs)\nmid = layers.Conv2D(8, 3, padding="same", dilation_rate=2)(x)\ny = layers.Conv2D(8, 3, padding="same", dilation_rate=2)(mid)\ny = layers.Conv2D(8, 3, padding="same", dilation_rate=$)(y)\nwhole = keras.Model(inputs, y)\ntail = keras.Model(mid, y)\n`;
+    // In the whole model the chain starts at \`mid\` (rate 2: gridding after it), in the tail after it.
+    assert.ok(typeSeries(variants(text, ['2', '3', '4'])) >= 4);
+  });
+
+  it('a layer called once, then twice, then three times in one model (its report summed over the calls)', () => {
+    const text = `${PRELUDE}a = keras.Input((16,))\nshared = layers.Dense(16)\nx = shared(a)\n$model = keras.Model(a, x)\n`;
+    typeSeries(variants(text, ['', 'x = shared(x)\n', 'x = shared(x)\nx = shared(x)\n']));
+  });
+
+  it('an input shape changed through the model (every shape, field and saving after it)', () => {
+    const text = `${PRELUDE}x = inputs = keras.Input(($, $, 8))\nfor i in range(6):\n    x = layers.Conv2D(16, 3, padding="same")(x)\n    x = layers.ReLU()(x)\nmodel = keras.Model(inputs, x)\n`;
+    typeSeries(variants(text, ['32', '64', 'None']));
+  });
+
+  it('a config value changed upstream (the gridding chain and receptive fields after it)', () => {
+    const text = `${PRELUDE}x = inputs = keras.Input((64, 64, 8))\nx = layers.Conv2D(8, 3, padding="same", dilation_rate=$)(x)\nfor r in (2, 4):\n    x = layers.Conv2D(8, 3, padding="same", dilation_rate=r)(x)\nx = layers.Conv2DTranspose(8, 3, strides=2)(x)\nmodel = keras.Model(inputs, x)\n`;
+    typeSeries(variants(text, ['2', '1', '3', '4']));
   });
 });

@@ -3,25 +3,24 @@ import type { Tree } from '@lezer/common';
 import type { ParamCount, Shape } from '../../../kernels/types';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics';
 import { mergeLineDiagnostics } from '../line_diagnostics';
-import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
+import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace, type TraceRequest, type TraceResult } from '../trace/trace';
-import { containersOwnParams, entryReports } from './entries';
+import { containersOwnParams, entryReports, layerEntryReport } from './entries';
 import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 
 export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 import { isStackOverflow } from '../trace/units';
-import { checkCheckerboard, checkFinalRf, checkGridding } from './design_checks';
+import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChains } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
-import { computeRfs, Rf } from './receptive_field';
+import { callMemo, startAnalysis, type CallMemo } from './call_memo';
+import { reuseEnabled } from '../reuse';
+import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
 
-function layerEntry(l: LayerReport): EntryReport {
-  return { name: l.layer.name, type: l.layer.type, layer: l, entries: null, outputShape: l.outputShape, params: l.params, macs: l.macs, rf: l.rf, span: l.layer.span, callSpans: [], layerCount: 1 };
-}
 
 
 
@@ -42,7 +41,7 @@ function effectiveParams(layer: LayerInstance, params: ParamCount | null): Param
 const savingsMessages = new WeakMap<Savings, { name: string; message: string }>();
 
 function savingsMessage(layer: LayerInstance, s: Savings): string {
-  const known = savingsMessages.get(s);
+  const known = reuseEnabled() ? savingsMessages.get(s) : undefined;
   if (known?.name === layer.name) return known.message;
   const message = writeSavingsMessage(layer, s);
   savingsMessages.set(s, { name: layer.name, message });
@@ -66,38 +65,126 @@ function inboundNames(call: LayerCall): string[] {
   return names;
 }
 
-export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport {
-  const rfs = computeRfs(graph.calls, (call) => {
-    if (call.layer.application) return;
-    sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
-  });
-  checkGridding(graph, sink);
-  checkFinalRf(graph, rfs, sink);
+/**
+ * Whether `call` still reads the tensors `inputs` (so the same layers' outputs: a tensor's producer
+ * and a layer's name are set when they are made). Compared by identity, without reading the tensors.
+ */
+function sameInputs(inputs: readonly SymTensor[], call: LayerCall): boolean {
+  if (inputs.length !== call.inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i] !== call.inputs[i]) return false;
+  return true;
+}
+
+/**
+ * A report made for a call's layer, with what it was made from besides what it holds (the build
+ * result, trainable, operation or not). A keystroke analyses every call the edit did not touch
+ * again: when nothing it was made from changed, the same report (never changed once made) serves.
+ */
+interface ReportMemo {
+  report: LayerReport;
+  // The report's own fields it was made from, kept here too: checked without reading the report.
+  layer: LayerInstance;
+  outputShape: Shape | null;
+  rf: Rf;
+  savings: Savings | null;
+  result: LayerCall['result'];
+  trainable: boolean;
+  isOperation: boolean | undefined;
+  /** The tensors the call read (its report's `inbound` names their producers). */
+  inputs: SymTensor[];
+  /** The analysis that holds it now (each model has reports of its own, as a fresh analysis gives). */
+  heldBy: ReportsInUse | null;
+}
+
+/** Reports kept per call: the last few made (a backbone's calls are in its own model and in the one around it). */
+const REPORTS_KEPT_PER_CALL = 4;
+
+function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings | null): boolean {
+  const { layer } = call;
+  return memo.layer === layer && memo.result === call.result && memo.trainable === layer.trainable && memo.isOperation === layer.isOperation
+    && memo.outputShape === call.output.shape && memo.rf === rf && memo.savings === savings && sameInputs(memo.inputs, call);
+}
+
+/**
+ * The report of the first call of a layer in a model: one made before when still valid and not
+ * already in this analysis (each model has reports of its own, as a fresh analysis gives).
+ */
+function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings | null, inUse: ReportsInUse): LayerReport {
+  const memos = slots.reports as ReportMemo[] | undefined;
+  if (memos) {
+    for (let i = 0; i < memos.length; i++) {
+      const memo = memos[i];
+      if (memo.heldBy !== inUse && reportValid(memo, call, rf, savings)) {
+        memo.heldBy = inUse;
+        return memo.report;
+      }
+    }
+  }
+  const report: LayerReport = {
+    layer: call.layer,
+    call,
+    inbound: inboundNames(call),
+    outputShape: call.output.shape,
+    // An operation (keras.ops.relu(x), x * w) has no weights, even when its shape is unknown.
+    params: call.layer.isOperation ? { trainable: 0, nonTrainable: 0 } : effectiveParams(call.layer, call.result?.params ?? null),
+    macs: call.result ? call.result.macs : null,
+    rf,
+    savings,
+  };
+  const memo: ReportMemo = { report, layer: call.layer, outputShape: report.outputShape, rf, savings, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, inputs: [...call.inputs], heldBy: inUse };
+  if (!memos) slots.reports = [memo];
+  else {
+    memos.unshift(memo);
+    if (memos.length > REPORTS_KEPT_PER_CALL) memos.pop();
+  }
+  return report;
+}
+
+/** One analysis (over all its models), marking the reports it holds: a report belongs to one model only. */
+export type ReportsInUse = object;
+
+export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = {}): ModelReport {
+  // One pass over the calls (each call's objects read once, not once per check); the findings are
+  // given to the sink in the order of the checks: misaligned merges, gridding, the final field,
+  // then per call checkerboard and savings.
+  const rfs = new Map<SymTensor, Rf>();
+  const chains: DilationChains = new Map();
+  const misaligned: LayerCall[] = [];
+  const gridding: { call: LayerCall; message: string }[] = [];
+  const perCall = new ModelFindings();
   const byLayer = new Map<LayerInstance, LayerReport>();
+  /** Reports of layers called more than once here: copies of their first call's, summed over the calls. */
+  let summed: Set<LayerReport> | null = null;
   for (const call of graph.calls) {
-    if (!call.layer.application) checkCheckerboard(call, sink);
-    const inbound = inboundNames(call);
-    const existing = byLayer.get(call.layer);
+    const memos = callMemo(call);
+    if (rfStep(call, memos, rfs) && !call.layer.application) misaligned.push(call);
+    const griddingWarning = griddingOf(call, memos, chains);
+    if (griddingWarning !== null) gridding.push({ call, message: griddingWarning });
+    if (!call.layer.application) checkCheckerboard(call, perCall);
+    let existing = byLayer.get(call.layer);
     if (existing) {
+      // The first call's report may be shared with later analyses: summed into a copy of it.
+      summed ??= new Set();
+      if (!summed.has(existing)) {
+        existing = { ...existing, inbound: [...existing.inbound] };
+        summed.add(existing);
+        byLayer.set(call.layer, existing);
+      }
       existing.macs = existing.macs === null || call.result?.macs == null ? null : existing.macs + call.result.macs;
-      for (const n of inbound) if (!existing.inbound.includes(n)) existing.inbound.push(n);
+      for (const n of inboundNames(call)) if (!existing.inbound.includes(n)) existing.inbound.push(n);
       continue;
     }
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
-    if (savings && savings.alternatives[0].params < savings.params) sink.info('savings-separable', savingsMessage(call.layer, savings), call.span);
-    byLayer.set(call.layer, {
-      layer: call.layer,
-      call,
-      inbound,
-      outputShape: call.output.shape,
-      // An operation (keras.ops.relu(x), x * w) has no weights, even when its shape is unknown.
-      params: call.layer.isOperation ? { trainable: 0, nonTrainable: 0 } : effectiveParams(call.layer, call.result?.params ?? null),
-      macs: call.result ? call.result.macs : null,
-      rf: rfs.get(call.output) ?? null,
-      savings,
-    });
+    if (savings && savings.alternatives[0].params < savings.params) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
+    byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse));
   }
+  for (const call of misaligned) {
+    sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
+  }
+  for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
+  checkFinalRf(graph, rfs, sink);
+  for (const d of perCall.items) sink.add(d.severity, d.code, d.message, d);
   const layers = [...byLayer.values()];
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
   for (const l of layers) {
@@ -111,7 +198,8 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink): ModelRepo
   totals.trainableParams += own.trainable;
   totals.nonTrainableParams += own.nonTrainable;
   totals.params = totals.trainableParams + totals.nonTrainableParams;
-  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null) : layers.map(layerEntry);
+  const entriesInUse = {};
+  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
   if (!Object.values(totals).every(isExactCount)) {
     sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
   }
@@ -170,13 +258,26 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
 /** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
 export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
-  return graphs.flatMap((g) => isolatedModel(g, sink));
+  const inUse: ReportsInUse = {};
+  startAnalysis();
+  return graphs.flatMap((g) => isolatedModel(g, sink, inUse));
 }
 
-function isolatedModel(graph: ModelGraph, sink: DiagnosticSink): ModelReport[] {
-  const own = new DiagnosticSink();
+/**
+ * A model's findings, kept apart until it is analysed in full. Repeats are not dropped here: the
+ * file's sink drops them as it takes these in order, which keeps the same ones (a 1,000-layer model
+ * makes hundreds of findings per keystroke, each checked once instead of twice).
+ */
+class ModelFindings extends DiagnosticSink {
+  override add(severity: Diagnostic['severity'], code: string, message: string, span: { from: number; to: number }): void {
+    this.items.push({ severity, code, message, from: span.from, to: span.to });
+  }
+}
+
+function isolatedModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse): ModelReport[] {
+  const own = new ModelFindings();
   try {
-    const report = analyzeModel(graph, own);
+    const report = analyzeModel(graph, own, inUse);
     for (const d of own.items) sink.add(d.severity, d.code, d.message, d);
     return [report];
   } catch (e) {

@@ -1,6 +1,7 @@
 /** Design warnings: dilation gridding, checkerboard-prone transposed convs, too-small receptive fields. */
 import { DiagnosticSink } from '../diagnostics';
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
+import type { CallMemo } from './call_memo';
 import { formatRfNumber } from './format';
 import type { Rf } from './receptive_field';
 
@@ -13,40 +14,68 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/** The dilation chain each tensor ends, followed call by call in execution order. */
+export type DilationChains = Map<SymTensor, DilationChain>;
+
 /**
  * Wang et al. 2018: consecutive dilated convs whose rates share a factor > 1 only ever sample
  * a sparse grid of the input ("gridding"). A dense window (rate 1, pooling) breaks the chain.
+ * One call: its output's chain into `chains` (which holds those of the calls before it), and its
+ * gridding warning, or null. `memos` is the call's record.
  */
-export function checkGridding(graph: ModelGraph, sink: DiagnosticSink): void {
-  const chains = new Map<SymTensor, DilationChain>();
-  for (const call of graph.calls) {
-    const merged = mergeChains(call.inputs.length === 1 ? chains.get(call.inputs[0]) : undefined, call.inputs, chains);
-    const { kernel, config } = call.layer;
-    if (!kernel || config === null || !call.result) {
-      chains.set(call.output, NO_CHAIN);
-      continue;
+export function griddingOf(call: LayerCall, memos: CallMemo, chains: DilationChains): string | null {
+  let memo = memos.gridding as GriddingMemo | undefined;
+  if (!memo || !griddingMemoValid(memo, call, chains)) memos.gridding = memo = griddingStep(call, chains);
+  chains.set(call.output, memo.chain);
+  return memo.warning;
+}
+
+/**
+ * One call's chain and warning, with what they were made from: the chains entering it (shared
+ * objects, never changed) and the layer's kind, config, build result, name and origin. A keystroke
+ * re-checks the calls an edit did not touch with the same objects, so finds them unchanged.
+ */
+interface GriddingMemo {
+  inputs: DilationChain[];
+  kernel: LayerCall['layer']['kernel'];
+  config: unknown;
+  result: LayerCall['result'];
+  name: string;
+  application: string | undefined;
+  chain: DilationChain;
+  warning: string | null;
+}
+
+function griddingMemoValid(memo: GriddingMemo, call: LayerCall, chains: Map<SymTensor, DilationChain>): boolean {
+  const { layer, inputs } = call;
+  if (memo.kernel !== layer.kernel || memo.config !== layer.config || memo.result !== call.result || memo.name !== layer.name || memo.application !== layer.application) return false;
+  if (memo.inputs.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (memo.inputs[i] !== (chains.get(inputs[i]) ?? NO_CHAIN)) return false;
+  return true;
+}
+
+function griddingStep(call: LayerCall, chains: Map<SymTensor, DilationChain>): GriddingMemo {
+  const { kernel, config, name, application } = call.layer;
+  const memo: GriddingMemo = { inputs: call.inputs.map((t) => chains.get(t) ?? NO_CHAIN), kernel, config, result: call.result, name, application, chain: NO_CHAIN, warning: null };
+  const merged = mergeChains(call.inputs.length === 1 ? chains.get(call.inputs[0]) : undefined, call.inputs, chains);
+  if (!kernel || config === null || !call.result) return memo;
+  const window = kernel.window?.(config);
+  const spatial = window !== undefined && window.kernelSize.some((k) => k > 1);
+  if (kernel.atrous && window && spatial) {
+    const rate = Math.max(...window.dilation);
+    const chain = { gcd: gcd(merged.gcd, rate), rates: [...merged.rates, rate] };
+    memo.chain = chain;
+    if (chain.gcd > 1 && chain.rates.length >= 2 && !application) {
+      memo.warning = `Gridding: stacked dilation rates (${chain.rates.join(', ')}) share the factor ${chain.gcd}, so ${name} only sees every ${chain.gcd}${ordinal(chain.gcd)} pixel of the features before the stack (Wang et al. 2018). Use rates without a common factor, e.g. (1, 2, 5).`;
     }
-    const window = kernel.window?.(config);
-    const spatial = window !== undefined && window.kernelSize.some((k) => k > 1);
-    if (kernel.atrous && window && spatial) {
-      const rate = Math.max(...window.dilation);
-      const chain = { gcd: gcd(merged.gcd, rate), rates: [...merged.rates, rate] };
-      chains.set(call.output, chain);
-      if (chain.gcd > 1 && chain.rates.length >= 2 && !call.layer.application) {
-        sink.warning(
-          'gridding',
-          `Gridding: stacked dilation rates (${chain.rates.join(', ')}) share the factor ${chain.gcd}, so ${call.layer.name} only sees every ${chain.gcd}${ordinal(chain.gcd)} pixel of the features before the stack (Wang et al. 2018). Use rates without a common factor, e.g. (1, 2, 5).`,
-          call.span,
-        );
-      }
-    } else if (kernel.family === 'pooling' && spatial) {
-      chains.set(call.output, NO_CHAIN);
-    } else if (kernel.family === 'resize' || kernel.family === 'transposed' || call.result.rf === 'global' || call.result.rf === 'unknown') {
-      chains.set(call.output, NO_CHAIN);
-    } else {
-      chains.set(call.output, merged);
-    }
+  } else if (kernel.family === 'pooling' && spatial) {
+    memo.chain = NO_CHAIN;
+  } else if (kernel.family === 'resize' || kernel.family === 'transposed' || call.result.rf === 'global' || call.result.rf === 'unknown') {
+    memo.chain = NO_CHAIN;
+  } else {
+    memo.chain = merged;
   }
+  return memo;
 }
 
 /** No dilated conv since the last dense window. Shared: chains are never changed, only replaced. */

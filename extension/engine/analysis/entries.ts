@@ -6,9 +6,11 @@ import type { ParamCount, Shape } from '../../../kernels/types';
 import type { GraphEntry, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
 import type { EntryReport, LayerReport } from './reports';
+import { reuseEnabled } from '../reuse';
+import { isRemembered } from './call_memo';
+import { rfOfInput, type Rf } from './receptive_field';
 
 export type { EntryReport } from './reports';
-import { rfOfInput, type Rf } from './receptive_field';
 
 
 function product(shape: (number | null)[] | null): number | null {
@@ -38,15 +40,38 @@ function ownInputReport(layer: LayerInstance): LayerReport {
 }
 
 /**
+ * The entry last made for a layer's report (reports are never changed once made, nor are entries),
+ * and the model's entries that hold it now.
+ */
+const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; name: string; type: string; span: Span; heldBy: object }>();
+
+/**
+ * A built-in layer's entry: the one made before for the same report when its layer's name, class
+ * and span are still the same, unless this model's entries (`inUse`) already hold it.
+ */
+export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: object): EntryReport {
+  const known = reuseEnabled() ? entryOfReport.get(r) : undefined;
+  if (known && known.heldBy !== inUse && known.name === layer.name && known.type === layer.type && known.span === layer.span) {
+    known.heldBy = inUse;
+    return known.entry;
+  }
+  const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
+  if ((!known || known.heldBy !== inUse) && isRemembered(r.call)) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
+  return entry;
+}
+
+/**
  * `nested`: the entries of a nested model or custom layer. Keras records no calls of their layers
  * when the model is applied, so each shows the shape of its first call (its own model's build),
  * as `model.summary()` does.
  */
-export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, nested = false): EntryReport[] {
+export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, inUse: object = {}, nested = false): EntryReport[] {
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') {
       const r = byLayer.get(e.layer) ?? ownInputReport(e.layer);
       const outputShape = nested && e.layer.calls[0] ? e.layer.calls[0].output.shape : r.outputShape;
+      // The report's own shape: its entry may be the one kept from the last keystroke.
+      if (outputShape === r.outputShape && byLayer.has(e.layer)) return layerEntryReport(r, e.layer, inUse);
       return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
     }
     let params: ParamCount | null = ownParams(e);
@@ -58,7 +83,7 @@ export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, 
     for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
     const out = e.outputs[0] ?? e.calls[e.calls.length - 1]?.output;
     return {
-      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf, true),
+      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf, inUse, true),
       outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
       // Keras' len(model.layers): its own entries (its InputLayer too), not the layers inside them.
       callSpans: e.callSpans, layerCount: e.entries.filter((x) => x.kind === 'container' || !x.layer.isOperation).length,

@@ -7,6 +7,7 @@
 import { dilatedKernel } from '../../../kernels/conv_math';
 import type { RfEffect, RfStep } from '../../../kernels/types';
 import type { LayerCall, SymTensor } from '../graph';
+import { callMemo, type CallMemo } from './call_memo';
 
 /** Per spatial axis: size and effective stride/padding, in input pixels. */
 export interface AxisRf {
@@ -90,23 +91,58 @@ export function applyEffect(effect: RfEffect, inputs: Rf[]): MergeOutcome {
   return { rf: { axes: input.axes.map((a, i) => applyStep(a, effect.steps[i])) }, misaligned: false };
 }
 
+/**
+ * A call's field as last computed, with everything it was computed from: the layer's kind, the
+ * build result and output shape (both replaced, never changed in place, when they change) and the
+ * fields of its inputs. Each keystroke analyses the calls an edit did not touch again, with the
+ * same objects: their fields are these same (shared, never changed) objects, so the calls after
+ * them find theirs unchanged too.
+ */
+interface RfMemo {
+  kernel: LayerCall['layer']['kernel'];
+  result: LayerCall['result'];
+  shape: SymTensor['shape'];
+  inputs: Rf[];
+  outcome: MergeOutcome;
+}
+
+
+/** Whether `memo` still holds for `call`, the fields of its inputs read from `rfs` (nothing allocated). */
+function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): boolean {
+  const { inputs } = call;
+  if (memo.kernel !== call.layer.kernel || memo.result !== call.result || memo.shape !== call.output.shape || memo.inputs.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (memo.inputs[i] !== (rfs.get(inputs[i]) ?? null)) return false;
+  return true;
+}
+
 /** Receptive field of every tensor produced by `calls` (in execution order). */
 export function computeRfs(calls: LayerCall[], onMisaligned: (call: LayerCall) => void): Map<SymTensor, Rf> {
   const rfs = new Map<SymTensor, Rf>();
-  for (const call of calls) {
-    if (call.layer.kernel?.family === 'input') {
-      rfs.set(call.output, rfOfInput(call.output.shape));
-      continue;
-    }
-    if (!call.result) {
-      rfs.set(call.output, null);
-      continue;
-    }
-    const outcome = applyEffect(call.result.rf, call.inputs.map((t) => rfs.get(t) ?? null));
-    if (outcome.misaligned) onMisaligned(call);
-    rfs.set(call.output, outcome.rf);
-  }
+  for (const call of calls) if (rfStep(call, callMemo(call), rfs)) onMisaligned(call);
   return rfs;
+}
+
+/**
+ * One call of `computeRfs`: its output's field into `rfs` (which holds the fields of the calls
+ * before it); true when the branches it merges are misaligned. `memos` is the call's record.
+ */
+export function rfStep(call: LayerCall, memos: CallMemo, rfs: Map<SymTensor, Rf>): boolean {
+  let memo = memos.rf as RfMemo | undefined;
+  if (!memo || !memoValid(memo, call, rfs)) {
+    const inputs = call.inputs.map((t) => rfs.get(t) ?? null);
+    memo = { kernel: call.layer.kernel, result: call.result, shape: call.output.shape, inputs, outcome: callRf(call, inputs) };
+    memos.rf = memo;
+  }
+  rfs.set(call.output, memo.outcome.rf);
+  return memo.outcome.misaligned;
+}
+
+const UNKNOWN: MergeOutcome = Object.freeze({ rf: null, misaligned: false });
+
+function callRf(call: LayerCall, inputs: Rf[]): MergeOutcome {
+  if (call.layer.kernel?.family === 'input') return { rf: rfOfInput(call.output.shape), misaligned: false };
+  if (!call.result) return UNKNOWN;
+  return applyEffect(call.result.rf, inputs);
 }
 
 /** An inclusive range of positions along one axis. */

@@ -6,6 +6,8 @@ import { bindKeywords } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
 import { type CheaperAlternative, KerasError, type LayerKernel, NeedsUnknown, type Shape } from '../../../kernels/types';
 import type { LayerCall } from '../graph';
+import { callMemo } from './call_memo';
+import { reuseEnabled } from '../reuse';
 
 export interface Alternative {
   kind: string;
@@ -26,20 +28,48 @@ export interface Savings {
  */
 const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[]; last: Savings | null }>();
 
+/**
+ * Each call's answer with what it came from (kind, config, build result, input shapes: all
+ * replaced, never changed in place): a keystroke asks again for every call it did not touch.
+ */
+interface SavingsMemo {
+  kernel: LayerKernel<any>;
+  config: unknown;
+  result: LayerCall['result'];
+  shapes: (Shape | null)[];
+  savings: Savings | null;
+}
+
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
   // Most kinds propose nothing: asked before anything is allocated.
   if (!kernel?.cheaperAlternatives || config === null || !call.result?.params) return null;
+  const memos = callMemo(call);
+  const known = memos.savings as SavingsMemo | undefined;
+  if (known && known.kernel === kernel && known.config === config && known.result === call.result && sameShapes(known.shapes, call)) return known.savings;
+  const savings = computeSavings(call, kernel, config);
+  memos.savings = { kernel, config, result: call.result, shapes: call.inputs.map((t) => t.shape), savings } satisfies SavingsMemo;
+  return savings;
+}
+
+function sameShapes(shapes: (Shape | null)[], call: LayerCall): boolean {
+  if (shapes.length !== call.inputs.length) return false;
+  for (let i = 0; i < shapes.length; i++) if (shapes[i] !== call.inputs[i].shape) return false;
+  return true;
+}
+
+function computeSavings(call: LayerCall, kernel: LayerKernel<any>, config: unknown): Savings | null {
+  if (!kernel.cheaperAlternatives || !call.result?.params) return null;
   const inputs = call.inputs.map((t) => t.shape);
   if (!inputs.every((s): s is Shape => s !== null)) return null;
   const inputsKey = inputs.map(shapeKey).join(';');
-  const known = typeof config === 'object' ? costsByConfig.get(config) : undefined;
+  const known = typeof config === 'object' && config !== null && reuseEnabled() ? costsByConfig.get(config) : undefined;
   const params = call.result.params.trainable;
   const macs = call.result.macs;
   const entry = known && known.kernel === kernel && known.inputs === inputsKey
     ? known
-    : { kernel, inputs: inputsKey, alternatives: kernel.cheaperAlternatives(config, inputs).map((alt) => cost(alt, inputs, call.layer.name)).map((a) => a && Object.freeze(a)), last: null };
-  if (entry !== known && typeof config === 'object') costsByConfig.set(config, entry);
+    : { kernel, inputs: inputsKey, alternatives: alternativesCosts(kernel, config, inputs, inputsKey, call.layer.name), last: null };
+  if (entry !== known && typeof config === 'object' && config !== null) costsByConfig.set(config, entry);
   const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
   // The same answer as the last time is the same (frozen, shared) object: views only read it.
@@ -54,7 +84,36 @@ function shapeKey(shape: Shape): string {
   return key;
 }
 
-/** Params and MACs of a stack, each layer built by its own kind on the previous layer's output. */
+/**
+ * The stacks' costs by what decides them: the kind, the config's values (a kind's normalized
+ * config is plain data) and the input shapes. A keystroke before a conv re-traces it with a new
+ * config of the same values: building its stacks again was most of an early keystroke's analysis.
+ * Bounded: forgotten all at once when full.
+ */
+const costsByValue = new Map<string, (Alternative | null)[]>();
+const MAX_COSTS_KEPT = 20_000;
+
+function alternativesCosts(kernel: LayerKernel<any>, config: unknown, inputs: Shape[], inputsKey: string, layerName: string): (Alternative | null)[] {
+  const make = () => kernel.cheaperAlternatives!(config, inputs).map((alt) => cost(alt, inputs, layerName)).map((a) => a && Object.freeze(a));
+  let key: string;
+  try {
+    key = `${kernel.type}|${inputsKey}|${JSON.stringify(config)}`;
+  } catch {
+    return make();
+  }
+  let known = reuseEnabled() ? costsByValue.get(key) : undefined;
+  if (!known) {
+    known = make();
+    if (costsByValue.size >= MAX_COSTS_KEPT) costsByValue.clear();
+    costsByValue.set(key, known);
+  }
+  return known;
+}
+
+/**
+ * Params and MACs of a stack, each layer built by its own kind on the previous layer's output
+ * (the layer's name only names it in a Keras error, which makes the stack no advice).
+ */
 function cost(alt: CheaperAlternative, inputs: Shape[], layerName: string): Alternative | null {
   let shapes = inputs;
   let params = 0;

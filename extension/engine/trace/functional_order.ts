@@ -4,7 +4,37 @@
  * layers are listed deepest first, and ties keep the order in which a depth-first walk from the
  * outputs first met them. Weight-file paths count classes in this order, so it must be exact.
  */
-import type { LayerCall, SymTensor } from '../graph';
+import type { LayerCall, ModelGraph, SymTensor } from '../graph';
+import { reuseEnabled } from '../reuse';
+
+/**
+ * The order of a Functional model's graph: read off its calls when they already are that order,
+ * else `functionalOrder`. The tracer lists a Functional graph's calls by the same walk and depths
+ * (models.ts, collectCalls), with calls for nodes and layers for operations; so when every call is
+ * a node of its own (none ran inside a nested model or custom layer), no layer is called twice,
+ * every input is an InputLayer's and the graph has no problem (the walks then meet the same calls),
+ * the two orders are the same. A keystroke re-lists a 1,000-layer model: this is one pass, with
+ * no walk, depths or sort. (test/unit/functional_order.test.ts checks it against the full order.)
+ */
+export function functionalOrderOfGraph<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
+  return callsOrder(graph, entryOfCall, isContainer) ?? functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
+}
+
+/** The entries of the graph's calls in their order, or null when that may not be Keras' order. */
+export function callsOrder<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] | null {
+  if (graph.problem !== undefined || graph.kind !== 'functional') return null;
+  for (const t of graph.inputs) if (t.producer && t.producer.layer.kernel?.family !== 'input') return null;
+  const layers = new Set<object>();
+  const order = new Array<K>(graph.calls.length);
+  for (let i = 0; i < graph.calls.length; i++) {
+    const call = graph.calls[i];
+    const entry = entryOfCall(call);
+    if (entry !== (call.layer as unknown) || isContainer(entry) || layers.has(call.layer)) return null;
+    layers.add(call.layer);
+    order[i] = entry;
+  }
+  return order;
+}
 
 /**
  * `entryOf` maps a call to what the model lists for it (a layer, or the nested model / custom layer
@@ -138,4 +168,98 @@ function containerCalls(seed: LayerCall, inside: (c: LayerCall) => boolean): Lay
     }
   }
   return [...seen];
+}
+
+/** A Functional graph's calls as `collectCalls` (models.ts) lists them, and the input call it found cut off, if any. */
+export interface CollectedCalls {
+  calls: LayerCall[];
+  disconnected?: LayerCall;
+}
+
+/** How many graphs were listed by reusing a recent one (for tests: the reuse is not vacuous). */
+export const reusedListings = { count: 0 };
+
+/** Graphs listed lately (one output each), newest first: a keystroke re-builds the model on top of the last one's. */
+const recentGraphs: { inputs: SymTensor[]; output: SymTensor; calls: LayerCall[] }[] = [];
+const RECENT_GRAPHS_KEPT = 4;
+/** How many calls a new top (or an old one given up) may have before the graph is listed in full. */
+const MAX_TOP_CALLS = 64;
+
+/**
+ * `collect(inputs, outputs)`, reusing a graph listed lately when the new one only puts other calls
+ * on top of it. A model re-built after a keystroke in its last lines (`x = layers.Dense(10)(x)`,
+ * `model = keras.Model(inputs, x)`) is an earlier graph up to some tensor T, with a new chain of
+ * one-input calls from T to the output. Every path to the output then runs through T, so the calls
+ * up to T keep their order (their depths all grow by the new chain's length), and the chain's
+ * calls come after them, deepest first. T is found on the earlier graph's own top chain (its last
+ * calls): the calls after T there are dropped. Declined (the full listing) unless every call on
+ * either chain has one input and a layer called nowhere else (depths of one layer are its
+ * deepest call's), no chain tensor is an input, the inputs are the same and no input went unused.
+ */
+export function collectCallsReusing(inputs: SymTensor[], outputs: SymTensor[], collect: (inputs: SymTensor[], outputs: SymTensor[]) => CollectedCalls): CollectedCalls {
+  if (!reuseEnabled() || outputs.length !== 1) return collect(inputs, outputs);
+  const output = outputs[0];
+  const calls = onRecentGraph(inputs, output);
+  if (calls) reusedListings.count++;
+  const result = calls ? { calls } : collect(inputs, outputs);
+  if (!result.disconnected && !unusedInputLast(result.calls, output)) {
+    recentGraphs.unshift({ inputs, output, calls: result.calls });
+    if (recentGraphs.length > RECENT_GRAPHS_KEPT) recentGraphs.pop();
+  }
+  return result;
+}
+
+/** A call that can be on a reused chain: one input, its layer's only call, not an InputLayer. */
+function chainable(call: LayerCall): boolean {
+  return call.inputs.length === 1 && call.layer.calls.length === 1 && call.layer.kernel?.family !== 'input';
+}
+
+function onRecentGraph(inputs: SymTensor[], output: SymTensor): LayerCall[] | null {
+  // The new chain, from the output down, until a call of a recent graph's top chain.
+  const chain: LayerCall[] = [];
+  let call = output.producer;
+  while (call && chain.length <= MAX_TOP_CALLS) {
+    for (const g of recentGraphs) {
+      if (!sameTensors(g.inputs, inputs)) continue;
+      const kept = keptUpTo(g, call);
+      if (kept === null) continue;
+      const listed = g.calls.slice(0, kept);
+      for (let i = chain.length - 1; i >= 0; i--) listed.push(chain[i]);
+      return listed;
+    }
+    if (!chainable(call) || inputs.includes(call.output)) return null;
+    chain.push(call);
+    call = call.inputs[0].producer;
+  }
+  return null;
+}
+
+/** How many of `g`'s calls are listed up to `call`, when `call` is on its top chain; else null. */
+function keptUpTo(g: { output: SymTensor; calls: LayerCall[] }, call: LayerCall): number | null {
+  let expected = g.output.producer;
+  for (let j = 0; j <= MAX_TOP_CALLS && j < g.calls.length; j++) {
+    const at = g.calls[g.calls.length - 1 - j];
+    if (!expected || at !== expected) return null;
+    if (at === call) return g.calls.length - j;
+    if (!chainable(at)) return null;
+    expected = at.inputs[0].producer;
+  }
+  return null;
+}
+
+/**
+ * Whether an input no output uses was listed (depth 0, before the output's call): then the calls
+ * before the last are not all the graph's up to its top, and it is not reused.
+ */
+function unusedInputLast(calls: LayerCall[], output: SymTensor): boolean {
+  const beforeLast = calls[calls.length - 2];
+  if (!beforeLast || beforeLast.layer.kernel?.family !== 'input') return false;
+  const top = output.producer;
+  return !(top && top.inputs.length === 1 && top.inputs[0].producer === beforeLast);
+}
+
+function sameTensors(a: readonly SymTensor[], b: readonly SymTensor[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

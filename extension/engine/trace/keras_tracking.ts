@@ -5,7 +5,8 @@
  */
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
-import { functionalOrder } from './functional_order';
+import { reuseEnabled } from '../reuse';
+import { callsOrder, functionalOrder } from './functional_order';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
 
@@ -23,10 +24,39 @@ const visitOrder = (a: string, b: string) => {
 
 const NO_OWNERS: readonly object[] = Object.freeze([]);
 
+/**
+ * A built-in layer's node, which holds nothing but the layer: the one made last time while its
+ * class and trainable flag are the same (nothing changes a layer's node once made), so a keystroke
+ * re-tracking a 1,000-layer model makes nodes for the layers it made anew only.
+ */
+const layerNodes = new WeakMap<LayerInstance, TrackedNode>();
+
+/**
+ * The layers the last trace's tracking met, and this one's: a layer's node is kept from the second
+ * trace that meets it on (the layers an edit re-made are new at every keystroke, and keeping their
+ * nodes cost more than making them).
+ */
+let layersBefore = new Set<LayerInstance>();
+let layersNow = new Set<LayerInstance>();
+
+function layerNode(layer: LayerInstance): TrackedNode {
+  const known = reuseEnabled() ? layerNodes.get(layer) : undefined;
+  if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
+  const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
+  if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
+  else if (reuseEnabled()) layersNow.add(layer);
+  return node;
+}
+
 export class TrackingBuilder {
   private readonly memo = new Map<object, TrackedNode>();
 
-  constructor(private readonly ctx: TraceContext) {}
+  constructor(private readonly ctx: TraceContext) {
+    // A trace that reuses nothing (a test's reference) is not one of the series.
+    if (!reuseEnabled()) return;
+    layersBefore = layersNow;
+    layersNow = new Set();
+  }
 
   forModel(model: ModelObject): TrackedNode {
     const root = this.node(model);
@@ -54,14 +84,14 @@ export class TrackingBuilder {
     const key = 'cls' in obj && obj.model ? obj.model : obj;
     const seen = this.memo.get(key);
     if (seen) return seen;
+    if (isLayerInstance(obj)) {
+      const leaf = layerNode(obj);
+      this.memo.set(key, leaf);
+      return leaf;
+    }
     const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null, ownVariableLayers: [] };
     this.memo.set(key, node);
-    if (isLayerInstance(obj)) {
-      node.className = obj.type;
-      node.layer = obj;
-      node.trainable = obj.trainable;
-      node.ownVariables = 0;
-    } else if ('cls' in obj && !obj.model) {
+    if ('cls' in obj && !obj.model) {
       node.className = obj.cls.name;
       node.ownVariables = obj.ownWeights?.length ?? null;
       node.children = this.attributes(obj);
@@ -107,18 +137,42 @@ export class TrackingBuilder {
     return (this.ownersWithin(call, model)[0] as Tracked | undefined) ?? call.layer;
   }
 
-  /** Each Functional model's order, computed once: a backbone's is asked for by every model holding it. */
-  private readonly orders = new Map<ModelObject, readonly Tracked[]>();
+  /**
+   * A nested Functional model lists its own InputLayers (`base.layers[0]`), though its parent never
+   * calls them: they are added to the entries from its calls, where its own order puts them.
+   */
+  private withOwnInputs(model: ModelObject, entries: GraphEntry[]): GraphEntry[] {
+    const listed = new Set(entries.map((e) => (e.kind === 'layer' ? e.layer : null)));
+    const inputs = new Set<LayerInstance>();
+    for (const t of model.graph!.inputs) {
+      const layer = t.producer?.layer;
+      if (layer?.kernel?.family === 'input' && !listed.has(layer)) inputs.add(layer);
+    }
+    if (!inputs.size) return entries;
+    return this.inFunctionalOrder(model, [...[...inputs].map((layer): GraphEntry => ({ kind: 'layer', layer })), ...entries]);
+  }
+
+  /**
+   * Each Functional model's order, computed once (a backbone's is asked for by every model holding
+   * it), and whether it was read off the graph's calls (each call its layer's only one, in order).
+   */
+  private readonly orders = new Map<ModelObject, { order: readonly Tracked[]; fromCalls: boolean }>();
 
   /** What a Functional model lists, in Keras' order (operations included). */
   private functionalOrder(model: ModelObject): readonly Tracked[] {
-    let order = this.orders.get(model);
-    if (!order) {
-      const graph = model.graph!;
-      order = functionalOrder<Tracked>(graph.inputs, graph.outputs, (call) => this.entryOf(call, model), (e) => !isLayerInstance(e));
-      this.orders.set(model, order);
+    return this.orderOf(model).order;
+  }
+
+  private orderOf(model: ModelObject): { order: readonly Tracked[]; fromCalls: boolean } {
+    let known = this.orders.get(model);
+    if (!known) {
+      const entryOf = (call: LayerCall) => this.entryOf(call, model);
+      const isContainer = (e: Tracked) => !isLayerInstance(e);
+      const fromCalls = callsOrder<Tracked>(model.graph!, entryOf, isContainer);
+      known = fromCalls ? { order: fromCalls, fromCalls: true } : { order: functionalOrder<Tracked>(model.graph!.inputs, model.graph!.outputs, entryOf, isContainer), fromCalls: false };
+      this.orders.set(model, known);
     }
-    return order;
+    return known;
   }
 
   /** The nested models / custom layers a call ran in, below `model`, outermost first. */
@@ -134,6 +188,9 @@ export class TrackingBuilder {
   entriesFor(model: ModelObject): GraphEntry[] {
     // Only a Functional model lists its InputLayers; only a Functional graph holds operations.
     const functional = model.kind === 'functional';
+    // Order read off the calls: every call ran in no nested object and is its layer's only one, so
+    // each is an entry of its own, in the calls' order, which is the order (what grouping gives).
+    if (functional && model.graph && this.orderOf(model).fromCalls) return model.graph.calls.map((call): GraphEntry => ({ kind: 'layer', layer: call.layer }));
     const calls = (model.graph?.calls ?? []).filter((c) => functional || c.layer.kernel?.family !== 'input');
     const entries = this.group(calls.map((call) => ({ call, chain: this.ownersWithin(call, model) })), functional);
     if (!functional || !model.graph) return entries;
@@ -142,7 +199,7 @@ export class TrackingBuilder {
 
   /** A Functional model's entries sorted as its `layers` lists them. */
   private inFunctionalOrder(model: ModelObject, entries: GraphEntry[]): GraphEntry[] {
-    const order = this.functionalOrder(model);
+    const { order } = this.orderOf(model);
     const rank = new Map<object, number>();
     for (let i = 0; i < order.length; i++) rank.set(order[i], i);
     const keyOf = (e: GraphEntry): object => (e.kind === 'layer' ? e.layer : this.containerKeys.get(e)!);
@@ -183,21 +240,6 @@ export class TrackingBuilder {
       if (isFunctionalModel(key)) entry.entries = this.withOwnInputs(key, entry.entries);
     }
     return entries;
-  }
-
-  /**
-   * A nested Functional model lists its own InputLayers (`base.layers[0]`), though its parent never
-   * calls them: they are added to the entries from its calls, where its own order puts them.
-   */
-  private withOwnInputs(model: ModelObject, entries: GraphEntry[]): GraphEntry[] {
-    const listed = new Set(entries.map((e) => (e.kind === 'layer' ? e.layer : null)));
-    const inputs = new Set<LayerInstance>();
-    for (const t of model.graph!.inputs) {
-      const layer = t.producer?.layer;
-      if (layer?.kernel?.family === 'input' && !listed.has(layer)) inputs.add(layer);
-    }
-    if (!inputs.size) return entries;
-    return this.inFunctionalOrder(model, [...[...inputs].map((layer): GraphEntry => ({ kind: 'layer', layer })), ...entries]);
   }
 
   private container(obj: ModelObject | InstanceValue): GraphEntry {

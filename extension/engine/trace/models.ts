@@ -6,6 +6,7 @@ import type { Span } from '../source';
 import type { Interpreter } from './interpreter';
 import { callInstance } from './calls';
 import { callLayer, constructLayer } from './layer_calls';
+import { collectCallsReusing } from './functional_order';
 import { toSnakeCase } from './naming';
 import { ClassValue, InstanceValue, list, NONE, str, unknown, Value } from './values';
 
@@ -169,7 +170,8 @@ export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls
 }
 
 function setGraph(it: Interpreter, model: ModelObject, inputs: SymTensor[], outputs: SymTensor[], site: Span): void {
-  const { calls, disconnected } = collectCalls(inputs, outputs);
+  // A model re-built on top of one listed lately reuses its listing (functional_order.ts).
+  const { calls, disconnected } = collectCallsReusing(inputs, outputs, collectCalls);
   model.graph = { name: model.name, kind: model.kind, variable: model.variable, span: model.span, inputs, outputs, calls };
   if (disconnected) {
     const msg = `Graph disconnected: cannot obtain value for tensor "${disconnected.layer.name}" at layer "${disconnected.layer.name}". It is not among the model's inputs.`;

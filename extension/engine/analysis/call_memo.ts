@@ -1,0 +1,50 @@
+/**
+ * What the analysis remembers about one traced call between keystrokes: one record per call (one
+ * lookup, one weak entry), a slot per use. Each slot's owner (receptive_field, design_checks,
+ * savings, analyze) stores what it made with everything it was made from, and checks that before
+ * reusing it: an incremental trace hands the analysis the same call objects for the statements an
+ * edit did not touch, so a keystroke re-checks them instead of redoing them.
+ *
+ * A call is remembered from the second analysis that sees it on: the calls an edit re-made are new
+ * at every keystroke (before an early edit, all of them), and remembering them cost more than
+ * analysing them (a weak entry, a record and what it holds, each time).
+ */
+import type { LayerCall } from '../graph';
+import { reuseEnabled } from '../reuse';
+
+export class CallMemo {
+  rf: unknown = undefined;
+  gridding: unknown = undefined;
+  savings: unknown = undefined;
+  reports: unknown = undefined;
+}
+
+const memos = new WeakMap<LayerCall, CallMemo>();
+
+/** The calls of the last analysis and of this one (strong sets: each analysis holds its calls anyway). */
+let seenBefore = new Set<LayerCall>();
+let seenNow = new Set<LayerCall>();
+
+/** Starts an analysis (of every model of a file): calls seen by the last one are remembered from now on. */
+export function startAnalysis(): void {
+  // An analysis that reuses nothing (a test's reference) is not one of the series.
+  if (!reuseEnabled()) return;
+  seenBefore = seenNow;
+  seenNow = new Set();
+}
+
+/** The call's record: the remembered one, or one for this analysis only when the call is new. */
+export function callMemo(call: LayerCall): CallMemo {
+  if (!reuseEnabled()) return new CallMemo();
+  let memo = memos.get(call);
+  if (memo) return memo;
+  seenNow.add(call);
+  memo = new CallMemo();
+  if (seenBefore.has(call)) memos.set(call, memo);
+  return memo;
+}
+
+/** Whether the call's record is remembered (what is made from it is worth remembering too). */
+export function isRemembered(call: LayerCall): boolean {
+  return memos.has(call);
+}
