@@ -238,6 +238,27 @@ describe('incremental trace: what an edit after a statement can change in the st
     typeAt(text, '4, 3)])');
   });
 
+  it('tensor names: spots met before the checkpoint met again after it (a helper called later), the checkpoint moved later and earlier', () => {
+    const text = `${PRELUDE}def block(x, f=8):\n    y = layers.Conv2D(f, 3, padding="same")(x)\n    return y\n\nx = inputs = keras.Input((32, 32, 3))\nx = block(x)\nx = block(x, 16)\nz = x\nx = block(x, 32)\nmodel = keras.Model(inputs, x)\n`;
+    const session = new DocumentSession({ limits: LIMITS });
+    let current = text;
+    session.update(current, 0);
+    let resumed = 0;
+    for (const [v, anchor] of ['16)', '16)', '16)', '32)', '32)', '32)', '16)', '16)'].entries()) {
+      const at = current.indexOf(anchor);
+      const edit = v % 2 ? { from: at, to: at, insert: '1' } : { from: at, to: at + 1, insert: '' };
+      current = apply(current, edit);
+      const incremental = session.update(current, v + 1, [edit]);
+      if (session.tracer.stats.fresh === null) resumed++;
+      // The helper's `y` and `x` spots: one entry each, counted over all three calls, holding the last call's tensor.
+      const y = incremental.tensorNames.find((n) => n.name === 'y');
+      assert.equal(y?.times, 3, current);
+      assert.equal(y?.tensor, incremental.models[0].graph.calls.at(-1)?.output);
+      assertSameAnalysis(incremental, fromScratch(current, { limits: LIMITS }), current, `edit ${v + 1} at ${anchor}`);
+    }
+    assert.ok(resumed >= 4);
+  });
+
   it('an edit before the checkpoint, then after it again: traced afresh, then resumed', () => {
     const text = `${PRELUDE}x = inputs = keras.Input((32, 32, 3))\nx = layers.Conv2D(8, 3)(x)\nx = layers.Conv2D(16, 3)(x)\nmodel = keras.Model(inputs, x)\n`;
     const session = new DocumentSession({ limits: LIMITS });

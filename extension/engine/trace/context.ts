@@ -34,6 +34,8 @@ export interface TensorName extends Span {
 
 /** At most this many distinct spots are remembered (hovers only need the visible ones). */
 const MAX_TENSOR_NAMES = 50_000;
+const NO_TENSOR_NAMES: ReadonlyMap<number, TensorName> = new Map();
+const NO_TENSOR_NAME_LIST: readonly TensorName[] = Object.freeze([]);
 
 export class TraceContext implements Meter {
   readonly diagnostics = new DiagnosticSink();
@@ -54,20 +56,41 @@ export class TraceContext implements Meter {
   nextFrameId = 0;
   /** Keras' global image data format, as the source set it (keras.config.set_image_data_format); null: set to an unknown value. */
   imageDataFormat: 'channels_last' | 'channels_first' | null = 'channels_last';
-  /** Names in the source that held a Keras tensor (assignments and uses), for hovers. */
-  get tensorNames(): ReadonlyMap<number, TensorName> {
-    return this.tensorNamesByOffset;
+  /** Names in the source that held a Keras tensor (assignments and uses), for hovers, in the order first met. */
+  tensorNameList(): TensorName[] {
+    const before = this.tensorNamesBeforeList;
+    return before.length === 0 ? [...this.tensorNamesByOffset.values()] : [...before, ...this.tensorNamesByOffset.values()];
   }
+  /**
+   * The names met before an incremental trace's checkpoint, settled there (settleTensorNames): no
+   * later trace adds to them, so a checkpoint neither saves nor restores the map (a function's
+   * closure, which it does not enter) and a resumed trace adds its names to a small map of its own.
+   * The list (frozen: not saved itself) keeps the names' own objects in the checkpoint, whose
+   * `tensor` and `times` later statements still change.
+   */
+  private tensorNamesBefore: () => ReadonlyMap<number, TensorName> = () => NO_TENSOR_NAMES;
+  private tensorNamesBeforeList: readonly TensorName[] = NO_TENSOR_NAME_LIST;
+  /** The names met since (all of them in a trace that was never checkpointed). */
   private tensorNamesByOffset = new Map<number, TensorName>();
 
   /**
-   * The tensor names move into a new map with the same entries (an incremental trace calls this
-   * after restoring a checkpoint). Refilled in place, the long-lived map is rehashed into
-   * old-generation tables, and V8 treats the young entries a replaced table still holds as live
-   * until the next full collection: each trace's tensors (and the graph they reach) were promoted.
+   * The tensor names met since the checkpoint move into a new map with the same entries (an
+   * incremental trace calls this after restoring a checkpoint). Refilled in place, the long-lived
+   * map is rehashed into old-generation tables, and V8 treats the young entries a replaced table
+   * still holds as live until the next full collection: each trace's tensors (and the graph they
+   * reach) were promoted.
    */
   renewTensorNames(): void {
     this.tensorNamesByOffset = new Map(this.tensorNamesByOffset);
+  }
+
+  /** Before a checkpoint is saved: the names met so far join the settled ones (see tensorNamesBefore). */
+  settleTensorNames(): void {
+    if (this.tensorNamesByOffset.size === 0) return;
+    const settled = new Map([...this.tensorNamesBefore(), ...this.tensorNamesByOffset]);
+    this.tensorNamesBefore = () => settled;
+    this.tensorNamesBeforeList = Object.freeze([...settled.values()]);
+    this.tensorNamesByOffset = new Map();
   }
   private nextTensorId = 0;
   private allocationRefused = false;
@@ -139,11 +162,11 @@ export class TraceContext implements Meter {
   /** Remembers that the name at `span` held `tensor`. */
   noteTensorName(span: Span, name: string, tensor: SymTensor): void {
     if (this.foreignSite) return;
-    const seen = this.tensorNamesByOffset.get(span.from);
+    const seen = this.tensorNamesByOffset.get(span.from) ?? this.tensorNamesBefore().get(span.from);
     if (seen) {
       seen.tensor = tensor;
       seen.times++;
-    } else if (this.tensorNamesByOffset.size < MAX_TENSOR_NAMES) this.tensorNamesByOffset.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
+    } else if (this.tensorNamesBeforeList.length + this.tensorNamesByOffset.size < MAX_TENSOR_NAMES) this.tensorNamesByOffset.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
   }
 
   /** Operations on a custom layer's own variables: the layer instance and the variable's creation index. */

@@ -94,7 +94,7 @@ export function finishTrace({ ctx, it, module }: TraceState, req: TraceRequest):
   const tracking = new TrackingBuilder(ctx);
   const models = ctx.models.filter((m) => m.graph).map((m) => ({ ...m.graph!, name: m.name, variable: m.variable, tracking: tracking.forModel(m), entries: tracking.entriesFor(m) }));
   // Copies of the context's lists: an incremental trace goes on changing the context after this.
-  return { models, layers: [...ctx.layers], tensorNames: [...ctx.tensorNames.values()], diagnostics: [...ctx.diagnostics.items], steps: ctx.budget.steps };
+  return { models, layers: [...ctx.layers], tensorNames: ctx.tensorNameList(), diagnostics: [...ctx.diagnostics.items], steps: ctx.budget.steps };
 }
 
 /** Units stop themselves; only the time safety net ends the whole run, with a grace to finish models. */
