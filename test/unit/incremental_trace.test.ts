@@ -244,9 +244,12 @@ describe('incremental trace: what an edit after a statement can change in the st
     let current = text;
     session.update(current, 0);
     let resumed = 0;
-    for (const [v, anchor] of ['16)', '16)', '16)', '32)', '32)', '32)', '16)', '16)'].entries()) {
-      const at = current.indexOf(anchor);
-      const edit = v % 2 ? { from: at, to: at, insert: '1' } : { from: at, to: at + 1, insert: '' };
+    for (const [v, anchor] of ['16)', '16)', '16)', '16)', '32)', '32)', '32)', '32)', '16)', '16)'].entries()) {
+      // A '1' typed before the anchor, then taken back.
+      const typing = v % 2 === 0;
+      const at = current.indexOf(typing ? anchor : `1${anchor}`);
+      assert.ok(at >= 0, `${anchor} in ${current}`);
+      const edit = typing ? { from: at, to: at, insert: '1' } : { from: at, to: at + 1, insert: '' };
       current = apply(current, edit);
       const incremental = session.update(current, v + 1, [edit]);
       if (session.tracer.stats.fresh === null) resumed++;
