@@ -108,10 +108,13 @@ export function scanPositions(length: number, edges: AxisExtent, budget: number)
   return [...keep].sort((a, b) => a - b);
 }
 
-/** An image tensor item's layout: the model input's shape without the batch, and its format. */
+/** An image tensor item's layout: the model input's shape without the batch, its format and its axes. */
 interface Layout {
   shape: number[];
   format: DataFormat;
+  height: number;
+  width: number;
+  channels: number;
 }
 
 /**
@@ -141,8 +144,8 @@ async function unitValues(runner: ModelRunner, probe: Probe, count: number, fill
 
 /** Adds `delta` at pixel (y, x), every channel, of one input item. */
 function addImpulse(item: Float32Array, layout: Layout, y: number, x: number, delta = 1): void {
-  const { height, width, channels } = imageAxes([1, ...layout.shape], layout.format);
-  for (let c = 0; c < channels; c++) item[pixelIndex(layout.format, height, width, channels, y, x, c)] += delta;
+  const { format, height, width, channels } = layout;
+  for (let c = 0; c < channels; c++) item[pixelIndex(format, height, width, channels, y, x, c)] += delta;
 }
 
 /**
@@ -168,9 +171,10 @@ export async function measureReceptiveField(report: ModelReport, runner: ModelRu
   const input = report.graph.inputs[0].shape!;
   if (input.length !== 4 || input.slice(1).some((d) => d === null)) throw new Error('the receptive field is measured on 2D inputs of known size');
   const shape = input.slice(1) as number[];
-  const layout: Layout = { shape, format: inputDataFormat(report.graph) };
+  const format = inputDataFormat(report.graph);
+  const layout: Layout = { shape, format, ...imageAxes(input as number[], format) };
   const outFormat = outputDataFormat(report.graph, target.call);
-  const { height: H, width: W } = imageAxes(input as number[], layout.format);
+  const { height: H, width: W } = layout;
   const { height: OH, width: OW } = imageAxes(target.outputShape as number[], outFormat);
   const unit: [number, number] = [Math.floor(OH / 2), Math.floor(OW / 2)];
   const field = unitField(report.graph.calls, target.call, unit);

@@ -179,6 +179,8 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
     if (settings.thumbnails) {
       const calls = new Map(graph.calls.map((c) => [c.layer.name, c]));
       for (const [n, t] of byName) {
+        // Only 4D maps get thumbnails; the others need no format (its fallback walks the whole graph).
+        if (t.dims.length !== 4) continue;
         const call = calls.get(n);
         const thumb = featureThumbnails(t.dims, t.data, call ? outputDataFormat(graph, call) : 'channels_last');
         if (thumb) thumbnails.set(n, thumb);

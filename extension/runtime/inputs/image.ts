@@ -1,7 +1,7 @@
 /** Image inputs: PNG / JPEG decoding (pngjs, jpeg-js), bilinear resize, Keras-style preprocessing. */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import type { DataFormat } from '../../../kernels/args';
+import { pixelIndex, type DataFormat } from '../../engine/analysis/data_format';
 
 export type Preprocess = 'raw' | 'unit' | 'symmetric' | 'imagenet';
 
@@ -97,7 +97,7 @@ export function imageToInput(img: RgbaImage, height: number, width: number, chan
       if (preprocess === 'unit') x = v / 255;
       else if (preprocess === 'symmetric') x = v / 127.5 - 1;
       else if (preprocess === 'imagenet') x = channels === 3 ? (v / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c] : (v / 255 - 0.449) / 0.226;
-      out[format === 'channels_first' ? c * height * width + i : i * channels + c] = x;
+      out[pixelIndex(format, height, width, channels, Math.floor(i / width), i % width, c)] = x;
     });
   }
   return out;

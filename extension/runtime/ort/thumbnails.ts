@@ -26,8 +26,8 @@ export function featureThumbnails(dims: number[], data: Float32Array, format: Da
   for (let c = 0; c < channels; c++) {
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < H * W; i++) {
-      const v = at(Math.floor(i / W), i % W, c);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const v = at(y, x, c);
       if (v < min) min = v;
       if (v > max) max = v;
     }
