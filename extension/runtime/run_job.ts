@@ -241,10 +241,10 @@ function imageSizedInput(job: RunJob, report: ModelReport): (number | null)[] | 
   if (job.input.kind !== 'image') return null;
   const declared = report.graph.inputs[0]?.shape;
   if (!declared || declared.length !== 4) return null;
-  // The spatial axes are 2, 3 under channels_first; the image fills the unknown ones.
-  const first = inputDataFormat(report.graph) === 'channels_first';
-  const [hAxis, wAxis, cAxis] = first ? [2, 3, 1] : [1, 2, 3];
-  if (declared[hAxis] !== null && declared[wAxis] !== null) return null;
+  // The image fills the unknown spatial sizes, in the input's own layout.
+  const format = inputDataFormat(report.graph);
+  const { height, width, channels } = imageAxes(declared, format);
+  if (height !== null && width !== null) return null;
   let dims: ReturnType<typeof imageDimensions>;
   try {
     dims = imageDimensions(readHead(job.input.path, 256 * 1024));
@@ -252,8 +252,8 @@ function imageSizedInput(job: RunJob, report: ModelReport): (number | null)[] | 
     return null;
   }
   if (!dims) return null;
-  const sized = [declared[hAxis] ?? dims.height, declared[wAxis] ?? dims.width, declared[cAxis] ?? 3];
-  return first ? [sized[2], sized[0], sized[1]] : sized;
+  const [h, w, c] = [height ?? dims.height, width ?? dims.width, channels ?? 3];
+  return format === 'channels_first' ? [c, h, w] : [h, w, c];
 }
 
 export async function runJob(job: RunJob, runner: ModelRunner, hooks: JobHooks = {}): Promise<RunJobResult> {

@@ -53,7 +53,7 @@ export function outputDataFormat(graph: ModelGraph, call: LayerCall): DataFormat
 }
 
 /** A 4D shape's (height, width, channels) for its format. */
-export function imageAxes(shape: readonly number[], format: DataFormat): { height: number; width: number; channels: number } {
+export function imageAxes<D extends number | null>(shape: readonly D[], format: DataFormat): { height: D; width: D; channels: D } {
   return format === 'channels_first'
     ? { channels: shape[1], height: shape[2], width: shape[3] }
     : { height: shape[1], width: shape[2], channels: shape[3] };
