@@ -24,7 +24,7 @@ export interface CellEndError {
 const AFTER_LAST_CELL = ['_ = 0\n', 'def _():\n    pass\n'];
 
 /** True when the parser reads a statement of the cell as going on into the code of `next`. */
-export function runsInto(cell: string, next: string): boolean {
+function runsInto(cell: string, next: string): boolean {
   const end = cell.length;
   const text = `${cell}\n${next}\n`;
   const tree = parsePython(text);
@@ -38,7 +38,7 @@ export function runsInto(cell: string, next: string): boolean {
 const OPEN = '([{';
 const CLOSE = ')]}';
 
-export interface CellScan {
+interface CellScan {
   /**
    * What Python's tokenizer finds open at the end of the cell (or a mismatched bracket, which the
    * parser may read as open), in Python's words; null when it finds nothing. `certain`: the cell
@@ -50,7 +50,7 @@ export interface CellScan {
 }
 
 /** A cell read the way Python's tokenizer reads it: strings, comments, brackets, continuations. */
-export function scanCell(cell: string): CellScan {
+function scanCell(cell: string): CellScan {
   const statements: number[] = [];
   const done = (open: CellScan['open']): CellScan => ({ open, statements });
   const stack: number[] = [];

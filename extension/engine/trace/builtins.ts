@@ -268,8 +268,6 @@ export const BUILTINS = new Map<string, Value>([
   ['__name__', str('__main__')],
   fn('hasattr', () => unknown('hasattr()')),
   fn('getattr', ([, , dflt]) => dflt ?? unknown('getattr()')),
-  // The file is read as the script being run, so `if __name__ == "__main__":` holds.
-  ['__name__', str('__main__')],
 ]);
 
 function method(name: string, call: BuiltinFn): Value {

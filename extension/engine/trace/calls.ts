@@ -221,11 +221,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string, site: SyntaxN
         reportRefusal(it.ctx, 'keras3-removed', refused, it.ctx.span(site));
         return unknown(`Variable.${name}, which Keras 3 does not have`);
       }
-      return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
+      break;
     }
-    default:
-      return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
   }
+  return methodOf(obj, name) ?? unknown(`attribute ${name} of ${typeName(obj)}`);
 }
 
 /** `self.add_weight(shape=..., trainable=...)` in a custom layer: counted as its own variable. */

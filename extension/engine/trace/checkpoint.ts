@@ -120,11 +120,6 @@ export class Checkpoint {
     return cp;
   }
 
-  /** Objects saved (for measurements). */
-  get size(): number {
-    return this.objects.length;
-  }
-
   /**
    * Writes the saved contents back into every saved object. Most objects did not change since
    * the save, so each is compared first and written only when it differs (reading allocates

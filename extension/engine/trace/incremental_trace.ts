@@ -76,17 +76,14 @@ export class IncrementalTracer {
     const optionsKey = JSON.stringify([req.limits ?? null, req.defaultInputShape ?? null]);
     const changed = this.firstChanged(req.text, statements, optionsKey);
     let start = 0;
-    let fresh: string | null = 'nothing to resume from';
-    if (this.state && this.saved && optionsKey === this.optionsKey && this.saved.index <= changed && (this.savedMatchesLast || this.matches(this.saved, req.text, statements))) {
+    let fresh = this.whyNotResumable(req.text, statements, optionsKey, changed);
+    if (fresh === null) {
       try {
-        this.saved.checkpoint.restore();
-        start = this.saved.index;
-        fresh = null;
+        this.saved!.checkpoint.restore();
+        start = this.saved!.index;
       } catch {
         fresh = 'the checkpoint could not be restored';
       }
-    } else if (this.saved) {
-      fresh = optionsKey !== this.optionsKey ? 'other options' : this.saved.index > changed ? 'an edit before the checkpoint' : 'the text before the checkpoint changed';
     }
     if (fresh !== null) {
       this.state = startTrace(req);
@@ -111,6 +108,16 @@ export class IncrementalTracer {
     // A checkpoint kept now was resumed from or made by this trace, on these statements.
     this.savedMatchesLast = this.saved !== null;
     return finishTrace(state, req);
+  }
+
+  /** Why the checkpoint cannot be resumed from for this text and these options, or null when it can. */
+  private whyNotResumable(text: string, statements: StatementSpan[], optionsKey: string, changed: number): string | null {
+    const saved = this.saved;
+    if (!this.state || !saved) return 'nothing to resume from';
+    if (optionsKey !== this.optionsKey) return 'other options';
+    if (saved.index > changed) return 'an edit before the checkpoint';
+    if (!this.savedMatchesLast && !this.matches(saved, text, statements)) return 'the text before the checkpoint changed';
+    return null;
   }
 
   /** Index of the first statement that is not the same as in the last trace (or past the end). */

@@ -118,7 +118,7 @@ export class TrackingBuilder {
   /** Keras' `model.layers` of a Functional or Sequential model (a Functional lists its InputLayers). */
   private layersOf(model: ModelObject): Tracked[] {
     if (model.kind === 'sequential' && !model.graph) return model.layers;
-    if (model.kind === 'functional' && model.graph) return this.functionalOrder(model).filter((e) => !(isLayerInstance(e) && e.isOperation));
+    if (model.kind === 'functional' && model.graph) return this.orderOf(model).order.filter((e) => !(isLayerInstance(e) && e.isOperation));
     const entries: Tracked[] = [];
     const seen = new Set<object>();
     for (const call of model.graph?.calls ?? []) {
@@ -158,11 +158,7 @@ export class TrackingBuilder {
    */
   private readonly orders = new Map<ModelObject, { order: readonly Tracked[]; fromCalls: boolean }>();
 
-  /** What a Functional model lists, in Keras' order (operations included). */
-  private functionalOrder(model: ModelObject): readonly Tracked[] {
-    return this.orderOf(model).order;
-  }
-
+  /** What a Functional model lists, in Keras' order (operations included), and whether it was read off the calls. */
   private orderOf(model: ModelObject): { order: readonly Tracked[]; fromCalls: boolean } {
     let known = this.orders.get(model);
     if (!known) {
