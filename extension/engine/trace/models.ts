@@ -332,7 +332,8 @@ function replay(it: Interpreter, graph: ModelGraph, inputs: SymTensor[]): SymTen
   const calls = graph.calls.filter((c) => c.layer.kernel?.family !== 'input');
   const ownersOf = calls.map((c) => it.ctx.callOwners.get(c) ?? []);
   // Owners every call had were around the whole graph (it was built inside them), not in it.
-  let around = ownersOf.length ? Math.min(...ownersOf.map((o) => o.length)) : 0;
+  // A reduce, not Math.min(...): a spread of one argument per call overflows on huge graphs.
+  let around = ownersOf.length ? ownersOf.reduce((m, o) => Math.min(m, o.length), Infinity) : 0;
   while (around > 0 && ownersOf.some((o) => o[around - 1] !== ownersOf[0][around - 1])) around--;
   calls.forEach((call, i) => {
     const ins = call.inputs.map((t) => map.get(t) ?? it.ctx.tensor(null, null));
