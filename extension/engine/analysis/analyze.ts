@@ -2,7 +2,7 @@
 import type { Tree } from '@lezer/common';
 import type { ParamCount } from '../../../kernels/types';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics';
-import { mergeLineDiagnostics } from '../line_diagnostics';
+import { mergeLineDiagnostics, worthSaving } from '../line_diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
@@ -173,7 +173,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
     }
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
-    if (savings && savings.alternatives[0].params < savings.params) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
+    if (worthSaving(savings)) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
     byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse));
   }
   for (const call of misaligned) {
