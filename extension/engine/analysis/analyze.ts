@@ -20,10 +20,6 @@ import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
 
-
-
-
-
 export interface AnalyzeOptions {
   tree?: Tree;
   limits?: Partial<TraceLimits>;
