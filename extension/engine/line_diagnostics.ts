@@ -57,10 +57,12 @@ export function mergeLineDiagnostics(text: string, diagnostics: Diagnostic[], mo
       out.push(fresh);
     }
   }
+  // The layers told of savings, made once (only when a line has several) for all such lines.
+  let advised: LayerReport[] | null = null;
   const layersOnLine = (line: number) => {
     // A layer in two models (a sub-model and the whole) is one layer: its diagnostic was made once.
-    const byInstance = new Map(models.flatMap((m) => m.layers).filter((l) => !l.layer.application && worthSaving(l.savings)).map((l) => [l.layer, l]));
-    return [...byInstance.values()].filter((l) => lines.position(l.call.span.from).line === line);
+    advised ??= [...new Map(models.flatMap((m) => m.layers).filter((l) => !l.layer.application && worthSaving(l.savings)).map((l) => [l.layer, l])).values()];
+    return advised.filter((l) => lines.position(l.call.span.from).line === line);
   };
   return out.map((item) => {
     if (!Array.isArray(item)) return item;

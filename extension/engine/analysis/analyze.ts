@@ -1,8 +1,8 @@
 /** Analysis of traced models: per-layer shapes, params, MACs, receptive fields, warnings, savings. */
 import type { Tree } from '@lezer/common';
-import type { ParamCount, Shape } from '../../../kernels/types';
+import type { ParamCount } from '../../../kernels/types';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics';
-import { mergeLineDiagnostics } from '../line_diagnostics';
+import { mergeLineDiagnostics, worthSaving } from '../line_diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
@@ -19,10 +19,6 @@ import { callMemo, startAnalysis, type CallMemo } from './call_memo';
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
-
-
-
-
 
 export interface AnalyzeOptions {
   tree?: Tree;
@@ -81,12 +77,8 @@ function sameInputs(inputs: readonly SymTensor[], call: LayerCall): boolean {
  * again: when nothing it was made from changed, the same report (never changed once made) serves.
  */
 interface ReportMemo {
+  /** Never changed once made: its layer, output shape, field and savings are what it was made from. */
   report: LayerReport;
-  // The report's own fields it was made from, kept here too: checked without reading the report.
-  layer: LayerInstance;
-  outputShape: Shape | null;
-  rf: Rf;
-  savings: Savings | null;
   result: LayerCall['result'];
   trainable: boolean;
   isOperation: boolean | undefined;
@@ -101,8 +93,9 @@ const REPORTS_KEPT_PER_CALL = 4;
 
 function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings | null): boolean {
   const { layer } = call;
-  return memo.layer === layer && memo.result === call.result && memo.trainable === layer.trainable && memo.isOperation === layer.isOperation
-    && memo.outputShape === call.output.shape && memo.rf === rf && memo.savings === savings && sameInputs(memo.inputs, call);
+  const { report } = memo;
+  return report.layer === layer && memo.result === call.result && memo.trainable === layer.trainable && memo.isOperation === layer.isOperation
+    && report.outputShape === call.output.shape && report.rf === rf && report.savings === savings && sameInputs(memo.inputs, call);
 }
 
 /**
@@ -131,7 +124,7 @@ function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings 
     rf,
     savings,
   };
-  const memo: ReportMemo = { report, layer: call.layer, outputShape: report.outputShape, rf, savings, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, inputs: [...call.inputs], heldBy: inUse };
+  const memo: ReportMemo = { report, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, inputs: [...call.inputs], heldBy: inUse };
   if (!memos) slots.reports = [memo];
   else {
     memos.unshift(memo);
@@ -176,7 +169,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
     }
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
-    if (savings && savings.alternatives[0].params < savings.params) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
+    if (worthSaving(savings)) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
     byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse));
   }
   for (const call of misaligned) {

@@ -57,8 +57,8 @@ function griddingMemoValid(memo: GriddingMemo, call: LayerCall, chains: Map<SymT
 function griddingStep(call: LayerCall, chains: Map<SymTensor, DilationChain>): GriddingMemo {
   const { kernel, config, name, application } = call.layer;
   const memo: GriddingMemo = { inputs: call.inputs.map((t) => chains.get(t) ?? NO_CHAIN), kernel, config, result: call.result, name, application, chain: NO_CHAIN, warning: null };
-  const merged = mergeChains(call.inputs.length === 1 ? chains.get(call.inputs[0]) : undefined, call.inputs, chains);
   if (!kernel || config === null || !call.result) return memo;
+  const merged = mergeChains(memo.inputs);
   const window = kernel.window?.(config);
   const spatial = window !== undefined && window.kernelSize.some((k) => k > 1);
   if (kernel.atrous && window && spatial) {
@@ -86,13 +86,10 @@ const NO_CHAIN: DilationChain = Object.freeze({ gcd: 0, rates: Object.freeze([])
  * first of the longest). One input's chain is that chain itself, as merging it with none would
  * give (gcd(0, g) = g): most calls, so they allocate nothing.
  */
-function mergeChains(single: DilationChain | undefined, inputs: readonly SymTensor[], chains: Map<SymTensor, DilationChain>): DilationChain {
-  if (single) return single;
+function mergeChains(inputs: readonly DilationChain[]): DilationChain {
+  if (inputs.length === 1) return inputs[0];
   let merged = NO_CHAIN;
-  for (const t of inputs) {
-    const b = chains.get(t) ?? NO_CHAIN;
-    merged = { gcd: gcd(merged.gcd, b.gcd), rates: b.rates.length > merged.rates.length ? b.rates : merged.rates };
-  }
+  for (const b of inputs) merged = { gcd: gcd(merged.gcd, b.gcd), rates: b.rates.length > merged.rates.length ? b.rates : merged.rates };
   return merged;
 }
 

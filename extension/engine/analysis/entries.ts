@@ -68,10 +68,11 @@ export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: ob
 export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, inUse: object = {}, nested = false): EntryReport[] {
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') {
-      const r = byLayer.get(e.layer) ?? ownInputReport(e.layer);
+      const called = byLayer.get(e.layer);
+      const r = called ?? ownInputReport(e.layer);
       const outputShape = nested && e.layer.calls[0] ? e.layer.calls[0].output.shape : r.outputShape;
       // The report's own shape: its entry may be the one kept from the last keystroke.
-      if (outputShape === r.outputShape && byLayer.has(e.layer)) return layerEntryReport(r, e.layer, inUse);
+      if (called && outputShape === r.outputShape) return layerEntryReport(r, e.layer, inUse);
       return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
     }
     let params: ParamCount | null = ownParams(e);

@@ -106,7 +106,6 @@ interface RfMemo {
   outcome: MergeOutcome;
 }
 
-
 /** Whether `memo` still holds for `call`, the fields of its inputs read from `rfs` (nothing allocated). */
 function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): boolean {
   const { inputs } = call;

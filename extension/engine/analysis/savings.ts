@@ -42,13 +42,15 @@ interface SavingsMemo {
 
 export function convSavings(call: LayerCall): Savings | null {
   const { kernel, config } = call.layer;
+  const { result } = call;
   // Most kinds propose nothing: asked before anything is allocated.
-  if (!kernel?.cheaperAlternatives || config === null || !call.result?.params) return null;
+  if (!kernel?.cheaperAlternatives || config === null || !result?.params) return null;
   const memos = callMemo(call);
   const known = memos.savings as SavingsMemo | undefined;
-  if (known && known.kernel === kernel && known.config === config && known.result === call.result && sameShapes(known.shapes, call)) return known.savings;
-  const savings = computeSavings(call, kernel, config);
-  memos.savings = { kernel, config, result: call.result, shapes: call.inputs.map((t) => t.shape), savings } satisfies SavingsMemo;
+  if (known && known.kernel === kernel && known.config === config && known.result === result && sameShapes(known.shapes, call)) return known.savings;
+  const shapes = call.inputs.map((t) => t.shape);
+  const savings = computeSavings(call.layer.name, kernel, config, result.params.trainable, result.macs, shapes);
+  memos.savings = { kernel, config, result, shapes, savings } satisfies SavingsMemo;
   return savings;
 }
 
@@ -58,17 +60,14 @@ function sameShapes(shapes: (Shape | null)[], call: LayerCall): boolean {
   return true;
 }
 
-function computeSavings(call: LayerCall, kernel: LayerKernel<any>, config: unknown): Savings | null {
-  if (!kernel.cheaperAlternatives || !call.result?.params) return null;
-  const inputs = call.inputs.map((t) => t.shape);
+/** `params` and `macs`: the layer's own (trainable params), which the alternatives are measured against. */
+function computeSavings(layerName: string, kernel: LayerKernel<any>, config: unknown, params: number, macs: number | null, inputs: (Shape | null)[]): Savings | null {
   if (!inputs.every((s): s is Shape => s !== null)) return null;
   const inputsKey = inputs.map(shapeKey).join(';');
   const known = typeof config === 'object' && config !== null && reuseEnabled() ? costsByConfig.get(config) : undefined;
-  const params = call.result.params.trainable;
-  const macs = call.result.macs;
   const entry = known && known.kernel === kernel && known.inputs === inputsKey
     ? known
-    : { kernel, inputs: inputsKey, alternatives: alternativesCosts(kernel, config, inputs, inputsKey, call.layer.name), last: null };
+    : { kernel, inputs: inputsKey, alternatives: alternativesCosts(kernel, config, inputs, inputsKey, layerName), last: null };
   if (entry !== known && typeof config === 'object' && config !== null) costsByConfig.set(config, entry);
   const { alternatives } = entry;
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
