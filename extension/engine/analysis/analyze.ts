@@ -196,7 +196,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
   if (!Object.values(totals).every(isExactCount)) {
     sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
   }
-  return { graph, key: graph.name, layers, entries, totals };
+  return { graph, key: graph.name, layers, rfs, entries, totals };
 }
 
 function uniqueKeys(models: ModelReport[]): void {

@@ -7,7 +7,7 @@
 import { dilatedKernel } from '../../../kernels/conv_math';
 import type { RfEffect, RfStep } from '../../../kernels/types';
 import type { LayerCall, SymTensor } from '../graph';
-import { callMemo, type CallMemo } from './call_memo';
+import type { CallMemo } from './call_memo';
 
 /** Per spatial axis: size and effective stride/padding, in input pixels. */
 export interface AxisRf {
@@ -114,16 +114,9 @@ function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): bool
   return true;
 }
 
-/** Receptive field of every tensor produced by `calls` (in execution order). */
-export function computeRfs(calls: LayerCall[], onMisaligned: (call: LayerCall) => void): Map<SymTensor, Rf> {
-  const rfs = new Map<SymTensor, Rf>();
-  for (const call of calls) if (rfStep(call, callMemo(call), rfs)) onMisaligned(call);
-  return rfs;
-}
-
 /**
- * One call of `computeRfs`: its output's field into `rfs` (which holds the fields of the calls
- * before it); true when the branches it merges are misaligned. `memos` is the call's record.
+ * One call's step, calls taken in execution order: its output's field into `rfs` (which holds the
+ * fields of the calls before it); true when the branches it merges are misaligned. `memos` is the call's record.
  */
 export function rfStep(call: LayerCall, memos: CallMemo, rfs: Map<SymTensor, Rf>): boolean {
   let memo = memos.rf as RfMemo | undefined;

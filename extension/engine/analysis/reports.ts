@@ -5,7 +5,7 @@
  */
 import type { ParamCount, Shape } from '../../../kernels/types';
 import type { Diagnostic } from '../diagnostics';
-import type { LayerCall, LayerInstance, ModelGraph } from '../graph';
+import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import type { Span } from '../source';
 import type { TensorName } from '../trace/context';
 import type { Rf } from './receptive_field';
@@ -53,6 +53,8 @@ export interface ModelReport {
    */
   key: string;
   layers: LayerReport[];
+  /** The receptive field of every call's output (a LayerReport holds its first call's only). */
+  rfs: ReadonlyMap<SymTensor, Rf>;
   totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
 }
 

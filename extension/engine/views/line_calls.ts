@@ -4,10 +4,10 @@
  */
 import type { Shape } from '../../../kernels/types';
 import type { LayerReport, ModelReport } from '../analysis/analyze';
-import { computeRfs, type Rf } from '../analysis/receptive_field';
+import type { Rf } from '../analysis/receptive_field';
 import type { Savings } from '../analysis/savings';
 import { sumSavings, worthSaving } from '../line_diagnostics';
-import type { LayerCall, ModelGraph, SymTensor } from '../graph';
+import type { LayerCall } from '../graph';
 
 export interface LineCallRow {
   /** The layer's Keras name. */
@@ -33,14 +33,6 @@ export interface LineCalls {
   savings: Savings | null;
   /** The layers behind the rows, first call's report each. */
   layers: LayerReport[];
-}
-
-/** Per-call receptive fields (LayerReport holds only the first call's): computed once per graph. */
-const rfCache = new WeakMap<ModelGraph, Map<SymTensor, Rf>>();
-function rfOf(graph: ModelGraph, call: LayerCall): Rf {
-  let rfs = rfCache.get(graph);
-  if (!rfs) rfCache.set(graph, (rfs = computeRfs(graph.calls, () => {})));
-  return rfs.get(call.output) ?? null;
 }
 
 function sameSpan(a: { from: number; to: number }, b: { from: number; to: number }): boolean {
@@ -73,7 +65,7 @@ export function callsOfLine(model: ModelReport, found: LayerReport): LineCalls {
     if (!repeatCall) params = params === null || weights === null ? null : params + weights;
     const callMacs = call.result ? call.result.macs : null;
     macs = macs === null || callMacs === null ? null : macs + callMacs;
-    rows.push({ name: call.layer.name, input: call.inputs[0]?.shape ?? null, output: call.output.shape, params: weights, repeatCall, macs: callMacs, rf: rfOf(model.graph, call) });
+    rows.push({ name: call.layer.name, input: call.inputs[0]?.shape ?? null, output: call.output.shape, params: weights, repeatCall, macs: callMacs, rf: model.rfs.get(call.output) ?? null });
   }
   return {
     model,
