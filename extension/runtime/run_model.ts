@@ -178,11 +178,12 @@ export async function runModel(report: ModelReport, runner: ModelRunner, setting
     names.forEach((n, i) => byName.set(n, stats.outputs[i]));
     if (settings.thumbnails) {
       const calls = new Map(graph.calls.map((c) => [c.layer.name, c]));
+      const inputFormat = inputDataFormat(graph);
       for (const [n, t] of byName) {
-        // Only 4D maps get thumbnails; the others need no format (its fallback walks the whole graph).
+        // Only 4D maps get thumbnails.
         if (t.dims.length !== 4) continue;
         const call = calls.get(n);
-        const thumb = featureThumbnails(t.dims, t.data, call ? outputDataFormat(graph, call) : 'channels_last');
+        const thumb = featureThumbnails(t.dims, t.data, call ? outputDataFormat(graph, call, inputFormat) : 'channels_last');
         if (thumb) thumbnails.set(n, thumb);
       }
     }

@@ -41,15 +41,16 @@ export function inputDataFormat(graph: ModelGraph): DataFormat {
 
 /**
  * The format of a layer's 4D output: the nearest conv or pooling that made it (walking back through
- * the 4D layers between, merges included); else the model input's.
+ * the 4D layers between, merges included); else the model input's (`inputFormat`, when the caller
+ * asks for many layers, is that, found once).
  */
-export function outputDataFormat(graph: ModelGraph, call: LayerCall): DataFormat {
+export function outputDataFormat(graph: ModelGraph, call: LayerCall, inputFormat?: DataFormat): DataFormat {
   for (let c: LayerCall | null = call; c && c.output.shape?.length === 4; c = c.inputs[0]?.producer ?? null) {
     const format = windowFormat(c);
     if (format) return format;
     if (c.inputs[0]?.shape?.length !== 4) break;
   }
-  return inputDataFormat(graph);
+  return inputFormat ?? inputDataFormat(graph);
 }
 
 /** A 4D shape's (height, width, channels) for its format. */
