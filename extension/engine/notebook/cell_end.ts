@@ -138,6 +138,18 @@ function runsOn(cell: string, statements: readonly number[], next: string | null
 /** Recently checked cells (and their followers): a notebook is re-joined on every keystroke, and only the edited cell is new. */
 const known = new Map<string, CellEndError | null>();
 const KNOWN_MAX = 4096;
+/**
+ * The keys' characters, bounded too: each keystroke in a large cell adds a key holding the whole
+ * cell, so 4,096 of them could hold hundreds of MB.
+ */
+const KNOWN_MAX_CHARS = 2_000_000;
+let knownChars = 0;
+
+function forgetOldest(): void {
+  const oldest = known.keys().next().value!;
+  known.delete(oldest);
+  knownChars -= oldest.length;
+}
 
 /**
  * The SyntaxError that makes a cell run on past its end into `next` (the code of the next cell
@@ -158,7 +170,16 @@ export function cellEndError(cell: string, next: string | null): CellEndError | 
     const { from, to, message } = open ?? lastCodeLine(cell);
     error = { from, to, message };
   }
-  if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!);
-  known.set(key, error);
+  while (known.size > 0 && (known.size >= KNOWN_MAX || knownChars + key.length > KNOWN_MAX_CHARS)) forgetOldest();
+  // A key larger than the whole bound is not kept (the check is redone next time).
+  if (key.length <= KNOWN_MAX_CHARS) {
+    known.set(key, error);
+    knownChars += key.length;
+  }
   return error;
+}
+
+/** The characters the cache of checked cells holds (for its bound's test). */
+export function cachedCellChars(): number {
+  return knownChars;
 }
