@@ -1,11 +1,12 @@
 /** Real-editor cases: the sidebar under each theme, Export to ONNX, a 1000-layer diagram. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SHOTS, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
+import { SHOTS, diagramMode, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
 
 test('the sidebar follows the theme (light, dark, high contrast) and keeps its state when hidden and shown', async (page) => {
   await openFile(page, 'unet.py');
   await showConvLens(page);
+  await diagramMode(page);
   const view = sidebar(page);
   const fill = () => view.locator('svg.diagram g.node .box').first().evaluate((e) => getComputedStyle(e).fill);
   await view.locator('svg.diagram g.node').first().waitFor({ timeout: 30_000 });
@@ -64,6 +65,7 @@ test('a generated 1000-layer model lays out and renders in the sidebar', async (
   const view = sidebar(page);
   const start = Date.now();
   await showConvLens(page);
+  await diagramMode(page);
   await view.locator('.diagram-host[data-layout-ms]').waitFor({ state: 'attached', timeout: 60_000 });
   const shownMs = Date.now() - start;
   const count = await view.locator('svg.diagram g.node').count();

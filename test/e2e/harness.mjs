@@ -110,11 +110,27 @@ export async function pointAtWord(page, lineText, word, selector = ACTIVE_EDITOR
 }
 
 export async function gotoLine(page, line, column) {
-  // Focus the editor group first (a click could land on sticky-scroll or a widget).
-  await page.keyboard.press('Control+1');
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(column ? `${line}:${column}` : String(line));
+  // From a webview the keys reach the workbench asynchronously: wait for Go to Line before typing,
+  // or the digits could land in the document (and break the model every later step reads).
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 0; ; attempt++) {
+    // Focus the editor group first (a click could land on sticky-scroll or a widget).
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+G');
+    if (await input.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error('Go to Line did not open');
+    await page.keyboard.press('Escape');
+  }
+  await input.fill(column ? `:${line}:${column}` : `:${line}`);
   await page.keyboard.press('Enter');
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col ${column ?? '\\d+'}\\b`) }).waitFor({ timeout: 10_000 });
+}
+
+/** Puts the ConvLens view in its diagram mode unless it is there already (a failed case may have left the table). */
+export async function diagramMode(page) {
+  const tab = sidebar(page).locator('vscode-button.tab', { hasText: 'Diagram' });
+  await tab.waitFor({ timeout: 30_000 });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
 }
 
 /** Shows the ConvLens view (clicking its icon when it is already shown would hide the side bar). */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import pngjs from 'pngjs';
 import { CHROMIUM_ARGS, ensureEditor, packageExtension, ROOT, startEditor } from '../../scripts/editor.mjs';
-import { cases, pendingDocs, SHOTS, state } from './harness.mjs';
+import { cases, diagramMode, pendingDocs, SHOTS, state } from './harness.mjs';
 import './cases_editing.mjs';
 import './cases_runs.mjs';
 import './cases_sidebar_export.mjs';
@@ -72,6 +72,11 @@ async function main() {
       } catch (e) {
         failed++;
         console.log(`not ok ${i + 1} - ${c.name}\n  ${String(e.message).split('\n').join('\n  ')}`);
+        await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}.png`) });
+        // One failed case must not fail the next: leave the view in the mode cases start from.
+        await page.keyboard.press('Escape');
+        await diagramMode(page).catch(() => {});
+        continue;
       }
       await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}.png`) });
     }
