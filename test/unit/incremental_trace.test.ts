@@ -17,6 +17,7 @@ import { NotebookSession } from '../../extension/engine/notebook/notebook_sessio
 import { NotebookProgram, type ProgramCell } from '../../extension/engine/notebook/program';
 import type { TextEdit } from '../../extension/engine/parse';
 import { setReuseEnabled } from '../../extension/engine/reuse';
+import { reusedOrders } from '../../extension/engine/trace/functional_order';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';
@@ -336,7 +337,18 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
     const flat = `${PRELUDE}base = keras.applications.ResNet50(input_shape=(64, 64, 3), include_top=False, weights=None)\nbase.trainable = False\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense($)(x)\nmodel = keras.Model(base.input, x)\n`;
     assert.ok(typeSeries(variants(flat, ['10', '101', '1'])) >= 4);
     const nested = `${PRELUDE}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\ninputs = keras.Input((64, 64, 3))\nx = base(inputs, training=False)\nx = layers.Conv2D($, 3, padding="same")(x)\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, x)\n`;
+    const ordersBefore = reusedOrders.count;
     assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);
+    // The model's order (its nested backbone one entry) was made on the last one's, not afresh.
+    assert.ok(reusedOrders.count - ordersBefore >= 4, `${reusedOrders.count - ordersBefore} orders reused`);
+  });
+
+  it('a head on a nested backbone where the last order cannot be reused: an unused input, a branch off the backbone, a layer shared with the head', () => {
+    const backbone = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(32, 32, 3), include_top=False, weights=None)\ninputs = keras.Input((32, 32, 3))\nextra = keras.Input((4,))\nx = base(inputs)\nshared = layers.Dense(6)\n`;
+    const unused = `${backbone}x = layers.GlobalAveragePooling2D()(x)\nx = layers.Dense($)(x)\nmodel = keras.Model([inputs, extra], x)\n`;
+    const branch = `${backbone}g = layers.GlobalAveragePooling2D()(x)\nm = layers.GlobalMaxPooling2D()(x)\ny = layers.Dense($)(g)\nmodel = keras.Model(inputs, layers.Concatenate()([y, m]))\n`;
+    const sharedHead = `${backbone}x = layers.GlobalAveragePooling2D()(x)\nx = layers.Dense(6)(x)\nx = shared(x)\nx = layers.Dense($)(x)\nx = shared(x)\nmodel = keras.Model(inputs, x)\n`;
+    for (const text of [unused, branch, sharedHead]) assert.ok(typeSeries(variants(text, ['6', '61', '7'])) >= 4);
   });
 
   it('the same calls in two models with other receptive fields and dilation chains (one starts at an intermediate tensor)', () => {

@@ -20,6 +20,78 @@ export function functionalOrderOfGraph<K>(graph: ModelGraph, entryOfCall: (call:
   return callsOrder(graph, entryOfCall, isContainer) ?? functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
 }
 
+/** How many orders were made by reusing a recent one (for tests: the reuse is not vacuous). */
+export const reusedOrders = { count: 0 };
+
+/** Orders made lately (one output each), newest first: a keystroke re-builds a model on top of the last one's. */
+const recentOrders: { inputs: SymTensor[]; output: SymTensor; order: readonly unknown[] }[] = [];
+
+/**
+ * `functionalOrder` of a Functional graph, reusing an order made lately when the graph only puts
+ * other calls on top of the graph it was made for (as `collectCallsReusing` does for the calls):
+ * the entries up to the tensor T both share keep their order, the old chain above T (the last
+ * entries: the smallest depths) is dropped and the new one follows, deepest first. This is what
+ * keeps a head typed on a nested backbone from re-ordering the backbone's hundreds of calls. The
+ * chains' calls must be plain layers (not inside a nested model or custom layer: `entryOfCall`
+ * gives the layer itself).
+ */
+export function functionalOrderReusing<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
+  if (!reuseEnabled() || graph.outputs.length !== 1 || graph.problem !== undefined) return functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
+  const output = graph.outputs[0];
+  const plain = (call: LayerCall) => chainable(call) && (entryOfCall(call) as unknown) === call.layer;
+  const reused = onRecentOrder<K>(graph.inputs, output, plain);
+  if (reused) reusedOrders.count++;
+  const order = reused ?? functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
+  // An input no output uses sorts just before the top entry, wherever the top chain ends: not reusable.
+  if (!unusedInputBeforeTop(order, output)) {
+    recentOrders.unshift({ inputs: graph.inputs, output, order });
+    if (recentOrders.length > RECENT_GRAPHS_KEPT) recentOrders.pop();
+  }
+  return order;
+}
+
+function onRecentOrder<K>(inputs: SymTensor[], output: SymTensor, plain: (call: LayerCall) => boolean): K[] | null {
+  const chain: LayerCall[] = [];
+  let call = output.producer;
+  while (call && chain.length <= MAX_TOP_CALLS) {
+    for (const r of recentOrders) {
+      if (!sameTensors(r.inputs, inputs)) continue;
+      const dropped = droppedAbove(r, call, plain);
+      if (dropped === null) continue;
+      const order = r.order.slice(0, r.order.length - dropped) as K[];
+      for (let i = chain.length - 1; i >= 0; i--) order.push(chain[i].layer as K);
+      return order;
+    }
+    if (!plain(call) || inputs.includes(call.output)) return null;
+    chain.push(call);
+    call = call.inputs[0].producer;
+  }
+  return null;
+}
+
+/**
+ * How many of `r`'s last entries are its top chain's layers above `call` (a chain of plain calls
+ * down from its output), when `call` is on that chain; else null.
+ */
+function droppedAbove(r: { output: SymTensor; order: readonly unknown[] }, call: LayerCall, plain: (call: LayerCall) => boolean): number | null {
+  let at = r.output.producer;
+  for (let j = 0; j <= MAX_TOP_CALLS && j < r.order.length; j++) {
+    if (!at) return null;
+    if (at === call) return j;
+    if (!plain(at) || r.order[r.order.length - 1 - j] !== at.layer) return null;
+    at = at.inputs[0].producer;
+  }
+  return null;
+}
+
+/** Whether the entry before the top one is an InputLayer the top call does not read: an unused input. */
+function unusedInputBeforeTop(order: readonly unknown[], output: SymTensor): boolean {
+  const beforeTop = order[order.length - 2] as { kernel?: { family?: string } } | undefined;
+  if (!beforeTop || beforeTop.kernel?.family !== 'input') return false;
+  const top = output.producer;
+  return !(top && top.inputs.length === 1 && top.inputs[0].producer?.layer === beforeTop);
+}
+
 /** The entries of the graph's calls in their order, or null when that may not be Keras' order. */
 export function callsOrder<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] | null {
   if (graph.problem !== undefined || graph.kind !== 'functional') return null;

@@ -6,7 +6,7 @@
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
 import { reuseEnabled } from '../reuse';
-import { callsOrder, functionalOrder } from './functional_order';
+import { callsOrder, functionalOrderReusing } from './functional_order';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
 
@@ -165,7 +165,7 @@ export class TrackingBuilder {
       const entryOf = (call: LayerCall) => this.entryOf(call, model);
       const isContainer = (e: Tracked) => !isLayerInstance(e);
       const fromCalls = callsOrder<Tracked>(model.graph!, entryOf, isContainer);
-      known = fromCalls ? { order: fromCalls, fromCalls: true } : { order: functionalOrder<Tracked>(model.graph!.inputs, model.graph!.outputs, entryOf, isContainer), fromCalls: false };
+      known = fromCalls ? { order: fromCalls, fromCalls: true } : { order: functionalOrderReusing<Tracked>(model.graph!, entryOf, isContainer), fromCalls: false };
       this.orders.set(model, known);
     }
     return known;
