@@ -4,7 +4,7 @@
  * into the same objects. Identity is kept, so closures the tracer made (bound methods,
  * functools.partial) and side tables keyed by objects stay valid; objects made after the save
  * become unreachable. Syntax nodes, functions and frozen objects never change and are not saved;
- * neither are layer kinds, configs and spans (UNCHANGING_KEYS). A state holding something that
+ * neither are layer kinds, configs, spans and build results (UNCHANGING_KEYS). A state holding something that
  * cannot be saved this way (a WeakMap) is refused: the caller traces afresh.
  */
 import { NodeProp, NodeSet, NodeType, Tree, TreeBuffer } from '@lezer/common';
@@ -54,9 +54,12 @@ const MAX_SAVED_VALUES = 1_000_000;
 
 /**
  * Properties whose values are never changed in place, so need no saving: a layer's kind (shared
- * by every trace), its normalized config (replaced when it changes), source spans (made new).
+ * by every trace), its normalized config (replaced when it changes), source spans (made new), a
+ * call's build result (its output shape, params, MACs and field steps, made whole by the kind and
+ * replaced, never edited: keras_api.ts fillInputAxes). A backbone's results were a third of the
+ * objects a keystroke restored.
  */
-const UNCHANGING_KEYS = new Set(['kernel', 'config', 'span']);
+const UNCHANGING_KEYS = new Set(['kernel', 'config', 'span', 'result']);
 
 export class Checkpoint {
   /** Saved objects and their contents, side by side: kind, object, contents. */

@@ -183,7 +183,8 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
           `Input 0 of layer "${layer.name}" is incompatible with the layer: expected axis -1 of input shape to have value ${expected}, but received input with shape (${(shapes[0] ?? []).map((d) => (d === null ? 'None' : d)).join(', ')}). The layer was already built by an earlier call (shared weights).`,
         );
       }
-      call.result = result;
+      // Frozen whole: results are replaced, never edited (checkpoint.ts saves none of them), and a write would throw.
+      call.result = deepFreeze(result);
       call.output.shape = result.outputShape;
     } catch (e) {
       reportKernelError(ctx, e, span, layer);
@@ -192,6 +193,14 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
   layer.calls.push(call);
   if (ctx.owners.length) ctx.callOwners.set(call, [...ctx.owners]);
   return call;
+}
+
+/** `v` and every object it holds, frozen. */
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+  return v;
 }
 
 function tensorsOf(v: Value | undefined): SymTensor[] | null {
