@@ -87,6 +87,27 @@ describe('document views over edits: memoized per call, the same as fresh', () =
     assert.match(before[editedHint].label, /4095/);
   });
 
+  it('a late edit reuses the summary rows of the layers before it, and remakes the edited one', () => {
+    const text = example('vgg16.py');
+    const at = text.lastIndexOf('Dense(4096') + 'Dense('.length;
+    const session = new DocumentSession({ limits: LIMITS });
+    session.update(text, 0);
+    const rowsOf = (current: string, analysis: ReturnType<typeof analyze>) => (answer(current, analysis, { kind: 'summary', args: {} }) as { rows: { name: string; params: string }[] }[])[0].rows;
+    // The first edit traces afresh; the analysis remembers a call from the second that sees it on.
+    const typed = apply(text, { from: at, to: at + 4, insert: '4095' });
+    session.update(typed, 1, [{ from: at, to: at + 4, insert: '4095' }]);
+    const retyped = apply(typed, { from: at + 3, to: at + 4, insert: '3' });
+    const before = rowsOf(retyped, session.update(retyped, 2, [{ from: at + 3, to: at + 4, insert: '3' }]));
+    const after = rowsOf(typed, session.update(typed, 3, [{ from: at + 3, to: at + 4, insert: '5' }]));
+    assert.equal(session.tracer.stats.fresh, null);
+    const edited = after.findIndex((r) => r.name === 'fc2');
+    // Every row before fc2 is the same object; fc2 (4093 -> 4095 units) and the rows after it are new.
+    assert.ok(edited > 10);
+    assert.ok(after.slice(0, edited).every((r, k) => r === before[k]));
+    assert.notEqual(after[edited], before[edited]);
+    assert.notEqual(after[edited].params, before[edited].params);
+  });
+
   it('a helper line run before and after the edit: its first run is kept, its range is recomputed', () => {
     const text = [
       'import keras',

@@ -27,6 +27,13 @@ function inputChannelsLast(m: ModelReport): Shape | null {
   return inputDataFormat(m.graph) === 'channels_first' ? [input[0], ...input.slice(2), input[1]] : input;
 }
 
+/**
+ * Rows made for earlier summaries, by report. A report is reused by the next analysis only for a
+ * call the edit did not re-trace, so one before the edit: its text, and so its line, is the same.
+ * The row is that report's unless the model's input extent (the RF bar) or its group changed.
+ */
+const rowMemo = new WeakMap<LayerReport, { extent: number | null; group: string | null; from: number; row: SummaryRow }>();
+
 export function summarize(text: string, analysis: Analysis): SummaryModel[] {
   const lines = new LineIndex(text);
   const at = (offset: number) => {
@@ -69,6 +76,14 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     const enclosing = new Set(m.layers.flatMap((l) => l.layer.scope.slice(0, -1)));
     const blockOf = (l: LayerInstance) => (l.scope.length && !enclosing.has(l.scope[l.scope.length - 1]) ? l.scope[l.scope.length - 1] : null);
     const rows = m.layers.map((l): SummaryRow => {
+      const group = containerOf.get(l.layer) ?? blockOf(l.layer);
+      const known = rowMemo.get(l);
+      if (known && known.extent === extent && known.group === group && known.from === l.layer.span.from) return known.row;
+      const row = summaryRow(l, group);
+      rowMemo.set(l, { extent, group, from: l.layer.span.from, row });
+      return row;
+    });
+    function summaryRow(l: LayerReport, group: string | null): SummaryRow {
       const best = l.savings?.alternatives[0];
       const f = figures(l.layer.span.from, l.outputShape, l.params ? l.params.trainable + l.params.nonTrainable : null, l.macs, l.rf);
       return {
@@ -84,9 +99,9 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
         rfFraction: f.rfFraction,
         savings: best && l.savings ? `-${Math.round((1 - best.params / l.savings.params) * 100)}% as SeparableConv2D` : null,
         inbound: l.inbound,
-        group: containerOf.get(l.layer) ?? blockOf(l.layer),
+        group,
       };
-    });
+    }
     // Helper blocks: their totals summed here (the webview sums nothing), shape and RF of their last layer.
     const blocks = new Map<string, LayerReport[]>();
     for (const l of m.layers) {
