@@ -5,6 +5,7 @@
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { diagramNodes, type DiagramView } from './diagram_nodes';
+import { LayoutCache, structureKey } from './layout_cache';
 import type { SummaryModel, SummaryRow } from './messages';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -28,6 +29,18 @@ export interface Diagram {
   exportPng(): Promise<string>;
   /** Milliseconds the layout took. */
   layoutMs: number;
+  /** Whether the layout was one kept for the same structure (no ELK run). */
+  layoutReused: boolean;
+  /** The graph's structure (layout_cache.ts): a diagram of the same structure can keep this one's view. */
+  structure: string;
+  /** Where the user panned and zoomed to. */
+  viewport(): Viewport;
+}
+
+export interface Viewport {
+  scale: number;
+  tx: number;
+  ty: number;
 }
 
 interface Point {
@@ -44,16 +57,23 @@ export interface DiagramOptions extends DiagramView {
   toggle: (group: string) => void;
   /** A node or group to bring into view (the one just expanded or collapsed). */
   focus?: string | null;
+  /** The diagram this one replaces (the same model, re-analysed): with the same structure, its pan and zoom are kept. */
+  previous?: { structure: string; viewport: Viewport } | null;
 }
 
 const BOX_HEADER = 44;
+
+/** ELK's answer: the graph's size, the nodes placed (boxes holding theirs), the edges routed. Never changed once made. */
+type Layout = { width?: number; height?: number; children?: ElkNode[]; edges?: unknown[] };
+type ElkNode = { id: string; width?: number; height?: number; x?: number; y?: number; children?: ElkNode[]; layoutOptions?: Record<string, string> };
+
+const layouts = new LayoutCache<Layout>();
 
 export async function renderDiagram(host: HTMLElement, model: SummaryModel, options: DiagramOptions): Promise<Diagram> {
   const t0 = performance.now();
   const shown = diagramNodes(model, options);
   const byName = new Map(shown.nodes.map((n) => [n.row.name, n.row]));
   // ELK's nested graph: expanded nested models are compound nodes holding their nodes.
-  type ElkNode = { id: string; width?: number; height?: number; x?: number; y?: number; children?: ElkNode[]; layoutOptions?: Record<string, string> };
   const top: ElkNode[] = [];
   const compounds = new Map<string, ElkNode>();
   for (const b of shown.boxes) {
@@ -63,7 +83,9 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
   }
   for (const n of shown.nodes) (n.parent ? compounds.get(n.parent)!.children! : top).push({ id: n.row.name, width: NODE_W, height: NODE_H });
   const edges = shown.edges.map((e, i) => ({ id: `${e.source}->${e.target}#${i}`, sources: [e.source], targets: [e.target] }));
-  const laid: { width?: number; height?: number; children?: ElkNode[]; edges?: unknown[] } = await elk.layout({
+  const structure = structureKey(shown);
+  const kept = layouts.get(structure);
+  const laid: Layout = kept ?? await elk.layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
@@ -77,6 +99,7 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
     children: top,
     edges,
   } as never);
+  if (!kept) layouts.set(structure, laid);
   const layoutMs = performance.now() - t0;
   const placed = new Map<string, ElkNode>();
   const visit = (list: ElkNode[] | undefined) => {
@@ -201,7 +224,11 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
     apply();
   });
   root.addEventListener('pointerup', () => (drag = null));
-  fit();
+  // The same model re-analysed with the same structure (a number typed): the view stays where the user left it.
+  if (options.previous && options.previous.structure === structure) {
+    ({ scale, tx, ty } = options.previous.viewport);
+    apply();
+  } else fit();
   // After a toggle, keep what was clicked in view: its box (expanded) or its node (collapsed).
   const focused = options.focus ? (placed.get(`box:${options.focus}`) ?? placed.get(options.focus)) : undefined;
   if (focused) {
@@ -245,6 +272,9 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
 
   return {
     layoutMs,
+    layoutReused: kept !== undefined,
+    structure,
+    viewport: () => ({ scale, tx, ty }),
     fit,
     exportSvg,
     exportPng,

@@ -30,6 +30,8 @@ let notice: string | null = null;
 let runnable = false;
 let run: { file: string; view: RunView; stale: boolean } | null = null;
 let diagram: Diagram | null = null;
+/** The key of the model `diagram` shows. */
+let diagramOf: string | null = null;
 let highlighted: string | null = null;
 /** Renders are async (layout): a newer one supersedes an older one still laying out. */
 let generation = 0;
@@ -88,6 +90,8 @@ function render(): void {
   app.append(header);
   // The latest run comes first: it is what the user just asked for.
   renderRun(model);
+  // The diagram being replaced, when it shows this model: its pan and zoom may be kept.
+  const previous = diagram && diagramOf === model.key ? { structure: diagram.structure, viewport: diagram.viewport() } : null;
   diagram = null;
   // Nested models the user expanded, shared by the diagram and the table.
   const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
@@ -117,10 +121,12 @@ function render(): void {
     // Only the render right after a toggle keeps the toggled group in view.
     const focus = toggled;
     toggled = null;
-    void renderDiagram(host, model, { reveal, toggle, grouped, expanded, focus }).then((d) => {
+    void renderDiagram(host, model, { reveal, toggle, grouped, expanded, focus, previous }).then((d) => {
       if (mine !== generation) return;
       diagram = d;
+      diagramOf = model.key;
       host.dataset.layoutMs = d.layoutMs.toFixed(0);
+      host.dataset.layoutReused = String(d.layoutReused);
       d.highlight(highlighted);
     });
     return;
