@@ -29,6 +29,8 @@ export interface Diagram {
   exportPng(): Promise<string>;
   /** Milliseconds the layout took. */
   layoutMs: number;
+  /** Milliseconds from the summary to the drawn diagram (layout included). */
+  renderMs: number;
   /** Whether the layout was one kept for the same structure (no ELK run). */
   layoutReused: boolean;
   /** The graph's structure (layout_cache.ts): a diagram of the same structure can keep this one's view. */
@@ -270,8 +272,10 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
     return canvas.toDataURL('image/png');
   };
 
+  const renderMs = performance.now() - t0;
   return {
     layoutMs,
+    renderMs,
     layoutReused: kept !== undefined,
     structure,
     viewport: () => ({ scale, tx, ty }),

@@ -127,6 +127,7 @@ function render(): void {
       diagramOf = model.key;
       host.dataset.layoutMs = d.layoutMs.toFixed(0);
       host.dataset.layoutReused = String(d.layoutReused);
+      host.dataset.renderMs = d.renderMs.toFixed(0);
       d.highlight(highlighted);
     });
     return;
