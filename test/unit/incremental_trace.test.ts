@@ -17,7 +17,7 @@ import { NotebookSession } from '../../extension/engine/notebook/notebook_sessio
 import { NotebookProgram, type ProgramCell } from '../../extension/engine/notebook/program';
 import type { TextEdit } from '../../extension/engine/parse';
 import { setReuseEnabled } from '../../extension/engine/reuse';
-import { reusedOrders } from '../../extension/engine/trace/functional_order';
+import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';

@@ -6,7 +6,8 @@
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
 import { reuseEnabled } from '../reuse';
-import { callsOrder, functionalOrderReusing } from './functional_order';
+import { callsOrder } from './functional_order';
+import { functionalOrderReusing } from './recent_graphs';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
 import type { InstanceValue, Value } from './values';
 

@@ -6,7 +6,7 @@ import type { Span } from '../source';
 import type { Interpreter } from './interpreter';
 import { callInstance } from './calls';
 import { callLayer, constructLayer } from './layer_calls';
-import { collectCallsReusing } from './functional_order';
+import { collectCallsReusing } from './recent_graphs';
 import { toSnakeCase } from './naming';
 import { ClassValue, InstanceValue, list, NONE, str, unknown, Value } from './values';
 
