@@ -121,7 +121,10 @@ function editorPath(text: string, cursor: number, split: { update: number[]; vie
  */
 const KEYSTROKES_PER_BLOCK = 11;
 
-function sideBySide(paths: Record<string, () => number>, rounds = 4, perRound = KEYSTROKES_PER_BLOCK): Record<string, number> {
+/** Rounds per side-by-side measure, the first a warm-up: 7 counted give each path 70 keystrokes (4 gave 30, and a run's medians moved with the machine's load). */
+const ROUNDS = 8;
+
+function sideBySide(paths: Record<string, () => number>, rounds = ROUNDS, perRound = KEYSTROKES_PER_BLOCK): Record<string, number> {
   const names = Object.keys(paths);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
