@@ -18,6 +18,7 @@ import { NotebookProgram, type ProgramCell } from '../../extension/engine/notebo
 import type { TextEdit } from '../../extension/engine/parse';
 import { setReuseEnabled } from '../../extension/engine/reuse';
 import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
+import { reusedModels } from '../../extension/engine/analysis/model_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';
@@ -323,6 +324,11 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
 
   const PRELUDE = 'import keras\nfrom keras import layers\n';
 
+  it('a model built before the edit, then frozen, re-configured or extended after it (its calls analysed again, not reused)', () => {
+    const text = `${PRELUDE}inputs = keras.Input((16, 16, 3))\nconv = layers.Conv2D(8, 3)\nx = conv(inputs)\nx = layers.Conv2D(8, 3, dilation_rate=2)(x)\nencoder = keras.Model(inputs, x)\ny = layers.Dense(4)(encoder.output)\n$\nfull = keras.Model(inputs, y)\n`;
+    assert.ok(typeSeries(variants(text, ['conv.trainable = False', 'encoder.trainable = False', 'conv.trainable = True', 'z = conv(x)', 'pass'])) >= 4);
+  });
+
   it('a layer frozen after its call, and unfrozen (params, totals)', () => {
     const text = `${PRELUDE}x = inputs = keras.Input((32, 32, 8))\nconv = layers.Conv2D(16, 3)\nx = conv(x)\nx = layers.Conv2D(16, 3, dilation_rate=2)(x)\nmodel = keras.Model(inputs, x)\nconv.trainable = $\ny = 1\n`;
     assert.ok(typeSeries(variants(text, ['False', 'True', 'bool(0)'])) >= 4);
@@ -335,7 +341,10 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
 
   it('a backbone + head edited in the head; the backbone nested as one layer of the model', () => {
     const flat = `${PRELUDE}base = keras.applications.ResNet50(input_shape=(64, 64, 3), include_top=False, weights=None)\nbase.trainable = False\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense($)(x)\nmodel = keras.Model(base.input, x)\n`;
+    const modelsBefore = reusedModels.count;
     assert.ok(typeSeries(variants(flat, ['10', '101', '1'])) >= 4);
+    // The backbone, a model built before the edit, had its calls' analysis reused whole.
+    assert.ok(reusedModels.count - modelsBefore >= 4, `${reusedModels.count - modelsBefore} models reused`);
     const nested = `${PRELUDE}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\ninputs = keras.Input((64, 64, 3))\nx = base(inputs, training=False)\nx = layers.Conv2D($, 3, padding="same")(x)\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, x)\n`;
     const ordersBefore = reusedOrders.count;
     assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);

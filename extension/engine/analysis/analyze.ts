@@ -16,6 +16,7 @@ import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChains } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { callMemo, startAnalysis, type CallMemo } from './call_memo';
+import { rememberModelCalls, reusedModelCalls, type ModelCalls, type ReportHolding } from './model_memo';
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
@@ -102,13 +103,14 @@ function reportValid(memo: ReportMemo, call: LayerCall, rf: Rf, savings: Savings
  * The report of the first call of a layer in a model: one made before when still valid and not
  * already in this analysis (each model has reports of its own, as a fresh analysis gives).
  */
-function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings | null, inUse: ReportsInUse): LayerReport {
+function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings | null, inUse: ReportsInUse, held: ReportHolding[]): LayerReport {
   const memos = slots.reports as ReportMemo[] | undefined;
   if (memos) {
     for (let i = 0; i < memos.length; i++) {
       const memo = memos[i];
       if (memo.heldBy !== inUse && reportValid(memo, call, rf, savings)) {
         memo.heldBy = inUse;
+        held.push(memo);
         return memo.report;
       }
     }
@@ -125,6 +127,7 @@ function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings 
     savings,
   };
   const memo: ReportMemo = { report, result: call.result, trainable: call.layer.trainable, isOperation: call.layer.isOperation, inputs: [...call.inputs], heldBy: inUse };
+  held.push(memo);
   if (!memos) slots.reports = [memo];
   else {
     memos.unshift(memo);
@@ -137,9 +140,44 @@ function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings 
 export type ReportsInUse = object;
 
 export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = {}): ModelReport {
-  // One pass over the calls (each call's objects read once, not once per check); the findings are
-  // given to the sink in the order of the checks: misaligned merges, gridding, the final field,
-  // then per call checkerboard and savings.
+  // A model whose calls are all as the last analysis left them (one built before the edit): its
+  // calls' analysis is that one's (model_memo.ts); else it is made and remembered.
+  let calls = reusedModelCalls(graph, inUse);
+  if (!calls) {
+    calls = analyzeCalls(graph, inUse);
+    rememberModelCalls(graph, calls);
+  }
+  const { rfs, byLayer, layers, findings } = calls;
+  for (const d of findings) sink.add(d.severity, d.code, d.message, d);
+  const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
+  for (const l of layers) {
+    if (l.params) {
+      totals.trainableParams += l.params.trainable;
+      totals.nonTrainableParams += l.params.nonTrainable;
+    }
+    totals.macs += l.macs ?? 0;
+  }
+  const own = containersOwnParams(graph.entries ?? []);
+  totals.trainableParams += own.trainable;
+  totals.nonTrainableParams += own.nonTrainable;
+  totals.params = totals.trainableParams + totals.nonTrainableParams;
+  const entriesInUse = {};
+  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
+  if (!Object.values(totals).every(isExactCount)) {
+    sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
+  }
+  return { graph, key: graph.name, layers, rfs, entries, totals };
+}
+
+/**
+ * What a model's calls give, before its entries and totals: every call's field, each layer's
+ * report, and the findings in the order of the checks (misaligned merges, gridding, the final
+ * field, then per call checkerboard and savings). One pass over the calls: each call's objects
+ * read once, not once per check.
+ */
+function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
+  const sink = new ModelFindings();
+  const held: ReportHolding[] = [];
   const rfs = new Map<SymTensor, Rf>();
   const chains: DilationChains = new Map();
   const misaligned: LayerCall[] = [];
@@ -170,7 +208,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
     if (worthSaving(savings)) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
-    byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse));
+    byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse, held));
   }
   for (const call of misaligned) {
     sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
@@ -178,25 +216,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
   for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
   checkFinalRf(graph, rfs, sink);
   for (const d of perCall.items) sink.add(d.severity, d.code, d.message, d);
-  const layers = [...byLayer.values()];
-  const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
-  for (const l of layers) {
-    if (l.params) {
-      totals.trainableParams += l.params.trainable;
-      totals.nonTrainableParams += l.params.nonTrainable;
-    }
-    totals.macs += l.macs ?? 0;
-  }
-  const own = containersOwnParams(graph.entries ?? []);
-  totals.trainableParams += own.trainable;
-  totals.nonTrainableParams += own.nonTrainable;
-  totals.params = totals.trainableParams + totals.nonTrainableParams;
-  const entriesInUse = {};
-  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
-  if (!Object.values(totals).every(isExactCount)) {
-    sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
-  }
-  return { graph, key: graph.name, layers, rfs, entries, totals };
+  return { rfs, byLayer, layers: [...byLayer.values()], findings: sink.items, held };
 }
 
 function uniqueKeys(models: ModelReport[]): void {

@@ -1,0 +1,113 @@
+/**
+ * Whole models analysed again unchanged. A keystroke re-traces only the statements from the edited
+ * one on: a model built before them (a backbone under a head being typed, the encoder of a U-Net
+ * whose decoder is edited, the earlier models of a notebook) comes back with the same calls array
+ * and the same calls. Its calls' analysis (fields, reports, findings) is then the last one's, after
+ * a check of everything it was made from that can change without new calls: each call's build
+ * result, output shape, config, inputs and its layer's trainability (`base.trainable = False`
+ * after the edit), and the model's inputs and outputs. The check is one pass of identity tests,
+ * where analysing the calls again took a memo lookup and several checks per call.
+ */
+import type { Diagnostic } from '../diagnostics';
+import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
+import { reuseEnabled } from '../reuse';
+import type { Rf } from './receptive_field';
+import type { LayerReport } from './reports';
+
+/** A per-call report record and the analysis holding it (analyze.ts: a report belongs to one model of an analysis). */
+export interface ReportHolding {
+  heldBy: object | null;
+}
+
+/** What a model's calls give, before its entries and totals (analyze.ts, analyzeCalls). */
+export interface ModelCalls {
+  rfs: Map<SymTensor, Rf>;
+  byLayer: Map<LayerInstance, LayerReport>;
+  layers: LayerReport[];
+  /** In the order the checks made them. */
+  findings: Diagnostic[];
+  /** The records of the reports it holds (marked as held again when reused). */
+  held: ReportHolding[];
+}
+
+/** What the calls' analysis was made from, flattened: one entry per call, its inputs in a run. */
+interface Remembered {
+  calls: LayerCall[];
+  results: LayerCall['result'][];
+  shapes: SymTensor['shape'][];
+  configs: unknown[];
+  trainable: boolean[];
+  inputs: SymTensor[];
+  modelInputs: SymTensor[];
+  modelInputShapes: SymTensor['shape'][];
+  modelOutputs: SymTensor[];
+  analysed: ModelCalls;
+}
+
+/** How many models' calls were reused whole (for tests: the reuse is not vacuous). */
+export const reusedModels = { count: 0 };
+
+/** By the graph's calls array: the same array is the same model, re-traced or not. */
+const remembered = new WeakMap<readonly LayerCall[], Remembered>();
+
+/** Calls arrays analysed once: a model re-built on every keystroke (the one being typed) is never seen twice. */
+const seenOnce = new WeakSet<readonly LayerCall[]>();
+
+/** Remembers a model's calls' analysis from the second analysis that sees its calls array on (as call_memo.ts does for calls). */
+export function rememberModelCalls(graph: ModelGraph, analysed: ModelCalls): void {
+  if (!reuseEnabled()) return;
+  const { calls } = graph;
+  if (!seenOnce.has(calls)) {
+    seenOnce.add(calls);
+    return;
+  }
+  const inputs: SymTensor[] = [];
+  for (const call of calls) for (const t of call.inputs) inputs.push(t);
+  remembered.set(calls, {
+    calls: [...calls],
+    results: calls.map((c) => c.result),
+    shapes: calls.map((c) => c.output.shape),
+    configs: calls.map((c) => c.layer.config),
+    trainable: calls.map((c) => c.layer.trainable),
+    inputs,
+    modelInputs: [...graph.inputs],
+    modelInputShapes: graph.inputs.map((t) => t.shape),
+    modelOutputs: [...graph.outputs],
+    analysed,
+  });
+}
+
+/**
+ * The last analysis of the graph's calls when nothing it was made from changed and no other model
+ * of this analysis holds its reports; its reports are then held by this analysis (`inUse`).
+ */
+export function reusedModelCalls(graph: ModelGraph, inUse: object): ModelCalls | null {
+  if (!reuseEnabled()) return null;
+  const r = remembered.get(graph.calls);
+  if (!r || !unchanged(r, graph)) return null;
+  const { held } = r.analysed;
+  for (let i = 0; i < held.length; i++) if (held[i].heldBy === inUse) return null;
+  for (let i = 0; i < held.length; i++) held[i].heldBy = inUse;
+  reusedModels.count++;
+  return r.analysed;
+}
+
+function unchanged(r: Remembered, graph: ModelGraph): boolean {
+  const { calls } = graph;
+  if (calls.length !== r.calls.length || !same(graph.inputs, r.modelInputs) || !same(graph.outputs, r.modelOutputs)) return false;
+  for (let i = 0; i < graph.inputs.length; i++) if (graph.inputs[i].shape !== r.modelInputShapes[i]) return false;
+  let k = 0;
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
+    if (call !== r.calls[i] || call.result !== r.results[i] || call.output.shape !== r.shapes[i] || call.layer.config !== r.configs[i] || call.layer.trainable !== r.trainable[i]) return false;
+    const inputs = call.inputs;
+    for (let j = 0; j < inputs.length; j++) if (inputs[j] !== r.inputs[k++]) return false;
+  }
+  return k === r.inputs.length;
+}
+
+function same(a: readonly SymTensor[], b: readonly SymTensor[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
