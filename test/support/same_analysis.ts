@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { analyze, type Analysis, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
+import { LayeredMap } from '../../extension/engine/analysis/layered_map';
 import { analysisToJson } from '../../extension/engine/report/json';
 import { setTraceCacheEnabled } from '../../extension/engine/trace/trace_cache';
 import { containerHover, layerHover } from '../../extension/engine/views/hover_text';
@@ -29,6 +30,12 @@ export function canonical(root: unknown): string {
       out.push('[');
       v.forEach(walk);
       return void out.push(']');
+    }
+    // A map layered over a kept prefix's (analysis/layered_map.ts) is compared as the one map it reads as.
+    if (v instanceof LayeredMap) {
+      out.push('Map{');
+      for (const x of v.flatten().entries()) walk(x);
+      return void out.push('}');
     }
     if (v instanceof Map || v instanceof Set) {
       out.push(v instanceof Map ? 'Map{' : 'Set{');

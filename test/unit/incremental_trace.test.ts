@@ -19,6 +19,7 @@ import type { TextEdit } from '../../extension/engine/parse';
 import { setReuseEnabled } from '../../extension/engine/reuse';
 import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
 import { reusedModels } from '../../extension/engine/analysis/model_memo';
+import { resumedPrefixes } from '../../extension/engine/analysis/prefix_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';
@@ -329,6 +330,15 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
     assert.ok(typeSeries(variants(text, ['conv.trainable = False', 'encoder.trainable = False', 'conv.trainable = True', 'z = conv(x)', 'pass'])) >= 4);
   });
 
+  it('a model edited after 40 unchanged calls: a layer called twice among them called again, frozen, a merge with one of them, a dilation chain through them', () => {
+    const body = Array.from({ length: 20 }, (_, i) => `x = layers.Conv2D(4, 3, padding="same", dilation_rate=${i % 2 ? 2 : 1})(x)\nx = layers.ReLU()(x)\n`).join('');
+    const text = `${PRELUDE}inputs = keras.Input((16, 16, 4))\nshared = layers.Conv2D(4, 3, padding="same")\nmid = shared(inputs)\nx = shared(mid)\n${body}$\nmodel = keras.Model(inputs, y)\n`;
+    const prefixesBefore = resumedPrefixes.count;
+    const edits = ['y = shared(x)', 'y = layers.Conv2D(4, 3, padding="same", dilation_rate=2)(x)', 'shared.trainable = False\ny = shared(x)', 'y = layers.Add()([x, mid])', 'y = layers.Conv2D(4, 3, padding="same", dilation_rate=4)(x)'];
+    assert.ok(typeSeries(variants(text, edits)) >= 8);
+    assert.ok(resumedPrefixes.count - prefixesBefore >= 4, `${resumedPrefixes.count - prefixesBefore} prefixes resumed`);
+  });
+
   it('a layer frozen after its call, and unfrozen (params, totals)', () => {
     const text = `${PRELUDE}x = inputs = keras.Input((32, 32, 8))\nconv = layers.Conv2D(16, 3)\nx = conv(x)\nx = layers.Conv2D(16, 3, dilation_rate=2)(x)\nmodel = keras.Model(inputs, x)\nconv.trainable = $\ny = 1\n`;
     assert.ok(typeSeries(variants(text, ['False', 'True', 'bool(0)'])) >= 4);
@@ -342,9 +352,12 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
   it('a backbone + head edited in the head; the backbone nested as one layer of the model', () => {
     const flat = `${PRELUDE}base = keras.applications.ResNet50(input_shape=(64, 64, 3), include_top=False, weights=None)\nbase.trainable = False\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense($)(x)\nmodel = keras.Model(base.input, x)\n`;
     const modelsBefore = reusedModels.count;
+    const prefixesBefore = resumedPrefixes.count;
     assert.ok(typeSeries(variants(flat, ['10', '101', '1'])) >= 4);
-    // The backbone, a model built before the edit, had its calls' analysis reused whole.
+    // The backbone, a model built before the edit, had its calls' analysis reused whole; the model
+    // around it, re-built on each edit, resumed its analysis after the backbone's calls.
     assert.ok(reusedModels.count - modelsBefore >= 4, `${reusedModels.count - modelsBefore} models reused`);
+    assert.ok(resumedPrefixes.count - prefixesBefore >= 4, `${resumedPrefixes.count - prefixesBefore} prefixes resumed`);
     const nested = `${PRELUDE}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\ninputs = keras.Input((64, 64, 3))\nx = base(inputs, training=False)\nx = layers.Conv2D($, 3, padding="same")(x)\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, x)\n`;
     const ordersBefore = reusedOrders.count;
     assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);

@@ -13,10 +13,12 @@ import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports'
 
 export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 import { isStackOverflow } from '../trace/units';
-import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChains } from './design_checks';
+import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChain, type DilationChains } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
-import { callMemo, startAnalysis, type CallMemo } from './call_memo';
+import { callMemo, isRemembered, startAnalysis, type CallMemo } from './call_memo';
 import { rememberModelCalls, reusedModelCalls, type ModelCalls, type ReportHolding } from './model_memo';
+import { KeyedState, LayeredMap } from './layered_map';
+import { keepPrefix, MIN_PREFIX_CALLS, resumablePrefix } from './prefix_memo';
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
@@ -176,17 +178,40 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
  * read once, not once per check.
  */
 function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
+  const { calls } = graph;
+  // After a keystroke in the model's last lines, its first calls are the last analysis' and their
+  // analysis is taken up where it stood (prefix_memo.ts).
+  const prefix = resumablePrefix(graph, inUse);
+  const from = prefix?.count ?? 0;
+  // Where this model's unchanged calls end (the calls traced before the edited statement): the
+  // state there is kept for the next keystroke, unless the resumed one ends there already.
+  let keepAt = from;
+  while (keepAt < calls.length && isRemembered(calls[keepAt])) keepAt++;
+  if (keepAt === from || keepAt < MIN_PREFIX_CALLS || !reuseEnabled()) keepAt = -1;
   const sink = new ModelFindings();
-  const held: ReportHolding[] = [];
-  const rfs = new Map<SymTensor, Rf>();
-  const chains: DilationChains = new Map();
-  const misaligned: LayerCall[] = [];
-  const gridding: { call: LayerCall; message: string }[] = [];
+  const held: ReportHolding[] = prefix ? prefix.held.slice(0, prefix.lengths.held) : [];
+  let rfs: KeyedState<SymTensor, Rf> = prefix ? new LayeredMap(prefix.rfs) : new Map<SymTensor, Rf>();
+  let chains: DilationChains = prefix ? new LayeredMap(prefix.chains) : new Map<SymTensor, DilationChain>();
+  let byLayer: KeyedState<LayerInstance, LayerReport> & { values(): IterableIterator<LayerReport>; get(layer: LayerInstance): LayerReport | undefined } = prefix ? new LayeredMap(prefix.byLayer) : new Map<LayerInstance, LayerReport>();
+  const misaligned: LayerCall[] = prefix ? prefix.misaligned.slice(0, prefix.lengths.misaligned) : [];
+  const gridding: { call: LayerCall; message: string }[] = prefix ? prefix.gridding.slice(0, prefix.lengths.gridding) : [];
   const perCall = new ModelFindings();
-  const byLayer = new Map<LayerInstance, LayerReport>();
+  if (prefix) perCall.items.push(...prefix.perCall.slice(0, prefix.lengths.perCall));
   /** Reports of layers called more than once here: copies of their first call's, summed over the calls. */
   let summed: Set<LayerReport> | null = null;
-  for (const call of graph.calls) {
+  for (let i = from; i < calls.length; i++) {
+    if (i === keepAt) {
+      // The state after the unchanged calls, kept as it is now: later calls write maps layered over it,
+      // and sum shared layers' reports into copies of their own.
+      const flat = <K, V>(m: KeyedState<K, V>) => (m instanceof LayeredMap ? (m as LayeredMap<K, V>).flatten() : (m as Map<K, V>));
+      const state = { count: i, rfs: flat(rfs), chains: flat(chains), byLayer: flat(byLayer), misaligned, gridding, perCall: perCall.items, held, lengths: { misaligned: misaligned.length, gridding: gridding.length, perCall: perCall.items.length, held: held.length } };
+      keepPrefix(graph, state);
+      rfs = new LayeredMap(state.rfs);
+      chains = new LayeredMap(state.chains);
+      byLayer = new LayeredMap(state.byLayer);
+      summed = null;
+    }
+    const call = calls[i];
     const memos = callMemo(call);
     if (rfStep(call, memos, rfs) && !call.layer.application) misaligned.push(call);
     const griddingWarning = griddingOf(call, memos, chains);

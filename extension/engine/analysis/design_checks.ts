@@ -1,11 +1,12 @@
 /** Design warnings: dilation gridding, checkerboard-prone transposed convs, too-small receptive fields. */
+import type { KeyedState } from './layered_map';
 import { DiagnosticSink } from '../diagnostics';
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
 import type { CallMemo } from './call_memo';
 import { formatRfNumber } from './format';
 import type { Rf } from './receptive_field';
 
-interface DilationChain {
+export interface DilationChain {
   gcd: number;
   rates: number[];
 }
@@ -15,7 +16,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** The dilation chain each tensor ends, followed call by call in execution order. */
-export type DilationChains = Map<SymTensor, DilationChain>;
+export type DilationChains = KeyedState<SymTensor, DilationChain>;
 
 /**
  * Wang et al. 2018: consecutive dilated convs whose rates share a factor > 1 only ever sample
@@ -46,7 +47,7 @@ interface GriddingMemo {
   warning: string | null;
 }
 
-function griddingMemoValid(memo: GriddingMemo, call: LayerCall, chains: Map<SymTensor, DilationChain>): boolean {
+function griddingMemoValid(memo: GriddingMemo, call: LayerCall, chains: DilationChains): boolean {
   const { layer, inputs } = call;
   if (memo.kernel !== layer.kernel || memo.config !== layer.config || memo.result !== call.result || memo.name !== layer.name || memo.application !== layer.application) return false;
   if (memo.inputs.length !== inputs.length) return false;
@@ -54,7 +55,7 @@ function griddingMemoValid(memo: GriddingMemo, call: LayerCall, chains: Map<SymT
   return true;
 }
 
-function griddingStep(call: LayerCall, chains: Map<SymTensor, DilationChain>): GriddingMemo {
+function griddingStep(call: LayerCall, chains: DilationChains): GriddingMemo {
   const { kernel, config, name, application } = call.layer;
   const memo: GriddingMemo = { inputs: call.inputs.map((t) => chains.get(t) ?? NO_CHAIN), kernel, config, result: call.result, name, application, chain: NO_CHAIN, warning: null };
   if (!kernel || config === null || !call.result) return memo;
@@ -121,7 +122,7 @@ export function checkCheckerboard(call: LayerCall, sink: DiagnosticSink): void {
  * after it, which see the whole input (LeNet, VGG, keras.io's MNIST convnet): not flagged. A merge
  * with a global branch (ASPP image pooling) already sees everything, so it is not flagged.
  */
-export function checkFinalRf(graph: ModelGraph, rfs: Map<SymTensor, Rf>, sink: DiagnosticSink): void {
+export function checkFinalRf(graph: ModelGraph, rfs: { get(tensor: SymTensor): Rf | undefined }, sink: DiagnosticSink): void {
   const input = graph.inputs[0]?.shape;
   if (!input || input.length < 3) return;
   const spatialIn = input.slice(1, -1);

@@ -65,7 +65,7 @@ export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: ob
  * when the model is applied, so each shows the shape of its first call (its own model's build),
  * as `model.summary()` does.
  */
-export function entryReports(entries: GraphEntry[], byLayer: Map<LayerInstance, LayerReport>, rfOf: (t: SymTensor) => Rf, inUse: object = {}, nested = false): EntryReport[] {
+export function entryReports(entries: GraphEntry[], byLayer: { get(layer: LayerInstance): LayerReport | undefined }, rfOf: (t: SymTensor) => Rf, inUse: object = {}, nested = false): EntryReport[] {
   return entries.map((e): EntryReport => {
     if (e.kind === 'layer') {
       const called = byLayer.get(e.layer);

@@ -21,8 +21,8 @@ export interface ReportHolding {
 
 /** What a model's calls give, before its entries and totals (analyze.ts, analyzeCalls). */
 export interface ModelCalls {
-  rfs: Map<SymTensor, Rf>;
-  byLayer: Map<LayerInstance, LayerReport>;
+  rfs: { get(tensor: SymTensor): Rf | undefined };
+  byLayer: { get(layer: LayerInstance): LayerReport | undefined };
   layers: LayerReport[];
   /** In the order the checks made them. */
   findings: Diagnostic[];

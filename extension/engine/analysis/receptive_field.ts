@@ -4,6 +4,7 @@
  * Transposed convs and upsampling make the effective stride fractional (S / s); their effective
  * padding comes from the centre of unit 0 (see applyStep).
  */
+import type { KeyedState } from './layered_map';
 import { dilatedKernel } from '../../../kernels/conv_math';
 import type { RfEffect, RfStep } from '../../../kernels/types';
 import type { LayerCall, SymTensor } from '../graph';
@@ -107,7 +108,7 @@ interface RfMemo {
 }
 
 /** Whether `memo` still holds for `call`, the fields of its inputs read from `rfs` (nothing allocated). */
-function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): boolean {
+function memoValid(memo: RfMemo, call: LayerCall, rfs: KeyedState<SymTensor, Rf>): boolean {
   const { inputs } = call;
   if (memo.kernel !== call.layer.kernel || memo.result !== call.result || memo.shape !== call.output.shape || memo.inputs.length !== inputs.length) return false;
   for (let i = 0; i < inputs.length; i++) if (memo.inputs[i] !== (rfs.get(inputs[i]) ?? null)) return false;
@@ -118,7 +119,7 @@ function memoValid(memo: RfMemo, call: LayerCall, rfs: Map<SymTensor, Rf>): bool
  * One call's step, calls taken in execution order: its output's field into `rfs` (which holds the
  * fields of the calls before it); true when the branches it merges are misaligned. `memos` is the call's record.
  */
-export function rfStep(call: LayerCall, memos: CallMemo, rfs: Map<SymTensor, Rf>): boolean {
+export function rfStep(call: LayerCall, memos: CallMemo, rfs: KeyedState<SymTensor, Rf>): boolean {
   let memo = memos.rf as RfMemo | undefined;
   if (!memo || !memoValid(memo, call, rfs)) {
     const inputs = call.inputs.map((t) => rfs.get(t) ?? null);

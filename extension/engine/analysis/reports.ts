@@ -54,7 +54,7 @@ export interface ModelReport {
   key: string;
   layers: LayerReport[];
   /** The receptive field of every call's output (a LayerReport holds its first call's only). */
-  rfs: ReadonlyMap<SymTensor, Rf>;
+  rfs: { get(tensor: SymTensor): Rf | undefined };
   totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
 }
 

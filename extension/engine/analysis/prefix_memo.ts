@@ -1,0 +1,98 @@
+/**
+ * A model's analysis resumed after the calls the edit did not touch. A keystroke in the last lines
+ * of a model re-builds it: the new model's calls are the last one's up to some call K (the calls
+ * traced before the edited statement, the same objects), then new ones. Its calls' analysis (every
+ * output's field and dilation chain, each layer's report, the findings in order) after the first K
+ * calls is what the last analysis had there, when each of those calls is unchanged: so the first K
+ * are checked (one pass of identity tests) instead of analysed, and the analysis goes on from K.
+ *
+ * The state at K is kept without copying: the analysis that records it writes the first K calls'
+ * fields, chains and reports into maps it never writes again (later calls go into maps layered
+ * over them), and its lists of findings are only appended to, so their first entries stay.
+ */
+import type { Diagnostic } from '../diagnostics';
+import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
+import { reuseEnabled } from '../reuse';
+import type { DilationChain } from './design_checks';
+import type { ReportHolding } from './model_memo';
+import type { Rf } from './receptive_field';
+import type { LayerReport } from './reports';
+
+/** The state of a model's calls' analysis after its first `count` calls. */
+export interface PrefixState {
+  count: number;
+  rfs: ReadonlyMap<SymTensor, Rf>;
+  chains: ReadonlyMap<SymTensor, DilationChain>;
+  byLayer: ReadonlyMap<LayerInstance, LayerReport>;
+  /** Lists appended to after the prefix too: the prefix's are their first `lengths`. */
+  misaligned: readonly LayerCall[];
+  gridding: readonly { call: LayerCall; message: string }[];
+  perCall: readonly Diagnostic[];
+  held: readonly ReportHolding[];
+  lengths: { misaligned: number; gridding: number; perCall: number; held: number };
+}
+
+/** What the prefix's analysis was made from (model_memo.ts checks the same for whole models). */
+interface Kept {
+  state: PrefixState;
+  calls: LayerCall[];
+  results: LayerCall['result'][];
+  shapes: SymTensor['shape'][];
+  configs: unknown[];
+  trainable: boolean[];
+  inputs: SymTensor[];
+}
+
+/** Prefixes kept lately, newest first (a backbone's calls start its own model and the one around it). */
+const kept: Kept[] = [];
+const PREFIXES_KEPT = 4;
+
+/** How many analyses resumed after a kept prefix (for tests: the reuse is not vacuous). */
+export const resumedPrefixes = { count: 0 };
+
+/** Below this many calls a prefix is analysed again: checking it would cost about as much. */
+export const MIN_PREFIX_CALLS = 32;
+
+export function keepPrefix(graph: ModelGraph, state: PrefixState): void {
+  if (!reuseEnabled()) return;
+  const calls = graph.calls.slice(0, state.count);
+  const inputs: SymTensor[] = [];
+  for (const call of calls) for (const t of call.inputs) inputs.push(t);
+  kept.unshift({
+    state,
+    calls,
+    results: calls.map((c) => c.result),
+    shapes: calls.map((c) => c.output.shape),
+    configs: calls.map((c) => c.layer.config),
+    trainable: calls.map((c) => c.layer.trainable),
+    inputs,
+  });
+  if (kept.length > PREFIXES_KEPT) kept.pop();
+}
+
+/**
+ * The longest kept prefix of the graph's calls whose calls are all unchanged and whose reports no
+ * other model of this analysis holds; its reports are then held by this analysis (`inUse`).
+ */
+export function resumablePrefix(graph: ModelGraph, inUse: object): PrefixState | null {
+  if (!reuseEnabled()) return null;
+  let best: Kept | null = null;
+  for (const k of kept) if ((!best || k.state.count > best.state.count) && k.state.count <= graph.calls.length && unchanged(k, graph.calls)) best = k;
+  if (!best) return null;
+  const { held, lengths } = best.state;
+  for (let i = 0; i < lengths.held; i++) if (held[i].heldBy === inUse) return null;
+  for (let i = 0; i < lengths.held; i++) held[i].heldBy = inUse;
+  resumedPrefixes.count++;
+  return best.state;
+}
+
+function unchanged(k: Kept, calls: readonly LayerCall[]): boolean {
+  let j = 0;
+  for (let i = 0; i < k.calls.length; i++) {
+    const call = calls[i];
+    if (call !== k.calls[i] || call.result !== k.results[i] || call.output.shape !== k.shapes[i] || call.layer.config !== k.configs[i] || call.layer.trainable !== k.trainable[i]) return false;
+    const inputs = call.inputs;
+    for (let m = 0; m < inputs.length; m++) if (inputs[m] !== k.inputs[j++]) return false;
+  }
+  return j === k.inputs.length;
+}
