@@ -13,6 +13,7 @@ import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { reuseEnabled } from '../reuse';
 import type { Rf } from './receptive_field';
 import type { LayerReport } from './reports';
+import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
 
 /** A per-call report record and the analysis holding it (analyze.ts: a report belongs to one model of an analysis). */
 export interface ReportHolding {
@@ -30,14 +31,9 @@ export interface ModelCalls {
   held: ReportHolding[];
 }
 
-/** What the calls' analysis was made from, flattened: one entry per call, its inputs in a run. */
+/** What a model's calls' analysis was made from: its calls (calls_snapshot.ts), inputs and outputs. */
 interface Remembered {
-  calls: LayerCall[];
-  results: LayerCall['result'][];
-  shapes: SymTensor['shape'][];
-  configs: unknown[];
-  trainable: boolean[];
-  inputs: SymTensor[];
+  made: CallsSnapshot;
   modelInputs: SymTensor[];
   modelInputShapes: SymTensor['shape'][];
   modelOutputs: SymTensor[];
@@ -61,15 +57,8 @@ export function rememberModelCalls(graph: ModelGraph, analysed: ModelCalls): voi
     seenOnce.add(calls);
     return;
   }
-  const inputs: SymTensor[] = [];
-  for (const call of calls) for (const t of call.inputs) inputs.push(t);
   remembered.set(calls, {
-    calls: [...calls],
-    results: calls.map((c) => c.result),
-    shapes: calls.map((c) => c.output.shape),
-    configs: calls.map((c) => c.layer.config),
-    trainable: calls.map((c) => c.layer.trainable),
-    inputs,
+    made: snapshotCalls(calls),
     modelInputs: [...graph.inputs],
     modelInputShapes: graph.inputs.map((t) => t.shape),
     modelOutputs: [...graph.outputs],
@@ -93,17 +82,9 @@ export function reusedModelCalls(graph: ModelGraph, inUse: object): ModelCalls |
 }
 
 function unchanged(r: Remembered, graph: ModelGraph): boolean {
-  const { calls } = graph;
-  if (calls.length !== r.calls.length || !same(graph.inputs, r.modelInputs) || !same(graph.outputs, r.modelOutputs)) return false;
+  if (graph.calls.length !== r.made.calls.length || !same(graph.inputs, r.modelInputs) || !same(graph.outputs, r.modelOutputs)) return false;
   for (let i = 0; i < graph.inputs.length; i++) if (graph.inputs[i].shape !== r.modelInputShapes[i]) return false;
-  let k = 0;
-  for (let i = 0; i < calls.length; i++) {
-    const call = calls[i];
-    if (call !== r.calls[i] || call.result !== r.results[i] || call.output.shape !== r.shapes[i] || call.layer.config !== r.configs[i] || call.layer.trainable !== r.trainable[i]) return false;
-    const inputs = call.inputs;
-    for (let j = 0; j < inputs.length; j++) if (inputs[j] !== r.inputs[k++]) return false;
-  }
-  return k === r.inputs.length;
+  return callsUnchanged(r.made, graph.calls);
 }
 
 function same(a: readonly SymTensor[], b: readonly SymTensor[]): boolean {

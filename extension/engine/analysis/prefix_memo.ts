@@ -17,6 +17,7 @@ import type { DilationChain } from './design_checks';
 import type { ReportHolding } from './model_memo';
 import type { Rf } from './receptive_field';
 import type { LayerReport } from './reports';
+import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
 
 /** The state of a model's calls' analysis after its first `count` calls. */
 export interface PrefixState {
@@ -32,15 +33,10 @@ export interface PrefixState {
   lengths: { misaligned: number; gridding: number; perCall: number; held: number };
 }
 
-/** What the prefix's analysis was made from (model_memo.ts checks the same for whole models). */
+/** A kept prefix's state and what it was made from. */
 interface Kept {
   state: PrefixState;
-  calls: LayerCall[];
-  results: LayerCall['result'][];
-  shapes: SymTensor['shape'][];
-  configs: unknown[];
-  trainable: boolean[];
-  inputs: SymTensor[];
+  made: CallsSnapshot;
 }
 
 /** Prefixes kept lately, newest first (a backbone's calls start its own model and the one around it). */
@@ -55,18 +51,7 @@ export const MIN_PREFIX_CALLS = 32;
 
 export function keepPrefix(graph: ModelGraph, state: PrefixState): void {
   if (!reuseEnabled()) return;
-  const calls = graph.calls.slice(0, state.count);
-  const inputs: SymTensor[] = [];
-  for (const call of calls) for (const t of call.inputs) inputs.push(t);
-  kept.unshift({
-    state,
-    calls,
-    results: calls.map((c) => c.result),
-    shapes: calls.map((c) => c.output.shape),
-    configs: calls.map((c) => c.layer.config),
-    trainable: calls.map((c) => c.layer.trainable),
-    inputs,
-  });
+  kept.unshift({ state, made: snapshotCalls(graph.calls.slice(0, state.count)) });
   if (kept.length > PREFIXES_KEPT) kept.pop();
 }
 
@@ -77,22 +62,11 @@ export function keepPrefix(graph: ModelGraph, state: PrefixState): void {
 export function resumablePrefix(graph: ModelGraph, inUse: object): PrefixState | null {
   if (!reuseEnabled()) return null;
   let best: Kept | null = null;
-  for (const k of kept) if ((!best || k.state.count > best.state.count) && k.state.count <= graph.calls.length && unchanged(k, graph.calls)) best = k;
+  for (const k of kept) if ((!best || k.state.count > best.state.count) && callsUnchanged(k.made, graph.calls)) best = k;
   if (!best) return null;
   const { held, lengths } = best.state;
   for (let i = 0; i < lengths.held; i++) if (held[i].heldBy === inUse) return null;
   for (let i = 0; i < lengths.held; i++) held[i].heldBy = inUse;
   resumedPrefixes.count++;
   return best.state;
-}
-
-function unchanged(k: Kept, calls: readonly LayerCall[]): boolean {
-  let j = 0;
-  for (let i = 0; i < k.calls.length; i++) {
-    const call = calls[i];
-    if (call !== k.calls[i] || call.result !== k.results[i] || call.output.shape !== k.shapes[i] || call.layer.config !== k.configs[i] || call.layer.trainable !== k.trainable[i]) return false;
-    const inputs = call.inputs;
-    for (let m = 0; m < inputs.length; m++) if (inputs[m] !== k.inputs[j++]) return false;
-  }
-  return j === k.inputs.length;
 }
