@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { analyze, MAX_SOURCE_CHARS } from '../../extension/engine/analysis/analyze';
 import { IncrementalParser } from '../../extension/engine/parse';
 import { DEFAULT_LIMITS } from '../../extension/engine/trace/budget';
+import { MAX_EXPRESSION_DEPTH } from '../../extension/engine/trace/expressions';
 import { example, EXAMPLE_FILES } from '../support/analyze';
 import { lcg } from '../support/random';
 
@@ -101,6 +102,16 @@ describe('pathological programs end with a diagnostic, not a hang', () => {
   it('a file with NUL characters is not Python source: refused with one diagnostic', () => {
     const a = analyze('x = 1\n\0\0\0garbage');
     assert.deepEqual(a.diagnostics.map((d) => d.code), ['not-python']);
+  });
+
+  it('an expression nested past the fixed depth of the tracer ends its statement at that depth on every machine, the rest still analysed', () => {
+    const nested = (d: number) => `x = ${'('.repeat(d)}1${')'.repeat(d)}\ninputs = keras.Input((8, 8, 3))\nm = keras.Model(inputs, keras.layers.Conv2D(4, 3)(inputs))\n`;
+    const at = (d: number) => analyze(`import keras\n${nested(d)}`).diagnostics.filter((d) => d.code === 'trace-limit');
+    assert.deepEqual(at(MAX_EXPRESSION_DEPTH - 1), []);
+    const over = at(MAX_EXPRESSION_DEPTH);
+    assert.equal(over.length, 1);
+    assert.match(over[0].message, /nested too deeply to analyse/);
+    assert.equal(analyze(`import keras\n${nested(MAX_EXPRESSION_DEPTH)}`).models.length, 1);
   });
 
   it('deep but parseable nesting evaluates', () => {

@@ -7,9 +7,28 @@ import { isPunct, kids } from './interpreter';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
+import { NestedTooDeeply } from './units';
 import { bool, FuncValue, INEXACT_INT, iterate, list, NONE, repr, sequence, str, toStr, truthy, tuple, unknown, UNKNOWN_KWARGS, unknownSpread, Value } from './values';
 
+/**
+ * Expressions nested deeper than this end their statement as "nested too deeply", at the same
+ * depth on every machine and run: left to the JS stack, a 50,000-deep `((((1))))` usually
+ * overflowed, but once evaluated in full (frame sizes vary with the JIT). (CPython refuses more
+ * than 200 nested brackets.)
+ */
+export const MAX_EXPRESSION_DEPTH = 1_200;
+
 export function evalExpr(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+  if (it.expressionDepth >= MAX_EXPRESSION_DEPTH) throw new NestedTooDeeply();
+  it.expressionDepth++;
+  try {
+    return evalNode(it, node, scope);
+  } finally {
+    it.expressionDepth--;
+  }
+}
+
+function evalNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   it.ctx.budget.step(node);
   switch (node.name) {
     case 'Number': {

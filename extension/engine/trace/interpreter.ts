@@ -38,6 +38,8 @@ export class Interpreter {
   private inModuleUnit = false;
   /** The scope of the function body, called straight from a module-level statement, whose statements are units (`main()`). */
   private unitBody: Scope | null = null;
+  /** Expressions being evaluated, one inside another (bounded: expressions.ts, MAX_EXPRESSION_DEPTH). */
+  expressionDepth = 0;
 
   constructor(readonly ctx: TraceContext) {}
 

@@ -14,9 +14,12 @@ import type { TraceContext } from './context';
  */
 export class TraceSignal extends Error {}
 
-/** A real JS stack overflow, as opposed to other RangeErrors (bad array length, toFixed ...). */
+/** An expression nested past the tracer's fixed depth (expressions.ts): a stack overflow that comes at the same depth everywhere. */
+export class NestedTooDeeply extends Error {}
+
+/** A real JS stack overflow (as opposed to other RangeErrors: bad array length, toFixed ...), or nesting past the tracer's depth. */
 export function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
+  return e instanceof NestedTooDeeply || (e instanceof RangeError && /call stack/i.test(e.message));
 }
 
 /** Records a non-budget fault of the statement at `site`; the caller carries on without it. */
