@@ -94,9 +94,19 @@ test('a generated 1000-layer model lays out and renders in the sidebar', async (
   const reused = await view.locator('.diagram-host').getAttribute('data-layout-reused');
   const renderMs = await view.locator('.diagram-host').getAttribute('data-render-ms');
   const after = await transform();
+  const statusBefore = (await page.locator('.statusbar-item', { hasText: /chain: [\d,]+ params/ }).first().innerText()).trim();
+  // A second digit at the same place: the trace resumes from the checkpoint the first one saved.
+  const secondAt = Date.now();
+  await page.keyboard.type('2');
+  await page.locator('.statusbar-item', { hasText: /chain: [\d,]+ params/ }).filter({ hasNotText: statusBefore }).waitFor({ timeout: 30_000 });
+  const statusShown = Date.now() - secondAt;
+  await head.filter({ hasText: '(32, 32, 812)' }).waitFor({ timeout: 30_000 });
+  const secondShown = Date.now() - secondAt;
+  const secondRenderMs = await view.locator('.diagram-host').getAttribute('data-render-ms');
+  await page.keyboard.press('Control+Z');
   await page.keyboard.press('Control+Z');
   await head.filter({ hasText: '(32, 32, 8)' }).waitFor({ timeout: 30_000 });
   if (reused !== 'true') throw new Error('a digit typed laid the 1000-layer diagram out again');
   if (after !== panned) throw new Error(`the view moved when a digit was typed: ${panned} -> ${after}`);
-  console.log(`# a digit typed in it: the diagram shows the new shape ${shownAfter} ms later (drawn in ${renderMs} ms), its layout reused and its view kept`);
+  console.log(`# a digit typed in it: the diagram shows the new shape ${shownAfter} ms later (drawn in ${renderMs} ms), its layout reused and its view kept; a second digit there: ${secondShown} ms (drawn in ${secondRenderMs} ms; the status bar's new total after ${statusShown} ms)`);
 });
