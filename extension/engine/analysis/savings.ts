@@ -22,13 +22,6 @@ export interface Savings {
 }
 
 /**
- * The stacks' costs by the layer's config object (configs are replaced, never changed in place)
- * and input shapes: each keystroke analyses the layers an edit did not touch again, with the
- * same configs, and building their stacks was most of an analysis.
- */
-const costsByConfig = new WeakMap<object, { kernel: LayerKernel<any>; inputs: string; alternatives: (Alternative | null)[]; last: Savings | null }>();
-
-/**
  * Each call's answer with what it came from (kind, config, build result, input shapes: all
  * replaced, never changed in place): a keystroke asks again for every call it did not touch.
  */
@@ -63,17 +56,10 @@ function sameShapes(shapes: (Shape | null)[], call: LayerCall): boolean {
 /** `params` and `macs`: the layer's own (trainable params), which the alternatives are measured against. */
 function computeSavings(layerName: string, kernel: LayerKernel<any>, config: unknown, params: number, macs: number | null, inputs: (Shape | null)[]): Savings | null {
   if (!inputs.every((s): s is Shape => s !== null)) return null;
-  const inputsKey = inputs.map(shapeKey).join(';');
-  const known = typeof config === 'object' && config !== null && reuseEnabled() ? costsByConfig.get(config) : undefined;
-  const entry = known && known.kernel === kernel && known.inputs === inputsKey
-    ? known
-    : { kernel, inputs: inputsKey, alternatives: alternativesCosts(kernel, config, inputs, inputsKey, layerName), last: null };
-  if (entry !== known && typeof config === 'object' && config !== null) costsByConfig.set(config, entry);
-  const { alternatives } = entry;
+  const alternatives = alternativesCosts(kernel, config, inputs, inputs.map(shapeKey).join(';'), layerName);
   if (!alternatives.length || alternatives.some((a) => a === null)) return null;
-  // The same answer as the last time is the same (frozen, shared) object: views only read it.
-  if (entry.last?.params !== params || entry.last.macs !== macs) entry.last = Object.freeze({ params, macs, alternatives: Object.freeze([...alternatives]) as Alternative[] });
-  return entry.last;
+  // Frozen: the call's memo hands the same answer to every later analysis, and views only read it.
+  return Object.freeze({ params, macs, alternatives: Object.freeze([...alternatives]) as Alternative[] });
 }
 
 /** A shape as text (null axes as "?"): rank and every axis. */

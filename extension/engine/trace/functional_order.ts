@@ -7,18 +7,13 @@
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
 
 /**
- * The order of a Functional model's graph: read off its calls when they already are that order,
- * else `functionalOrder`. The tracer lists a Functional graph's calls by the same walk and depths
- * (models.ts, collectCalls), with calls for nodes and layers for operations; so when every call is
- * a node of its own (none ran inside a nested model or custom layer), no layer is called twice,
- * every input is an InputLayer's and the graph has no problem (the walks then meet the same calls),
- * the two orders are the same. A keystroke re-lists a 1,000-layer model: this is one pass, with
- * no walk, depths or sort. (test/unit/functional_order.test.ts checks it against the full order.)
+ * The tracer lists a Functional graph's calls by the same walk and depths as Keras' order (models.ts,
+ * collectCalls), with calls for nodes and layers for operations; so when every call is a node of
+ * its own (none ran inside a nested model or custom layer), no layer is called twice, every input
+ * is an InputLayer's and the graph has no problem (the walks then meet the same calls), the two
+ * orders are the same. A keystroke re-lists a 1,000-layer model: this is one pass, with no walk,
+ * depths or sort. (test/unit/functional_order.test.ts checks it against the full order.)
  */
-export function functionalOrderOfGraph<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
-  return callsOrder(graph, entryOfCall, isContainer) ?? functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
-}
-
 /** The entries of the graph's calls in their order, or null when that may not be Keras' order. */
 export function callsOrder<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] | null {
   if (graph.problem !== undefined || graph.kind !== 'functional') return null;

@@ -170,7 +170,7 @@ export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls
 }
 
 function setGraph(it: Interpreter, model: ModelObject, inputs: SymTensor[], outputs: SymTensor[], site: Span): void {
-  // A model re-built on top of one listed lately reuses its listing (functional_order.ts).
+  // A model re-built on top of one listed lately reuses its listing (recent_graphs.ts).
   const { calls, disconnected } = collectCallsReusing(inputs, outputs, collectCalls);
   model.graph = { name: model.name, kind: model.kind, variable: model.variable, span: model.span, inputs, outputs, calls };
   if (disconnected) {
