@@ -34,10 +34,9 @@ const parser = withNodeSet(lezerPython.configure({}));
  * Re-parses what an edit touched. An incremental parse reuses whole subtrees, never part of a
  * TreeBuffer (1024 nodes by default), so an edit re-parsed its buffer's ~40 statements: 0.9 ms of
  * a keystroke in a 1000-layer file. Buffers of 64 nodes leave about one statement: 0.06 ms (256
- * nodes took 0.28 ms, measured on the generated 1003-layer chain). Used
- * only to re-parse: its trees equal a fresh parse's except where the text does not parse (there
- * the session parses afresh). Fresh parses keep Lezer's default: with small buffers, a
- * 50,000-deep nesting (which Lezer cuts with error nodes) was traced without its "nested too deeply".
+ * nodes took 0.28 ms, measured on the generated 1003-layer chain). Used only to re-parse: its
+ * trees equal a fresh parse's except where the text does not parse (there the session parses
+ * afresh). Fresh parses keep Lezer's default, fewer and larger buffers.
  */
 const reparser = withNodeSet(lezerPython.configure({ bufferLength: 64 }));
 
