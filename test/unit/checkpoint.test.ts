@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parsePython } from '../../extension/engine/parse';
-import { Checkpoint } from '../../extension/engine/trace/checkpoint';
+import { Checkpoint, markReplacedNeverChanged } from '../../extension/engine/trace/checkpoint';
 
 describe('checkpoint', () => {
   it('writes back arrays, maps, sets and objects in place, and drops what was added since', () => {
@@ -80,6 +80,20 @@ describe('checkpoint', () => {
     assert.deepEqual(frozen.a, [1]);
     assert.equal(root.fn, fn);
     assert.equal(root.tree, tree);
+  });
+
+  it('neither saves nor looks into an object marked as replaced, never changed', () => {
+    const settled = markReplacedNeverChanged(new Map([[1, { times: 1 }]]));
+    const held = { times: 1 };
+    const root = { settled, other: new Map([[2, held]]) };
+    const cp = Checkpoint.save([root])!;
+    settled.get(1)!.times = 5;
+    held.times = 5;
+    cp.restore();
+    // Not saved: what it holds stays as changed; the same kind of object elsewhere is restored.
+    assert.equal(settled.get(1)!.times, 5);
+    assert.equal(held.times, 1);
+    assert.equal(root.settled, settled);
   });
 
   it('refuses a state holding what it cannot save', () => {

@@ -4,7 +4,8 @@
  * into the same objects. Identity is kept, so closures the tracer made (bound methods,
  * functools.partial) and side tables keyed by objects stay valid; objects made after the save
  * become unreachable. Syntax nodes, functions and frozen objects never change and are not saved;
- * neither are layer kinds, configs, spans and build results (UNCHANGING_KEYS). A state holding something that
+ * neither are layer kinds, configs, spans and build results (UNCHANGING_KEYS), nor objects marked
+ * as replaced, never changed (markReplacedNeverChanged). A state holding something that
  * cannot be saved this way (a WeakMap) is refused: the caller traces afresh.
  */
 import { NodeProp, NodeSet, NodeType, Tree, TreeBuffer } from '@lezer/common';
@@ -61,6 +62,20 @@ const MAX_SAVED_VALUES = 1_000_000;
  */
 const UNCHANGING_KEYS = new Set(['kernel', 'config', 'span', 'result']);
 
+/** Objects marked by their owner as replaced when they change, never changed in place: neither saved nor looked into. */
+const replacedNeverChanged = new WeakSet<object>();
+
+/**
+ * Marks `o` as never changed in place from now on (its owner makes a new one instead): a
+ * checkpoint neither saves it nor what it holds, which must then be saved through other paths if
+ * it changes. For a state's large settled tables, whose saving and restoring would cost each
+ * keystroke a pass over every entry.
+ */
+export function markReplacedNeverChanged<T extends object>(o: T): T {
+  replacedNeverChanged.add(o);
+  return o;
+}
+
 export class Checkpoint {
   /** Saved objects and their contents, side by side: kind, object, contents. */
   private readonly kinds: Kind[] = [];
@@ -84,7 +99,7 @@ export class Checkpoint {
       if (seen.has(v)) continue;
       seen.add(v);
       const kind = kindOf(v);
-      if (kind === Kind.Atom) continue;
+      if (kind === Kind.Atom || replacedNeverChanged.has(v)) continue;
       if (kind === Kind.Unsavable) return null;
       const frozen = Object.isFrozen(v);
       let contents: unknown[];

@@ -1,4 +1,5 @@
 /** State shared by one trace: source, diagnostics, bounds, names, and the graph being built. */
+import { markReplacedNeverChanged } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
 import { DiagnosticSink } from '../diagnostics';
@@ -34,7 +35,7 @@ export interface TensorName extends Span {
 
 /** At most this many distinct spots are remembered (hovers only need the visible ones). */
 const MAX_TENSOR_NAMES = 50_000;
-const NO_TENSOR_NAMES: ReadonlyMap<number, TensorName> = new Map();
+const NO_TENSOR_NAMES: ReadonlyMap<number, TensorName> = markReplacedNeverChanged(new Map());
 const NO_TENSOR_NAME_LIST: readonly TensorName[] = Object.freeze([]);
 
 export class TraceContext implements Meter {
@@ -63,12 +64,12 @@ export class TraceContext implements Meter {
   }
   /**
    * The names met before an incremental trace's checkpoint, settled there (settleTensorNames): no
-   * later trace adds to them, so a checkpoint neither saves nor restores the map (a function's
-   * closure, which it does not enter) and a resumed trace adds its names to a small map of its own.
-   * The list (frozen: not saved itself) keeps the names' own objects in the checkpoint, whose
-   * `tensor` and `times` later statements still change.
+   * later trace adds to them, so the map is replaced, never changed, and a checkpoint neither saves
+   * nor restores it (markReplacedNeverChanged); a resumed trace adds its names to a small map of
+   * its own. The list (frozen: not saved itself) keeps the names' own objects in the checkpoint,
+   * whose `tensor` and `times` later statements still change.
    */
-  private tensorNamesBefore: () => ReadonlyMap<number, TensorName> = () => NO_TENSOR_NAMES;
+  private tensorNamesBefore: ReadonlyMap<number, TensorName> = NO_TENSOR_NAMES;
   private tensorNamesBeforeList: readonly TensorName[] = NO_TENSOR_NAME_LIST;
   /** The names met since (all of them in a trace that was never checkpointed). */
   private tensorNamesByOffset = new Map<number, TensorName>();
@@ -87,8 +88,8 @@ export class TraceContext implements Meter {
   /** Before a checkpoint is saved: the names met so far join the settled ones (see tensorNamesBefore). */
   settleTensorNames(): void {
     if (this.tensorNamesByOffset.size === 0) return;
-    const settled = new Map([...this.tensorNamesBefore(), ...this.tensorNamesByOffset]);
-    this.tensorNamesBefore = () => settled;
+    const settled = new Map([...this.tensorNamesBefore, ...this.tensorNamesByOffset]);
+    this.tensorNamesBefore = markReplacedNeverChanged(settled);
     this.tensorNamesBeforeList = Object.freeze([...settled.values()]);
     this.tensorNamesByOffset = new Map();
   }
@@ -162,7 +163,7 @@ export class TraceContext implements Meter {
   /** Remembers that the name at `span` held `tensor`. */
   noteTensorName(span: Span, name: string, tensor: SymTensor): void {
     if (this.foreignSite) return;
-    const seen = this.tensorNamesByOffset.get(span.from) ?? this.tensorNamesBefore().get(span.from);
+    const seen = this.tensorNamesByOffset.get(span.from) ?? this.tensorNamesBefore.get(span.from);
     if (seen) {
       seen.tensor = tensor;
       seen.times++;
