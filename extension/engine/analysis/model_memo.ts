@@ -20,6 +20,16 @@ export interface ReportHolding {
   heldBy: object | null;
 }
 
+/**
+ * Marks the first `count` records as held by the analysis `inUse`, unless one of them already is
+ * (another of its models took that report): then nothing is marked and the answer is false.
+ */
+export function claimReports(held: readonly ReportHolding[], count: number, inUse: object): boolean {
+  for (let i = 0; i < count; i++) if (held[i].heldBy === inUse) return false;
+  for (let i = 0; i < count; i++) held[i].heldBy = inUse;
+  return true;
+}
+
 /** What a model's calls give, before its entries and totals (analyze.ts, analyzeCalls). */
 export interface ModelCalls {
   rfs: { get(tensor: SymTensor): Rf | undefined };
@@ -74,9 +84,7 @@ export function reusedModelCalls(graph: ModelGraph, inUse: object): ModelCalls |
   if (!reuseEnabled()) return null;
   const r = remembered.get(graph.calls);
   if (!r || !unchanged(r, graph)) return null;
-  const { held } = r.analysed;
-  for (let i = 0; i < held.length; i++) if (held[i].heldBy === inUse) return null;
-  for (let i = 0; i < held.length; i++) held[i].heldBy = inUse;
+  if (!claimReports(r.analysed.held, r.analysed.held.length, inUse)) return null;
   reusedModels.count++;
   return r.analysed;
 }

@@ -14,7 +14,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { reuseEnabled } from '../reuse';
 import type { DilationChain } from './design_checks';
-import type { ReportHolding } from './model_memo';
+import { claimReports, type ReportHolding } from './model_memo';
 import type { Rf } from './receptive_field';
 import type { LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
@@ -64,9 +64,7 @@ export function resumablePrefix(graph: ModelGraph, inUse: object): PrefixState |
   let best: Kept | null = null;
   for (const k of kept) if ((!best || k.state.count > best.state.count) && callsUnchanged(k.made, graph.calls)) best = k;
   if (!best) return null;
-  const { held, lengths } = best.state;
-  for (let i = 0; i < lengths.held; i++) if (held[i].heldBy === inUse) return null;
-  for (let i = 0; i < lengths.held; i++) held[i].heldBy = inUse;
+  if (!claimReports(best.state.held, best.state.lengths.held, inUse)) return null;
   resumedPrefixes.count++;
   return best.state;
 }
