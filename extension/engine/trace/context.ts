@@ -93,6 +93,26 @@ export class TraceContext implements Meter {
     this.tensorNamesBeforeList = Object.freeze([...settled.values()]);
     this.tensorNamesByOffset = new Map();
   }
+  /**
+   * Before a checkpoint is saved: the layer calls made so far are frozen, with their output
+   * tensors and input lists, and so are the layers' helper scopes. Each is complete once its statement has run (callLayer,
+   * fillInputAxes, makeRunnable and shapedOperation finish it in that statement) and is never
+   * written again, so a checkpoint neither saves nor compares them; under a ResNet152 backbone they
+   * were most of what a keystroke restored. A write to one after this throws (strict mode), which
+   * the differential tests would show.
+   */
+  settleGraph(): void {
+    // Layers made earlier may have been called since: every layer's calls are looked at (a save walks the whole state anyway).
+    for (const layer of this.layers) {
+      Object.freeze(layer.scope);
+      for (const call of layer.calls) {
+        if (Object.isFrozen(call)) continue;
+        Object.freeze(call.inputs);
+        Object.freeze(call.output);
+        Object.freeze(call);
+      }
+    }
+  }
   private nextTensorId = 0;
   private allocationRefused = false;
   /**
