@@ -19,6 +19,8 @@ import type { TextEdit } from '../../extension/engine/parse';
 import { setReuseEnabled } from '../../extension/engine/reuse';
 import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
 import { reusedModels } from '../../extension/engine/analysis/model_memo';
+import { reusedInsides } from '../../extension/engine/analysis/entries';
+import { keptInnerEntries } from '../../extension/engine/trace/keras_tracking';
 import { resumedPrefixes } from '../../extension/engine/analysis/prefix_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
@@ -363,6 +365,21 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
     assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);
     // The model's order (its nested backbone one entry) was made on the last one's, not afresh.
     assert.ok(reusedOrders.count - ordersBefore >= 4, `${reusedOrders.count - ordersBefore} orders reused`);
+  });
+
+  it('a nested backbone frozen, unfrozen or applied again after its settled application, and nested models that hold models', () => {
+    const modelEntriesBefore = keptInnerEntries.count;
+    const insidesBefore = reusedInsides.count;
+    const applied = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(32, 32, 3), include_top=False, weights=None)\ninputs = keras.Input((32, 32, 3))\nx = base(inputs)\n$\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, layers.Dense(5)(x))\n`;
+    assert.ok(typeSeries(variants(applied, ['base.trainable = False', 'base.trainable = True', 'pass', 'y = 1', 'base.layers[3].trainable = False', 'x = base(x)'])) >= 4);
+    // A kept inside was met: typing after the backbone's application changed nothing in it (`pass`, then `y = 1`).
+    assert.ok(keptInnerEntries.count > modelEntriesBefore && reusedInsides.count > insidesBefore, `${keptInnerEntries.count - modelEntriesBefore} ${reusedInsides.count - insidesBefore}`);
+    const holding = `${PRELUDE}inner = keras.Sequential([layers.Conv2D(4, 3), layers.ReLU()])\nmid = keras.Sequential([inner, layers.Conv2D(4, 1)])\ninputs = keras.Input((16, 16, 3))\nx = mid(inputs)\nx = layers.Conv2D($, 1)(x)\nmodel = keras.Model(inputs, x)\n`;
+    assert.ok(typeSeries(variants(holding, ['4', '41', '8'])) >= 4);
+    // A custom layer whose second call, after the edit, runs a layer the first did not: its entries are grouped again.
+    const block = 'class Block(layers.Layer):\n    def __init__(self):\n        super().__init__()\n        self.conv = layers.Conv2D(4, 3, padding="same")\n        self.drop = layers.Dropout(0.5)\n    def call(self, x, training=False):\n        x = self.conv(x)\n        if training:\n            x = self.drop(x)\n        return x\n';
+    const branching = `${PRELUDE}${block}b = Block()\ninputs = keras.Input((16, 16, 4))\nx = b(inputs)\n$\nmodel = keras.Model(inputs, x)\n`;
+    assert.ok(typeSeries(variants(branching, ['pass', 'y = 1', 'x = b(x, training=True)', 'y = 2'])) >= 4);
   });
 
   it('a head on a nested backbone where the last order cannot be reused: an unused input, a branch off the backbone, a layer shared with the head', () => {

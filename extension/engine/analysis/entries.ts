@@ -3,7 +3,7 @@
  * custom layer as ONE entry whose params sum everything inside it, with its own entries beneath.
  */
 import type { ParamCount, Shape } from '../../../kernels/types';
-import type { GraphEntry, LayerInstance, SymTensor } from '../graph';
+import type { GraphEntry, LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
 import type { EntryReport, LayerReport } from './reports';
 import { reuseEnabled } from '../reuse';
@@ -75,22 +75,79 @@ export function entryReports(entries: GraphEntry[], byLayer: { get(layer: LayerI
       if (called && outputShape === r.outputShape) return layerEntryReport(r, e.layer, inUse);
       return { name: e.layer.name, type: e.layer.type, layer: r, entries: null, outputShape, params: r.params, macs: r.macs, rf: r.rf, span: e.layer.span, callSpans: [], layerCount: 1 };
     }
-    let params: ParamCount | null = ownParams(e);
-    for (const layer of new Set(e.calls.map((c) => c.layer))) {
-      const p = byLayer.get(layer)?.params ?? null;
-      params = params && p ? { trainable: params.trainable + p.trainable, nonTrainable: params.nonTrainable + p.nonTrainable } : null;
-    }
-    let macs: number | null = 0;
-    for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
+    const inside = keptInside(e, byLayer, inUse) ?? insideOf(e, byLayer, rfOf, inUse);
+    const own = ownParams(e);
+    const params = own && inside.params ? { trainable: own.trainable + inside.params.trainable, nonTrainable: own.nonTrainable + inside.params.nonTrainable } : null;
     const out = e.outputs[0] ?? e.calls[e.calls.length - 1]?.output;
     return {
-      name: e.name, type: e.className, layer: null, entries: entryReports(e.entries, byLayer, rfOf, inUse, true),
-      outputShape: out?.shape ?? null, params, macs, rf: out ? rfOf(out) : null, span: e.span,
-      // Keras' len(model.layers): its own entries (its InputLayer too), not the layers inside them.
-      callSpans: e.callSpans, layerCount: e.entries.filter((x) => x.kind === 'container' || !x.layer.isOperation).length,
+      name: e.name, type: e.className, layer: null, entries: inside.entries,
+      outputShape: out?.shape ?? null, params, macs: inside.macs, rf: out ? rfOf(out) : null, span: e.span,
+      callSpans: e.callSpans, layerCount: inside.layerCount,
     };
   });
 }
+
+type Container = Extract<GraphEntry, { kind: 'container' }>;
+
+/** What a container's entry shows of what is inside it: its entries' reports, their params and MACs, its layer count. */
+interface Inside {
+  entries: EntryReport[];
+  params: ParamCount | null;
+  macs: number | null;
+  layerCount: number;
+}
+
+function insideOf(e: Container, byLayer: { get(layer: LayerInstance): LayerReport | undefined }, rfOf: (t: SymTensor) => Rf, inUse: object): Inside {
+  let params: ParamCount | null = { trainable: 0, nonTrainable: 0 };
+  for (const layer of new Set(e.calls.map((c) => c.layer))) {
+    const p = byLayer.get(layer)?.params ?? null;
+    params = params && p ? { trainable: params.trainable + p.trainable, nonTrainable: params.nonTrainable + p.nonTrainable } : null;
+  }
+  let macs: number | null = 0;
+  for (const c of e.calls) macs = macs === null || c.result?.macs == null ? null : macs + c.result.macs;
+  const inside = {
+    entries: entryReports(e.entries, byLayer, rfOf, inUse, true), params, macs,
+    // Keras' len(model.layers): its own entries (its InputLayer too), not the layers inside them.
+    layerCount: e.entries.filter((x) => x.kind === 'container' || !x.layer.isOperation).length,
+  };
+  keepInside(e, byLayer, inside);
+  return inside;
+}
+
+/**
+ * The inside of a container whose own entries are the ones the tracking kept (a backbone applied
+ * as `base(inputs)`, its calls settled before the edit: keras_tracking.ts), kept while its calls
+ * and the reports of its layers are the same objects: entries of layers only, each showing its
+ * report and its first call's shape, which a settled call never changes.
+ */
+const insideKept = new WeakMap<GraphEntry[], { calls: readonly LayerCall[]; reports: (LayerReport | undefined)[]; inside: Inside }>();
+
+function keepInside(e: Container, byLayer: { get(layer: LayerInstance): LayerReport | undefined }, inside: Inside): void {
+  if (!reuseEnabled() || !Object.isFrozen(e.entries) || e.entries.some((x) => x.kind !== 'layer')) return;
+  const reports = e.entries.map((x) => byLayer.get((x as { layer: LayerInstance }).layer));
+  insideKept.set(e.entries, { calls: e.calls.slice(), reports, inside });
+}
+
+function keptInside(e: Container, byLayer: { get(layer: LayerInstance): LayerReport | undefined }, inUse: object): Inside | null {
+  const kept = reuseEnabled() ? insideKept.get(e.entries) : undefined;
+  if (!kept || kept.calls.length !== e.calls.length) return null;
+  for (let i = 0; i < e.calls.length; i++) if (kept.calls[i] !== e.calls[i]) return null;
+  for (let i = 0; i < e.entries.length; i++) if (byLayer.get((e.entries[i] as { layer: LayerInstance }).layer) !== kept.reports[i]) return null;
+  // Entries kept for their reports are held by this model's entries now (layerEntryReport), unless they are already.
+  for (let i = 0; i < e.entries.length; i++) {
+    const r = kept.reports[i];
+    const known = r && entryOfReport.get(r);
+    if (known && known.entry === kept.inside.entries[i]) {
+      if (known.heldBy === inUse) return null;
+      known.heldBy = inUse;
+    }
+  }
+  reusedInsides.count++;
+  return kept.inside;
+}
+
+/** How many times a container's inside was the kept one (tests: the reuse happened). */
+export const reusedInsides = { count: 0 };
 
 /** Own variables of every container in the model (they are no layer's params). */
 export function containersOwnParams(entries: GraphEntry[]): ParamCount {

@@ -49,6 +49,27 @@ function layerNode(layer: LayerInstance): TrackedNode {
   return node;
 }
 
+/**
+ * A nested model's or custom layer's own entries, kept while the calls made inside it are the same
+ * settled ones (frozen: made before the incremental trace's checkpoint, so neither they nor the
+ * owners they ran in change) and its graph is the same: a backbone applied as `base(inputs)` is
+ * not grouped again at every keystroke in the head. Only entries that are all layers are kept (a
+ * container's entry reads its object's name and trainable flag, which later statements may set);
+ * a layer entry holds its layer, whose fields are read when used.
+ */
+/** How many times a container's entries were the kept ones (tests: the reuse happened). */
+export const keptInnerEntries = { count: 0 };
+
+const innerEntriesKept = new WeakMap<object, { graph: unknown; calls: LayerCall[]; entries: GraphEntry[] }>();
+
+const graphOf = (key: object): unknown => ('kind' in key ? (key as ModelObject).graph : null);
+
+function sameSettledCalls(kept: LayerCall[], calls: LayerCall[]): boolean {
+  if (kept.length !== calls.length) return false;
+  for (let i = 0; i < calls.length; i++) if (kept[i] !== calls[i]) return false;
+  return true;
+}
+
 export class TrackingBuilder {
   private readonly memo = new Map<object, TrackedNode>();
 
@@ -206,6 +227,9 @@ export class TrackingBuilder {
     return entries.map((e, i) => ({ e, r: ranks[i] })).sort((a, b) => a.r - b.r).map((x) => x.e);
   }
 
+  /** Kept entries of containers given to an entry in this trace (or kept from one). */
+  private readonly keptHandedOut = new Set<GraphEntry[]>();
+
   /** The object each container entry stands for. */
   private readonly containerKeys = new Map<GraphEntry, object>();
 
@@ -233,8 +257,20 @@ export class TrackingBuilder {
     for (const [key, list] of inner) {
       const entry = byKey.get(key)!;
       if (entry.kind !== 'container') continue;
+      const kept = reuseEnabled() ? innerEntriesKept.get(key) : undefined;
+      // Once per trace: two models listing the same container (a model and the model it is nested in) hold lists of their own.
+      if (kept && kept.graph === graphOf(key) && !this.keptHandedOut.has(kept.entries) && sameSettledCalls(kept.calls, entry.calls)) {
+        this.keptHandedOut.add(kept.entries);
+        entry.entries = kept.entries;
+        keptInnerEntries.count++;
+        continue;
+      }
       entry.entries = this.group(list, entry.className === 'Functional');
       if (isFunctionalModel(key)) entry.entries = this.withOwnInputs(key, entry.entries);
+      if (reuseEnabled() && entry.calls.every((c) => Object.isFrozen(c)) && entry.entries.every((e) => e.kind === 'layer')) {
+        innerEntriesKept.set(key, { graph: graphOf(key), calls: entry.calls.slice(), entries: Object.freeze(entry.entries) as GraphEntry[] });
+        this.keptHandedOut.add(entry.entries);
+      }
     }
     return entries;
   }
