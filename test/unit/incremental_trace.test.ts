@@ -18,9 +18,9 @@ import { NotebookProgram, type ProgramCell } from '../../extension/engine/notebo
 import type { TextEdit } from '../../extension/engine/parse';
 import { setReuseEnabled } from '../../extension/engine/reuse';
 import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
-import { reusedModels } from '../../extension/engine/analysis/model_memo';
+import { reusedModels, reusedSummaries } from '../../extension/engine/analysis/model_memo';
 import { reusedInsides } from '../../extension/engine/analysis/entries';
-import { keptInnerEntries } from '../../extension/engine/trace/keras_tracking';
+import { keptInnerEntries, keptModelNodes } from '../../extension/engine/trace/keras_tracking';
 import { resumedPrefixes } from '../../extension/engine/analysis/prefix_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { loadCorpus } from '../corpus/compare';
@@ -349,17 +349,24 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
   it('a backbone frozen after it was built, its head after that (params of every backbone layer)', () => {
     const text = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(64, 64, 3), include_top=False, weights=None)\nx = layers.GlobalAveragePooling2D()(base.output)\nbase.trainable = $\nx = layers.Dense(10)(x)\nmodel = keras.Model(base.input, x)\n`;
     assert.ok(typeSeries(variants(text, ['False', 'True'])) >= 2);
+    // One layer of it frozen or renamed after it was built: its kept node, entries and summary are not the backbone's now.
+    const oneLayer = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(64, 64, 3), include_top=False, weights=None)\nx = layers.GlobalAveragePooling2D()(base.output)\n$\nx = layers.Dense(10)(x)\nmodel = keras.Model(base.input, x)\n`;
+    assert.ok(typeSeries(variants(oneLayer, ['pass', 'y = 1', 'base.layers[3].trainable = False', 'y = 2', 'base.layers[3].name = "renamed"', 'y = 3'])) >= 4);
   });
 
   it('a backbone + head edited in the head; the backbone nested as one layer of the model', () => {
     const flat = `${PRELUDE}base = keras.applications.ResNet50(input_shape=(64, 64, 3), include_top=False, weights=None)\nbase.trainable = False\nx = layers.GlobalAveragePooling2D()(base.output)\nx = layers.Dense($)(x)\nmodel = keras.Model(base.input, x)\n`;
     const modelsBefore = reusedModels.count;
     const prefixesBefore = resumedPrefixes.count;
+    const nodesBefore = keptModelNodes.count;
+    const summariesBefore = reusedSummaries.count;
     assert.ok(typeSeries(variants(flat, ['10', '101', '1'])) >= 4);
     // The backbone, a model built before the edit, had its calls' analysis reused whole; the model
     // around it, re-built on each edit, resumed its analysis after the backbone's calls.
     assert.ok(reusedModels.count - modelsBefore >= 4, `${reusedModels.count - modelsBefore} models reused`);
     assert.ok(resumedPrefixes.count - prefixesBefore >= 4, `${resumedPrefixes.count - prefixesBefore} prefixes resumed`);
+    // The backbone's tracking node, entries, totals and entry reports were the kept ones.
+    assert.ok(keptModelNodes.count - nodesBefore >= 4 && reusedSummaries.count - summariesBefore >= 4, `${keptModelNodes.count - nodesBefore} nodes, ${reusedSummaries.count - summariesBefore} summaries kept`);
     const nested = `${PRELUDE}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\ninputs = keras.Input((64, 64, 3))\nx = base(inputs, training=False)\nx = layers.Conv2D($, 3, padding="same")(x)\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, x)\n`;
     const ordersBefore = reusedOrders.count;
     assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);

@@ -16,7 +16,7 @@ import { isStackOverflow } from '../trace/units';
 import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChain, type DilationChains } from './design_checks';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { callMemo, isRemembered, startAnalysis, type CallMemo } from './call_memo';
-import { rememberModelCalls, reusedModelCalls, type ModelCalls, type ReportHolding } from './model_memo';
+import { keepSummary, keptSummary, rememberModelCalls, reusedModelCalls, type ModelCalls, type ModelSummary, type ReportHolding } from './model_memo';
 import { KeyedState, LayeredMap } from './layered_map';
 import { keepPrefix, MIN_PREFIX_CALLS, resumablePrefix } from './prefix_memo';
 import { reuseEnabled } from '../reuse';
@@ -144,13 +144,22 @@ export type ReportsInUse = object;
 export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = {}): ModelReport {
   // A model whose calls are all as the last analysis left them (one built before the edit): its
   // calls' analysis is that one's (model_memo.ts); else it is made and remembered.
-  let calls = reusedModelCalls(graph, inUse);
-  if (!calls) {
-    calls = analyzeCalls(graph, inUse);
-    rememberModelCalls(graph, calls);
-  }
+  const reused = reusedModelCalls(graph, inUse);
+  const calls = reused ?? analyzeCalls(graph, inUse);
+  if (!reused) rememberModelCalls(graph, calls);
   const { rfs, byLayer, layers, findings } = calls;
   for (const d of findings) sink.add(d.severity, d.code, d.message, d);
+  const kept = reused && keptSummary(reused, graph.entries);
+  const { totals, entries } = kept || summaryOf(graph, calls);
+  if (reused && !kept) keepSummary(reused, graph.entries, { totals, entries });
+  if (!Object.values(totals).every(isExactCount)) {
+    sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
+  }
+  return { graph, key: graph.name, layers, rfs, entries, totals };
+}
+
+/** A model's totals (its layers' reports and containers' own variables) and entry reports. */
+function summaryOf(graph: ModelGraph, { rfs, byLayer, layers }: ModelCalls): ModelSummary {
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
   for (const l of layers) {
     if (l.params) {
@@ -165,10 +174,7 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
   totals.params = totals.trainableParams + totals.nonTrainableParams;
   const entriesInUse = {};
   const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
-  if (!Object.values(totals).every(isExactCount)) {
-    sink.info('inexact-size', `The totals of model "${graph.name}" are past 2^53, more than ConvLens can count exactly, so they are shown as unknown.`, graph.span);
-  }
-  return { graph, key: graph.name, layers, rfs, entries, totals };
+  return { totals, entries };
 }
 
 /**

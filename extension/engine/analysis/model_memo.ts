@@ -9,10 +9,10 @@
  * where analysing the calls again took a memo lookup and several checks per call.
  */
 import type { Diagnostic } from '../diagnostics';
-import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
+import type { GraphEntry, LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { reuseEnabled } from '../reuse';
 import type { Rf } from './receptive_field';
-import type { LayerReport } from './reports';
+import type { EntryReport, LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
 
 /** A per-call report record and the analysis holding it (analyze.ts: a report belongs to one model of an analysis). */
@@ -100,3 +100,33 @@ function same(a: readonly SymTensor[], b: readonly SymTensor[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** A model's totals and entry reports, as analyzeModel makes them from its calls' analysis and entries. */
+export interface ModelSummary {
+  totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
+  entries: EntryReport[];
+}
+
+/**
+ * The last summary of a model whose calls' analysis was reused whole and whose entries are the
+ * same list (the tracking keeps a settled model's entries: keras_tracking.ts). Entries of layers
+ * only: each shows its layer's report and name, class and span, which the tracer never changes
+ * once the layer is made (a renaming after it is not traced: the differential test has one).
+ */
+const summaries = new WeakMap<ModelCalls, { entries: readonly GraphEntry[]; summary: ModelSummary }>();
+
+export function keptSummary(analysed: ModelCalls, entries: readonly GraphEntry[] | undefined): ModelSummary | null {
+  const kept = reuseEnabled() && entries ? summaries.get(analysed) : undefined;
+  if (!kept || kept.entries !== entries) return null;
+  reusedSummaries.count++;
+  return kept.summary;
+}
+
+/** Keeps a reused model's summary when its entries are a kept list of layers (frozen by the tracking). */
+export function keepSummary(analysed: ModelCalls, entries: readonly GraphEntry[] | undefined, summary: ModelSummary): void {
+  if (!reuseEnabled() || !entries || !Object.isFrozen(entries) || entries.some((e) => e.kind !== 'layer')) return;
+  summaries.set(analysed, { entries, summary });
+}
+
+/** How many models' totals and entries were the kept ones (tests: the reuse happened). */
+export const reusedSummaries = { count: 0 };

@@ -3,7 +3,7 @@
  * a Functional or Sequential model lists its `layers`; a custom Layer or a subclassed Model holds
  * what its attributes hold, visited in sorted attribute order. Weight files are laid out by this.
  */
-import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
+import type { GraphEntry, LayerCall, LayerInstance, ModelGraph, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
 import { reuseEnabled } from '../reuse';
 import { callsOrder } from './functional_order';
@@ -62,6 +62,22 @@ export const keptInnerEntries = { count: 0 };
 
 const innerEntriesKept = new WeakMap<object, { graph: unknown; calls: LayerCall[]; entries: GraphEntry[] }>();
 
+/**
+ * A Functional or Sequential model's node and entries, kept while its graph is the same and
+ * settled (every call frozen before the incremental trace's checkpoint) and it holds only layers,
+ * each with the node the layer keeps (layerNodes) and the class and trainable flag it had: a
+ * backbone is not tracked again at each keystroke in its head.
+ */
+interface KeptModel {
+  graph: ModelGraph;
+  node: TrackedNode;
+  entries: GraphEntry[] | null;
+}
+const modelsKept = new WeakMap<ModelObject, KeptModel>();
+
+/** How many times a model's node was the kept one (tests: the reuse happened). */
+export const keptModelNodes = { count: 0 };
+
 const graphOf = (key: object): unknown => ('kind' in key ? (key as ModelObject).graph : null);
 
 function sameSettledCalls(kept: LayerCall[], calls: LayerCall[]): boolean {
@@ -111,6 +127,11 @@ export class TrackingBuilder {
       this.memo.set(key, leaf);
       return leaf;
     }
+    const kept = this.keptModel(key);
+    if (kept) {
+      this.memo.set(key, kept.node);
+      return kept.node;
+    }
     const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null, ownVariableLayers: [] };
     this.memo.set(key, node);
     if ('cls' in obj && !obj.model) {
@@ -132,9 +153,36 @@ export class TrackingBuilder {
         node.className = model.kind === 'sequential' ? 'Sequential' : 'Functional';
         node.sublayers = this.layersOf(model).map((m) => this.node(m));
         node.children = [{ attr: 'layers', value: node.sublayers }];
+        this.keepModel(model, node);
       }
     }
     return node;
+  }
+
+  /** Models whose node is the kept one in this trace. */
+  private readonly keptModels = new Set<ModelObject>();
+
+  /**
+   * The node kept for a model (`modelsKept`), if it still stands: the same graph, the model's
+   * trainable flag, and each layer's class, flag and kept node as they were.
+   */
+  private keptModel(key: object): KeptModel | null {
+    const kept = reuseEnabled() ? modelsKept.get(key as ModelObject) : undefined;
+    if (!kept || kept.graph !== (key as ModelObject).graph || kept.node.trainable !== (key as ModelObject).trainable) return null;
+    for (const n of kept.node.sublayers) {
+      const layer = n.layer!;
+      if (n.className !== layer.type || n.trainable !== layer.trainable || layerNodes.get(layer) !== n) return null;
+    }
+    this.keptModels.add(key as ModelObject);
+    keptModelNodes.count++;
+    return kept;
+  }
+
+  /** Keeps a model's node when its graph is settled and it holds only layers whose nodes are kept. */
+  private keepModel(model: ModelObject, node: TrackedNode): void {
+    if (!reuseEnabled() || !model.graph || model.kind === 'subclassed' || !model.graph.calls.every((c) => Object.isFrozen(c))) return;
+    if (!node.sublayers.every((n) => n.layer && layerNodes.get(n.layer) === n)) return;
+    modelsKept.set(model, { graph: model.graph, node, entries: null });
   }
 
   /** Keras' `model.layers` of a Functional or Sequential model (a Functional lists its InputLayers). */
@@ -204,6 +252,15 @@ export class TrackingBuilder {
 
   /** Keras' `model.layers` for a traced model, containers holding their own entries. */
   entriesFor(model: ModelObject): GraphEntry[] {
+    const kept = modelsKept.get(model);
+    if (kept?.entries && this.keptModels.has(model)) return kept.entries;
+    const entries = this.entriesMade(model);
+    // Entries of layers only are kept with the model's node (made or kept in this trace): a container's entry reads what later statements may set.
+    if (kept && this.memo.get(model) === kept.node && entries.every((e) => e.kind === 'layer')) kept.entries = Object.freeze(entries) as GraphEntry[];
+    return entries;
+  }
+
+  private entriesMade(model: ModelObject): GraphEntry[] {
     // Only a Functional model lists its InputLayers; only a Functional graph holds operations.
     const functional = model.kind === 'functional';
     // Order read off the calls: every call ran in no nested object and is its layer's only one, so
