@@ -247,7 +247,7 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
   checkFinalRf(graph, rfs, sink);
   for (const d of perCall.items) sink.add(d.severity, d.code, d.message, d);
-  return { rfs, byLayer, layers: [...byLayer.values()], findings: sink.items, held };
+  return { rfs, byLayer, layers: byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()], findings: sink.items, held };
 }
 
 function uniqueKeys(models: ModelReport[]): void {

@@ -17,14 +17,18 @@ export interface KeyedState<K, V> {
  */
 export class LayeredMap<K, V> implements KeyedState<K, V> {
   private readonly own = new Map<K, V>();
+  /** Keys of the base set here again: while none is, `values()` is the base's then the own ones. */
+  private overrides = 0;
 
   constructor(private readonly base: ReadonlyMap<K, V>) {}
 
   get(key: K): V | undefined {
-    return this.own.has(key) ? this.own.get(key) : this.base.get(key);
+    const v = this.own.get(key);
+    return v !== undefined || this.own.has(key) ? v : this.base.get(key);
   }
 
   set(key: K, value: V): void {
+    if (!this.own.has(key) && this.base.has(key)) this.overrides++;
     this.own.set(key, value);
   }
 
@@ -37,10 +41,27 @@ export class LayeredMap<K, V> implements KeyedState<K, V> {
     for (const [key, value] of this.own) if (!this.base.has(key)) yield value;
   }
 
+  /** `values()` as a new array; while no base key was set again, the base's listed once, then the own ones. */
+  valueList(): V[] {
+    if (this.overrides > 0) return [...this.values()];
+    const list = valuesOf(this.base).slice();
+    for (const v of this.own.values()) list.push(v);
+    return list;
+  }
+
   /** One plain map with the same entries in the same order. */
   flatten(): Map<K, V> {
     const out = new Map(this.base);
     for (const [key, value] of this.own) out.set(key, value);
     return out;
   }
+}
+
+/** A base map's values, listed once: a base is never written once maps are layered over it. */
+const baseValues = new WeakMap<ReadonlyMap<unknown, unknown>, unknown[]>();
+
+function valuesOf<V>(base: ReadonlyMap<unknown, V>): V[] {
+  let values = baseValues.get(base) as V[] | undefined;
+  if (!values) baseValues.set(base, (values = [...base.values()]));
+  return values;
 }

@@ -61,8 +61,8 @@ export function keepPrefix(graph: ModelGraph, state: PrefixState): void {
  */
 export function resumablePrefix(graph: ModelGraph, inUse: object): PrefixState | null {
   if (!reuseEnabled()) return null;
-  let best: Kept | null = null;
-  for (const k of kept) if ((!best || k.state.count > best.state.count) && callsUnchanged(k.made, graph.calls)) best = k;
+  // The longest first: the first that holds is the one (each check is a pass over its calls).
+  const best = [...kept].sort((a, b) => b.state.count - a.state.count).find((k) => k.state.count <= graph.calls.length && callsUnchanged(k.made, graph.calls));
   if (!best) return null;
   if (!claimReports(best.state.held, best.state.lengths.held, inUse)) return null;
   resumedPrefixes.count++;
