@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parsePython } from '../../extension/engine/parse';
-import { Checkpoint, markReplacedNeverChanged } from '../../extension/engine/trace/checkpoint';
+import { beforeWrite, Checkpoint, logWrites, markReplacedNeverChanged, setCheckpointAudit, WriteLog } from '../../extension/engine/trace/checkpoint';
 
 describe('checkpoint', () => {
   it('writes back arrays, maps, sets and objects in place, and drops what was added since', () => {
@@ -94,6 +94,51 @@ describe('checkpoint', () => {
     assert.equal(settled.get(1)!.times, 5);
     assert.equal(held.times, 1);
     assert.equal(root.settled, settled);
+  });
+
+  it('undoes the logged writes to logged objects, which it neither saves nor compares, and still saves what they hold', () => {
+    const held = { times: 1 };
+    const layer: Record<string, unknown> = { trainable: true, calls: [1], held };
+    const log = new WriteLog();
+    logWrites(layer, log);
+    logWrites(layer.calls as object, log);
+    const cp = Checkpoint.save([{ layer }], log)!;
+    beforeWrite(layer, 'trainable');
+    layer.trainable = false;
+    beforeWrite(layer, 'trainable');
+    layer.trainable = 'twice';
+    beforeWrite(layer, 'variable');
+    layer.variable = { index: 0 };
+    beforeWrite(layer.calls as object, 'length');
+    (layer.calls as number[]).push(2);
+    held.times = 5;
+    cp.restore();
+    assert.deepEqual(layer, { trainable: true, calls: [1], held });
+    assert.ok(!('variable' in layer));
+    assert.equal(held.times, 1, 'what a logged object holds is saved as usual');
+    assert.equal(log.writes.length, 0);
+    // Restored again after more writes: the log starts empty after each restore.
+    beforeWrite(layer, 'trainable');
+    layer.trainable = false;
+    cp.restore();
+    assert.equal(layer.trainable, true);
+  });
+
+  it('with the audit on, a write to a logged object without beforeWrite is reported at restore', () => {
+    setCheckpointAudit(true);
+    try {
+      const layer: Record<string, unknown> = { trainable: true };
+      const log = new WriteLog();
+      logWrites(layer, log);
+      const cp = Checkpoint.save([{ layer }], log)!;
+      beforeWrite(layer, 'trainable');
+      layer.trainable = false;
+      cp.restore();
+      layer.trainable = false;
+      assert.throws(() => cp.restore(), /written without beforeWrite/);
+    } finally {
+      setCheckpointAudit(false);
+    }
   });
 
   it('refuses a state holding what it cannot save', () => {

@@ -23,6 +23,7 @@ import { reusedInsides } from '../../extension/engine/analysis/entries';
 import { keptInnerEntries, keptModelNodes } from '../../extension/engine/trace/keras_tracking';
 import { resumedPrefixes } from '../../extension/engine/analysis/prefix_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
+import { setCheckpointAudit } from '../../extension/engine/trace/checkpoint';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example, ROOT } from '../support/analyze';
 import { lcg } from '../support/random';
@@ -99,6 +100,10 @@ function editSeries(name: string, original: string, edits: number, seed: number,
   }
   return resumed;
 }
+
+
+// Every restore checks that the writes to layers it undoes (instead of saving them) were all logged.
+setCheckpointAudit(true);
 
 describe('incremental trace: random edits give the same analysis as tracing afresh', () => {
   for (const [i, file] of EXAMPLE_FILES.entries()) {

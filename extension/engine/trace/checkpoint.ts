@@ -5,8 +5,9 @@
  * functools.partial) and side tables keyed by objects stay valid; objects made after the save
  * become unreachable. Syntax nodes, functions and frozen objects never change and are not saved;
  * neither are layer kinds, configs, spans and build results (UNCHANGING_KEYS), nor objects marked
- * as replaced, never changed (markReplacedNeverChanged). A state holding something that
- * cannot be saved this way (a WeakMap) is refused: the caller traces afresh.
+ * as replaced, never changed (markReplacedNeverChanged), nor objects whose writes their owner
+ * logs (`logWrites`, `beforeWrite`): those writes are undone instead. A state holding something
+ * that cannot be saved this way (a WeakMap) is refused: the caller traces afresh.
  */
 import { NodeProp, NodeSet, NodeType, Tree, TreeBuffer } from '@lezer/common';
 
@@ -76,18 +77,75 @@ export function markReplacedNeverChanged<T extends object>(o: T): T {
   return o;
 }
 
+/** A write to a logged object since the save: what the key held before it. */
+interface LoggedWrite {
+  obj: object;
+  key: string;
+  had: boolean;
+  old: unknown;
+}
+
+/**
+ * The writes made since a save to objects the owner logs (`logWrites`): a checkpoint neither saves
+ * nor compares those, and undoes their writes instead, so restoring costs what changed. For the
+ * layers made before the save (context.ts settleGraph): a backbone's 800 layers were most of what
+ * a keystroke in its head restored, and only a few of their fields ever change (trainable, calls).
+ */
+export class WriteLog {
+  readonly writes: LoggedWrite[] = [];
+
+  undo(): void {
+    const { writes } = this;
+    for (let i = writes.length - 1; i >= 0; i--) {
+      const { obj, key, had, old } = writes[i];
+      if (had) (obj as Record<string, unknown>)[key] = old;
+      else delete (obj as Record<string, unknown>)[key];
+    }
+    writes.length = 0;
+  }
+}
+
+/** The log each logged object's writes go to. */
+const logOf = new WeakMap<object, WriteLog>();
+
+/** From now on, writes to `obj` are logged in `log` (each write site calls `beforeWrite`). */
+export function logWrites(obj: object, log: WriteLog): void {
+  logOf.set(obj, log);
+}
+
+/**
+ * To be called before writing `obj[key]` (an array's `length` for a push or a truncation of it)
+ * wherever an object that may be logged is written: its old value is logged. A write without it
+ * would not be undone; the audit (`setCheckpointAudit`) reports such a write.
+ */
+export function beforeWrite(obj: object, key: string): void {
+  const log = logOf.get(obj);
+  if (log) log.writes.push({ obj, key, had: key in obj, old: (obj as Record<string, unknown>)[key] });
+}
+
+/** Tests: logged objects are saved as well, and each restore checks that undoing their writes brought them back. */
+let audit = false;
+export function setCheckpointAudit(on: boolean): void {
+  audit = on;
+}
+
 export class Checkpoint {
   /** Saved objects and their contents, side by side: kind, object, contents. */
   private readonly kinds: Kind[] = [];
   private readonly objects: object[] = [];
   private readonly contents: unknown[][] = [];
   private readonly keys: (string[] | null)[] = [];
+  /** With the audit on: logged objects as they were saved (kind, object, contents, keys). */
+  private audited: { kind: Kind; object: object; contents: unknown[]; keys: string[] | null }[] = [];
 
-  private constructor() {}
+  private constructor(private readonly log: WriteLog | null) {}
 
-  /** Saves everything reachable from `roots`; null when some of it cannot be saved. */
-  static save(roots: readonly object[]): Checkpoint | null {
-    const cp = new Checkpoint();
+  /**
+   * Saves everything reachable from `roots`; null when some of it cannot be saved. Objects whose
+   * writes go to `log` are not saved (their writes are undone), though what they hold is.
+   */
+  static save(roots: readonly object[], log: WriteLog | null = null): Checkpoint | null {
+    const cp = new Checkpoint(log);
     const seen = new Set<object>();
     const stack: unknown[] = [...roots];
     let values = 0;
@@ -130,6 +188,10 @@ export class Checkpoint {
       if (values > MAX_SAVED_VALUES) return null;
       // A frozen object cannot change (its contents still may, and are saved on their own).
       if (frozen) continue;
+      if (log && logOf.get(v) === log) {
+        if (audit) cp.audited.push({ kind, object: v, contents, keys });
+        continue;
+      }
       cp.kinds.push(kind);
       cp.objects.push(v);
       cp.contents.push(contents);
@@ -144,48 +206,61 @@ export class Checkpoint {
    * nothing; writing everything made most of a keystroke's garbage).
    */
   restore(): void {
+    this.log?.undo();
+    if (audit) this.checkAudited();
     const { kinds, objects, contents, keys } = this;
-    for (let i = 0; i < objects.length; i++) {
-      const saved = contents[i];
-      switch (kinds[i]) {
-        case Kind.Array: {
-          const a = objects[i] as unknown[];
-          if (a.length !== saved.length) a.length = saved.length;
-          for (let j = 0; j < saved.length; j++) if (a[j] !== saved[j]) a[j] = saved[j];
-          break;
-        }
-        case Kind.Map: {
-          const m = objects[i] as Map<unknown, unknown>;
-          if (!restoreMapInPlace(m, saved)) {
-            m.clear();
-            for (let j = 0; j < saved.length; j += 2) m.set(saved[j], saved[j + 1]);
-          }
-          break;
-        }
-        case Kind.Set: {
-          const s = objects[i] as Set<unknown>;
-          if (!sameSet(s, saved)) {
-            s.clear();
-            for (const x of saved) s.add(x);
-          }
-          break;
-        }
-        default: {
-          const o = objects[i] as Record<string, unknown>;
-          const names = keys[i]!;
-          for (let j = 0; j < names.length; j++) {
-            const v = o[names[j]];
-            if (v !== saved[j] || (v === undefined && !(names[j] in o))) o[names[j]] = saved[j];
-          }
-          // Properties added since the save go. (Counted with inherited enumerable ones, which the
-          // tracer's classes and plain objects have none of: a count that differs is only checked.)
-          let count = 0;
-          for (const _ in o) count++;
-          if (count !== names.length) {
-            const had = new Set(names);
-            for (const k of Object.keys(o)) if (!had.has(k)) delete o[k];
-          }
-        }
+    for (let i = 0; i < objects.length; i++) restoreOne(kinds[i], objects[i], contents[i], keys[i]);
+  }
+
+  private checkAudited(): void {
+    for (const { kind, object, contents, keys } of this.audited) {
+      const now = kind === Kind.Object ? keys!.map((k) => (object as Record<string, unknown>)[k]) : kind === Kind.Array ? (object as unknown[]) : null;
+      const extra = kind === Kind.Object && Object.keys(object).length !== keys!.length;
+      if (!now || extra || now.length !== contents.length || now.some((x, i) => x !== contents[i])) {
+        throw new Error(`a logged object was written without beforeWrite: ${kind === Kind.Object ? Object.keys(object).join(',') : `array of ${contents.length}`}`);
+      }
+    }
+  }
+}
+
+function restoreOne(kind: Kind, object: object, saved: unknown[], names: string[] | null): void {
+  switch (kind) {
+    case Kind.Array: {
+      const a = object as unknown[];
+      if (a.length !== saved.length) a.length = saved.length;
+      for (let j = 0; j < saved.length; j++) if (a[j] !== saved[j]) a[j] = saved[j];
+      break;
+    }
+    case Kind.Map: {
+      const m = object as Map<unknown, unknown>;
+      if (!restoreMapInPlace(m, saved)) {
+        m.clear();
+        for (let j = 0; j < saved.length; j += 2) m.set(saved[j], saved[j + 1]);
+      }
+      break;
+    }
+    case Kind.Set: {
+      const s = object as Set<unknown>;
+      if (!sameSet(s, saved)) {
+        s.clear();
+        for (const x of saved) s.add(x);
+      }
+      break;
+    }
+    default: {
+      const o = object as Record<string, unknown>;
+      const keys = names!;
+      for (let j = 0; j < keys.length; j++) {
+        const v = o[keys[j]];
+        if (v !== saved[j] || (v === undefined && !(keys[j] in o))) o[keys[j]] = saved[j];
+      }
+      // Properties added since the save go. (Counted with inherited enumerable ones, which the
+      // tracer's classes and plain objects have none of: a count that differs is only checked.)
+      let count = 0;
+      for (const _ in o) count++;
+      if (count !== keys.length) {
+        const had = new Set(keys);
+        for (const k of Object.keys(o)) if (!had.has(k)) delete o[k];
       }
     }
   }

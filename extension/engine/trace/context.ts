@@ -1,5 +1,5 @@
 /** State shared by one trace: source, diagnostics, bounds, names, and the graph being built. */
-import { markReplacedNeverChanged } from './checkpoint';
+import { logWrites, markReplacedNeverChanged, WriteLog } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
 import { DiagnosticSink } from '../diagnostics';
@@ -95,16 +95,20 @@ export class TraceContext implements Meter {
   }
   /**
    * Before a checkpoint is saved: the layer calls made so far are frozen, with their output
-   * tensors and input lists, and so are the layers' helper scopes. Each is complete once its statement has run (callLayer,
-   * fillInputAxes, makeRunnable and shapedOperation finish it in that statement) and is never
-   * written again, so a checkpoint neither saves nor compares them; under a ResNet152 backbone they
-   * were most of what a keystroke restored. A write to one after this throws (strict mode), which
-   * the differential tests would show.
+   * tensors and input lists, and so are the layers' helper scopes. Each call is complete once its
+   * statement has run (callLayer, fillInputAxes, makeRunnable and shapedOperation finish it in that
+   * statement) and is never written again, so a checkpoint neither saves nor compares them; under
+   * a ResNet152 backbone they were most of what a keystroke restored. A write to one after this
+   * throws (strict mode), which the differential tests would show. The layers themselves and
+   * their lists of calls still change (trainable, a call on an earlier layer): their writes go to
+   * the log returned, which the checkpoint undoes instead of saving them (checkpoint.ts WriteLog).
    */
-  settleGraph(): void {
-    // Layers made earlier may have been called since: every layer's calls are looked at (a save walks the whole state anyway).
+  settleGraph(): WriteLog {
+    const log = new WriteLog();
     for (const layer of this.layers) {
       Object.freeze(layer.scope);
+      logWrites(layer, log);
+      logWrites(layer.calls, log);
       for (const call of layer.calls) {
         if (Object.isFrozen(call)) continue;
         Object.freeze(call.inputs);
@@ -112,6 +116,7 @@ export class TraceContext implements Meter {
         Object.freeze(call);
       }
     }
+    return log;
   }
   private nextTensorId = 0;
   private allocationRefused = false;

@@ -138,8 +138,8 @@ export class IncrementalTracer {
 
   private save(state: TraceState, index: number, statements: StatementSpan[], text: string): void {
     state.ctx.settleTensorNames();
-    state.ctx.settleGraph();
-    const checkpoint = Checkpoint.save([state.ctx, state.it, state.module]);
+    const log = state.ctx.settleGraph();
+    const checkpoint = Checkpoint.save([state.ctx, state.it, state.module], log);
     this.saved = checkpoint && { checkpoint, index, statements: statements.slice(0, index), prefix: text.slice(0, statements[index - 1].to) };
   }
 

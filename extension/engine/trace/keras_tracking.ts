@@ -3,6 +3,7 @@
  * a Functional or Sequential model lists its `layers`; a custom Layer or a subclassed Model holds
  * what its attributes hold, visited in sorted attribute order. Weight files are laid out by this.
  */
+import { beforeWrite } from './checkpoint';
 import type { GraphEntry, LayerCall, LayerInstance, ModelGraph, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
 import { reuseEnabled } from '../reuse';
@@ -110,6 +111,7 @@ export class TrackingBuilder {
       // Keras stores trainable variables first, then the others, each in creation order.
       const order = [...weights.keys()].sort((a, b) => Number(weights[b].trainable) - Number(weights[a].trainable) || a - b);
       const index = order.indexOf(created);
+      beforeWrite(layer, 'variable');
       layer.variable = { owner: node, index };
       if (node) {
         node.ownVariableLayers = order.map((_, i) => node.ownVariableLayers[i] ?? null);

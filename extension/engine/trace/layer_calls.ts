@@ -1,4 +1,5 @@
 /** Building layer objects from constructor calls and applying them to symbolic tensors. */
+import { beforeWrite } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import { pyRepr } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
@@ -190,6 +191,7 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
       reportKernelError(ctx, e, span, layer);
     }
   }
+  beforeWrite(layer.calls, 'length');
   layer.calls.push(call);
   if (ctx.owners.length) ctx.callOwners.set(call, [...ctx.owners]);
   return call;
@@ -407,10 +409,13 @@ function applyTracedShape(it: Interpreter, layer: LayerInstance, arg: Value, inp
   const { config } = layer;
   const traced = layer.kernel!.tracedShape!;
   if (config === null || !traced.needed(config) || inputs.some((t) => t.shape === null)) return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
-  layer.config = traced.withShape(config, traceLambda(it, layer, arg, inputs, site));
+  const shaped = traced.withShape(config, traceLambda(it, layer, arg, inputs, site));
+  beforeWrite(layer, 'config');
+  layer.config = shaped;
   try {
     return { t: 'tensor', tensor: callLayer(ctx, layer, inputs, span).output };
   } finally {
+    beforeWrite(layer, 'config');
     layer.config = config;
   }
 }
@@ -436,7 +441,11 @@ function traceLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: 
     out = callValue(it, saved.fn, [symbolic], extra, site);
   } finally {
     ctx.layers.length = layerCount;
-    ctx.layers.forEach((l, i) => (l.calls.length = callCounts[i]));
+    ctx.layers.forEach((l, i) => {
+      if (l.calls.length === callCounts[i]) return;
+      beforeWrite(l.calls, 'length');
+      l.calls.length = callCounts[i];
+    });
     ctx.diagnostics.items.length = diagnosticCount;
     ctx.names.restore(names);
   }

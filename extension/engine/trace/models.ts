@@ -1,4 +1,5 @@
 /** Keras model objects: Sequential, functional Model(inputs, outputs), subclassed keras.Model. */
+import { beforeWrite } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, ModelGraph, ModelKind, SymTensor } from '../graph';
@@ -465,7 +466,10 @@ export function setModelTrainable(model: ModelObject, trainable: boolean): void 
   model.trainable = trainable;
   const layers = model.graph ? model.graph.calls.map((c) => c.layer) : model.layers;
   for (const m of layers) {
-    if (isLayerInstance(m)) m.trainable = trainable;
+    if (isLayerInstance(m)) {
+      beforeWrite(m, 'trainable');
+      m.trainable = trainable;
+    }
     else if (!('cls' in m)) setModelTrainable(m, trainable);
     else if (m.model) setModelTrainable(m.model, trainable);
   }

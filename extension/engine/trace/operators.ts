@@ -1,4 +1,5 @@
 /** Python operators, subscripts and assignment targets over traced values. */
+import { beforeWrite } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import { arrayBinary } from './arrays';
 import { applyTensorOp } from './layer_calls';
@@ -269,7 +270,10 @@ function setItem(obj: Value, key: Value, value: Value, meter: Meter): void {
 
 /** `layer.trainable = False` / `model.trainable = False` freeze weights (they become non-trainable). */
 function setTrainable(obj: Value, trainable: boolean): void {
-  if (obj.t === 'layer') obj.layer.trainable = trainable;
+  if (obj.t === 'layer') {
+    beforeWrite(obj.layer, 'trainable');
+    obj.layer.trainable = trainable;
+  }
   const model = obj.t === 'model' ? obj.model : obj.t === 'instance' ? obj.model : undefined;
   if (model) setModelTrainable(model, trainable);
 }

@@ -4,6 +4,7 @@
  * lowers it). Only calls whose arguments are all known and whose output shape the catalogue
  * computed become runnable; anything else stays a node that a run refuses, naming it.
  */
+import { beforeWrite } from './checkpoint';
 import type { ReduceFn, TensorOperation } from '../../../kernels/tensor_ops';
 import { TensorOperationKind } from '../../../kernels/tensor_ops';
 import type { Value } from './values';
@@ -110,7 +111,9 @@ export function makeRunnable(value: Value, operation: TensorOperation | null): V
   const shape = value.tensor.shape;
   if (!call || !shape || call.inputs.some((t) => !t.shape)) return value;
   const config = { ...operation, outputShape: shape };
+  beforeWrite(call.layer, 'kernel');
   call.layer.kernel = TensorOperationKind;
+  beforeWrite(call.layer, 'config');
   call.layer.config = config;
   call.result = TensorOperationKind.build(config, call.inputs.map((t) => t.shape!), { layerName: call.layer.name });
   return value;
