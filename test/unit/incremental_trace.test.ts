@@ -20,7 +20,7 @@ import { setReuseEnabled } from '../../extension/engine/reuse';
 import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
 import { reusedModels, reusedSummaries } from '../../extension/engine/analysis/model_memo';
 import { reusedInsides } from '../../extension/engine/analysis/entries';
-import { keptInnerEntries, keptModelNodes } from '../../extension/engine/trace/keras_tracking';
+import { extendedModels, keptInnerEntries, keptModelNodes } from '../../extension/engine/trace/keras_tracking';
 import { resumedPrefixes } from '../../extension/engine/analysis/prefix_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { setCheckpointAudit } from '../../extension/engine/trace/checkpoint';
@@ -364,14 +364,21 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
     const modelsBefore = reusedModels.count;
     const prefixesBefore = resumedPrefixes.count;
     const nodesBefore = keptModelNodes.count;
+    const extendedBefore = extendedModels.count;
     const summariesBefore = reusedSummaries.count;
     assert.ok(typeSeries(variants(flat, ['10', '101', '1'])) >= 4);
     // The backbone, a model built before the edit, had its calls' analysis reused whole; the model
     // around it, re-built on each edit, resumed its analysis after the backbone's calls.
     assert.ok(reusedModels.count - modelsBefore >= 4, `${reusedModels.count - modelsBefore} models reused`);
     assert.ok(resumedPrefixes.count - prefixesBefore >= 4, `${resumedPrefixes.count - prefixesBefore} prefixes resumed`);
-    // The backbone's tracking node, entries, totals and entry reports were the kept ones.
+    // The backbone's tracking node, entries, totals and entry reports were the kept ones, and the
+    // model around it was listed as the backbone's layers and order plus the head's.
     assert.ok(keptModelNodes.count - nodesBefore >= 4 && reusedSummaries.count - summariesBefore >= 4, `${keptModelNodes.count - nodesBefore} nodes, ${reusedSummaries.count - summariesBefore} summaries kept`);
+    assert.ok(extendedModels.count - extendedBefore >= 4, `${extendedModels.count - extendedBefore} models extended`);
+    // Heads whose calls do not give Keras' order as read off them: a layer called twice, a layer of
+    // the backbone called again, a nested model, an operation.
+    const heads = `${PRELUDE}base = keras.applications.MobileNetV3Small(input_shape=(32, 32, 3), include_top=False, weights=None)\nshared = layers.Conv2D(576, 1)\ninner = keras.Sequential([layers.Conv2D(576, 1)])\nx = base.output\n$\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(base.input, layers.Dense(3)(x))\n`;
+    assert.ok(typeSeries(variants(heads, ['x = shared(x)', 'x = shared(shared(x))', 'x = base.layers[-1](x)', 'x = inner(x)', 'x = keras.ops.relu(x)', 'x = x + 1', 'pass'])) >= 4);
     const nested = `${PRELUDE}base = keras.applications.MobileNetV2(input_shape=(64, 64, 3), include_top=False, weights=None)\ninputs = keras.Input((64, 64, 3))\nx = base(inputs, training=False)\nx = layers.Conv2D($, 3, padding="same")(x)\nx = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, x)\n`;
     const ordersBefore = reusedOrders.count;
     assert.ok(typeSeries(variants(nested, ['8', '81', '16'])) >= 4);

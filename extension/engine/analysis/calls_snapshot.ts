@@ -8,6 +8,8 @@ import type { LayerCall, SymTensor } from '../graph';
 
 export interface CallsSnapshot {
   calls: LayerCall[];
+  /** Every call was settled (frozen: context.ts settleGraph), so its result, shape and inputs cannot have changed. */
+  settled: boolean;
   results: LayerCall['result'][];
   shapes: SymTensor['shape'][];
   configs: unknown[];
@@ -20,6 +22,7 @@ export function snapshotCalls(calls: readonly LayerCall[]): CallsSnapshot {
   for (const call of calls) for (const t of call.inputs) inputs.push(t);
   return {
     calls: [...calls],
+    settled: calls.every((c) => Object.isFrozen(c)),
     results: calls.map((c) => c.result),
     shapes: calls.map((c) => c.output.shape),
     configs: calls.map((c) => c.layer.config),
@@ -31,6 +34,13 @@ export function snapshotCalls(calls: readonly LayerCall[]): CallsSnapshot {
 /** Whether `calls` starts with the snapshot's calls, each as it was. */
 export function callsUnchanged(s: CallsSnapshot, calls: readonly LayerCall[]): boolean {
   if (calls.length < s.calls.length) return false;
+  if (s.settled) {
+    for (let i = 0; i < s.calls.length; i++) {
+      const call = calls[i];
+      if (call !== s.calls[i] || call.layer.config !== s.configs[i] || call.layer.trainable !== s.trainable[i]) return false;
+    }
+    return true;
+  }
   let j = 0;
   for (let i = 0; i < s.calls.length; i++) {
     const call = calls[i];

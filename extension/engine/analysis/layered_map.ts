@@ -23,6 +23,11 @@ export class LayeredMap<K, V> implements KeyedState<K, V> {
   constructor(private readonly base: ReadonlyMap<K, V>) {}
 
   get(key: K): V | undefined {
+    // While no base key was set again, a key is in one of the two: most reads are of the base's.
+    if (this.overrides === 0) {
+      const v = this.base.get(key);
+      return v !== undefined || this.base.has(key) ? v : this.own.get(key);
+    }
     const v = this.own.get(key);
     return v !== undefined || this.own.has(key) ? v : this.base.get(key);
   }

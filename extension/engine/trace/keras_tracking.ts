@@ -73,8 +73,20 @@ interface KeptModel {
   graph: ModelGraph;
   node: TrackedNode;
   entries: GraphEntry[] | null;
+  /** Its order when read off its calls (each call a layer's only one), and those layers as a set (made when first asked). */
+  order: readonly Tracked[] | null;
+  layers: Set<Tracked> | null;
 }
 const modelsKept = new WeakMap<ModelObject, KeptModel>();
+
+/** How many models were listed as a kept model's layers and order plus their own (tests: it happened). */
+export const extendedModels = { count: 0 };
+
+function startsWith(calls: readonly LayerCall[], prefix: readonly LayerCall[]): boolean {
+  if (prefix.length > calls.length || prefix.length === 0) return false;
+  for (let i = 0; i < prefix.length; i++) if (calls[i] !== prefix[i]) return false;
+  return true;
+}
 
 /** How many times a model's node was the kept one (tests: the reuse happened). */
 export const keptModelNodes = { count: 0 };
@@ -153,7 +165,7 @@ export class TrackingBuilder {
         node.children = this.attributes(model.instance, node.sublayers);
       } else {
         node.className = model.kind === 'sequential' ? 'Sequential' : 'Functional';
-        node.sublayers = this.layersOf(model).map((m) => this.node(m));
+        node.sublayers = this.sublayersExtending(model) ?? this.layersOf(model).map((m) => this.node(m));
         node.children = [{ attr: 'layers', value: node.sublayers }];
         this.keepModel(model, node);
       }
@@ -184,7 +196,37 @@ export class TrackingBuilder {
   private keepModel(model: ModelObject, node: TrackedNode): void {
     if (!reuseEnabled() || !model.graph || model.kind === 'subclassed' || !model.graph.calls.every((c) => Object.isFrozen(c))) return;
     if (!node.sublayers.every((n) => n.layer && layerNodes.get(n.layer) === n)) return;
-    modelsKept.set(model, { graph: model.graph, node, entries: null });
+    const order = this.orders.get(model);
+    modelsKept.set(model, { graph: model.graph, node, entries: null, order: order?.fromCalls ? Object.freeze(order.order.slice()) : null, layers: null });
+  }
+
+  /**
+   * The layers of a Functional model whose calls start with all of a model kept in this trace
+   * (`keras.Model(base.input, head(base.output))`): the kept model's layers and order, then those
+   * of the calls after them, when each of those is its layer's only call here and ran in no
+   * nested object, so the order read off the calls holds (functional_order.ts callsOrder).
+   */
+  private sublayersExtending(model: ModelObject): TrackedNode[] | null {
+    const graph = model.graph;
+    if (!graph || model.kind !== 'functional' || graph.problem !== undefined || this.orders.has(model)) return null;
+    const base = [...this.keptModels].find((b) => modelsKept.get(b)?.order && startsWith(graph.calls, b.graph!.calls));
+    if (!base) return null;
+    for (const t of graph.inputs) if (t.producer && t.producer.layer.kernel?.family !== 'input') return null;
+    const kept = modelsKept.get(base)!;
+    kept.layers ??= new Set(kept.order!);
+    const order: Tracked[] = kept.order!.slice();
+    const added = new Set<LayerInstance>();
+    for (let i = base.graph!.calls.length; i < graph.calls.length; i++) {
+      const call = graph.calls[i];
+      if (this.ownersWithin(call, model).length || kept.layers.has(call.layer) || added.has(call.layer)) return null;
+      added.add(call.layer);
+      order.push(call.layer);
+    }
+    this.orders.set(model, { order, fromCalls: true });
+    extendedModels.count++;
+    const sublayers = kept.node.sublayers.slice();
+    for (const layer of added) if (!layer.isOperation) sublayers.push(this.node(layer));
+    return sublayers;
   }
 
   /** Keras' `model.layers` of a Functional or Sequential model (a Functional lists its InputLayers). */
@@ -249,7 +291,8 @@ export class TrackingBuilder {
     // Most calls ran in no nested object: one shared empty list, not one per call and model.
     if (!owners?.length) return NO_OWNERS;
     const own = owners.findIndex((o) => o === model || o === model.instance);
-    return owners.slice(own + 1);
+    // Not inside `model` itself (the usual case for a model around a nested backbone): all of them, not a copy.
+    return own < 0 ? owners : owners.slice(own + 1);
   }
 
   /** Keras' `model.layers` for a traced model, containers holding their own entries. */
@@ -295,8 +338,12 @@ export class TrackingBuilder {
   private group(items: { call: LayerCall; chain: readonly object[] }[], functional: boolean): GraphEntry[] {
     const entries: GraphEntry[] = [];
     const byKey = new Map<object, GraphEntry>();
+    /** Each container's items, grouped after its entries are known not to be the kept ones. */
     const inner = new Map<object, { call: LayerCall; chain: readonly object[] }[]>();
-    for (const { call, chain } of items) {
+    let lastKey: object | null = null;
+    let lastList: { call: LayerCall; chain: readonly object[] }[] = [];
+    for (const item of items) {
+      const { call, chain } = item;
       if (!chain.length && call.layer.isOperation && !functional) continue;
       const key = chain[0] ?? call.layer;
       let entry = byKey.get(key);
@@ -308,12 +355,17 @@ export class TrackingBuilder {
       }
       if (entry.kind === 'container') {
         entry.calls.push(call);
-        const list = inner.get(key) ?? [];
-        list.push({ call, chain: chain.slice(1) });
-        inner.set(key, list);
+        // Runs of calls in one container (a backbone's hundreds): its list looked up once per run.
+        if (lastKey !== key) {
+          let list = inner.get(key);
+          if (!list) inner.set(key, (list = []));
+          lastKey = key;
+          lastList = list;
+        }
+        lastList.push(item);
       }
     }
-    for (const [key, list] of inner) {
+    for (const [key, items] of inner) {
       const entry = byKey.get(key)!;
       if (entry.kind !== 'container') continue;
       const kept = reuseEnabled() ? innerEntriesKept.get(key) : undefined;
@@ -324,7 +376,7 @@ export class TrackingBuilder {
         keptInnerEntries.count++;
         continue;
       }
-      entry.entries = this.group(list, entry.className === 'Functional');
+      entry.entries = this.group(items.map(({ call, chain }) => ({ call, chain: chain.slice(1) })), entry.className === 'Functional');
       if (isFunctionalModel(key)) entry.entries = this.withOwnInputs(key, entry.entries);
       if (reuseEnabled() && entry.calls.every((c) => Object.isFrozen(c)) && entry.entries.every((e) => e.kind === 'layer')) {
         innerEntriesKept.set(key, { graph: graphOf(key), calls: entry.calls.slice(), entries: Object.freeze(entry.entries) as GraphEntry[] });
