@@ -18,7 +18,7 @@ import { formatCount, formatMacs, isExactCount, percent } from './format';
 import { callMemo, isRemembered, startAnalysis, type CallMemo } from './call_memo';
 import { keepSummary, keptSummary, rememberModelCalls, reusedModelCalls, type ModelCalls, type ModelSummary, type ReportHolding } from './model_memo';
 import { KeyedState, LayeredMap } from './layered_map';
-import { keepPrefix, MIN_PREFIX_CALLS, resumablePrefix } from './prefix_memo';
+import { keepPrefix, MIN_PREFIX_CALLS, resumablePrefix, type PrefixState } from './prefix_memo';
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
@@ -159,7 +159,8 @@ export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: Rep
 }
 
 /** A model's totals (its layers' reports and containers' own variables) and entry reports. */
-function summaryOf(graph: ModelGraph, { rfs, byLayer, layers }: ModelCalls): ModelSummary {
+function summaryOf(graph: ModelGraph, calls: ModelCalls): ModelSummary {
+  const { rfs, byLayer, layers } = calls;
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
   for (const l of layers) {
     if (l.params) {
@@ -173,8 +174,28 @@ function summaryOf(graph: ModelGraph, { rfs, byLayer, layers }: ModelCalls): Mod
   totals.nonTrainableParams += own.nonTrainable;
   totals.params = totals.trainableParams + totals.nonTrainableParams;
   const entriesInUse = {};
-  const entries = graph.entries ? entryReports(graph.entries, byLayer, (t) => rfs.get(t) ?? null, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
+  const rfOf = (t: SymTensor) => rfs.get(t) ?? null;
+  const head = graph.entries && settledEntryReports(graph, calls, rfOf, entriesInUse);
+  const entries = head
+    ? head.concat(entryReports(graph.entries!.slice(head.length), byLayer, rfOf, entriesInUse))
+    : graph.entries ? entryReports(graph.entries, byLayer, rfOf, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
   return { totals, entries };
+}
+
+/**
+ * The entry reports of a model's first entries when they are the layers of the calls in the
+ * kept state its analysis is layered over, in the same order (a head on `base.output`): made once
+ * for that state, which never changes, and taken by each model resuming there.
+ */
+function settledEntryReports(graph: ModelGraph, { settledPart, byLayer }: ModelCalls, rfOf: (t: SymTensor) => Rf | null, inUse: object): EntryReport[] | null {
+  const entries = graph.entries!;
+  if (!settledPart || settledPart.count > entries.length || settledPart.count < MIN_PREFIX_CALLS) return null;
+  for (let i = 0; i < settledPart.count; i++) {
+    const e = entries[i];
+    if (e.kind !== 'layer' || e.layer !== graph.calls[i].layer) return null;
+  }
+  settledPart.entryReports ??= entryReports(entries.slice(0, settledPart.count), byLayer, rfOf, inUse);
+  return settledPart.entryReports;
 }
 
 /**
@@ -205,6 +226,8 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   if (prefix) perCall.items.push(...prefix.perCall.slice(0, prefix.lengths.perCall));
   /** Reports of layers called more than once here: copies of their first call's, summed over the calls. */
   let summed: Set<LayerReport> | null = null;
+  /** The kept state the maps are layered over (resumed from, or kept by this analysis). */
+  let layeredOver: PrefixState | null = prefix;
   for (let i = from; i < calls.length; i++) {
     if (i === keepAt) {
       // The state after the unchanged calls, kept as it is now: later calls write maps layered over it,
@@ -212,6 +235,7 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
       const flat = <K, V>(m: KeyedState<K, V>) => (m instanceof LayeredMap ? (m as LayeredMap<K, V>).flatten() : (m as Map<K, V>));
       const state = { count: i, rfs: flat(rfs), chains: flat(chains), byLayer: flat(byLayer), misaligned, gridding, perCall: perCall.items, held, lengths: { misaligned: misaligned.length, gridding: gridding.length, perCall: perCall.items.length, held: held.length } };
       keepPrefix(graph, state);
+      layeredOver = state;
       rfs = new LayeredMap(state.rfs);
       chains = new LayeredMap(state.chains);
       byLayer = new LayeredMap(state.byLayer);
@@ -247,7 +271,9 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
   checkFinalRf(graph, rfs, sink);
   for (const d of perCall.items) sink.add(d.severity, d.code, d.message, d);
-  return { rfs, byLayer, layers: byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()], findings: sink.items, held };
+  // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.
+  const settledPart = layeredOver && byLayer instanceof LayeredMap && !byLayer.baseOverridden() ? layeredOver : null;
+  return { rfs, byLayer, layers: byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()], findings: sink.items, held, settledPart };
 }
 
 function uniqueKeys(models: ModelReport[]): void {

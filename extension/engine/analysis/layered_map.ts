@@ -37,6 +37,11 @@ export class LayeredMap<K, V> implements KeyedState<K, V> {
     this.own.set(key, value);
   }
 
+  /** Whether a key of the base was set here again. */
+  baseOverridden(): boolean {
+    return this.overrides > 0;
+  }
+
   has(key: K): boolean {
     return this.own.has(key) || this.base.has(key);
   }

@@ -14,6 +14,7 @@ import { reuseEnabled } from '../reuse';
 import type { Rf } from './receptive_field';
 import type { EntryReport, LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
+import type { PrefixState } from './prefix_memo';
 
 /** A per-call report record and the analysis holding it (analyze.ts: a report belongs to one model of an analysis). */
 export interface ReportHolding {
@@ -39,6 +40,8 @@ export interface ModelCalls {
   findings: Diagnostic[];
   /** The records of the reports it holds (marked as held again when reused). */
   held: ReportHolding[];
+  /** The kept state its maps are layered over, while none of that state's reports was re-set (prefix_memo.ts). */
+  settledPart?: PrefixState | null;
 }
 
 /** What a model's calls' analysis was made from: its calls (calls_snapshot.ts), inputs and outputs. */

@@ -16,7 +16,7 @@ import { reuseEnabled } from '../reuse';
 import type { DilationChain } from './design_checks';
 import { claimReports, type ReportHolding } from './model_memo';
 import type { Rf } from './receptive_field';
-import type { LayerReport } from './reports';
+import type { EntryReport, LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
 
 /** The state of a model's calls' analysis after its first `count` calls. */
@@ -31,6 +31,8 @@ export interface PrefixState {
   perCall: readonly Diagnostic[];
   held: readonly ReportHolding[];
   lengths: { misaligned: number; gridding: number; perCall: number; held: number };
+  /** The entry reports of the prefix's calls' layers, in order, once a model listing them so asked (analyze.ts). */
+  entryReports?: EntryReport[];
 }
 
 /** A kept prefix's state and what it was made from. */

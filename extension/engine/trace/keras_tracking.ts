@@ -183,9 +183,11 @@ export class TrackingBuilder {
   private keptModel(key: object): KeptModel | null {
     const kept = reuseEnabled() ? modelsKept.get(key as ModelObject) : undefined;
     if (!kept || kept.graph !== (key as ModelObject).graph || kept.node.trainable !== (key as ModelObject).trainable) return null;
+    // A layer's kept node is replaced only when its class or flag differ (layerNode), and every kept
+    // model is asked for at each trace's end, when flags are final: matching fields are the same node.
     for (const n of kept.node.sublayers) {
       const layer = n.layer!;
-      if (n.className !== layer.type || n.trainable !== layer.trainable || layerNodes.get(layer) !== n) return null;
+      if (n.className !== layer.type || n.trainable !== layer.trainable) return null;
     }
     this.keptModels.add(key as ModelObject);
     keptModelNodes.count++;
