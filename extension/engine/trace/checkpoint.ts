@@ -77,10 +77,10 @@ export function markReplacedNeverChanged<T extends object>(o: T): T {
   return o;
 }
 
-/** A write to a logged object since the save: what the key held before it. */
+/** A write to a logged object (or an entry set in a logged Map) since the save: what the key held before it. */
 interface LoggedWrite {
   obj: object;
-  key: string;
+  key: unknown;
   had: boolean;
   old: unknown;
 }
@@ -98,8 +98,11 @@ export class WriteLog {
     const { writes } = this;
     for (let i = writes.length - 1; i >= 0; i--) {
       const { obj, key, had, old } = writes[i];
-      if (had) (obj as Record<string, unknown>)[key] = old;
-      else delete (obj as Record<string, unknown>)[key];
+      if (obj instanceof Map) {
+        if (had) obj.set(key, old);
+        else obj.delete(key);
+      } else if (had) (obj as Record<string, unknown>)[key as string] = old;
+      else delete (obj as Record<string, unknown>)[key as string];
     }
     writes.length = 0;
   }
@@ -121,6 +124,12 @@ export function logWrites(obj: object, log: WriteLog): void {
 export function beforeWrite(obj: object, key: string): void {
   const log = logOf.get(obj);
   if (log) log.writes.push({ obj, key, had: key in obj, old: (obj as Record<string, unknown>)[key] });
+}
+
+/** To be called before `map.set(key, ...)` on a Map that may be logged (see `beforeWrite`); a logged Map is only ever set, never cleared. */
+export function beforeMapSet(map: Map<unknown, unknown>, key: unknown): void {
+  const log = logOf.get(map);
+  if (log) log.writes.push({ obj: map, key, had: map.has(key), old: map.get(key) });
 }
 
 /** Tests: logged objects are saved as well, and each restore checks that undoing their writes brought them back. */
@@ -214,7 +223,7 @@ export class Checkpoint {
 
   private checkAudited(): void {
     for (const { kind, object, contents, keys } of this.audited) {
-      const now = kind === Kind.Object ? keys!.map((k) => (object as Record<string, unknown>)[k]) : kind === Kind.Array ? (object as unknown[]) : null;
+      const now = kind === Kind.Object ? keys!.map((k) => (object as Record<string, unknown>)[k]) : kind === Kind.Array ? (object as unknown[]) : kind === Kind.Map ? [...(object as Map<unknown, unknown>)].flat() : null;
       const extra = kind === Kind.Object && Object.keys(object).length !== keys!.length;
       if (!now || extra || now.length !== contents.length || now.some((x, i) => x !== contents[i])) {
         throw new Error(`a logged object was written without beforeWrite: ${kind === Kind.Object ? Object.keys(object).join(',') : `array of ${contents.length}`}`);

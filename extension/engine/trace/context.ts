@@ -100,11 +100,15 @@ export class TraceContext implements Meter {
    * statement) and is never written again, so a checkpoint neither saves nor compares them; under
    * a ResNet152 backbone they were most of what a keystroke restored. A write to one after this
    * throws (strict mode), which the differential tests would show. The layers themselves and
-   * their lists of calls still change (trainable, a call on an earlier layer): their writes go to
-   * the log returned, which the checkpoint undoes instead of saving them (checkpoint.ts WriteLog).
+   * their lists of calls still change (trainable, a call on an earlier layer), and the map of the
+   * calls' owners grows: their writes go to the log returned, which the checkpoint undoes instead
+   * of saving them (checkpoint.ts WriteLog).
    */
   settleGraph(): WriteLog {
     const log = new WriteLog();
+    // Which nested objects each call ran in: set once per call, its list never changed.
+    logWrites(this.callOwners, log);
+    for (const owners of this.callOwners.values()) Object.freeze(owners);
     for (const layer of this.layers) {
       Object.freeze(layer.scope);
       logWrites(layer, log);

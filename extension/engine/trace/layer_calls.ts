@@ -1,5 +1,5 @@
 /** Building layer objects from constructor calls and applying them to symbolic tensors. */
-import { beforeWrite } from './checkpoint';
+import { beforeMapSet, beforeWrite } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import { pyRepr } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
@@ -193,7 +193,10 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
   }
   beforeWrite(layer.calls, 'length');
   layer.calls.push(call);
-  if (ctx.owners.length) ctx.callOwners.set(call, [...ctx.owners]);
+  if (ctx.owners.length) {
+    beforeMapSet(ctx.callOwners, call);
+    ctx.callOwners.set(call, [...ctx.owners]);
+  }
   return call;
 }
 

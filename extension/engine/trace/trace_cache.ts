@@ -13,6 +13,7 @@
  * reads something else of the trace, runs out of budget, refers to objects made before it) is
  * traced every time and never recorded.
  */
+import { beforeMapSet } from './checkpoint';
 import type { Diagnostic } from '../diagnostics';
 import type { LayerCall, LayerInstance } from '../graph';
 import type { Span } from '../source';
@@ -333,7 +334,11 @@ function instantiate(ctx: TraceContext, rec: Recording, site: Span): Value {
   const owners = [...ctx.owners];
   for (const call of rec.calls) {
     const all = [...owners, ...(rec.innerOwners.get(call) ?? []).map((o) => cloner.any(o) as object)];
-    if (all.length) ctx.callOwners.set(cloner.any(call) as LayerCall, all);
+    if (all.length) {
+      const made = cloner.any(call) as LayerCall;
+      beforeMapSet(ctx.callOwners, made);
+      ctx.callOwners.set(made, all);
+    }
   }
   for (const c of rec.containers) {
     const owner = cloner.any(c.owner) as object;
