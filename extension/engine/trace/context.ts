@@ -53,6 +53,20 @@ export class TraceContext implements Meter {
    */
   readonly owners: object[] = [];
   readonly callOwners = new Map<LayerCall, readonly object[]>();
+  /** The last list `ownersNow` gave: the calls made inside one application of a nested model share it. */
+  private ownersShared: readonly object[] = Object.freeze([]);
+
+  /** `owners` as a frozen list, the same list while they are the same objects. */
+  ownersNow(): readonly object[] {
+    return this.sharedOwners(this.owners);
+  }
+
+  /** A call's owners as a frozen list: the last one given when it holds the same objects (a replayed trace's calls too). */
+  sharedOwners(owners: readonly object[]): readonly object[] {
+    const shared = this.ownersShared;
+    if (shared.length !== owners.length || owners.some((o, i) => o !== shared[i])) this.ownersShared = Object.freeze([...owners]);
+    return this.ownersShared;
+  }
   /** Numbers each helper-function call, so two calls of one helper form two groups. */
   nextFrameId = 0;
   /** Keras' global image data format, as the source set it (keras.config.set_image_data_format); null: set to an unknown value. */

@@ -292,10 +292,17 @@ export class TrackingBuilder {
     const owners = this.ctx.callOwners.get(call);
     // Most calls ran in no nested object: one shared empty list, not one per call and model.
     if (!owners?.length) return NO_OWNERS;
+    // The calls of one application share their list of owners (context.ts ownersNow): asked once per run.
+    const last = this.lastOwnersWithin;
+    if (last.owners === owners && last.model === model) return last.within;
     const own = owners.findIndex((o) => o === model || o === model.instance);
     // Not inside `model` itself (the usual case for a model around a nested backbone): all of them, not a copy.
-    return own < 0 ? owners : owners.slice(own + 1);
+    const within = own < 0 ? owners : owners.slice(own + 1);
+    this.lastOwnersWithin = { owners, model, within };
+    return within;
   }
+
+  private lastOwnersWithin: { owners: readonly object[] | null; model: ModelObject | null; within: readonly object[] } = { owners: null, model: null, within: NO_OWNERS };
 
   /** Keras' `model.layers` for a traced model, containers holding their own entries. */
   entriesFor(model: ModelObject): GraphEntry[] {

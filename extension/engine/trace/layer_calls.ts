@@ -195,7 +195,7 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
   layer.calls.push(call);
   if (ctx.owners.length) {
     beforeMapSet(ctx.callOwners, call);
-    ctx.callOwners.set(call, [...ctx.owners]);
+    ctx.callOwners.set(call, ctx.ownersNow());
   }
   return call;
 }

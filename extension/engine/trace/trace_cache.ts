@@ -149,7 +149,7 @@ interface Before {
  * Side tables (the definitions' module scopes, functions called) are the tracer's own
  * bookkeeping, which a replay does not need.
  */
-const REPLAYED = new Set(['layers', 'models', 'nextTensorId', 'nextFrameId', 'frames', 'owners', 'callOwners', 'containerOutputs', 'containerSites', 'text', 'foreignSite', 'sideTables']);
+const REPLAYED = new Set(['layers', 'models', 'nextTensorId', 'nextFrameId', 'frames', 'owners', 'ownersShared', 'callOwners', 'containerOutputs', 'containerSites', 'text', 'foreignSite', 'sideTables']);
 
 /** Sizes of the context's other tables and its other plain fields, to see that the call left them alone. */
 function otherState(ctx: TraceContext): Map<string, unknown> {
@@ -337,7 +337,7 @@ function instantiate(ctx: TraceContext, rec: Recording, site: Span): Value {
     if (all.length) {
       const made = cloner.any(call) as LayerCall;
       beforeMapSet(ctx.callOwners, made);
-      ctx.callOwners.set(made, all);
+      ctx.callOwners.set(made, ctx.sharedOwners(all));
     }
   }
   for (const c of rec.containers) {
