@@ -1,6 +1,7 @@
 /** The sidebar's browser side: renders the summaries it is sent; never computes Keras math. */
 import { renderDiagram, type Diagram } from './diagram';
 import type { FromWebview, RunView, SummaryModel, SummaryRow, ToWebview } from './messages';
+import { applySummaryChanges } from './summary_changes';
 import { tableRows, type TableRow } from './table_rows';
 import { button, dropdown } from './ui';
 
@@ -23,6 +24,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let models: SummaryModel[] = [];
+/** The number of the summary shown (changes come against it). */
+let summarySeq: number | null = null;
 let file = '';
 /** Why a file shows no model (a saved file that holds weights only, say). */
 let notice: string | null = null;
@@ -408,11 +411,14 @@ function runSection(model: SummaryModel): HTMLElement | null {
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
-  if (m.type === 'summary') {
-    models = m.models;
+  if (m.type === 'summary' || m.type === 'summaryChanges') {
+    // Changes against a summary this webview does not hold: it asks for a whole one.
+    if (m.type === 'summaryChanges' && m.base !== summarySeq) return vscode.postMessage({ type: 'ready' });
+    models = m.type === 'summary' ? m.models : applySummaryChanges(models, m.models);
+    summarySeq = m.seq ?? null;
     file = m.file;
-    notice = m.notice ?? null;
-    runnable = !!m.runnable;
+    notice = (m.type === 'summary' && m.notice) || null;
+    runnable = m.type === 'summary' && !!m.runnable;
     if (run) run.stale = !!m.runStale;
     if (m.select) setState({ model: m.select });
     if (m.mode) setState({ mode: m.mode });

@@ -1,8 +1,8 @@
 /**
  * What a keystroke costs the editor on a large file: inlay hints are looked up for the range the
  * editor asks about (the same hints as filtering them all), unchanged diagnostics are not published
- * again (unless an edit moved their squiggles), and the first key after a pause goes to the worker at
- * once while the keys that follow it wait for the debounce.
+ * again (unless an edit moved their squiggles), the sidebar gets only the rows that changed, and the
+ * first key after a pause goes to the worker at once while the keys that follow it wait for the debounce.
  */
 import './support/register_fake_vscode';
 import assert from 'node:assert/strict';
@@ -16,6 +16,8 @@ import { hintsBetween } from '../../extension/editor/inlay_hints';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { AnalysisServer } from '../../extension/engine/session/analysis_server';
 import { documentViews } from '../../extension/engine/session/document_views';
+import { summarize } from '../../extension/engine/views/summary';
+import { applySummaryChanges, summaryChanges } from '../../webview/summary_changes';
 import type { DocumentViews, FromAnalysisWorker, ToAnalysisWorker, ViewDiagnostic } from '../../extension/engine/session/protocol';
 import { EventEmitter, fake, FakeDocument, publishedDiagnostics, Range } from './support/fake_vscode';
 import { lcg } from '../support/random';
@@ -138,5 +140,43 @@ describe('the debounce', () => {
     assert.deepEqual(servers[0].analyses.map((a) => a.version), [1, 2, 4]);
     fake.close(doc);
     ctx.dispose();
+  });
+});
+
+describe('summary changes for the sidebar', () => {
+  const versions = (edits: [string, string][]) => {
+    const base = chain(30);
+    return [base, ...edits.map(([from, to]) => base.replace(from, to))].map((text) => summarize(text, analyze(text)));
+  };
+
+  it('give back the new summary from the old one, and send only the rows that changed', () => {
+    // A number typed in the last layer, in the first one, a layer renamed, a line inserted above all (every row moves), a block removed.
+    const [before, ...afters] = versions([
+      ['name="extra_29"', 'name="extra_29b"'],
+      ['Conv2D(4, 3, padding="same", name="conv_0")', 'Conv2D(41, 3, padding="same", name="conv_0")'],
+      ['name="relu_7"', 'name="relu_seven"'],
+      ['import keras\n', 'import keras\n\n'],
+      ['x = layers.Conv2D(4, 3, padding="same", name="conv_29")(x)\n', ''],
+    ]);
+    for (const after of afters) {
+      const changes = summaryChanges(before, after);
+      assert.deepEqual(applySummaryChanges(before, changes), after);
+      // What goes whole is what differs; every null stands for an equal row.
+      changes.forEach((m, i) => m.rows.forEach((r, j) => (r === null ? assert.deepEqual(before[i].rows[j], after[i].rows[j]) : assert.deepEqual(r, after[i].rows[j]))));
+    }
+    const [renamedLast, deeper] = afters.map((after) => summaryChanges(before, after)[0].rows.filter((r) => r !== null).length);
+    assert.equal(renamedLast, 1, 'a renamed last layer: one row');
+    // More channels in the first conv change its own row and those of the layers after it (their shapes, params or MACs).
+    assert.ok(deeper > 1);
+    assert.deepEqual(applySummaryChanges(before, summaryChanges(before, before)), before);
+    assert.ok(summaryChanges(before, before)[0].rows.every((r) => r === null), 'the same summary: no row goes');
+  });
+
+  it('send a model whole when it is not the model at its place before', () => {
+    const [a] = versions([]);
+    const other = [{ ...a[0], key: 'other', rows: a[0].rows.slice(0, 3) }];
+    const changes = summaryChanges(other, a);
+    assert.ok(changes[0].rows.every((r) => r !== null));
+    assert.deepEqual(applySummaryChanges(other, changes), a);
   });
 });
