@@ -413,7 +413,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   if (m.type === 'summary' || m.type === 'summaryChanges') {
     // Changes against a summary this webview does not hold: it asks for a whole one.
-    if (m.type === 'summaryChanges' && m.base !== summarySeq) return vscode.postMessage({ type: 'ready' });
+    if (m.type === 'summaryChanges' && m.base !== summarySeq) return vscode.postMessage({ type: 'summaryWanted' });
     models = m.type === 'summary' ? m.models : applySummaryChanges(models, m.models);
     summarySeq = m.seq ?? null;
     file = m.file;

@@ -98,7 +98,7 @@ export type ToWebview =
   | { type: 'run'; file: string; run: RunView; stale?: boolean }
   /** `seq`: this summary's number, for changes sent against it (summary_changes.ts). */
   | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean; seq?: number }
-  /** The next summary as its changes from summary `base`; a webview that does not hold `base` asks for a whole one (`ready`). */
+  /** The next summary as its changes from summary `base`; a webview that does not hold `base` asks for a whole one. */
   | { type: 'summaryChanges'; base: number; seq: number; file: string; models: ModelChanges[]; select: string | null; mode: 'diagram' | 'table' | null; runStale?: boolean }
   | { type: 'highlight'; model: string | null; layer: string | null }
   /** The document the last run described was closed: its results are dropped. */
@@ -107,6 +107,8 @@ export type ToWebview =
 export type FromWebview =
   | { type: 'reveal'; line: number; column: number }
   | { type: 'ready' }
+  /** Changes came against a summary the webview does not hold: it asks for a whole one. */
+  | { type: 'summaryWanted' }
   /** The "Run on sample" button of a view that offers one (a saved model's editor). */
   | { type: 'runSample'; model: string }
   | { type: 'export'; format: 'svg' | 'png'; model: string; data: string };

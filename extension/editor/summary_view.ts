@@ -140,11 +140,12 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
-    if (m.type === 'ready') {
-      // A new webview, or one that lost track: it gets whole summaries again.
+    if (m.type === 'ready' || m.type === 'summaryWanted') {
+      // A new webview, or one that lost track of the summaries: the next one goes whole.
       this.posted = null;
       if (this.document) this.post(this.document);
-      if (this.lastRun) void this.view?.webview.postMessage(this.lastRun);
+      // A run is sent to a new webview only (never again to the same one).
+      if (m.type === 'ready' && this.lastRun) void this.view?.webview.postMessage(this.lastRun);
       return;
     }
     if (m.type === 'export') {
