@@ -416,6 +416,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     if (m.type === 'summaryChanges' && m.base !== summarySeq) return vscode.postMessage({ type: 'summaryWanted' });
     models = m.type === 'summary' ? m.models : applySummaryChanges(models, m.models);
     summarySeq = m.seq ?? null;
+    // For tests: a summary asked for (a CodeLens' Show diagram) has arrived once this count moves.
+    document.body.dataset.summaries = String(Number(document.body.dataset.summaries ?? 0) + 1);
     file = m.file;
     notice = (m.type === 'summary' && m.notice) || null;
     runnable = m.type === 'summary' && !!m.runnable;
