@@ -2,7 +2,9 @@
  * `npm run bench:editor`: what one keystroke costs the extension host's thread, before and after
  * the analysis moved to its worker. Before: the whole re-parse and re-analysis ran there. After:
  * sending the text to the worker and receiving the views (structured clones), measured here with
- * the real worker; also the keystroke-to-views latency through it. Medians; never pass/fail.
+ * the real worker; also the keystroke-to-views latency through it. Then what the sidebar's summary
+ * costs per keystroke: its size whole and as changes to the one before (what the webview is sent),
+ * and the host's time to make the changes. Medians; never pass/fail.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { DocumentSession } from '../extension/engine/session/document_session';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../extension/engine/session/protocol';
 import { ANALYSIS_YOUNG_GENERATION_MB } from '../extension/engine/session/worker_limits';
+import { summaryChanges } from '../webview/summary_changes';
+import type { SummaryModel } from '../webview/messages';
 import { chainPython } from './models';
 
 const LIMITS = { maxSteps: 400_000 };
@@ -36,13 +40,24 @@ async function main() {
   // The worker as the editor starts it (its young generation; the old one is only a cap).
   const worker = new Worker(path.join(process.cwd(), 'dist', 'analysis-worker.js'), { resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB } });
   let waiting: ((m: FromAnalysisWorker) => void) | null = null;
-  worker.on('message', (m: FromAnalysisWorker) => m.type === 'analysed' && waiting?.(m));
+  const answers = new Map<number, (result: unknown) => void>();
+  worker.on('message', (m: FromAnalysisWorker) => {
+    if (m.type === 'analysed') waiting?.(m);
+    if (m.type === 'response') answers.get(m.id)?.(m.result);
+  });
+  let nextId = 1;
+  const summaryOf = (uri: string, version: number) => new Promise<SummaryModel[]>((resolve) => {
+    const id = nextId++;
+    answers.set(id, resolve as (result: unknown) => void);
+    post({ type: 'request', id, uri, version, request: { kind: 'summary', args: {} } });
+  });
   const post = (m: ToAnalysisWorker) => worker.postMessage(m);
   post({ type: 'configure', options: { limits: LIMITS } });
   const cases = [
     { name: 'Xception (134 layers)', text: readFileSync(path.join(process.cwd(), 'examples', 'xception.py'), 'utf8'), anchor: 'layers.Conv2D(' },
     { name: 'generated chain (1003 layers)', text: chainPython(334), anchor: 'layers.Conv2D(' },
   ];
+  const sidebars: { name: string; whole: number; changes: number; diffMs: number }[] = [];
   console.log('model                          host before   host after   keystroke->views (worker)');
   for (const [i, c] of cases.entries()) {
     const keys = keystrokes(c.text, c.anchor, 30);
@@ -62,6 +77,8 @@ async function main() {
     await next;
     const host: number[] = [];
     const latency: number[] = [];
+    const sidebar = { whole: [] as number[], changes: [] as number[], diffMs: [] as number[] };
+    let shown = await summaryOf(uri, 0);
     for (const [v, k] of keys.entries()) {
       next = analysed();
       const t0 = performance.now();
@@ -73,12 +90,22 @@ async function main() {
       structuredClone(m.views);
       host.push(sent + (performance.now() - t1));
       latency.push(t1 - t0);
+      const summary = await summaryOf(uri, v + 1);
+      const t2 = performance.now();
+      const changes = summaryChanges(shown, summary);
+      sidebar.diffMs.push(performance.now() - t2);
+      sidebar.whole.push(JSON.stringify(summary).length);
+      sidebar.changes.push(JSON.stringify(changes).length);
+      shown = summary;
     }
+    sidebars.push({ name: c.name, whole: median(sidebar.whole), changes: median(sidebar.changes), diffMs: median(sidebar.diffMs) });
     console.log(`${c.name.padEnd(30)} ${before.toFixed(2).padStart(8)} ms ${median(host).toFixed(2).padStart(9)} ms ${median(latency).toFixed(1).padStart(14)} ms`);
   }
   await worker.terminate();
   console.log('\nhost before = incremental re-parse + re-analysis on the extension host (what typing waited for);');
   console.log('host after = posting the change + one clone of the views (an estimate of the receive side).');
+  console.log('\nsidebar summary per keystroke   whole (bytes)   as changes (bytes)   host: making the changes');
+  for (const s of sidebars) console.log(`${s.name.padEnd(30)} ${String(s.whole).padStart(13)} ${String(s.changes).padStart(20)} ${s.diffMs.toFixed(2).padStart(17)} ms`);
 }
 
 void main();

@@ -4,7 +4,7 @@
  * layer, its kind, output shape, params, receptive-field bar and savings badge; edges the shape.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { diagramNodes, type DiagramView } from './diagram_nodes';
+import { diagramNodes, type DiagramNode, type DiagramNodes, type DiagramView } from './diagram_nodes';
 import { LayoutCache, structureKey } from './layout_cache';
 import type { SummaryModel, SummaryRow } from './messages';
 
@@ -37,6 +37,11 @@ export interface Diagram {
   structure: string;
   /** Where the user panned and zoomed to. */
   viewport(): Viewport;
+  /**
+   * Shows a new summary of the same graph (a number typed) by redrawing only the nodes, box
+   * headers and edge labels whose text changed; false (nothing touched) when the graph differs.
+   */
+  update(model: SummaryModel, view: DiagramView): boolean;
 }
 
 export interface Viewport {
@@ -74,7 +79,8 @@ const layouts = new LayoutCache<Layout>();
 export async function renderDiagram(host: HTMLElement, model: SummaryModel, options: DiagramOptions): Promise<Diagram> {
   const t0 = performance.now();
   const shown = diagramNodes(model, options);
-  const byName = new Map(shown.nodes.map((n) => [n.row.name, n.row]));
+  /** The latest summary's rows by node: clicks reveal where a layer is now. */
+  let byName = new Map(shown.nodes.map((n) => [n.row.name, n.row]));
   // ELK's nested graph: expanded nested models are compound nodes holding their nodes.
   const top: ElkNode[] = [];
   const compounds = new Map<string, ElkNode>();
@@ -122,12 +128,8 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
 
   // Expanded nested models first (behind their layers): a dashed box whose header collapses it.
   // The headers go over the edges, which enter the box through them.
-  const headers: SVGGElement[] = [];
-  for (const b of shown.boxes) {
-    const c = placed.get(`box:${b.group.name}`);
-    if (!c) continue;
-    const g = svg('g', { class: 'group-box', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})` });
-    g.append(svg('rect', { class: 'frame', width: c.width ?? 0, height: c.height ?? 0, rx: 6 }));
+  const headers = new Map<string, { drawn: string; header: SVGGElement }>();
+  const drawHeader = (b: DiagramNodes['boxes'][number], c: ElkNode) => {
     const header = svg('g', { class: 'group-header', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-expanded': 'true', 'aria-label': `Collapse ${b.group.name}` });
     header.append(svg('title', {}, `${b.group.name} (${b.group.type})\noutput ${b.group.outputShape}\n${b.group.params} params, ${b.group.macs} MACs\nreceptive field ${b.group.rf}\nClick to collapse`));
     header.append(svg('rect', { class: 'header-hit', width: c.width ?? 0, height: BOX_HEADER - 4, rx: 6 }));
@@ -137,9 +139,17 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
     const collapse = () => options.toggle(b.group.name);
     header.addEventListener('click', collapse);
     header.addEventListener('keydown', (ev) => (ev as KeyboardEvent).key === 'Enter' && collapse());
-    headers.push(header);
+    return header;
+  };
+  for (const b of shown.boxes) {
+    const c = placed.get(`box:${b.group.name}`);
+    if (!c) continue;
+    const g = svg('g', { class: 'group-box', 'data-group': b.group.name, transform: `translate(${c.x},${c.y})` });
+    g.append(svg('rect', { class: 'frame', width: c.width ?? 0, height: c.height ?? 0, rx: 6 }));
+    headers.set(b.group.name, { drawn: headerText(b), header: drawHeader(b, c) });
     viewport.append(g);
   }
+  const edgeLabels: { label: SVGTextElement; source: string }[] = [];
   for (const e of laid.edges ?? []) {
     for (const s of (e as { sections?: { startPoint: Point; endPoint: Point; bendPoints?: Point[] }[] }).sections ?? []) {
       const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
@@ -147,14 +157,15 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
       const source = byName.get((e as { sources: string[] }).sources[0]);
       // The tensor's shape beside the edge, halfway along its first segment.
       const mid = { x: (pts[0].x + pts[1].x) / 2, y: (pts[0].y + pts[1].y) / 2 };
-      if (source) viewport.append(svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y + 3 }, source.outputShape.replace(/^\(None, /, '(')));
+      if (!source) continue;
+      const label = svg('text', { class: 'edge-label', x: mid.x + 4, y: mid.y + 3 }, edgeLabel(source));
+      edgeLabels.push({ label, source: source.name });
+      viewport.append(label);
     }
   }
-  viewport.append(...headers);
-  const nodes = new Map<string, SVGGElement>();
-  for (const n of shown.nodes) {
-    const c = placed.get(n.row.name);
-    if (!c) continue;
+  viewport.append(...[...headers.values()].map((h) => h.header));
+  const nodes = new Map<string, { drawn: string; g: SVGGElement }>();
+  const drawNode = (n: DiagramNode, c: ElkNode) => {
     const r = n.row;
     const nested = !!n.group?.container;
     const g = svg('g', { class: `node family-${r.family}${nested ? ' collapsed' : ''}`, 'data-layer': r.name, transform: `translate(${c.x},${c.y})`, tabindex: 0, role: 'button', 'aria-label': `${r.name} ${r.type} ${r.outputShape}` });
@@ -168,11 +179,17 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
     if (r.rfFraction !== null) g.append(svg('rect', { class: 'rf', x: 0, y: NODE_H - 3, width: Math.max(2, r.rfFraction * NODE_W), height: 3 }));
     if (r.savings) g.append(svg('text', { class: 'badge', x: NODE_W - 6, y: 14, 'text-anchor': 'end' }, r.savings.split(' ')[0]));
     // A collapsed nested model opens on click; a layer or helper block shows its source.
-    const go = nested ? () => options.toggle(r.name) : () => options.reveal(r);
+    const go = nested ? () => options.toggle(r.name) : () => options.reveal(byName.get(r.name) ?? r);
     g.addEventListener('click', go);
     g.addEventListener('keydown', (ev) => (ev as KeyboardEvent).key === 'Enter' && go());
+    return g;
+  };
+  for (const n of shown.nodes) {
+    const c = placed.get(n.row.name);
+    if (!c) continue;
+    const g = drawNode(n, c);
     viewport.append(g);
-    nodes.set(r.name, g);
+    nodes.set(n.row.name, { drawn: nodeText(n), g });
   }
   host.replaceChildren(root);
 
@@ -284,7 +301,7 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
     exportPng,
     highlight(layerName) {
       const layer = layerName ? (shown.nodeOf.get(layerName) ?? layerName) : layerName;
-      for (const [name, g] of nodes) g.classList.toggle('active', name === layer);
+      for (const [name, { g }] of nodes) g.classList.toggle('active', name === layer);
       const g = layer ? nodes.get(layer) : undefined;
       const c = g && layer ? placed.get(layer) : undefined;
       if (!c) return;
@@ -296,5 +313,52 @@ export async function renderDiagram(host: HTMLElement, model: SummaryModel, opti
         apply();
       }
     },
+    update(next, view) {
+      const now = diagramNodes(next, view);
+      if (structureKey(now) !== structure) return false;
+      root.setAttribute('aria-label', `Layer graph of ${next.name}`);
+      byName = new Map(now.nodes.map((n) => [n.row.name, n.row]));
+      // Only what changed is replaced: the rest of the drawing keeps its style and layout.
+      for (const n of now.nodes) {
+        const old = nodes.get(n.row.name);
+        const c = placed.get(n.row.name);
+        const drawn = nodeText(n);
+        if (!old || !c || old.drawn === drawn) continue;
+        const g = drawNode(n, c);
+        g.classList.toggle('active', old.g.classList.contains('active'));
+        old.g.replaceWith(g);
+        nodes.set(n.row.name, { drawn, g });
+      }
+      for (const b of now.boxes) {
+        const old = headers.get(b.group.name);
+        const c = placed.get(`box:${b.group.name}`);
+        const drawn = headerText(b);
+        if (!old || !c || old.drawn === drawn) continue;
+        const header = drawHeader(b, c);
+        old.header.replaceWith(header);
+        headers.set(b.group.name, { drawn, header });
+      }
+      for (const e of edgeLabels) {
+        const source = byName.get(e.source);
+        const text = source ? edgeLabel(source) : '';
+        if (e.label.textContent !== text) e.label.textContent = text;
+      }
+      return true;
+    },
   };
+}
+
+function edgeLabel(source: SummaryRow): string {
+  return source.outputShape.replace(/^\(None, /, '(');
+}
+
+/** Everything a node shows (its place comes with the structure): equal texts draw the same node. */
+function nodeText(n: DiagramNode): string {
+  const r = n.row;
+  return JSON.stringify([!!n.group?.container, r.name, r.type, r.family, r.outputShape, r.params, r.macs, r.rf, r.rfFraction, r.savings]);
+}
+
+function headerText(b: DiagramNodes['boxes'][number]): string {
+  const g = b.group;
+  return JSON.stringify([g.name, g.type, g.outputShape, g.params, g.macs, g.rf]);
 }

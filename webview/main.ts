@@ -1,6 +1,7 @@
 /** The sidebar's browser side: renders the summaries it is sent; never computes Keras math. */
 import { renderDiagram, type Diagram } from './diagram';
 import type { FromWebview, RunView, SummaryModel, SummaryRow, ToWebview } from './messages';
+import { applySummaryChanges } from './summary_changes';
 import { tableRows, type TableRow } from './table_rows';
 import { button, dropdown } from './ui';
 
@@ -23,6 +24,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let models: SummaryModel[] = [];
+/** The number of the summary shown (changes come against it). */
+let summarySeq: number | null = null;
 let file = '';
 /** Why a file shows no model (a saved file that holds weights only, say). */
 let notice: string | null = null;
@@ -69,6 +72,67 @@ function render(): void {
     return;
   }
   const model = selected()!;
+  app.append(headerOf(model));
+  // The latest run comes first: it is what the user just asked for.
+  const runBox = runSection(model);
+  if (runBox) app.append(runBox);
+  // The diagram being replaced, when it shows this model: its pan and zoom may be kept.
+  const previous = diagram && diagramOf === model.key ? { structure: diagram.structure, viewport: diagram.viewport() } : null;
+  diagram = null;
+  // Nested models the user expanded, shared by the diagram and the table.
+  const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
+  const toggle = (name: string) => {
+    if (!expanded.delete(name)) expanded.add(name);
+    toggled = name;
+    setState({ expanded: { ...vscode.getState()?.expanded, [model.key]: [...expanded] } });
+    render();
+  };
+  if (mode() === 'diagram') {
+    const host = el('div', 'diagram-host');
+    app.append(toolsOf(model), host);
+    const mine = ++generation;
+    // Only the render right after a toggle keeps the toggled group in view.
+    const focus = toggled;
+    toggled = null;
+    void renderDiagram(host, model, { reveal, toggle, grouped: !!vscode.getState()?.grouped, expanded, focus, previous }).then((d) => {
+      if (mine !== generation) return;
+      diagram = d;
+      diagramOf = model.key;
+      host.dataset.layoutMs = d.layoutMs.toFixed(0);
+      host.dataset.layoutReused = String(d.layoutReused);
+      host.dataset.renderMs = d.renderMs.toFixed(0);
+      d.highlight(highlighted);
+    });
+    return;
+  }
+  generation++;
+  renderTable(model, expanded, toggle);
+}
+
+/**
+ * A new summary of the diagram's model with the same graph (a number typed): the header, run
+ * results and tools are rebuilt, the diagram is patched in place. Drawing 1000 nodes anew cost
+ * ~0.5 s of style and layout per keystroke, on the thread the editor's own window shares.
+ * False (nothing changed) when a full render is needed.
+ */
+function refreshDiagram(): boolean {
+  const model = selected();
+  const host = app.querySelector<HTMLElement>(':scope > .diagram-host');
+  if (!model || mode() !== 'diagram' || !diagram || diagramOf !== model.key || !host) return false;
+  const t0 = performance.now();
+  const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
+  if (!diagram.update(model, { grouped: !!vscode.getState()?.grouped, expanded })) return false;
+  while (app.firstChild && app.firstChild !== host) app.firstChild.remove();
+  const runBox = runSection(model);
+  host.before(headerOf(model), ...(runBox ? [runBox] : []), toolsOf(model));
+  host.dataset.layoutReused = 'true';
+  host.dataset.renderMs = (performance.now() - t0).toFixed(0);
+  diagram.highlight(highlighted);
+  return true;
+}
+
+/** The model picker, its totals, the Diagram/Table tabs and Run on sample. */
+function headerOf(model: SummaryModel): HTMLElement {
   const header = el('div', 'header');
   const picker = dropdown('Model', models.map((m) => ({ value: m.key, text: m.variable ? `${m.name} (${m.variable})` : m.name, selected: m === model })), (value) => {
     setState({ model: value });
@@ -87,23 +151,12 @@ function render(): void {
   }
   header.append(picker, el('span', 'totals', `${model.totals.params} params · ${model.totals.macs} MACs`), tabs);
   if (runnable) header.append(button('Run on sample', () => vscode.postMessage({ type: 'runSample', model: model.name }), { className: 'run-sample' }));
-  app.append(header);
-  // The latest run comes first: it is what the user just asked for.
-  renderRun(model);
-  // The diagram being replaced, when it shows this model: its pan and zoom may be kept.
-  const previous = diagram && diagramOf === model.key ? { structure: diagram.structure, viewport: diagram.viewport() } : null;
-  diagram = null;
-  // Nested models the user expanded, shared by the diagram and the table.
-  const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
-  const toggle = (name: string) => {
-    if (!expanded.delete(name)) expanded.add(name);
-    toggled = name;
-    setState({ expanded: { ...vscode.getState()?.expanded, [model.key]: [...expanded] } });
-    render();
-  };
-  if (mode() === 'diagram') {
-    const host = el('div', 'diagram-host');
-    const fit = button('Fit', () => diagram?.fit(true), { title: 'Fit the whole graph into the view', className: 'tool' });
+  return header;
+}
+
+/** The diagram's tools: Group, the exports and Fit. */
+function toolsOf(model: SummaryModel): HTMLElement {
+  const fit = button('Fit', () => diagram?.fit(true), { title: 'Fit the whole graph into the view', className: 'tool' });
     const exports = (['svg', 'png'] as const).map((format) => button(format.toUpperCase(), async () => {
       if (!diagram) return;
       const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
@@ -114,26 +167,9 @@ function render(): void {
       setState({ grouped: !grouped });
       render();
     }, { title: 'Collapse each helper-function block (e.g. one call of double_conv) into one node', pressed: grouped, className: 'tool' });
-    const tools = el('div', 'tools');
-    tools.append(group, ...exports, fit);
-    app.append(tools, host);
-    const mine = ++generation;
-    // Only the render right after a toggle keeps the toggled group in view.
-    const focus = toggled;
-    toggled = null;
-    void renderDiagram(host, model, { reveal, toggle, grouped, expanded, focus, previous }).then((d) => {
-      if (mine !== generation) return;
-      diagram = d;
-      diagramOf = model.key;
-      host.dataset.layoutMs = d.layoutMs.toFixed(0);
-      host.dataset.layoutReused = String(d.layoutReused);
-      host.dataset.renderMs = d.renderMs.toFixed(0);
-      d.highlight(highlighted);
-    });
-    return;
-  }
-  generation++;
-  renderTable(model, expanded, toggle);
+  const tools = el('div', 'tools');
+  tools.append(group, ...exports, fit);
+  return tools;
 }
 
 /**
@@ -328,8 +364,9 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
 }
 
 /** The last run of this model: output, latency, receptive field, ERF heatmap, per-layer bars. */
-function renderRun(model: SummaryModel): void {
-  if (!run || run.file !== file || run.view.model !== model.key) return;
+/** The latest run's results, when they are of this model. */
+function runSection(model: SummaryModel): HTMLElement | null {
+  if (!run || run.file !== file || run.view.model !== model.key) return null;
   const v = run.view;
   const box = el('section', run.stale ? 'run stale' : 'run');
   box.setAttribute('aria-label', 'Run results');
@@ -369,20 +406,25 @@ function renderRun(model: SummaryModel): void {
     list.append(row);
   }
   box.append(list, maps);
-  app.append(box);
+  return box;
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
-  if (m.type === 'summary') {
-    models = m.models;
+  if (m.type === 'summary' || m.type === 'summaryChanges') {
+    // Changes against a summary this webview does not hold: it asks for a whole one.
+    if (m.type === 'summaryChanges' && m.base !== summarySeq) return vscode.postMessage({ type: 'summaryWanted' });
+    models = m.type === 'summary' ? m.models : applySummaryChanges(models, m.models);
+    summarySeq = m.seq ?? null;
+    // For tests: a summary asked for (a CodeLens' Show diagram) has arrived once this count moves.
+    document.body.dataset.summaries = String(Number(document.body.dataset.summaries ?? 0) + 1);
     file = m.file;
-    notice = m.notice ?? null;
-    runnable = !!m.runnable;
+    notice = (m.type === 'summary' && m.notice) || null;
+    runnable = m.type === 'summary' && !!m.runnable;
     if (run) run.stale = !!m.runStale;
     if (m.select) setState({ model: m.select });
     if (m.mode) setState({ mode: m.mode });
-    render();
+    if (!refreshDiagram()) render();
   } else if (m.type === 'run') {
     run = { file: m.file, view: m.run, stale: !!m.stale };
     render();

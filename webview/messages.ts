@@ -58,6 +58,9 @@ export interface SummaryModel {
   totals: { params: string; trainable: string; nonTrainable: string; macs: string };
 }
 
+/** A summary model as changes (summary_changes.ts): null for a row equal to the same row before. */
+export type ModelChanges = Omit<SummaryModel, 'rows'> & { rows: (SummaryRow | null)[] };
+
 /** The sidebar's view of a run (built by engine/views/run_view.ts). */
 export interface RunView {
   model: string;
@@ -93,7 +96,10 @@ export interface RunView {
 export type ToWebview =
   /** `stale`: the file changed since the text the run was computed for. */
   | { type: 'run'; file: string; run: RunView; stale?: boolean }
-  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean }
+  /** `seq`: this summary's number, for changes sent against it (summary_changes.ts). */
+  | { type: 'summary'; file: string; models: SummaryModel[]; select: string | null; mode: 'diagram' | 'table' | null; notice?: string; runnable?: boolean; runStale?: boolean; seq?: number }
+  /** The next summary as its changes from summary `base`; a webview that does not hold `base` asks for a whole one. */
+  | { type: 'summaryChanges'; base: number; seq: number; file: string; models: ModelChanges[]; select: string | null; mode: 'diagram' | 'table' | null; runStale?: boolean }
   | { type: 'highlight'; model: string | null; layer: string | null }
   /** The document the last run described was closed: its results are dropped. */
   | { type: 'runCleared' };
@@ -101,6 +107,8 @@ export type ToWebview =
 export type FromWebview =
   | { type: 'reveal'; line: number; column: number }
   | { type: 'ready' }
+  /** Changes came against a summary the webview does not hold: it asks for a whole one. */
+  | { type: 'summaryWanted' }
   /** The "Run on sample" button of a view that offers one (a saved model's editor). */
   | { type: 'runSample'; model: string }
   | { type: 'export'; format: 'svg' | 'png'; model: string; data: string };

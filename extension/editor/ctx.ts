@@ -50,6 +50,8 @@ interface Tracked {
   hung: number | null;
   edits: TextEdit[];
   timer: NodeJS.Timeout | undefined;
+  /** When a version was last sent (performance.now()). */
+  sentAt: number;
   views: { version: number; views: DocumentViews } | null;
   waiters: { version: number; resolve: (v: DocumentViews | null) => void }[];
 }
@@ -95,7 +97,14 @@ export class Ctx implements vscode.Disposable {
     for (const d of vscode.workspace.textDocuments) this.track(d);
   }
 
+  /**
+   * A first edit after a quiet spell (the last version sent analysed, nothing sent for a debounce)
+   * goes at once, so a single keystroke is answered without waiting; edits that follow it are
+   * coalesced until typing pauses for the debounce.
+   */
   private debounce(entry: Tracked): void {
+    const quiet = !entry.timer && entry.sent !== null && entry.views?.version === entry.sent && performance.now() - entry.sentAt >= config.debounceMs;
+    if (quiet) return this.flush(entry);
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => this.flush(entry), config.debounceMs);
   }
@@ -145,6 +154,12 @@ export class Ctx implements vscode.Disposable {
   /** A notebook's cells left out because they run past their end: their SyntaxErrors (program offsets), to show with the views. */
   syntaxDiagnostics(doc: vscode.TextDocument): ViewDiagnostic[] {
     return this.notebook(doc)?.program.syntaxDiagnostics() ?? [];
+  }
+
+  /** The version of the document's analysis (in a notebook cell: its notebook's). */
+  version(doc: vscode.TextDocument): number | null {
+    const entry = this.docs.get(key(doc));
+    return entry ? versionOf(entry.source) : null;
   }
 
   /** The views of the document's current version, if it has been analysed. */
@@ -224,7 +239,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   private start(source: Source): void {
-    const entry: Tracked = { source, lane: 'main', sent: null, hung: null, edits: [], timer: undefined, views: null, waiters: [] };
+    const entry: Tracked = { source, lane: 'main', sent: null, hung: null, edits: [], timer: undefined, sentAt: 0, views: null, waiters: [] };
     this.docs.set(source.key, entry);
     this.flush(entry);
   }
@@ -247,6 +262,7 @@ export class Ctx implements vscode.Disposable {
     }
     entry.edits = [];
     entry.sent = version;
+    entry.sentAt = performance.now();
   }
 
   /** Records a version's views; listeners hear of it only if it is still the document's version. */

@@ -13,7 +13,8 @@ import { isPython } from './ctx';
 
 export const SUMMARY_VIEW_ID = 'convlens.summary';
 
-import type { FromWebview, ToWebview } from '../../webview/messages';
+import type { FromWebview, SummaryModel, ToWebview } from '../../webview/messages';
+import { summaryChanges } from '../../webview/summary_changes';
 
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   /** The last run's view: sent once when it arrives, and again only to a newly created webview. */
@@ -25,6 +26,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private readonly disposables: vscode.Disposable[] = [];
   /** Listeners on the current webview. */
   private readonly viewSubscriptions: vscode.Disposable[] = [];
+  /** The last summary posted to the current webview: the next one goes as its changes. */
+  private posted: { seq: number; file: string; models: SummaryModel[] } | null = null;
+  private postedCount = 0;
   /** Model to select once the view shows (from a CodeLens). */
   private wantedModel: string | null = null;
   private wantedMode: 'diagram' | 'table' | null = null;
@@ -48,6 +52,7 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const root = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [root] };
     view.webview.html = webviewHtml(view.webview, root);
+    this.posted = null;
     // A view shown again is a new webview: the old one's listeners (and through them the old view) go.
     for (const d of this.viewSubscriptions.splice(0)) d.dispose();
     this.viewSubscriptions.push(
@@ -116,7 +121,14 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const models = await this.ctx.request(doc, 'summary', {});
     // A newer version or another document replaced this one meanwhile: its own post follows.
     if (!this.view || !models || doc !== this.document) return;
-    void this.view.webview.postMessage({ type: 'summary', file: vscode.workspace.asRelativePath(this.ctx.source(doc).uri), models, select: this.wantedModel, mode: this.wantedMode, runStale: this.runStale(doc) });
+    const file = vscode.workspace.asRelativePath(this.ctx.source(doc).uri);
+    const seq = ++this.postedCount;
+    const base = this.posted?.file === file ? this.posted : null;
+    const shown = { file, select: this.wantedModel, mode: this.wantedMode, runStale: this.runStale(doc) };
+    this.posted = { seq, file, models };
+    void this.view.webview.postMessage((base
+      ? { type: 'summaryChanges', base: base.seq, seq, models: summaryChanges(base.models, models), ...shown }
+      : { type: 'summary', seq, models, ...shown }) satisfies ToWebview);
     this.wantedModel = null;
     this.wantedMode = null;
   }
@@ -128,9 +140,12 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
-    if (m.type === 'ready') {
+    if (m.type === 'ready' || m.type === 'summaryWanted') {
+      // A new webview, or one that lost track of the summaries: the next one goes whole.
+      this.posted = null;
       if (this.document) this.post(this.document);
-      if (this.lastRun) void this.view?.webview.postMessage(this.lastRun);
+      // A run is sent to a new webview only (never again to the same one).
+      if (m.type === 'ready' && this.lastRun) void this.view?.webview.postMessage(this.lastRun);
       return;
     }
     if (m.type === 'export') {

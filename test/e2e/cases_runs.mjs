@@ -158,8 +158,11 @@ test('a keras.applications backbone in the table view: one row with its totals, 
   const file = path.join(state.workspace, 'transfer.py');
   const analysed = cli(file).models.find((m) => m.name === 'transfer');
   await gotoLine(page, analysed.line);
-  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' }).locator('a', { hasText: 'Show diagram' }).click();
   const view = sidebar(page);
+  const summaries = await view.locator('body').getAttribute('data-summaries');
+  await page.locator(`${ACTIVE_EDITOR} .codelens-decoration`, { hasText: 'transfer:' }).locator('a', { hasText: 'Show diagram' }).click();
+  // The lens' model and mode come with the view's next summary: a Table click before it would be undone.
+  await view.locator(`body:not([data-summaries="${summaries}"])`).waitFor({ timeout: 30_000 });
   await view.locator('vscode-button', { hasText: 'Table' }).click();
   const backbone = view.locator('table.summary tr.row.nested[data-layer="mobilenetv2_0.35_96"]');
   await backbone.waitFor({ timeout: 30_000 });

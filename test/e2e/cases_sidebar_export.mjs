@@ -86,7 +86,31 @@ test('a generated 1000-layer model lays out and renders in the sidebar', async (
   const transform = () => view.locator('svg.diagram g.viewport').getAttribute('transform');
   await page.waitForTimeout(300);
   const panned = await transform();
+  // Nodes whose text a digit does not change are kept as they are (a mark on one must survive).
+  await view.locator('svg.diagram g.node[data-layer="conv_0"]').evaluate((g) => g.setAttribute('data-kept', ''));
   await gotoLine(page, headLine, 'x = layers.Conv2D(8'.length + 1);
+  // Times taken where things happen (the waits below poll, more and more slowly, adding up to half
+  // a second): the key and the status bar's text in the workbench, the head node's text in the
+  // webview; both read the machine's clock.
+  await page.evaluate(() => {
+    const seen = (window.__convlensSeen = { keys: [], status: [] });
+    window.addEventListener('keydown', () => seen.keys.push(Date.now()), true);
+    const total = () => [...document.querySelectorAll('.statusbar-item')].map((e) => e.textContent ?? '').find((t) => /chain: /.test(t));
+    let last = total();
+    new MutationObserver(() => {
+      const now = total();
+      if (now !== last) seen.status.push([Date.now(), (last = now)]);
+    }).observe(document.querySelector('.part.statusbar'), { subtree: true, childList: true, characterData: true });
+  });
+  await view.locator('body').evaluate((body) => {
+    const seen = (window.__convlensSeen = { head: [] });
+    const text = () => body.querySelector('svg.diagram g.node[data-layer="head"]')?.textContent ?? '';
+    let last = text();
+    new MutationObserver(() => {
+      const now = text();
+      if (now !== last) seen.head.push([Date.now(), (last = now)]);
+    }).observe(body, { subtree: true, childList: true, characterData: true });
+  });
   const typedAt = Date.now();
   await page.keyboard.type('1');
   await head.filter({ hasText: '(32, 32, 81)' }).waitFor({ timeout: 30_000 });
@@ -102,11 +126,19 @@ test('a generated 1000-layer model lays out and renders in the sidebar', async (
   const statusShown = Date.now() - secondAt;
   await head.filter({ hasText: '(32, 32, 812)' }).waitFor({ timeout: 30_000 });
   const secondShown = Date.now() - secondAt;
+  const { keys, status } = await page.evaluate(() => window.__convlensSeen);
+  const { head: heads } = await view.locator('body').evaluate(() => window.__convlensSeen);
+  // From each key to the first change after it (the status bar) or to the first text with its shape (the diagram).
+  const statusAfter = (key) => (status.find(([t]) => t >= key)?.[0] ?? NaN) - key;
+  const headAfter = (key, shape) => (heads.find(([t, text]) => t >= key && text.includes(shape))?.[0] ?? NaN) - key;
+  const exact = { status1: statusAfter(keys[0]), diagram1: headAfter(keys[0], '(32, 32, 81)'), status2: statusAfter(keys[1]), diagram2: headAfter(keys[1], '(32, 32, 812)') };
   const secondRenderMs = await view.locator('.diagram-host').getAttribute('data-render-ms');
   await page.keyboard.press('Control+Z');
   await page.keyboard.press('Control+Z');
   await head.filter({ hasText: '(32, 32, 8)' }).waitFor({ timeout: 30_000 });
   if (reused !== 'true') throw new Error('a digit typed laid the 1000-layer diagram out again');
+  if (!(await view.locator('svg.diagram g.node[data-layer="conv_0"][data-kept]').count())) throw new Error('a digit typed drew the unchanged nodes of the diagram anew');
   if (after !== panned) throw new Error(`the view moved when a digit was typed: ${panned} -> ${after}`);
   console.log(`# a digit typed in it: the diagram shows the new shape ${shownAfter} ms later (drawn in ${renderMs} ms), its layout reused and its view kept; a second digit there: ${secondShown} ms (drawn in ${secondRenderMs} ms; the status bar's new total after ${statusShown} ms)`);
+  console.log(`# keystroke to page, by the pages' own clocks: first digit: status bar ${exact.status1} ms, diagram ${exact.diagram1} ms; second digit: status bar ${exact.status2} ms, diagram ${exact.diagram2} ms`);
 });

@@ -33,6 +33,7 @@ export type FromAnalysisWorker =
 /** What the editor shows for every analysed version without asking. */
 export interface DocumentViews {
   diagnostics: ViewDiagnostic[];
+  /** In source order (by offset). */
   inlayHints: ViewInlayHint[];
   codeLenses: ViewCodeLens[];
 }

@@ -147,6 +147,15 @@ export const window = {
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
 export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 };
 
+export class Diagnostic {
+  source?: string;
+  code?: string;
+  constructor(readonly range: Range, readonly message: string, readonly severity: number) {}
+}
+
+/** Every diagnostics list published (by any collection), in order. */
+export const publishedDiagnostics: { uri: string; diagnostics: Diagnostic[] }[] = [];
+
 /** Test helpers: open and close documents as the editor would. */
 export const fake = {
   open(doc: FakeDocument): void {
@@ -191,7 +200,13 @@ export class CancellationTokenSource {
 
 const registered = () => new Disposable();
 export const languages = {
-  createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }),
+  createDiagnosticCollection: () => ({
+    set(uri: Uri, diagnostics: Diagnostic[]) {
+      publishedDiagnostics.push({ uri: uri.toString(), diagnostics });
+    },
+    delete() {},
+    dispose() {},
+  }),
   registerHoverProvider: registered,
   registerInlayHintsProvider: registered,
   registerCodeLensProvider: registered,
