@@ -1,5 +1,5 @@
 /** State shared by one trace: source, diagnostics, bounds, names, and the graph being built. */
-import { logWrites, markReplacedNeverChanged, WriteLog } from './checkpoint';
+import { beforeWrite, logWrites, markReplacedNeverChanged, type WriteLog } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
 import { DiagnosticSink } from '../diagnostics';
@@ -80,8 +80,8 @@ export class TraceContext implements Meter {
    * The names met before an incremental trace's checkpoint, settled there (settleTensorNames): no
    * later trace adds to them, so the map is replaced, never changed, and a checkpoint neither saves
    * nor restores it (markReplacedNeverChanged); a resumed trace adds its names to a small map of
-   * its own. The list (frozen: not saved itself) keeps the names' own objects in the checkpoint,
-   * whose `tensor` and `times` later statements still change.
+   * its own. The names' own objects, whose `tensor` and `times` later statements still change,
+   * are logged: their writes are undone by the checkpoint.
    */
   private tensorNamesBefore: ReadonlyMap<number, TensorName> = NO_TENSOR_NAMES;
   private tensorNamesBeforeList: readonly TensorName[] = NO_TENSOR_NAME_LIST;
@@ -99,13 +99,18 @@ export class TraceContext implements Meter {
     this.tensorNamesByOffset = new Map(this.tensorNamesByOffset);
   }
 
-  /** Before a checkpoint is saved: the names met so far join the settled ones (see tensorNamesBefore). */
-  settleTensorNames(): void {
-    if (this.tensorNamesByOffset.size === 0) return;
-    const settled = new Map([...this.tensorNamesBefore, ...this.tensorNamesByOffset]);
-    this.tensorNamesBefore = markReplacedNeverChanged(settled);
-    this.tensorNamesBeforeList = Object.freeze([...settled.values()]);
-    this.tensorNamesByOffset = new Map();
+  /**
+   * Before a checkpoint is saved: the names met so far join the settled ones (see
+   * tensorNamesBefore), whose writes (a later use of the name) go to the checkpoint's log.
+   */
+  settleTensorNames(log: WriteLog): void {
+    if (this.tensorNamesByOffset.size > 0) {
+      const settled = new Map([...this.tensorNamesBefore, ...this.tensorNamesByOffset]);
+      this.tensorNamesBefore = markReplacedNeverChanged(settled);
+      this.tensorNamesBeforeList = Object.freeze([...settled.values()]);
+      this.tensorNamesByOffset = new Map();
+    }
+    for (const name of this.tensorNamesBeforeList) logWrites(name, log);
   }
   /**
    * Before a checkpoint is saved: the layer calls made so far are frozen, with their output
@@ -114,12 +119,13 @@ export class TraceContext implements Meter {
    * statement) and is never written again, so a checkpoint neither saves nor compares them; under
    * a ResNet152 backbone they were most of what a keystroke restored. A write to one after this
    * throws (strict mode), which the differential tests would show. The layers themselves and
-   * their lists of calls still change (trainable, a call on an earlier layer), and the map of the
-   * calls' owners grows: their writes go to the log returned, which the checkpoint undoes instead
-   * of saving them (checkpoint.ts WriteLog).
+   * their lists of calls still change (trainable, a call on an earlier layer), and the lists of
+   * layers and map of the calls' owners grow: their writes go to the checkpoint's log, which it
+   * undoes instead of saving them (checkpoint.ts WriteLog).
    */
-  settleGraph(): WriteLog {
-    const log = new WriteLog();
+  settleGraph(log: WriteLog): void {
+    // The list of layers only grows (or is cut back to an earlier length).
+    logWrites(this.layers, log);
     // Which nested objects each call ran in: set once per call, its list never changed.
     logWrites(this.callOwners, log);
     for (const owners of this.callOwners.values()) Object.freeze(owners);
@@ -134,7 +140,6 @@ export class TraceContext implements Meter {
         Object.freeze(call);
       }
     }
-    return log;
   }
   private nextTensorId = 0;
   private allocationRefused = false;
@@ -206,8 +211,14 @@ export class TraceContext implements Meter {
   /** Remembers that the name at `span` held `tensor`. */
   noteTensorName(span: Span, name: string, tensor: SymTensor): void {
     if (this.foreignSite) return;
-    const seen = this.tensorNamesByOffset.get(span.from) ?? this.tensorNamesBefore.get(span.from);
+    const recent = this.tensorNamesByOffset.get(span.from);
+    const seen = recent ?? this.tensorNamesBefore.get(span.from);
     if (seen) {
+      if (!recent) {
+        // A settled name (checkpointed as a logged object): its writes are undone, not saved.
+        beforeWrite(seen, 'tensor');
+        beforeWrite(seen, 'times');
+      }
       seen.tensor = tensor;
       seen.times++;
     } else if (this.tensorNamesBeforeList.length + this.tensorNamesByOffset.size < MAX_TENSOR_NAMES) this.tensorNamesByOffset.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });

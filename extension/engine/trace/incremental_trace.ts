@@ -10,7 +10,7 @@
  *
  * A result stays valid until the next `trace` call of the same tracer (which changes its objects).
  */
-import { Checkpoint } from './checkpoint';
+import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './interpreter';
 import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
 
@@ -137,8 +137,9 @@ export class IncrementalTracer {
   }
 
   private save(state: TraceState, index: number, statements: StatementSpan[], text: string): void {
-    state.ctx.settleTensorNames();
-    const log = state.ctx.settleGraph();
+    const log = new WriteLog();
+    state.ctx.settleTensorNames(log);
+    state.ctx.settleGraph(log);
     const checkpoint = Checkpoint.save([state.ctx, state.it, state.module], log);
     this.saved = checkpoint && { checkpoint, index, statements: statements.slice(0, index), prefix: text.slice(0, statements[index - 1].to) };
   }

@@ -137,6 +137,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     trainable: !(kwargs.get('trainable')?.t === 'bool' && (kwargs.get('trainable') as { v: boolean }).v === false),
     declaredInput: declaredInput(kwargs),
   };
+  beforeWrite(ctx.layers, 'length');
   ctx.layers.push(layer);
   if (kernel?.type === 'Lambda') rememberLambda(layer, args, kwargs);
   if (!kernel) {
@@ -320,6 +321,7 @@ function operationLayer(ctx: TraceContext, type: string, autoName: string, kerne
     id: ctx.layers.length, type, kernel, config, name: ctx.names.auto(autoName), span,
     scope: [...ctx.frames], calls: [], trainable: true, isOperation: true,
   };
+  beforeWrite(ctx.layers, 'length');
   ctx.layers.push(layer);
   return layer;
 }
@@ -443,6 +445,7 @@ function traceLambda(it: Interpreter, layer: LayerInstance, arg: Value, inputs: 
   try {
     out = callValue(it, saved.fn, [symbolic], extra, site);
   } finally {
+    beforeWrite(ctx.layers, 'length');
     ctx.layers.length = layerCount;
     ctx.layers.forEach((l, i) => {
       if (l.calls.length === callCounts[i]) return;

@@ -202,6 +202,7 @@ export function cloneSequential(it: Interpreter, source: ModelObject, site: Synt
   const { ctx } = it;
   const copy = (layer: LayerInstance): LayerInstance => {
     const made: LayerInstance = { ...layer, id: ctx.layers.length, calls: [], scope: [...ctx.frames] };
+    beforeWrite(ctx.layers, 'length');
     ctx.layers.push(made);
     return made;
   };

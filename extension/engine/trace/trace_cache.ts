@@ -13,7 +13,7 @@
  * reads something else of the trace, runs out of budget, refers to objects made before it) is
  * traced every time and never recorded.
  */
-import { beforeMapSet } from './checkpoint';
+import { beforeMapSet, beforeWrite } from './checkpoint';
 import type { Diagnostic } from '../diagnostics';
 import type { LayerCall, LayerInstance } from '../graph';
 import type { Span } from '../source';
@@ -329,6 +329,7 @@ function instantiate(ctx: TraceContext, rec: Recording, site: Span): Value {
     scope: (s) => [...frames, ...s.slice(rec.outerFrames).map(frame)],
     span,
   });
+  beforeWrite(ctx.layers, 'length');
   for (const l of rec.layers) ctx.layers.push(cloner.any(l) as LayerInstance);
   for (const m of rec.models) ctx.models.push(cloner.any(m) as ModelObject);
   const owners = [...ctx.owners];

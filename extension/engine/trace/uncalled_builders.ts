@@ -4,6 +4,7 @@
  * function never called whose parameters all have defaults is run once with them; when it returns
  * a model without any error, that model is kept (and an info says so); otherwise all it made is undone.
  */
+import { beforeWrite } from './checkpoint';
 import type { SyntaxNode } from '@lezer/common';
 import type { TraceContext } from './context';
 import type { Interpreter } from './interpreter';
@@ -50,6 +51,7 @@ export function analyseUncalledBuilders(it: Interpreter, module: Scope): void {
       ctx.diagnostics.info('uncalled-builder', `\`${name}()\` is never called in this file: ConvLens shows the model it builds with its default arguments.`, ctx.span(site));
       continue;
     }
+    beforeWrite(ctx.layers, 'length');
     ctx.layers.length = before.layers;
     ctx.models.length = before.models;
     ctx.diagnostics.items.length = before.diagnostics;
