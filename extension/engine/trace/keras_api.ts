@@ -77,8 +77,19 @@ const MATH_CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: In
 
 export function moduleAttr(path: string, name: string): Value {
   if ((path === 'math' || path === 'numpy') && name in MATH_CONSTANTS) return float(MATH_CONSTANTS[name]);
-  return { t: 'module', path: `${path}.${name}` };
+  // One frozen value per dotted name (nothing changes a module value): `layers.Conv2D` on every
+  // re-traced line makes no string, and its path's parts are found by a hash the string keeps.
+  let byName = modulesByPath.get(path);
+  if (!byName) {
+    if (modulesByPath.size >= 10_000) modulesByPath.clear();
+    modulesByPath.set(path, (byName = new Map()));
+  }
+  let v = byName.get(name);
+  if (!v) byName.set(name, (v = Object.freeze({ t: 'module', path: `${path}.${name}` }) as Value));
+  return v;
 }
+
+const modulesByPath = new Map<string, Map<string, Value>>();
 
 function numberArg(v: Value | undefined): number | null {
   return v && isNumber(v) ? v.v : v?.t === 'bool' ? Number(v.v) : null;

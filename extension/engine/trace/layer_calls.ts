@@ -15,7 +15,7 @@ import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
 import { broadcastShapes, VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
 import { callValue } from './calls';
-import { argumentsKey, buildKey, deepFreeze, rememberBuild, rememberConfig, rememberedBuild, rememberedConfig } from './layer_memo';
+import { argumentsKey, deepFreeze, rememberBuild, rememberConfig, rememberedBuild, rememberedConfig } from './layer_memo';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -212,15 +212,14 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
  * name and shapes serves (layer_memo.ts); one with a dropped size reports it, so is made each time.
  */
 function buildOf(ctx: TraceContext, layer: LayerInstance, shapes: Shape[], span: Span): BuildResult {
-  const key = buildKey(layer.name, shapes);
-  const known = rememberedBuild(layer.config, key);
+  const known = rememberedBuild(layer.config, layer.name, shapes);
   if (known) return known;
   const { result, dropped } = exactSizes(layer.kernel!.build(layer.config, shapes, { layerName: layer.name }));
   if (dropped) {
     ctx.diagnostics.info('inexact-size', inexactMessage(layer, dropped, false), span);
     return deepFreeze(result);
   }
-  rememberBuild(layer.config, key, deepFreeze(result));
+  rememberBuild(layer.config, layer.name, shapes, deepFreeze(result));
   return result;
 }
 

@@ -19,9 +19,11 @@ const MAX_KEPT = 20_000;
 
 const configsByArguments = new Map<string, object>();
 
-/** Build results per config (by identity), then by layer name and input shapes. */
-let buildsByConfig = new WeakMap<object, Map<string, BuildResult>>();
+/** Build results per config (by identity), then by layer name, with the input shapes they were made on (copies). */
+let buildsByConfig = new WeakMap<object, Map<string, { shapes: Shape[]; result: BuildResult }[]>>();
 let buildsKept = 0;
+/** Results kept per config and name (a layer called on a few shapes). */
+const MAX_BUILDS_PER_NAME = 4;
 
 /**
  * The text of everything a constructor call's binding reads: the kind, the global image data
@@ -79,34 +81,40 @@ export function rememberConfig<T>(key: string | null, config: T): T {
   return config;
 }
 
-/** Input shapes and the layer's name as text (unknown axes as "?"). */
-export function buildKey(layerName: string, shapes: readonly Shape[]): string {
-  let key = `${layerName.length}:${layerName}`;
-  for (const shape of shapes) {
-    key += '(';
-    for (const d of shape) key += d === null ? '?,' : `${d},`;
-    key += ')';
-  }
-  return key;
-}
-
 /** The build result made before for this config, name and input shapes (frozen), if any. */
-export function rememberedBuild(config: unknown, key: string): BuildResult | undefined {
+export function rememberedBuild(config: unknown, layerName: string, shapes: readonly Shape[]): BuildResult | undefined {
   if (!reuseEnabled() || typeof config !== 'object' || config === null) return undefined;
-  return buildsByConfig.get(config)?.get(key);
+  const made = buildsByConfig.get(config)?.get(layerName);
+  if (made) for (const m of made) if (sameShapes(m.shapes, shapes)) return m.result;
+  return undefined;
 }
 
 /** Keeps a frozen build result for this config, name and input shapes. */
-export function rememberBuild(config: unknown, key: string, result: BuildResult): void {
+export function rememberBuild(config: unknown, layerName: string, shapes: readonly Shape[], result: BuildResult): void {
   if (!reuseEnabled() || typeof config !== 'object' || config === null || !Object.isFrozen(result)) return;
   if (buildsKept >= MAX_KEPT) {
     buildsByConfig = new WeakMap();
     buildsKept = 0;
   }
-  let byKey = buildsByConfig.get(config);
-  if (!byKey) buildsByConfig.set(config, (byKey = new Map()));
-  byKey.set(key, result);
+  let byName = buildsByConfig.get(config);
+  if (!byName) buildsByConfig.set(config, (byName = new Map()));
+  let made = byName.get(layerName);
+  if (!made) byName.set(layerName, (made = []));
+  // Copies: a tensor's shape array is not always frozen.
+  made.unshift({ shapes: shapes.map((s) => s.slice()), result });
+  if (made.length > MAX_BUILDS_PER_NAME) made.pop();
   buildsKept++;
+}
+
+function sameShapes(a: readonly Shape[], b: readonly Shape[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
 }
 
 /** `v` and every object it holds, frozen. */
