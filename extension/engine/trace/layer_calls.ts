@@ -149,7 +149,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
   if (nameArg && nameArg.t === 'unknown') ctx.diagnostics.info('unevaluable', `The layer name could not be evaluated; it is shown as "${layer.name}".`, span);
   try {
     // With *args or **kwargs of unknown contents, which argument is which cannot be known.
-    if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) throw new NeedsUnknown('arguments');
+    if (hasSpread(args, kwargs)) throw new NeedsUnknown('arguments');
     // The same arguments give the same config (layer_memo.ts): a re-traced statement's is kept.
     const key = argumentsKey(kernel.type, ctx.imageDataFormat, args, kwargs);
     const known = rememberedConfig(key);
@@ -166,6 +166,12 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     reportKernelError(ctx, e, span, layer);
   }
   return layer;
+}
+
+function hasSpread(args: readonly Value[], kwargs: ReadonlyMap<string, Value>): boolean {
+  for (const v of args) if (v.t === 'unknown' && v.spread) return true;
+  for (const v of kwargs.values()) if (v.t === 'unknown' && v.spread) return true;
+  return false;
 }
 
 function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: LayerInstance): void {
