@@ -16,6 +16,8 @@ import { argumentsKey } from '../../extension/engine/trace/layer_memo';
 import { trace, type TraceResult } from '../../extension/engine/trace/trace';
 import type { Value } from '../../extension/engine/trace/values';
 import { lcg } from '../support/random';
+import { EXAMPLE_FILES, example } from '../support/analyze';
+import type { Shape } from '../../kernels/types';
 
 const TWINS = `import keras
 from keras import layers
@@ -97,6 +99,22 @@ describe('configs and build results by value', () => {
       memoized.models.map((m) => m.layers.map((l) => [l.layer.name, l.outputShape, l.params, l.macs, l.rf, l.savings])),
       reference.models.map((m) => m.layers.map((l) => [l.layer.name, l.outputShape, l.params, l.macs, l.rf, l.savings])),
     );
+  });
+
+  it("a successful build does not depend on the layer's name (so the memo leaves it out)", () => {
+    let built = 0;
+    for (const text of [TWINS, ...EXAMPLE_FILES.map(example)]) {
+      for (const layer of fromScratch(() => traced(text)).layers) {
+        for (const call of layer.calls) {
+          if (!call.result || !layer.kernel || layer.config === null) continue;
+          const shapes = call.inputs.map((t) => t.shape) as Shape[];
+          const build = (layerName: string) => layer.kernel!.build(layer.config, shapes, { layerName });
+          assert.deepEqual(build('another_name'), build(layer.name), `${layer.name} (${layer.type})`);
+          built++;
+        }
+      }
+    }
+    assert.ok(built > 300, `${built} builds`);
   });
 
   it('arguments keys tell apart what binding reads', () => {

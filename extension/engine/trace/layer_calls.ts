@@ -214,18 +214,19 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
 
 /**
  * The kind's build of the layer on these shapes, frozen whole: results are replaced, never edited
- * (checkpoint.ts saves none of them), and a write would throw. One made before for the same config,
- * name and shapes serves (layer_memo.ts); one with a dropped size reports it, so is made each time.
+ * (checkpoint.ts saves none of them), and a write would throw. One made before for the same config
+ * and shapes serves, whatever the layer's name (layer_memo.ts); one with a dropped size reports it,
+ * so is made each time.
  */
 function buildOf(ctx: TraceContext, layer: LayerInstance, shapes: Shape[], span: Span): BuildResult {
-  const known = rememberedBuild(layer.config, layer.name, shapes);
+  const known = rememberedBuild(layer.config, shapes);
   if (known) return known;
   const { result, dropped } = exactSizes(layer.kernel!.build(layer.config, shapes, { layerName: layer.name }));
   if (dropped) {
     ctx.diagnostics.info('inexact-size', inexactMessage(layer, dropped, false), span);
     return deepFreeze(result);
   }
-  rememberBuild(layer.config, layer.name, shapes, deepFreeze(result));
+  rememberBuild(layer.config, shapes, deepFreeze(result));
   return result;
 }
 

@@ -2,8 +2,9 @@
  * Layer configs and build results by value. A keystroke early in a long file re-traces every
  * statement after it: each constructor call is bound and configured again with the same argument
  * values, and each layer built again on input shapes of the same values. A kind's `configure` is a
- * function of its bound arguments only, and its `build` of the config, the input shapes and the
- * layer's name (for its messages): so the first answer, frozen, serves every later one. Sharing
+ * function of its bound arguments only, and a successful `build` of the config and the input
+ * shapes (the layer's name is only for its error messages: kernels/types.ts BuildContext; a layer
+ * auto-named anew after an early edit keeps its result): so the first answer, frozen, serves every later one. Sharing
  * it is safe because both are replaced, never changed in place (checkpoint.ts relies on it too);
  * it also hands the analysis the same objects, whose memos compare by identity.
  *
@@ -19,11 +20,11 @@ const MAX_KEPT = 20_000;
 
 const configsByArguments = new Map<string, object>();
 
-/** Build results per config (by identity), then by layer name, with the input shapes they were made on (copies). */
-let buildsByConfig = new WeakMap<object, Map<string, { shapes: Shape[]; result: BuildResult }[]>>();
+/** Build results per config (by identity), with the input shapes they were made on (copies). */
+let buildsByConfig = new WeakMap<object, { shapes: Shape[]; result: BuildResult }[]>();
 let buildsKept = 0;
-/** Results kept per config and name (a layer called on a few shapes). */
-const MAX_BUILDS_PER_NAME = 4;
+/** Results kept per config (one config serves every unnamed layer of the same arguments, on a few shapes). */
+const MAX_BUILDS_PER_CONFIG = 8;
 
 /**
  * The text of everything a constructor call's binding reads: the kind, the global image data
@@ -81,28 +82,26 @@ export function rememberConfig<T>(key: string | null, config: T): T {
   return config;
 }
 
-/** The build result made before for this config, name and input shapes (frozen), if any. */
-export function rememberedBuild(config: unknown, layerName: string, shapes: readonly Shape[]): BuildResult | undefined {
+/** The build result made before for this config and input shapes (frozen), if any. */
+export function rememberedBuild(config: unknown, shapes: readonly Shape[]): BuildResult | undefined {
   if (!reuseEnabled() || typeof config !== 'object' || config === null) return undefined;
-  const made = buildsByConfig.get(config)?.get(layerName);
+  const made = buildsByConfig.get(config);
   if (made) for (const m of made) if (sameShapes(m.shapes, shapes)) return m.result;
   return undefined;
 }
 
-/** Keeps a frozen build result for this config, name and input shapes. */
-export function rememberBuild(config: unknown, layerName: string, shapes: readonly Shape[], result: BuildResult): void {
+/** Keeps a frozen build result for this config and input shapes. */
+export function rememberBuild(config: unknown, shapes: readonly Shape[], result: BuildResult): void {
   if (!reuseEnabled() || typeof config !== 'object' || config === null || !Object.isFrozen(result)) return;
   if (buildsKept >= MAX_KEPT) {
     buildsByConfig = new WeakMap();
     buildsKept = 0;
   }
-  let byName = buildsByConfig.get(config);
-  if (!byName) buildsByConfig.set(config, (byName = new Map()));
-  let made = byName.get(layerName);
-  if (!made) byName.set(layerName, (made = []));
+  let made = buildsByConfig.get(config);
+  if (!made) buildsByConfig.set(config, (made = []));
   // Copies: a tensor's shape array is not always frozen.
   made.unshift({ shapes: shapes.map((s) => s.slice()), result });
-  if (made.length > MAX_BUILDS_PER_NAME) made.pop();
+  if (made.length > MAX_BUILDS_PER_CONFIG) made.pop();
   buildsKept++;
 }
 
