@@ -4,9 +4,10 @@
  * values, and each layer built again on input shapes of the same values. A kind's `configure` is a
  * function of its bound arguments only, and a successful `build` of the config and the input
  * shapes (the layer's name is only for its error messages: kernels/types.ts BuildContext; a layer
- * auto-named anew after an early edit keeps its result): so the first answer, frozen, serves every later one. Sharing
- * it is safe because both are replaced, never changed in place (checkpoint.ts relies on it too);
- * it also hands the analysis the same objects, whose memos compare by identity.
+ * auto-named anew after an early edit keeps its result): so the first answer, frozen, serves
+ * every later one. Sharing it is safe because both are replaced, never changed in place
+ * (checkpoint.ts relies on it too); it also hands the analysis the same objects, whose memos
+ * compare by identity (analysis/savings.ts keeps its answers by build result).
  *
  * Only successful answers with nothing to report are kept (no warning, no dropped size): a
  * failing or reporting call takes the full path each time. Bounded: forgotten all at once when
