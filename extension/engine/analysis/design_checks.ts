@@ -64,7 +64,10 @@ function griddingStep(call: LayerCall, chains: DilationChains): GriddingMemo {
   const spatial = window !== undefined && window.kernelSize.some((k) => k > 1);
   if (kernel.atrous && window && spatial) {
     const rate = Math.max(...window.dilation);
-    const chain = { gcd: gcd(merged.gcd, rate), rates: [...merged.rates, rate] };
+    const shared = gcd(merged.gcd, rate);
+    // Once the gcd is 1 no later chain can share a factor, so its rates are never shown: one
+    // shared chain stands for all of them (a long dense stack copied its growing rates per conv).
+    const chain = shared === 1 ? COPRIME_CHAIN : { gcd: shared, rates: [...merged.rates, rate] };
     memo.chain = chain;
     if (chain.gcd > 1 && chain.rates.length >= 2 && !application) {
       memo.warning = `Gridding: stacked dilation rates (${chain.rates.join(', ')}) share the factor ${chain.gcd}, so ${name} only sees every ${chain.gcd}${ordinal(chain.gcd)} pixel of the features before the stack (Wang et al. 2018). Use rates without a common factor, e.g. (1, 2, 5).`;
@@ -81,6 +84,9 @@ function griddingStep(call: LayerCall, chains: DilationChains): GriddingMemo {
 
 /** No dilated conv since the last dense window. Shared: chains are never changed, only replaced. */
 const NO_CHAIN: DilationChain = Object.freeze({ gcd: 0, rates: Object.freeze([]) as unknown as number[] });
+
+/** Any chain whose rates share no factor (gcd 1: every later one's is 1 too, and never warns). */
+const COPRIME_CHAIN: DilationChain = Object.freeze({ gcd: 1, rates: Object.freeze([]) as unknown as number[] });
 
 /**
  * The chain entering a call: the gcd of all its inputs' chains, with the longest one's rates (the

@@ -42,9 +42,34 @@ export function convSavings(call: LayerCall): Savings | null {
   const known = memos.savings as SavingsMemo | undefined;
   if (known && known.kernel === kernel && known.config === config && known.result === result && sameShapes(known.shapes, call)) return known.savings;
   const shapes = call.inputs.map((t) => t.shape);
-  const savings = computeSavings(call.layer.name, kernel, config, result.params.trainable, result.macs, shapes);
-  memos.savings = { kernel, config, result, shapes, savings } satisfies SavingsMemo;
+  // A re-traced call is new, but its build result is often one the tracer made before (layer_memo.ts).
+  const made = reuseEnabled() ? savingsByResult.get(result) : undefined;
+  const savings = made && made.kernel === kernel && made.config === config && sameShapeValues(made.shapes, shapes)
+    ? made.savings
+    : computeSavings(call.layer.name, kernel, config, result.params.trainable, result.macs, shapes);
+  const memo = { kernel, config, result, shapes, savings } satisfies SavingsMemo;
+  memos.savings = memo;
+  if (reuseEnabled()) savingsByResult.set(result, memo);
   return savings;
+}
+
+/**
+ * The answer last made with each build result (frozen, replaced and never changed): a re-traced
+ * call whose kind, config and input shapes match it gets the same (frozen) answer, so the same
+ * message too (analyze.ts writes one per answer and layer name).
+ */
+const savingsByResult = new WeakMap<NonNullable<LayerCall['result']>, SavingsMemo>();
+
+function sameShapeValues(a: readonly (Shape | null)[], b: readonly (Shape | null)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null || y === null || x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
 }
 
 function sameShapes(shapes: (Shape | null)[], call: LayerCall): boolean {

@@ -31,6 +31,12 @@ export function isPunct(node: SyntaxNode): boolean {
   return PUNCT.has(node.name);
 }
 
+/** A child `execAssign` groups as a target or value: not skipped by `kids`, not an operator, type or punctuation. */
+function isPlainPart(node: SyntaxNode): boolean {
+  const { name } = node;
+  return name !== 'Comment' && name !== '⚠' && name !== 'AssignOp' && name !== 'TypeDef' && !PUNCT.has(name);
+}
+
 export class Interpreter {
   /** Loops (and comprehensions) being run; a statement inside one runs many times, so it is not a unit of its own. */
   private loopDepth = 0;
@@ -224,6 +230,14 @@ export class Interpreter {
   }
 
   private execAssign(node: SyntaxNode, scope: Scope): void {
+    // Most assignments are `target = value`: bound without the groups below (the same steps).
+    const target = node.firstChild;
+    const op = target?.nextSibling;
+    const valueNode = op?.nextSibling;
+    if (target && op?.name === 'AssignOp' && valueNode && !valueNode.nextSibling && isPlainPart(target) && isPlainPart(valueNode)) {
+      assignTarget(this, target, this.eval(valueNode, scope), scope);
+      return;
+    }
     const groups: SyntaxNode[][] = [[]];
     for (const c of kids(node)) {
       if (c.name === 'AssignOp') groups.push([]);

@@ -37,12 +37,59 @@ function canonicalize(path: string): string {
     .replace(/^keras\.api\._v2\.keras\./, 'keras.');
 }
 
+interface PathParts {
+  /** The canonical path, its dotted parts, last name, the parts before it, and the first. */
+  path: string;
+  parts: string[];
+  name: string;
+  namespace: string;
+  root: string;
+  /**
+   * keras.layers.<a kind's class>: a layer constructor, which every branch of callModule before
+   * the constructor's passes by (none takes a keras.layers class name but Input and the models,
+   * and the tensor functions are ops, activations, backend, random, tensorflow and applications).
+   */
+  layerClass: boolean;
+}
+
+const partsCache = new Map<string, PathParts>();
+
+/** A called path, split once (each re-traced layer statement calls the same few). */
+function pathParts(rawPath: string): PathParts {
+  let out = partsCache.get(rawPath);
+  if (out === undefined) {
+    const path = canonicalPath(rawPath);
+    const parts = path.split('.');
+    const name = parts[parts.length - 1];
+    const namespace = parts.slice(0, -1).join('.');
+    const layerClass = namespace === 'keras.layers' && /^[A-Z]/.test(name) && kernelFor(name) !== undefined && !MODEL_NAMES.has(name)
+      && !OPAQUE_NAMESPACES.some((ns) => parts.includes(ns));
+    out = { path, parts, name, namespace, root: parts[0], layerClass };
+    if (partsCache.size < 10_000) partsCache.set(rawPath, out);
+  }
+  return out;
+}
+
+/** Names callModule answers before it constructs layers. */
+const MODEL_NAMES = new Set(['Input', 'Sequential', 'Model', 'Functional']);
+
 const MATH_CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, tau: 2 * Math.PI };
 
 export function moduleAttr(path: string, name: string): Value {
   if ((path === 'math' || path === 'numpy') && name in MATH_CONSTANTS) return float(MATH_CONSTANTS[name]);
-  return { t: 'module', path: `${path}.${name}` };
+  // One frozen value per dotted name (nothing changes a module value): `layers.Conv2D` on every
+  // re-traced line makes no string, and its path's parts are found by a hash the string keeps.
+  let byName = modulesByPath.get(path);
+  if (!byName) {
+    if (modulesByPath.size >= 10_000) modulesByPath.clear();
+    modulesByPath.set(path, (byName = new Map()));
+  }
+  let v = byName.get(name);
+  if (!v) byName.set(name, (v = Object.freeze({ t: 'module', path: `${path}.${name}` }) as Value));
+  return v;
 }
+
+const modulesByPath = new Map<string, Map<string, Value>>();
 
 function numberArg(v: Value | undefined): number | null {
   return v && isNumber(v) ? v.v : v?.t === 'bool' ? Number(v.v) : null;
@@ -78,11 +125,8 @@ const OPAQUE_NAMESPACES = ['initializers', 'regularizers', 'constraints', 'activ
 
 /** Calls a dotted name: keras.layers.Conv2D(...), keras.Input(...), math.ceil(...). */
 export function callModule(it: Interpreter, rawPath: string, args: Value[], kwargs: Map<string, Value>, site: SyntaxNode): Value {
-  const path = canonicalPath(rawPath);
-  const parts = path.split('.');
-  const name = parts[parts.length - 1];
-  const namespace = parts.slice(0, -1).join('.');
-  const root = parts[0];
+  const { path, parts, name, namespace, root, layerClass } = pathParts(rawPath);
+  if (layerClass) return { t: 'layer', layer: constructLayer(it, name, args, kwargs, it.ctx.span(site)) };
   if ((root === 'math' || root === 'numpy' || root === 'np') && MATH[name]) return MATH[name](args, it.ctx);
   if (path === 'functools.partial') return makePartial(it, args, kwargs);
   if (root === 'numpy') {

@@ -4,7 +4,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { pyRepr } from '../../../kernels/args';
 import { kernelFor } from '../../../kernels/registry';
 import { InexactSize } from '../../../kernels/shape';
-import { ArgValue, BoundArgs, KerasError, LayerKernel, NeedsUnknown, ParamSpec, Shape, UNKNOWN } from '../../../kernels/types';
+import { ArgValue, BoundArgs, BuildResult, KerasError, LayerKernel, NeedsUnknown, ParamSpec, Shape, UNKNOWN } from '../../../kernels/types';
 import { isNumpyScalar } from './arrays';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { Span } from '../source';
@@ -16,6 +16,7 @@ import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
 import { broadcastShapes, VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
 import { callValue } from './calls';
+import { argumentsKey, deepFreeze, rememberBuild, rememberConfig, rememberedBuild, rememberedConfig } from './layer_memo';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -102,12 +103,8 @@ function bindArgs(kernel: LayerKernel<any>, args: Value[], kwargs: Map<string, V
 
 /** Keras-2 style `input_shape=`, `batch_input_shape=`, `input_dim=` on a layer (used by Sequential). */
 function declaredInput(kwargs: Map<string, Value>): Shape | undefined {
-  const dims = (v: Value | undefined): (number | null)[] | null => {
-    if (!v) return null;
-    const items = v.t === 'tuple' || v.t === 'list' ? v.items : [v];
-    if (!items.every((d) => d.t === 'int' || d.t === 'none')) return null;
-    return items.map((d) => (d.t === 'int' ? d.v : null));
-  };
+  // Most layers declare none: asked before anything is allocated.
+  if (!kwargs.has('batch_input_shape') && !kwargs.has('input_shape') && !kwargs.has('input_dim')) return undefined;
   const batch = kwargs.get('batch_size');
   const b = batch?.t === 'int' ? batch.v : null;
   const full = dims(kwargs.get('batch_input_shape'));
@@ -116,6 +113,13 @@ function declaredInput(kwargs: Map<string, Value>): Shape | undefined {
   if (shape) return [b, ...shape];
   const inputDim = dims(kwargs.get('input_dim'));
   return inputDim ? [b, ...inputDim] : undefined;
+}
+
+function dims(v: Value | undefined): (number | null)[] | null {
+  if (!v) return null;
+  const items = v.t === 'tuple' || v.t === 'list' ? v.items : [v];
+  if (!items.every((d) => d.t === 'int' || d.t === 'none')) return null;
+  return items.map((d) => (d.t === 'int' ? d.v : null));
 }
 
 /** Constructs a layer object: binds and validates arguments as Keras' constructor does. */
@@ -147,14 +151,29 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
   if (nameArg && nameArg.t === 'unknown') ctx.diagnostics.info('unevaluable', `The layer name could not be evaluated; it is shown as "${layer.name}".`, span);
   try {
     // With *args or **kwargs of unknown contents, which argument is which cannot be known.
-    if ([...args, ...kwargs.values()].some((v) => v.t === 'unknown' && v.spread)) throw new NeedsUnknown('arguments');
+    if (hasSpread(args, kwargs)) throw new NeedsUnknown('arguments');
+    // The same arguments give the same config (layer_memo.ts): a re-traced statement's is kept.
+    const key = argumentsKey(kernel.type, ctx.imageDataFormat, args, kwargs);
+    const known = rememberedConfig(key);
+    if (known !== undefined) {
+      layer.config = known;
+      return layer;
+    }
     const bound = bindArgs(kernel, args, kwargs, ctx.imageDataFormat);
-    for (const warning of kernel.warnings?.(bound) ?? []) ctx.diagnostics.info('keras-deprecated', warning, span);
-    layer.config = kernel.configure(bound);
+    const warnings = kernel.warnings?.(bound) ?? [];
+    for (const warning of warnings) ctx.diagnostics.info('keras-deprecated', warning, span);
+    const config = kernel.configure(bound);
+    layer.config = warnings.length ? config : rememberConfig(key, config);
   } catch (e) {
     reportKernelError(ctx, e, span, layer);
   }
   return layer;
+}
+
+function hasSpread(args: readonly Value[], kwargs: ReadonlyMap<string, Value>): boolean {
+  for (const v of args) if (v.t === 'unknown' && v.spread) return true;
+  for (const v of kwargs.values()) if (v.t === 'unknown' && v.spread) return true;
+  return false;
 }
 
 function reportKernelError(ctx: TraceContext, e: unknown, span: Span, layer: LayerInstance): void {
@@ -174,8 +193,7 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
   const ready = layer.kernel && layer.config !== null && shapes.every((s) => s !== null) && (inputs.length > 0 || layer.kernel.family === 'input');
   if (ready) {
     try {
-      const { result, dropped } = exactSizes(layer.kernel!.build(layer.config, shapes as Shape[], { layerName: layer.name }));
-      if (dropped) ctx.diagnostics.info('inexact-size', inexactMessage(layer, dropped, false), span);
+      const result = buildOf(ctx, layer, shapes as Shape[], span);
       const first = layer.calls.find((c) => c.result)?.result;
       if (first?.params && result.params && first.params.trainable + first.params.nonTrainable !== result.params.trainable + result.params.nonTrainable) {
         const firstIn = layer.calls.find((c) => c.result)!.inputs[0]?.shape;
@@ -185,8 +203,7 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
           `Input 0 of layer "${layer.name}" is incompatible with the layer: expected axis -1 of input shape to have value ${expected}, but received input with shape (${(shapes[0] ?? []).map((d) => (d === null ? 'None' : d)).join(', ')}). The layer was already built by an earlier call (shared weights).`,
         );
       }
-      // Frozen whole: results are replaced, never edited (checkpoint.ts saves none of them), and a write would throw.
-      call.result = deepFreeze(result);
+      call.result = result;
       call.output.shape = result.outputShape;
     } catch (e) {
       reportKernelError(ctx, e, span, layer);
@@ -201,12 +218,22 @@ export function callLayer(ctx: TraceContext, layer: LayerInstance, inputs: SymTe
   return call;
 }
 
-/** `v` and every object it holds, frozen. */
-function deepFreeze<T>(v: T): T {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-  return v;
+/**
+ * The kind's build of the layer on these shapes, frozen whole: results are replaced, never edited
+ * (checkpoint.ts saves none of them), and a write would throw. One made before for the same config
+ * and shapes serves, whatever the layer's name (layer_memo.ts); one with a dropped size reports it,
+ * so is made each time.
+ */
+function buildOf(ctx: TraceContext, layer: LayerInstance, shapes: Shape[], span: Span): BuildResult {
+  const known = rememberedBuild(layer.config, shapes);
+  if (known) return known;
+  const { result, dropped } = exactSizes(layer.kernel!.build(layer.config, shapes, { layerName: layer.name }));
+  if (dropped) {
+    ctx.diagnostics.info('inexact-size', inexactMessage(layer, dropped, false), span);
+    return deepFreeze(result);
+  }
+  rememberBuild(layer.config, shapes, deepFreeze(result));
+  return result;
 }
 
 function tensorsOf(v: Value | undefined): SymTensor[] | null {
