@@ -20,7 +20,7 @@ import { setReuseEnabled } from '../../extension/engine/reuse';
 import { reusedOrders } from '../../extension/engine/trace/recent_graphs';
 import { reusedModels, reusedSummaries } from '../../extension/engine/analysis/model_memo';
 import { reusedInsides } from '../../extension/engine/analysis/entries';
-import { extendedModels, keptInnerEntries, keptModelNodes } from '../../extension/engine/trace/keras_tracking';
+import { extendedModels, keptInnerEntries, keptModelNodes } from '../../extension/engine/trace/tracking_kept';
 import { resumedPrefixes } from '../../extension/engine/analysis/prefix_memo';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { setCheckpointAudit } from '../../extension/engine/trace/checkpoint';

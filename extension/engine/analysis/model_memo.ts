@@ -14,22 +14,8 @@ import { reuseEnabled } from '../reuse';
 import type { Rf } from './receptive_field';
 import type { EntryReport, LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
+import { claimReports, type ReportHolding } from './report_holding';
 import type { PrefixState } from './prefix_memo';
-
-/** A per-call report record and the analysis holding it (analyze.ts: a report belongs to one model of an analysis). */
-export interface ReportHolding {
-  heldBy: object | null;
-}
-
-/**
- * Marks the first `count` records as held by the analysis `inUse`, unless one of them already is
- * (another of its models took that report): then nothing is marked and the answer is false.
- */
-export function claimReports(held: readonly ReportHolding[], count: number, inUse: object): boolean {
-  for (let i = 0; i < count; i++) if (held[i].heldBy === inUse) return false;
-  for (let i = 0; i < count; i++) held[i].heldBy = inUse;
-  return true;
-}
 
 /** What a model's calls give, before its entries and totals (analyze.ts, analyzeCalls). */
 export interface ModelCalls {

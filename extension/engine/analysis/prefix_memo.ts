@@ -14,7 +14,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { reuseEnabled } from '../reuse';
 import type { DilationChain } from './design_checks';
-import { claimReports, type ReportHolding } from './model_memo';
+import { claimReports, type ReportHolding } from './report_holding';
 import type { Rf } from './receptive_field';
 import type { EntryReport, LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';

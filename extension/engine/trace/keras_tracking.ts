@@ -4,15 +4,15 @@
  * what its attributes hold, visited in sorted attribute order. Weight files are laid out by this.
  */
 import { beforeWrite } from './checkpoint';
-import type { GraphEntry, LayerCall, LayerInstance, ModelGraph, TrackedChild, TrackedList, TrackedNode } from '../graph';
+import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import type { TraceContext } from './context';
 import { reuseEnabled } from '../reuse';
 import { callsOrder } from './functional_order';
 import { functionalOrderReusing } from './recent_graphs';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
+import { extendedModels, graphOf, innerEntriesKept, keptInnerEntries, keptModelNodes, modelsKept, sameCalls, startsWith, type KeptModel, type Tracked } from './tracking_kept';
 import type { InstanceValue, Value } from './values';
 
-type Tracked = LayerInstance | ModelObject | InstanceValue;
 
 const isFunctionalModel = (o: object): o is ModelObject => 'kind' in o && (o as ModelObject).kind === 'functional' && !!(o as ModelObject).graph;
 
@@ -48,55 +48,6 @@ function layerNode(layer: LayerInstance): TrackedNode {
   if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
   else if (reuseEnabled()) layersNow.add(layer);
   return node;
-}
-
-/**
- * A nested model's or custom layer's own entries, kept while the calls made inside it are the same
- * settled ones (frozen: made before the incremental trace's checkpoint, so neither they nor the
- * owners they ran in change) and its graph is the same: a backbone applied as `base(inputs)` is
- * not grouped again at every keystroke in the head. Only entries that are all layers are kept (a
- * container's entry reads its object's name and trainable flag, which later statements may set);
- * a layer entry holds its layer, whose fields are read when used.
- */
-/** How many times a container's entries were the kept ones (tests: the reuse happened). */
-export const keptInnerEntries = { count: 0 };
-
-const innerEntriesKept = new WeakMap<object, { graph: unknown; calls: LayerCall[]; entries: GraphEntry[] }>();
-
-/**
- * A Functional or Sequential model's node and entries, kept while its graph is the same and
- * settled (every call frozen before the incremental trace's checkpoint) and it holds only layers,
- * each with the node the layer keeps (layerNodes) and the class and trainable flag it had: a
- * backbone is not tracked again at each keystroke in its head.
- */
-interface KeptModel {
-  graph: ModelGraph;
-  node: TrackedNode;
-  entries: GraphEntry[] | null;
-  /** Its order when read off its calls (each call a layer's only one), and those layers as a set (made when first asked). */
-  order: readonly Tracked[] | null;
-  layers: Set<Tracked> | null;
-}
-const modelsKept = new WeakMap<ModelObject, KeptModel>();
-
-/** How many models were listed as a kept model's layers and order plus their own (tests: it happened). */
-export const extendedModels = { count: 0 };
-
-function startsWith(calls: readonly LayerCall[], prefix: readonly LayerCall[]): boolean {
-  if (prefix.length > calls.length || prefix.length === 0) return false;
-  for (let i = 0; i < prefix.length; i++) if (calls[i] !== prefix[i]) return false;
-  return true;
-}
-
-/** How many times a model's node was the kept one (tests: the reuse happened). */
-export const keptModelNodes = { count: 0 };
-
-const graphOf = (key: object): unknown => ('kind' in key ? (key as ModelObject).graph : null);
-
-function sameSettledCalls(kept: LayerCall[], calls: LayerCall[]): boolean {
-  if (kept.length !== calls.length) return false;
-  for (let i = 0; i < calls.length; i++) if (kept[i] !== calls[i]) return false;
-  return true;
 }
 
 export class TrackingBuilder {
@@ -178,7 +129,7 @@ export class TrackingBuilder {
 
   /**
    * The node kept for a model (`modelsKept`), if it still stands: the same graph, the model's
-   * trainable flag, and each layer's class, flag and kept node as they were.
+   * trainable flag, and each layer's class and flag as they were.
    */
   private keptModel(key: object): KeptModel | null {
     const kept = reuseEnabled() ? modelsKept.get(key as ModelObject) : undefined;
@@ -379,7 +330,7 @@ export class TrackingBuilder {
       if (entry.kind !== 'container') continue;
       const kept = reuseEnabled() ? innerEntriesKept.get(key) : undefined;
       // Once per trace: two models listing the same container (a model and the model it is nested in) hold lists of their own.
-      if (kept && kept.graph === graphOf(key) && !this.keptHandedOut.has(kept.entries) && sameSettledCalls(kept.calls, entry.calls)) {
+      if (kept && kept.graph === graphOf(key) && !this.keptHandedOut.has(kept.entries) && sameCalls(kept.calls, entry.calls)) {
         this.keptHandedOut.add(kept.entries);
         entry.entries = kept.entries;
         keptInnerEntries.count++;
