@@ -79,8 +79,7 @@ function render(): void {
   // The diagram being replaced, when it shows this model: its pan and zoom may be kept.
   const previous = diagram && diagramOf === model.key ? { structure: diagram.structure, viewport: diagram.viewport() } : null;
   diagram = null;
-  // Nested models the user expanded, shared by the diagram and the table.
-  const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
+  const expanded = expandedOf(model);
   const toggle = (name: string) => {
     if (!expanded.delete(name)) expanded.add(name);
     toggled = name;
@@ -94,7 +93,7 @@ function render(): void {
     // Only the render right after a toggle keeps the toggled group in view.
     const focus = toggled;
     toggled = null;
-    void renderDiagram(host, model, { reveal, toggle, grouped: !!vscode.getState()?.grouped, expanded, focus, previous }).then((d) => {
+    void renderDiagram(host, model, { reveal, toggle, grouped: isGrouped(), expanded, focus, previous }).then((d) => {
       if (mine !== generation) return;
       diagram = d;
       diagramOf = model.key;
@@ -120,8 +119,7 @@ function refreshDiagram(): boolean {
   const host = app.querySelector<HTMLElement>(':scope > .diagram-host');
   if (!model || mode() !== 'diagram' || !diagram || diagramOf !== model.key || !host) return false;
   const t0 = performance.now();
-  const expanded = new Set(vscode.getState()?.expanded?.[model.key] ?? []);
-  if (!diagram.update(model, { grouped: !!vscode.getState()?.grouped, expanded })) return false;
+  if (!diagram.update(model, { grouped: isGrouped(), expanded: expandedOf(model) })) return false;
   while (app.firstChild && app.firstChild !== host) app.firstChild.remove();
   const runBox = runSection(model);
   host.before(headerOf(model), ...(runBox ? [runBox] : []), toolsOf(model));
@@ -129,6 +127,16 @@ function refreshDiagram(): boolean {
   host.dataset.renderMs = (performance.now() - t0).toFixed(0);
   diagram.highlight(highlighted);
   return true;
+}
+
+/** Nested models the user expanded in this model, shared by the diagram and the table. */
+function expandedOf(model: SummaryModel): Set<string> {
+  return new Set(vscode.getState()?.expanded?.[model.key] ?? []);
+}
+
+/** Whether helper-function blocks are drawn as one node each (the Group tool). */
+function isGrouped(): boolean {
+  return !!vscode.getState()?.grouped;
 }
 
 /** The model picker, its totals, the Diagram/Table tabs and Run on sample. */
@@ -157,16 +165,16 @@ function headerOf(model: SummaryModel): HTMLElement {
 /** The diagram's tools: Group, the exports and Fit. */
 function toolsOf(model: SummaryModel): HTMLElement {
   const fit = button('Fit', () => diagram?.fit(true), { title: 'Fit the whole graph into the view', className: 'tool' });
-    const exports = (['svg', 'png'] as const).map((format) => button(format.toUpperCase(), async () => {
-      if (!diagram) return;
-      const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
-      vscode.postMessage({ type: 'export', format, model: model.name, data });
-    }, { title: `Export the diagram as ${format.toUpperCase()}`, className: 'tool' }));
-    const grouped = !!vscode.getState()?.grouped;
-    const group = button('Group', () => {
-      setState({ grouped: !grouped });
-      render();
-    }, { title: 'Collapse each helper-function block (e.g. one call of double_conv) into one node', pressed: grouped, className: 'tool' });
+  const exports = (['svg', 'png'] as const).map((format) => button(format.toUpperCase(), async () => {
+    if (!diagram) return;
+    const data = format === 'svg' ? diagram.exportSvg() : await diagram.exportPng();
+    vscode.postMessage({ type: 'export', format, model: model.name, data });
+  }, { title: `Export the diagram as ${format.toUpperCase()}`, className: 'tool' }));
+  const grouped = isGrouped();
+  const group = button('Group', () => {
+    setState({ grouped: !grouped });
+    render();
+  }, { title: 'Collapse each helper-function block (e.g. one call of double_conv) into one node', pressed: grouped, className: 'tool' });
   const tools = el('div', 'tools');
   tools.append(group, ...exports, fit);
   return tools;
@@ -363,8 +371,7 @@ function showMaps(host: HTMLElement, layer: string, v: RunView): void {
   host.append(grid);
 }
 
-/** The last run of this model: output, latency, receptive field, ERF heatmap, per-layer bars. */
-/** The latest run's results, when they are of this model. */
+/** The last run of this model, when there is one: output, latency, receptive field, ERF heatmap, per-layer bars. */
 function runSection(model: SummaryModel): HTMLElement | null {
   if (!run || run.file !== file || run.view.model !== model.key) return null;
   const v = run.view;

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { isPython } from './ctx';
 
-
 export function registerStatusBar(ctx: Ctx): vscode.Disposable {
   const item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   item.name = 'ConvLens';

@@ -210,9 +210,9 @@ export class Checkpoint {
   }
 
   /**
-   * Writes the saved contents back into every saved object. Most objects did not change since
-   * the save, so each is compared first and written only when it differs (reading allocates
-   * nothing; writing everything made most of a keystroke's garbage).
+   * Undoes the logged writes, then writes the saved contents back into every saved object. Most
+   * objects did not change since the save, so each is compared first and written only when it
+   * differs (reading allocates nothing; writing everything made most of a keystroke's garbage).
    */
   restore(): void {
     this.log?.undo();
