@@ -4,6 +4,7 @@ import { BUILTINS } from './builtins';
 import { callValue, getAttr } from './calls';
 import type { Interpreter } from './interpreter';
 import { isPunct, kids } from './interpreter';
+import { literalArguments } from './literal_arguments';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { formatWithSpec, parseNumber, parseStringLiteral } from './pyformat';
 import { Scope } from './scope';
@@ -250,14 +251,23 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
   const [calleeNode, argList] = kids(node);
   if (calleeNode.name === 'VariableName' && it.ctx.source(calleeNode) === 'super' && !scope.lookup('super')) return superOf(scope);
   const callee = evalExpr(it, calleeNode, scope);
+  if (!argList) return callValue(it, callee, [], new Map(), node);
+  const made = literalArguments(it, argList, MAX_EXPRESSION_DEPTH, () => evalArguments(it, argList, scope));
+  return made ? callValue(it, callee, made.args, made.kwargs, node) : callValue(it, callee, [generatorItems(it, argList, scope)], new Map(), node);
+}
+
+/** A generator argument, f(x for x in xs): its items, as a list. */
+function generatorItems(it: Interpreter, argList: SyntaxNode, scope: Scope): Value {
+  const items = comprehension(it, argList, scope, false) as Value[] | null;
+  return items ? list(items) : unknown('generator');
+}
+
+/** A call's arguments, in order; null for a generator argument (see generatorItems). */
+function evalArguments(it: Interpreter, argList: SyntaxNode, scope: Scope): { args: Value[]; kwargs: Map<string, Value> } | null {
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
-  const parts = argList ? kids(argList) : [];
-  // A generator argument, f(x for x in xs): its items, as a list.
-  if (parts.some((p) => p.name === 'for')) {
-    const items = comprehension(it, argList, scope, false) as Value[] | null;
-    return callValue(it, callee, [items ? list(items) : unknown('generator')], kwargs, node);
-  }
+  const parts = kids(argList);
+  if (parts.some((p) => p.name === 'for')) return null;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (isPunct(p)) continue;
@@ -281,7 +291,7 @@ function call(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
     }
     args.push(evalExpr(it, p, scope));
   }
-  return callValue(it, callee, args, kwargs, node);
+  return { args, kwargs };
 }
 
 /** super() in a method: attribute lookups continue in the bases of the defining class. */

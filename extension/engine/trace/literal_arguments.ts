@@ -1,0 +1,171 @@
+/**
+ * Argument lists written only with literals, `(16, 3, padding="same", name="conv_0")`, evaluated
+ * once per text and then reused. After an edit near the top of a 1000-layer file every layer's
+ * statement is traced again, and walking these lists' syntax, parsing their numbers and strings and
+ * building their maps was a quarter of each statement's time.
+ *
+ * A list qualifies by its syntax alone (numbers, plain strings, True/False/None, tuples and
+ * parentheses of those, signs on numbers, `name=` keywords), and by what evaluating it did the
+ * first time: known values only, no diagnostic. Such a list's values depend on its text and on
+ * nothing else in the trace, so the reused values are the ones evaluating again would give; only
+ * the budget is charged as that evaluation would be, the same steps ending at the same site. Values
+ * are shared between calls (ints, floats, strings, bools, None and tuples are never changed in
+ * place); each call gets its own array and map, which callees may change.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { reuseEnabled } from '../reuse';
+import type { Span } from '../source';
+import type { Interpreter } from './interpreter';
+import { isPunct, kids } from './interpreter';
+import type { Value } from './values';
+
+export interface LiteralArguments {
+  args: readonly Value[];
+  kwargs: ReadonlyMap<string, Value>;
+  /** Budget steps evaluating the list takes, and how deep its expressions nest. */
+  steps: number;
+  depth: number;
+  /** The budget's site after evaluating it (the last literal), relative to the list's start. */
+  siteFrom: number;
+  siteTo: number;
+}
+
+/** Per list text: its evaluation, or null when it is not made of literals only. */
+const byText = new Map<string, LiteralArguments | null>();
+/** Cleared when full: a file has a few thousand argument lists at most. */
+const MAX_TEXTS = 8_192;
+/** Longer lists are not looked up (each lookup hashes the text). */
+const MAX_TEXT_LENGTH = 400;
+
+export function clearLiteralArguments(): void {
+  byText.clear();
+}
+
+/**
+ * The list's args and kwargs (fresh containers), with the budget charged, when it is made of
+ * literals and was evaluated before; `evaluate` otherwise (the list then may be remembered).
+ */
+export function literalArguments(
+  it: Interpreter,
+  argList: SyntaxNode,
+  maxDepth: number,
+  evaluate: () => { args: Value[]; kwargs: Map<string, Value> } | null,
+): { args: Value[]; kwargs: Map<string, Value> } | null {
+  if (!reuseEnabled() || argList.to - argList.from > MAX_TEXT_LENGTH) return evaluate();
+  const text = it.ctx.source(argList);
+  const known = byText.get(text);
+  if (known === null) return evaluate();
+  if (known !== undefined) {
+    const { budget } = it.ctx;
+    // Past the budget or the nesting bound, the list is evaluated as usual, to stop where that would.
+    if (it.expressionDepth + known.depth < maxDepth && budget.fits({ directSteps: known.steps, work: 0, elements: 0, depth: 0 })) {
+      const site: Span = { from: argList.from + known.siteFrom, to: argList.from + known.siteTo };
+      budget.step(site, known.steps);
+      return { args: known.args.slice(), kwargs: new Map(known.kwargs) };
+    }
+    return evaluate();
+  }
+  const depth = literalDepth(argList);
+  if (depth === null) {
+    remember(text, null);
+    return evaluate();
+  }
+  const { budget, diagnostics } = it.ctx;
+  const stepsBefore = budget.steps;
+  const diagnosticsBefore = diagnostics.items.length;
+  const made = evaluate();
+  if (!made) return made;
+  const values = [...made.args, ...made.kwargs.values()];
+  const plain = diagnostics.items.length === diagnosticsBefore && values.every(isKnownImmutable);
+  remember(text, plain ? {
+    args: Object.freeze(made.args.slice()),
+    kwargs: new Map(made.kwargs),
+    steps: budget.steps - stepsBefore,
+    depth,
+    siteFrom: budget.site.from - argList.from,
+    siteTo: budget.site.to - argList.from,
+  } : null);
+  return made;
+}
+
+function remember(text: string, entry: LiteralArguments | null): void {
+  if (byText.size >= MAX_TEXTS) byText.clear();
+  // A copy: the text is a slice of the document, which the key would otherwise keep alive.
+  byText.set(copyOf(text), entry);
+}
+
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+/**
+ * How deep the list's arguments nest, or null when one is not a literal this file reuses. A list
+ * holding a parse error is never reused: how the parser recovered may depend on what surrounds it.
+ */
+function literalDepth(argList: SyntaxNode): number | null {
+  if (holdsParseError(argList)) return null;
+  const parts = kids(argList);
+  let deepest = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (isPunct(p)) continue;
+    if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+      const d = literalNodeDepth(parts[i + 2]);
+      if (d === null) return null;
+      deepest = Math.max(deepest, d);
+      i += 2;
+      continue;
+    }
+    const d = literalNodeDepth(p);
+    if (d === null) return null;
+    deepest = Math.max(deepest, d);
+  }
+  return deepest;
+}
+
+function literalNodeDepth(node: SyntaxNode): number | null {
+  switch (node.name) {
+    case 'Number':
+    case 'String':
+    case 'Boolean':
+    case 'None':
+      return 1;
+    case 'UnaryExpression': {
+      const [op, operand] = kids(node);
+      return (op?.name === 'ArithOp' || op?.name === '-' || op?.name === '+') && operand?.name === 'Number' && !operand.nextSibling ? 2 : null;
+    }
+    case 'TupleExpression':
+    case 'ParenthesizedExpression': {
+      let deepest = 0;
+      for (const c of kids(node)) {
+        if (isPunct(c)) continue;
+        const d = literalNodeDepth(c);
+        if (d === null) return null;
+        deepest = Math.max(deepest, d);
+      }
+      return deepest + 1;
+    }
+    default:
+      return null;
+  }
+}
+
+function holdsParseError(node: SyntaxNode): boolean {
+  const cursor = node.cursor();
+  const end = node.to;
+  do {
+    if (cursor.type.isError) return true;
+  } while (cursor.next() && cursor.from <= end);
+  return false;
+}
+
+function isKnownImmutable(v: Value): boolean {
+  switch (v.t) {
+    case 'int': case 'float': case 'str': case 'bool': case 'none':
+      return true;
+    case 'tuple':
+      return v.items.every(isKnownImmutable);
+    default:
+      return false;
+  }
+}
