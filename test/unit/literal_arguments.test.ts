@@ -19,6 +19,9 @@ x = layers.Conv2D(16, (3, 3), strides=(1, 1), padding="same", use_bias=False, na
 x = layers.BatchNormalization(epsilon=1e-3, momentum=0.99, center=True, scale=True)(x)
 x = layers.Conv2D(16, (3, 3), strides=(1, 1), padding="same", use_bias=False, name="stem")(x)
 x = layers.ZeroPadding2D(((1, 0), (-1, +2)))(x)
+n = 24
+# Configured by its own values, not by the literal list handed out just before it.
+x = layers.Conv2D(n, 3, name="not_literal")(x)
 x = layers.Dense(0x20, activation=None)(x)
 y = layers.Dense(10, name=b"bytes")(x)
 z = layers.Dense(99999999999999999999)(x)

@@ -16,7 +16,8 @@ import { toSnakeCase } from './naming';
 import { float, int, list, NONE, str, tuple, unknown, Value, type InstanceValue } from './values';
 import { broadcastShapes, VariableOperation, type VariableOp } from '../../../kernels/variable_operation';
 import { callValue } from './calls';
-import { argumentsKey, deepFreeze, rememberBuild, rememberConfig, rememberedBuild, rememberedConfig } from './layer_memo';
+import { argumentsKeyPart, deepFreeze, rememberBuild, rememberConfig, rememberedBuild, rememberedConfig } from './layer_memo';
+import { literalKeyPart } from './literal_arguments';
 
 /** Keyword arguments every Keras layer accepts (base Layer.__init__ and Keras-2 input hints). */
 const BASE_KWARGS = new Set(['name', 'dtype', 'trainable', 'autocast', 'activity_regularizer', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim', 'weights', 'seed']);
@@ -153,8 +154,8 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     // With *args or **kwargs of unknown contents, which argument is which cannot be known.
     if (hasSpread(args, kwargs)) throw new NeedsUnknown('arguments');
     // The same arguments give the same config (layer_memo.ts): a re-traced statement's is kept.
-    const key = argumentsKey(kernel.type, ctx.imageDataFormat, args, kwargs);
-    const known = rememberedConfig(key);
+    const part = literalKeyPart(args, kwargs) ?? argumentsKeyPart(args, kwargs);
+    const known = rememberedConfig(kernel.type, ctx.imageDataFormat, part);
     if (known !== undefined) {
       layer.config = known;
       return layer;
@@ -163,7 +164,7 @@ export function constructLayer(it: Interpreter, typeName: string, args: Value[],
     const warnings = kernel.warnings?.(bound) ?? [];
     for (const warning of warnings) ctx.diagnostics.info('keras-deprecated', warning, span);
     const config = kernel.configure(bound);
-    layer.config = warnings.length ? config : rememberConfig(key, config);
+    layer.config = warnings.length ? config : rememberConfig(kernel.type, ctx.imageDataFormat, part, config);
   } catch (e) {
     reportKernelError(ctx, e, span, layer);
   }

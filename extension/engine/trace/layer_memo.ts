@@ -19,7 +19,14 @@ import type { Value } from './values';
 
 const MAX_KEPT = 20_000;
 
-const configsByArguments = new Map<string, object>();
+/**
+ * Configs by kind, then image data format, then the arguments' part of the key: the kind and
+ * format are the same few strings each time, and the part, when a literal argument list hands
+ * it over, a kept string whose hash V8 has already computed (one long key built per call was
+ * hashed anew each time).
+ */
+let configsByArguments = new Map<string, Map<string, Map<string, object>>>();
+let configsKept = 0;
 
 /** Build results per config (by identity), with the input shapes they were made on (copies). */
 let buildsByConfig = new WeakMap<object, { shapes: Shape[]; result: BuildResult }[]>();
@@ -35,7 +42,13 @@ const MAX_BUILDS_PER_CONFIG = 8;
  * their length, every value its type (an int 3 and a float 3.0 differ; a list and a tuple too).
  */
 export function argumentsKey(kind: string, format: string | null | undefined, args: readonly Value[], kwargs: ReadonlyMap<string, Value>): string | null {
-  let key = `${kind}|${format ?? '-'}|`;
+  const part = argumentsKeyPart(args, kwargs);
+  return part === null ? null : `${kind}|${format ?? '-'}|${part}`;
+}
+
+/** The arguments' part of `argumentsKey` (what a literal argument list reuses: trace/literal_arguments.ts). */
+export function argumentsKeyPart(args: readonly Value[], kwargs: ReadonlyMap<string, Value>): string | null {
+  let key = '';
   for (let i = 0; i < args.length; i++) {
     const part = valueKey(args[i]);
     if (part === null) return null;
@@ -70,16 +83,24 @@ function valueKey(v: Value): string | null {
   }
 }
 
-/** The config made before for these arguments (frozen), if any. */
-export function rememberedConfig(key: string | null): unknown {
-  return key === null || !reuseEnabled() ? undefined : configsByArguments.get(key);
+/** The config made before for these arguments (frozen), if any; `part` is `argumentsKeyPart`'s. */
+export function rememberedConfig(kind: string, format: string | null | undefined, part: string | null): unknown {
+  return part === null || !reuseEnabled() ? undefined : configsByArguments.get(kind)?.get(format ?? '-')?.get(part);
 }
 
-/** Keeps `config` for `key`, frozen whole; returns it. */
-export function rememberConfig<T>(key: string | null, config: T): T {
-  if (key === null || !reuseEnabled() || typeof config !== 'object' || config === null) return config;
-  if (configsByArguments.size >= MAX_KEPT) configsByArguments.clear();
-  configsByArguments.set(key, deepFreeze(config));
+/** Keeps `config` for these arguments, frozen whole; returns it. */
+export function rememberConfig<T>(kind: string, format: string | null | undefined, part: string | null, config: T): T {
+  if (part === null || !reuseEnabled() || typeof config !== 'object' || config === null) return config;
+  if (configsKept >= MAX_KEPT) {
+    configsByArguments = new Map();
+    configsKept = 0;
+  }
+  let byFormat = configsByArguments.get(kind);
+  if (!byFormat) configsByArguments.set(kind, (byFormat = new Map()));
+  let byPart = byFormat.get(format ?? '-');
+  if (!byPart) byFormat.set(format ?? '-', (byPart = new Map()));
+  if (!byPart.has(part)) configsKept++;
+  byPart.set(part, deepFreeze(config));
   return config;
 }
 

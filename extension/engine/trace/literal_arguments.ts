@@ -17,14 +17,19 @@ import { reuseEnabled } from '../reuse';
 import type { Span } from '../source';
 import type { Interpreter } from './interpreter';
 import { isPunct, kids } from './interpreter';
+import { argumentsKeyPart } from './layer_memo';
 import type { Value } from './values';
 
 export interface LiteralArguments {
   args: readonly Value[];
-  kwargs: ReadonlyMap<string, Value>;
+  /** The keywords and their values, in order (a map is rebuilt from them: copying a Map costs three times more). */
+  names: readonly string[];
+  values: readonly Value[];
   /** Budget steps evaluating the list takes, and how deep its expressions nest. */
   steps: number;
   depth: number;
+  /** `argumentsKeyPart` of the values (null: not a layer config's), made once (see literalKeyPart). */
+  keyPart: string | null;
   /** The budget's site after evaluating it (the last literal), relative to the list's start. */
   siteFrom: number;
   siteTo: number;
@@ -39,6 +44,7 @@ const MAX_TEXT_LENGTH = 400;
 
 export function clearLiteralArguments(): void {
   byText.clear();
+  lastHandedOut = null;
 }
 
 /**
@@ -61,7 +67,10 @@ export function literalArguments(
     if (it.expressionDepth + known.depth < maxDepth && budget.fits({ directSteps: known.steps, work: 0, elements: 0, depth: 0 })) {
       const site: Span = { from: argList.from + known.siteFrom, to: argList.from + known.siteTo };
       budget.step(site, known.steps);
-      return { args: known.args.slice(), kwargs: new Map(known.kwargs) };
+      const kwargs = new Map<string, Value>();
+      for (let i = 0; i < known.names.length; i++) kwargs.set(known.names[i], known.values[i]);
+      lastHandedOut = known;
+      return { args: known.args.slice(), kwargs };
     }
     return evaluate();
   }
@@ -79,13 +88,34 @@ export function literalArguments(
   const plain = diagnostics.items.length === diagnosticsBefore && values.every(isKnownImmutable);
   remember(text, plain ? {
     args: Object.freeze(made.args.slice()),
-    kwargs: new Map(made.kwargs),
+    keyPart: argumentsKeyPart(made.args, made.kwargs),
+    names: Object.freeze([...made.kwargs.keys()]),
+    values: Object.freeze([...made.kwargs.values()]),
     steps: budget.steps - stepsBefore,
     depth,
     siteFrom: budget.site.from - argList.from,
     siteTo: budget.site.to - argList.from,
   } : null);
   return made;
+}
+
+/** The list whose values were handed out last (a layer constructor usually takes them next). */
+let lastHandedOut: LiteralArguments | null = null;
+
+/**
+ * `argumentsKeyPart(args, kwargs)` when these are the values the last reused list handed out (the
+ * same objects, in the same order, whatever containers hold them), undefined otherwise.
+ */
+export function literalKeyPart(args: readonly Value[], kwargs: ReadonlyMap<string, Value>): string | null | undefined {
+  const e = lastHandedOut;
+  if (!e || args.length !== e.args.length || kwargs.size !== e.names.length) return undefined;
+  for (let i = 0; i < args.length; i++) if (args[i] !== e.args[i]) return undefined;
+  let i = 0;
+  for (const [name, v] of kwargs) {
+    if (name !== e.names[i] || v !== e.values[i]) return undefined;
+    i++;
+  }
+  return e.keyPart;
 }
 
 function remember(text: string, entry: LiteralArguments | null): void {
