@@ -28,8 +28,16 @@ const MAX_TOP_CALLS = 64;
  * output runs through T, so the items up to T keep their order (their depths all grow by the new
  * chain's length). T is found on the earlier graph's top chain.
  */
+interface RecentList<T> {
+  inputs: SymTensor[];
+  output: SymTensor;
+  items: readonly T[];
+  /** Its top chain's calls, and how many of its last items lie above each (see topChainOf). */
+  topChain: Map<LayerCall, number>;
+}
+
 class RecentLists<T> {
-  private readonly lists: { inputs: SymTensor[]; output: SymTensor; items: readonly T[] }[] = [];
+  private readonly lists: RecentList<T>[] = [];
   reused = 0;
 
   /** `itemOf`: a chain call's item (on a chain, each call is its own entry). */
@@ -61,20 +69,37 @@ class RecentLists<T> {
   }
 
   remember(inputs: SymTensor[], output: SymTensor, items: readonly T[]): void {
-    this.lists.unshift({ inputs, output, items });
+    this.lists.unshift({ inputs, output, items, topChain: this.topChainOf(output, items) });
     if (this.lists.length > RECENT_KEPT) this.lists.pop();
   }
 
-  /** How many of `r`'s last items are its top chain's above `call`, when `call` is on that chain; else null. */
-  private droppedAbove(r: { output: SymTensor; items: readonly T[] }, call: LayerCall, onChain: (call: LayerCall) => boolean): number | null {
+  /**
+   * How many of `r`'s last items are its top chain's above `call`, when `call` is on that chain
+   * and every call above it may be on one; else null.
+   */
+  private droppedAbove(r: RecentList<T>, call: LayerCall, onChain: (call: LayerCall) => boolean): number | null {
+    const dropped = r.topChain.get(call);
+    if (dropped === undefined) return null;
+    // Whether a call may be on a chain can change after the list was made (its layer called again).
     let at = r.output.producer;
-    for (let j = 0; j <= MAX_TOP_CALLS && j < r.items.length; j++) {
-      if (!at) return null;
-      if (at === call) return j;
-      if (!onChain(at) || r.items[r.items.length - 1 - j] !== this.itemOf(at)) return null;
+    for (let j = 0; j < dropped; j++, at = at!.inputs[0].producer) if (!onChain(at!)) return null;
+    return dropped;
+  }
+
+  /**
+   * The calls of a list's top chain (from its output down, each the last item not yet matched),
+   * with how many items lie above each: found once, so a graph matched against the recent ones
+   * costs one lookup per call of its new chain, not a walk down each recent chain per call.
+   */
+  private topChainOf(output: SymTensor, items: readonly T[]): Map<LayerCall, number> {
+    const chain = new Map<LayerCall, number>();
+    let at = output.producer;
+    for (let j = 0; j <= MAX_TOP_CALLS && j < items.length && at; j++) {
+      chain.set(at, j);
+      if (items[items.length - 1 - j] !== this.itemOf(at) || at.inputs.length !== 1) break;
       at = at.inputs[0].producer;
     }
-    return null;
+    return chain;
   }
 }
 
