@@ -14,7 +14,8 @@ import type { LayerCall, ModelGraph } from '../../extension/engine/graph';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { callsOrder, functionalOrder } from '../../extension/engine/trace/functional_order';
 import { reusedListings } from '../../extension/engine/trace/recent_graphs';
-import { collectCalls } from '../../extension/engine/trace/models';
+import { collectCalls, collectCallsWalking } from '../../extension/engine/trace/models';
+import { chainPython } from '../../bench/models';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example } from '../support/analyze';
 
@@ -81,6 +82,36 @@ describe('functional order read off the calls is the full order', () => {
     let read = 0;
     for (const file of loadCorpus()) read += compareOrders(file.text, file.entry.file).read;
     console.log(`corpus: ${read} graphs read off their calls`);
+  });
+});
+
+/** collectCalls (a plain chain's shortcut first) against the walk alone, on every Functional graph of `text`; how many were chains. */
+function compareListings(text: string, what: string): number {
+  let chains = 0;
+  for (const graph of analyze(text, { limits: LIMITS }).models.map((m) => m.graph)) {
+    if (graph.kind !== 'functional') continue;
+    const walked = collectCallsWalking(graph.inputs, graph.outputs);
+    const listed = collectCalls(graph.inputs, graph.outputs);
+    assert.equal(listed.calls.length, walked.calls.length, `${what}: ${graph.name}`);
+    assert.ok(listed.calls.every((c, i) => c === walked.calls[i]), `${what}: ${graph.name}: the same calls in the same order`);
+    assert.equal(listed.disconnected, walked.disconnected, `${what}: ${graph.name}`);
+    if (graph.inputs.length === 1 && graph.outputs.length === 1 && walked.calls.every((c) => c.inputs.length <= 1)) chains++;
+  }
+  return chains;
+}
+
+describe("a plain chain's calls listed without the walk", () => {
+  it('are the walk\'s, on the examples, chains and the graphs where a shortcut could go wrong', () => {
+    let chains = 0;
+    for (const file of EXAMPLE_FILES) chains += compareListings(example(file), file);
+    chains += compareListings(chainPython(40), 'chain');
+    const prelude = 'import keras\nfrom keras import layers\n';
+    // A layer applied twice, in a row and apart; an intermediate tensor as the input; an input of another model.
+    compareListings(`${prelude}i = keras.Input((8,))\nd = layers.Dense(8)\nx = d(i)\nx = d(x)\nm = keras.Model(i, x)\n`, 'shared layer');
+    compareListings(`${prelude}i = keras.Input((8,))\nd = layers.Dense(8)\nx = d(i)\nx = layers.Dense(8)(x)\nx = layers.ReLU()(x)\nx = d(x)\nx = layers.Dense(2)(x)\nm = keras.Model(i, x)\n`, 'shared layer apart');
+    compareListings(`${prelude}i = keras.Input((8,))\nh = layers.Dense(8)(i)\nout = layers.Dense(4)(h)\nm = keras.Model(h, out)\n`, 'intermediate input');
+    compareListings(`${prelude}i = keras.Input((8,))\nj = keras.Input((8,))\nout = layers.Dense(4)(i)\nm = keras.Model(j, out)\n`, 'other input');
+    assert.ok(chains >= 3, `only ${chains} chains`);
   });
 });
 

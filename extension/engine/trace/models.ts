@@ -99,6 +99,12 @@ function tensorList(v: Value | undefined): SymTensor[] | null {
  * meets each layer. `model.layers` lists layers in this order; each call's inputs come before it.
  */
 export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls: LayerCall[]; disconnected?: LayerCall } {
+  const chain = chainCalls(inputs, outputs);
+  return chain ? { calls: chain } : collectCallsWalking(inputs, outputs);
+}
+
+/** `collectCalls` by walking the graph, whatever it is (exported for the test that compares a chain's shortcut with it). */
+export function collectCallsWalking(inputs: SymTensor[], outputs: SymTensor[]): { calls: LayerCall[]; disconnected?: LayerCall } {
   const inputSet = new Set(inputs);
   const inputCalls = new Set(inputs.map((t) => t.producer));
   const firstSeen = new Map<LayerInstance, number>();
@@ -168,6 +174,31 @@ export function collectCalls(inputs: SymTensor[], outputs: SymTensor[]): { calls
   order.sort((a, b) => depth[b] - depth[a] || seen[a] - seen[b] || a - b);
   const calls = order.map((i) => postOrder[i]);
   return { calls, disconnected };
+}
+
+/**
+ * A plain chain's calls, from its input up, or null for any other graph: one input and one output,
+ * each call on one tensor, down to the InputLayer of the input (an intermediate tensor given as the
+ * input ends the walk above it: declined). Along a chain each call is deeper than the one it feeds,
+ * even where a layer is called twice (a layer's depth only raises its deeper calls), so this is the
+ * walk's order. A 1000-layer Sequential-like model re-listed after an early edit takes one pass
+ * instead of the walk's maps and sort.
+ */
+function chainCalls(inputs: SymTensor[], outputs: SymTensor[]): LayerCall[] | null {
+  if (inputs.length !== 1 || outputs.length !== 1) return null;
+  const chain: LayerCall[] = [];
+  for (let t = outputs[0]; ; ) {
+    const call = t.producer;
+    if (!call) return null;
+    if (call.layer.kernel?.family === 'input') {
+      if (t !== inputs[0]) return null;
+      chain.push(call);
+      return chain.reverse();
+    }
+    if (t === inputs[0] || call.inputs.length !== 1) return null;
+    chain.push(call);
+    t = call.inputs[0];
+  }
 }
 
 function setGraph(it: Interpreter, model: ModelObject, inputs: SymTensor[], outputs: SymTensor[], site: Span): void {
