@@ -21,7 +21,7 @@ export class CallMemo {
 
 const memos = new WeakMap<LayerCall, CallMemo>();
 
-/** The calls of the last analysis and of this one (strong sets: each analysis holds its calls anyway). */
+/** The settled calls of the last analysis and of this one (strong sets: each analysis holds its calls anyway). */
 let seenBefore = new Set<LayerCall>();
 let seenNow = new Set<LayerCall>();
 
@@ -38,7 +38,10 @@ export function callMemo(call: LayerCall): CallMemo {
   if (!reuseEnabled()) return new CallMemo();
   let memo = memos.get(call);
   if (memo) return memo;
-  seenNow.add(call);
+  // Only a settled call (frozen before a checkpoint: trace/context.ts settleGraph) is traced once
+  // and analysed again; the others are made anew at every keystroke, and held here they kept the
+  // whole last trace alive through the next one.
+  if (Object.isFrozen(call)) seenNow.add(call);
   memo = new CallMemo();
   if (seenBefore.has(call)) memos.set(call, memo);
   return memo;

@@ -12,6 +12,7 @@
  */
 import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './interpreter';
+import { forgetGraphsOf } from './recent_graphs';
 import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
 
 /** A module-level statement as the checkpoint saw it. */
@@ -65,6 +66,7 @@ export class IncrementalTracer {
 
   /** Forgets everything: the next trace starts from the beginning. */
   reset(): void {
+    if (this.state) forgetGraphsOf(this.state.ctx.layers);
     this.state = null;
     this.saved = null;
     this.last = null;
@@ -86,6 +88,7 @@ export class IncrementalTracer {
       }
     }
     if (fresh !== null) {
+      if (this.state) forgetGraphsOf(this.state.ctx.layers);
       this.state = startTrace(req);
       this.saved = null;
       this.optionsKey = optionsKey;

@@ -34,7 +34,7 @@ const NO_OWNERS: readonly object[] = Object.freeze([]);
 const layerNodes = new WeakMap<LayerInstance, TrackedNode>();
 
 /**
- * The layers the last trace's tracking met, and this one's: a layer's node is kept from the second
+ * The settled layers the last trace's tracking met, and this one's: a layer's node is kept from the second
  * trace that meets it on (the layers an edit re-made are new at every keystroke, and keeping their
  * nodes cost more than making them).
  */
@@ -46,7 +46,9 @@ function layerNode(layer: LayerInstance): TrackedNode {
   if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
   const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
   if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
-  else if (reuseEnabled()) layersNow.add(layer);
+  // Only a settled layer (its scope frozen before a checkpoint: context.ts settleGraph) is met by
+  // the next trace again; the others are made anew, and held here they kept the last trace alive.
+  else if (reuseEnabled() && Object.isFrozen(layer.scope)) layersNow.add(layer);
   return node;
 }
 
@@ -232,7 +234,7 @@ export class TrackingBuilder {
       const entryOf = (call: LayerCall) => this.entryOf(call, model);
       const isContainer = (e: Tracked) => !isLayerInstance(e);
       const fromCalls = callsOrder<Tracked>(model.graph!, entryOf, isContainer);
-      known = fromCalls ? { order: fromCalls, fromCalls: true } : { order: functionalOrderReusing<Tracked>(model.graph!, entryOf, isContainer), fromCalls: false };
+      known = fromCalls ? { order: fromCalls, fromCalls: true } : { order: functionalOrderReusing<Tracked>(this.ctx.layers, model.graph!, entryOf, isContainer), fromCalls: false };
       this.orders.set(model, known);
     }
     return known;

@@ -203,7 +203,7 @@ function chainCalls(inputs: SymTensor[], outputs: SymTensor[]): LayerCall[] | nu
 
 function setGraph(it: Interpreter, model: ModelObject, inputs: SymTensor[], outputs: SymTensor[], site: Span): void {
   // A model re-built on top of one listed lately reuses its listing (recent_graphs.ts).
-  const { calls, disconnected } = collectCallsReusing(inputs, outputs, collectCalls);
+  const { calls, disconnected } = collectCallsReusing(it.ctx.layers, inputs, outputs, collectCalls);
   model.graph = { name: model.name, kind: model.kind, variable: model.variable, span: model.span, inputs, outputs, calls };
   if (disconnected) {
     const msg = `Graph disconnected: cannot obtain value for tensor "${disconnected.layer.name}" at layer "${disconnected.layer.name}". It is not among the model's inputs.`;

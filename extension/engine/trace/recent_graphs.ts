@@ -5,7 +5,7 @@
  * layer order (functionalOrder, functional_order.ts) are the earlier ones up to T, then the chain's.
  * Keeping these lists here keeps the orders themselves in functional_order.ts plain functions.
  */
-import type { LayerCall, ModelGraph, SymTensor } from '../graph';
+import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { reuseEnabled } from '../reuse';
 import { functionalOrder } from './functional_order';
 
@@ -29,6 +29,8 @@ const MAX_TOP_CALLS = 64;
  * chain's length). T is found on the earlier graph's top chain.
  */
 interface RecentList<T> {
+  /** The trace's list of layers the graph was made in (a layer is its trace's while it sits there at its id). */
+  layers: readonly LayerInstance[];
   inputs: SymTensor[];
   output: SymTensor;
   items: readonly T[];
@@ -68,9 +70,21 @@ class RecentLists<T> {
     return null;
   }
 
-  remember(inputs: SymTensor[], output: SymTensor, items: readonly T[]): void {
-    this.lists.unshift({ inputs, output, items, topChain: this.topChainOf(output, items) });
+  /**
+   * Keeps a graph made in the trace whose layers are `layers`. Graphs none of whose top chain is
+   * still that trace's are dropped first: nothing can be built on them (an early edit re-made
+   * all of it), and kept they held whole earlier traces alive, keystroke after keystroke, so V8
+   * took what every keystroke makes for long-lived and allocated it in the old generation.
+   */
+  remember(layers: readonly LayerInstance[], inputs: SymTensor[], output: SymTensor, items: readonly T[]): void {
+    for (let i = this.lists.length - 1; i >= 0; i--) if (!holdsCurrentCall(this.lists[i])) this.lists.splice(i, 1);
+    this.lists.unshift({ layers, inputs, output, items, topChain: this.topChainOf(output, items) });
     if (this.lists.length > RECENT_KEPT) this.lists.pop();
+  }
+
+  /** Drops the graphs made in the trace whose layers are `layers`. */
+  forget(layers: readonly LayerInstance[]): void {
+    for (let i = this.lists.length - 1; i >= 0; i--) if (this.lists[i].layers === layers) this.lists.splice(i, 1);
   }
 
   /**
@@ -103,6 +117,12 @@ class RecentLists<T> {
   }
 }
 
+/** Whether some call of the list's top chain is still in its trace (an edit re-traces what follows it). */
+function holdsCurrentCall(list: RecentList<unknown>): boolean {
+  for (const call of list.topChain.keys()) if (list.layers[call.layer.id] === call.layer) return true;
+  return false;
+}
+
 /** A call that can be on a reused chain: one input, its layer's only call, not an InputLayer. */
 function chainable(call: LayerCall): boolean {
   return call.inputs.length === 1 && call.layer.calls.length === 1 && call.layer.kernel?.family !== 'input';
@@ -110,6 +130,15 @@ function chainable(call: LayerCall): boolean {
 
 const recentListings = new RecentLists<LayerCall>((call) => call);
 const recentOrders = new RecentLists<unknown>((call) => call.layer);
+
+/**
+ * A trace is over for good (its tracer starts afresh or is reset): its graphs are dropped, since
+ * no later graph is built on them, and kept they would hold that trace alive.
+ */
+export function forgetGraphsOf(layers: readonly LayerInstance[]): void {
+  recentListings.forget(layers);
+  recentOrders.forget(layers);
+}
 
 /** How many graphs were listed, and ordered, by reusing a recent one (for tests). */
 export const reusedListings = { get count() { return recentListings.reused; } };
@@ -122,12 +151,12 @@ export const reusedOrders = { get count() { return recentOrders.reused; } };
  * one input and a layer called nowhere else (depths of one layer are its deepest call's), no chain
  * tensor is an input, the inputs are the same and no input went unused.
  */
-export function collectCallsReusing(inputs: SymTensor[], outputs: SymTensor[], collect: (inputs: SymTensor[], outputs: SymTensor[]) => CollectedCalls): CollectedCalls {
+export function collectCallsReusing(layers: readonly LayerInstance[], inputs: SymTensor[], outputs: SymTensor[], collect: (inputs: SymTensor[], outputs: SymTensor[]) => CollectedCalls): CollectedCalls {
   if (!reuseEnabled() || outputs.length !== 1) return collect(inputs, outputs);
   const output = outputs[0];
   const calls = recentListings.madeOnRecent(inputs, output, chainable);
   const result = calls ? { calls } : collect(inputs, outputs);
-  if (!result.disconnected && !unusedInputBeforeTop(result.calls[result.calls.length - 2]?.layer, output)) recentListings.remember(inputs, output, result.calls);
+  if (!result.disconnected && !unusedInputBeforeTop(result.calls[result.calls.length - 2]?.layer, output)) recentListings.remember(layers, inputs, output, result.calls);
   return result;
 }
 
@@ -138,12 +167,12 @@ export function collectCallsReusing(inputs: SymTensor[], outputs: SymTensor[], c
  * calls. The chains' calls must be plain layers (not inside a nested model or custom layer:
  * `entryOfCall` gives the layer itself).
  */
-export function functionalOrderReusing<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
+export function functionalOrderReusing<K>(layers: readonly LayerInstance[], graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] {
   if (!reuseEnabled() || graph.outputs.length !== 1 || graph.problem !== undefined) return functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
   const output = graph.outputs[0];
   const plain = (call: LayerCall) => chainable(call) && (entryOfCall(call) as unknown) === call.layer;
   const order = (recentOrders.madeOnRecent(graph.inputs, output, plain) as K[] | null) ?? functionalOrder(graph.inputs, graph.outputs, entryOfCall, isContainer);
-  if (!unusedInputBeforeTop(order[order.length - 2], output)) recentOrders.remember(graph.inputs, output, order);
+  if (!unusedInputBeforeTop(order[order.length - 2], output)) recentOrders.remember(layers, graph.inputs, output, order);
   return order;
 }
 
