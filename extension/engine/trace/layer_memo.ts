@@ -100,7 +100,7 @@ export function rememberConfig<T>(kind: string, format: string | null | undefine
   let byPart = byFormat.get(format ?? '-');
   if (!byPart) byFormat.set(format ?? '-', (byPart = new Map()));
   if (!byPart.has(part)) configsKept++;
-  byPart.set(part, deepFreeze(config));
+  byPart.set(flatString(part), deepFreeze(config));
   return config;
 }
 
@@ -136,6 +136,14 @@ function sameShapes(a: readonly Shape[], b: readonly Shape[]): boolean {
     for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
   }
   return true;
+}
+
+/**
+ * A copy of `text` as one flat string of its own: kept as a key, a string built by concatenation
+ * stays a tree of a dozen string objects, and one cut out of the document keeps the document alive.
+ */
+export function flatString<T extends string | null>(text: T): T {
+  return (text === null ? null : Buffer.from(text, 'utf16le').toString('utf16le')) as T;
 }
 
 /** `v` and every object it holds, frozen. */

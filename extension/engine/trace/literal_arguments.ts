@@ -17,7 +17,7 @@ import { reuseEnabled } from '../reuse';
 import type { Span } from '../source';
 import type { Interpreter } from './interpreter';
 import { isPunct, kids } from './interpreter';
-import { argumentsKeyPart } from './layer_memo';
+import { argumentsKeyPart, flatString } from './layer_memo';
 import type { Value } from './values';
 
 export interface LiteralArguments {
@@ -86,16 +86,19 @@ export function literalArguments(
   if (!made) return made;
   const values = [...made.args, ...made.kwargs.values()];
   const plain = diagnostics.items.length === diagnosticsBefore && values.every(isKnownImmutable);
-  remember(text, plain ? {
-    args: Object.freeze(made.args.slice()),
-    keyPart: argumentsKeyPart(made.args, made.kwargs),
-    names: Object.freeze([...made.kwargs.keys()]),
-    values: Object.freeze([...made.kwargs.values()]),
+  // Copies whose strings are their own: a string cut out of the document would keep that version of it alive.
+  const entry: LiteralArguments | null = plain ? {
+    args: Object.freeze(made.args.map(detached)),
+    keyPart: flatString(argumentsKeyPart(made.args, made.kwargs)),
+    names: Object.freeze([...made.kwargs.keys()].map(flatString)),
+    values: Object.freeze([...made.kwargs.values()].map(detached)),
     steps: budget.steps - stepsBefore,
     depth,
     siteFrom: budget.site.from - argList.from,
     siteTo: budget.site.to - argList.from,
-  } : null);
+  } : null;
+  remember(text, entry);
+  lastHandedOut = null;
   return made;
 }
 
@@ -121,11 +124,14 @@ export function literalKeyPart(args: readonly Value[], kwargs: ReadonlyMap<strin
 function remember(text: string, entry: LiteralArguments | null): void {
   if (byText.size >= MAX_TEXTS) byText.clear();
   // A copy: the text is a slice of the document, which the key would otherwise keep alive.
-  byText.set(copyOf(text), entry);
+  byText.set(flatString(text), entry);
 }
 
-function copyOf(text: string): string {
-  return Buffer.from(text, 'utf16le').toString('utf16le');
+/** A literal's value with strings of its own (see flatString). */
+function detached(v: Value): Value {
+  if (v.t === 'str') return { t: 'str', v: flatString(v.v) };
+  if (v.t === 'tuple') return { t: 'tuple', items: v.items.map(detached) };
+  return v;
 }
 
 /**
