@@ -32,6 +32,9 @@ export class DocumentSession {
       this.parser = new IncrementalParser();
       tree = this.parser.parse(text);
     }
+    // The last analysis is let go before the next is made (nothing reads it meanwhile): what an
+    // edit re-makes then dies before its replacement is made, instead of being copied with it.
+    this.current = null;
     const analysis = analyze(text, { ...this.options, tree, tracer: (req) => this.tracer.trace(req) });
     this.current = { version, text, analysis };
     return analysis;

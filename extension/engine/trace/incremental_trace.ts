@@ -12,7 +12,7 @@
  */
 import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './interpreter';
-import { forgetGraphsOf } from './recent_graphs';
+import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
 import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
 
 /** A module-level statement as the checkpoint saw it. */
@@ -94,6 +94,7 @@ export class IncrementalTracer {
       this.optionsKey = optionsKey;
     } else {
       this.resume(this.state!, req);
+      dropStaleGraphs();
     }
     const state = this.state!;
     let next = start;

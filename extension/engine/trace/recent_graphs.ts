@@ -77,9 +77,14 @@ class RecentLists<T> {
    * took what every keystroke makes for long-lived and allocated it in the old generation.
    */
   remember(layers: readonly LayerInstance[], inputs: SymTensor[], output: SymTensor, items: readonly T[]): void {
-    for (let i = this.lists.length - 1; i >= 0; i--) if (!holdsCurrentCall(this.lists[i])) this.lists.splice(i, 1);
+    this.dropStale();
     this.lists.unshift({ layers, inputs, output, items, topChain: this.topChainOf(output, items) });
     if (this.lists.length > RECENT_KEPT) this.lists.pop();
+  }
+
+  /** Drops the graphs none of whose top chain is still their trace's. */
+  dropStale(): void {
+    for (let i = this.lists.length - 1; i >= 0; i--) if (!holdsCurrentCall(this.lists[i])) this.lists.splice(i, 1);
   }
 
   /** Drops the graphs made in the trace whose layers are `layers`. */
@@ -130,6 +135,16 @@ function chainable(call: LayerCall): boolean {
 
 const recentListings = new RecentLists<LayerCall>((call) => call);
 const recentOrders = new RecentLists<unknown>((call) => call.layer);
+
+/**
+ * A trace resumed from a checkpoint: graphs none of whose top chain is still their trace's are
+ * dropped now, not when the next graph is kept, so what the last keystroke re-made dies before
+ * this one makes its own (a collection in between would copy both).
+ */
+export function dropStaleGraphs(): void {
+  recentListings.dropStale();
+  recentOrders.dropStale();
+}
 
 /**
  * A trace is over for good (its tracer starts afresh or is reset): its graphs are dropped, since
