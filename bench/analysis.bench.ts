@@ -124,6 +124,17 @@ const KEYSTROKES_PER_BLOCK = 11;
 /** Rounds per side-by-side measure, the first a warm-up: 7 counted give each path 70 keystrokes (4 gave 30, and a run's medians moved with the machine's load). */
 const ROUNDS = 8;
 
+/**
+ * Median milliseconds per keystroke of one path typed alone, as the editor's analysis worker types
+ * (no other path's garbage to meet): `counted` keystrokes after `warm` of warm-up.
+ */
+function typedAlone(next: () => number, warm = 60, counted = 200): number {
+  for (let i = 0; i < warm; i++) next();
+  const samples: number[] = [];
+  for (let i = 0; i < counted; i++) samples.push(next());
+  return median(samples);
+}
+
 function sideBySide(paths: Record<string, () => number>, rounds = ROUNDS, perRound = KEYSTROKES_PER_BLOCK): Record<string, number> {
   const names = Object.keys(paths);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
@@ -175,6 +186,7 @@ async function main() {
   console.log(row(['model', 'ConvLens cold', 'keystroke late', 'keystroke early', 'tfjs-layers build', 'cold speed-up', 'keystroke speed-up'], widths));
   const before: string[] = [];
   const where: string[] = [];
+  const tfjsBuild = new Map<string, number>();
   for (const c of cases) {
     analyze(c.text); // warm the JIT once, as an editor session would be
     const report = analyze(c.text).models.at(-1)!;
@@ -198,6 +210,7 @@ async function main() {
       params = m.countParams();
       m.dispose();
     });
+    tfjsBuild.set(c.name, tfjs);
     console.log(row([`${c.name}`, `${cold.toFixed(1)} ms`, `${late.toFixed(2)} ms`, `${early.toFixed(2)} ms`, `${tfjs.toFixed(0)} ms`, `${(tfjs / cold).toFixed(0)}x`, `${(tfjs / late).toFixed(0)}x / ${(tfjs / early).toFixed(0)}x`], widths));
     if (report.layers.length < 100) throw new Error(`bench model ${c.name} traced only ${report.layers.length} layers`);
     if (params !== report.totals.params) throw new Error(`bench model ${c.name}: tfjs-layers built ${params} params, ConvLens counts ${report.totals.params}: not the same model`);
@@ -209,6 +222,11 @@ async function main() {
   const measured = (xs: number[]) => median(xs.slice(KEYSTROKES_PER_BLOCK)); // after the warm-up round
   console.log(`\nthe editor's whole path per keystroke, generated chain, late edit: ${whole.toFixed(2)} ms = session update ${measured(split.update).toFixed(2)} ms + views ${measured(split.views).toFixed(2)} ms`);
   console.log('  (views: diagnostics, inlay hints and code lenses, then the sidebar summary, status-bar model, highlighted layer and code actions at the cursor)');
+  // The chain typed alone: the side-by-side paths meet each other's garbage, the editor's worker does not.
+  const chainBuild = tfjsBuild.get('generated chain (1003 layers)')!;
+  const aloneEarly = typedAlone(typist(chain, 'layers.Conv2D(', 'early', sessionPath(chain)));
+  const aloneLate = typedAlone(typist(chain, 'layers.Conv2D(', 'late', sessionPath(chain)));
+  console.log(`\ngenerated chain typed alone (one path at a time, 200 keystrokes after 60 of warm-up, as the editor's analysis worker types): early ${aloneEarly.toFixed(2)} ms (${(chainBuild / aloneEarly).toFixed(0)}x tfjs-layers), late ${aloneLate.toFixed(2)} ms (${(chainBuild / aloneLate).toFixed(0)}x)`);
   console.log('\nwhere each keystroke is (a one-digit insertion, then its deletion, alternately):');
   for (const line of where) console.log(line);
   console.log('\nthe same keystrokes re-tracing the whole file (the path before the incremental trace):');
