@@ -14,7 +14,7 @@ import type { LayerCall, ModelGraph } from '../../extension/engine/graph';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { callsOrder, functionalOrder } from '../../extension/engine/trace/functional_order';
 import { reusedListings } from '../../extension/engine/trace/recent_graphs';
-import { collectCalls, collectCallsWalking } from '../../extension/engine/trace/models';
+import { collectCalls, collectCallsWalking } from '../../extension/engine/trace/call_listing';
 import { chainPython } from '../../bench/models';
 import { loadCorpus } from '../corpus/compare';
 import { EXAMPLE_FILES, example } from '../support/analyze';

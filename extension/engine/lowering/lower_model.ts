@@ -8,7 +8,7 @@ import { toKeras } from '../../../kernels/onnx/layout';
 import { LoweringError, type LowerContext, type Shape, type TensorRef, type WeightSpec } from '../../../kernels/types';
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import type { Span } from '../source';
-import { collectCalls } from '../trace/models';
+import { collectCalls } from '../trace/call_listing';
 
 /** Supplies a layer's weights (Keras order and layouts) from initializers or a trained file. */
 export interface WeightSource {

@@ -7,8 +7,8 @@
 import type { LayerCall, ModelGraph, SymTensor } from '../graph';
 
 /**
- * The tracer lists a Functional graph's calls by the same walk and depths as Keras' order (models.ts,
- * collectCalls), with calls for nodes and layers for operations; so when every call is a node of
+ * The tracer lists a Functional graph's calls by the same walk and depths as Keras' order
+ * (call_listing.ts collectCalls), with calls for nodes and layers for operations; so when every call is a node of
  * its own (none ran inside a nested model or custom layer), no layer is called twice, every input
  * is an InputLayer's and the graph has no problem (the walks then meet the same calls), the two
  * orders are the same. A keystroke re-lists a 1,000-layer model: this is one pass, with no walk,

@@ -1,19 +1,15 @@
 /**
  * Graphs and orders made lately, reused when a keystroke re-builds a model on top of one: a model
  * re-built after an edit in its last lines is an earlier graph up to some tensor T with a new chain
- * of one-input calls from T to its output, and both its calls (collectCalls, models.ts) and its
+ * of one-input calls from T to its output, and both its calls (collectCalls, call_listing.ts) and its
  * layer order (functionalOrder, functional_order.ts) are the earlier ones up to T, then the chain's.
  * Keeping these lists here keeps the orders themselves in functional_order.ts plain functions.
  */
 import type { LayerCall, LayerInstance, ModelGraph, SymTensor } from '../graph';
 import { reuseEnabled } from '../reuse';
+import { collectCalls, type CollectedCalls } from './call_listing';
 import { functionalOrder } from './functional_order';
 
-/** A Functional graph's calls as `collectCalls` (models.ts) lists them, and the input call it found cut off, if any. */
-export interface CollectedCalls {
-  calls: LayerCall[];
-  disconnected?: LayerCall;
-}
 
 const RECENT_KEPT = 4;
 /** How many calls a new top (or an old one given up) may have before the graph is listed in full. */
@@ -160,17 +156,17 @@ export const reusedListings = { get count() { return recentListings.reused; } };
 export const reusedOrders = { get count() { return recentOrders.reused; } };
 
 /**
- * `collect(inputs, outputs)`, reusing a graph listed lately when the new one only puts other calls
+ * `collectCalls(inputs, outputs)`, reusing a graph listed lately when the new one only puts other calls
  * on top of it (`x = layers.Dense(10)(x)`, `model = keras.Model(inputs, x)` re-built after a
  * keystroke in its last lines). Declined (the full listing) unless every call on either chain has
  * one input and a layer called nowhere else (depths of one layer are its deepest call's), no chain
  * tensor is an input, the inputs are the same and no input went unused.
  */
-export function collectCallsReusing(layers: readonly LayerInstance[], inputs: SymTensor[], outputs: SymTensor[], collect: (inputs: SymTensor[], outputs: SymTensor[]) => CollectedCalls): CollectedCalls {
-  if (!reuseEnabled() || outputs.length !== 1) return collect(inputs, outputs);
+export function collectCallsReusing(layers: readonly LayerInstance[], inputs: SymTensor[], outputs: SymTensor[]): CollectedCalls {
+  if (!reuseEnabled() || outputs.length !== 1) return collectCalls(inputs, outputs);
   const output = outputs[0];
   const calls = recentListings.madeOnRecent(inputs, output, chainable);
-  const result = calls ? { calls } : collect(inputs, outputs);
+  const result = calls ? { calls } : collectCalls(inputs, outputs);
   if (!result.disconnected && !unusedInputBeforeTop(result.calls[result.calls.length - 2]?.layer, output)) recentListings.remember(layers, inputs, output, result.calls);
   return result;
 }
