@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { chainPython } from '../../bench/models';
 import type { LayerInstance } from '../../extension/engine/graph';
 import { DocumentSession } from '../../extension/engine/session/document_session';
+import { isSettledLayer } from '../../extension/engine/trace/context';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -48,7 +49,7 @@ function typist(): Typist {
 
 /** Weak references to the layers an edit re-makes (those traced after the checkpoint: not settled). */
 function remade(layers: LayerInstance[]): WeakRef<LayerInstance>[] {
-  const refs = layers.filter((l) => !Object.isFrozen(l.scope)).map((l) => new WeakRef(l));
+  const refs = layers.filter((l) => !isSettledLayer(l)).map((l) => new WeakRef(l));
   assert.ok(refs.length > 100, `${refs.length} layers re-made`);
   return refs;
 }

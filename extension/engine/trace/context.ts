@@ -38,6 +38,14 @@ const MAX_TENSOR_NAMES = 50_000;
 const NO_TENSOR_NAMES: ReadonlyMap<number, TensorName> = markReplacedNeverChanged(new Map());
 const NO_TENSOR_NAME_LIST: readonly TensorName[] = Object.freeze([]);
 
+/**
+ * Whether a layer was settled before a checkpoint (`settleGraph` froze its scope): the only layers
+ * a later trace meets again, since the statements after a checkpoint make theirs anew.
+ */
+export function isSettledLayer(layer: LayerInstance): boolean {
+  return Object.isFrozen(layer.scope);
+}
+
 export class TraceContext implements Meter {
   readonly diagnostics = new DiagnosticSink();
   readonly budget: Budget;

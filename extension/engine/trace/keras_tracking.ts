@@ -5,7 +5,7 @@
  */
 import { beforeWrite } from './checkpoint';
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
-import type { TraceContext } from './context';
+import { isSettledLayer, type TraceContext } from './context';
 import { reuseEnabled } from '../reuse';
 import { callsOrder } from './functional_order';
 import { functionalOrderReusing } from './recent_graphs';
@@ -46,9 +46,8 @@ function layerNode(layer: LayerInstance): TrackedNode {
   if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
   const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
   if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
-  // Only a settled layer (its scope frozen before a checkpoint: context.ts settleGraph) is met by
-  // the next trace again; the others are made anew, and held here they kept the last trace alive.
-  else if (reuseEnabled() && Object.isFrozen(layer.scope)) layersNow.add(layer);
+  // Only a settled layer is met by the next trace again; the others are made anew, and held here they kept the last trace alive.
+  else if (reuseEnabled() && isSettledLayer(layer)) layersNow.add(layer);
   return node;
 }
 
