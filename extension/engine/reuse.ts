@@ -13,3 +13,17 @@ export function reuseEnabled(): boolean {
 export function setReuseEnabled(on: boolean): void {
   enabled = on;
 }
+
+/**
+ * Calls the incremental trace took over from the last trace instead of making them anew
+ * (trace/statement_graft.ts): the next analysis meets them again, as it meets settled ones.
+ */
+const carried = new WeakSet<object>();
+
+export function markCarried(call: object): void {
+  carried.add(call);
+}
+
+export function isCarried(call: object): boolean {
+  return carried.has(call);
+}

@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { chainPython } from '../../bench/models';
 import type { LayerInstance } from '../../extension/engine/graph';
 import { DocumentSession } from '../../extension/engine/session/document_session';
+import { isCarried } from '../../extension/engine/reuse';
 import { isSettledLayer } from '../../extension/engine/trace/context';
 
 setFlagsFromString('--expose-gc');
@@ -27,10 +28,15 @@ async function collect(): Promise<void> {
 
 type Typist = { session: DocumentSession; type(): LayerInstance[] };
 
-/** A session on a 40-block chain, typing a digit in and out of its first Conv2D's filters. */
-function typist(): Typist {
+/**
+ * A session on a 40-block chain, typing a digit in and out after `anchor`: by default in its
+ * input's shape, which every layer after it reads (all of them are made anew); in the first
+ * Conv2D's filters, only the next Conv2D's input changes and the trace's cut-off takes the layers
+ * after it over (trace/statement_graft.ts).
+ */
+function typist(anchor = 'keras.Input(shape=(3'): Typist {
   const text = chainPython(40);
-  const at = text.indexOf('layers.Conv2D(') + 'layers.Conv2D('.length;
+  const at = text.indexOf(anchor) + anchor.length;
   const session = new DocumentSession();
   session.update(text, 0);
   let current = text;
@@ -47,11 +53,16 @@ function typist(): Typist {
   };
 }
 
-/** Weak references to the layers an edit re-makes (those traced after the checkpoint: not settled). */
-function remade(layers: LayerInstance[]): WeakRef<LayerInstance>[] {
-  const refs = layers.filter((l) => !isSettledLayer(l)).map((l) => new WeakRef(l));
-  assert.ok(refs.length > 100, `${refs.length} layers re-made`);
+/** Weak references to the layers an edit re-made: traced after the checkpoint (not settled), not taken over from the last trace. */
+function remade(layers: LayerInstance[], atLeast = 100): WeakRef<LayerInstance>[] {
+  const refs = layers.filter((l) => !isSettledLayer(l) && !l.calls.some(isCarried)).map((l) => new WeakRef(l));
+  assert.ok(refs.length >= atLeast, `${refs.length} layers re-made`);
   return refs;
+}
+
+/** A keystroke's layers: weak references to those it re-made, and those it took over (held on purpose). */
+function split(layers: LayerInstance[]): { previous: WeakRef<LayerInstance>[]; taken: LayerInstance[] } {
+  return { previous: remade(layers, 3), taken: layers.filter((l) => l.calls.some(isCarried)) };
 }
 
 describe('an editor session keeps one trace', () => {
@@ -69,6 +80,21 @@ describe('an editor session keeps one trace', () => {
     await collect();
     assert.equal(last.filter((r) => r.deref() !== undefined).length, last.length);
     assert.ok(t.session.version !== null);
+  });
+
+  it("with the layers after the edit taken over, the re-made ones are freed and the taken ones kept", async () => {
+    const t = typist('layers.Conv2D(');
+    t.type();
+    t.type();
+    for (let i = 0; i < 4; i++) {
+      const { previous, taken } = split(t.type());
+      assert.ok(taken.length > 100, `${taken.length} layers taken over`);
+      const next = t.type();
+      await collect();
+      assert.equal(previous.filter((r) => r.deref() !== undefined).length, 0, `keystroke ${i}: the layers re-made by the keystroke before still held`);
+      // Taken over again: the same objects.
+      assert.ok(taken.every((l) => next.includes(l)), `keystroke ${i}: layers taken over once were not taken over again`);
+    }
   });
 
   it('a session started afresh lets go of its first trace, and another session keeps its own', async () => {

@@ -133,6 +133,10 @@ function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings 
   held.push(memo);
   if (!memos) slots.reports = [memo];
   else {
+    // One made for other inputs never holds again: a call's inputs change only when the trace's
+    // cut-off takes it over onto tensors made anew (trace/statement_graft.ts), and kept it would
+    // hold those of keystrokes gone by.
+    for (let i = memos.length - 1; i >= 0; i--) if (!sameInputs(memos[i].inputs, call)) memos.splice(i, 1);
     memos.unshift(memo);
     if (memos.length > REPORTS_KEPT_PER_CALL) memos.pop();
   }

@@ -10,7 +10,7 @@
  * analysing them (a weak entry, a record and what it holds, each time).
  */
 import type { LayerCall } from '../graph';
-import { reuseEnabled } from '../reuse';
+import { isCarried, reuseEnabled } from '../reuse';
 
 export class CallMemo {
   rf: unknown = undefined;
@@ -38,10 +38,10 @@ export function callMemo(call: LayerCall): CallMemo {
   if (!reuseEnabled()) return new CallMemo();
   let memo = memos.get(call);
   if (memo) return memo;
-  // Only a settled call (frozen before a checkpoint: trace/context.ts settleGraph) is traced once
-  // and analysed again; the others are made anew at every keystroke, and held here they kept the
-  // whole last trace alive through the next one.
-  if (Object.isFrozen(call)) seenNow.add(call);
+  // Only a settled call (frozen before a checkpoint: trace/context.ts settleGraph) or one the trace
+  // took over from the last (its cut-off) is met again; the others are made anew at every
+  // keystroke, and held here they kept the whole last trace alive through the next one.
+  if (Object.isFrozen(call) || isCarried(call)) seenNow.add(call);
   memo = new CallMemo();
   if (seenBefore.has(call)) memos.set(call, memo);
   return memo;

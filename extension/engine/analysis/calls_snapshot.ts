@@ -1,10 +1,11 @@
 /**
  * What the analysis of a run of calls is made from and an incremental trace can change without
  * making new calls: each call's build result, output shape and config, its layer's trainability
- * (`base.trainable = False` after the edit) and the tensors it reads. Kept flat, one entry per
+ * (`base.trainable = False` after the edit), the tensors it reads and where it is. Kept flat, one entry per
  * call and its inputs in one run, so that checking them is one pass of identity tests.
  */
 import type { LayerCall, SymTensor } from '../graph';
+import type { Span } from '../source';
 
 export interface CallsSnapshot {
   calls: LayerCall[];
@@ -14,6 +15,8 @@ export interface CallsSnapshot {
   shapes: SymTensor['shape'][];
   configs: unknown[];
   trainable: boolean[];
+  /** Where each call and its layer are: the incremental trace's cut-off moves calls it takes over (spans are replaced, never changed). */
+  spans: Span[];
   inputs: SymTensor[];
 }
 
@@ -27,6 +30,7 @@ export function snapshotCalls(calls: readonly LayerCall[]): CallsSnapshot {
     shapes: calls.map((c) => c.output.shape),
     configs: calls.map((c) => c.layer.config),
     trainable: calls.map((c) => c.layer.trainable),
+    spans: calls.flatMap((c) => [c.span, c.layer.span]),
     inputs,
   };
 }
@@ -45,6 +49,7 @@ export function callsUnchanged(s: CallsSnapshot, calls: readonly LayerCall[]): b
   for (let i = 0; i < s.calls.length; i++) {
     const call = calls[i];
     if (call !== s.calls[i] || call.result !== s.results[i] || call.output.shape !== s.shapes[i] || call.layer.config !== s.configs[i] || call.layer.trainable !== s.trainable[i]) return false;
+    if (call.span !== s.spans[2 * i] || call.layer.span !== s.spans[2 * i + 1]) return false;
     const inputs = call.inputs;
     for (let m = 0; m < inputs.length; m++) if (inputs[m] !== s.inputs[j++]) return false;
   }

@@ -107,11 +107,33 @@ interface RfMemo {
   outcome: MergeOutcome;
 }
 
-/** Whether `memo` still holds for `call`, the fields of its inputs read from `rfs` (nothing allocated). */
+/**
+ * Whether `memo` still holds for `call`, the fields of its inputs read from `rfs` (nothing
+ * allocated). An input's field made anew with the same values (the calls before it were re-made:
+ * the trace's cut-off takes over the calls after an edit, not the edited ones) gives the same
+ * field: the memo then takes the new one, and its own field, which the calls after it compare,
+ * stays the same object.
+ */
 function memoValid(memo: RfMemo, call: LayerCall, rfs: KeyedState<SymTensor, Rf>): boolean {
   const { inputs } = call;
   if (memo.kernel !== call.layer.kernel || memo.result !== call.result || memo.shape !== call.output.shape || memo.inputs.length !== inputs.length) return false;
-  for (let i = 0; i < inputs.length; i++) if (memo.inputs[i] !== (rfs.get(inputs[i]) ?? null)) return false;
+  for (let i = 0; i < inputs.length; i++) {
+    const now = rfs.get(inputs[i]) ?? null;
+    if (memo.inputs[i] === now) continue;
+    if (!sameRf(memo.inputs[i], now)) return false;
+    memo.inputs[i] = now;
+  }
+  return true;
+}
+
+function sameRf(a: Rf, b: Rf): boolean {
+  if (a === null || b === null || typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a.axes.length !== b.axes.length) return false;
+  for (let i = 0; i < a.axes.length; i++) {
+    const x = a.axes[i];
+    const y = b.axes[i];
+    if (x.size !== y.size || x.stride !== y.stride || x.padding !== y.padding) return false;
+  }
   return true;
 }
 

@@ -175,6 +175,26 @@ export class Budget {
     this.depth--;
   }
 
+  /** The counters as they are (statement_graft.ts compares them between traces), the site aside. */
+  counters(): BudgetMark {
+    return { steps: this.steps, spare: this.spareWork, work: this.workDone, elements: this.elements, refusals: this.refusals, depth: this.depth, deepest: this.deepest };
+  }
+
+  /**
+   * Takes the counters another trace recorded after the same statements, run from counters equal
+   * to these (statement_graft.ts): what running them again here would leave.
+   */
+  takeCounters(c: BudgetMark, site: Span): void {
+    this.steps = c.steps;
+    this.spareWork = c.spare;
+    this.workDone = c.work;
+    this.elements = c.elements;
+    this.refusals = c.refusals;
+    this.depth = c.depth;
+    this.deepest = c.deepest;
+    this.site = site;
+  }
+
   /** Where a recorded stretch of work starts (see `usedSince`). */
   mark(): BudgetMark {
     const mark = { steps: this.steps, spare: this.spareWork, work: this.workDone, elements: this.elements, refusals: this.refusals, depth: this.depth, deepest: this.deepest };

@@ -232,6 +232,26 @@ export class TraceContext implements Meter {
     } else if (this.tensorNamesBeforeList.length + this.tensorNamesByOffset.size < MAX_TENSOR_NAMES) this.tensorNamesByOffset.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
   }
 
+  /** The name met since the checkpoint at `from` (statement_graft.ts). */
+  recentTensorName(from: number): TensorName | undefined {
+    return this.tensorNamesByOffset.get(from);
+  }
+
+  /** How many names are remembered (their cap makes it part of what a statement does). */
+  get tensorNameCount(): number {
+    return this.tensorNamesBeforeList.length + this.tensorNamesByOffset.size;
+  }
+
+  /** Takes a name another trace met, as the same statement met it (statement_graft.ts). */
+  adoptTensorName(name: TensorName): void {
+    this.tensorNamesByOffset.set(name.from, name);
+  }
+
+  /** Whether an allocation was refused (its diagnostic is given once per trace). */
+  get refusedAllocation(): boolean {
+    return this.allocationRefused;
+  }
+
   /** Operations on a custom layer's own variables: the layer instance and the variable's creation index. */
   readonly variableUses = new Map<LayerInstance, { owner: InstanceValue; created: number }>();
   /** The variables `add_weight` returned, so operations can find their owner. */

@@ -3,7 +3,9 @@
  * Module-level statements run in order, and the state before a statement depends only on the
  * statements before it (and the options): so the state before the first statement an edit
  * touched is saved once (a checkpoint), and each later trace restores it and runs from there,
- * then finishes as a full trace does. The result is the same as `trace` on the same text, always
+ * then finishes as a full trace does. Once the statements it runs again leave the state the last
+ * trace had at the same point, the last trace's plain layer statements after it are taken over
+ * instead of run (its early cut-off: statement_graft.ts). The result is the same as `trace` on the same text, always
  * (test/unit/incremental_trace.test.ts compares them over random edits); whatever cannot be
  * proven reusable (other options, a changed statement before the checkpoint, a state that cannot
  * be saved, a run stopped by the time safety net) is traced from the start.
@@ -13,6 +15,8 @@
 import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './interpreter';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
+import { afterStatement, beforeStatement, Graft, type StatementRecord } from './statement_graft';
+import { reuseEnabled } from '../reuse';
 import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
 
 /** A module-level statement as the checkpoint saw it. */
@@ -33,9 +37,10 @@ interface Saved {
 }
 
 export interface IncrementalStats {
-  /** Statements run in the last trace, and how many were reused from a checkpoint. */
+  /** Statements run in the last trace, how many were reused from a checkpoint, and how many taken over from the trace before (statement_graft.ts). */
   ran: number;
   reused: number;
+  grafted: number;
   /** Why the last trace started from the beginning, or null when it resumed. */
   fresh: string | null;
 }
@@ -52,7 +57,9 @@ export class IncrementalTracer {
   private savedMatchesLast = false;
   /** The statements and text of the last trace. */
   private last: { text: string; statements: StatementSpan[] } | null = null;
-  stats: IncrementalStats = { ran: 0, reused: 0, fresh: 'first trace' };
+  /** What each statement of the last trace did, from the first one it ran on (statement_graft.ts). */
+  private records: StatementRecord[] = [];
+  stats: IncrementalStats = { ran: 0, reused: 0, grafted: 0, fresh: 'first trace' };
 
   trace(req: TraceRequest): TraceResult {
     try {
@@ -70,6 +77,7 @@ export class IncrementalTracer {
     this.state = null;
     this.saved = null;
     this.last = null;
+    this.records = [];
   }
 
   private run(req: TraceRequest): TraceResult {
@@ -77,6 +85,8 @@ export class IncrementalTracer {
     const statements = nodes.map((n) => ({ name: n.name, from: n.from, to: n.to }));
     const optionsKey = JSON.stringify([req.limits ?? null, req.defaultInputShape ?? null]);
     const changed = this.firstChanged(req.text, statements, optionsKey);
+    // The checkpoint was the last trace's: its state after the checkpoint is what this one starts from.
+    const resumedFromLast = this.savedMatchesLast;
     let start = 0;
     let fresh = this.whyNotResumable(req.text, statements, optionsKey, changed);
     if (fresh === null) {
@@ -97,21 +107,54 @@ export class IncrementalTracer {
       dropStaleGraphs();
     }
     const state = this.state!;
+    const graft = fresh === null && resumedFromLast ? this.graftFor(state, req.text, statements) : null;
+    const records: StatementRecord[] = [];
+    const recording = reuseEnabled();
     let next = start;
     runGuarded(state.ctx, () => {
       for (; next <= nodes.length; next++) {
         if (next === changed && next > 0 && next !== this.saved?.index) this.save(state, next, statements, req.text);
         if (next === nodes.length) break;
+        const before = recording ? beforeStatement(state, nodes[next]) : null;
         state.it.exec(nodes[next], state.module);
+        const record = before && afterStatement(state, before);
+        records[next] = record;
+        // The last trace's statements are taken over up to the edited one (whose checkpoint is saved first).
+        if (graft) next = graft.afterStatement(next, record, next < changed ? changed : nodes.length, records);
       }
     });
-    this.stats = { ran: nodes.length - start, reused: start, fresh };
+    this.records = records;
+    this.stats = { ran: nodes.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, fresh };
     this.last = { text: req.text, statements };
     // Stopped by the time safety net (not deterministic): never resumed from.
     if (next < nodes.length) this.saved = null;
     // A checkpoint kept now was resumed from or made by this trace, on these statements.
     this.savedMatchesLast = this.saved !== null;
     return finishTrace(state, req);
+  }
+
+  /**
+   * The cut-off for a trace resumed from the checkpoint the last trace made or resumed from, on a
+   * text with as many statements: the last trace's records, and where each statement moved
+   * (those before the edit stay, those after it move with it; the others changed).
+   */
+  private graftFor(state: TraceState, text: string, statements: StatementSpan[]): Graft | null {
+    const last = this.last;
+    if (!last || !reuseEnabled() || last.statements.length !== statements.length) return null;
+    const same = commonPrefixLength(last.text, text);
+    const tail = commonSuffixLength(last.text, text, same);
+    const delta = text.length - last.text.length;
+    const tailFrom = text.length - tail;
+    const before = last.statements;
+    const shiftOf = (i: number): number | null => {
+      const now = statements[i];
+      const was = before[i];
+      if (now.name !== was.name) return null;
+      if (now.to <= same && now.from === was.from && now.to === was.to) return 0;
+      if (now.from >= tailFrom && now.from - delta === was.from && now.to - delta === was.to) return delta;
+      return null;
+    };
+    return new Graft(state, this.records, shiftOf);
   }
 
   /** Why the checkpoint cannot be resumed from for this text and these options, or null when it can. */
@@ -161,6 +204,16 @@ export class IncrementalTracer {
 
 function sameSpan(a: StatementSpan, b: StatementSpan): boolean {
   return a.name === b.name && a.from === b.from && a.to === b.to;
+}
+
+/** Length of the common suffix of `a` and `b` that does not overlap their common prefix of length `prefix`. */
+function commonSuffixLength(a: string, b: string, prefix: number): number {
+  const n = Math.min(a.length, b.length) - prefix;
+  const BLOCK = 1024;
+  let i = 0;
+  while (i + BLOCK <= n && a.slice(a.length - i - BLOCK, a.length - i) === b.slice(b.length - i - BLOCK, b.length - i)) i += BLOCK;
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
 }
 
 /** Compared a block at a time (native string equality), then a character at a time in the first differing block. */

@@ -138,7 +138,7 @@ function detached(v: Value): Value {
  * How deep the list's arguments nest, or null when one is not a literal this file reuses. A list
  * holding a parse error is never reused: how the parser recovered may depend on what surrounds it.
  */
-function literalDepth(argList: SyntaxNode): number | null {
+export function literalDepth(argList: SyntaxNode): number | null {
   if (holdsParseError(argList)) return null;
   const parts = kids(argList);
   let deepest = 0;

@@ -11,9 +11,14 @@ export function toSnakeCase(name: string): string {
 
 export class NameRegistry {
   private readonly counts = new Map<string, number>();
+  /** Automatic names given so far, and the prefix of the last (what a statement asked: statement_graft.ts). */
+  autos = 0;
+  lastPrefix = '';
 
   /** The next unique name for a prefix: conv2d, conv2d_1, conv2d_2, ... */
   auto(prefix: string): string {
+    this.autos++;
+    this.lastPrefix = prefix;
     const n = this.counts.get(prefix) ?? 0;
     this.counts.set(prefix, n + 1);
     return n === 0 ? prefix : `${prefix}_${n}`;

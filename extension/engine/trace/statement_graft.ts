@@ -1,0 +1,273 @@
+/**
+ * The incremental trace's early cut-off. After an edit, the statements from the edited one on run
+ * again; in a long file of layer statements the state soon is what the last trace had at the same
+ * point again (a Conv2D's new filter count changes its output, and the next Conv2D's output has
+ * the same shape as before). From there the last trace's statements would do again exactly what
+ * they did, so their layers, calls and tensors are taken over instead of being made anew.
+ *
+ * Only *plain layer statements* are taken over or compared: `name = Callee(literals)(arg)` at
+ * module level, where Callee is a chain of names from a module value (a Keras layer class: no user
+ * code runs) and the statement made exactly one layer of a kind ConvLens knows, called it once on
+ * the tensor `arg` held, bound its output to `name` and reported nothing. Such a statement reads
+ * only the budget, the automatic names, the tensor ids and names, the class and the input's shape
+ * (the literals are its own text). So once, after the statements run again since the checkpoint
+ * (all plain, on both sides), the counters are the last trace's and every name they bound holds a
+ * tensor of the shape the last trace's held, the last trace's plain statements after it would do
+ * the same here, up to which tensor objects they read (the re-made ones are substituted) and where
+ * they are (spans move with the edit). The first other statement (`keras.Model(...)`) runs again,
+ * as every statement after it.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { Shape } from '../../../kernels/types';
+import type { LayerCall, LayerInstance, SymTensor } from '../graph';
+import type { Span } from '../source';
+import type { BudgetMark } from './budget';
+import { markCarried } from '../reuse';
+import { beforeWrite } from './checkpoint';
+import { forgetGraphsOf } from './recent_graphs';
+import type { TensorName } from './context';
+import { literalDepth } from './literal_arguments';
+import type { TraceState } from './trace';
+import type { Value } from './values';
+
+/** What a plain layer statement did, enough to do it again on another trace's state. */
+export interface PlainStatement {
+  target: string;
+  /** The value it bound to `target`: its call's output. */
+  value: Value;
+  layer: LayerInstance;
+  call: LayerCall;
+  /** As the statement left it: later statements may freeze the layer or call it again. */
+  trainable: boolean;
+  /** The prefix of the automatic name it asked for, or null when named in the call. */
+  autoPrefix: string | null;
+  /** The tensor names it met, in order (the argument's, the target's). */
+  names: TensorName[];
+  /** What it left: the budget's counters and site, tensor ids and names handed out, layers. */
+  budget: BudgetMark;
+  site: Span;
+  tensorIds: number;
+  tensorNames: number;
+  layers: number;
+  refusedAllocation: boolean;
+}
+
+/** Per module-level statement: what it did when plain, null otherwise. */
+export type StatementRecord = PlainStatement | null;
+
+/** The syntax of `name = Callee(literals)(arg)`, Callee a dotted name. */
+interface PlainSyntax {
+  target: SyntaxNode;
+  /** `Callee(literals)`: the layer's span. */
+  construct: SyntaxNode;
+  root: string;
+  arg: SyntaxNode;
+}
+
+/** What a statement's record is checked against: the state before it ran. */
+export interface BeforeStatement {
+  syntax: PlainSyntax;
+  arg: SymTensor;
+  layers: number;
+  tensorIds: number;
+  tensorNames: number;
+  diagnostics: number;
+  models: number;
+  callOwners: number;
+  autos: number;
+}
+
+function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
+  if (node.name !== 'AssignStatement') return null;
+  const target = node.firstChild;
+  const op = target?.nextSibling;
+  const value = op?.nextSibling;
+  if (target?.name !== 'VariableName' || op?.name !== 'AssignOp' || value?.name !== 'CallExpression' || value.nextSibling) return null;
+  const construct = value.firstChild;
+  const outerArgs = construct?.nextSibling;
+  if (construct?.name !== 'CallExpression' || outerArgs?.name !== 'ArgList' || outerArgs.nextSibling) return null;
+  const open = outerArgs.firstChild;
+  const arg = open?.nextSibling;
+  if (open?.name !== '(' || arg?.name !== 'VariableName' || arg.nextSibling?.name !== ')' || arg.nextSibling.nextSibling) return null;
+  const callee = construct.firstChild;
+  const args = callee?.nextSibling;
+  if (!callee || args?.name !== 'ArgList' || args.nextSibling || literalDepth(args) === null) return null;
+  let root: SyntaxNode = callee;
+  while (root.name === 'MemberExpression') {
+    const dot = root.firstChild?.nextSibling;
+    if (dot?.name !== '.' || dot.nextSibling?.name !== 'PropertyName' || dot.nextSibling.nextSibling) return null;
+    root = root.firstChild!;
+  }
+  if (root.name !== 'VariableName') return null;
+  return { target, construct, root: text.slice(root.from, root.to), arg };
+}
+
+/** Before a module-level statement runs: what its record is checked against, or null when it cannot be plain. */
+export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStatement | null {
+  const { ctx, module } = state;
+  const syntax = plainSyntax(node, ctx.text);
+  if (!syntax || module.vars.get(syntax.root)?.t !== 'module') return null;
+  const arg = module.vars.get(ctx.source(syntax.arg));
+  if (arg?.t !== 'tensor') return null;
+  return {
+    syntax,
+    arg: arg.tensor,
+    layers: ctx.layers.length,
+    tensorIds: ctx.tensorIdsUsed,
+    tensorNames: ctx.tensorNameCount,
+    diagnostics: ctx.diagnostics.items.length,
+    models: ctx.models.length,
+    callOwners: ctx.callOwners.size,
+    autos: ctx.names.autos,
+  };
+}
+
+/** After it ran: its record when it did what a plain layer statement does, and nothing else. */
+export function afterStatement(state: TraceState, before: BeforeStatement): StatementRecord {
+  const { ctx, module } = state;
+  const { syntax } = before;
+  if (ctx.layers.length !== before.layers + 1 || ctx.tensorIdsUsed !== before.tensorIds + 1) return null;
+  if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
+  const layer = ctx.layers[before.layers];
+  if (!layer.kernel || layer.kernel.tracedShape || layer.span.from !== syntax.construct.from || layer.span.to !== syntax.construct.to) return null;
+  if (layer.calls.length !== 1) return null;
+  const call = layer.calls[0];
+  if (call.inputs.length !== 1 || call.inputs[0] !== before.arg) return null;
+  const target = ctx.source(syntax.target);
+  const value = module.vars.get(target);
+  if (value?.t !== 'tensor' || value.tensor !== call.output) return null;
+  const autos = ctx.names.autos - before.autos;
+  if (autos > 1) return null;
+  const names: TensorName[] = [];
+  for (const at of [syntax.arg, syntax.target]) {
+    const name = ctx.recentTensorName(at.from);
+    if (name) names.push(name);
+  }
+  const tensorNames = ctx.tensorNameCount;
+  if (tensorNames !== before.tensorNames + names.length || names.some((n) => n.times !== 1)) return null;
+  return {
+    target,
+    value,
+    layer,
+    call,
+    trainable: layer.trainable,
+    autoPrefix: autos === 1 ? ctx.names.lastPrefix : null,
+    names,
+    budget: ctx.budget.counters(),
+    site: ctx.budget.site,
+    tensorIds: ctx.tensorIdsUsed,
+    tensorNames,
+    layers: ctx.layers.length,
+    refusedAllocation: ctx.refusedAllocation,
+  };
+}
+
+/**
+ * One trace's cut-off: follows the statements it runs again after the checkpoint, and takes the
+ * last trace's over once the state is that trace's again. `shiftOf(i)` is how far statement i
+ * moved since the last trace, or null when its text changed.
+ */
+export class Graft {
+  /** Names the statements run again bound: the value the last trace had bound there, and this trace's. */
+  private readonly rebound = new Map<string, { prior: Value; now: Value }>();
+  /** Set once a statement ran that is not plain on both sides: the states may differ in any way from there on. */
+  private diverged = false;
+  /** Statements taken over. */
+  taken = 0;
+
+  constructor(
+    private readonly state: TraceState,
+    private readonly prior: readonly StatementRecord[],
+    private readonly shiftOf: (i: number) => number | null,
+  ) {}
+
+  /**
+   * After statement `i` ran (with record `now`): takes over the last trace's statements after it
+   * while they are plain and unchanged, below `end`, writing their records; returns the last one
+   * taken (`i` when none).
+   */
+  afterStatement(i: number, now: StatementRecord, end: number, records: StatementRecord[]): number {
+    if (this.diverged) return i;
+    const was = this.prior[i];
+    if (!now || !was || now.target !== was.target || now.autoPrefix !== was.autoPrefix) {
+      this.diverged = true;
+      return i;
+    }
+    this.rebound.set(now.target, { prior: was.value, now: now.value });
+    if (!sameCounters(now, was)) return i;
+    for (const { prior, now: value } of this.rebound.values()) {
+      if (prior.t !== 'tensor' || value.t !== 'tensor' || !sameShape(prior.tensor.shape, value.tensor.shape)) return i;
+    }
+    let last = i;
+    while (last + 1 < end && this.prior[last + 1] && this.shiftOf(last + 1) !== null) last++;
+    if (last > i) this.take(i + 1, last, records);
+    return last;
+  }
+
+  private take(from: number, to: number, records: StatementRecord[]): void {
+    const { ctx, module } = this.state;
+    // The tensors the last trace's statements read that this trace made anew.
+    const swap = new Map<SymTensor, SymTensor>();
+    for (const { prior, now } of this.rebound.values()) {
+      if (prior.t === 'tensor' && now.t === 'tensor' && prior.tensor !== now.tensor) swap.set(prior.tensor, now.tensor);
+    }
+    let rewired = false;
+    for (let i = from; i <= to; i++) {
+      const record = this.prior[i]!;
+      const shift = this.shiftOf(i)!;
+      const { layer, call } = record;
+      // Undo what the last trace's later statements did to them: those run again.
+      if (layer.calls.length !== 1) layer.calls.length = 1;
+      markCarried(call);
+      layer.trainable = record.trainable;
+      const input = swap.get(call.inputs[0]);
+      if (input) {
+        call.inputs[0] = input;
+        rewired = true;
+      }
+      if (shift !== 0) {
+        layer.span = moved(layer.span, shift);
+        call.span = moved(call.span, shift);
+        record.site = moved(record.site, shift);
+        for (const name of record.names) {
+          name.from += shift;
+          name.to += shift;
+        }
+      }
+      beforeWrite(ctx.layers, 'length');
+      ctx.layers.push(layer);
+      if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
+      for (const name of record.names) {
+        name.tensor = swap.get(name.tensor) ?? name.tensor;
+        ctx.adoptTensorName(name);
+      }
+      module.vars.set(record.target, record.value);
+      this.rebound.delete(record.target);
+      records[i] = record;
+    }
+    // The graphs listed lately assume a tensor's history never changes (recent_graphs.ts): these calls' did.
+    if (rewired) forgetGraphsOf(ctx.layers);
+    const last = this.prior[to]!;
+    ctx.budget.takeCounters(last.budget, last.site);
+    ctx.reserveTensorIds(last.tensorIds - ctx.tensorIdsUsed);
+    this.taken += to - from + 1;
+  }
+}
+
+function sameCounters(a: PlainStatement, b: PlainStatement): boolean {
+  const x = a.budget;
+  const y = b.budget;
+  return a.tensorIds === b.tensorIds && a.tensorNames === b.tensorNames && a.layers === b.layers && a.refusedAllocation === b.refusedAllocation
+    && x.steps === y.steps && x.spare === y.spare && x.work === y.work && x.elements === y.elements && x.refusals === y.refusals && x.depth === y.depth && x.deepest === y.deepest;
+}
+
+function sameShape(a: Shape | null, b: Shape | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function moved(span: Span, shift: number): Span {
+  return { from: span.from + shift, to: span.to + shift };
+}

@@ -1,0 +1,126 @@
+/**
+ * The incremental trace's cut-off (extension/engine/trace/statement_graft.ts): once the statements
+ * run again after an edit leave the state the last trace had at the same point, the last trace's
+ * plain layer statements after it are taken over instead of run. Every keystroke here is compared
+ * with a fresh analysis that reuses nothing (the whole object graph, JSON, summary and hovers),
+ * and each case checks that statements were taken over, so the comparison is not vacuous.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
+import type { TextEdit } from '../../extension/engine/parse';
+import { setReuseEnabled } from '../../extension/engine/reuse';
+import { DocumentSession } from '../../extension/engine/session/document_session';
+import { setCheckpointAudit } from '../../extension/engine/trace/checkpoint';
+import { lcg } from '../support/random';
+import { assertSameAnalysis } from '../support/same_analysis';
+
+const LIMITS = { maxSteps: 200_000 };
+const PRELUDE = 'import keras\nfrom keras import layers\n';
+
+setCheckpointAudit(true);
+
+function fromScratch(text: string, limits = LIMITS): Analysis {
+  setReuseEnabled(false);
+  try {
+    return analyze(text, { limits });
+  } finally {
+    setReuseEnabled(true);
+  }
+}
+
+const apply = (text: string, e: TextEdit) => text.slice(0, e.from) + e.insert + text.slice(e.to);
+
+/**
+ * Types at each anchor in turn (a '1' after it, then taken back), through one session, comparing
+ * every keystroke with a fresh analysis; returns the statements taken over in all.
+ */
+function typeAt(text: string, anchors: string[], limits = LIMITS): number {
+  const session = new DocumentSession({ limits });
+  let current = text;
+  session.update(current, 0);
+  let grafted = 0;
+  let version = 0;
+  for (const anchor of anchors) {
+    for (let k = 0; k < 4; k++) {
+      const at = current.indexOf(anchor) + anchor.length;
+      assert.ok(at >= anchor.length, anchor);
+      const edit = k % 2 === 0 ? { from: at, to: at, insert: '1' } : { from: at, to: at + 1, insert: '' };
+      current = apply(current, edit);
+      const incremental = session.update(current, ++version, [edit]);
+      grafted += session.tracer.stats.grafted;
+      assertSameAnalysis(incremental, fromScratch(current, limits), current, `after \`${anchor}\`, keystroke ${k + 1} (${JSON.stringify(session.tracer.stats)})`);
+    }
+  }
+  return grafted;
+}
+
+/** Blocks of Conv2D / BatchNormalization / ReLU, some named automatically, a pooling and a depthwise conv now and then. */
+function chain(blocks: number, after = ''): string {
+  const lines = [PRELUDE, 'inputs = keras.Input(shape=(16, 16, 3))', 'x = layers.Conv2D(8, 3, padding="same", name="stem")(inputs)'];
+  for (let i = 0; i < blocks; i++) {
+    lines.push(`x = layers.Conv2D(8, 3, padding="same", name="conv_${i}")(x)`, 'x = layers.BatchNormalization()(x)', `x = layers.ReLU(name="relu_${i}")(x)`);
+    if (i % 3 === 1) lines.push('x = layers.MaxPooling2D(3, strides=1, padding="same")(x)');
+    if (i % 4 === 2) lines.push('x = keras.layers.DepthwiseConv2D(3, padding="same")(x)');
+  }
+  lines.push('model = keras.Model(inputs, x, name="chain")', after);
+  return lines.join('\n');
+}
+
+describe('incremental trace: statements taken over from the last trace (early cut-off)', () => {
+  it('a chain typed in near its top, middle and end', () => {
+    const grafted = typeAt(chain(12), ['Conv2D(8', 'conv_5")(x)\nx = layers.BatchNormalization(', 'name="conv_11"']);
+    assert.ok(grafted > 100, `only ${grafted} statements taken over`);
+  });
+
+  it('edits that change every shape after them (strides), only the next layer\'s (filters), or a name', () => {
+    const text = chain(8).replace('name="conv_2"', 'strides=1, name="conv_2"');
+    const grafted = typeAt(text, ['strides=1', 'Conv2D(8, 3, padding="same", name="conv_4', 'name="conv_1']);
+    assert.ok(grafted > 20, `only ${grafted} statements taken over`);
+  });
+
+  it('the last trace froze, re-called and listed its layers after the model (done again here, not taken over)', () => {
+    // Which layer the last trace froze depends on the edited name's length: this trace freezes another one.
+    const after = 'model.get_layer(f"relu_{len(model.layers[1].name) - 3}").trainable = False\nmodel.layers[5].trainable = False\nagain = model.layers[6](x)\nhead = layers.Dense(3)(layers.Flatten()(again))\nm2 = keras.Model(inputs, head)\nm2.layers[8].trainable = False\n';
+    const grafted = typeAt(chain(6, after), ['Conv2D(8', 'name="stem', 'conv_3"']);
+    assert.ok(grafted > 20, `only ${grafted} statements taken over`);
+  });
+
+  it('two names bound in turn, a branch read later, automatic names counted on', () => {
+    const text = `${PRELUDE}inputs = keras.Input(shape=(16, 16, 4))\na = layers.Conv2D(4, 3, padding="same")(inputs)\nb = layers.Conv2D(4, 3, padding="same")(a)\na = layers.ReLU()(b)\nb = layers.Conv2D(4, 1)(a)\nside = layers.Conv2D(4, 1)(b)\na = layers.BatchNormalization()(b)\nb = layers.ReLU()(a)\nmerged = layers.Add()([side, b])\nmodel = keras.Model(inputs, merged)\n`;
+    const grafted = typeAt(text, ['Conv2D(4', 'ReLU(', 'Conv2D(4, 1']);
+    assert.ok(grafted > 4, `only ${grafted} statements taken over`);
+  });
+
+  it('a model of calls taken over (the last analysis\' calls, moved by the edit) and one made anew after them', () => {
+    const convs = Array.from({ length: 40 }, () => 'x = layers.Conv2D(32, 3, padding="same")(x)\n').join('');
+    const text = `${PRELUDE}a = keras.Input(shape=(16, 16, 8))\nb = keras.Input(shape=(4,))\ny = layers.Dense(5, name="side")(b)\nx = layers.Conv2D(32, 3, padding="same")(a)\n${convs}x = layers.Add()([x, x])\nm1 = keras.Model(a, x)\nm2 = keras.Model(b, y)\n`;
+    const grafted = typeAt(text, ['name="side', 'Dense(5']);
+    assert.ok(grafted > 60, `only ${grafted} statements taken over`);
+  });
+
+  it('a budget that runs out in the statements after the edit', () => {
+    typeAt(chain(10), ['Conv2D(8', 'conv_4"'], { maxSteps: 2_500 });
+  });
+
+  it('random edits in a long chain', () => {
+    const next = lcg(4242);
+    const session = new DocumentSession({ limits: LIMITS });
+    let text = chain(15, 'model.layers[3].trainable = False\n');
+    session.update(text, 0);
+    let grafted = 0;
+    for (let v = 1; v <= 60; v++) {
+      const digits = [...text.matchAll(/\d/g)].map((m) => m.index!);
+      const r = next();
+      const at = digits[Math.floor(next() * digits.length)];
+      const edit: TextEdit = r < 0.5 ? { from: at, to: at + 1, insert: String(Math.floor(next() * 10)) }
+        : r < 0.8 ? { from: at, to: at, insert: ['1', ' ', '0', ')', ','][Math.floor(next() * 5)] }
+        : { from: at, to: at + 1, insert: '' };
+      text = apply(text, edit);
+      const incremental = session.update(text, v, [edit]);
+      grafted += session.tracer.stats.grafted;
+      assertSameAnalysis(incremental, fromScratch(text), text, `edit ${v} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
+    }
+    assert.ok(grafted > 40, `only ${grafted} statements taken over`);
+  });
+});
