@@ -15,7 +15,7 @@ export interface CallsSnapshot {
   shapes: SymTensor['shape'][];
   configs: unknown[];
   trainable: boolean[];
-  /** Where each call and its layer are: the incremental trace's cut-off moves calls it takes over (spans are replaced, never changed). */
+  /** Where each call and its layer are, unless settled: the incremental trace's cut-off moves calls it takes over (spans are replaced, never changed). */
   spans: Span[];
   inputs: SymTensor[];
 }
@@ -23,14 +23,17 @@ export interface CallsSnapshot {
 export function snapshotCalls(calls: readonly LayerCall[]): CallsSnapshot {
   const inputs: SymTensor[] = [];
   for (const call of calls) for (const t of call.inputs) inputs.push(t);
+  const settled = calls.every((c) => Object.isFrozen(c));
+  const spans: Span[] = [];
+  if (!settled) for (const c of calls) spans.push(c.span, c.layer.span);
   return {
     calls: [...calls],
-    settled: calls.every((c) => Object.isFrozen(c)),
+    settled,
     results: calls.map((c) => c.result),
     shapes: calls.map((c) => c.output.shape),
     configs: calls.map((c) => c.layer.config),
     trainable: calls.map((c) => c.layer.trainable),
-    spans: calls.flatMap((c) => [c.span, c.layer.span]),
+    spans,
     inputs,
   };
 }

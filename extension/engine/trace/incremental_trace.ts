@@ -108,6 +108,10 @@ export class IncrementalTracer {
     }
     const state = this.state!;
     const graft = fresh === null && resumedFromLast ? this.graftFor(state, req.text, statements) : null;
+    // The last trace's records are the cut-off's to take from, and nobody's after (not even a local
+    // here: held on, they kept that trace alive through this one, whose objects V8 then took for
+    // long-lived).
+    this.records = [];
     const records: StatementRecord[] = [];
     const recording = reuseEnabled();
     let next = start;

@@ -26,6 +26,7 @@ import { markCarried } from '../reuse';
 import { beforeWrite } from './checkpoint';
 import { forgetGraphsOf } from './recent_graphs';
 import type { TensorName } from './context';
+import { flatString } from './layer_memo';
 import { literalDepth } from './literal_arguments';
 import type { TraceState } from './trace';
 import type { Value } from './values';
@@ -57,11 +58,11 @@ export type StatementRecord = PlainStatement | null;
 
 /** The syntax of `name = Callee(literals)(arg)`, Callee a dotted name. */
 interface PlainSyntax {
-  target: SyntaxNode;
+  target: Span;
   /** `Callee(literals)`: the layer's span. */
-  construct: SyntaxNode;
+  construct: Span;
   root: string;
-  arg: SyntaxNode;
+  arg: Span;
 }
 
 /** What a statement's record is checked against: the state before it ran. */
@@ -77,21 +78,31 @@ export interface BeforeStatement {
   autos: number;
 }
 
-function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
-  if (node.name !== 'AssignStatement') return null;
-  const target = node.firstChild;
-  const op = target?.nextSibling;
-  const value = op?.nextSibling;
-  if (target?.name !== 'VariableName' || op?.name !== 'AssignOp' || value?.name !== 'CallExpression' || value.nextSibling) return null;
-  const construct = value.firstChild;
-  const outerArgs = construct?.nextSibling;
-  if (construct?.name !== 'CallExpression' || outerArgs?.name !== 'ArgList' || outerArgs.nextSibling) return null;
-  const open = outerArgs.firstChild;
-  const arg = open?.nextSibling;
-  if (open?.name !== '(' || arg?.name !== 'VariableName' || arg.nextSibling?.name !== ')' || arg.nextSibling.nextSibling) return null;
-  const callee = construct.firstChild;
-  const args = callee?.nextSibling;
-  if (!callee || args?.name !== 'ArgList' || args.nextSibling || literalDepth(args) === null) return null;
+function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
+  // A cursor, not nodes: every statement is looked at, and each node would be an object made.
+  const c = node.cursor();
+  const is = (name: string): boolean => c.name === name;
+  if (!c.firstChild() || !is('VariableName')) return null;
+  const target = { from: c.from, to: c.to };
+  if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling() || !is('CallExpression')) return null;
+  const valueEnd = c.to;
+  if (c.nextSibling()) return null;
+  // Back to the value: `Callee(literals)` then `(arg)`.
+  c.parent();
+  c.lastChild();
+  if (c.to !== valueEnd || !c.firstChild() || !is('CallExpression')) return null;
+  const construct = { from: c.from, to: c.to };
+  if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
+  c.lastChild();
+  if (!is(')') || !c.prevSibling() || !is('VariableName')) return null;
+  const arg = { from: c.from, to: c.to };
+  if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
+  c.parent();
+  c.prevSibling();
+  // The constructor: a dotted name and an argument list of literals.
+  if (!c.firstChild()) return null;
+  const callee = c.node;
+  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node) === null) return null;
   let root: SyntaxNode = callee;
   while (root.name === 'MemberExpression') {
     const dot = root.firstChild?.nextSibling;
@@ -100,6 +111,34 @@ function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   }
   if (root.name !== 'VariableName') return null;
   return { target, construct, root: text.slice(root.from, root.to), arg };
+}
+
+/**
+ * The plain syntax found per statement text (made of the text alone), relative to the statement's
+ * start: every statement after an edit is looked at again, and reading its syntax cost 3 us each.
+ */
+const syntaxByText = new Map<string, PlainSyntax | null>();
+/** Cleared when full: a file has a few thousand statements at most. */
+const MAX_TEXTS = 8_192;
+/** Longer statements are not looked up (each lookup hashes the text). */
+const MAX_TEXT_LENGTH = 400;
+
+function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
+  if (node.name !== 'AssignStatement' || node.to - node.from > MAX_TEXT_LENGTH) return null;
+  const source = text.slice(node.from, node.to);
+  let known = syntaxByText.get(source);
+  if (known === undefined) {
+    const read = readPlainSyntax(node, text);
+    known = read && { target: relative(read.target, node.from), construct: relative(read.construct, node.from), root: flatString(read.root), arg: relative(read.arg, node.from) };
+    if (syntaxByText.size >= MAX_TEXTS) syntaxByText.clear();
+    // A copy: the key would otherwise keep this version of the document alive.
+    syntaxByText.set(flatString(source), known);
+  }
+  return known && { target: relative(known.target, -node.from), construct: relative(known.construct, -node.from), root: known.root, arg: relative(known.arg, -node.from) };
+}
+
+function relative(span: Span, origin: number): Span {
+  return { from: span.from - origin, to: span.to - origin };
 }
 
 /** Before a module-level statement runs: what its record is checked against, or null when it cannot be plain. */
@@ -177,7 +216,7 @@ export class Graft {
 
   constructor(
     private readonly state: TraceState,
-    private readonly prior: readonly StatementRecord[],
+    private prior: readonly StatementRecord[],
     private readonly shiftOf: (i: number) => number | null,
   ) {}
 
@@ -191,6 +230,9 @@ export class Graft {
     const was = this.prior[i];
     if (!now || !was || now.target !== was.target || now.autoPrefix !== was.autoPrefix) {
       this.diverged = true;
+      // Nothing of the last trace is taken from here on: let it go.
+      this.prior = [];
+      this.rebound.clear();
       return i;
     }
     this.rebound.set(now.target, { prior: was.value, now: now.value });
