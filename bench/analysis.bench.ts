@@ -261,7 +261,7 @@ async function main() {
     console.log(`  ${app} (${layers} calls) + head: ${incremental.toFixed(2)} ms / ${nestedIncremental.toFixed(2)} ms / ${cached.toFixed(2)} ms / ${uncached.toFixed(2)} ms / ${headOnly.toFixed(2)} ms`);
   }
   console.log('\nkeystroke = one-character edit in a Conv2D filter count (late: the last Conv2D, early: the first) through the editor session:');
-  console.log('incremental re-parse + re-trace of the statements from the edited one on (backbones replayed from the trace cache) + analysis. Aim: <= 5 ms at 1000 layers.');
+  console.log('incremental re-parse + re-trace of the statements from the edited one on, until the state is the last trace\'s again (its plain layer statements after that point are taken over; backbones replayed from the trace cache) + analysis. Aim: <= 5 ms at 1000 layers, >= 50x tfjs-layers.');
   console.log('tfjs-layers build = constructing the same model (symbolic shapes and weight initialisation).');
   console.log(`young generation: ${youngGenerationNote()}.`);
 }

@@ -241,7 +241,8 @@ export class Graft {
       if (prior.t !== 'tensor' || value.t !== 'tensor' || !sameShape(prior.tensor.shape, value.tensor.shape)) return i;
     }
     let last = i;
-    while (last + 1 < end && this.prior[last + 1] && this.shiftOf(last + 1) !== null) last++;
+    // A settled call (frozen before a later checkpoint) is never written: such a record is not taken.
+    while (last + 1 < end && this.prior[last + 1] && !Object.isFrozen(this.prior[last + 1]!.call) && this.shiftOf(last + 1) !== null) last++;
     if (last > i) this.take(i + 1, last, records);
     return last;
   }
