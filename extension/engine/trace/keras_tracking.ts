@@ -6,7 +6,7 @@
 import { beforeWrite } from './checkpoint';
 import type { GraphEntry, LayerCall, LayerInstance, TrackedChild, TrackedList, TrackedNode } from '../graph';
 import { isSettledLayer, type TraceContext } from './context';
-import { reuseEnabled } from '../reuse';
+import { isCarried, reuseEnabled } from '../reuse';
 import { callsOrder } from './functional_order';
 import { functionalOrderReusing } from './recent_graphs';
 import { isKerasClass, isLayerInstance, type ModelObject } from './models';
@@ -46,8 +46,9 @@ function layerNode(layer: LayerInstance): TrackedNode {
   if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
   const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
   if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
-  // Only a settled layer is met by the next trace again; the others are made anew, and held here they kept the last trace alive.
-  else if (reuseEnabled() && isSettledLayer(layer)) layersNow.add(layer);
+  // Only a settled layer, or one the trace's cut-off took over, is met by the next trace again; the
+  // others are made anew, and held here they kept the last trace alive.
+  else if (reuseEnabled() && (isSettledLayer(layer) || (layer.calls.length > 0 && isCarried(layer.calls[0])))) layersNow.add(layer);
   return node;
 }
 
