@@ -99,6 +99,12 @@ describe('incremental trace: statements taken over from the last trace (early cu
     assert.ok(grafted > 60, `only ${grafted} statements taken over`);
   });
 
+  it('arguments that name variables, one of them re-bound between the statements taken over', () => {
+    const text = `${PRELUDE}width = 8\nact = "relu"\nsizes = [3, 5]\ninputs = keras.Input(shape=(16, 16, 3))\nx = layers.Conv2D(width, 3, padding="same")(inputs)\n${'x = layers.Conv2D(width, 3, padding="same", activation=act)(x)\nx = layers.BatchNormalization()(x)\n'.repeat(6)}sizes.append(7)\nwidth = 16\n${'x = layers.Conv2D(width, 3, padding="same")(x)\n'.repeat(6)}x = layers.Conv2D(width, 1, name=act)(x)\nmodel = keras.Model(inputs, x)\n`;
+    const grafted = typeAt(text, ['Conv2D(width, 3', 'width = 1', 'BatchNormalization()(x)\nx = layers.Conv2D(width, 3']);
+    assert.ok(grafted > 20, `only ${grafted} statements taken over`);
+  });
+
   it('a budget that runs out in the statements after the edit', () => {
     typeAt(chain(10), ['Conv2D(8', 'conv_4"'], { maxSteps: 2_500 });
   });

@@ -135,10 +135,12 @@ function detached(v: Value): Value {
 }
 
 /**
- * How deep the list's arguments nest, or null when one is not a literal this file reuses. A list
- * holding a parse error is never reused: how the parser recovered may depend on what surrounds it.
+ * How deep the list's arguments nest, or null when one is not a literal this file reuses (with
+ * `names`, a plain variable name counts too: the trace's cut-off takes such a list, whose values
+ * are read, not made by code it runs). A list holding a parse error is never reused: how the
+ * parser recovered may depend on what surrounds it.
  */
-export function literalDepth(argList: SyntaxNode): number | null {
+export function literalDepth(argList: SyntaxNode, names = false): number | null {
   if (holdsParseError(argList)) return null;
   const parts = kids(argList);
   let deepest = 0;
@@ -146,21 +148,23 @@ export function literalDepth(argList: SyntaxNode): number | null {
     const p = parts[i];
     if (isPunct(p)) continue;
     if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
-      const d = literalNodeDepth(parts[i + 2]);
+      const d = literalNodeDepth(parts[i + 2], names);
       if (d === null) return null;
       deepest = Math.max(deepest, d);
       i += 2;
       continue;
     }
-    const d = literalNodeDepth(p);
+    const d = literalNodeDepth(p, names);
     if (d === null) return null;
     deepest = Math.max(deepest, d);
   }
   return deepest;
 }
 
-function literalNodeDepth(node: SyntaxNode): number | null {
+function literalNodeDepth(node: SyntaxNode, names: boolean): number | null {
   switch (node.name) {
+    case 'VariableName':
+      return names ? 1 : null;
     case 'Number':
     case 'String':
     case 'Boolean':
@@ -175,7 +179,7 @@ function literalNodeDepth(node: SyntaxNode): number | null {
       let deepest = 0;
       for (const c of kids(node)) {
         if (isPunct(c)) continue;
-        const d = literalNodeDepth(c);
+        const d = literalNodeDepth(c, names);
         if (d === null) return null;
         deepest = Math.max(deepest, d);
       }

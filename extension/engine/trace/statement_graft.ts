@@ -5,12 +5,13 @@
  * the same shape as before). From there the last trace's statements would do again exactly what
  * they did, so their layers, calls and tensors are taken over instead of being made anew.
  *
- * Only *plain layer statements* are taken over or compared: `name = Callee(literals)(arg)` at
+ * Only *plain layer statements* are taken over or compared: `name = Callee(arguments)(arg)` at
  * module level, where Callee is a chain of names from a module value (a Keras layer class: no user
- * code runs) and the statement made exactly one layer of a kind ConvLens knows, called it once on
- * the tensor `arg` held, bound its output to `name` and reported nothing. Such a statement reads
- * only the budget, the automatic names, the tensor ids and names, the class and the input's shape
- * (the literals are its own text). So once, after the statements run again since the checkpoint
+ * code runs), the arguments are literals and variable names, and the statement made exactly one
+ * layer of a kind ConvLens knows, called it once on the tensor `arg` held, bound its output to
+ * `name` and reported nothing. Such a statement reads only the budget, the automatic names, the
+ * tensor ids and names, the class, the input's shape and the variables its arguments name, none of
+ * which another plain statement changes (it binds a tensor, which as an argument is reported). So once, after the statements run again since the checkpoint
  * (all plain, on both sides), the counters are the last trace's and every name they bound holds a
  * tensor of the shape the last trace's held, the last trace's plain statements after it would do
  * the same here, up to which tensor objects they read (the re-made ones are substituted) and where
@@ -56,10 +57,10 @@ export interface PlainStatement {
 /** Per module-level statement: what it did when plain, null otherwise. */
 export type StatementRecord = PlainStatement | null;
 
-/** The syntax of `name = Callee(literals)(arg)`, Callee a dotted name. */
+/** The syntax of `name = Callee(arguments)(arg)`, Callee a dotted name, the arguments literals and names. */
 interface PlainSyntax {
   target: Span;
-  /** `Callee(literals)`: the layer's span. */
+  /** `Callee(arguments)`: the layer's span. */
   construct: Span;
   root: string;
   arg: Span;
@@ -87,7 +88,7 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling() || !is('CallExpression')) return null;
   const valueEnd = c.to;
   if (c.nextSibling()) return null;
-  // Back to the value: `Callee(literals)` then `(arg)`.
+  // Back to the value: `Callee(arguments)` then `(arg)`.
   c.parent();
   c.lastChild();
   if (c.to !== valueEnd || !c.firstChild() || !is('CallExpression')) return null;
@@ -99,10 +100,10 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
   c.parent();
   c.prevSibling();
-  // The constructor: a dotted name and an argument list of literals.
+  // The constructor: a dotted name and an argument list of literals and names.
   if (!c.firstChild()) return null;
   const callee = c.node;
-  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node) === null) return null;
+  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true) === null) return null;
   let root: SyntaxNode = callee;
   while (root.name === 'MemberExpression') {
     const dot = root.firstChild?.nextSibling;
