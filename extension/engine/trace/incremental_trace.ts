@@ -5,8 +5,9 @@
  * touched is saved once (a checkpoint), and each later trace restores it and runs from there,
  * then finishes as a full trace does. Once the statements it runs again leave the state the last
  * trace had at the same point, the last trace's plain layer statements after it are taken over
- * instead of run (its early cut-off: statement_graft.ts). The result is the same as `trace` on the same text, always
- * (test/unit/incremental_trace.test.ts compares them over random edits); whatever cannot be
+ * instead of run (its early cut-off: statement_graft.ts). The result is the same as `trace` on
+ * the same text, always (test/unit/incremental_trace.test.ts and statement_graft.test.ts compare
+ * them over random and chosen edits); whatever cannot be
  * proven reusable (other options, a changed statement before the checkpoint, a state that cannot
  * be saved, a run stopped by the time safety net) is traced from the start.
  *

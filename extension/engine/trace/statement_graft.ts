@@ -10,13 +10,14 @@
  * code runs), the arguments are literals and variable names, and the statement made exactly one
  * layer of a kind ConvLens knows, called it once on the tensor `arg` held, bound its output to
  * `name` and reported nothing. Such a statement reads only the budget, the automatic names, the
- * tensor ids and names, the class, the input's shape and the variables its arguments name, none of
- * which another plain statement changes (it binds a tensor, which as an argument is reported). So once, after the statements run again since the checkpoint
- * (all plain, on both sides), the counters are the last trace's and every name they bound holds a
- * tensor of the shape the last trace's held, the last trace's plain statements after it would do
- * the same here, up to which tensor objects they read (the re-made ones are substituted) and where
- * they are (spans move with the edit). The first other statement (`keras.Model(...)`) runs again,
- * as every statement after it.
+ * tensor ids and names, the class, the input's shape and the variables its arguments name; another
+ * plain statement changes none of those variables (it binds a tensor, and a tensor read as an
+ * argument is a tensor name more, which no plain statement has). So once, after the statements run
+ * again since the checkpoint (all plain, on both sides), the counters are the last trace's and
+ * every name they bound holds a tensor of the shape the last trace's held, the last trace's plain
+ * statements after it would do the same here, up to which tensor objects they read (the re-made
+ * ones are substituted) and where they are (spans move with the edit). The first other statement
+ * (`keras.Model(...)`) runs again, as every statement after it.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
