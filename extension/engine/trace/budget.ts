@@ -197,7 +197,7 @@ export class Budget {
 
   /** Where a recorded stretch of work starts (see `usedSince`). */
   mark(): BudgetMark {
-    const mark = { steps: this.steps, spare: this.spareWork, work: this.workDone, elements: this.elements, refusals: this.refusals, depth: this.depth, deepest: this.deepest };
+    const mark = this.counters();
     this.deepest = this.depth;
     return mark;
   }

@@ -85,7 +85,9 @@ export class IncrementalTracer {
     const nodes = kids(req.tree.topNode);
     const statements = nodes.map((n) => ({ name: n.name, from: n.from, to: n.to }));
     const optionsKey = JSON.stringify([req.limits ?? null, req.defaultInputShape ?? null]);
-    const changed = this.firstChanged(req.text, statements, optionsKey);
+    // How much of the last trace's text the new one starts with (the edit's start).
+    const same = this.last ? commonPrefixLength(this.last.text, req.text) : 0;
+    const changed = this.firstChanged(same, statements, optionsKey);
     // The checkpoint was the last trace's: its state after the checkpoint is what this one starts from.
     const resumedFromLast = this.savedMatchesLast;
     let start = 0;
@@ -108,7 +110,7 @@ export class IncrementalTracer {
       dropStaleGraphs();
     }
     const state = this.state!;
-    const graft = fresh === null && resumedFromLast ? this.graftFor(state, req.text, statements) : null;
+    const graft = fresh === null && resumedFromLast ? this.graftFor(state, req.text, same, statements) : null;
     // The last trace's records are the cut-off's to take from, and nobody's after (not even a local
     // here: held on, they kept that trace alive through this one, whose objects V8 then took for
     // long-lived).
@@ -143,10 +145,9 @@ export class IncrementalTracer {
    * text with as many statements: the last trace's records, and where each statement moved
    * (those before the edit stay, those after it move with it; the others changed).
    */
-  private graftFor(state: TraceState, text: string, statements: StatementSpan[]): Graft | null {
+  private graftFor(state: TraceState, text: string, same: number, statements: StatementSpan[]): Graft | null {
     const last = this.last;
     if (!last || !reuseEnabled() || last.statements.length !== statements.length) return null;
-    const same = commonPrefixLength(last.text, text);
     const tail = commonSuffixLength(last.text, text, same);
     const delta = text.length - last.text.length;
     const tailFrom = text.length - tail;
@@ -173,10 +174,9 @@ export class IncrementalTracer {
   }
 
   /** Index of the first statement that is not the same as in the last trace (or past the end). */
-  private firstChanged(text: string, statements: StatementSpan[], optionsKey: string): number {
+  private firstChanged(same: number, statements: StatementSpan[], optionsKey: string): number {
     if (!this.last || optionsKey !== this.optionsKey) return 0;
     const before = this.last;
-    const same = commonPrefixLength(before.text, text);
     let i = 0;
     while (i < statements.length && i < before.statements.length && statements[i].to < same && sameSpan(statements[i], before.statements[i])) i++;
     return i;

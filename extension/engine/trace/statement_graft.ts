@@ -86,13 +86,9 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   const is = (name: string): boolean => c.name === name;
   if (!c.firstChild() || !is('VariableName')) return null;
   const target = { from: c.from, to: c.to };
-  if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling() || !is('CallExpression')) return null;
-  const valueEnd = c.to;
-  if (c.nextSibling()) return null;
-  // Back to the value: `Callee(arguments)` then `(arg)`.
-  c.parent();
-  c.lastChild();
-  if (c.to !== valueEnd || !c.firstChild() || !is('CallExpression')) return null;
+  // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)`.
+  if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling() || !is('CallExpression') || c.nextSibling()) return null;
+  if (!c.firstChild() || !is('CallExpression')) return null;
   const construct = { from: c.from, to: c.to };
   if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
   c.lastChild();
@@ -257,6 +253,7 @@ export class Graft {
       if (prior.t === 'tensor' && now.t === 'tensor' && prior.tensor !== now.tensor) swap.set(prior.tensor, now.tensor);
     }
     let rewired = false;
+    beforeWrite(ctx.layers, 'length');
     for (let i = from; i <= to; i++) {
       const record = this.prior[i]!;
       const shift = this.shiftOf(i)!;
@@ -279,7 +276,6 @@ export class Graft {
           name.to += shift;
         }
       }
-      beforeWrite(ctx.layers, 'length');
       ctx.layers.push(layer);
       if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
       for (const name of record.names) {
