@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze, type Analysis } from '../../extension/engine/analysis/analyze';
 import type { TextEdit } from '../../extension/engine/parse';
+import { reusedOutcomes } from '../../extension/engine/analysis/call_outcome';
 import { setReuseEnabled } from '../../extension/engine/reuse';
 import { DocumentSession } from '../../extension/engine/session/document_session';
 import { setCheckpointAudit } from '../../extension/engine/trace/checkpoint';
@@ -69,8 +70,11 @@ function chain(blocks: number, after = ''): string {
 
 describe('incremental trace: statements taken over from the last trace (early cut-off)', () => {
   it('a chain typed in near its top, middle and end', () => {
+    const outcomes = reusedOutcomes.count;
     const grafted = typeAt(chain(12), ['Conv2D(8', 'conv_5")(x)\nx = layers.BatchNormalization(', 'name="conv_11"']);
     assert.ok(grafted > 100, `only ${grafted} statements taken over`);
+    // The analysis of most calls taken over is their last step's, checked whole (analysis/call_outcome.ts).
+    assert.ok(reusedOutcomes.count - outcomes > 100, `only ${reusedOutcomes.count - outcomes} steps reused`);
   });
 
   it('edits that change every shape after them (strides), only the next layer\'s (filters), or a name', () => {

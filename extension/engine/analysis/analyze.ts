@@ -13,9 +13,10 @@ import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports'
 
 export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 import { isStackOverflow } from '../trace/units';
-import { checkCheckerboard, checkFinalRf, griddingOf, type DilationChain, type DilationChains } from './design_checks';
+import { checkCheckerboard, checkFinalRf, griddingOf, NO_CHAIN, type DilationChain, type DilationChains } from './design_checks';
+import { outcomeHolds, recordOutcome, reusedOutcomes, type CallOutcome } from './call_outcome';
 import { formatCount, formatMacs, isExactCount, percent } from './format';
-import { callMemo, isRemembered, startAnalysis, type CallMemo } from './call_memo';
+import { callMemo, isRemembered, type CallMemo } from './call_memo';
 import { keepSummary, keptSummary, rememberModelCalls, reusedModelCalls, type ModelCalls, type ModelSummary } from './model_memo';
 import type { ReportHolding } from './report_holding';
 import { KeyedState, LayeredMap } from './layered_map';
@@ -248,11 +249,28 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
     }
     const call = calls[i];
     const memos = callMemo(call);
-    if (rfStep(call, memos, rfs) && !call.layer.application) misaligned.push(call);
-    const griddingWarning = griddingOf(call, memos, chains);
-    if (griddingWarning !== null) gridding.push({ call, message: griddingWarning });
-    if (!call.layer.application) checkCheckerboard(call, perCall);
     let existing = byLayer.get(call.layer);
+    // A step that reads what it read last time gives what it gave (call_outcome.ts).
+    const outcome = memos.outcome as CallOutcome | undefined;
+    if (!existing && outcome && outcome.report.heldBy !== inUse && outcomeHolds(outcome, call, rfs, chains, NO_CHAIN)) {
+      rfs.set(call.output, outcome.rf);
+      if (outcome.chain !== NO_CHAIN) chains.set(call.output, outcome.chain);
+      if (outcome.misaligned) misaligned.push(call);
+      if (outcome.gridding !== null) gridding.push({ call, message: outcome.gridding });
+      for (const f of outcome.findings) perCall.add(f.severity, f.code, f.message, call.span);
+      outcome.report.heldBy = inUse;
+      held.push(outcome.report);
+      byLayer.set(call.layer, outcome.report.report);
+      reusedOutcomes.count++;
+      continue;
+    }
+    const findingsFrom = perCall.items.length;
+    const field = rfStep(call, memos, rfs);
+    const stepMisaligned = field.misaligned && !call.layer.application;
+    if (stepMisaligned) misaligned.push(call);
+    const griddingStep = griddingOf(call, memos, chains);
+    if (griddingStep.warning !== null) gridding.push({ call, message: griddingStep.warning });
+    if (!call.layer.application) checkCheckerboard(call, perCall);
     if (existing) {
       // The first call's report may be shared with later analyses: summed into a copy of it.
       summed ??= new Set();
@@ -268,7 +286,11 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
     // A keras.applications backbone is not the user's to redesign: no savings advice on it.
     const savings = call.layer.application ? null : convSavings(call);
     if (worthSaving(savings)) perCall.info('savings-separable', savingsMessage(call.layer, savings), call.span);
-    byLayer.set(call.layer, layerReport(call, memos, rfs.get(call.output) ?? null, savings, inUse, held));
+    byLayer.set(call.layer, layerReport(call, memos, field.rf, savings, inUse, held));
+    if (isRemembered(call)) {
+      const step = { rf: field.rf, chain: griddingStep.chain, misaligned: stepMisaligned, gridding: griddingStep.warning, report: held[held.length - 1] as ReportMemo };
+      memos.outcome = recordOutcome(call, step, rfs, chains, NO_CHAIN, perCall.items, findingsFrom);
+    }
   }
   for (const call of misaligned) {
     sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
@@ -334,7 +356,6 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 /** Each model's analysis; an internal fault in one costs only that model (one warning on it), not the file. */
 export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSink): ModelReport[] {
   const inUse: ReportsInUse = {};
-  startAnalysis();
   return graphs.flatMap((g) => isolatedModel(g, sink, inUse));
 }
 

@@ -17,33 +17,30 @@ export class CallMemo {
   gridding: unknown = undefined;
   savings: unknown = undefined;
   reports: unknown = undefined;
+  /** The whole step, made from the others' (call_outcome.ts). */
+  outcome: unknown = undefined;
 }
 
 const memos = new WeakMap<LayerCall, CallMemo>();
 
-/** The settled calls of the last analysis and of this one (strong sets: each analysis holds its calls anyway). */
-let seenBefore = new Set<LayerCall>();
-let seenNow = new Set<LayerCall>();
-
-/** Starts an analysis (of every model of a file): calls seen by the last one are remembered from now on. */
-export function startAnalysis(): void {
-  // An analysis that reuses nothing (a test's reference) is not one of the series.
-  if (!reuseEnabled()) return;
-  seenBefore = seenNow;
-  seenNow = new Set();
-}
+/**
+ * Settled or taken-over calls seen once: weak, so that analyses of other documents (or a fresh
+ * analysis of the same text) in between do not make them new again.
+ */
+const seenOnce = new WeakSet<LayerCall>();
 
 /** The call's record: the remembered one, or one for this analysis only when the call is new. */
 export function callMemo(call: LayerCall): CallMemo {
   if (!reuseEnabled()) return new CallMemo();
   let memo = memos.get(call);
   if (memo) return memo;
+  memo = new CallMemo();
   // Only a settled call (frozen before a checkpoint: trace/context.ts settleGraph) or one the trace
   // took over from the last (its cut-off) is met again; the others are made anew at every
   // keystroke, and held here they kept the whole last trace alive through the next one.
-  if (Object.isFrozen(call) || isCarried(call)) seenNow.add(call);
-  memo = new CallMemo();
-  if (seenBefore.has(call)) memos.set(call, memo);
+  if (!Object.isFrozen(call) && !isCarried(call)) return memo;
+  if (seenOnce.has(call)) memos.set(call, memo);
+  else seenOnce.add(call);
   return memo;
 }
 

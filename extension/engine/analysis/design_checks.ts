@@ -21,14 +21,15 @@ export type DilationChains = KeyedState<SymTensor, DilationChain>;
 /**
  * Wang et al. 2018: consecutive dilated convs whose rates share a factor > 1 only ever sample
  * a sparse grid of the input ("gridding"). A dense window (rate 1, pooling) breaks the chain.
- * One call: its output's chain into `chains` (which holds those of the calls before it), and its
- * gridding warning, or null. `memos` is the call's record.
+ * One call: its output's chain into `chains` (which holds those of the calls before it), and that
+ * chain with its gridding warning, or null. `memos` is the call's record.
  */
-export function griddingOf(call: LayerCall, memos: CallMemo, chains: DilationChains): string | null {
+export function griddingOf(call: LayerCall, memos: CallMemo, chains: DilationChains): { chain: DilationChain; warning: string | null } {
   let memo = memos.gridding as GriddingMemo | undefined;
   if (!memo || !griddingMemoValid(memo, call, chains)) memos.gridding = memo = griddingStep(call, chains);
-  chains.set(call.output, memo.chain);
-  return memo.warning;
+  // A tensor without one reads as NO_CHAIN: most calls set nothing.
+  if (memo.chain !== NO_CHAIN) chains.set(call.output, memo.chain);
+  return memo;
 }
 
 /**
@@ -83,7 +84,7 @@ function griddingStep(call: LayerCall, chains: DilationChains): GriddingMemo {
 }
 
 /** No dilated conv since the last dense window. Shared: chains are never changed, only replaced. */
-const NO_CHAIN: DilationChain = Object.freeze({ gcd: 0, rates: Object.freeze([]) as unknown as number[] });
+export const NO_CHAIN: DilationChain = Object.freeze({ gcd: 0, rates: Object.freeze([]) as unknown as number[] });
 
 /** Any chain whose rates share no factor (gcd 1: every later one's is 1 too, and never warns). */
 const COPRIME_CHAIN: DilationChain = Object.freeze({ gcd: 1, rates: Object.freeze([]) as unknown as number[] });

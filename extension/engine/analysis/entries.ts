@@ -56,7 +56,14 @@ export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: ob
     return known.entry;
   }
   const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
-  if ((!known || known.heldBy !== inUse) && isRemembered(r.call)) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
+  if (known && known.heldBy !== inUse) {
+    // Its layer moved (the trace's cut-off took it over after an edit): the record follows it.
+    known.entry = entry;
+    known.name = layer.name;
+    known.type = layer.type;
+    known.span = layer.span;
+    known.heldBy = inUse;
+  } else if (!known && isRemembered(r.call)) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
   return entry;
 }
 

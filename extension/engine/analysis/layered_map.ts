@@ -23,17 +23,13 @@ export class LayeredMap<K, V> implements KeyedState<K, V> {
   constructor(private readonly base: ReadonlyMap<K, V>) {}
 
   get(key: K): V | undefined {
-    // While no base key was set again, a key is in one of the two: most reads are of the base's.
-    if (this.overrides === 0) {
-      const v = this.base.get(key);
-      return v !== undefined || this.base.has(key) ? v : this.own.get(key);
-    }
+    // A value is never undefined, and one set here hides the base's.
     const v = this.own.get(key);
-    return v !== undefined || this.own.has(key) ? v : this.base.get(key);
+    return v !== undefined ? v : this.base.get(key);
   }
 
   set(key: K, value: V): void {
-    if (!this.own.has(key) && this.base.has(key)) this.overrides++;
+    if (this.base.has(key) && !this.own.has(key)) this.overrides++;
     this.own.set(key, value);
   }
 

@@ -126,7 +126,7 @@ function memoValid(memo: RfMemo, call: LayerCall, rfs: KeyedState<SymTensor, Rf>
   return true;
 }
 
-function sameRf(a: Rf, b: Rf): boolean {
+export function sameRf(a: Rf, b: Rf): boolean {
   if (a === null || b === null || typeof a === 'string' || typeof b === 'string') return a === b;
   if (a.axes.length !== b.axes.length) return false;
   for (let i = 0; i < a.axes.length; i++) {
@@ -139,9 +139,9 @@ function sameRf(a: Rf, b: Rf): boolean {
 
 /**
  * One call's step, calls taken in execution order: its output's field into `rfs` (which holds the
- * fields of the calls before it); true when the branches it merges are misaligned. `memos` is the call's record.
+ * fields of the calls before it), and whether the branches it merges are misaligned. `memos` is the call's record.
  */
-export function rfStep(call: LayerCall, memos: CallMemo, rfs: KeyedState<SymTensor, Rf>): boolean {
+export function rfStep(call: LayerCall, memos: CallMemo, rfs: KeyedState<SymTensor, Rf>): MergeOutcome {
   let memo = memos.rf as RfMemo | undefined;
   if (!memo || !memoValid(memo, call, rfs)) {
     const inputs = call.inputs.map((t) => rfs.get(t) ?? null);
@@ -149,7 +149,7 @@ export function rfStep(call: LayerCall, memos: CallMemo, rfs: KeyedState<SymTens
     memos.rf = memo;
   }
   rfs.set(call.output, memo.outcome.rf);
-  return memo.outcome.misaligned;
+  return memo.outcome;
 }
 
 const UNKNOWN: MergeOutcome = Object.freeze({ rf: null, misaligned: false });
