@@ -108,6 +108,42 @@ describe('document views over edits: memoized per call, the same as fresh', () =
     assert.notEqual(after[edited].params, before[edited].params);
   });
 
+  it('an early edit: the layers the trace took over keep their hints and rows, moved with the text', () => {
+    const chain = ['import keras', 'from keras import layers', 'inputs = keras.Input(shape=(32, 32, 3))', 'x = layers.Conv2D(8, 3, padding="same")(inputs)'];
+    for (let i = 0; i < 30; i++) chain.push(`x = layers.Conv2D(${8 + i}, 3, padding="same", name="c${i}")(x)`, 'x = layers.ReLU()(x)');
+    chain.push('model = keras.Model(inputs, x)', '');
+    const text = chain.join('\n');
+    const at = text.indexOf('Conv2D(8') + 'Conv2D('.length;
+    const rowsOf = (current: string, analysis: ReturnType<typeof analyze>) => (answer(current, analysis, { kind: 'summary', args: {} }) as { rows: object[] }[])[0].rows;
+    const session = new DocumentSession({ limits: LIMITS });
+    session.update(text, 0);
+    // A digit typed and taken back (every later call moves by one character, on its own line), then
+    // a comment line put in above and taken back (every later call moves one line).
+    const line = at - 'x = layers.Conv2D('.length;
+    const typed: TextEdit[] = [{ from: at, to: at, insert: '1' }, { from: at, to: at + 1, insert: '' }];
+    const commented: TextEdit[] = [{ from: line, to: line, insert: '# a comment\n' }, { from: line, to: line + '# a comment\n'.length, insert: '' }];
+    const edits = [...typed, ...typed, ...commented, ...commented];
+    let current = text;
+    let rows: object[] = [];
+    let grafted = 0;
+    const kept: number[] = [];
+    edits.forEach((edit, k) => {
+      current = apply(current, edit);
+      const analysis = session.update(current, k + 1, [edit]);
+      grafted += session.tracer.stats.grafted;
+      assert.equal(views(current, analysis), views(current, analyze(current, { limits: LIMITS })), `edit ${k + 1}`);
+      const now = rowsOf(current, analysis);
+      kept.push(now.filter((r, i) => r === rows[i]).length);
+      rows = now;
+    });
+    assert.ok(grafted > 100, `only ${grafted} statements taken over`);
+    // The calls taken over are remembered from their second keystroke on, their reports from the
+    // third: at the fourth, their rows are the same objects (the digit moved them along their lines).
+    assert.ok(kept[3] > 50, `rows kept: ${kept}`);
+    // Moved to other lines, they are the rows remembered at their new lines, the same as fresh ones (above).
+    assert.ok(kept.slice(4).every((n) => n <= 2), `rows kept: ${kept}`);
+  });
+
   it('a helper line run before and after the edit: its first run is kept, its range is recomputed', () => {
     const text = [
       'import keras',

@@ -5,8 +5,8 @@
  * reusing it: an incremental trace hands the analysis the same call objects for the statements an
  * edit did not touch, so a keystroke re-checks them instead of redoing them.
  *
- * A call is remembered from the second analysis that sees it on: the calls an edit re-made are new
- * at every keystroke (before an early edit, all of them), and remembering them cost more than
+ * A call is remembered from the second time an analysis sees it on: the calls an edit re-made are
+ * new at every keystroke (before an early edit, all of them), and remembering them cost more than
  * analysing them (a weak entry, a record and what it holds, each time).
  */
 import type { LayerCall } from '../graph';

@@ -61,7 +61,8 @@ export function codeActions(text: string, analysis: Analysis, offset: number, di
     push(`Replace with SeparableConv2D (-${percent(s.params - sep.params, s.params)} params, same receptive field)`, kind, toSeparable(text, here.layer), related, true);
     push(`Replace with DepthwiseConv2D + 1x1 Conv2D (-${percent(s.params - dw.params, s.params)} params)`, kind, toDepthwisePointwise(text, here.layer), related);
   }
-  const layers = analysis.models.flatMap((m) => m.layers);
+  // Asked at every keystroke, mostly with no diagnostic at the cursor: every model's layers listed only when one is.
+  const layers = diagnostics.length ? analysis.models.flatMap((m) => m.layers) : [];
   diagnostics.forEach((d, i) => {
     const l = layerOfDiagnostic(layers, d);
     if (!l) return;

@@ -11,16 +11,20 @@ export interface Located {
 
 export function layerAt(analysis: Analysis, offset: number): Located | null {
   let best: (Located & { width: number }) | null = null;
+  const consider = (model: ModelReport, layer: LayerReport, span: Span) => {
+    if (offset < span.from || offset > span.to) return;
+    const width = span.to - span.from;
+    if (!best || width < best.width) best = { model, layer, width };
+  };
+  // Asked at every keystroke (status bar, sidebar, code actions): the two spans read in place.
   for (const model of analysis.models) {
     for (const layer of model.layers) {
-      for (const span of [layer.call.span, layer.layer.span]) {
-        if (offset < span.from || offset > span.to) continue;
-        const width = span.to - span.from;
-        if (!best || width < best.width) best = { model, layer, width };
-      }
+      consider(model, layer, layer.call.span);
+      consider(model, layer, layer.layer.span);
     }
   }
-  return best && { model: best.model, layer: best.layer };
+  const found = best as (Located & { width: number }) | null;
+  return found && { model: found.model, layer: found.layer };
 }
 
 export interface LocatedEntry {

@@ -5,7 +5,7 @@
  * need not come from the same run). Outputs of different ranks are listed: `(None, 4) | (None, 2, 2)`.
  */
 import type { Shape } from '../../../kernels/types';
-import type { Analysis } from '../analysis/analyze';
+import { MAX_SOURCE_CHARS, type Analysis } from '../analysis/analyze';
 import type { LayerCall } from '../graph';
 import { formatShapeText, isExactCount } from '../analysis/format';
 
@@ -56,13 +56,15 @@ interface Site {
 
 /**
  * Hints of earlier analyses by the site's first call. An incremental trace keeps the calls before
- * the edited statement (the same objects), so a keystroke formats only the sites it changed; a
- * memo is used only when the site's runs are what it was made from.
+ * the edited statement and the ones its cut-off takes over after it (the same objects), so a
+ * keystroke formats only the sites it changed; a memo is used only when the site's runs are what
+ * it was made from. A site the edit moved keeps its text at its new offset.
  */
 const memo = new WeakMap<LayerCall, { site: Site; hint: ShapeHint }>();
 
-function sameSite(a: Site, b: Site): boolean {
-  if (a.offset !== b.offset || a.type !== b.type || a.names.length !== b.names.length) return false;
+/** Whether the two sites' runs are the same (wherever they are). */
+function sameRuns(a: Site, b: Site): boolean {
+  if (a.type !== b.type || a.names.length !== b.names.length) return false;
   for (let i = 0; i < a.names.length; i++) if (a.names[i] !== b.names[i] || !sameShape(a.shapes[i], b.shapes[i])) return false;
   return true;
 }
@@ -85,11 +87,12 @@ function hintOf(s: Site): ShapeHint {
 
 /** One hint per call site (every model, every run), in source order. */
 export function shapeHints(analysis: Analysis): ShapeHint[] {
-  const sites = new Map<string, Site>();
+  const sites = new Map<number, Site>();
   for (const model of analysis.models) {
     for (const call of model.graph.calls) {
       if (call.layer.kernel?.family === 'input') continue;
-      const key = `${call.span.from}:${call.span.to}`;
+      // One number per span: every offset of an analysed text is at most MAX_SOURCE_CHARS.
+      const key = call.span.from * (MAX_SOURCE_CHARS + 1) + call.span.to;
       let site = sites.get(key);
       if (!site) sites.set(key, (site = { offset: call.span.to, first: call, names: [], type: call.layer.type, shapes: [] }));
       if (call.layer.application) {
@@ -103,7 +106,13 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
   }
   return [...sites.values()].sort((a, b) => a.offset - b.offset).map((s) => {
     const known = memo.get(s.first);
-    if (known && sameSite(known.site, s)) return known.hint;
+    if (known && sameRuns(known.site, s)) {
+      if (known.site.offset !== s.offset) {
+        known.site.offset = s.offset;
+        known.hint = { offset: s.offset, label: known.hint.label, tooltip: known.hint.tooltip, runs: known.hint.runs };
+      }
+      return known.hint;
+    }
     // Shapes are copied: the memo must not see a later trace's changes to the same arrays.
     const hint = hintOf(s);
     memo.set(s.first, { site: { ...s, names: [...s.names], shapes: s.shapes.map((x) => x && [...x]) }, hint });

@@ -20,6 +20,25 @@ function rfCells(rf: LayerReport['rf'], extent: number | null): { rf: string; rf
   };
 }
 
+/** A row at another line and column (field by field, as `figures` explains). */
+function movedRow(row: SummaryRow, line: number, column: number): SummaryRow {
+  return {
+    name: row.name,
+    type: row.type,
+    family: row.family,
+    line,
+    column,
+    outputShape: row.outputShape,
+    params: row.params,
+    macs: row.macs,
+    rf: row.rf,
+    rfFraction: row.rfFraction,
+    savings: row.savings,
+    inbound: row.inbound,
+    group: row.group,
+  };
+}
+
 /** The model input's shape with its channels last, so that its spatial axes are `slice(1, -1)`. */
 function inputChannelsLast(m: ModelReport): Shape | null {
   const input = m.graph.inputs[0]?.shape ?? null;
@@ -29,8 +48,10 @@ function inputChannelsLast(m: ModelReport): Shape | null {
 
 /**
  * Rows made for earlier summaries, by report. A report is reused by the next analysis only for a
- * call the edit did not re-trace, so one before the edit: its text, and so its line, is the same.
- * The row is that report's unless the model's input extent (the RF bar) or its group changed.
+ * call the edit did not re-trace: one before the edit, or one after it that the trace's cut-off
+ * took over, which moved with the text after the edit. The row is that report's unless the
+ * model's input extent (the RF bar) or its group changed; one that moved is the same row at its
+ * new line and column.
  */
 const rowMemo = new WeakMap<LayerReport, { extent: number | null; group: string | null; from: number; row: SummaryRow }>();
 
@@ -78,7 +99,15 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     const rows = m.layers.map((l): SummaryRow => {
       const group = containerOf.get(l.layer) ?? blockOf(l.layer);
       const known = rowMemo.get(l);
-      if (known && known.extent === extent && known.group === group && known.from === l.layer.span.from) return known.row;
+      if (known && known.extent === extent && known.group === group) {
+        const from = l.layer.span.from;
+        if (known.from !== from) {
+          const { line, column } = at(from);
+          known.from = from;
+          if (known.row.line !== line || known.row.column !== column) known.row = movedRow(known.row, line, column);
+        }
+        return known.row;
+      }
       const row = summaryRow(l, group);
       rowMemo.set(l, { extent, group, from: l.layer.span.from, row });
       return row;
