@@ -88,13 +88,20 @@ function hintOf(s: Site): ShapeHint {
 /** One hint per call site (every model, every run), in source order. */
 export function shapeHints(analysis: Analysis): ShapeHint[] {
   const sites = new Map<number, Site>();
+  // Sites met in source order need no sorting (one model's calls usually are).
+  let inOrder = true;
+  let lastOffset = -1;
   for (const model of analysis.models) {
     for (const call of model.graph.calls) {
       if (call.layer.kernel?.family === 'input') continue;
       // One number per span: every offset of an analysed text is at most MAX_SOURCE_CHARS.
       const key = call.span.from * (MAX_SOURCE_CHARS + 1) + call.span.to;
       let site = sites.get(key);
-      if (!site) sites.set(key, (site = { offset: call.span.to, first: call, names: [], type: call.layer.type, shapes: [] }));
+      if (!site) {
+        sites.set(key, (site = { offset: call.span.to, first: call, names: [], type: call.layer.type, shapes: [] }));
+        if (site.offset < lastOffset) inOrder = false;
+        lastOffset = site.offset;
+      }
       if (call.layer.application) {
         // A keras.applications model built on this line: its layers are not runs of the line; show what it outputs.
         Object.assign(site, { names: [call.layer.application], type: 'keras.applications', shapes: [call.output.shape] });
@@ -104,7 +111,9 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
       site.shapes.push(call.output.shape);
     }
   }
-  return [...sites.values()].sort((a, b) => a.offset - b.offset).map((s) => {
+  const ordered = [...sites.values()];
+  if (!inOrder) ordered.sort((a, b) => a.offset - b.offset);
+  return ordered.map((s) => {
     const known = memo.get(s.first);
     if (known && sameRuns(known.site, s)) {
       if (known.site.offset !== s.offset) {
