@@ -147,14 +147,14 @@ function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings 
 /** One analysis (over all its models), marking the reports it holds: a report belongs to one model only. */
 export type ReportsInUse = object;
 
-export function analyzeModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsInUse = {}): ModelReport {
+export function analyzeModel(graph: ModelGraph, sink: ModelFindings, inUse: ReportsInUse = {}): ModelReport {
   // A model whose calls are all as the last analysis left them (one built before the edit): its
   // calls' analysis is that one's (model_memo.ts); else it is made and remembered.
   const reused = reusedModelCalls(graph, inUse);
   const calls = reused ?? analyzeCalls(graph, inUse);
   if (!reused) rememberModelCalls(graph, calls);
   const { rfs, byLayer, layers, findings } = calls;
-  for (const d of findings) sink.add(d.severity, d.code, d.message, d);
+  for (const d of findings) sink.take(d);
   const kept = reused && keptSummary(reused, graph.entries);
   const { totals, entries } = kept || summaryOf(graph, calls);
   if (reused && !kept) keepSummary(reused, graph.entries, { totals, entries });
@@ -297,7 +297,7 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   }
   for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
   checkFinalRf(graph, rfs, sink);
-  for (const d of perCall.items) sink.add(d.severity, d.code, d.message, d);
+  for (const d of perCall.items) sink.take(d);
   // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.
   const settledPart = layeredOver && byLayer instanceof LayeredMap && !byLayer.baseOverridden() ? layeredOver : null;
   return { rfs, byLayer, layers: byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()], findings: sink.items, held, settledPart };
@@ -367,6 +367,11 @@ export function analyzeModels(graphs: readonly ModelGraph[], sink: DiagnosticSin
 class ModelFindings extends DiagnosticSink {
   override add(severity: Diagnostic['severity'], code: string, message: string, span: { from: number; to: number }): void {
     this.items.push({ severity, code, message, from: span.from, to: span.to });
+  }
+
+  /** A finding made already, passed on as it is (the file's sink copies what it keeps). */
+  take(d: Diagnostic): void {
+    this.items.push(d);
   }
 }
 
