@@ -109,6 +109,23 @@ describe('incremental trace: statements taken over from the last trace (early cu
     assert.ok(grafted > 20, `only ${grafted} statements taken over`);
   });
 
+  it('residual blocks written flat: aliases and merges on a list are taken over too', () => {
+    // A ResNet-style stack at module level: each block keeps its input (`shortcut = x`) and adds it back.
+    const block = (i: number) => `shortcut = x\nx = layers.Conv2D(16, 3, padding="same", name="a_${i}")(x)\nx = layers.BatchNormalization()(x)\nx = layers.ReLU()(x)\nx = layers.Conv2D(16, 3, padding="same", name="b_${i}")(x)\nx = layers.Add()([x, shortcut])\nx = layers.ReLU(name="r_${i}")(x)\n`;
+    // The model reads the last block's `shortcut` too (an alias taken over must hold the tensor made anew).
+    const text = `${PRELUDE}inputs = keras.Input(shape=(16, 16, 16))\nx = layers.Conv2D(16, 3, padding="same", name="stem")(inputs)\n${Array.from({ length: 8 }, (_, i) => block(i)).join('')}y = layers.GlobalAveragePooling2D()(x)\nmodel = keras.Model(inputs, [y, shortcut])\n`;
+    // A filter count (the next conv restores the shape), names (the alias after `r_6` takes its
+    // re-made tensor), a stride.
+    const grafted = typeAt(text, ['Conv2D(16', 'name="a_2', 'name="b_5', 'name="r_6', 'stem")(inputs)\nshortcut = x\nx = layers.Conv2D(16']);
+    assert.ok(grafted > 150, `only ${grafted} statements taken over`);
+  });
+
+  it('an encoder-decoder written flat: skips kept by name, concatenated on a list', () => {
+    const text = `${PRELUDE}inputs = keras.Input(shape=(32, 32, 3))\ne1 = layers.Conv2D(8, 3, padding="same", activation="relu")(inputs)\np1 = layers.MaxPooling2D()(e1)\ne2 = layers.Conv2D(16, 3, padding="same", activation="relu")(p1)\np2 = layers.MaxPooling2D()(e2)\nb = layers.Conv2D(32, 3, padding="same", activation="relu")(p2)\nu2 = layers.UpSampling2D()(b)\nc2 = layers.Concatenate()([u2, e2])\nd2 = layers.Conv2D(16, 3, padding="same", activation="relu")(c2)\nu1 = layers.Conv2DTranspose(8, 2, strides=2)(d2)\nskip = e1\nc1 = layers.Concatenate(axis=-1)([u1, skip, e1])\nd1 = layers.Conv2D(8, 3, padding="same")(c1)\nout = layers.Conv2D(2, 1, activation="softmax")(d1)\nmodel = keras.Model(inputs, out)\n`;
+    const grafted = typeAt(text, ['Conv2D(8', 'Conv2D(16', 'Conv2D(32', 'Conv2DTranspose(8']);
+    assert.ok(grafted > 20, `only ${grafted} statements taken over`);
+  });
+
   it('a budget that runs out in the statements after the edit', () => {
     typeAt(chain(10), ['Conv2D(8', 'conv_4"'], { maxSteps: 2_500 });
   });

@@ -5,19 +5,21 @@
  * the same shape as before). From there the last trace's statements would do again exactly what
  * they did, so their layers, calls and tensors are taken over instead of being made anew.
  *
- * Only *plain layer statements* are taken over or compared: `name = Callee(arguments)(arg)` at
- * module level, where Callee is a chain of names from a module value (a Keras layer class: no user
- * code runs), the arguments are literals and variable names, and the statement made exactly one
- * layer of a kind ConvLens knows, called it once on the tensor `arg` held, bound its output to
- * `name` and reported nothing. Such a statement reads only the budget, the automatic names, the
- * tensor ids and names, the class, the input's shape and the variables its arguments name; another
- * plain statement changes none of those variables (it binds a tensor, and a tensor read as an
- * argument is a tensor name more, which no plain statement has). So once, after the statements run
- * again since the checkpoint (all plain, on both sides), the counters are the last trace's and
- * every name they bound holds a tensor of the shape the last trace's held, the last trace's plain
- * statements after it would do the same here, up to which tensor objects they read (the re-made
- * ones are substituted) and where they are (spans move with the edit). The first other statement
- * (`keras.Model(...)`) runs again, as every statement after it.
+ * Only *plain statements* are taken over or compared: at module level, `name = Callee(arguments)(arg)`
+ * or `name = Callee(arguments)([a, b, ...])` (a merge), where Callee is a chain of names from a
+ * module value (a Keras layer class: no user code runs), the arguments are literals and variable
+ * names, and the statement made exactly one layer of a kind ConvLens knows, called it once on the
+ * tensors the names held, bound its output to `name` and reported nothing; or an alias, `name =
+ * other`, of a tensor. Such a statement reads only the budget, the automatic names, the tensor ids
+ * and names, the class, the shapes of the tensors it reads and the variables its arguments name;
+ * another plain statement changes none of those variables (it binds a tensor, and a tensor read as
+ * an argument is a tensor name more, which no plain statement has). So once, after the statements
+ * run again since the checkpoint (all plain, on both sides), the counters are the last trace's, the
+ * last trace's plain statements after it would do the same here while every name they read holds
+ * a tensor of the shape it held there, up to which tensor objects they read (the re-made ones are
+ * substituted) and where they are (spans move with the edit). The first statement reading a name
+ * bound anew to a tensor of another shape runs again, and so does the first other statement
+ * (`keras.Model(...)`), and the statements after them until the state is the last trace's again.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Shape } from '../../../kernels/types';
@@ -36,15 +38,18 @@ import type { Value } from './values';
 /** What a plain layer statement did, enough to do it again on another trace's state. */
 export interface PlainStatement {
   target: string;
-  /** The value it bound to `target`: its call's output. */
+  /** The value it bound to `target`: its call's output, or the tensor it aliased. */
   value: Value;
-  layer: LayerInstance;
-  call: LayerCall;
+  /** Null for an alias (`name = other`), which makes no layer. */
+  layer: LayerInstance | null;
+  call: LayerCall | null;
   /** As the statement left it: later statements may freeze the layer or call it again. */
   trainable: boolean;
   /** The prefix of the automatic name it asked for, or null when named in the call. */
   autoPrefix: string | null;
-  /** The tensor names it met, in order (the argument's, the target's). */
+  /** The names it read tensors from (the tensor called on, those of the list, or the one aliased). */
+  reads: string[];
+  /** The tensor names it met, in order (the arguments', the target's). */
   names: TensorName[];
   /** What it left: the budget's counters and site, tensor ids and names handed out, layers. */
   budget: BudgetMark;
@@ -58,19 +63,25 @@ export interface PlainStatement {
 /** Per module-level statement: what it did when plain, null otherwise. */
 export type StatementRecord = PlainStatement | null;
 
-/** The syntax of `name = Callee(arguments)(arg)`, Callee a dotted name, the arguments literals and names. */
+/**
+ * The syntax of `name = Callee(arguments)(arg)` or `name = Callee(arguments)([a, b, ...])`, Callee a
+ * dotted name, the arguments literals and names; or of an alias, `name = other`.
+ */
 interface PlainSyntax {
   target: Span;
-  /** `Callee(arguments)`: the layer's span. */
-  construct: Span;
-  root: string;
-  arg: Span;
+  /** `Callee(arguments)`: the layer's span; null for an alias. */
+  construct: Span | null;
+  /** The module value Callee starts from; null for an alias. */
+  root: string | null;
+  /** The names read: the tensor called on, those of the list, or the one aliased. */
+  args: Span[];
 }
 
 /** What a statement's record is checked against: the state before it ran. */
 export interface BeforeStatement {
   syntax: PlainSyntax;
-  arg: SymTensor;
+  /** The tensors its names held. */
+  args: SymTensor[];
   layers: number;
   tensorIds: number;
   tensorNames: number;
@@ -86,14 +97,18 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   const is = (name: string): boolean => c.name === name;
   if (!c.firstChild() || !is('VariableName')) return null;
   const target = { from: c.from, to: c.to };
-  // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)`.
-  if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling() || !is('CallExpression') || c.nextSibling()) return null;
+  if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling()) return null;
+  // An alias: `name = other`.
+  if (is('VariableName')) return c.nextSibling() ? null : { target, construct: null, root: null, args: [{ from: c.from, to: c.to }] };
+  // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)` or `([a, b])`.
+  if (!is('CallExpression') || c.nextSibling()) return null;
   if (!c.firstChild() || !is('CallExpression')) return null;
   const construct = { from: c.from, to: c.to };
   if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
   c.lastChild();
-  if (!is(')') || !c.prevSibling() || !is('VariableName')) return null;
-  const arg = { from: c.from, to: c.to };
+  if (!is(')') || !c.prevSibling()) return null;
+  const args = is('ArrayExpression') ? listedNames(c.node) : is('VariableName') ? [{ from: c.from, to: c.to }] : null;
+  if (!args) return null;
   if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
   c.parent();
   c.prevSibling();
@@ -108,7 +123,18 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
     root = root.firstChild!;
   }
   if (root.name !== 'VariableName') return null;
-  return { target, construct, root: text.slice(root.from, root.to), arg };
+  return { target, construct, root: text.slice(root.from, root.to), args };
+}
+
+/** The names of `[a, b, ...]` (a merge's inputs), or null when it holds anything else. */
+function listedNames(list: SyntaxNode): Span[] | null {
+  const names: Span[] = [];
+  for (let n = list.firstChild?.nextSibling ?? null; n && n.name !== ']'; n = n.nextSibling) {
+    if (n.name === ',') continue;
+    if (n.name !== 'VariableName') return null;
+    names.push({ from: n.from, to: n.to });
+  }
+  return names.length ? names : null;
 }
 
 /**
@@ -127,12 +153,12 @@ function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   let known = syntaxByText.get(source);
   if (known === undefined) {
     const read = readPlainSyntax(node, text);
-    known = read && { target: relative(read.target, node.from), construct: relative(read.construct, node.from), root: flatString(read.root), arg: relative(read.arg, node.from) };
+    known = read && { target: relative(read.target, node.from), construct: read.construct && relative(read.construct, node.from), root: read.root && flatString(read.root), args: read.args.map((a) => relative(a, node.from)) };
     if (syntaxByText.size >= MAX_TEXTS) syntaxByText.clear();
     // A copy: the key would otherwise keep this version of the document alive.
     syntaxByText.set(flatString(source), known);
   }
-  return known && { target: relative(known.target, -node.from), construct: relative(known.construct, -node.from), root: known.root, arg: relative(known.arg, -node.from) };
+  return known && { target: relative(known.target, -node.from), construct: known.construct && relative(known.construct, -node.from), root: known.root, args: known.args.map((a) => relative(a, -node.from)) };
 }
 
 function relative(span: Span, origin: number): Span {
@@ -143,12 +169,16 @@ function relative(span: Span, origin: number): Span {
 export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStatement | null {
   const { ctx, module } = state;
   const syntax = plainSyntax(node, ctx.text);
-  if (!syntax || module.vars.get(syntax.root)?.t !== 'module') return null;
-  const arg = module.vars.get(ctx.source(syntax.arg));
-  if (arg?.t !== 'tensor') return null;
+  if (!syntax || (syntax.root !== null && module.vars.get(syntax.root)?.t !== 'module')) return null;
+  const args: SymTensor[] = [];
+  for (const at of syntax.args) {
+    const arg = module.vars.get(ctx.source(at));
+    if (arg?.t !== 'tensor') return null;
+    args.push(arg.tensor);
+  }
   return {
     syntax,
-    arg: arg.tensor,
+    args,
     layers: ctx.layers.length,
     tensorIds: ctx.tensorIdsUsed,
     tensorNames: ctx.tensorNameCount,
@@ -162,21 +192,26 @@ export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStat
 /** After it ran: its record when it did what a plain layer statement does, and nothing else. */
 export function afterStatement(state: TraceState, before: BeforeStatement): StatementRecord {
   const { ctx, module } = state;
-  const { syntax } = before;
-  if (ctx.layers.length !== before.layers + 1 || ctx.tensorIdsUsed !== before.tensorIds + 1) return null;
+  const { syntax, args } = before;
+  const made = syntax.construct ? 1 : 0;
+  if (ctx.layers.length !== before.layers + made || ctx.tensorIdsUsed !== before.tensorIds + made) return null;
   if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
-  const layer = ctx.layers[before.layers];
-  if (!layer.kernel || layer.kernel.tracedShape || layer.span.from !== syntax.construct.from || layer.span.to !== syntax.construct.to) return null;
-  if (layer.calls.length !== 1) return null;
-  const call = layer.calls[0];
-  if (call.inputs.length !== 1 || call.inputs[0] !== before.arg) return null;
   const target = ctx.source(syntax.target);
   const value = module.vars.get(target);
-  if (value?.t !== 'tensor' || value.tensor !== call.output) return null;
+  if (value?.t !== 'tensor') return null;
+  let layer: LayerInstance | null = null;
+  let call: LayerCall | null = null;
+  if (syntax.construct) {
+    layer = ctx.layers[before.layers];
+    if (!layer.kernel || layer.kernel.tracedShape || layer.span.from !== syntax.construct.from || layer.span.to !== syntax.construct.to) return null;
+    if (layer.calls.length !== 1) return null;
+    call = layer.calls[0];
+    if (call.inputs.length !== args.length || call.inputs.some((t, k) => t !== args[k]) || value.tensor !== call.output) return null;
+  } else if (value.tensor !== args[0]) return null;
   const autos = ctx.names.autos - before.autos;
-  if (autos > 1) return null;
+  if (autos > made) return null;
   const names: TensorName[] = [];
-  for (const at of [syntax.arg, syntax.target]) {
+  for (const at of [...syntax.args, syntax.target]) {
     const name = ctx.recentTensorName(at.from);
     if (name) names.push(name);
   }
@@ -187,7 +222,8 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
     value,
     layer,
     call,
-    trainable: layer.trainable,
+    reads: syntax.args.map((at) => ctx.source(at)),
+    trainable: layer?.trainable ?? true,
     autoPrefix: autos === 1 ? ctx.names.lastPrefix : null,
     names,
     budget: ctx.budget.counters(),
@@ -235,14 +271,30 @@ export class Graft {
     }
     this.rebound.set(now.target, { prior: was.value, now: now.value });
     if (!sameCounters(now, was)) return i;
-    for (const { prior, now: value } of this.rebound.values()) {
-      if (prior.t !== 'tensor' || value.t !== 'tensor' || !sameShape(prior.tensor.shape, value.tensor.shape)) return i;
-    }
     let last = i;
-    // A settled call (frozen before a later checkpoint) is never written: such a record is not taken.
-    while (last + 1 < end && this.prior[last + 1] && !Object.isFrozen(this.prior[last + 1]!.call) && this.shiftOf(last + 1) !== null) last++;
+    // Names bound by the statements about to be taken: what they read from those is the last trace's.
+    const boundAhead = new Set<string>();
+    for (let next = this.prior[last + 1]; last + 1 < end && next && this.takeable(next, boundAhead) && this.shiftOf(last + 1) !== null; next = this.prior[last + 1]) {
+      boundAhead.add(next.target);
+      last++;
+    }
     if (last > i) this.take(i + 1, last, records);
     return last;
+  }
+
+  /**
+   * Whether the last trace's statement would do the same here: every name it reads holds a tensor
+   * of the shape it held there (a name the statements run again bound anew, to a tensor of another
+   * shape, stops the take-over before the first statement reading it). A settled call (frozen
+   * before a later checkpoint) is never written: such a record is not taken.
+   */
+  private takeable(record: PlainStatement, boundAhead: ReadonlySet<string>): boolean {
+    if (settled(record)) return false;
+    for (const name of record.reads) {
+      const rebound = boundAhead.has(name) ? undefined : this.rebound.get(name);
+      if (rebound && (rebound.prior.t !== 'tensor' || rebound.now.t !== 'tensor' || !sameShape(rebound.prior.tensor.shape, rebound.now.tensor.shape))) return false;
+    }
+    return true;
   }
 
   private take(from: number, to: number, records: StatementRecord[]): void {
@@ -258,25 +310,35 @@ export class Graft {
       const record = this.prior[i]!;
       const shift = this.shiftOf(i)!;
       const { layer, call } = record;
-      // Undo what the last trace's later statements did to them: those run again.
-      if (layer.calls.length !== 1) layer.calls.length = 1;
-      markCarried(call);
-      layer.trainable = record.trainable;
-      const input = swap.get(call.inputs[0]);
-      if (input) {
-        call.inputs[0] = input;
-        rewired = true;
+      if (layer && call) {
+        // Undo what the last trace's later statements did to them: those run again.
+        if (layer.calls.length !== 1) layer.calls.length = 1;
+        markCarried(call);
+        layer.trainable = record.trainable;
+        for (let k = 0; k < call.inputs.length; k++) {
+          const input = swap.get(call.inputs[k]);
+          if (input) {
+            call.inputs[k] = input;
+            rewired = true;
+          }
+        }
+        if (shift !== 0) {
+          layer.span = moved(layer.span, shift);
+          call.span = moved(call.span, shift);
+        }
+        ctx.layers.push(layer);
+      } else if (record.value.t === 'tensor') {
+        // An alias of a tensor made anew here holds the new one.
+        const aliased = swap.get(record.value.tensor);
+        if (aliased) record.value = { ...record.value, tensor: aliased };
       }
       if (shift !== 0) {
-        layer.span = moved(layer.span, shift);
-        call.span = moved(call.span, shift);
         record.site = moved(record.site, shift);
         for (const name of record.names) {
           name.from += shift;
           name.to += shift;
         }
       }
-      ctx.layers.push(layer);
       if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
       for (const name of record.names) {
         name.tensor = swap.get(name.tensor) ?? name.tensor;
@@ -293,6 +355,11 @@ export class Graft {
     ctx.reserveTensorIds(last.tensorIds - ctx.tensorIdsUsed);
     this.taken += to - from + 1;
   }
+}
+
+/** A settled call (frozen before a later checkpoint) is never written. */
+function settled(record: PlainStatement): boolean {
+  return record.call !== null && Object.isFrozen(record.call);
 }
 
 function sameCounters(a: PlainStatement, b: PlainStatement): boolean {
