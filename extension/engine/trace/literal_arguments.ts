@@ -137,16 +137,22 @@ function detached(v: Value): Value {
 /**
  * How deep the list's arguments nest, or null when one is not a literal this file reuses (with
  * `names`, a plain variable name counts too: the trace's cut-off takes such a list, whose values
- * are read, not made by code it runs). A list holding a parse error is never reused: how the
- * parser recovered may depend on what surrounds it.
+ * are read, not made by code it runs; `skip`: the first arguments are not looked at, a merge
+ * function's list of inputs). A list holding a parse error is never reused: how the parser
+ * recovered may depend on what surrounds it.
  */
-export function literalDepth(argList: SyntaxNode, names = false): number | null {
+export function literalDepth(argList: SyntaxNode, names = false, skip = 0): number | null {
   if (holdsParseError(argList)) return null;
   const parts = kids(argList);
   let deepest = 0;
+  let skipped = 0;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (isPunct(p)) continue;
+    if (skipped < skip) {
+      skipped++;
+      continue;
+    }
     if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
       const d = literalNodeDepth(parts[i + 2], names);
       if (d === null) return null;

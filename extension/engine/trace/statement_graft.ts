@@ -5,8 +5,9 @@
  * the same shape as before). From there the last trace's statements would do again exactly what
  * they did, so their layers, calls and tensors are taken over instead of being made anew.
  *
- * Only *plain statements* are taken over or compared: at module level, `name = Callee(arguments)(arg)`
- * or `name = Callee(arguments)([a, b, ...])` (a merge), where Callee is a chain of names from a
+ * Only *plain statements* are taken over or compared: at module level, `name = Callee(arguments)(arg)`,
+ * or a merge, `name = Callee(arguments)([a, b, ...])` or `name = callee([a, b, ...], arguments)`
+ * (`layers.concatenate`, whose layer is the whole call), where Callee is a chain of names from a
  * module value (a Keras layer class: no user code runs), the arguments are literals and variable
  * names, and the statement made exactly one layer of a kind ConvLens knows, called it once on the
  * tensors the names held, bound its output to `name` and reported nothing; or an alias, `name =
@@ -102,20 +103,35 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (is('VariableName')) return c.nextSibling() ? null : { target, construct: null, root: null, args: [{ from: c.from, to: c.to }] };
   // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)` or `([a, b])`.
   if (!is('CallExpression') || c.nextSibling()) return null;
-  if (!c.firstChild() || !is('CallExpression')) return null;
-  const construct = { from: c.from, to: c.to };
-  if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
-  c.lastChild();
-  if (!is(')') || !c.prevSibling()) return null;
-  const args = is('ArrayExpression') ? listedNames(c.node) : is('VariableName') ? [{ from: c.from, to: c.to }] : null;
-  if (!args) return null;
-  if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
-  c.parent();
-  c.prevSibling();
-  // The constructor: a dotted name and an argument list of literals and names.
+  const value = { from: c.from, to: c.to };
   if (!c.firstChild()) return null;
+  let construct = value;
+  let args: Span[] | null;
+  /** Arguments of the constructor that are not literals or names: a merge function's list of inputs. */
+  let inputsListed = 0;
+  if (is('CallExpression')) {
+    construct = { from: c.from, to: c.to };
+    if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
+    c.lastChild();
+    if (!is(')') || !c.prevSibling()) return null;
+    args = is('ArrayExpression') ? listedNames(c.node) : is('VariableName') ? [{ from: c.from, to: c.to }] : null;
+    if (!args) return null;
+    if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
+    c.parent();
+    c.prevSibling();
+    if (!c.firstChild()) return null;
+  } else {
+    // A merge function, `layers.concatenate([a, b], axis=-1)`: the layer it makes is the whole call.
+    if (!c.nextSibling() || !is('ArgList') || !c.firstChild() || !c.nextSibling() || !is('ArrayExpression')) return null;
+    args = listedNames(c.node);
+    if (!args) return null;
+    inputsListed = 1;
+    c.parent();
+    c.prevSibling();
+  }
+  // The constructor: a dotted name and an argument list of literals and names.
   const callee = c.node;
-  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true) === null) return null;
+  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true, inputsListed) === null) return null;
   let root: SyntaxNode = callee;
   while (root.name === 'MemberExpression') {
     const dot = root.firstChild?.nextSibling;
