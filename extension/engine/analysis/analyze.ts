@@ -147,7 +147,7 @@ function layerReport(call: LayerCall, slots: CallMemo, rf: Rf, savings: Savings 
 /** One analysis (over all its models), marking the reports it holds: a report belongs to one model only. */
 export type ReportsInUse = object;
 
-export function analyzeModel(graph: ModelGraph, sink: ModelFindings, inUse: ReportsInUse = {}): ModelReport {
+function analyzeModel(graph: ModelGraph, sink: ModelFindings, inUse: ReportsInUse = {}): ModelReport {
   // A model whose calls are all as the last analysis left them (one built before the edit): its
   // calls' analysis is that one's (model_memo.ts); else it is made and remembered.
   const reused = reusedModelCalls(graph, inUse);

@@ -11,9 +11,9 @@ export interface KeyedState<K, V> {
 }
 
 /**
- * Writes go to a map of its own; reads fall back on `base`, which it never writes. `values()`
- * lists as one Map would: the base's keys in their order (a value re-set here in its place), then
- * the keys added here.
+ * Writes go to a map of its own; reads fall back on `base`, which it never writes. No value is
+ * undefined (fields, chains and reports never are). `values()` lists as one Map would: the base's
+ * keys in their order (a value re-set here in its place), then the keys added here.
  */
 export class LayeredMap<K, V> implements KeyedState<K, V> {
   private readonly own = new Map<K, V>();
