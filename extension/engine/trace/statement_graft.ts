@@ -259,6 +259,12 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
 export class Graft {
   /** Names the statements run again bound: the value the last trace had bound there, and this trace's. */
   private readonly rebound = new Map<string, { prior: Value; now: Value }>();
+  /**
+   * Every tensor of the last trace a statement run again made anew, and the new one. Kept for the
+   * whole trace: a statement taken over later may read one through an alias after its name was
+   * bound again.
+   */
+  private readonly swap = new Map<SymTensor, SymTensor>();
   /** Set once a statement ran that is not plain on both sides: the states may differ in any way from there on. */
   private diverged = false;
   /** Statements taken over. */
@@ -283,9 +289,11 @@ export class Graft {
       // Nothing of the last trace is taken from here on: let it go.
       this.prior = [];
       this.rebound.clear();
+      this.swap.clear();
       return i;
     }
     this.rebound.set(now.target, { prior: was.value, now: now.value });
+    if (was.value.t === 'tensor' && now.value.t === 'tensor' && was.value.tensor !== now.value.tensor) this.swap.set(was.value.tensor, now.value.tensor);
     if (!sameCounters(now, was)) return i;
     let last = i;
     // Names bound by the statements about to be taken: what they read from those is the last trace's.
@@ -315,11 +323,7 @@ export class Graft {
 
   private take(from: number, to: number, records: StatementRecord[]): void {
     const { ctx, module } = this.state;
-    // The tensors the last trace's statements read that this trace made anew.
-    const swap = new Map<SymTensor, SymTensor>();
-    for (const { prior, now } of this.rebound.values()) {
-      if (prior.t === 'tensor' && now.t === 'tensor' && prior.tensor !== now.tensor) swap.set(prior.tensor, now.tensor);
-    }
+    const { swap } = this;
     let rewired = false;
     beforeWrite(ctx.layers, 'length');
     for (let i = from; i <= to; i++) {
