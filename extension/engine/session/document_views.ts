@@ -42,8 +42,11 @@ function modelView(analysis: Analysis, offset: number | null): ViewModel | null 
   };
 }
 
-function layerOfDiagnostic(layers: LayerReport[], d: ViewDiagnostic): LayerReport | undefined {
-  return layers.find((l) => l.call.span.from === d.from || l.layer.span.from === d.from);
+function layerOfDiagnostic(analysis: Analysis, d: ViewDiagnostic): LayerReport | undefined {
+  for (const m of analysis.models) {
+    for (const l of m.layers) if (l.call.span.from === d.from || l.layer.span.from === d.from) return l;
+  }
+  return undefined;
 }
 
 /** Cheaper convolutions, gridding-free dilation rates, checkerboard-free kernels. */
@@ -61,10 +64,8 @@ export function codeActions(text: string, analysis: Analysis, offset: number, di
     push(`Replace with SeparableConv2D (-${percent(s.params - sep.params, s.params)} params, same receptive field)`, kind, toSeparable(text, here.layer), related, true);
     push(`Replace with DepthwiseConv2D + 1x1 Conv2D (-${percent(s.params - dw.params, s.params)} params)`, kind, toDepthwisePointwise(text, here.layer), related);
   }
-  // Asked at every keystroke, mostly with no diagnostic at the cursor: every model's layers listed only when one is.
-  const layers = diagnostics.length ? analysis.models.flatMap((m) => m.layers) : [];
   diagnostics.forEach((d, i) => {
-    const l = layerOfDiagnostic(layers, d);
+    const l = layerOfDiagnostic(analysis, d);
     if (!l) return;
     if (d.code === 'gridding') {
       const factor = Number(/share the factor (\d+)/.exec(d.message)?.[1] ?? 0);
