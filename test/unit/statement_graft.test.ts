@@ -141,6 +141,36 @@ describe('incremental trace: statements taken over from the last trace (early cu
     assert.ok(grafted >= 6, `only ${grafted} statements taken over`);
   });
 
+  it('digits retyped, lines duplicated and deleted, aliases put in, in flat residual and encoder-decoder code', () => {
+    const encoderDecoder = `${PRELUDE}inputs = keras.Input(shape=(32, 32, 3))\ne1 = layers.Conv2D(8, 3, padding="same")(inputs)\np1 = layers.MaxPooling2D()(e1)\ne2 = layers.Conv2D(16, 3, padding="same")(p1)\nu1 = layers.UpSampling2D()(e2)\nskip = e1\nc1 = layers.Concatenate()([u1, skip])\nd1 = layers.Conv2D(8, 3, padding="same")(c1)\nd1 = layers.add([d1, e1])\nout = layers.Conv2D(2, 1)(d1)\nmodel = keras.Model(inputs, out)\n`;
+    let grafted = 0;
+    for (const [seed, start] of [[11, residualBlocks(4)], [12, encoderDecoder]] as const) {
+      const next = lcg(seed);
+      const session = new DocumentSession({ limits: LIMITS });
+      let text: string = start;
+      session.update(text, 0);
+      for (let v = 1; v <= 40; v++) {
+        const lines = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)].filter((x) => x < text.length);
+        const from = lines[2 + Math.floor(next() * (lines.length - 3))];
+        const to = text.indexOf('\n', from) + 1;
+        const names = ['x', 'shortcut', 'skip', 'e1', 'd1'];
+        const digits = [...text.matchAll(/\d/g)].map((m) => m.index!);
+        const digit = digits[Math.floor(next() * digits.length)];
+        // Half of them retype a digit: a statement count that stays lets the cut-off take statements over again.
+        const r = next();
+        const edit: TextEdit = r < 0.5 ? { from: digit, to: digit + 1, insert: String(1 + Math.floor(next() * 9)) }
+          : r < 0.7 ? { from: to, to, insert: text.slice(from, to) }
+          : r < 0.85 ? { from, to, insert: '' }
+          : { from, to: from, insert: `${names[Math.floor(next() * names.length)]} = ${names[Math.floor(next() * names.length)]}\n` };
+        text = apply(text, edit);
+        const incremental = session.update(text, v, [edit]);
+        grafted += session.tracer.stats.grafted;
+        assertSameAnalysis(incremental, fromScratch(text), text, `edit ${v} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
+      }
+    }
+    assert.ok(grafted > 40, `only ${grafted} statements taken over`);
+  });
+
   it('a budget that runs out in the statements after the edit', () => {
     typeAt(chain(10), ['Conv2D(8', 'conv_4"'], { maxSteps: 2_500 });
   });
