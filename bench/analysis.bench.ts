@@ -301,8 +301,8 @@ async function main() {
   console.log('incremental re-parse + re-trace of the statements from the edited one on, until the state is the last trace\'s again (its plain layer statements after that point are taken over; backbones replayed from the trace cache) + analysis. Aim: <= 5 ms at 1000 layers, >= 50x tfjs-layers.');
   console.log('tfjs-layers build = constructing the same model (symbolic shapes and weight initialisation), timed in the same rounds as the keystrokes (the column), and again beside the cold analysis (the cold speed-up).');
   console.log(`young generation: ${youngGenerationNote()}.`);
-  // Other tenants' load slows a 2 ms keystroke more than a 100 ms build (about 3x against 1.4x on
-  // this VM at a load of 1.5): the ratios are read with it.
+  // Other tenants' load slows a 2 ms keystroke more than a 100 ms build (3.5x against 1.4x on
+  // this VM between loads of 0.3 and 1.5): the ratios are read with it.
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}); load average ${loadAtStart} at the start, ${loadNow()} at the end.`);
 }
 
