@@ -118,7 +118,7 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
     if (known && sameRuns(known.site, s)) {
       if (known.site.offset !== s.offset) {
         known.site.offset = s.offset;
-        known.hint = { offset: s.offset, label: known.hint.label, tooltip: known.hint.tooltip, runs: known.hint.runs };
+        known.hint = { ...known.hint, offset: s.offset };
       }
       return known.hint;
     }

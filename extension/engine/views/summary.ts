@@ -20,25 +20,6 @@ function rfCells(rf: LayerReport['rf'], extent: number | null): { rf: string; rf
   };
 }
 
-/** A row at another line and column (field by field, as `figures` explains). */
-function movedRow(row: SummaryRow, line: number, column: number): SummaryRow {
-  return {
-    name: row.name,
-    type: row.type,
-    family: row.family,
-    line,
-    column,
-    outputShape: row.outputShape,
-    params: row.params,
-    macs: row.macs,
-    rf: row.rf,
-    rfFraction: row.rfFraction,
-    savings: row.savings,
-    inbound: row.inbound,
-    group: row.group,
-  };
-}
-
 /** The model input's shape with its channels last, so that its spatial axes are `slice(1, -1)`. */
 function inputChannelsLast(m: ModelReport): Shape | null {
   const input = m.graph.inputs[0]?.shape ?? null;
@@ -104,7 +85,7 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
         if (known.from !== from) {
           const { line, column } = at(from);
           known.from = from;
-          if (known.row.line !== line || known.row.column !== column) known.row = movedRow(known.row, line, column);
+          if (known.row.line !== line || known.row.column !== column) known.row = { ...known.row, line, column };
         }
         return known.row;
       }
