@@ -12,20 +12,23 @@ export interface Diagnostic extends Span {
 
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
-  /** Messages already reported, by `from:to:code` (a message string given again hashes once). */
-  private readonly seen = new Map<string, Set<string>>();
+  /**
+   * What was reported, by start offset: a number key hashes without making a string, and an
+   * offset rarely holds more than one finding (every diagnostic of a 1000-layer file passes here).
+   */
+  private readonly seen = new Map<number, Diagnostic[]>();
   /** Sees every diagnostic offered, before duplicates are dropped (a trace being recorded for replay). */
   observer: ((d: Diagnostic) => void) | null = null;
 
   add(severity: Severity, code: string, message: string, span: Span): void {
     this.observer?.({ severity, code, message, from: span.from, to: span.to });
     // The same finding at the same spot (e.g. a loop body traced many times) is reported once.
-    const key = `${span.from}:${span.to}:${code}`;
-    let messages = this.seen.get(key);
-    if (!messages) this.seen.set(key, (messages = new Set()));
-    if (messages.has(message)) return;
-    messages.add(message);
-    this.items.push({ severity, code, message, from: span.from, to: span.to });
+    const item: Diagnostic = { severity, code, message, from: span.from, to: span.to };
+    const here = this.seen.get(span.from);
+    if (!here) this.seen.set(span.from, [item]);
+    else if (here.some((d) => d.to === span.to && d.code === code && d.message === message)) return;
+    else here.push(item);
+    this.items.push(item);
   }
 
   error(code: string, message: string, span: Span): void {

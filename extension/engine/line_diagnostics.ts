@@ -36,10 +36,31 @@ function savingsMessage(layers: LayerReport[], s: Savings): string {
 }
 
 /**
+ * Whether two diagnostics that would merge share a line (`diagnostics` sorted by start). Most files
+ * have none, and this looks at each diagnostic's own line only, not at the whole text.
+ */
+function sharesLine(text: string, diagnostics: Diagnostic[]): boolean {
+  let lineEnd = -1;
+  const onLine: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    if (!MERGED_CODES.has(d.code) || d.severity === 'error') continue;
+    if (d.from > lineEnd) {
+      const end = text.indexOf('\n', d.from);
+      lineEnd = end < 0 ? text.length : end;
+      onLine.length = 0;
+      onLine.push(d);
+    } else if (onLine.some((o) => o.code === d.code && o.severity === d.severity)) return true;
+    else onLine.push(d);
+  }
+  return false;
+}
+
+/**
  * Merges design and savings diagnostics of the same code on the same line into one. Savings are
  * summed over the line's layers; other findings keep the first message and count the rest.
  */
 export function mergeLineDiagnostics(text: string, diagnostics: Diagnostic[], models: ModelReport[]): Diagnostic[] {
+  if (!sharesLine(text, diagnostics)) return diagnostics;
   const lines = new LineIndex(text);
   const groups = new Map<string, Diagnostic[]>();
   const out: (Diagnostic | Diagnostic[])[] = [];

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
+import { DiagnosticSink } from '../../extension/engine/diagnostics';
 import { analysisToJson } from '../../extension/engine/report/json';
 import { layer, model } from '../support/analyze';
 
@@ -142,5 +143,17 @@ describe('savings: Conv2D -> SeparableConv2D / DepthwiseConv2D + 1x1', () => {
       const savings = analyze(t).diagnostics.filter((d) => d.code === 'savings-separable');
       assert.deepEqual(savings.map((d) => d.message.split(':')[0]), ['conv2d_1'], `${channels} channels`);
     }
+  });
+});
+
+describe('the same finding offered again is reported once', () => {
+  it('keeps each finding of one place once, and tells apart its end, code and message', () => {
+    const sink = new DiagnosticSink();
+    const offers: [string, string, number, number][] = [
+      ['gridding', 'a', 3, 5], ['gridding', 'b', 3, 5], ['checkerboard', 'a', 3, 5], ['gridding', 'a', 3, 6], ['gridding', 'a', 4, 5],
+    ];
+    // Each offered twice, the second round in reverse (a loop body traced again).
+    for (const [code, message, from, to] of [...offers, ...[...offers].reverse()]) sink.warning(code, message, { from, to });
+    assert.deepEqual(sink.items.map((d) => [d.code, d.message, d.from, d.to]), offers);
   });
 });
