@@ -82,7 +82,7 @@ export class TraceContext implements Meter {
   /** Names in the source that held a Keras tensor (assignments and uses), for hovers, in the order first met. */
   tensorNameList(): TensorName[] {
     const before = this.tensorNamesBeforeList;
-    return before.length === 0 ? [...this.tensorNamesByOffset.values()] : [...before, ...this.tensorNamesByOffset.values()];
+    return before.length === 0 ? this.recentNames.slice() : [...before, ...this.recentNames];
   }
   /**
    * The names met before an incremental trace's checkpoint, settled there (settleTensorNames): no
@@ -93,8 +93,14 @@ export class TraceContext implements Meter {
    */
   private tensorNamesBefore: ReadonlyMap<number, TensorName> = NO_TENSOR_NAMES;
   private tensorNamesBeforeList: readonly TensorName[] = NO_TENSOR_NAME_LIST;
-  /** The names met since (all of them in a trace that was never checkpointed). */
+  /** The names met since (all of them in a trace that was never checkpointed), by offset, as statements run meet them. */
   private tensorNamesByOffset = new Map<number, TensorName>();
+  /**
+   * Those and the names a statement taken over brought (adoptTensorName), in the order met. A name
+   * taken over is never looked up by offset in the trace that took it (its statement does not run
+   * there), so it goes in this list only: a keystroke takes a thousand over.
+   */
+  private recentNames: TensorName[] = [];
 
   /**
    * The tensor names met since the checkpoint move into a new map with the same entries (an
@@ -105,6 +111,7 @@ export class TraceContext implements Meter {
    */
   renewTensorNames(): void {
     this.tensorNamesByOffset = new Map(this.tensorNamesByOffset);
+    this.recentNames = this.recentNames.slice();
   }
 
   /**
@@ -112,11 +119,13 @@ export class TraceContext implements Meter {
    * tensorNamesBefore), whose writes (a later use of the name) go to the checkpoint's log.
    */
   settleTensorNames(log: WriteLog): void {
-    if (this.tensorNamesByOffset.size > 0) {
-      const settled = new Map([...this.tensorNamesBefore, ...this.tensorNamesByOffset]);
+    if (this.recentNames.length > 0) {
+      const settled = new Map(this.tensorNamesBefore);
+      for (const name of this.recentNames) settled.set(name.from, name);
       this.tensorNamesBefore = markReplacedNeverChanged(settled);
       this.tensorNamesBeforeList = Object.freeze([...settled.values()]);
       this.tensorNamesByOffset = new Map();
+      this.recentNames = [];
     }
     for (const name of this.tensorNamesBeforeList) logWrites(name, log);
   }
@@ -229,7 +238,11 @@ export class TraceContext implements Meter {
       }
       seen.tensor = tensor;
       seen.times++;
-    } else if (this.tensorNamesBeforeList.length + this.tensorNamesByOffset.size < MAX_TENSOR_NAMES) this.tensorNamesByOffset.set(span.from, { from: span.from, to: span.to, name, tensor, times: 1 });
+    } else if (this.tensorNamesBeforeList.length + this.recentNames.length < MAX_TENSOR_NAMES) {
+      const met = { from: span.from, to: span.to, name, tensor, times: 1 };
+      this.tensorNamesByOffset.set(span.from, met);
+      this.recentNames.push(met);
+    }
   }
 
   /** The name met since the checkpoint at `from` (statement_graft.ts). */
@@ -239,12 +252,12 @@ export class TraceContext implements Meter {
 
   /** How many names are remembered (their cap makes it part of what a statement does). */
   get tensorNameCount(): number {
-    return this.tensorNamesBeforeList.length + this.tensorNamesByOffset.size;
+    return this.tensorNamesBeforeList.length + this.recentNames.length;
   }
 
   /** Takes a name another trace met, as the same statement met it (statement_graft.ts). */
   adoptTensorName(name: TensorName): void {
-    this.tensorNamesByOffset.set(name.from, name);
+    this.recentNames.push(name);
   }
 
   /** Whether an allocation was refused (its diagnostic is given once per trace). */
