@@ -18,13 +18,18 @@ import type { LayerCall, ModelGraph, SymTensor } from '../graph';
 export function callsOrder<K>(graph: ModelGraph, entryOfCall: (call: LayerCall) => K, isContainer: (entry: K) => boolean): K[] | null {
   if (graph.problem !== undefined || graph.kind !== 'functional') return null;
   for (const t of graph.inputs) if (t.producer && t.producer.layer.kernel?.family !== 'input') return null;
-  const layers = new Set<object>();
+  // A layer called once in all is listed once; only those called more are counted here.
+  let calledMore: Set<object> | null = null;
   const order = new Array<K>(graph.calls.length);
   for (let i = 0; i < graph.calls.length; i++) {
     const call = graph.calls[i];
     const entry = entryOfCall(call);
-    if (entry !== (call.layer as unknown) || isContainer(entry) || layers.has(call.layer)) return null;
-    layers.add(call.layer);
+    if (entry !== (call.layer as unknown) || isContainer(entry)) return null;
+    if (call.layer.calls.length !== 1) {
+      calledMore ??= new Set();
+      if (calledMore.has(call.layer)) return null;
+      calledMore.add(call.layer);
+    }
     order[i] = entry;
   }
   return order;

@@ -41,9 +41,14 @@ const layerNodes = new WeakMap<LayerInstance, TrackedNode>();
 let layersBefore = new Set<LayerInstance>();
 let layersNow = new Set<LayerInstance>();
 
+/** The node kept for a built-in layer, while its class and trainable flag are the same. */
+function keptLayerNode(layer: LayerInstance): TrackedNode | undefined {
+  const known = reuseEnabled() ? layerNodes.get(layer) : undefined;
+  return known && known.className === layer.type && known.trainable === layer.trainable ? known : undefined;
+}
+
 function layerNode(layer: LayerInstance): TrackedNode {
   const known = reuseEnabled() ? layerNodes.get(layer) : undefined;
-  if (known && known.className === layer.type && known.trainable === layer.trainable) return known;
   const node: TrackedNode = { className: layer.type, layer, trainable: layer.trainable, children: [], sublayers: [], ownVariables: 0, ownVariableLayers: [] };
   if (known || (reuseEnabled() && layersBefore.has(layer))) layerNodes.set(layer, node);
   // Only a settled layer, or one the trace's cut-off took over, is met by the next trace again; the
@@ -86,6 +91,9 @@ export class TrackingBuilder {
   }
 
   private node(obj: Tracked): TrackedNode {
+    // A kept layer node is the same whoever asks: not entered in this trace's memo (a thousand per keystroke).
+    const kept = isLayerInstance(obj) ? keptLayerNode(obj) : undefined;
+    if (kept) return kept;
     const key = 'cls' in obj && obj.model ? obj.model : obj;
     const seen = this.memo.get(key);
     if (seen) return seen;
@@ -94,10 +102,10 @@ export class TrackingBuilder {
       this.memo.set(key, leaf);
       return leaf;
     }
-    const kept = this.keptModel(key);
-    if (kept) {
-      this.memo.set(key, kept.node);
-      return kept.node;
+    const keptModel = this.keptModel(key);
+    if (keptModel) {
+      this.memo.set(key, keptModel.node);
+      return keptModel.node;
     }
     const node: TrackedNode = { className: '', layer: null, trainable: true, children: [], sublayers: [], ownVariables: null, ownVariableLayers: [] };
     this.memo.set(key, node);
