@@ -13,6 +13,7 @@
  *
  * A result stays valid until the next `trace` call of the same tracer (which changes its objects).
  */
+import type { SyntaxNode } from '@lezer/common';
 import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './interpreter';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
@@ -25,6 +26,29 @@ interface StatementSpan {
   name: string;
   from: number;
   to: number;
+}
+
+/**
+ * The module's statements (`kids` of the top node: comments and error nodes left out), read with a
+ * cursor: a keystroke lists a thousand, and runs few, so syntax node objects are made only for
+ * those (statementNode).
+ */
+function moduleStatements(top: SyntaxNode): StatementSpan[] {
+  const out: StatementSpan[] = [];
+  const c = top.cursor();
+  if (!c.firstChild()) return out;
+  do {
+    if (c.name !== 'Comment' && c.name !== '⚠') out.push({ name: c.name, from: c.from, to: c.to });
+  } while (c.nextSibling());
+  return out;
+}
+
+/** A listed statement's syntax node: the first child of the top node ending after its start is it. */
+function statementNode(top: SyntaxNode, at: StatementSpan): SyntaxNode {
+  const found = top.childAfter(at.from);
+  if (found && found.from === at.from && found.to === at.to && found.name === at.name) return found;
+  // Not expected (children do not overlap); found the slow way rather than trusted.
+  return kids(top).find((n) => n.from === at.from && n.to === at.to && n.name === at.name)!;
 }
 
 /** What a checkpoint needs to match to be reused. */
@@ -82,8 +106,8 @@ export class IncrementalTracer {
   }
 
   private run(req: TraceRequest): TraceResult {
-    const nodes = kids(req.tree.topNode);
-    const statements = nodes.map((n) => ({ name: n.name, from: n.from, to: n.to }));
+    const top = req.tree.topNode;
+    const statements = moduleStatements(top);
     const optionsKey = JSON.stringify([req.limits ?? null, req.defaultInputShape ?? null]);
     // How much of the last trace's text the new one starts with (the edit's start).
     const same = this.last ? commonPrefixLength(this.last.text, req.text) : 0;
@@ -119,22 +143,23 @@ export class IncrementalTracer {
     const recording = reuseEnabled();
     let next = start;
     runGuarded(state.ctx, () => {
-      for (; next <= nodes.length; next++) {
+      for (; next <= statements.length; next++) {
         if (next === changed && next > 0 && next !== this.saved?.index) this.save(state, next, statements, req.text);
-        if (next === nodes.length) break;
-        const before = recording ? beforeStatement(state, nodes[next]) : null;
-        state.it.exec(nodes[next], state.module);
+        if (next === statements.length) break;
+        const node = statementNode(top, statements[next]);
+        const before = recording ? beforeStatement(state, node) : null;
+        state.it.exec(node, state.module);
         const record = before && afterStatement(state, before);
         records[next] = record;
         // The last trace's statements are taken over up to the edited one (whose checkpoint is saved first).
-        if (graft) next = graft.afterStatement(next, record, next < changed ? changed : nodes.length, records);
+        if (graft) next = graft.afterStatement(next, record, next < changed ? changed : statements.length, records);
       }
     });
     this.records = records;
-    this.stats = { ran: nodes.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, fresh };
+    this.stats = { ran: statements.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, fresh };
     this.last = { text: req.text, statements };
     // Stopped by the time safety net (not deterministic): never resumed from.
-    if (next < nodes.length) this.saved = null;
+    if (next < statements.length) this.saved = null;
     // A checkpoint kept now was resumed from or made by this trace, on these statements.
     this.savedMatchesLast = this.saved !== null;
     return finishTrace(state, req);
