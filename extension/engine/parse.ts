@@ -2,7 +2,7 @@
 import { NodeSet, NodeType, TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
 import type { LRParser } from '@lezer/lr';
 import { parser as lezerPython } from '@lezer/python';
-import { lexablePointFloats } from './point_floats';
+import { lexablePointFloats, lexablePointFloatsAfterEdit } from './point_floats';
 
 /**
  * @lezer/python's node types with one for every term. @lezer/lr 1.4.12 guards against over-deep
@@ -51,6 +51,8 @@ export interface TextEdit {
 export class IncrementalParser {
   private fragments: readonly TreeFragment[] = [];
   private tree: Tree | null = null;
+  /** The text the last tree was parsed from, as the parser read it (lexablePointFloats). */
+  private lexable: string | null = null;
 
   /** Parses `text`, reusing the previous tree where `edits` (old -> new) left it unchanged. */
   parse(text: string, edits?: readonly TextEdit[]): Tree {
@@ -65,7 +67,9 @@ export class IncrementalParser {
     } else {
       this.fragments = [];
     }
-    this.tree = (this.fragments.length ? reparser : parser).parse(lexablePointFloats(text), this.fragments);
+    const lexable = this.tree && this.lexable !== null && edits?.length === 1 ? lexablePointFloatsAfterEdit(this.lexable, text, edits[0]) : lexablePointFloats(text);
+    this.lexable = lexable;
+    this.tree = (this.fragments.length ? reparser : parser).parse(lexable, this.fragments);
     this.fragments = TreeFragment.addTree(this.tree, this.fragments);
     return this.tree;
   }

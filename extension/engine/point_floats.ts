@@ -16,3 +16,17 @@ export function lexablePointFloats(text: string): string {
   if (!text.includes('.')) return text;
   return text.replace(POINT_FLOAT, (_all, digits: string) => `0${digits}`);
 }
+
+/**
+ * `lexablePointFloats(text)` for a text one edit made from the one `before` was made of: only the
+ * lines the edit touched are rewritten again (the pattern never spans a line, and the rewriting
+ * keeps every offset and newline), not the whole file at every keystroke.
+ */
+export function lexablePointFloatsAfterEdit(before: string, text: string, edit: { from: number; to: number; insert: string }): string {
+  const shift = edit.insert.length - (edit.to - edit.from);
+  if (before.length + shift !== text.length || edit.from < 0 || edit.to > before.length || edit.from > edit.to) return lexablePointFloats(text);
+  const lineStart = before.lastIndexOf('\n', edit.from - 1) + 1;
+  const end = before.indexOf('\n', edit.to);
+  const lineEnd = end < 0 ? before.length : end;
+  return before.slice(0, lineStart) + lexablePointFloats(text.slice(lineStart, lineEnd + shift)) + before.slice(lineEnd);
+}

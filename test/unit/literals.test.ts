@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../extension/engine/analysis/analyze';
 import { IncrementalParser, parsePython } from '../../extension/engine/parse';
+import { lexablePointFloats, lexablePointFloatsAfterEdit } from '../../extension/engine/point_floats';
 import { layer, model } from '../support/analyze';
 
 describe('number literals', () => {
@@ -102,5 +103,27 @@ m = keras.Model(inputs, x)
         }
       }
     }
+  });
+
+  it('the text the parser reads after an edit, rewritten around the edit only, is the whole text rewritten', () => {
+    const pieces = ['1.', '23.', '4_5.', 'a1.', 'x.y', '.5', '6.7', '8.e3', '9.j', ' ', '\n', '(', ')', '_', '0', '.', 'b'];
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const draw = (n: number) => Array.from({ length: n }, () => pieces[rnd(pieces.length)]).join('');
+    let text = draw(200);
+    let lexable = lexablePointFloats(text);
+    let rewritten = 0;
+    for (let k = 0; k < 2000; k++) {
+      // Insertions, deletions and replacements, newlines among them (an edit joining or splitting lines).
+      const from = rnd(text.length + 1);
+      const to = Math.min(text.length, from + (rnd(3) === 0 ? 0 : rnd(6)));
+      const edit = { from, to, insert: rnd(3) === 0 ? '' : draw(1 + rnd(3)) };
+      const after = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+      lexable = lexablePointFloatsAfterEdit(lexable, after, edit);
+      assert.equal(lexable, lexablePointFloats(after), `edit ${k}`);
+      if (lexable !== after) rewritten++;
+      text = after;
+    }
+    assert.ok(rewritten > 1000, `${rewritten} texts had a point float to rewrite`);
   });
 });
