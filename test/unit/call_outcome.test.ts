@@ -104,4 +104,24 @@ describe('a kept step in a session', () => {
     });
     assert.ok(reusedOutcomes.count > outcomes, 'no step was reused');
   });
+
+  it('is taken for every call of a flat chain after an early edit but the few it re-made', () => {
+    // 40 blocks of Conv2D, ReLU; the first filter count is typed: the trace re-makes that Conv2D, its
+    // ReLU and the next Conv2D (whose output has the old shape again) and takes the rest over.
+    const blocks = Array.from({ length: 40 }, (_, i) => `x = layers.Conv2D(${i === 0 ? 8 : 16}, 3, padding="same", dilation_rate=${1 + (i % 3)})(x)\nx = layers.ReLU()(x)\n`).join('');
+    const base = `import keras\nfrom keras import layers\ninputs = keras.Input(shape=(32, 32, 3))\nx = inputs\n${blocks}model = keras.Model(inputs, x)\n`;
+    const at = base.indexOf('Conv2D(8') + 'Conv2D(8'.length;
+    const session = new DocumentSession({ limits: { maxSteps: 200_000 } });
+    session.update(base, 0);
+    let text = base;
+    let before = reusedOutcomes.count;
+    for (let v = 1; v <= 6; v++) {
+      const edit = v % 2 ? { from: at, to: at, insert: '1' } : { from: at, to: at + 1, insert: '' };
+      text = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+      before = reusedOutcomes.count;
+      assertSameAnalysis(session.update(text, v, [edit]), fromScratch(text), text, `keystroke ${v}`);
+    }
+    // The last keystroke: 81 calls (the Input's, 80 layers'), 3 made anew.
+    assert.ok(reusedOutcomes.count - before >= 81 - 3 - 1, `${reusedOutcomes.count - before} of 81 steps kept`);
+  });
 });
