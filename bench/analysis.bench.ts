@@ -230,16 +230,20 @@ async function main() {
       }) },
       tfjs: tfjsBuildOnce,
     });
-    const paths = sideBySide({
+    // The editor's paths with the build. The paths of before the incremental trace, which no editor
+    // runs beside them (each leaves tens of MB of garbage and a working set of its own per keystroke),
+    // are typed in rounds of their own, after.
+    const { late, early, tfjs } = sideBySide({
       late: typist(c.text, c.late, 'late', sessionPath(c.text)),
       early: typist(c.text, c.early, 'early', sessionPath(c.text)),
-      oldLate: typist(c.text, c.late, 'late', retracingAllPath(c.text)),
-      oldEarly: typist(c.text, c.early, 'early', retracingAllPath(c.text)),
       tfjs: tfjsBuildOnce,
     });
-    const { late, early, tfjs } = paths;
+    const old = sideBySide({
+      late: typist(c.text, c.late, 'late', retracingAllPath(c.text)),
+      early: typist(c.text, c.early, 'early', retracingAllPath(c.text)),
+    });
     const { cold, tfjs: tfjsBeside } = coldSide;
-    before.push(`  ${c.name.padEnd(30)} late ${paths.oldLate.toFixed(2)} ms, early ${paths.oldEarly.toFixed(2)} ms`);
+    before.push(`  ${c.name.padEnd(30)} late ${old.late.toFixed(2)} ms, early ${old.early.toFixed(2)} ms`);
     where.push(`  ${c.name.padEnd(30)} late: after \`${c.late}\` at ${lineOf(c.text, editAt(c.text, c.late, 'late'))}; early: after \`${c.early}\` at ${lineOf(c.text, editAt(c.text, c.early, 'early'))}`);
     tfjsBuild.set(c.name, tfjs);
     console.log(row([`${c.name}`, `${cold.toFixed(1)} ms`, `${late.toFixed(2)} ms`, `${early.toFixed(2)} ms`, `${tfjs.toFixed(0)} ms`, `${(tfjsBeside / cold).toFixed(0)}x`, `${(tfjs / late).toFixed(0)}x / ${(tfjs / early).toFixed(0)}x`], widths));
