@@ -158,4 +158,16 @@ describe('inlay hints: the range of shapes over the runs of a line', () => {
     assert.equal(hints[0].label, '(None, 1000)');
     assert.doesNotMatch(hoverAt(a, text.indexOf('MobileNetV2') + 2)!.markdown, /on this line/);
   });
+
+  it('two calls starting at the same place are two sites: a layer call and an operation on its output', () => {
+    const line = 'y = layers.Dense(4)(x) * 2.0\n';
+    const text = `import keras\nfrom keras import layers\nx = keras.Input((5,))\n${line}m = keras.Model(x, y)\n`;
+    const start = text.indexOf(line);
+    const hints = shapeHints(analyze(text));
+    // Keras: Dense(4) gives (None, 4), and the product keeps that shape.
+    assert.deepEqual(hints.map((h) => [h.offset - start, h.label]), [
+      [line.indexOf(' * '), '(None, 4)'],
+      [line.length - 1, '(None, 4)'],
+    ]);
+  });
 });

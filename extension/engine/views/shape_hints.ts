@@ -55,6 +55,34 @@ interface Site {
 }
 
 /**
+ * A site as the calls meet it. Most sites run once: their one run is their first call's, and is
+ * listed (`runs`) only when a second run or a keras.applications model comes (a keystroke in a
+ * 1000-layer file meets a thousand sites).
+ */
+interface MetSite {
+  offset: number;
+  to: number;
+  first: LayerCall;
+  /** Null while the site is the one run of `first`, not a keras.applications model. */
+  runs: Site | null;
+}
+
+function listedRuns(met: MetSite): Site {
+  return met.runs ?? { offset: met.offset, first: met.first, names: [met.first.layer.name], type: met.first.layer.type, shapes: [met.first.output.shape] };
+}
+
+function addRun(met: MetSite, call: LayerCall): void {
+  const site = (met.runs ??= listedRuns(met));
+  if (call.layer.application) {
+    // A keras.applications model built on this line: its layers are not runs of the line; show what it outputs.
+    Object.assign(site, { names: [call.layer.application], type: 'keras.applications', shapes: [call.output.shape] });
+    return;
+  }
+  site.names.push(call.layer.name);
+  site.shapes.push(call.output.shape);
+}
+
+/**
  * Hints of earlier analyses by the site's first call. An incremental trace keeps the calls before
  * the edited statement and the ones its cut-off takes over after it (the same objects), so a
  * keystroke formats only the sites it changed; a memo is used only when the site's runs are what
@@ -62,8 +90,13 @@ interface Site {
  */
 const memo = new WeakMap<LayerCall, { site: Site; hint: ShapeHint }>();
 
-/** Whether the two sites' runs are the same (wherever they are). */
-function sameRuns(a: Site, b: Site): boolean {
+/** Whether the site's runs are the ones a hint was made from (wherever they are). */
+function sameRuns(a: Site, met: MetSite): boolean {
+  const b = met.runs;
+  if (!b) {
+    const { layer, output } = met.first;
+    return a.type === layer.type && a.names.length === 1 && a.names[0] === layer.name && sameShape(a.shapes[0], output.shape);
+  }
   if (a.type !== b.type || a.names.length !== b.names.length) return false;
   for (let i = 0; i < a.names.length; i++) if (a.names[i] !== b.names[i] || !sameShape(a.shapes[i], b.shapes[i])) return false;
   return true;
@@ -87,33 +120,38 @@ function hintOf(s: Site): ShapeHint {
 
 /** One hint per call site (every model, every run), in source order. */
 export function shapeHints(analysis: Analysis): ShapeHint[] {
-  const sites = new Map<number, Site>();
+  // Sites by where they start (a small integer key); a second site starting at the same place (a
+  // call of a call's result) by its whole span, one number (every offset is at most MAX_SOURCE_CHARS).
+  const byStart = new Map<number, MetSite>();
+  let bySpan: Map<number, MetSite> | null = null;
+  const met: MetSite[] = [];
   // Sites met in source order need no sorting (one model's calls usually are).
   let inOrder = true;
   let lastOffset = -1;
   for (const model of analysis.models) {
     for (const call of model.graph.calls) {
       if (call.layer.kernel?.family === 'input') continue;
-      // One number per span: every offset of an analysed text is at most MAX_SOURCE_CHARS.
-      const key = call.span.from * (MAX_SOURCE_CHARS + 1) + call.span.to;
-      let site = sites.get(key);
-      if (!site) {
-        sites.set(key, (site = { offset: call.span.to, first: call, names: [], type: call.layer.type, shapes: [] }));
-        if (site.offset < lastOffset) inOrder = false;
-        lastOffset = site.offset;
-      }
-      if (call.layer.application) {
-        // A keras.applications model built on this line: its layers are not runs of the line; show what it outputs.
-        Object.assign(site, { names: [call.layer.application], type: 'keras.applications', shapes: [call.output.shape] });
+      const { from, to } = call.span;
+      let site = byStart.get(from);
+      if (site && site.to !== to) site = bySpan?.get(from * (MAX_SOURCE_CHARS + 1) + to);
+      if (site) {
+        addRun(site, call);
         continue;
       }
-      site.names.push(call.layer.name);
-      site.shapes.push(call.output.shape);
+      site = { offset: to, to, first: call, runs: null };
+      if (!byStart.has(from)) byStart.set(from, site);
+      else (bySpan ??= new Map()).set(from * (MAX_SOURCE_CHARS + 1) + to, site);
+      if (call.layer.application) {
+        site.runs = { offset: to, first: call, names: [], type: call.layer.type, shapes: [] };
+        addRun(site, call);
+      }
+      met.push(site);
+      if (site.offset < lastOffset) inOrder = false;
+      lastOffset = site.offset;
     }
   }
-  const ordered = [...sites.values()];
-  if (!inOrder) ordered.sort((a, b) => a.offset - b.offset);
-  return ordered.map((s) => {
+  if (!inOrder) met.sort((a, b) => a.offset - b.offset);
+  return met.map((s) => {
     const known = memo.get(s.first);
     if (known && sameRuns(known.site, s)) {
       if (known.site.offset !== s.offset) {
@@ -122,9 +160,10 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
       }
       return known.hint;
     }
+    const runs = listedRuns(s);
+    const hint = hintOf(runs);
     // Shapes are copied: the memo must not see a later trace's changes to the same arrays.
-    const hint = hintOf(s);
-    memo.set(s.first, { site: { ...s, names: [...s.names], shapes: s.shapes.map((x) => x && [...x]) }, hint });
+    memo.set(s.first, { site: { ...runs, names: [...runs.names], shapes: runs.shapes.map((x) => x && [...x]) }, hint });
     return hint;
   });
 }
