@@ -35,6 +35,23 @@ describe('Conv2D -> SeparableConv2D', () => {
   });
 });
 
+describe('the same call written twice', () => {
+  it('each rewrite edits its own line (the call read at one place is not taken for the other)', () => {
+    const conv = 'layers.Conv2D(64, 3, padding="same")';
+    const t = `import keras\nfrom keras import layers\nx = inp = keras.Input((32, 32, 64))\nx = ${conv}(x)\nx = ${conv}(x)\nm = keras.Model(inp, x)\n`;
+    const convs = model(analyze(t)).layers.filter((l) => l.layer.type === 'Conv2D');
+    assert.equal(convs.length, 2);
+    const want = (i: number) => t.indexOf(conv, i === 0 ? 0 : t.indexOf(conv) + 1) + 'layers.'.length;
+    convs.forEach((l, i) => {
+      // Asked in turn for both layers, twice each, as a cursor moving between the lines asks.
+      for (const _ of [0, 1]) {
+        const [rename] = toSeparable(t, l)!;
+        assert.equal(rename.from, want(i), `conv ${i}`);
+      }
+    });
+  });
+});
+
 describe('Conv2D -> DepthwiseConv2D + 1x1 Conv2D', () => {
   it('splits spatial and channel mixing; params as promised', () => {
     const before = layer(model(analyze(BASE)), 'c');

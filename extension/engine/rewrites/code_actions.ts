@@ -30,6 +30,18 @@ export interface CallSyntax {
 /** Parses the constructor call at `span` of `text` (a small, separate parse of just that text). */
 export function callSyntax(text: string, span: Span): CallSyntax | null {
   const source = text.slice(span.from, span.to);
+  // The actions for one layer read its call two or three times: parsed once.
+  const last = lastCallSyntax;
+  if (last && last.from === span.from && last.source === source) return last.syntax;
+  const syntax = readCallSyntax(source, span);
+  lastCallSyntax = { from: span.from, source, syntax };
+  return syntax;
+}
+
+/** The last call read (results are never changed by their readers). */
+let lastCallSyntax: { from: number; source: string; syntax: CallSyntax | null } | null = null;
+
+function readCallSyntax(source: string, span: Span): CallSyntax | null {
   const tree = parsePython(source);
   const call = tree.topNode.firstChild?.firstChild;
   if (!call || call.name !== 'CallExpression') return null;
