@@ -75,7 +75,8 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     };
     walk(m.graph.entries ?? [], m.entries, null);
     // Helper calls that enclose other helper calls are builders, not blocks.
-    const enclosing = new Set(m.layers.flatMap((l) => l.layer.scope.slice(0, -1)));
+    const enclosing = new Set<string>();
+    for (const l of m.layers) for (let k = 0; k < l.layer.scope.length - 1; k++) enclosing.add(l.layer.scope[k]);
     const blockOf = (l: LayerInstance) => (l.scope.length && !enclosing.has(l.scope[l.scope.length - 1]) ? l.scope[l.scope.length - 1] : null);
     const rows = m.layers.map((l): SummaryRow => {
       const group = containerOf.get(l.layer) ?? blockOf(l.layer);
@@ -117,7 +118,10 @@ export function summarize(text: string, analysis: Analysis): SummaryModel[] {
     for (const l of m.layers) {
       if (containerOf.has(l.layer)) continue;
       const block = blockOf(l.layer);
-      if (block) blocks.set(block, [...(blocks.get(block) ?? []), l]);
+      if (!block) continue;
+      const members = blocks.get(block);
+      if (members) members.push(l);
+      else blocks.set(block, [l]);
     }
     for (const [name, members] of blocks) {
       const last = members[members.length - 1];
