@@ -41,16 +41,19 @@ function savingsMessage(layers: LayerReport[], s: Savings): string {
  */
 function sharesLine(text: string, diagnostics: Diagnostic[]): boolean {
   let lineEnd = -1;
+  // The findings on the current line: a list reused, and counted (emptying it would free its storage).
   const onLine: Diagnostic[] = [];
+  let count = 0;
   for (const d of diagnostics) {
     if (!MERGED_CODES.has(d.code) || d.severity === 'error') continue;
     if (d.from > lineEnd) {
       const end = text.indexOf('\n', d.from);
       lineEnd = end < 0 ? text.length : end;
-      onLine.length = 0;
-      onLine.push(d);
-    } else if (onLine.some((o) => o.code === d.code && o.severity === d.severity)) return true;
-    else onLine.push(d);
+      count = 0;
+    } else {
+      for (let i = 0; i < count; i++) if (onLine[i].code === d.code && onLine[i].severity === d.severity) return true;
+    }
+    onLine[count++] = d;
   }
   return false;
 }
