@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { TextEdit } from '../engine/parse';
 import type { AnalysisRequests, DocumentViews, RequestKind, ToAnalysisWorker, ViewDiagnostic } from '../engine/session/protocol';
+import { unpackViews } from '../engine/session/posted_views';
 import { AnalysisLane, workerTransport, type TransportFactory } from './analysis_worker_client';
 import { affectsConfig, config } from './config';
 import { isNotebookCell, NotebookSource, notebookOf } from './notebook_documents';
@@ -200,7 +201,7 @@ export class Ctx implements vscode.Disposable {
       received: (m) => {
         const entry = m.type === 'analysed' ? this.docs.get(m.uri) : undefined;
         if (!entry || m.type !== 'analysed') return;
-        this.settle(entry, m.version, m.views);
+        this.settle(entry, m.version, unpackViews(m.views));
         if (m.millis > SLOW_MS && entry.lane === 'main') this.moveToSlowLane(entry);
       },
       restarted: (culprit, reason) => this.restarted(name, culprit, reason),

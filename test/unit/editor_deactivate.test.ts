@@ -38,7 +38,7 @@ parentPort.on('message', (m) => {
   if (m.type !== 'open' && m.type !== 'change') return;
   parentPort.postMessage({ type: 'analysing', uri: m.uri, version: m.version });
   if (m.uri.endsWith('busy.py')) for (;;) {}
-  parentPort.postMessage({ type: 'analysed', uri: m.uri, version: m.version, millis: 1000, views: { diagnostics: [], inlayHints: [], codeLenses: [] } });
+  parentPort.postMessage({ type: 'analysed', uri: m.uri, version: m.version, millis: 1000, views: { diagnostics: { from: [], to: [], severity: [], code: [], message: [] }, inlayHints: { offset: [], label: [], tooltip: [] }, codeLenses: [] } });
 });
 `);
 writeFileSync(path.join(extensionPath, 'dist', 'run-worker.js'), `

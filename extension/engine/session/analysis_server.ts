@@ -8,6 +8,7 @@ import type { Analysis } from '../analysis/analyze';
 import type { TextEdit } from '../parse';
 import { answer, documentViews } from './document_views';
 import { DocumentSession } from './document_session';
+import { packViews } from './posted_views';
 import type { AnalysisOptions, AnalysisRequest, FromAnalysisWorker, ToAnalysisWorker } from './protocol';
 
 interface PendingRequest {
@@ -133,11 +134,11 @@ export class AnalysisServer {
     } catch (e) {
       // Never expected (the tracer contains its own failures); the document says so instead of going blank.
       doc.session = this.newSession();
-      this.post({ type: 'analysed', uri, version, views: { diagnostics: [{ from: 0, to: 0, severity: 'error', code: 'internal-error', message: `ConvLens could not analyse this version: ${(e as Error).message}` }], inlayHints: [], codeLenses: [] }, millis: Date.now() - started });
+      this.post({ type: 'analysed', uri, version, views: packViews({ diagnostics: [{ from: 0, to: 0, severity: 'error', code: 'internal-error', message: `ConvLens could not analyse this version: ${(e as Error).message}` }], inlayHints: [], codeLenses: [] }), millis: Date.now() - started });
     }
     doc.edits = [];
     doc.analysed = { version, text, analysis };
-    if (analysis) this.post({ type: 'analysed', uri, version, views: documentViews(analysis), millis: Date.now() - started });
+    if (analysis) this.post({ type: 'analysed', uri, version, views: packViews(documentViews(analysis)), millis: Date.now() - started });
     const ready = doc.waiting.filter((r) => r.version === version);
     doc.waiting = doc.waiting.filter((r) => r.version !== version);
     for (const r of ready) this.respond(doc, r);

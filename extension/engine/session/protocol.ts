@@ -25,7 +25,7 @@ export type FromAnalysisWorker =
   /** Sent before each analysis, so the editor can tell a hung worker from a busy one. */
   | { type: 'analysing'; uri: string; version: number }
   /** `millis`: how long the analysis took, so the editor can give a slow document a worker of its own. */
-  | { type: 'analysed'; uri: string; version: number; views: DocumentViews; millis: number }
+  | { type: 'analysed'; uri: string; version: number; views: PostedViews; millis: number }
   /** `result` is null when the version asked about was replaced before it was analysed. */
   | { type: 'response'; id: number; result: unknown }
   | { type: 'failed'; id: number; message: string };
@@ -35,6 +35,13 @@ export interface DocumentViews {
   diagnostics: ViewDiagnostic[];
   /** In source order (by offset). */
   inlayHints: ViewInlayHint[];
+  codeLenses: ViewCodeLens[];
+}
+
+/** `DocumentViews` as posted: in columns (posted_views.ts). */
+export interface PostedViews {
+  diagnostics: { from: number[]; to: number[]; severity: Severity[]; code: string[]; message: string[] };
+  inlayHints: { offset: number[]; label: string[]; tooltip: string[] };
   codeLenses: ViewCodeLens[];
 }
 
