@@ -4,7 +4,6 @@
  */
 import type { ParamCount, Shape } from '../../../kernels/types';
 import type { GraphEntry, LayerCall, LayerInstance, SymTensor } from '../graph';
-import type { Span } from '../source';
 import type { EntryReport, LayerReport } from './reports';
 import { reuseEnabled } from '../reuse';
 import { isRemembered } from './call_memo';
@@ -43,27 +42,40 @@ function ownInputReport(layer: LayerInstance): LayerReport {
  * The entry last made for a layer's report (reports are never changed once made, nor are entries),
  * and the model's entries that hold it now.
  */
-const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; name: string; type: string; span: Span; heldBy: object }>();
+const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; name: string; type: string; heldBy: object }>();
 
 /**
- * A built-in layer's entry: the one made before for the same report when its layer's name, class
- * and span are still the same, unless this model's entries (`inUse`) already hold it.
+ * A built-in layer's entry. Its span is its layer's, read where the layer is now, as a report's
+ * `layer.span` is: the trace's cut-off moves the layers it takes over after an edit, and a kept
+ * entry follows its layer instead of being made again at every keystroke.
+ */
+function layerEntry(r: LayerReport, layer: LayerInstance): EntryReport {
+  return {
+    name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf,
+    get span() {
+      return layer.span;
+    },
+    callSpans: [], layerCount: 1,
+  };
+}
+
+/**
+ * A built-in layer's entry: the one made before for the same report when its layer's name and
+ * class are still the same, unless this model's entries (`inUse`) already hold it.
  */
 export function layerEntryReport(r: LayerReport, layer: LayerInstance, inUse: object): EntryReport {
   const known = reuseEnabled() ? entryOfReport.get(r) : undefined;
-  if (known && known.heldBy !== inUse && known.name === layer.name && known.type === layer.type && known.span === layer.span) {
+  if (known && known.heldBy !== inUse && known.name === layer.name && known.type === layer.type) {
     known.heldBy = inUse;
     return known.entry;
   }
-  const entry: EntryReport = { name: layer.name, type: layer.type, layer: r, entries: null, outputShape: r.outputShape, params: r.params, macs: r.macs, rf: r.rf, span: layer.span, callSpans: [], layerCount: 1 };
+  const entry = layerEntry(r, layer);
   if (known && known.heldBy !== inUse) {
-    // Its layer moved (the trace's cut-off took it over after an edit): the record follows it.
     known.entry = entry;
     known.name = layer.name;
     known.type = layer.type;
-    known.span = layer.span;
     known.heldBy = inUse;
-  } else if (!known && isRemembered(r.call)) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, span: layer.span, heldBy: inUse });
+  } else if (!known && isRemembered(r.call)) entryOfReport.set(r, { entry, name: layer.name, type: layer.type, heldBy: inUse });
   return entry;
 }
 
