@@ -22,11 +22,20 @@ export class DiagnosticSink {
 
   add(severity: Severity, code: string, message: string, span: Span): void {
     this.observer?.({ severity, code, message, from: span.from, to: span.to });
+    this.keep({ severity, code, message, from: span.from, to: span.to });
+  }
+
+  /** A finding made elsewhere (never changed once made), kept as it is unless it was reported already. */
+  take(d: Diagnostic): void {
+    this.observer?.(d);
+    this.keep(d);
+  }
+
+  private keep(item: Diagnostic): void {
     // The same finding at the same spot (e.g. a loop body traced many times) is reported once.
-    const item: Diagnostic = { severity, code, message, from: span.from, to: span.to };
-    const here = this.seen.get(span.from);
-    if (!here) this.seen.set(span.from, [item]);
-    else if (here.some((d) => d.to === span.to && d.code === code && d.message === message)) return;
+    const here = this.seen.get(item.from);
+    if (!here) this.seen.set(item.from, [item]);
+    else if (here.some((d) => d.to === item.to && d.code === item.code && d.message === item.message)) return;
     else here.push(item);
     this.items.push(item);
   }

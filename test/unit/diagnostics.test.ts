@@ -156,4 +156,15 @@ describe('the same finding offered again is reported once', () => {
     for (const [code, message, from, to] of [...offers, ...[...offers].reverse()]) sink.warning(code, message, { from, to });
     assert.deepEqual(sink.items.map((d) => [d.code, d.message, d.from, d.to]), offers);
   });
+
+  it('keeps a finding made elsewhere as it is, once, whether taken again or offered again', () => {
+    const sink = new DiagnosticSink();
+    const finding = { severity: 'info' as const, code: 'savings-separable', message: 'm', from: 7, to: 9 };
+    sink.take(finding);
+    sink.take({ ...finding });
+    sink.info(finding.code, finding.message, finding);
+    sink.take({ ...finding, to: 10 });
+    assert.equal(sink.items.length, 2);
+    assert.equal(sink.items[0], finding);
+  });
 });

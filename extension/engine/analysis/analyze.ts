@@ -369,8 +369,8 @@ class ModelFindings extends DiagnosticSink {
     this.items.push({ severity, code, message, from: span.from, to: span.to });
   }
 
-  /** A finding made already, passed on as it is (the file's sink copies what it keeps). */
-  take(d: Diagnostic): void {
+  /** A finding made already, passed on as it is (the file's sink drops it there if reported already). */
+  override take(d: Diagnostic): void {
     this.items.push(d);
   }
 }
@@ -379,7 +379,7 @@ function isolatedModel(graph: ModelGraph, sink: DiagnosticSink, inUse: ReportsIn
   const own = new ModelFindings();
   try {
     const report = analyzeModel(graph, own, inUse);
-    for (const d of own.items) sink.add(d.severity, d.code, d.message, d);
+    for (const d of own.items) sink.take(d);
     return [report];
   } catch (e) {
     if (isStackOverflow(e)) throw e;
