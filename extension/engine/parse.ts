@@ -67,7 +67,7 @@ export class IncrementalParser {
     } else {
       this.fragments = [];
     }
-    const lexable = this.tree && this.lexable !== null && edits?.length === 1 ? lexablePointFloatsAfterEdit(this.lexable, text, edits[0]) : lexablePointFloats(text);
+    const lexable = this.lexable !== null && edits?.length === 1 ? lexablePointFloatsAfterEdit(this.lexable, text, edits[0]) : lexablePointFloats(text);
     this.lexable = lexable;
     this.tree = (this.fragments.length ? reparser : parser).parse(lexable, this.fragments);
     this.fragments = TreeFragment.addTree(this.tree, this.fragments);

@@ -309,8 +309,7 @@ export class Graft {
   /**
    * Whether the last trace's statement would do the same here: every name it reads holds a tensor
    * of the shape it held there (a name the statements run again bound anew, to a tensor of another
-   * shape, stops the take-over before the first statement reading it). A settled call (frozen
-   * before a later checkpoint) is never written: such a record is not taken.
+   * shape, stops the take-over before the first statement reading it). A settled record is not taken.
    */
   private takeable(record: PlainStatement, boundAhead: ReadonlySet<string>): boolean {
     if (settled(record)) return false;

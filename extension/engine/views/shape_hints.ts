@@ -60,8 +60,8 @@ interface Site {
  * 1000-layer file meets a thousand sites).
  */
 interface MetSite {
+  /** Where its first call ends (its span's end). */
   offset: number;
-  to: number;
   first: LayerCall;
   /** Null while the site is the one run of `first`, not a keras.applications model. */
   runs: Site | null;
@@ -80,6 +80,11 @@ function addRun(met: MetSite, call: LayerCall): void {
   }
   site.names.push(call.layer.name);
   site.shapes.push(call.output.shape);
+}
+
+/** One number per span: every offset of an analysed text is at most MAX_SOURCE_CHARS. */
+function spanKey(from: number, to: number): number {
+  return from * (MAX_SOURCE_CHARS + 1) + to;
 }
 
 /**
@@ -120,8 +125,8 @@ function hintOf(s: Site): ShapeHint {
 
 /** One hint per call site (every model, every run), in source order. */
 export function shapeHints(analysis: Analysis): ShapeHint[] {
-  // Sites by where they start (a small integer key); a second site starting at the same place (a
-  // call of a call's result) by its whole span, one number (every offset is at most MAX_SOURCE_CHARS).
+  // Sites by where they start (a small integer key); a second site starting at the same place (an
+  // operation on a call's result) by its whole span.
   const byStart = new Map<number, MetSite>();
   let bySpan: Map<number, MetSite> | null = null;
   const met: MetSite[] = [];
@@ -133,18 +138,15 @@ export function shapeHints(analysis: Analysis): ShapeHint[] {
       if (call.layer.kernel?.family === 'input') continue;
       const { from, to } = call.span;
       let site = byStart.get(from);
-      if (site && site.to !== to) site = bySpan?.get(from * (MAX_SOURCE_CHARS + 1) + to);
+      if (site && site.offset !== to) site = bySpan?.get(spanKey(from, to));
       if (site) {
         addRun(site, call);
         continue;
       }
-      site = { offset: to, to, first: call, runs: null };
+      site = { offset: to, first: call, runs: null };
       if (!byStart.has(from)) byStart.set(from, site);
-      else (bySpan ??= new Map()).set(from * (MAX_SOURCE_CHARS + 1) + to, site);
-      if (call.layer.application) {
-        site.runs = { offset: to, first: call, names: [], type: call.layer.type, shapes: [] };
-        addRun(site, call);
-      }
+      else (bySpan ??= new Map()).set(spanKey(from, to), site);
+      if (call.layer.application) addRun(site, call);
       met.push(site);
       if (site.offset < lastOffset) inOrder = false;
       lastOffset = site.offset;
