@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { analyze, type Analysis, type AnalyzeOptions } from '../../extension/engine/analysis/analyze';
 import { LayeredMap } from '../../extension/engine/analysis/layered_map';
+import { TailMap } from '../../extension/engine/analysis/tail_memo';
 import { analysisToJson } from '../../extension/engine/report/json';
 import { setTraceCacheEnabled } from '../../extension/engine/trace/trace_cache';
 import { containerHover, layerHover } from '../../extension/engine/views/hover_text';
@@ -31,8 +32,8 @@ export function canonical(root: unknown): string {
       v.forEach(walk);
       return void out.push(']');
     }
-    // A map layered over a kept prefix's (analysis/layered_map.ts) is compared as the one map it reads as.
-    if (v instanceof LayeredMap) {
+    // A map layered over a kept prefix's (analysis/layered_map.ts) or a taken tail's (tail_memo.ts) is compared as the one map it reads as.
+    if (v instanceof LayeredMap || v instanceof TailMap) {
       out.push('Map{');
       for (const x of v.flatten().entries()) walk(x);
       return void out.push('}');

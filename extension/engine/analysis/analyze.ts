@@ -24,6 +24,7 @@ import { keepPrefix, MIN_PREFIX_CALLS, resumablePrefix, type PrefixState } from 
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
+import { appendTail, MIN_TAIL_CALLS, tailField, tailLayers, TailMap, tailOutputs, tailReport, tailReports, TailRecorder, tailMismatch, takenTails, type CallLists, type TailRecord } from './tail_memo';
 
 export interface AnalyzeOptions {
   tree?: Tree;
@@ -234,6 +235,14 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   let summed: Set<LayerReport> | null = null;
   /** The kept state the maps are layered over (resumed from, or kept by this analysis). */
   let layeredOver: PrefixState | null = prefix;
+  const lists: CallLists = { misaligned, gridding, perCall: perCall.items, held };
+  // After an early keystroke the calls the trace took over are analysed as a tail an earlier analysis
+  // went through (tail_memo.ts); one that goes through enough calls itself records them for the next.
+  const recorder = reuseEnabled() && calls.length - from >= MIN_TAIL_CALLS ? new TailRecorder(calls, from) : null;
+  const recordedMemos: CallMemo[] = [];
+  /** A tail is tried at a call past this one only (a try up to where the last one failed would fail there too). */
+  let tryTailAfter = from - 1;
+  let taken: { record: TailRecord; j: number } | null = null;
   for (let i = from; i < calls.length; i++) {
     if (i === keepAt) {
       // The state after the unchanged calls, kept as it is now: later calls write maps layered over it,
@@ -249,7 +258,22 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
     }
     const call = calls[i];
     const memos = callMemo(call);
+    const record = memos.tail as TailRecord | undefined;
+    if (record && i > tryTailAfter) {
+      const j = memos.tailIndex;
+      const mismatch = tailMismatch(record, j, calls, i, { rfs, chains, byLayer }, NO_CHAIN);
+      if (mismatch < 0 && appendTail(record, j, calls, i, lists, inUse)) {
+        taken = { record, j };
+        takenTails.calls += calls.length - i;
+        break;
+      }
+      tryTailAfter = mismatch < 0 ? calls.length : mismatch;
+    }
     let existing = byLayer.get(call.layer);
+    if (recorder) {
+      recorder.at(i, call, isRemembered(call), lists, existing !== undefined, { rfs, chains, byLayer }, NO_CHAIN);
+      recordedMemos.push(memos);
+    }
     // A step that reads what it read last time gives what it gave (call_outcome.ts).
     const outcome = memos.outcome as CallOutcome | undefined;
     if (!existing && outcome && outcome.report.heldBy !== inUse && outcomeHolds(outcome, call, rfs, chains, NO_CHAIN)) {
@@ -298,9 +322,29 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
   checkFinalRf(graph, rfs, sink);
   for (const d of perCall.items) sink.take(d);
+  const listed = byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()];
+  if (taken) return { ...withTail(taken.record, taken.j, { rfs, byLayer }, listed), findings: sink.items, held, settledPart: null };
+  if (recorder) {
+    const made = recorder.finish(lists, rfs, byLayer);
+    for (let k = 0; k < recordedMemos.length; k++) {
+      if (!made.calls[from + k]) continue;
+      recordedMemos[k].tail = made;
+      recordedMemos[k].tailIndex = from + k;
+    }
+  }
   // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.
   const settledPart = layeredOver && byLayer instanceof LayeredMap && !byLayer.baseOverridden() ? layeredOver : null;
-  return { rfs, byLayer, layers: byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()], findings: sink.items, held, settledPart };
+  return { rfs, byLayer, layers: listed, findings: sink.items, held, settledPart };
+}
+
+/** The maps and layers of an analysis that took `record`'s tail from `j` on: its own before, the record's after. */
+function withTail(record: TailRecord, j: number, own: { rfs: KeyedState<SymTensor, Rf>; byLayer: KeyedState<LayerInstance, LayerReport> }, listed: LayerReport[]): Pick<ModelCalls, 'rfs' | 'byLayer' | 'layers'> {
+  const layers = listed.concat(tailReports(record, j));
+  return {
+    rfs: new TailMap(own.rfs, (t) => tailField(record, j, t), () => tailOutputs(record, j)),
+    byLayer: new TailMap(own.byLayer, (layer) => tailReport(record, j, layer), () => tailLayers(record, j)),
+    layers,
+  };
 }
 
 function uniqueKeys(models: ModelReport[]): void {

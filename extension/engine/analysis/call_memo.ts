@@ -19,6 +19,9 @@ export class CallMemo {
   reports: unknown = undefined;
   /** The whole step, made from the others' (call_outcome.ts). */
   outcome: unknown = undefined;
+  /** The last record of an analysis that went through this call one by one, and the call's index there (tail_memo.ts). */
+  tail: unknown = undefined;
+  tailIndex = -1;
 }
 
 const memos = new WeakMap<LayerCall, CallMemo>();

@@ -8,6 +8,8 @@
 export interface KeyedState<K, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
+  /** Every entry, in the order they were first set (for tests and the maps layered over this one). */
+  entries(): IterableIterator<[K, V]>;
 }
 
 /**
@@ -53,6 +55,11 @@ export class LayeredMap<K, V> implements KeyedState<K, V> {
     const list = valuesOf(this.base).slice();
     for (const v of this.own.values()) list.push(v);
     return list;
+  }
+
+  *entries(): IterableIterator<[K, V]> {
+    for (const [key, value] of this.base) yield [key, this.own.has(key) ? this.own.get(key)! : value];
+    for (const [key, value] of this.own) if (!this.base.has(key)) yield [key, value];
   }
 
   /** One plain map with the same entries in the same order. */
