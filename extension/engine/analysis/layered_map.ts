@@ -8,7 +8,7 @@
 export interface KeyedState<K, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
-  /** Every entry, in the order they were first set (for tests and the maps layered over this one). */
+  /** Every entry, in the order it was first set (a taken tail's map lists its own first: tail_memo.ts). */
   entries(): IterableIterator<[K, V]>;
 }
 
