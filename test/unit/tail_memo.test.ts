@@ -32,7 +32,7 @@ const CHAIN = Array.from({ length: 30 }, (_, i) => `x = layers.Conv2D(16, 3, pad
  * Types `keystrokes` one-character edits at `anchor`'s end (insert `digit`, delete it, in turn) and
  * checks each against a fresh analysis; returns how many calls each keystroke took with a tail.
  */
-function type(base: string, anchor: string, digit: string, keystrokes = 6): number[] {
+function type(base: string, anchor: string, digit: string, keystrokes = 6, entries: number[] = []): number[] {
   const at = base.indexOf(anchor) + anchor.length;
   assert.ok(at >= anchor.length, `no ${anchor}`);
   const session = new DocumentSession({ limits: LIMITS });
@@ -42,9 +42,10 @@ function type(base: string, anchor: string, digit: string, keystrokes = 6): numb
   for (let v = 1; v <= keystrokes; v++) {
     const edit = v % 2 ? { from: at, to: at, insert: digit } : { from: at, to: at + 1, insert: '' };
     text = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
-    const before = takenTails.calls;
+    const before = { ...takenTails };
     assertSameAnalysis(session.update(text, v, [edit]), fromScratch(text), text, `keystroke ${v} (${JSON.stringify(edit)})`);
-    taken.push(takenTails.calls - before);
+    taken.push(takenTails.calls - before.calls);
+    entries.push(takenTails.entries - before.entries);
   }
   return taken;
 }
@@ -55,8 +56,11 @@ describe('a tail taken whole after an early edit', () => {
     // anew, and the next ReLU reads a tensor made anew: the 58 calls after it are the tail. The first
     // keystroke traces afresh, the next two meet the calls taken over for the first and second time
     // (call_memo.ts remembers a call from its second analysis on), the third records the tail.
-    const taken = type(program('x = layers.Conv2D(8, 3, padding="same")(x)\nx = layers.ReLU()(x)\n', CHAIN), 'Conv2D(8', '1');
+    const entries: number[] = [];
+    const taken = type(program('x = layers.Conv2D(8, 3, padding="same")(x)\nx = layers.ReLU()(x)\n', CHAIN), 'Conv2D(8', '1', 6, entries);
     assert.deepEqual(taken, [0, 0, 0, 58, 58, 58]);
+    // The model lists its layers in the order of their calls: the tail's 58 entries are taken too.
+    assert.deepEqual(entries, [0, 0, 0, 58, 58, 58]);
   });
 
   it('is not taken when the field it reads from before it changed (a dilation typed at the top)', () => {

@@ -8,7 +8,7 @@ import { parsePython } from '../parse';
 import type { TraceLimits } from '../trace/budget';
 import type { TensorName } from '../trace/context';
 import { trace, type TraceRequest, type TraceResult } from '../trace/trace';
-import { containersOwnParams, entryReports, layerEntryReport } from './entries';
+import { containersOwnParams, entryHolder, entryReports, layerEntryReport } from './entries';
 import type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
 
 export type { Analysis, EntryReport, LayerReport, ModelReport } from './reports';
@@ -24,7 +24,7 @@ import { keepPrefix, MIN_PREFIX_CALLS, resumablePrefix, type PrefixState } from 
 import { reuseEnabled } from '../reuse';
 import { rfStep, type Rf } from './receptive_field';
 import { convSavings, Savings } from './savings';
-import { appendTail, MIN_TAIL_CALLS, tailField, tailLayers, TailMap, tailOutputs, tailReport, tailReports, TailRecorder, tailMismatch, takenTails, type CallLists, type TailRecord } from './tail_memo';
+import { appendTail, MIN_TAIL_CALLS, noteEntries, tailEntries, tailField, tailLayers, TailMap, tailOutputs, tailReport, tailReports, TailRecorder, tailMismatch, takenTails, type CallLists, type TailRecord } from './tail_memo';
 
 export interface AnalyzeOptions {
   tree?: Tree;
@@ -167,26 +167,52 @@ function analyzeModel(graph: ModelGraph, sink: ModelFindings, inUse: ReportsInUs
 
 /** A model's totals (its layers' reports and containers' own variables) and entry reports. */
 function summaryOf(graph: ModelGraph, calls: ModelCalls): ModelSummary {
-  const { rfs, byLayer, layers } = calls;
+  const { rfs, byLayer, layers, tail } = calls;
+  const totals = totalsOf(graph, layers, tail) ?? totalsOf(graph, layers, null)!;
+  const entriesInUse = {};
+  const rfOf = (t: SymTensor) => rfs.get(t) ?? null;
+  // A taken tail's entries are the ones the analysis that recorded it made, when they are its calls' layers.
+  const tailPart = tail && graph.entries ? tailEntries(tail.record, tail.j, tail.at, graph.calls, graph.entries, entriesInUse) : null;
+  const head = graph.entries && !tailPart && settledEntryReports(graph, calls, rfOf, entriesInUse);
+  const entries = tailPart
+    ? entryReports(graph.entries!.slice(0, tail!.at), byLayer, rfOf, entriesInUse).concat(tailPart)
+    : head
+      ? head.concat(entryReports(graph.entries!.slice(head.length), byLayer, rfOf, entriesInUse))
+      : graph.entries ? entryReports(graph.entries, byLayer, rfOf, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
+  if (calls.recorded && graph.entries) noteEntries(calls.recorded, graph.calls, graph.entries, entries, entryHolder);
+  return { totals, entries };
+}
+
+/**
+ * A model's totals: its layers' params and MACs and its containers' own variables. A taken tail's
+ * layers (the last ones) are summed by its record; null when that sum, or the total, is not a whole
+ * number under 2^53 (then sums in another order could round otherwise).
+ */
+function totalsOf(graph: ModelGraph, layers: readonly LayerReport[], tail: ModelCalls['tail']): ModelSummary['totals'] | null {
+  const sums = tail?.record.sumsFrom;
+  if (tail && !sums) return null;
   const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 };
-  for (const l of layers) {
+  const summed = tail ? layers.length - tail.layers : layers.length;
+  for (let k = 0; k < summed; k++) {
+    const l = layers[k];
     if (l.params) {
       totals.trainableParams += l.params.trainable;
       totals.nonTrainableParams += l.params.nonTrainable;
     }
     totals.macs += l.macs ?? 0;
   }
+  if (tail && sums) {
+    const x = tail.j - tail.record.from;
+    totals.trainableParams += sums.trainable[x];
+    totals.nonTrainableParams += sums.nonTrainable[x];
+    totals.macs += sums.macs[x];
+  }
   const own = containersOwnParams(graph.entries ?? []);
   totals.trainableParams += own.trainable;
   totals.nonTrainableParams += own.nonTrainable;
   totals.params = totals.trainableParams + totals.nonTrainableParams;
-  const entriesInUse = {};
-  const rfOf = (t: SymTensor) => rfs.get(t) ?? null;
-  const head = graph.entries && settledEntryReports(graph, calls, rfOf, entriesInUse);
-  const entries = head
-    ? head.concat(entryReports(graph.entries!.slice(head.length), byLayer, rfOf, entriesInUse))
-    : graph.entries ? entryReports(graph.entries, byLayer, rfOf, entriesInUse) : layers.map((l) => layerEntryReport(l, l.layer, entriesInUse));
-  return { totals, entries };
+  if (tail && !(Number.isSafeInteger(totals.params) && Number.isSafeInteger(totals.macs))) return null;
+  return totals;
 }
 
 /**
@@ -242,7 +268,7 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   const recordedMemos: CallMemo[] = [];
   /** A tail is tried at a call past this one only (a try up to where the last one failed would fail there too). */
   let tryTailAfter = from - 1;
-  let taken: { record: TailRecord; j: number } | null = null;
+  let taken: { record: TailRecord; j: number; at: number } | null = null;
   for (let i = from; i < calls.length; i++) {
     if (i === keepAt) {
       // The state after the unchanged calls, kept as it is now: later calls write maps layered over it,
@@ -263,7 +289,7 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
       const j = memos.tailIndex;
       const mismatch = tailMismatch(record, j, calls, i, { rfs, chains, byLayer }, NO_CHAIN);
       if (mismatch < 0 && appendTail(record, j, calls, i, lists, inUse)) {
-        taken = { record, j };
+        taken = { record, j, at: i };
         takenTails.calls += calls.length - i;
         break;
       }
@@ -323,9 +349,10 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   checkFinalRf(graph, rfs, sink);
   for (const d of perCall.items) sink.take(d);
   const listed = byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()];
-  if (taken) return { ...withTail(taken.record, taken.j, { rfs, byLayer }, listed), findings: sink.items, held, settledPart: null };
+  if (taken) return { ...withTail(taken, { rfs, byLayer }, listed), findings: sink.items, held, settledPart: null };
+  let made: TailRecord | null = null;
   if (recorder) {
-    const made = recorder.finish(lists, rfs, byLayer);
+    made = recorder.finish(lists, rfs, byLayer);
     for (let k = 0; k < recordedMemos.length; k++) {
       if (!made.calls[from + k]) continue;
       recordedMemos[k].tail = made;
@@ -334,16 +361,18 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   }
   // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.
   const settledPart = layeredOver && byLayer instanceof LayeredMap && !byLayer.baseOverridden() ? layeredOver : null;
-  return { rfs, byLayer, layers: listed, findings: sink.items, held, settledPart };
+  return { rfs, byLayer, layers: listed, findings: sink.items, held, settledPart, recorded: made };
 }
 
-/** The maps and layers of an analysis that took `record`'s tail from `j` on: its own before, the record's after. */
-function withTail(record: TailRecord, j: number, own: { rfs: KeyedState<SymTensor, Rf>; byLayer: KeyedState<LayerInstance, LayerReport> }, listed: LayerReport[]): Pick<ModelCalls, 'rfs' | 'byLayer' | 'layers'> {
-  const layers = listed.concat(tailReports(record, j));
+/** The maps and layers of an analysis that took `record`'s tail from `j` on (its calls from `at` on): its own before, the record's after. */
+function withTail(taken: { record: TailRecord; j: number; at: number }, own: { rfs: KeyedState<SymTensor, Rf>; byLayer: KeyedState<LayerInstance, LayerReport> }, listed: LayerReport[]): Pick<ModelCalls, 'rfs' | 'byLayer' | 'layers' | 'tail'> {
+  const { record, j } = taken;
+  const reports = tailReports(record, j);
   return {
     rfs: new TailMap(own.rfs, (t) => tailField(record, j, t), () => tailOutputs(record, j)),
     byLayer: new TailMap(own.byLayer, (layer) => tailReport(record, j, layer), () => tailLayers(record, j)),
-    layers,
+    layers: listed.concat(reports),
+    tail: { ...taken, layers: reports.length },
   };
 }
 

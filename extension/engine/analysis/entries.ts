@@ -42,7 +42,20 @@ function ownInputReport(layer: LayerInstance): LayerReport {
  * The entry last made for a layer's report (reports are never changed once made, nor are entries),
  * and the model's entries that hold it now.
  */
-const entryOfReport = new WeakMap<LayerReport, { entry: EntryReport; name: string; type: string; heldBy: object }>();
+const entryOfReport = new WeakMap<LayerReport, EntryHolder>();
+
+/** The entry last made for a layer's report, and the model's entries that hold it now. */
+export interface EntryHolder {
+  entry: EntryReport;
+  name: string;
+  type: string;
+  heldBy: object;
+}
+
+/** The holder of the entry last made for `r`, if any (a taken tail keeps its entries' holders: tail_memo.ts). */
+export function entryHolder(r: LayerReport): EntryHolder | undefined {
+  return entryOfReport.get(r);
+}
 
 /**
  * A built-in layer's entry. Its span is its layer's, read where the layer is now, as a report's

@@ -16,6 +16,7 @@ import type { EntryReport, LayerReport } from './reports';
 import { callsUnchanged, snapshotCalls, type CallsSnapshot } from './calls_snapshot';
 import { claimReports, type ReportHolding } from './report_holding';
 import type { PrefixState } from './prefix_memo';
+import type { TailRecord } from './tail_memo';
 
 /** What a model's calls give, before its entries and totals (analyze.ts, analyzeCalls). */
 export interface ModelCalls {
@@ -28,6 +29,10 @@ export interface ModelCalls {
   held: ReportHolding[];
   /** The kept state its maps are layered over, while none of that state's reports was re-set (prefix_memo.ts). */
   settledPart?: PrefixState | null;
+  /** The tail it took (tail_memo.ts): the record's calls from `j` on are its calls from `at` on, whose layers are its last `layers` reports. */
+  tail?: { record: TailRecord; j: number; at: number; layers: number } | null;
+  /** The tail record it made, going through its calls one by one. */
+  recorded?: TailRecord | null;
 }
 
 /** What a model's calls' analysis was made from: its calls (calls_snapshot.ts), inputs and outputs. */

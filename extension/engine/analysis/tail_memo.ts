@@ -8,16 +8,19 @@
  * findings are placed where the calls are now (a call taken over moves with the edit).
  *
  * An analysis that goes through its calls one by one records, for every call, what the lists held
- * before it and what it read; a later analysis meeting one of those calls tries to take the
- * record's calls from there on. The record is read only: its maps are read through, never written.
+ * before it and what it read, then what each call gave (its output's field, its layer's report and
+ * entry, the sums of the reports from it on); a later analysis meeting one of those calls tries to
+ * take the record's calls from there on. A record is never written once done: a tail's fields,
+ * reports and entries are read from it, and its share of the model's totals is one sum.
  */
 import type { Diagnostic } from '../diagnostics';
-import type { LayerCall, LayerInstance, SymTensor } from '../graph';
+import type { GraphEntry, LayerCall, LayerInstance, SymTensor } from '../graph';
 import type { DilationChain } from './design_checks';
 import type { KeyedState } from './layered_map';
 import { sameRf, type Rf } from './receptive_field';
 import type { ReportHolding } from './report_holding';
-import type { LayerReport } from './reports';
+import type { EntryHolder } from './entries';
+import type { EntryReport, LayerReport } from './reports';
 
 /** Below this many calls a tail is analysed call by call: recording it would cost about as much. */
 export const MIN_TAIL_CALLS = 32;
@@ -75,6 +78,17 @@ export interface TailRecord {
   /** Per call, once done: its output's field, and its layer's report when it called it first (undefined where not remembered). */
   rfAt: Rf[];
   reportAt: (LayerReport | undefined)[];
+  /**
+   * Per call, set by the summary of the analysis that recorded it when its model's entries are its
+   * calls' layers in order (analyze.ts): the entry made for the layer it called first, and its holder.
+   */
+  entryAt: (EntryReport | undefined)[];
+  holderAt: (EntryHolder | undefined)[];
+  /**
+   * Per call, once done: the sums of the params and MACs of the layers first called from it on
+   * (a tail's share of its model's totals); null when not every one is a whole number.
+   */
+  sumsFrom: { trainable: number[]; nonTrainable: number[]; macs: number[] } | null;
   /** The lists once done, null where a call not remembered put an entry. */
   lists: { misaligned: (LayerCall | null)[]; gridding: ({ call: LayerCall; message: string } | null)[]; perCall: (Diagnostic | null)[]; held: (ReportHolding | null)[] };
 }
@@ -89,7 +103,7 @@ export class TailRecorder {
       calls: calls.slice(), from, done: false, misalignedAt: [], griddingAt: [], perCallAt: [], heldAt: [],
       kernels: [], configs: [], names: [], applications: [], trainable: [], operations: [], results: [], shapes: [],
       inputsAt: [], inputs: [], inputShapes: [], inputRfs: [], inputChains: [], producers: [], layerFirst: [],
-      producerOf: new Map(), firstCallOf: new Map(), rfAt: [], reportAt: [], lists: { misaligned: [], gridding: [], perCall: [], held: [] },
+      producerOf: new Map(), firstCallOf: new Map(), rfAt: [], reportAt: [], entryAt: [], holderAt: [], sumsFrom: null, lists: { misaligned: [], gridding: [], perCall: [], held: [] },
     };
   }
 
@@ -168,9 +182,67 @@ export class TailRecorder {
       for (let q = r.inputsAt[x]; q < r.inputsAt[x + 1]; q++) r.inputs[q] = undefined;
     }
     for (let k = 0; k < r.from; k++) r.calls[k] = undefined;
+    r.sumsFrom = sumsFrom(r.reportAt);
     r.done = true;
     return r;
   }
+}
+
+/** Per index, the sums of the reports' params and MACs from it on; null when one is not a whole number (sums in another order could round otherwise). */
+function sumsFrom(reports: readonly (LayerReport | undefined)[]): TailRecord['sumsFrom'] {
+  const n = reports.length;
+  const sums = { trainable: new Array<number>(n + 1).fill(0), nonTrainable: new Array<number>(n + 1).fill(0), macs: new Array<number>(n + 1).fill(0) };
+  for (let x = n - 1; x >= 0; x--) {
+    const r = reports[x];
+    const trainable = r?.params?.trainable ?? 0;
+    const nonTrainable = r?.params?.nonTrainable ?? 0;
+    const macs = r?.macs ?? 0;
+    if (!Number.isInteger(trainable) || !Number.isInteger(nonTrainable) || !Number.isInteger(macs)) return null;
+    sums.trainable[x] = sums.trainable[x + 1] + trainable;
+    sums.nonTrainable[x] = sums.nonTrainable[x + 1] + nonTrainable;
+    sums.macs[x] = sums.macs[x + 1] + macs;
+  }
+  return sums;
+}
+
+/**
+ * Notes the entries the recording analysis' summary made (`reports`, one per entry of `entries`)
+ * for the calls it recorded, when each entry is its call's layer's (its model lists its layers in
+ * the order of their calls, each called once).
+ */
+export function noteEntries(record: TailRecord, calls: readonly LayerCall[], entries: readonly GraphEntry[], reports: readonly EntryReport[], holderOf: (r: LayerReport) => EntryHolder | undefined): void {
+  if (entries.length !== calls.length || record.entryAt.length) return;
+  for (let x = 0; x < record.reportAt.length; x++) {
+    const k = record.from + x;
+    const e = entries[k];
+    const report = record.reportAt[x];
+    const holder = report && e.kind === 'layer' && e.layer === calls[k].layer && reports[k].layer === report ? holderOf(report) : undefined;
+    const made = holder?.entry === reports[k];
+    record.entryAt.push(made ? reports[k] : undefined);
+    record.holderAt.push(made ? holder : undefined);
+  }
+}
+
+/**
+ * The entries of a taken tail (calls `at` on, the record's from `j`), held now by `inUse`, when the
+ * model's entries from `at` on are the tail's calls' layers, each with the entry the recording
+ * analysis made and nobody of `inUse` holds; else null.
+ */
+export function tailEntries(record: TailRecord, j: number, at: number, calls: readonly LayerCall[], entries: readonly GraphEntry[], inUse: object): EntryReport[] | null {
+  if (entries.length !== calls.length || !record.entryAt.length) return null;
+  const shift = j - at - record.from;
+  for (let k = at; k < entries.length; k++) {
+    const e = entries[k];
+    const holder = record.holderAt[k + shift];
+    if (e.kind !== 'layer' || e.layer !== calls[k].layer || !holder || holder.entry !== record.entryAt[k + shift] || holder.heldBy === inUse) return null;
+  }
+  const taken: EntryReport[] = [];
+  for (let k = at; k < entries.length; k++) {
+    record.holderAt[k + shift]!.heldBy = inUse;
+    taken.push(record.entryAt[k + shift]!);
+  }
+  takenTails.entries += taken.length;
+  return taken;
 }
 
 /** The current analysis' state before the tail: its maps, as analyze.ts reads them. */
@@ -317,5 +389,5 @@ export function tailReports(record: TailRecord, j: number): LayerReport[] {
   return reports;
 }
 
-/** How many calls were taken with a tail (for tests: the reuse is not vacuous). */
-export const takenTails = { calls: 0 };
+/** How many calls, and entries of their layers, were taken with a tail (for tests: the reuse is not vacuous). */
+export const takenTails = { calls: 0, entries: 0 };
