@@ -59,6 +59,8 @@ export interface PlainStatement {
   tensorNames: number;
   layers: number;
   refusedAllocation: boolean;
+  /** Its call was marked as taken over (reuse.ts), once: a record is taken again at each keystroke. */
+  carried: boolean;
 }
 
 /** Per module-level statement: what it did when plain, null otherwise. */
@@ -248,6 +250,7 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
     tensorNames,
     layers: ctx.layers.length,
     refusedAllocation: ctx.refusedAllocation,
+    carried: false,
   };
 }
 
@@ -332,7 +335,10 @@ export class Graft {
       if (layer && call) {
         // Undo what the last trace's later statements did to them: those run again.
         if (layer.calls.length !== 1) layer.calls.length = 1;
-        markCarried(call);
+        if (!record.carried) {
+          markCarried(call);
+          record.carried = true;
+        }
         layer.trainable = record.trainable;
         for (let k = 0; k < call.inputs.length; k++) {
           const input = swap.get(call.inputs[k]);
@@ -351,15 +357,11 @@ export class Graft {
         const aliased = swap.get(record.value.tensor);
         if (aliased) record.value = { ...record.value, tensor: aliased };
       }
-      if (shift !== 0) {
-        record.site = moved(record.site, shift);
-        for (const name of record.names) {
-          name.from += shift;
-          name.to += shift;
-        }
-      }
+      if (shift !== 0) record.site = moved(record.site, shift);
       if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
       for (const name of record.names) {
+        name.from += shift;
+        name.to += shift;
         name.tensor = swap.get(name.tensor) ?? name.tensor;
         ctx.adoptTensorName(name);
       }
