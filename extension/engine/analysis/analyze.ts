@@ -264,8 +264,10 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   const lists: CallLists = { misaligned, gridding, perCall: perCall.items, held };
   // After an early keystroke the calls the trace took over are analysed as a tail an earlier analysis
   // went through (tail_memo.ts); one that goes through enough calls itself records them for the next.
-  const recorder = reuseEnabled() && calls.length - from >= MIN_TAIL_CALLS ? new TailRecorder(calls, from) : null;
-  const recordedMemos: CallMemo[] = [];
+  const recording = reuseEnabled() && calls.length - from >= MIN_TAIL_CALLS;
+  /** Records the last run of remembered calls (a tail holds only those: the others are made anew at every keystroke). */
+  let recorder: TailRecorder | null = null;
+  let recordedMemos: CallMemo[] = [];
   /** A tail is tried at a call past this one only (a try up to where the last one failed would fail there too). */
   let tryTailAfter = from - 1;
   let taken: { record: TailRecord; j: number; at: number } | null = null;
@@ -296,9 +298,16 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
       tryTailAfter = mismatch < 0 ? calls.length : mismatch;
     }
     let existing = byLayer.get(call.layer);
-    if (recorder) {
-      recorder.at(i, call, isRemembered(call), lists, existing !== undefined, { rfs, chains, byLayer }, NO_CHAIN);
-      recordedMemos.push(memos);
+    if (recording) {
+      if (!memos.remembered) recorder = null;
+      else if (!recorder && calls.length - i >= MIN_TAIL_CALLS) {
+        recorder = new TailRecorder(calls, i);
+        recordedMemos = [];
+      }
+      if (recorder) {
+        recorder.at(i, call, lists, existing !== undefined, { rfs, chains, byLayer }, NO_CHAIN);
+        recordedMemos.push(memos);
+      }
     }
     // A step that reads what it read last time gives what it gave (call_outcome.ts).
     const outcome = memos.outcome as CallOutcome | undefined;
@@ -354,9 +363,9 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   if (recorder) {
     made = recorder.finish(lists, rfs, byLayer);
     for (let k = 0; k < recordedMemos.length; k++) {
-      if (!made.calls[from + k]) continue;
+      if (!made.calls[made.from + k]) continue;
       recordedMemos[k].tail = made;
-      recordedMemos[k].tailIndex = from + k;
+      recordedMemos[k].tailIndex = made.from + k;
     }
   }
   // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.

@@ -22,6 +22,8 @@ export class CallMemo {
   /** The last record of an analysis that went through this call one by one, and the call's index there (tail_memo.ts). */
   tail: unknown = undefined;
   tailIndex = -1;
+  /** Kept between analyses (set once the call is remembered). */
+  remembered = false;
 }
 
 const memos = new WeakMap<LayerCall, CallMemo>();
@@ -42,7 +44,10 @@ export function callMemo(call: LayerCall): CallMemo {
   // took over from the last (its cut-off) is met again; the others are made anew at every
   // keystroke, and held here they kept the whole last trace alive through the next one.
   if (!Object.isFrozen(call) && !isCarried(call)) return memo;
-  if (seenOnce.has(call)) memos.set(call, memo);
+  if (seenOnce.has(call)) {
+    memos.set(call, memo);
+    memo.remembered = true;
+  }
   else seenOnce.add(call);
   return memo;
 }

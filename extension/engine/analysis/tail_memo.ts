@@ -19,6 +19,7 @@ import type { DilationChain } from './design_checks';
 import type { KeyedState } from './layered_map';
 import { sameRf, type Rf } from './receptive_field';
 import type { ReportHolding } from './report_holding';
+import { isRemembered } from './call_memo';
 import type { EntryHolder } from './entries';
 import type { EntryReport, LayerReport } from './reports';
 
@@ -93,10 +94,14 @@ export interface TailRecord {
   lists: { misaligned: (LayerCall | null)[]; gridding: ({ call: LayerCall; message: string } | null)[]; perCall: (Diagnostic | null)[]; held: (ReportHolding | null)[] };
 }
 
-/** Records the calls an analysis goes through one by one (analyze.ts): `at` before each, `finish` after the last. */
+/**
+ * Records the calls an analysis goes through one by one (analyze.ts), from a remembered call on,
+ * each remembered too: `at` before each, `finish` after the last.
+ */
 export class TailRecorder {
   readonly record: TailRecord;
-  private readonly remembered: boolean[] = [];
+  /** Per call: whether a later tail can hold it (it reads no tensor a call not remembered made). */
+  private readonly kept: boolean[] = [];
 
   constructor(calls: readonly LayerCall[], from: number) {
     this.record = {
@@ -108,12 +113,11 @@ export class TailRecorder {
   }
 
   /**
-   * Before call `i`: what the lists hold, whether its layer was called before (`calledBefore`) and
-   * whether the call is remembered; the fields and chains it reads.
+   * Before call `i` (a remembered one): what the lists hold, whether its layer was called before
+   * (`calledBefore`); the fields and chains it reads.
    */
-  at(i: number, call: LayerCall, remembered: boolean, lists: CallLists, calledBefore: boolean, state: StateBefore, noChain: DilationChain): void {
+  at(i: number, call: LayerCall, lists: CallLists, calledBefore: boolean, state: StateBefore, noChain: DilationChain): void {
     const r = this.record;
-    this.remembered.push(remembered);
     this.mark(lists);
     const { layer } = call;
     r.kernels.push(layer.kernel);
@@ -124,13 +128,18 @@ export class TailRecorder {
     r.operations.push(layer.isOperation);
     r.results.push(call.result);
     r.shapes.push(call.output.shape);
+    let kept = true;
     for (const t of call.inputs) {
+      const producer = r.producerOf.get(t) ?? -1;
+      // Made before the recorded calls by a call made anew at every keystroke: read at the next one, it is another.
+      if (producer < 0 && t.producer && !isRemembered(t.producer)) kept = false;
       r.inputs.push(t);
       r.inputShapes.push(t.shape);
       r.inputRfs.push(state.rfs.get(t) ?? null);
       r.inputChains.push(state.chains.get(t) ?? noChain);
-      r.producers.push(r.producerOf.get(t) ?? -1);
+      r.producers.push(producer);
     }
+    this.kept.push(kept);
     r.producerOf.set(call.output, i);
     if (!calledBefore) r.firstCallOf.set(layer, i);
     r.layerFirst.push(calledBefore ? (r.firstCallOf.get(layer) ?? -1) : i);
@@ -147,27 +156,23 @@ export class TailRecorder {
 
   /**
    * After the last call: the fields and reports it gave, and the lists, kept only for the calls a
-   * later tail can hold: remembered ones reading no tensor a call not remembered made (a call that
-   * read one reads another at the next keystroke, and its report's record holds the old one).
+   * later tail can hold: none before the last that read a tensor made anew at every keystroke (at
+   * the next one it reads another, and its report's record holds the old one).
    */
   finish(lists: CallLists, rfs: { get(t: SymTensor): Rf | undefined }, byLayer: { get(layer: LayerInstance): LayerReport | undefined }): TailRecord {
     const r = this.record;
     this.mark(lists);
-    const kept = this.remembered.map((remembered, x) => {
-      if (!remembered) return false;
-      for (let q = r.inputsAt[x]; q < r.inputsAt[x + 1]; q++) if (r.producers[q] >= r.from && !this.remembered[r.producers[q] - r.from]) return false;
-      return true;
-    });
+    const firstKept = this.kept.lastIndexOf(false) + 1;
     const copy = <T>(list: readonly T[], at: number[]): (T | null)[] => {
-      const out: (T | null)[] = list.slice(0, at[0]).map(() => null);
-      for (let x = 0; x < kept.length; x++) for (let k = at[x]; k < at[x + 1]; k++) out.push(kept[x] ? list[k] : null);
+      const out: (T | null)[] = list.slice(0, at[firstKept]).map(() => null);
+      for (let k = at[firstKept]; k < list.length; k++) out.push(list[k]);
       return out;
     };
     r.lists = { misaligned: copy(lists.misaligned, r.misalignedAt), gridding: copy(lists.gridding, r.griddingAt), perCall: copy(lists.perCall, r.perCallAt), held: copy(lists.held, r.heldAt) };
-    for (let x = 0; x < kept.length; x++) {
+    for (let x = 0; x < this.kept.length; x++) {
       const k = r.from + x;
       const call = r.calls[k]!;
-      if (kept[x]) {
+      if (x >= firstKept) {
         r.rfAt.push(rfs.get(call.output) ?? null);
         r.reportAt.push(r.layerFirst[x] === k ? byLayer.get(call.layer) : undefined);
         continue;
@@ -175,10 +180,6 @@ export class TailRecorder {
       r.rfAt.push(null);
       r.reportAt.push(undefined);
       r.calls[k] = undefined;
-      if (!this.remembered[x]) {
-        r.producerOf.delete(call.output);
-        if (r.firstCallOf.get(call.layer) === k) r.firstCallOf.delete(call.layer);
-      }
       for (let q = r.inputsAt[x]; q < r.inputsAt[x + 1]; q++) r.inputs[q] = undefined;
     }
     for (let k = 0; k < r.from; k++) r.calls[k] = undefined;
