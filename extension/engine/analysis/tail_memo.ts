@@ -79,6 +79,9 @@ export interface TailRecord {
   /** Per call, once done: its output's field, and its layer's report when it called it first (undefined where not remembered). */
   rfAt: Rf[];
   reportAt: (LayerReport | undefined)[];
+  /** Once done: the reports of `reportAt`, in order, and per call where those of the layers first called from it on start. */
+  firstReports: LayerReport[];
+  firstReportsFrom: number[];
   /**
    * Per call, set by the summary of the analysis that recorded it when its model's entries are its
    * calls' layers in order (analyze.ts): the entry made for the layer it called first, and its holder.
@@ -108,7 +111,7 @@ export class TailRecorder {
       calls: calls.slice(), from, done: false, misalignedAt: [], griddingAt: [], perCallAt: [], heldAt: [],
       kernels: [], configs: [], names: [], applications: [], trainable: [], operations: [], results: [], shapes: [],
       inputsAt: [], inputs: [], inputShapes: [], inputRfs: [], inputChains: [], producers: [], layerFirst: [],
-      producerOf: new Map(), firstCallOf: new Map(), rfAt: [], reportAt: [], entryAt: [], holderAt: [], sumsFrom: null, lists: { misaligned: [], gridding: [], perCall: [], held: [] },
+      producerOf: new Map(), firstCallOf: new Map(), rfAt: [], reportAt: [], firstReports: [], firstReportsFrom: [], entryAt: [], holderAt: [], sumsFrom: null, lists: { misaligned: [], gridding: [], perCall: [], held: [] },
     };
   }
 
@@ -172,9 +175,12 @@ export class TailRecorder {
     for (let x = 0; x < this.kept.length; x++) {
       const k = r.from + x;
       const call = r.calls[k]!;
+      r.firstReportsFrom.push(r.firstReports.length);
       if (x >= firstKept) {
         r.rfAt.push(rfs.get(call.output) ?? null);
-        r.reportAt.push(r.layerFirst[x] === k ? byLayer.get(call.layer) : undefined);
+        const report = r.layerFirst[x] === k ? byLayer.get(call.layer) : undefined;
+        r.reportAt.push(report);
+        if (report) r.firstReports.push(report);
         continue;
       }
       r.rfAt.push(null);
@@ -237,13 +243,9 @@ export function tailEntries(record: TailRecord, j: number, at: number, calls: re
     const holder = record.holderAt[k + shift];
     if (e.kind !== 'layer' || e.layer !== calls[k].layer || !holder || holder.entry !== record.entryAt[k + shift] || holder.heldBy === inUse) return null;
   }
-  const taken: EntryReport[] = [];
-  for (let k = at; k < entries.length; k++) {
-    record.holderAt[k + shift]!.heldBy = inUse;
-    taken.push(record.entryAt[k + shift]!);
-  }
-  takenTails.entries += taken.length;
-  return taken;
+  for (let k = at; k < entries.length; k++) record.holderAt[k + shift]!.heldBy = inUse;
+  takenTails.entries += entries.length - at;
+  return record.entryAt.slice(at + shift, entries.length + shift) as EntryReport[];
 }
 
 /** The current analysis' state before the tail: its maps, as analyze.ts reads them. */
@@ -385,9 +387,7 @@ export function* tailLayers(record: TailRecord, j: number): Iterable<LayerInstan
 
 /** The reports of the layers first called from `j` on, in order (as a map of layers to reports lists them). */
 export function tailReports(record: TailRecord, j: number): LayerReport[] {
-  const reports: LayerReport[] = [];
-  for (let k = j; k < record.calls.length; k++) if (record.layerFirst[k - record.from] === k) reports.push(record.reportAt[k - record.from]!);
-  return reports;
+  return record.firstReports.slice(record.firstReportsFrom[j - record.from]);
 }
 
 /** How many calls, and entries of their layers, were taken with a tail (for tests: the reuse is not vacuous). */

@@ -139,7 +139,8 @@ export class IncrementalTracer {
     // here: held on, they kept that trace alive through this one, whose objects V8 then took for
     // long-lived).
     this.records = [];
-    const records: StatementRecord[] = [];
+    // One per statement, made at its size (a keystroke writes a thousand: grown, it was copied as it grew).
+    const records: StatementRecord[] = new Array<StatementRecord>(statements.length).fill(null);
     const recording = reuseEnabled();
     let next = start;
     runGuarded(state.ctx, () => {

@@ -54,7 +54,9 @@ export interface PlainStatement {
   names: TensorName[];
   /** What it left: the budget's counters and site, tensor ids and names handed out, layers. */
   budget: BudgetMark;
+  /** The budget's site as the statement left it, `siteShift` from where it is now (moved when read: only the last statement taken is). */
   site: Span;
+  siteShift: number;
   tensorIds: number;
   tensorNames: number;
   layers: number;
@@ -246,6 +248,7 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
     names,
     budget: ctx.budget.counters(),
     site: ctx.budget.site,
+    siteShift: 0,
     tensorIds: ctx.tensorIdsUsed,
     tensorNames,
     layers: ctx.layers.length,
@@ -357,7 +360,7 @@ export class Graft {
         const aliased = swap.get(record.value.tensor);
         if (aliased) record.value = { ...record.value, tensor: aliased };
       }
-      if (shift !== 0) record.site = moved(record.site, shift);
+      record.siteShift += shift;
       if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
       for (const name of record.names) {
         name.from += shift;
@@ -372,7 +375,7 @@ export class Graft {
     // The graphs listed lately assume a tensor's history never changes (recent_graphs.ts): these calls' did.
     if (rewired) forgetGraphsOf(ctx.layers);
     const last = this.prior[to]!;
-    ctx.budget.takeCounters(last.budget, last.site);
+    ctx.budget.takeCounters(last.budget, last.siteShift === 0 ? last.site : moved(last.site, last.siteShift));
     ctx.reserveTensorIds(last.tensorIds - ctx.tensorIdsUsed);
     this.taken += to - from + 1;
   }
