@@ -40,7 +40,7 @@ export interface CallLists {
  * such a call is never met again, and held here it would keep that keystroke's trace alive.
  */
 export interface TailRecord {
-  /** Undefined where the call was not remembered. */
+  /** Undefined for the calls no later tail can hold (before `from`, or reading a tensor made anew: `finish`). */
   calls: (LayerCall | undefined)[];
   from: number;
   done: boolean;
@@ -63,7 +63,7 @@ export interface TailRecord {
   shapes: SymTensor['shape'][];
   /** Per call, where its inputs start in the flat lists below. */
   inputsAt: number[];
-  /** Undefined where a call not remembered made it. */
+  /** Undefined for the calls no later tail can hold. */
   inputs: (SymTensor | undefined)[];
   inputShapes: SymTensor['shape'][];
   /** The field and chain each input held when read. */
@@ -76,7 +76,7 @@ export interface TailRecord {
   /** By tensor and by layer (of remembered calls): the index of the call that made it / that first called it. */
   producerOf: Map<SymTensor, number>;
   firstCallOf: Map<LayerInstance, number>;
-  /** Per call, once done: its output's field, and its layer's report when it called it first (undefined where not remembered). */
+  /** Per call, once done: its output's field, and its layer's report when it called it first (null and undefined for the calls no tail can hold). */
   rfAt: Rf[];
   reportAt: (LayerReport | undefined)[];
   /** Once done: the reports of `reportAt`, in order, and per call where those of the layers first called from it on start. */
@@ -93,7 +93,7 @@ export interface TailRecord {
    * (a tail's share of its model's totals); null when not every one is a whole number.
    */
   sumsFrom: { trainable: number[]; nonTrainable: number[]; macs: number[] } | null;
-  /** The lists once done, null where a call not remembered put an entry. */
+  /** The lists once done, null where a call no tail can hold (or one before `from`) put an entry. */
   lists: { misaligned: (LayerCall | null)[]; gridding: ({ call: LayerCall; message: string } | null)[]; perCall: (Diagnostic | null)[]; held: (ReportHolding | null)[] };
 }
 
@@ -167,7 +167,7 @@ export class TailRecorder {
     this.mark(lists);
     const firstKept = this.kept.lastIndexOf(false) + 1;
     const copy = <T>(list: readonly T[], at: number[]): (T | null)[] => {
-      const out: (T | null)[] = list.slice(0, at[firstKept]).map(() => null);
+      const out = new Array<T | null>(at[firstKept]).fill(null);
       for (let k = at[firstKept]; k < list.length; k++) out.push(list[k]);
       return out;
     };
