@@ -201,11 +201,11 @@ function totalsOf(graph: ModelGraph, layers: readonly LayerReport[], tail: Model
     }
     totals.macs += l.macs ?? 0;
   }
-  if (tail && sums) {
+  if (tail) {
     const x = tail.j - tail.record.from;
-    totals.trainableParams += sums.trainable[x];
-    totals.nonTrainableParams += sums.nonTrainable[x];
-    totals.macs += sums.macs[x];
+    totals.trainableParams += sums!.trainable[x];
+    totals.nonTrainableParams += sums!.nonTrainable[x];
+    totals.macs += sums!.macs[x];
   }
   const own = containersOwnParams(graph.entries ?? []);
   totals.trainableParams += own.trainable;
@@ -267,7 +267,6 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   const recording = reuseEnabled() && calls.length - from >= MIN_TAIL_CALLS;
   /** Records the last run of remembered calls (a tail holds only those: the others are made anew at every keystroke). */
   let recorder: TailRecorder | null = null;
-  let recordedMemos: CallMemo[] = [];
   /** A tail is tried at a call past this one only (a try up to where the last one failed would fail there too). */
   let tryTailAfter = from - 1;
   let taken: { record: TailRecord; j: number; at: number } | null = null;
@@ -300,14 +299,8 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
     let existing = byLayer.get(call.layer);
     if (recording) {
       if (!memos.remembered) recorder = null;
-      else if (!recorder && calls.length - i >= MIN_TAIL_CALLS) {
-        recorder = new TailRecorder(calls, i);
-        recordedMemos = [];
-      }
-      if (recorder) {
-        recorder.at(i, call, lists, existing !== undefined, { rfs, chains, byLayer }, NO_CHAIN);
-        recordedMemos.push(memos);
-      }
+      else if (!recorder && calls.length - i >= MIN_TAIL_CALLS) recorder = new TailRecorder(calls, i);
+      recorder?.at(i, call, memos, lists, existing !== undefined, { rfs, chains, byLayer }, NO_CHAIN);
     }
     // A step that reads what it read last time gives what it gave (call_outcome.ts).
     const outcome = memos.outcome as CallOutcome | undefined;
@@ -359,15 +352,7 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
   for (const d of perCall.items) sink.take(d);
   const listed = byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()];
   if (taken) return { ...withTail(taken, { rfs, byLayer }, listed), findings: sink.items, held, settledPart: null };
-  let made: TailRecord | null = null;
-  if (recorder) {
-    made = recorder.finish(lists, rfs, byLayer);
-    for (let k = 0; k < recordedMemos.length; k++) {
-      if (!made.calls[made.from + k]) continue;
-      recordedMemos[k].tail = made;
-      recordedMemos[k].tailIndex = made.from + k;
-    }
-  }
+  const made = recorder ? recorder.finish(lists, rfs, byLayer) : null;
   // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.
   const settledPart = layeredOver && byLayer instanceof LayeredMap && !byLayer.baseOverridden() ? layeredOver : null;
   return { rfs, byLayer, layers: listed, findings: sink.items, held, settledPart, recorded: made };

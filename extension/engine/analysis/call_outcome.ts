@@ -79,7 +79,9 @@ export function outcomeHolds(outcome: CallOutcome, call: LayerCall, rfs: KeyedSt
 /** Entries per tensor read in `CallOutcome.reads`. */
 const READ = 4;
 
-function sameChain(a: DilationChain, b: DilationChain): boolean {
+/** Whether two dilation chains hold the same rates (compared by value: a re-made tensor's is new). */
+export function sameChain(a: DilationChain, b: DilationChain): boolean {
+  if (a === b) return true;
   if (a.gcd !== b.gcd || a.rates.length !== b.rates.length) return false;
   for (let i = 0; i < a.rates.length; i++) if (a.rates[i] !== b.rates[i]) return false;
   return true;

@@ -45,8 +45,7 @@ export class LayeredMap<K, V> implements KeyedState<K, V> {
   }
 
   *values(): IterableIterator<V> {
-    for (const [key, value] of this.base) yield this.own.has(key) ? this.own.get(key)! : value;
-    for (const [key, value] of this.own) if (!this.base.has(key)) yield value;
+    for (const [, value] of this.entries()) yield value;
   }
 
   /** `values()` as a new array; while no base key was set again, the base's listed once, then the own ones. */

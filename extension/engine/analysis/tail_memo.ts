@@ -10,7 +10,7 @@
  * An analysis that goes through its calls one by one records, for every call, what the lists held
  * before it and what it read, then what each call gave (its output's field, its layer's report and
  * entry, the sums of the reports from it on); a later analysis meeting one of those calls tries to
- * take the record's calls from there on. A record is never written once done: a tail's fields,
+ * take the record's calls from there on. A record is never written once finished: a tail's fields,
  * reports and entries are read from it, and its share of the model's totals is one sum.
  */
 import type { Diagnostic } from '../diagnostics';
@@ -19,7 +19,8 @@ import type { DilationChain } from './design_checks';
 import type { KeyedState } from './layered_map';
 import { sameRf, type Rf } from './receptive_field';
 import type { ReportHolding } from './report_holding';
-import { isRemembered } from './call_memo';
+import { isRemembered, type CallMemo } from './call_memo';
+import { sameChain } from './call_outcome';
 import type { EntryHolder } from './entries';
 import type { EntryReport, LayerReport } from './reports';
 
@@ -43,7 +44,6 @@ export interface TailRecord {
   /** Undefined for the calls no later tail can hold (before `from`, or reading a tensor made anew: `finish`). */
   calls: (LayerCall | undefined)[];
   from: number;
-  done: boolean;
   /**
    * Per call from `from` on (index: the call's less `from`), and once more after the last: what the
    * lists held before it.
@@ -76,7 +76,7 @@ export interface TailRecord {
   /** By tensor and by layer (of remembered calls): the index of the call that made it / that first called it. */
   producerOf: Map<SymTensor, number>;
   firstCallOf: Map<LayerInstance, number>;
-  /** Per call, once done: its output's field, and its layer's report when it called it first (null and undefined for the calls no tail can hold). */
+  /** Per call, once finished: its output's field, and its layer's report when it called it first (null and undefined for the calls no tail can hold). */
   rfAt: Rf[];
   reportAt: (LayerReport | undefined)[];
   /** Once done: the reports of `reportAt`, in order, and per call where those of the layers first called from it on start. */
@@ -89,11 +89,11 @@ export interface TailRecord {
   entryAt: (EntryReport | undefined)[];
   holderAt: (EntryHolder | undefined)[];
   /**
-   * Per call, once done: the sums of the params and MACs of the layers first called from it on
+   * Per call, once finished: the sums of the params and MACs of the layers first called from it on
    * (a tail's share of its model's totals); null when not every one is a whole number.
    */
   sumsFrom: { trainable: number[]; nonTrainable: number[]; macs: number[] } | null;
-  /** The lists once done, null where a call no tail can hold (or one before `from`) put an entry. */
+  /** The lists once finished, null where a call no tail can hold (or one before `from`) put an entry. */
   lists: { misaligned: (LayerCall | null)[]; gridding: ({ call: LayerCall; message: string } | null)[]; perCall: (Diagnostic | null)[]; held: (ReportHolding | null)[] };
 }
 
@@ -105,10 +105,12 @@ export class TailRecorder {
   readonly record: TailRecord;
   /** Per call: whether a later tail can hold it (it reads no tensor a call not remembered made). */
   private readonly kept: boolean[] = [];
+  /** Per call: its memo, handed the record once finished (so only finished records are met). */
+  private readonly memos: CallMemo[] = [];
 
   constructor(calls: readonly LayerCall[], from: number) {
     this.record = {
-      calls: calls.slice(), from, done: false, misalignedAt: [], griddingAt: [], perCallAt: [], heldAt: [],
+      calls: calls.slice(), from, misalignedAt: [], griddingAt: [], perCallAt: [], heldAt: [],
       kernels: [], configs: [], names: [], applications: [], trainable: [], operations: [], results: [], shapes: [],
       inputsAt: [], inputs: [], inputShapes: [], inputRfs: [], inputChains: [], producers: [], layerFirst: [],
       producerOf: new Map(), firstCallOf: new Map(), rfAt: [], reportAt: [], firstReports: [], firstReportsFrom: [], entryAt: [], holderAt: [], sumsFrom: null, lists: { misaligned: [], gridding: [], perCall: [], held: [] },
@@ -116,11 +118,12 @@ export class TailRecorder {
   }
 
   /**
-   * Before call `i` (a remembered one): what the lists hold, whether its layer was called before
-   * (`calledBefore`); the fields and chains it reads.
+   * Before call `i` (a remembered one, `memo` its record): what the lists hold, whether its layer
+   * was called before (`calledBefore`); the fields and chains it reads.
    */
-  at(i: number, call: LayerCall, lists: CallLists, calledBefore: boolean, state: StateBefore, noChain: DilationChain): void {
+  at(i: number, call: LayerCall, memo: CallMemo, lists: CallLists, calledBefore: boolean, state: StateBefore, noChain: DilationChain): void {
     const r = this.record;
+    this.memos.push(memo);
     this.mark(lists);
     const { layer } = call;
     r.kernels.push(layer.kernel);
@@ -190,7 +193,10 @@ export class TailRecorder {
     }
     for (let k = 0; k < r.from; k++) r.calls[k] = undefined;
     r.sumsFrom = sumsFrom(r.reportAt);
-    r.done = true;
+    for (let x = firstKept; x < this.memos.length; x++) {
+      this.memos[x].tail = r;
+      this.memos[x].tailIndex = r.from + x;
+    }
     return r;
   }
 }
@@ -263,7 +269,7 @@ export interface StateBefore {
  */
 export function tailMismatch(record: TailRecord, j: number, calls: readonly LayerCall[], i: number, before: StateBefore, noChain: DilationChain): number {
   const r = record;
-  if (!r.done || j < r.from || r.calls.length - j !== calls.length - i) return i;
+  if (j < r.from || r.calls.length - j !== calls.length - i) return i;
   const o = r.from;
   for (let k = j, at = i; k < r.calls.length; k++, at++) {
     const call = calls[at];
@@ -287,13 +293,6 @@ export function tailMismatch(record: TailRecord, j: number, calls: readonly Laye
     }
   }
   return -1;
-}
-
-function sameChain(a: DilationChain, b: DilationChain): boolean {
-  if (a === b) return true;
-  if (a.gcd !== b.gcd || a.rates.length !== b.rates.length) return false;
-  for (let k = 0; k < a.rates.length; k++) if (a.rates[k] !== b.rates[k]) return false;
-  return true;
 }
 
 /**
