@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../scripts/editor.mjs';
-import { SHOTS, openFile, showConvLens, state, test } from './harness.mjs';
+import { SHOTS, exportOnnxAcceptingOffer, openFile, showConvLens, state, test } from './harness.mjs';
 
 const NOTEBOOK = 'unet_cells.ipynb';
 const GOLDENS = path.join(ROOT, 'test', 'goldens', 'notebooks');
@@ -116,18 +116,9 @@ test('from a notebook: Export to ONNX writes the model of its cells; ONNX Runtim
   rmSync(file, { force: true });
   // The command works on the active editor: a cell's.
   await (await scrollToLine(page, 'keras.Model(inputs, outputs, name="unet")')).click();
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill('>ConvLens: Export to ONNX');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: Export to ONNX' }).first().click();
   // The save dialog offers unet.onnx beside the notebook: accept it.
-  // (The dialog fills its path in once it has read the folder.)
-  const field = page.locator('.quick-input-widget input');
-  let offered = '';
-  for (let i = 0; i < 50 && !offered.endsWith('.onnx'); i++, await page.waitForTimeout(200)) offered = await field.inputValue().catch(() => '');
-  if (offered !== path.join(state.workspace, 'unet.onnx')) throw new Error(`the save dialog offers ${offered}`);
-  await page.keyboard.press('Enter');
+  const offered = await exportOnnxAcceptingOffer(page);
+  if (offered !== file) throw new Error(`the save dialog offers ${offered}`);
   const deadline = Date.now() + 60_000;
   while (!existsSync(file) && Date.now() < deadline) await page.waitForTimeout(200);
   if (!existsSync(file)) throw new Error('no ONNX file was written');

@@ -1,7 +1,7 @@
 /** Real-editor cases: the sidebar under each theme, Export to ONNX, a 1000-layer diagram. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { SHOTS, diagramMode, gotoLine, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
+import { SHOTS, diagramMode, exportOnnxAcceptingOffer, gotoLine, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
 
 test('the sidebar follows the theme (light, dark, high contrast) and keeps its state when hidden and shown', async (page) => {
   await openFile(page, 'unet.py');
@@ -46,15 +46,11 @@ test('the sidebar follows the theme (light, dark, high contrast) and keeps its s
 test('ConvLens: Export to ONNX writes a model (lowered in the worker)', async (page) => {
   await openFile(page, 'hover.py');
   await page.locator('.statusbar-item', { hasText: /hover_demo/ }).waitFor({ timeout: 20_000 });
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill('>ConvLens: Export to ONNX');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: Export to ONNX' }).first().click();
-  await input.waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
   const file = path.join(state.workspace, 'hover_demo.onnx');
-  const deadline = Date.now() + 20_000;
+  rmSync(file, { force: true });
+  const offered = await exportOnnxAcceptingOffer(page);
+  if (offered !== file) throw new Error(`the save dialog offers ${offered}`);
+  const deadline = Date.now() + 60_000;
   while (!existsSync(file) && Date.now() < deadline) await page.waitForTimeout(200);
   if (!existsSync(file) || readFileSync(file).length < 1000) throw new Error('no ONNX file was written');
 });

@@ -260,3 +260,22 @@ export async function hoverShowing(page, expected) {
   await hover.waitFor({ timeout: 15_000 });
   return hover.innerText();
 }
+
+/**
+ * Runs ConvLens: Export to ONNX on the active editor and accepts the path its save dialog offers,
+ * once the dialog has filled it in (pressing Enter earlier would accept the command palette's
+ * leftover input, or nothing). Returns the path offered.
+ */
+export async function exportOnnxAcceptingOffer(page) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill('>ConvLens: Export to ONNX');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: Export to ONNX' }).first().click();
+  // The command first asks the analysis for the model, then opens the dialog, which reads the folder.
+  let offered = '';
+  for (let i = 0; i < 100 && !offered.endsWith('.onnx'); i++, await page.waitForTimeout(200)) offered = await input.inputValue().catch(() => '');
+  if (!offered.endsWith('.onnx')) throw new Error(`the save dialog offered no .onnx path (its input held "${offered}")`);
+  await page.keyboard.press('Enter');
+  return offered;
+}
