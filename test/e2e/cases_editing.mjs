@@ -1,9 +1,9 @@
 /** Real-editor cases: activation, hovers, Keras errors, code actions, a saved model, the U-Net diagram. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pngjs from 'pngjs';
 import { ROOT } from '../../scripts/editor.mjs';
-import { ACTIVE_EDITOR, SHOTS, cli, docsShot, gotoLine, hoverPicture, hoverWord, mobilenetV1Macs, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
+import { ACTIVE_EDITOR, SHOTS, acceptSaveOffer, cli, docsShot, gotoLine, hoverPicture, hoverWord, mobilenetV1Macs, openFile, showConvLens, sidebar, state, test } from './harness.mjs';
 
 const { PNG } = pngjs;
 
@@ -133,19 +133,18 @@ test('the sidebar diagram of the U-Net shows every layer; a click reveals the so
   await docsShot(page, 'diagram-unet.png');
   // Export as SVG through the save dialog (VS Code's simple dialog, prefilled beside the model).
   await view.locator('vscode-button', { hasText: 'SVG' }).click();
-  const dialog = page.locator('.quick-input-widget input');
-  await dialog.waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
   const exported = path.join(state.workspace, 'unet.svg');
+  rmSync(exported, { force: true });
+  if ((await acceptSaveOffer(page, '.svg')) !== exported) throw new Error('the save dialog does not offer unet.svg beside the model');
   const deadline = Date.now() + 10_000;
   while (!existsSync(exported) && Date.now() < deadline) await page.waitForTimeout(200);
   const svgText = existsSync(exported) ? readFileSync(exported, 'utf8') : '';
   if (!svgText.startsWith('<svg') || !svgText.includes('up3') || (svgText.match(/class="node /g) ?? []).length !== layers.length) throw new Error(`exported SVG is incomplete (${svgText.length} chars)`);
   // And as PNG (drawn through a canvas in the webview).
   await view.locator('vscode-button', { hasText: 'PNG' }).click();
-  await dialog.waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
   const png = path.join(state.workspace, 'unet.png');
+  rmSync(png, { force: true });
+  if ((await acceptSaveOffer(page, '.png')) !== png) throw new Error('the save dialog does not offer unet.png beside the model');
   const pngDeadline = Date.now() + 10_000;
   while (!existsSync(png) && Date.now() < pngDeadline) await page.waitForTimeout(200);
   // The file may still be being written: wait until its size holds still.

@@ -262,20 +262,25 @@ export async function hoverShowing(page, expected) {
 }
 
 /**
- * Runs ConvLens: Export to ONNX on the active editor and accepts the path its save dialog offers,
- * once the dialog has filled it in (pressing Enter earlier would accept the command palette's
- * leftover input, or nothing). Returns the path offered.
+ * Accepts the path VS Code's simple save dialog offers, once the dialog has filled it in (it reads
+ * the folder first: pressing Enter earlier accepts a leftover input, or nothing). Returns the path.
  */
+export async function acceptSaveOffer(page, extension) {
+  const input = page.locator('.quick-input-widget input');
+  let offered = '';
+  for (let i = 0; i < 100 && !offered.endsWith(extension); i++, await page.waitForTimeout(200)) offered = await input.inputValue().catch(() => '');
+  if (!offered.endsWith(extension)) throw new Error(`the save dialog offered no ${extension} path (its input held "${offered}")`);
+  await page.keyboard.press('Enter');
+  return offered;
+}
+
+/** Runs ConvLens: Export to ONNX on the active editor and accepts the path its save dialog offers. */
 export async function exportOnnxAcceptingOffer(page) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
   await input.fill('>ConvLens: Export to ONNX');
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: Export to ONNX' }).first().click();
-  // The command first asks the analysis for the model, then opens the dialog, which reads the folder.
-  let offered = '';
-  for (let i = 0; i < 100 && !offered.endsWith('.onnx'); i++, await page.waitForTimeout(200)) offered = await input.inputValue().catch(() => '');
-  if (!offered.endsWith('.onnx')) throw new Error(`the save dialog offered no .onnx path (its input held "${offered}")`);
-  await page.keyboard.press('Enter');
-  return offered;
+  // The command first asks the analysis for the model, then opens the dialog.
+  return acceptSaveOffer(page, '.onnx');
 }
