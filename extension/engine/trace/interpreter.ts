@@ -17,24 +17,47 @@ export const CONTINUE = 2;
 export type Flow = undefined | typeof BREAK | typeof CONTINUE | { ret: Value };
 
 /**
- * Children listed per node object. A node object is an immutable view of the tree, so its children
- * never change; and the children listed here are the objects listed next time, so a function body
- * or loop run again walks the same objects and lists nothing anew (listing made lezer create every
- * child again: a quarter of tracing Xception, whose blocks run a helper 12 times).
+ * Children listed per node object, for code run again. A node object is an immutable view of the
+ * tree, so its children never change; and the children listed here are the objects listed next
+ * time, so a function body or loop run again walks the same objects and lists nothing anew
+ * (listing made Lezer create every child again: a quarter of tracing Xception, whose blocks run a
+ * helper 12 times). Code run once is listed as it is: its nodes are new at every trace, and
+ * entering each in the map made re-tracing a 1000-layer file 40% slower.
  */
 const childrenOf = new WeakMap<SyntaxNode, readonly SyntaxNode[]>();
+/** Above 0 while code runs that ran before in this walk: a loop's later iterations, a function body called before. */
+let walkingAgain = 0;
+/** The bodies of functions called at least once (their nodes are the definition's, the same at every call). */
+const bodiesRun = new WeakSet<SyntaxNode>();
 
 /** Children of a node, skipping punctuation-free noise (comments, error nodes). Shared: never change the list. */
 export function kids(node: SyntaxNode): readonly SyntaxNode[] {
-  const known = childrenOf.get(node);
-  if (known) return known;
+  if (walkingAgain === 0) return listChildren(node);
+  let known = childrenOf.get(node);
+  if (!known) {
+    known = listChildren(node);
+    childrenOf.set(node, known);
+  }
+  return known;
+}
+
+function listChildren(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = node.firstChild; c; c = c.nextSibling) {
     if (c.name === 'Comment' || c.name === '⚠') continue;
     out.push(c);
   }
-  childrenOf.set(node, out);
   return out;
+}
+
+/** Runs `walk` over code that ran before in this walk of the tree (see `kids`). */
+function walkedAgain<T>(walk: () => T): T {
+  walkingAgain++;
+  try {
+    return walk();
+  } finally {
+    walkingAgain--;
+  }
 }
 
 const PUNCT = new Set([',', '(', ')', '[', ']', '{', '}', ':', ';', '.']);
@@ -117,6 +140,12 @@ export class Interpreter {
    * cannot finish costs only itself (and what depends on it), not every model the function builds.
    */
   execFunctionBody(body: SyntaxNode, scope: Scope): Flow {
+    if (bodiesRun.has(body)) return walkedAgain(() => this.execFunctionBodyOnce(body, scope));
+    bodiesRun.add(body);
+    return this.execFunctionBodyOnce(body, scope);
+  }
+
+  private execFunctionBodyOnce(body: SyntaxNode, scope: Scope): Flow {
     const isolate = this.inModuleUnit && this.loopDepth === 0 && this.ctx.budget.depth === 1 && !this.ctx.inForeignCode;
     if (!isolate) return this.execBlock(body, scope);
     const outer = { body: this.unitBody, inModuleUnit: this.inModuleUnit };
@@ -241,15 +270,26 @@ export class Interpreter {
   }
 
   private execAssign(node: SyntaxNode, scope: Scope): void {
-    // Most assignments are `target = value`: bound without the groups below (the same steps). Read
-    // through `kids`, so a statement run again evaluates the node objects it evaluated before.
-    const parts = kids(node);
-    if (parts.length === 3 && parts[1].name === 'AssignOp' && isPlainPart(parts[0]) && isPlainPart(parts[2])) {
-      assignTarget(this, parts[0], this.eval(parts[2], scope), scope);
-      return;
+    // Most assignments are `target = value`: bound without the groups below (the same steps). Run
+    // again, read through `kids`, so it evaluates the node objects it evaluated before; run once,
+    // child by child (no list made).
+    if (walkingAgain > 0) {
+      const parts = kids(node);
+      if (parts.length === 3 && parts[1].name === 'AssignOp' && isPlainPart(parts[0]) && isPlainPart(parts[2])) {
+        assignTarget(this, parts[0], this.eval(parts[2], scope), scope);
+        return;
+      }
+    } else {
+      const target = node.firstChild;
+      const op = target?.nextSibling;
+      const valueNode = op?.nextSibling;
+      if (target && op?.name === 'AssignOp' && valueNode && !valueNode.nextSibling && isPlainPart(target) && isPlainPart(valueNode)) {
+        assignTarget(this, target, this.eval(valueNode, scope), scope);
+        return;
+      }
     }
     const groups: SyntaxNode[][] = [[]];
-    for (const c of parts) {
+    for (const c of kids(node)) {
       if (c.name === 'AssignOp') groups.push([]);
       else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
     }
@@ -344,7 +384,7 @@ export class Interpreter {
         this.ctx.budget.step(node);
         if (targets.length === 1 && !targetGroup.some((c) => c.name === ',')) assignTarget(this, targets[0], item, scope);
         else assignTarget(this, null, item, scope, targets);
-        const flow = this.execBlock(body, scope);
+        const flow = i === 0 ? this.execBlock(body, scope) : walkedAgain(() => this.execBlock(body, scope));
         if (flow === BREAK) return undefined;
         if (flow !== undefined && flow !== CONTINUE) return flow;
       }
@@ -362,7 +402,7 @@ export class Interpreter {
     if (!cond || !body) return undefined;
     this.loopDepth++;
     try {
-      for (;;) {
+      for (let i = 0; ; i++) {
         this.ctx.budget.step(node);
         const truth = truthy(this.eval(cond, scope));
         if (truth === null) {
@@ -370,7 +410,7 @@ export class Interpreter {
           return undefined;
         }
         if (!truth) return undefined;
-        const flow = this.execBlock(body, scope);
+        const flow = i === 0 ? this.execBlock(body, scope) : walkedAgain(() => this.execBlock(body, scope));
         if (flow === BREAK) return undefined;
         if (flow !== undefined && flow !== CONTINUE) return flow;
       }
