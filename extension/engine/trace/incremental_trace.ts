@@ -13,7 +13,7 @@
  *
  * A result stays valid until the next `trace` call of the same tracer (which changes its objects).
  */
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, TreeCursor } from '@lezer/common';
 import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './interpreter';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
@@ -49,6 +49,35 @@ function statementNode(top: SyntaxNode, at: StatementSpan): SyntaxNode {
   if (found && found.from === at.from && found.to === at.to && found.name === at.name) return found;
   // Not expected (children do not overlap); found the slow way rather than trusted.
   return kids(top).find((n) => n.from === at.from && n.to === at.to && n.name === at.name)!;
+}
+
+/**
+ * The syntax nodes of a trace's statements, asked for in order. The next few are reached by moving
+ * a cursor from the last one (a whole file run again asks for every statement, and a lookup from
+ * the top node for each took an eighth of it); one further on (past statements taken over) is
+ * looked up.
+ */
+class StatementNodes {
+  private cursor: TreeCursor | null = null;
+  private index = -1;
+  /** How many statements the cursor moves over before a lookup is cheaper. */
+  private static readonly WALK = 8;
+
+  constructor(private readonly top: SyntaxNode, private readonly statements: readonly StatementSpan[]) {}
+
+  at(index: number): SyntaxNode {
+    const span = this.statements[index];
+    const c = this.cursor;
+    if (c && index > this.index && index - this.index <= StatementNodes.WALK) {
+      while (c.from < span.from && c.nextSibling()) { /* comments and error nodes between are passed over */ }
+      this.index = index;
+      if (c.from === span.from && c.to === span.to && c.name === span.name) return c.node;
+    }
+    const node = statementNode(this.top, span);
+    this.cursor = node.cursor();
+    this.index = index;
+    return node;
+  }
 }
 
 /** What a checkpoint needs to match to be reused. */
@@ -143,11 +172,12 @@ export class IncrementalTracer {
     const records: StatementRecord[] = new Array<StatementRecord>(statements.length).fill(null);
     const recording = reuseEnabled();
     let next = start;
+    const nodes = new StatementNodes(top, statements);
     runGuarded(state.ctx, () => {
       for (; next <= statements.length; next++) {
         if (next === changed && next > 0 && next !== this.saved?.index) this.save(state, next, statements, req.text);
         if (next === statements.length) break;
-        const node = statementNode(top, statements[next]);
+        const node = nodes.at(next);
         const before = recording ? beforeStatement(state, node) : null;
         state.it.exec(node, state.module);
         const record = before && afterStatement(state, before);
