@@ -286,8 +286,9 @@ describe('incremental trace: what an edit after a statement can change in the st
       steps.push(session.tracer.stats.fresh);
       assertSameAnalysis(incremental, fromScratch(current, { limits: LIMITS }), current, `edit ${v + 1} at ${anchor}`);
     }
-    // First edit: no checkpoint yet; then resumed; an edit earlier than the checkpoint starts afresh.
-    assert.equal(steps[0], 'nothing to resume from');
+    // First edit: resumed from the checkpoint the first trace made before its first statement; then
+    // from the edited statement's; an edit earlier than the checkpoint starts afresh.
+    assert.equal(steps[0], null);
     assert.equal(steps[2], null);
     assert.equal(steps[3], 'an edit before the checkpoint');
     assert.equal(steps[5], null);

@@ -171,6 +171,61 @@ describe('incremental trace: statements taken over from the last trace (early cu
     assert.ok(grafted > 40, `only ${grafted} statements taken over`);
   });
 
+  it('a comment typed above the imports: they and the Input run again, every layer statement after them is taken over', () => {
+    // Comment, 2 imports, the Input, 1 stem + 12 blocks of 3 to 5 layer statements, the model.
+    const text = `# notes\n${chain(12)}`;
+    const session = new DocumentSession({ limits: LIMITS });
+    let current = text;
+    session.update(current, 0);
+    for (let v = 1; v <= 4; v++) {
+      const at = '# notes'.length;
+      const edit = v % 2 === 1 ? { from: at, to: at, insert: 'x' } : { from: at, to: at + 1, insert: '' };
+      current = apply(current, edit);
+      const incremental = session.update(current, v, [edit]);
+      assertSameAnalysis(incremental, fromScratch(current), current, `keystroke ${v} (${JSON.stringify(session.tracer.stats)})`);
+      // `import keras` and the Input run again; `from keras import layers` and the layer statements
+      // are taken over; the model runs.
+      const layerStatements = chain(12).split('\n').filter((l) => /^x = (keras\.)?layers\./.test(l)).length;
+      assert.deepEqual(session.tracer.stats, { ran: 3, reused: 0, grafted: 1 + layerStatements, fresh: null });
+    }
+  });
+
+  it('chained targets on the Input, imports of several names, and an import typed in', () => {
+    const text = 'import keras\nfrom keras import layers, models as M\nx = inputs = keras.Input(shape=(16, 16, 3))\n'
+      + Array.from({ length: 6 }, (_, i) => `x = layers.Conv2D(8, 3, padding="same", name="c${i}")(x)\n`).join('')
+      + 'model = M.Model(inputs, x)\n';
+    // Typed in a comment above: `import keras`, the Input run again, the other import and the six
+    // Conv2D statements taken over, at each of the four keystrokes.
+    assert.equal(typeAt(`# top\n${text}`, ['# top']), 4 * 7);
+    typeAt(text, ['Input(shape=(16', 'name="c2"']);
+    // Typed into an import, the names it binds are other names or other modules than the last
+    // trace's: everything after it runs again.
+    typeAt(text, ['as M', 'from keras import layers', 'from keras']);
+  });
+
+  it('a directive comment completed at the top: a later Input whose unknown axes it now fills is run again, never taken over', () => {
+    // The first Input is known whole (no directive changes it), the second is not; both come before
+    // any statement that is not plain, so a take-over after the first would reach the second. The
+    // directive gives two sizes at first (not the Input's rank: it fills nothing, and the Input is a
+    // plain statement), then three.
+    const layersOn = (x: string, input: string) => `${x} = layers.Conv2D(8, 3, padding="same")(${input})\n${x} = layers.ReLU()(${x})\n`;
+    const text = `# convlens: input_shape=(16, 16)\n${PRELUDE}a_in = keras.Input(shape=(16, 16, 3))\nb_in = keras.Input(shape=(None, None, 3))\n`
+      + `${layersOn('x', 'a_in')}${layersOn('y', 'b_in')}a = keras.Model(a_in, x)\nb = keras.Model(b_in, y)\n`;
+    const session = new DocumentSession({ limits: LIMITS });
+    let current = text;
+    session.update(current, 0);
+    const heights: (number | null)[] = [];
+    const at = text.indexOf('16)');
+    for (let v = 1; v <= 4; v++) {
+      const edit = v % 2 === 1 ? { from: at + 2, to: at + 2, insert: ', 3' } : { from: at + 2, to: at + 5, insert: '' };
+      current = apply(current, edit);
+      const incremental = session.update(current, v, [edit]);
+      assertSameAnalysis(incremental, fromScratch(current), current, `keystroke ${v} (${JSON.stringify(session.tracer.stats)})`);
+      heights.push(incremental.models.find((m) => m.graph.variable === 'b')!.graph.inputs[0].shape![1]);
+    }
+    assert.deepEqual(heights, [16, null, 16, null]);
+  });
+
   it('a budget that runs out in the statements after the edit', () => {
     typeAt(chain(10), ['Conv2D(8', 'conv_4"'], { maxSteps: 2_500 });
   });

@@ -175,7 +175,7 @@ export class IncrementalTracer {
     const nodes = new StatementNodes(top, statements);
     runGuarded(state.ctx, () => {
       for (; next <= statements.length; next++) {
-        if (next === changed && next > 0 && next !== this.saved?.index) this.save(state, next, statements, req.text);
+        if (next === changed && next !== this.saved?.index) this.save(state, next, statements, req.text);
         if (next === statements.length) break;
         const node = nodes.at(next);
         const before = recording ? beforeStatement(state, node) : null;
@@ -249,7 +249,7 @@ export class IncrementalTracer {
     state.ctx.settleTensorNames(log);
     state.ctx.settleGraph(log);
     const checkpoint = Checkpoint.save([state.ctx, state.it, state.module], log);
-    this.saved = checkpoint && { checkpoint, index, statements: statements.slice(0, index), prefix: text.slice(0, statements[index - 1].to) };
+    this.saved = checkpoint && { checkpoint, index, statements: statements.slice(0, index), prefix: index > 0 ? text.slice(0, statements[index - 1].to) : '' };
   }
 
   /** After a restore: the new text, its directives, and a full time safety net. */

@@ -11,10 +11,16 @@
  * module value (a Keras layer class: no user code runs), the arguments are literals and variable
  * names, and the statement made exactly one layer of a kind ConvLens knows, called it once on the
  * tensors the names held, bound its output to `name` and reported nothing; or an alias, `name =
- * other`, of a tensor. Such a statement reads only the budget, the automatic names, the tensor ids
- * and names, the class, the shapes of the tensors it reads and the variables its arguments name;
- * another plain statement changes none of those variables (it binds a tensor, and a tensor read as
- * an argument is a tensor name more, which no plain statement has). So once, after the statements
+ * other`, of a tensor. Targets may be chained (`x = inputs = ...`). Such a statement reads only the
+ * budget, the automatic names, the tensor ids and names, the class, the shapes of the tensors it
+ * reads and the variables its arguments name; another plain statement changes none of those
+ * variables (it binds a tensor, and a tensor read as an argument is a tensor name more, which no
+ * plain statement has). Imports (`import keras`, `from keras import layers as L`) are plain too:
+ * they bind module values and do nothing else, and one run again must bind the same modules as
+ * the last trace's. A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
+ * when run again and compared, but never taken over: a directive comment above it
+ * (`# convlens: input_shape=...`) may fill its shape, and a comment typed above it may be one.
+ * An edit above the first statement resumes from the checkpoint made before it. So once, after the statements
  * run again since the checkpoint (all plain, on both sides), the counters are the last trace's, the
  * last trace's plain statements after it would do the same here while every name they read holds
  * a tensor of the shape it held there, up to which tensor objects they read (the re-made ones are
@@ -39,8 +45,15 @@ import type { Value } from './values';
 /** What a plain layer statement did, enough to do it again on another trace's state. */
 export interface PlainStatement {
   target: string;
-  /** The value it bound to `target`: its call's output, or the tensor it aliased. */
+  /** The value it bound to `target`: its call's output, the tensor it aliased, or a module. */
   value: Value;
+  /** The other names it bound: `x = inputs = keras.Input(...)`, `from keras import layers, models`. */
+  more: { name: string; value: Value }[];
+  /**
+   * Made a layer called on nothing (`keras.Input(...)`), whose shape may come from a directive
+   * comment above it: run again and compared, never taken over (a comment typed above it may be one).
+   */
+  source: boolean;
   /** Null for an alias (`name = other`), which makes no layer. */
   layer: LayerInstance | null;
   call: LayerCall | null;
@@ -74,6 +87,10 @@ export type StatementRecord = PlainStatement | null;
  */
 interface PlainSyntax {
   target: Span;
+  /** Further names bound: chained targets, or the other names an import binds. */
+  more: Span[];
+  /** An import of modules or names from one (which the trace binds as module values). */
+  imports: boolean;
   /** `Callee(arguments)`: the layer's span; null for an alias. */
   construct: Span | null;
   /** The module value Callee starts from; null for an alias. */
@@ -97,53 +114,110 @@ export interface BeforeStatement {
 }
 
 function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
+  if (node.name === 'ImportStatement') return readImportSyntax(node);
   // A cursor, not nodes: every statement is looked at, and each node would be an object made.
   const c = node.cursor();
   const is = (name: string): boolean => c.name === name;
   if (!c.firstChild() || !is('VariableName')) return null;
   const target = { from: c.from, to: c.to };
+  const more: Span[] = [];
   if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling()) return null;
+  // Chained targets: `x = inputs = keras.Input(...)`.
+  while (is('VariableName') && c.nextSibling()) {
+    if (!is('AssignOp')) return null;
+    c.prevSibling();
+    more.push({ from: c.from, to: c.to });
+    c.nextSibling();
+    if (!c.nextSibling()) return null;
+  }
   // An alias: `name = other`.
-  if (is('VariableName')) return c.nextSibling() ? null : { target, construct: null, root: null, args: [{ from: c.from, to: c.to }] };
+  if (is('VariableName')) return c.nextSibling() || more.length ? null : { target, more, imports: false, construct: null, root: null, args: [{ from: c.from, to: c.to }] };
   // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)` or `([a, b])`.
   if (!is('CallExpression') || c.nextSibling()) return null;
   const value = { from: c.from, to: c.to };
   if (!c.firstChild()) return null;
-  let construct = value;
-  let args: Span[] | null;
-  /** Arguments of the constructor that are not literals or names: a merge function's list of inputs. */
-  let inputsListed = 0;
-  if (is('CallExpression')) {
-    construct = { from: c.from, to: c.to };
-    if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
-    c.lastChild();
-    if (!is(')') || !c.prevSibling()) return null;
-    args = is('ArrayExpression') ? listedNames(c.node) : is('VariableName') ? [{ from: c.from, to: c.to }] : null;
+  if (!is('CallExpression')) {
+    // `Callee(arguments)` alone: a merge function, `layers.concatenate([a, b], axis=-1)`, whose layer
+    // is the whole call, or a layer made and called on nothing, `keras.Input(shape=(32, 32, 3))`.
+    const callee = c.node;
+    if (!c.nextSibling() || !is('ArgList')) return null;
+    const listed = c.firstChild() && c.nextSibling() && is('ArrayExpression');
+    const args = listed ? listedNames(c.node) : [];
     if (!args) return null;
-    if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
     c.parent();
-    c.prevSibling();
-    if (!c.firstChild()) return null;
-  } else {
-    // A merge function, `layers.concatenate([a, b], axis=-1)`: the layer it makes is the whole call.
-    if (!c.nextSibling() || !is('ArgList') || !c.firstChild() || !c.nextSibling() || !is('ArrayExpression')) return null;
-    args = listedNames(c.node);
-    if (!args) return null;
-    inputsListed = 1;
-    c.parent();
-    c.prevSibling();
+    // The list of inputs aside, the arguments are literals and names.
+    if (c.nextSibling() || literalDepth(c.node, true, listed ? 1 : 0) === null) return null;
+    const root = dottedRoot(callee);
+    return root === null ? null : { target, more, imports: false, construct: value, root: text.slice(root.from, root.to), args };
   }
+  // `Callee(arguments)(arg)` or `Callee(arguments)([a, b])`: a layer made, then called.
+  const construct = { from: c.from, to: c.to };
+  if (!c.nextSibling() || !is('ArgList') || c.nextSibling()) return null;
+  c.lastChild();
+  if (!is(')') || !c.prevSibling()) return null;
+  const args = is('ArrayExpression') ? listedNames(c.node) : is('VariableName') ? [{ from: c.from, to: c.to }] : null;
+  if (!args) return null;
+  if (!c.prevSibling() || !is('(') || c.prevSibling()) return null;
+  c.parent();
+  c.prevSibling();
+  if (!c.firstChild()) return null;
   // The constructor: a dotted name and an argument list of literals and names.
   const callee = c.node;
-  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true, inputsListed) === null) return null;
+  if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true) === null) return null;
+  const root = dottedRoot(callee);
+  return root === null ? null : { target, more, imports: false, construct, root: text.slice(root.from, root.to), args };
+}
+
+/** The name a dotted name `a.b.c` starts from, or null when it is anything else. */
+function dottedRoot(callee: SyntaxNode): SyntaxNode | null {
   let root: SyntaxNode = callee;
   while (root.name === 'MemberExpression') {
     const dot = root.firstChild?.nextSibling;
     if (dot?.name !== '.' || dot.nextSibling?.name !== 'PropertyName' || dot.nextSibling.nextSibling) return null;
     root = root.firstChild!;
   }
-  if (root.name !== 'VariableName') return null;
-  return { target, construct, root: text.slice(root.from, root.to), args };
+  return root.name === 'VariableName' ? root : null;
+}
+
+/**
+ * The names `import a.b`, `import a.b as c`, `from a import b, c as d` bind (`a`; `c`; `b`, `d`),
+ * or null for anything else (`from a import *`, a parenthesized list).
+ */
+function readImportSyntax(node: SyntaxNode): PlainSyntax | null {
+  const c = node.cursor();
+  /** The cursor's node's name (read afresh after each move). */
+  const at = (): string => c.name;
+  if (!c.firstChild()) return null;
+  const bound: Span[] = [];
+  const from = at() === 'from';
+  // Past the module of `from a.b import`.
+  if (from) {
+    while (at() !== 'import') {
+      if (!c.nextSibling() || (at() !== 'VariableName' && at() !== '.' && at() !== 'import')) return null;
+    }
+  }
+  if (at() !== 'import') return null;
+  while (c.nextSibling()) {
+    if (at() !== 'VariableName') return null;
+    let name: Span = { from: c.from, to: c.to };
+    // `import a.b.c` binds `a`; `from` names are single names.
+    while (!from && c.nextSibling()) {
+      if (at() !== '.') {
+        c.prevSibling();
+        break;
+      }
+      if (!c.nextSibling() || at() !== 'VariableName') return null;
+    }
+    if (c.nextSibling()) {
+      if (at() === 'as') {
+        if (!c.nextSibling() || at() !== 'VariableName') return null;
+        name = { from: c.from, to: c.to };
+        if (c.nextSibling() && at() !== ',') return null;
+      } else if (at() !== ',') return null;
+    }
+    bound.push(name);
+  }
+  return bound.length ? { target: bound[0], more: bound.slice(1), imports: true, construct: null, root: null, args: [] } : null;
 }
 
 /** The names of `[a, b, ...]` (a merge's inputs), or null when it holds anything else. */
@@ -168,22 +242,26 @@ const MAX_TEXTS = 8_192;
 const MAX_TEXT_LENGTH = 400;
 
 function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
-  if (node.name !== 'AssignStatement' || node.to - node.from > MAX_TEXT_LENGTH) return null;
+  if ((node.name !== 'AssignStatement' && node.name !== 'ImportStatement') || node.to - node.from > MAX_TEXT_LENGTH) return null;
   const source = text.slice(node.from, node.to);
   let known = syntaxByText.get(source);
   if (known === undefined) {
     const read = readPlainSyntax(node, text);
-    known = read && { target: relative(read.target, node.from), construct: read.construct && relative(read.construct, node.from), root: read.root && flatString(read.root), args: read.args.map((a) => relative(a, node.from)) };
+    known = read && moved(read, -node.from);
+    if (known?.root) known.root = flatString(known.root);
     if (syntaxByText.size >= MAX_TEXTS) syntaxByText.clear();
     // A copy: the key would otherwise keep this version of the document alive.
     syntaxByText.set(flatString(source), known);
   }
-  return known && { target: relative(known.target, -node.from), construct: known.construct && relative(known.construct, -node.from), root: known.root, args: known.args.map((a) => relative(a, -node.from)) };
+  return known && moved(known, node.from);
 }
 
-function relative(span: Span, origin: number): Span {
-  return { from: span.from - origin, to: span.to - origin };
+/** The syntax with its spans moved by `shift`. */
+function moved(syntax: PlainSyntax, shift: number): PlainSyntax {
+  const { target, more, imports, construct, root, args } = syntax;
+  return { target: movedSpan(target, shift), more: more.map((m) => movedSpan(m, shift)), imports, construct: construct && movedSpan(construct, shift), root, args: args.map((a) => movedSpan(a, shift)) };
 }
+
 
 /** Before a module-level statement runs: what its record is checked against, or null when it cannot be plain. */
 export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStatement | null {
@@ -218,20 +296,30 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
   const target = ctx.source(syntax.target);
   const value = module.vars.get(target);
-  if (value?.t !== 'tensor') return null;
+  if (!value || (syntax.imports ? value.t !== 'module' : value.t !== 'tensor')) return null;
+  const more: { name: string; value: Value }[] = [];
+  for (const at of syntax.more) {
+    const name = ctx.source(at);
+    const bound = module.vars.get(name);
+    // An import binds module values; chained targets hold the statement's one tensor.
+    if (!bound || (syntax.imports ? bound.t !== 'module' : bound !== value)) return null;
+    more.push({ name, value: bound });
+  }
   let layer: LayerInstance | null = null;
   let call: LayerCall | null = null;
-  if (syntax.construct) {
+  if (syntax.imports) {
+    // Bound its names and did nothing else (the counters above).
+  } else if (syntax.construct) {
     layer = ctx.layers[before.layers];
     if (!layer.kernel || layer.kernel.tracedShape || layer.span.from !== syntax.construct.from || layer.span.to !== syntax.construct.to) return null;
     if (layer.calls.length !== 1) return null;
     call = layer.calls[0];
-    if (call.inputs.length !== args.length || call.inputs.some((t, k) => t !== args[k]) || value.tensor !== call.output) return null;
-  } else if (value.tensor !== args[0]) return null;
+    if (call.inputs.length !== args.length || call.inputs.some((t, k) => t !== args[k]) || value.t !== 'tensor' || value.tensor !== call.output) return null;
+  } else if (value.t !== 'tensor' || value.tensor !== args[0]) return null;
   const autos = ctx.names.autos - before.autos;
   if (autos > made) return null;
   const names: TensorName[] = [];
-  for (const at of [...syntax.args, syntax.target]) {
+  for (const at of [...syntax.args, syntax.target, ...syntax.more]) {
     const name = ctx.recentTensorName(at.from);
     if (name) names.push(name);
   }
@@ -240,6 +328,8 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   return {
     target,
     value,
+    more,
+    source: call !== null && call.inputs.length === 0,
     layer,
     call,
     reads: syntax.args.map((at) => ctx.source(at)),
@@ -290,7 +380,7 @@ export class Graft {
   afterStatement(i: number, now: StatementRecord, end: number, records: StatementRecord[]): number {
     if (this.diverged) return i;
     const was = this.prior[i];
-    if (!now || !was || now.target !== was.target || now.autoPrefix !== was.autoPrefix) {
+    if (!now || !was || now.target !== was.target || now.autoPrefix !== was.autoPrefix || !sameBindings(now, was)) {
       this.diverged = true;
       // Nothing of the last trace is taken from here on: let it go.
       this.prior = [];
@@ -298,14 +388,15 @@ export class Graft {
       this.swap.clear();
       return i;
     }
-    this.rebound.set(now.target, { prior: was.value, now: now.value });
-    if (was.value.t === 'tensor' && now.value.t === 'tensor' && was.value.tensor !== now.value.tensor) this.swap.set(was.value.tensor, now.value.tensor);
+    this.bind(now.target, was.value, now.value);
+    for (let k = 0; k < now.more.length; k++) this.bind(now.more[k].name, was.more[k].value, now.more[k].value);
     if (!sameCounters(now, was)) return i;
     let last = i;
     // Names bound by the statements about to be taken: what they read from those is the last trace's.
     const boundAhead = new Set<string>();
     for (let next = this.prior[last + 1]; last + 1 < end && next && this.takeable(next, boundAhead) && this.shiftOf(last + 1) !== null; next = this.prior[last + 1]) {
       boundAhead.add(next.target);
+      for (const m of next.more) boundAhead.add(m.name);
       last++;
     }
     if (last > i) this.take(i + 1, last, records);
@@ -317,8 +408,14 @@ export class Graft {
    * of the shape it held there (a name the statements run again bound anew, to a tensor of another
    * shape, stops the take-over before the first statement reading it). A settled record is not taken.
    */
+  /** A name a statement run again bound: what it held in the last trace and holds now. */
+  private bind(name: string, prior: Value, now: Value): void {
+    this.rebound.set(name, { prior, now });
+    if (prior.t === 'tensor' && now.t === 'tensor' && prior.tensor !== now.tensor) this.swap.set(prior.tensor, now.tensor);
+  }
+
   private takeable(record: PlainStatement, boundAhead: ReadonlySet<string>): boolean {
-    if (settled(record)) return false;
+    if (record.source || settled(record)) return false;
     for (const name of record.reads) {
       const rebound = boundAhead.has(name) ? undefined : this.rebound.get(name);
       if (rebound && (rebound.prior.t !== 'tensor' || rebound.now.t !== 'tensor' || !sameShape(rebound.prior.tensor.shape, rebound.now.tensor.shape))) return false;
@@ -351,14 +448,18 @@ export class Graft {
           }
         }
         if (shift !== 0) {
-          layer.span = moved(layer.span, shift);
-          call.span = moved(call.span, shift);
+          layer.span = movedSpan(layer.span, shift);
+          call.span = movedSpan(call.span, shift);
         }
         ctx.layers.push(layer);
       } else if (record.value.t === 'tensor') {
         // An alias of a tensor made anew here holds the new one.
         const aliased = swap.get(record.value.tensor);
         if (aliased) record.value = { ...record.value, tensor: aliased };
+      }
+      for (const m of record.more) {
+        module.vars.set(m.name, m.value);
+        this.rebound.delete(m.name);
       }
       record.siteShift += shift;
       if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
@@ -375,10 +476,26 @@ export class Graft {
     // The graphs listed lately assume a tensor's history never changes (recent_graphs.ts): these calls' did.
     if (rewired) forgetGraphsOf(ctx.layers);
     const last = this.prior[to]!;
-    ctx.budget.takeCounters(last.budget, last.siteShift === 0 ? last.site : moved(last.site, last.siteShift));
+    ctx.budget.takeCounters(last.budget, last.siteShift === 0 ? last.site : movedSpan(last.site, last.siteShift));
     ctx.reserveTensorIds(last.tensorIds - ctx.tensorIdsUsed);
     this.taken += to - from + 1;
   }
+}
+
+/**
+ * Whether the two records bind the same names to values of the same kind: the same modules, or
+ * tensors (whose shapes the take-over then compares). A name bound to a module in one and to
+ * something else in the other would change what later statements' callees are.
+ */
+function sameBindings(now: PlainStatement, was: PlainStatement): boolean {
+  if (now.more.length !== was.more.length || !sameKind(now.value, was.value)) return false;
+  for (let k = 0; k < now.more.length; k++) if (now.more[k].name !== was.more[k].name || !sameKind(now.more[k].value, was.more[k].value)) return false;
+  return true;
+}
+
+function sameKind(a: Value, b: Value): boolean {
+  if (a.t === 'module') return b.t === 'module' && a.path === b.path;
+  return a.t === b.t;
 }
 
 /** A settled call (frozen before a later checkpoint) is never written. */
@@ -400,6 +517,6 @@ function sameShape(a: Shape | null, b: Shape | null): boolean {
   return true;
 }
 
-function moved(span: Span, shift: number): Span {
+function movedSpan(span: Span, shift: number): Span {
   return { from: span.from + shift, to: span.to + shift };
 }
