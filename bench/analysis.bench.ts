@@ -271,14 +271,15 @@ async function main() {
   const aloneEarly = typedAlone(typist(chain, 'layers.Conv2D(', 'early', sessionPath(chain)));
   const aloneLate = typedAlone(typist(chain, 'layers.Conv2D(', 'late', sessionPath(chain)));
   console.log(`\ngenerated chain typed alone (one path at a time, 200 keystrokes after 60 of warm-up, as the editor's analysis worker types): early ${aloneEarly.toFixed(2)} ms (${(chainBuild / aloneEarly).toFixed(0)}x tfjs-layers), late ${aloneLate.toFixed(2)} ms (${(chainBuild / aloneLate).toFixed(0)}x)`);
-  // A comment typed above the model: no statement changes, but every one moves, and the cut-off
-  // takes over only after statements run again that are plain layer statements on both sides.
+  // A comment typed above the model: no statement changes, but every one moves. The trace resumes
+  // from the checkpoint before the first statement: the imports and the Input run again, and the
+  // cut-off takes plain statements over from there (the chain's layers; not Xception's helper calls).
   const inComment = cases.map((c) => {
     const text = `${COMMENT}\n${c.text}`;
     const ms = typedAlone(typist(text, COMMENT, 'early', sessionPath(text)), 10, 40);
     return `${c.name} ${ms.toFixed(1)} ms (${(tfjsBuild.get(c.name)! / ms).toFixed(0)}x)`;
   });
-  console.log(`a keystroke in a comment above the model, typed alone (40 after 10 of warm-up): ${inComment.join(', ')}: every statement after the comment runs again (the imports and the Input are not plain layer statements, so the cut-off never starts)`);
+  console.log(`a keystroke in a comment above the model, typed alone (40 after 10 of warm-up): ${inComment.join(', ')} (the imports and the Input run again, then the early cut-off as after any edit: the chain's layer statements are taken over, Xception's helper calls and the backbone run again)`);
   console.log('\nwhere each keystroke is (a one-digit insertion, then its deletion, alternately):');
   for (const line of where) console.log(line);
   console.log('\nthe same keystrokes re-tracing the whole file (the path before the incremental trace):');
