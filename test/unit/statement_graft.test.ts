@@ -190,6 +190,22 @@ describe('incremental trace: statements taken over from the last trace (early cu
     }
   });
 
+  it('a docstring typed in at the top: it and the Input run again, the imports and every layer statement are taken over', () => {
+    const text = `"""Notes."""\n${chain(12)}`;
+    const layerStatements = chain(12).split('\n').filter((l) => /^x = (keras\.)?layers\./.test(l)).length;
+    const session = new DocumentSession({ limits: LIMITS });
+    let current = text;
+    session.update(current, 0);
+    for (let v = 1; v <= 4; v++) {
+      const at = '"""Notes'.length;
+      const edit = v % 2 === 1 ? { from: at, to: at, insert: 's' } : { from: at, to: at + 1, insert: '' };
+      current = apply(current, edit);
+      const incremental = session.update(current, v, [edit]);
+      assertSameAnalysis(incremental, fromScratch(current), current, `keystroke ${v} (${JSON.stringify(session.tracer.stats)})`);
+      assert.deepEqual(session.tracer.stats, { ran: 3, reused: 0, grafted: 2 + layerStatements, fresh: null });
+    }
+  });
+
   it('chained targets on the Input, imports of several names, and an import typed in', () => {
     const text = 'import keras\nfrom keras import layers, models as M\nx = inputs = keras.Input(shape=(16, 16, 3))\n'
       + Array.from({ length: 6 }, (_, i) => `x = layers.Conv2D(8, 3, padding="same", name="c${i}")(x)\n`).join('')

@@ -17,7 +17,7 @@
  * variables (it binds a tensor, and a tensor read as an argument is a tensor name more, which no
  * plain statement has). Imports (`import keras`, `from keras import layers as L`) are plain too:
  * they bind module values and do nothing else, and one run again must bind the same modules as
- * the last trace's. A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
+ * the last trace's; so are docstrings, which bind and do nothing. A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
  * when run again and compared, but never taken over: a directive comment above it
  * (`# convlens: input_shape=...`) may fill its shape, and a comment typed above it may be one.
  * An edit above the first statement resumes from the checkpoint made before it. So once, after the statements
@@ -40,12 +40,13 @@ import type { TensorName } from './context';
 import { flatString } from './layer_memo';
 import { literalDepth } from './literal_arguments';
 import type { TraceState } from './trace';
-import type { Value } from './values';
+import { NONE, type Value } from './values';
 
 /** What a plain layer statement did, enough to do it again on another trace's state. */
 export interface PlainStatement {
-  target: string;
-  /** The value it bound to `target`: its call's output, the tensor it aliased, or a module. */
+  /** Null for a docstring, which binds nothing. */
+  target: string | null;
+  /** The value it bound to `target`: its call's output, the tensor it aliased, or a module (None for a docstring). */
   value: Value;
   /** The other names it bound: `x = inputs = keras.Input(...)`, `from keras import layers, models`. */
   more: { name: string; value: Value }[];
@@ -86,7 +87,8 @@ export type StatementRecord = PlainStatement | null;
  * dotted name, the arguments literals and names; or of an alias, `name = other`.
  */
 interface PlainSyntax {
-  target: Span;
+  /** Null for a docstring. */
+  target: Span | null;
   /** Further names bound: chained targets, or the other names an import binds. */
   more: Span[];
   /** An import of modules or names from one (which the trace binds as module values). */
@@ -115,6 +117,7 @@ export interface BeforeStatement {
 
 function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (node.name === 'ImportStatement') return readImportSyntax(node);
+  if (node.name === 'ExpressionStatement') return readDocstringSyntax(node);
   // A cursor, not nodes: every statement is looked at, and each node would be an object made.
   const c = node.cursor();
   const is = (name: string): boolean => c.name === name;
@@ -166,6 +169,13 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true) === null) return null;
   const root = dottedRoot(callee);
   return root === null ? null : { target, more, imports: false, construct, root: text.slice(root.from, root.to), args };
+}
+
+/** A string written as a statement (a docstring), which binds and does nothing; null for any other expression. */
+function readDocstringSyntax(node: SyntaxNode): PlainSyntax | null {
+  const c = node.cursor();
+  if (!c.firstChild() || c.name !== 'String' || c.nextSibling()) return null;
+  return { target: null, more: [], imports: false, construct: null, root: null, args: [] };
 }
 
 /** The name a dotted name `a.b.c` starts from, or null when it is anything else. */
@@ -242,7 +252,7 @@ const MAX_TEXTS = 8_192;
 const MAX_TEXT_LENGTH = 400;
 
 function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
-  if ((node.name !== 'AssignStatement' && node.name !== 'ImportStatement') || node.to - node.from > MAX_TEXT_LENGTH) return null;
+  if ((node.name !== 'AssignStatement' && node.name !== 'ImportStatement' && node.name !== 'ExpressionStatement') || node.to - node.from > MAX_TEXT_LENGTH) return null;
   const source = text.slice(node.from, node.to);
   let known = syntaxByText.get(source);
   if (known === undefined) {
@@ -259,7 +269,7 @@ function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
 /** The syntax with its spans moved by `shift`. */
 function moved(syntax: PlainSyntax, shift: number): PlainSyntax {
   const { target, more, imports, construct, root, args } = syntax;
-  return { target: movedSpan(target, shift), more: more.map((m) => movedSpan(m, shift)), imports, construct: construct && movedSpan(construct, shift), root, args: args.map((a) => movedSpan(a, shift)) };
+  return { target: target && movedSpan(target, shift), more: more.map((m) => movedSpan(m, shift)), imports, construct: construct && movedSpan(construct, shift), root, args: args.map((a) => movedSpan(a, shift)) };
 }
 
 
@@ -294,6 +304,7 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   const made = syntax.construct ? 1 : 0;
   if (ctx.layers.length !== before.layers + made || ctx.tensorIdsUsed !== before.tensorIds + made) return null;
   if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
+  if (syntax.target === null) return ctx.names.autos === before.autos && ctx.tensorNameCount === before.tensorNames ? recordOf(state, null, NONE, [], null, null, [], null) : null;
   const target = ctx.source(syntax.target);
   const value = module.vars.get(target);
   if (!value || (syntax.imports ? value.t !== 'module' : value.t !== 'tensor')) return null;
@@ -323,8 +334,12 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
     const name = ctx.recentTensorName(at.from);
     if (name) names.push(name);
   }
-  const tensorNames = ctx.tensorNameCount;
-  if (tensorNames !== before.tensorNames + names.length || names.some((n) => n.times !== 1)) return null;
+  if (ctx.tensorNameCount !== before.tensorNames + names.length || names.some((n) => n.times !== 1)) return null;
+  return recordOf(state, target, value, more, layer, call, syntax.args.map((at) => ctx.source(at)), autos === 1 ? ctx.names.lastPrefix : null, names);
+}
+
+function recordOf(state: TraceState, target: string | null, value: Value, more: PlainStatement['more'], layer: LayerInstance | null, call: LayerCall | null, reads: string[], autoPrefix: string | null, names: TensorName[] = []): PlainStatement {
+  const { ctx } = state;
   return {
     target,
     value,
@@ -332,15 +347,15 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
     source: call !== null && call.inputs.length === 0,
     layer,
     call,
-    reads: syntax.args.map((at) => ctx.source(at)),
+    reads,
     trainable: layer?.trainable ?? true,
-    autoPrefix: autos === 1 ? ctx.names.lastPrefix : null,
+    autoPrefix,
     names,
     budget: ctx.budget.counters(),
     site: ctx.budget.site,
     siteShift: 0,
     tensorIds: ctx.tensorIdsUsed,
-    tensorNames,
+    tensorNames: ctx.tensorNameCount,
     layers: ctx.layers.length,
     refusedAllocation: ctx.refusedAllocation,
     carried: false,
@@ -388,14 +403,14 @@ export class Graft {
       this.swap.clear();
       return i;
     }
-    this.bind(now.target, was.value, now.value);
+    if (now.target !== null) this.bind(now.target, was.value, now.value);
     for (let k = 0; k < now.more.length; k++) this.bind(now.more[k].name, was.more[k].value, now.more[k].value);
     if (!sameCounters(now, was)) return i;
     let last = i;
     // Names bound by the statements about to be taken: what they read from those is the last trace's.
     const boundAhead = new Set<string>();
     for (let next = this.prior[last + 1]; last + 1 < end && next && this.takeable(next, boundAhead) && this.shiftOf(last + 1) !== null; next = this.prior[last + 1]) {
-      boundAhead.add(next.target);
+      if (next.target !== null) boundAhead.add(next.target);
       for (const m of next.more) boundAhead.add(m.name);
       last++;
     }
@@ -469,8 +484,10 @@ export class Graft {
         name.tensor = swap.get(name.tensor) ?? name.tensor;
         ctx.adoptTensorName(name);
       }
-      module.vars.set(record.target, record.value);
-      this.rebound.delete(record.target);
+      if (record.target !== null) {
+        module.vars.set(record.target, record.value);
+        this.rebound.delete(record.target);
+      }
       records[i] = record;
     }
     // The graphs listed lately assume a tensor's history never changes (recent_graphs.ts): these calls' did.
