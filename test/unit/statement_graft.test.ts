@@ -206,6 +206,17 @@ describe('incremental trace: statements taken over from the last trace (early cu
     }
   });
 
+  it('constants at the top: a comment above them takes the layer statements over; a constant changed runs the statements that read it again', () => {
+    const text = `# notes\n${PRELUDE}num_filters = 8\nshape = (16, 16, 3)\nrate = 0.5\ninputs = keras.Input(shape=shape)\n`
+      + Array.from({ length: 6 }, (_, i) => `x = layers.Conv2D(${i === 3 ? 'num_filters' : '4'}, 3, padding="same")(${i ? 'x' : 'inputs'})\n`).join('')
+      + 'x = layers.Dropout(rate)(x)\nmodel = keras.Model(inputs, x)\n';
+    // In the comment: `import keras` and the Input run again; the other import, the constants and the
+    // seven layer statements are taken over at each of the four keystrokes.
+    assert.equal(typeAt(text, ['# notes']), 4 * (1 + 3 + 7));
+    // A constant typed in (8 -> 81, 0.5 -> 0.51, the shape): the statements reading it see the new value.
+    typeAt(text, ['num_filters = 8', 'rate = 0.5', 'shape = (16']);
+  });
+
   it('chained targets on the Input, imports of several names, and an import typed in', () => {
     const text = 'import keras\nfrom keras import layers, models as M\nx = inputs = keras.Input(shape=(16, 16, 3))\n'
       + Array.from({ length: 6 }, (_, i) => `x = layers.Conv2D(8, 3, padding="same", name="c${i}")(x)\n`).join('')

@@ -167,7 +167,8 @@ export function literalDepth(argList: SyntaxNode, names = false, skip = 0): numb
   return deepest;
 }
 
-function literalNodeDepth(node: SyntaxNode, names: boolean): number | null {
+/** How deep a literal (a number, string, True/False/None, a tuple of those) nests; null when it is not one (with `names`, a plain variable name counts too). */
+export function literalNodeDepth(node: SyntaxNode, names: boolean): number | null {
   switch (node.name) {
     case 'VariableName':
       return names ? 1 : null;
@@ -205,7 +206,8 @@ function holdsParseError(node: SyntaxNode): boolean {
   return false;
 }
 
-function isKnownImmutable(v: Value): boolean {
+/** A value no statement can change in place: a number, string, bool, None, or a tuple of those. */
+export function isKnownImmutable(v: Value): boolean {
   switch (v.t) {
     case 'int': case 'float': case 'str': case 'bool': case 'none':
       return true;

@@ -17,7 +17,8 @@
  * variables (it binds a tensor, and a tensor read as an argument is a tensor name more, which no
  * plain statement has). Imports (`import keras`, `from keras import layers as L`) are plain too:
  * they bind module values and do nothing else, and one run again must bind the same modules as
- * the last trace's; so are docstrings, which bind and do nothing. A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
+ * the last trace's; so are docstrings, which bind and do nothing, and constants (`num_classes =
+ * 10`), which one run again must give the same value (later statements may read it as an argument). A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
  * when run again and compared, but never taken over: a directive comment above it
  * (`# convlens: input_shape=...`) may fill its shape, and a comment typed above it may be one.
  * An edit above the first statement resumes from the checkpoint made before it. So once, after the statements
@@ -38,7 +39,7 @@ import { beforeWrite } from './checkpoint';
 import { forgetGraphsOf } from './recent_graphs';
 import type { TensorName } from './context';
 import { flatString } from './layer_memo';
-import { literalDepth } from './literal_arguments';
+import { isKnownImmutable, literalDepth, literalNodeDepth } from './literal_arguments';
 import type { TraceState } from './trace';
 import { NONE, type Value } from './values';
 
@@ -135,6 +136,8 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   }
   // An alias: `name = other`.
   if (is('VariableName')) return c.nextSibling() || more.length ? null : { target, more, imports: false, construct: null, root: null, args: [{ from: c.from, to: c.to }] };
+  // A constant: `num_classes = 10`, `input_shape = (28, 28, 1)`.
+  if (literalNodeDepth(c.node, false) !== null) return c.nextSibling() ? null : { target, more, imports: false, construct: null, root: null, args: [] };
   // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)` or `([a, b])`.
   if (!is('CallExpression') || c.nextSibling()) return null;
   const value = { from: c.from, to: c.to };
@@ -307,7 +310,9 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   if (syntax.target === null) return ctx.names.autos === before.autos && ctx.tensorNameCount === before.tensorNames ? recordOf(state, null, NONE, [], null, null, [], null) : null;
   const target = ctx.source(syntax.target);
   const value = module.vars.get(target);
-  if (!value || (syntax.imports ? value.t !== 'module' : value.t !== 'tensor')) return null;
+  /** A constant: neither an import, nor a layer, nor an alias (which reads a name). */
+  const constant = !syntax.imports && !syntax.construct && syntax.args.length === 0;
+  if (!value || (syntax.imports ? value.t !== 'module' : constant ? !isKnownImmutable(value) : value.t !== 'tensor')) return null;
   const more: { name: string; value: Value }[] = [];
   for (const at of syntax.more) {
     const name = ctx.source(at);
@@ -318,7 +323,7 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   }
   let layer: LayerInstance | null = null;
   let call: LayerCall | null = null;
-  if (syntax.imports) {
+  if (syntax.imports || constant) {
     // Bound its names and did nothing else (the counters above).
   } else if (syntax.construct) {
     layer = ctx.layers[before.layers];
@@ -500,9 +505,9 @@ export class Graft {
 }
 
 /**
- * Whether the two records bind the same names to values of the same kind: the same modules, or
- * tensors (whose shapes the take-over then compares). A name bound to a module in one and to
- * something else in the other would change what later statements' callees are.
+ * Whether the two records bind the same names to values of the same kind: the same modules, the
+ * same constants, or tensors (whose shapes the take-over then compares). A name bound to another
+ * module or constant in one would change what later statements' callees or arguments are.
  */
 function sameBindings(now: PlainStatement, was: PlainStatement): boolean {
   if (now.more.length !== was.more.length || !sameKind(now.value, was.value)) return false;
@@ -512,7 +517,22 @@ function sameBindings(now: PlainStatement, was: PlainStatement): boolean {
 
 function sameKind(a: Value, b: Value): boolean {
   if (a.t === 'module') return b.t === 'module' && a.path === b.path;
-  return a.t === b.t;
+  if (a.t === 'tensor') return b.t === 'tensor';
+  // A constant later statements may read as an argument: the same value.
+  return sameConstant(a, b);
+}
+
+function sameConstant(a: Value, b: Value): boolean {
+  switch (a.t) {
+    case 'int': case 'float': case 'str': case 'bool':
+      return b.t === a.t && Object.is(b.v, a.v);
+    case 'none':
+      return b.t === 'none';
+    case 'tuple':
+      return b.t === 'tuple' && a.items.length === b.items.length && a.items.every((x, i) => sameConstant(x, b.items[i]));
+    default:
+      return false;
+  }
 }
 
 /** A settled call (frozen before a later checkpoint) is never written. */
