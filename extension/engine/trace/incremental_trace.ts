@@ -15,7 +15,7 @@
  */
 import type { SyntaxNode, TreeCursor } from '@lezer/common';
 import { Checkpoint, WriteLog } from './checkpoint';
-import { kids } from './interpreter';
+import { kids } from './syntax_children';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
 import { afterStatement, beforeStatement, Graft, type StatementRecord } from './statement_graft';
 import { reuseEnabled } from '../reuse';

@@ -1,5 +1,6 @@
 /** Statement execution for the traced Python subset. Expressions live in expressions.ts. */
 import type { SyntaxNode } from '@lezer/common';
+import { isWalkingAgain, kids, ranBefore, walkedAgain } from './syntax_children';
 import { TraceAbort } from './budget';
 import type { TraceContext } from './context';
 import { evalExpr } from './expressions';
@@ -15,50 +16,6 @@ export const BREAK = 1;
 export const CONTINUE = 2;
 /** How a statement completed: normally (undefined), by break/continue, or by return. */
 export type Flow = undefined | typeof BREAK | typeof CONTINUE | { ret: Value };
-
-/**
- * Children listed per node object, for code run again. A node object is an immutable view of the
- * tree, so its children never change; and the children listed here are the objects listed next
- * time, so a function body or loop run again walks the same objects and lists nothing anew
- * (listing made Lezer create every child again: a quarter of tracing Xception, whose blocks run a
- * helper 12 times). Code run once is listed as it is: its nodes are new at every trace, and
- * entering each in the map made re-tracing a 1000-layer file 40% slower.
- */
-const childrenOf = new WeakMap<SyntaxNode, readonly SyntaxNode[]>();
-/** Above 0 while code runs that ran before in this walk: a loop's later iterations, a function body called before. */
-let walkingAgain = 0;
-/** The bodies of functions called at least once (their nodes are the definition's, the same at every call). */
-const bodiesRun = new WeakSet<SyntaxNode>();
-
-/** Children of a node, skipping punctuation-free noise (comments, error nodes). Shared: never change the list. */
-export function kids(node: SyntaxNode): readonly SyntaxNode[] {
-  if (walkingAgain === 0) return listChildren(node);
-  let known = childrenOf.get(node);
-  if (!known) {
-    known = listChildren(node);
-    childrenOf.set(node, known);
-  }
-  return known;
-}
-
-function listChildren(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.name === 'Comment' || c.name === '⚠') continue;
-    out.push(c);
-  }
-  return out;
-}
-
-/** Runs `walk` over code that ran before in this walk of the tree (see `kids`). */
-function walkedAgain<T>(walk: () => T): T {
-  walkingAgain++;
-  try {
-    return walk();
-  } finally {
-    walkingAgain--;
-  }
-}
 
 const PUNCT = new Set([',', '(', ')', '[', ']', '{', '}', ':', ';', '.']);
 export function isPunct(node: SyntaxNode): boolean {
@@ -140,9 +97,7 @@ export class Interpreter {
    * cannot finish costs only itself (and what depends on it), not every model the function builds.
    */
   execFunctionBody(body: SyntaxNode, scope: Scope): Flow {
-    if (bodiesRun.has(body)) return walkedAgain(() => this.execFunctionBodyOnce(body, scope));
-    bodiesRun.add(body);
-    return this.execFunctionBodyOnce(body, scope);
+    return ranBefore(body) ? walkedAgain(() => this.execFunctionBodyOnce(body, scope)) : this.execFunctionBodyOnce(body, scope);
   }
 
   private execFunctionBodyOnce(body: SyntaxNode, scope: Scope): Flow {
@@ -273,7 +228,7 @@ export class Interpreter {
     // Most assignments are `target = value`: bound without the groups below (the same steps). Run
     // again, read through `kids`, so it evaluates the node objects it evaluated before; run once,
     // child by child (no list made).
-    if (walkingAgain > 0) {
+    if (isWalkingAgain()) {
       const parts = kids(node);
       if (parts.length === 3 && parts[1].name === 'AssignOp' && isPlainPart(parts[0]) && isPlainPart(parts[2])) {
         assignTarget(this, parts[0], this.eval(parts[2], scope), scope);

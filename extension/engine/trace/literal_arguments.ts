@@ -16,7 +16,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { reuseEnabled } from '../reuse';
 import type { Span } from '../source';
 import type { Interpreter } from './interpreter';
-import { isPunct, kids } from './interpreter';
+import { isPunct } from './interpreter';
+import { kids } from './syntax_children';
 import { argumentsKeyPart, flatString } from './layer_memo';
 import type { Value } from './values';
 
