@@ -171,39 +171,31 @@ describe('incremental trace: statements taken over from the last trace (early cu
     assert.ok(grafted > 40, `only ${grafted} statements taken over`);
   });
 
-  it('a comment typed above the imports: they and the Input run again, every layer statement after them is taken over', () => {
-    // Comment, 2 imports, the Input, 1 stem + 12 blocks of 3 to 5 layer statements, the model.
-    const text = `# notes\n${chain(12)}`;
+  /** Layer statements of `chain(12)`: its stem and blocks. */
+  const chainLayerStatements = chain(12).split('\n').filter((l) => /^x = (keras\.)?layers\./.test(l)).length;
+
+  /** Types `insert` at `at` and takes it back, twice, checking each keystroke against a fresh analysis and the tracer's counts. */
+  function typeAtTop(text: string, at: number, insert: string, stats: object): void {
     const session = new DocumentSession({ limits: LIMITS });
     let current = text;
     session.update(current, 0);
     for (let v = 1; v <= 4; v++) {
-      const at = '# notes'.length;
-      const edit = v % 2 === 1 ? { from: at, to: at, insert: 'x' } : { from: at, to: at + 1, insert: '' };
+      const edit = v % 2 === 1 ? { from: at, to: at, insert } : { from: at, to: at + insert.length, insert: '' };
       current = apply(current, edit);
       const incremental = session.update(current, v, [edit]);
       assertSameAnalysis(incremental, fromScratch(current), current, `keystroke ${v} (${JSON.stringify(session.tracer.stats)})`);
-      // `import keras` and the Input run again; `from keras import layers` and the layer statements
-      // are taken over; the model runs.
-      const layerStatements = chain(12).split('\n').filter((l) => /^x = (keras\.)?layers\./.test(l)).length;
-      assert.deepEqual(session.tracer.stats, { ran: 3, reused: 0, grafted: 1 + layerStatements, fresh: null });
+      assert.deepEqual(session.tracer.stats, stats);
     }
+  }
+
+  it('a comment typed above the imports: they and the Input run again, every layer statement after them is taken over', () => {
+    // `import keras` and the Input run again; `from keras import layers` and the layer statements
+    // are taken over; the model runs.
+    typeAtTop(`# notes\n${chain(12)}`, '# notes'.length, 'x', { ran: 3, reused: 0, grafted: 1 + chainLayerStatements, fresh: null });
   });
 
   it('a docstring typed in at the top: it and the Input run again, the imports and every layer statement are taken over', () => {
-    const text = `"""Notes."""\n${chain(12)}`;
-    const layerStatements = chain(12).split('\n').filter((l) => /^x = (keras\.)?layers\./.test(l)).length;
-    const session = new DocumentSession({ limits: LIMITS });
-    let current = text;
-    session.update(current, 0);
-    for (let v = 1; v <= 4; v++) {
-      const at = '"""Notes'.length;
-      const edit = v % 2 === 1 ? { from: at, to: at, insert: 's' } : { from: at, to: at + 1, insert: '' };
-      current = apply(current, edit);
-      const incremental = session.update(current, v, [edit]);
-      assertSameAnalysis(incremental, fromScratch(current), current, `keystroke ${v} (${JSON.stringify(session.tracer.stats)})`);
-      assert.deepEqual(session.tracer.stats, { ran: 3, reused: 0, grafted: 2 + layerStatements, fresh: null });
-    }
+    typeAtTop(`"""Notes."""\n${chain(12)}`, '"""Notes'.length, 's', { ran: 3, reused: 0, grafted: 2 + chainLayerStatements, fresh: null });
   });
 
   it('constants at the top: a comment above them takes the layer statements over; a constant changed runs the statements that read it again', () => {
