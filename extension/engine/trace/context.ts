@@ -8,7 +8,7 @@ import type { Span } from '../source';
 import { Budget, type Meter, NEW_VALUE_WORK, TraceLimits } from './budget';
 import type { ModelObject } from './models';
 import { NameRegistry } from './naming';
-import type { InstanceValue, Value } from './values';
+import type { FuncValue, InstanceValue, Value } from './values';
 
 export interface TraceOptions {
   limits: TraceLimits;
@@ -31,6 +31,15 @@ export interface TensorName extends Span {
   /** The tensor the name held the last time this spot ran (loops run it several times). */
   tensor: SymTensor;
   times: number;
+}
+
+/**
+ * While a helper call statement is watched (helper_statement.ts): the tensor names it met, each
+ * with how many times it had been met before (0: met first here), and the functions it called.
+ */
+export interface StatementWatch {
+  spots: Map<TensorName, number>;
+  called: Set<FuncValue>;
 }
 
 /** At most this many distinct spots are remembered (hovers only need the visible ones). */
@@ -77,6 +86,8 @@ export class TraceContext implements Meter {
   }
   /** Numbers each helper-function call, so two calls of one helper form two groups. */
   nextFrameId = 0;
+  /** Set while a helper call statement runs watched; null otherwise (so at every checkpoint). */
+  watch: StatementWatch | null = null;
   /** Keras' global image data format, as the source set it (keras.config.set_image_data_format); null: set to an unknown value. */
   imageDataFormat: 'channels_last' | 'channels_first' | null = 'channels_last';
   /** Names in the source that held a Keras tensor (assignments and uses), for hovers, in the order first met. */
@@ -236,12 +247,14 @@ export class TraceContext implements Meter {
         beforeWrite(seen, 'tensor');
         beforeWrite(seen, 'times');
       }
+      if (this.watch !== null && !this.watch.spots.has(seen)) this.watch.spots.set(seen, seen.times);
       seen.tensor = tensor;
       seen.times++;
     } else if (this.tensorNamesBeforeList.length + this.recentNames.length < MAX_TENSOR_NAMES) {
       const met = { from: span.from, to: span.to, name, tensor, times: 1 };
       this.tensorNamesByOffset.set(span.from, met);
       this.recentNames.push(met);
+      if (this.watch !== null) this.watch.spots.set(met, 0);
     }
   }
 
@@ -258,6 +271,32 @@ export class TraceContext implements Meter {
   /** Takes a name another trace met, as the same statement met it (statement_graft.ts). */
   adoptTensorName(name: TensorName): void {
     this.recentNames.push(name);
+  }
+
+  /** The name met at `from` in this trace (before the checkpoint or since), if any. */
+  tensorNameAt(from: number): TensorName | undefined {
+    return this.tensorNamesByOffset.get(from) ?? this.tensorNamesBefore.get(from);
+  }
+
+  /**
+   * Makes the name at `spot` hold `tensor`, met `times` times, as a helper call taken over left it
+   * (helper_statement.ts): the existing name written (a settled one's writes logged), or a new one.
+   */
+  retakeTensorName(spot: Span, name: string, tensor: SymTensor, times: number): void {
+    const recent = this.tensorNamesByOffset.get(spot.from);
+    const seen = recent ?? this.tensorNamesBefore.get(spot.from);
+    if (seen) {
+      if (!recent) {
+        beforeWrite(seen, 'tensor');
+        beforeWrite(seen, 'times');
+      }
+      seen.tensor = tensor;
+      seen.times = times;
+    } else {
+      const met = { from: spot.from, to: spot.to, name, tensor, times };
+      this.tensorNamesByOffset.set(spot.from, met);
+      this.recentNames.push(met);
+    }
   }
 
   /** Whether an allocation was refused (its diagnostic is given once per trace). */

@@ -14,11 +14,16 @@ export class NameRegistry {
   /** Automatic names given so far, and the prefix of the last (what a statement asked: statement_graft.ts). */
   autos = 0;
   lastPrefix = '';
+  /** While a helper call statement is watched (helper_statement.ts): every prefix asked, in order. */
+  asked: string[] | null = null;
+  /** How many times the names started again (a watched statement that did so is not taken over). */
+  resets = 0;
 
   /** The next unique name for a prefix: conv2d, conv2d_1, conv2d_2, ... */
   auto(prefix: string): string {
     this.autos++;
     this.lastPrefix = prefix;
+    if (this.asked !== null) this.asked.push(prefix);
     const n = this.counts.get(prefix) ?? 0;
     this.counts.set(prefix, n + 1);
     return n === 0 ? prefix : `${prefix}_${n}`;
@@ -36,6 +41,7 @@ export class NameRegistry {
 
   /** keras.backend.clear_session(): automatic names start again (dense, functional ...). */
   reset(): void {
+    this.resets++;
     this.counts.clear();
   }
 }

@@ -151,16 +151,23 @@ interface Before {
  */
 const REPLAYED = new Set(['layers', 'models', 'nextTensorId', 'nextFrameId', 'frames', 'owners', 'ownersShared', 'callOwners', 'containerOutputs', 'containerSites', 'text', 'foreignSite', 'sideTables']);
 
-/** Sizes of the context's other tables and its other plain fields, to see that the call left them alone. */
-function otherState(ctx: TraceContext): Map<string, unknown> {
+/** Sizes of the context's tables and its plain fields but `replayed`, to see that a call left them alone. */
+export function otherState(ctx: TraceContext, replayed: ReadonlySet<string> = REPLAYED): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [k, v] of Object.entries(ctx)) {
-    if (REPLAYED.has(k)) continue;
+    if (replayed.has(k)) continue;
     if (v instanceof Map || v instanceof Set) out.set(k, v.size);
     else if (Array.isArray(v)) out.set(k, v.length);
     else if (v === null || typeof v !== 'object') out.set(k, v);
   }
   return out;
+}
+
+/** Whether two `otherState`s are the same. */
+export function sameOtherState(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of b) if (a.get(k) !== v) return false;
+  return true;
 }
 
 function lengths(map: Map<object, unknown[]>): Map<object, number> {
@@ -225,9 +232,7 @@ function makeRecording(ctx: TraceContext, before: Before, site: Span, outcome: R
   layers.forEach((l, i) => l.id !== before.layers + i && fail('layer ids out of order'));
   if (ctx.frames.length !== before.frames.length || ctx.owners.length !== before.owners.length) fail('frames left open');
   if (callsOf(ctx.layers.slice(0, before.layers)) !== before.outerCalls) fail('a layer made before was called');
-  const other = otherState(ctx);
-  if (other.size !== before.other.size) fail('a new table');
-  for (const [k, v] of before.other) if (other.get(k) !== v) fail(`${k} changed`);
+  if (!sameOtherState(otherState(ctx), before.other)) fail('another table changed');
   for (const l of layers) if (l.scope.length < before.frames.length || before.frames.some((f, i) => l.scope[i] !== f)) fail('scope');
   // Diagnostics: those kept must be among those offered, in order (nothing removed or pushed directly).
   const kept = ctx.diagnostics.items.slice(before.items);

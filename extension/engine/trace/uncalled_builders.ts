@@ -19,6 +19,7 @@ const calledIn = (ctx: TraceContext) => ctx.sideTable(CALLED, () => new Set<Func
 
 export function noteCalled(ctx: TraceContext, fn: FuncValue): void {
   calledIn(ctx).add(fn);
+  ctx.watch?.called.add(fn);
 }
 
 function nameNode(fn: FuncValue): SyntaxNode | null {
