@@ -14,6 +14,7 @@
  * A result stays valid until the next `trace` call of the same tracer (which changes its objects).
  */
 import type { SyntaxNode, TreeCursor } from '@lezer/common';
+import type { Span } from '../source';
 import { Checkpoint, WriteLog } from './checkpoint';
 import { kids } from './syntax_children';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
@@ -95,6 +96,8 @@ export interface IncrementalStats {
   ran: number;
   reused: number;
   grafted: number;
+  /** Of those taken over, the helper calls (`x = block(x, 64)`, helper_statement.ts). */
+  graftedHelpers: number;
   /** Why the last trace started from the beginning, or null when it resumed. */
   fresh: string | null;
 }
@@ -113,7 +116,7 @@ export class IncrementalTracer {
   private last: { text: string; statements: StatementSpan[] } | null = null;
   /** What each statement of the last trace did, from the first one it ran on (statement_graft.ts). */
   private records: StatementRecord[] = [];
-  stats: IncrementalStats = { ran: 0, reused: 0, grafted: 0, fresh: 'first trace' };
+  stats: IncrementalStats = { ran: 0, reused: 0, grafted: 0, graftedHelpers: 0, fresh: 'first trace' };
 
   trace(req: TraceRequest): TraceResult {
     try {
@@ -187,7 +190,7 @@ export class IncrementalTracer {
       }
     });
     this.records = records;
-    this.stats = { ran: statements.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, fresh };
+    this.stats = { ran: statements.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, graftedHelpers: graft?.helpers ?? 0, fresh };
     this.last = { text: req.text, statements };
     // Stopped by the time safety net (not deterministic): never resumed from.
     if (next < statements.length) this.saved = null;
@@ -207,7 +210,10 @@ export class IncrementalTracer {
     const tail = commonSuffixLength(last.text, text, same);
     const delta = text.length - last.text.length;
     const tailFrom = text.length - tail;
+    const lastTailFrom = last.text.length - tail;
     const before = last.statements;
+    // Spans of the last trace outside statements (helpers' bodies): those before the edit stay, those after it move with it.
+    const move = (s: Span): Span | null => (s.to <= same || (delta === 0 && s.from >= lastTailFrom) ? s : s.from >= lastTailFrom ? { from: s.from + delta, to: s.to + delta } : null);
     const shiftOf = (i: number): number | null => {
       const now = statements[i];
       const was = before[i];
@@ -216,7 +222,7 @@ export class IncrementalTracer {
       if (now.from >= tailFrom && now.from - delta === was.from && now.to - delta === was.to) return delta;
       return null;
     };
-    return new Graft(state, this.records, shiftOf);
+    return new Graft(state, this.records, shiftOf, move);
   }
 
   /** Why the checkpoint cannot be resumed from for this text and these options, or null when it can. */

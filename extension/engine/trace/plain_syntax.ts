@@ -2,7 +2,7 @@
  * The syntax of the statements the incremental trace's cut-off can take over (statement_graft.ts),
  * read from the statement's text alone and kept per text, with spans relative to the statement.
  */
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, TreeCursor } from '@lezer/common';
 import type { Span } from '../source';
 import { flatString } from './layer_memo';
 import { literalDepth, literalNodeDepth } from './literal_arguments';
@@ -24,7 +24,14 @@ export interface PlainSyntax {
   root: string | null;
   /** The names read: the tensor called on, those of the list, or the one aliased. */
   args: Span[];
+  /** `a, b = helper(...)`: the target and `more` take the items of what the call returns. */
+  unpack: boolean;
+  /** A function definition (`def name(...):`), which binds `name`. */
+  definition: boolean;
 }
+
+const plain = (target: Span | null, more: Span[], construct: Span | null, root: string | null, args: Span[], kind: { imports?: boolean; unpack?: boolean; definition?: boolean } = {}): PlainSyntax => (
+  { target, more, imports: kind.imports ?? false, construct, root, args, unpack: kind.unpack ?? false, definition: kind.definition ?? false });
 
 function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (node.name === 'ImportStatement') return readImportSyntax(node);
@@ -35,7 +42,9 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (!c.firstChild() || !is('VariableName')) return null;
   const target = { from: c.from, to: c.to };
   const more: Span[] = [];
-  if (!c.nextSibling() || !is('AssignOp') || !c.nextSibling()) return null;
+  if (!c.nextSibling()) return null;
+  if (is(',')) return readUnpackSyntax(c, target, text);
+  if (!is('AssignOp') || !c.nextSibling()) return null;
   // Chained targets: `x = inputs = keras.Input(...)`.
   while (is('VariableName') && c.nextSibling()) {
     if (!is('AssignOp')) return null;
@@ -45,9 +54,9 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
     if (!c.nextSibling()) return null;
   }
   // An alias: `name = other`.
-  if (is('VariableName')) return c.nextSibling() || more.length ? null : { target, more, imports: false, construct: null, root: null, args: [{ from: c.from, to: c.to }] };
+  if (is('VariableName')) return c.nextSibling() || more.length ? null : plain(target, more, null, null, [{ from: c.from, to: c.to }]);
   // A constant: `num_classes = 10`, `input_shape = (28, 28, 1)`.
-  if (literalNodeDepth(c.node, false) !== null) return c.nextSibling() ? null : { target, more, imports: false, construct: null, root: null, args: [] };
+  if (literalNodeDepth(c.node, false) !== null) return c.nextSibling() ? null : plain(target, more, null, null, []);
   // The value (a failed move leaves the cursor where it was): `Callee(arguments)` then `(arg)` or `([a, b])`.
   if (!is('CallExpression') || c.nextSibling()) return null;
   const value = { from: c.from, to: c.to };
@@ -64,7 +73,7 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
     // The list of inputs aside, the arguments are literals and names.
     if (c.nextSibling() || literalDepth(c.node, true, listed ? 1 : 0) === null) return null;
     const root = dottedRoot(callee);
-    return root === null ? null : { target, more, imports: false, construct: value, root: text.slice(root.from, root.to), args };
+    return root === null ? null : plain(target, more, value, text.slice(root.from, root.to), args);
   }
   // `Callee(arguments)(arg)` or `Callee(arguments)([a, b])`: a layer made, then called.
   const construct = { from: c.from, to: c.to };
@@ -81,14 +90,43 @@ function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   const callee = c.node;
   if (!c.nextSibling() || !is('ArgList') || c.nextSibling() || literalDepth(c.node, true) === null) return null;
   const root = dottedRoot(callee);
-  return root === null ? null : { target, more, imports: false, construct, root: text.slice(root.from, root.to), args };
+  return root === null ? null : plain(target, more, construct, text.slice(root.from, root.to), args);
+}
+
+/** The cursor's node's name, read afresh after each move. */
+const at = (c: TreeCursor): string => c.name;
+
+/**
+ * `a, b = helper(arguments)` (the cursor on the first comma): a helper call whose items are bound
+ * to the names, the arguments literals and names; null for anything else.
+ */
+function readUnpackSyntax(c: TreeCursor, target: Span, text: string): PlainSyntax | null {
+  const more: Span[] = [];
+  while (at(c) === ',') {
+    if (!c.nextSibling() || at(c) !== 'VariableName') return null;
+    more.push({ from: c.from, to: c.to });
+    if (!c.nextSibling()) return null;
+  }
+  if (at(c) !== 'AssignOp' || !c.nextSibling() || at(c) !== 'CallExpression' || c.nextSibling()) return null;
+  const value = { from: c.from, to: c.to };
+  if (!c.firstChild() || at(c) !== 'VariableName') return null;
+  const root = { from: c.from, to: c.to };
+  if (!c.nextSibling() || at(c) !== 'ArgList' || c.nextSibling() || literalDepth(c.node, true) === null) return null;
+  return plain(target, more, value, text.slice(root.from, root.to), [], { unpack: true });
+}
+
+/** `def name(...):` binds `name` (read without the text cache: a definition is long, and its name comes first). */
+function readDefinitionSyntax(node: SyntaxNode): PlainSyntax | null {
+  const c = node.cursor();
+  if (!c.firstChild() || at(c) !== 'def' || !c.nextSibling() || at(c) !== 'VariableName') return null;
+  return plain({ from: c.from, to: c.to }, [], null, null, [], { definition: true });
 }
 
 /** A string written as a statement (a docstring), which binds and does nothing; null for any other expression. */
 function readDocstringSyntax(node: SyntaxNode): PlainSyntax | null {
   const c = node.cursor();
   if (!c.firstChild() || c.name !== 'String' || c.nextSibling()) return null;
-  return { target: null, more: [], imports: false, construct: null, root: null, args: [] };
+  return plain(null, [], null, null, []);
 }
 
 /** The name a dotted name `a.b.c` starts from, or null when it is anything else. */
@@ -140,7 +178,7 @@ function readImportSyntax(node: SyntaxNode): PlainSyntax | null {
     }
     bound.push(name);
   }
-  return bound.length ? { target: bound[0], more: bound.slice(1), imports: true, construct: null, root: null, args: [] } : null;
+  return bound.length ? plain(bound[0], bound.slice(1), null, null, [], { imports: true }) : null;
 }
 
 /** The names of `[a, b, ...]` (a merge's inputs), or null when it holds anything else. */
@@ -165,6 +203,7 @@ const MAX_TEXTS = 8_192;
 const MAX_TEXT_LENGTH = 400;
 
 export function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
+  if (node.name === 'FunctionDefinition') return readDefinitionSyntax(node);
   if ((node.name !== 'AssignStatement' && node.name !== 'ImportStatement' && node.name !== 'ExpressionStatement') || node.to - node.from > MAX_TEXT_LENGTH) return null;
   const source = text.slice(node.from, node.to);
   let known = syntaxByText.get(source);
@@ -181,8 +220,8 @@ export function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null 
 
 /** The syntax with its spans moved by `shift`. */
 function moved(syntax: PlainSyntax, shift: number): PlainSyntax {
-  const { target, more, imports, construct, root, args } = syntax;
-  return { target: target && movedSpan(target, shift), more: more.map((m) => movedSpan(m, shift)), imports, construct: construct && movedSpan(construct, shift), root, args: args.map((a) => movedSpan(a, shift)) };
+  const { target, more, construct, root, args } = syntax;
+  return { ...syntax, target: target && movedSpan(target, shift), more: more.map((m) => movedSpan(m, shift)), construct: construct && movedSpan(construct, shift), root, args: args.map((a) => movedSpan(a, shift)) };
 }
 
 export function movedSpan(span: Span, shift: number): Span {

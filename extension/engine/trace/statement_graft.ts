@@ -21,6 +21,10 @@
  * 10`), which one run again must give the same value (later statements may read it as an argument). A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
  * when run again and compared, but never taken over: a directive comment above it
  * (`# convlens: input_shape=...`) may fill its shape, and a comment typed above it may be one.
+ * A call of a helper the user defined, `x = block(x, 64)` or `x, skip = down(x, 64)`, is plain
+ * when it did what a plain layer statement does, made larger (helper_statement.ts); a `def` is
+ * plain when its defaults are literals, run again always (its function holds the syntax it was
+ * read from) and the same when its text is the same.
  * An edit above the first statement resumes from the checkpoint made before it. So once, after the statements
  * run again since the checkpoint (all plain, on both sides), the counters are the last trace's, the
  * last trace's plain statements after it would do the same here while every name they read holds
@@ -39,9 +43,11 @@ import { beforeWrite } from './checkpoint';
 import { forgetGraphsOf } from './recent_graphs';
 import type { TensorName } from './context';
 import { isKnownImmutable } from './literal_arguments';
+import { helperEffects, helperMovable, isWatchableHelper, sameAsked, spotsAgree, takeHelper, watchHelperCall, type HelperEffects, type HelperWatch, type MoveSpan } from './helper_statement';
+import { flatString } from './layer_memo';
 import { movedSpan, plainSyntax, type PlainSyntax } from './plain_syntax';
 import type { TraceState } from './trace';
-import { NONE, type Value } from './values';
+import { NONE, type FuncValue, type Value } from './values';
 
 /** What a plain layer statement did, enough to do it again on another trace's state. */
 export interface PlainStatement {
@@ -78,6 +84,12 @@ export interface PlainStatement {
   refusedAllocation: boolean;
   /** Its call was marked as taken over (reuse.ts), once: a record is taken again at each keystroke. */
   carried: boolean;
+  /** Helper-call frames numbered so far (a helper call numbers its own). */
+  frameIds: number;
+  /** For a helper call statement (helper_statement.ts), what it did besides; null otherwise. */
+  helper: HelperEffects | null;
+  /** For a `def`, its text (run again with the same text, it binds a function that does the same); null otherwise. */
+  definition: string | null;
 }
 
 /** Per module-level statement: what it did when plain, null otherwise. */
@@ -95,6 +107,10 @@ export interface BeforeStatement {
   models: number;
   callOwners: number;
   autos: number;
+  /** The statement's span. */
+  statement: Span;
+  /** The watch on a helper call statement, or null. */
+  helper: HelperWatch | null;
 }
 
 
@@ -102,7 +118,11 @@ export interface BeforeStatement {
 export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStatement | null {
   const { ctx, module } = state;
   const syntax = plainSyntax(node, ctx.text);
-  if (!syntax || (syntax.root !== null && module.vars.get(syntax.root)?.t !== 'module')) return null;
+  if (!syntax) return null;
+  const root = syntax.root === null ? undefined : module.vars.get(syntax.root);
+  // `name = helper(arguments)`: a helper call, watched as it runs (a helper is a plain name, never called on a list of tensors).
+  const helper = root !== undefined && syntax.target !== null && (syntax.more.length === 0 || syntax.unpack) && syntax.args.length === 0 && isWatchableHelper(root, module) ? root : null;
+  if ((root !== undefined && root.t !== 'module' && !helper) || (syntax.unpack && !helper)) return null;
   const args: SymTensor[] = [];
   for (const at of syntax.args) {
     const arg = module.vars.get(ctx.source(at));
@@ -119,6 +139,8 @@ export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStat
     models: ctx.models.length,
     callOwners: ctx.callOwners.size,
     autos: ctx.names.autos,
+    statement: { from: node.from, to: node.to },
+    helper: helper && watchHelperCall(state, helper),
   };
 }
 
@@ -126,6 +148,8 @@ export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStat
 export function afterStatement(state: TraceState, before: BeforeStatement): StatementRecord {
   const { ctx, module } = state;
   const { syntax, args } = before;
+  if (before.helper) return afterHelperCall(state, before, before.helper);
+  if (syntax.definition) return afterDefinition(state, before);
   const made = syntax.construct ? 1 : 0;
   if (ctx.layers.length !== before.layers + made || ctx.tensorIdsUsed !== before.tensorIds + made) return null;
   if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
@@ -165,6 +189,36 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   return recordOf(state, target, value, more, layer, call, syntax.args.map((at) => ctx.source(at)), autos === 1 ? ctx.names.lastPrefix : null, names);
 }
 
+/** After a helper call statement ran: its record when it did what a plain helper call does (helper_statement.ts). */
+function afterHelperCall(state: TraceState, before: BeforeStatement, watch: HelperWatch): StatementRecord {
+  const { ctx } = state;
+  const { syntax } = before;
+  const targets = [syntax.target!, ...syntax.more].map((at) => ctx.source(at));
+  const done = helperEffects(state, watch, { from: syntax.target!.from, to: syntax.construct!.to }, targets, before);
+  if (!done || ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
+  const more = targets.slice(1).map((name, k) => ({ name, value: done.values[k + 1] }));
+  const record = recordOf(state, targets[0], done.values[0], more, null, null, done.reads, null, done.names);
+  record.helper = done.effects;
+  return record;
+}
+
+/**
+ * After a `def` ran: its record when it bound a helper the cut-off can watch calls of, and did
+ * nothing else (its defaults are literals). Run again with the same text, it binds a function
+ * that does what the last trace's did (statement_graft's `sameDefinition`).
+ */
+function afterDefinition(state: TraceState, before: BeforeStatement): StatementRecord {
+  const { ctx, module } = state;
+  const target = ctx.source(before.syntax.target!);
+  const value = module.vars.get(target);
+  if (!isWatchableHelper(value, module) || value.body.from < before.syntax.target!.to) return null;
+  if (ctx.layers.length !== before.layers || ctx.tensorIdsUsed !== before.tensorIds || ctx.tensorNameCount !== before.tensorNames) return null;
+  if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners || ctx.names.autos !== before.autos) return null;
+  const record = recordOf(state, target, value, [], null, null, [], null);
+  record.definition = flatString(ctx.source(before.statement));
+  return record;
+}
+
 function recordOf(state: TraceState, target: string | null, value: Value, more: PlainStatement['more'], layer: LayerInstance | null, call: LayerCall | null, reads: string[], autoPrefix: string | null, names: TensorName[] = []): PlainStatement {
   const { ctx } = state;
   return {
@@ -186,6 +240,9 @@ function recordOf(state: TraceState, target: string | null, value: Value, more: 
     layers: ctx.layers.length,
     refusedAllocation: ctx.refusedAllocation,
     carried: false,
+    frameIds: ctx.nextFrameId,
+    helper: null,
+    definition: null,
   };
 }
 
@@ -195,8 +252,13 @@ function recordOf(state: TraceState, target: string | null, value: Value, more: 
  * moved since the last trace, or null when its text changed.
  */
 export class Graft {
-  /** Names the statements run again bound: the value the last trace had bound there, and this trace's. */
-  private readonly rebound = new Map<string, { prior: Value; now: Value }>();
+  /**
+   * Names the statements run again bound: the value the last trace had bound there, and this
+   * trace's; `same`: a function defined by the same text (it does what the last one did).
+   */
+  private readonly rebound = new Map<string, { prior: Value; now: Value; same: boolean }>();
+  /** The helpers defined anew by the same text: the last trace's, and this trace's. */
+  private readonly functions = new Map<FuncValue, FuncValue>();
   /**
    * Every tensor of the last trace a statement run again made anew, and the new one. Kept for the
    * whole trace: a statement taken over later may read one through an alias after its name was
@@ -205,13 +267,15 @@ export class Graft {
   private readonly swap = new Map<SymTensor, SymTensor>();
   /** Set once a statement ran that is not plain on both sides: the states may differ in any way from there on. */
   private diverged = false;
-  /** Statements taken over. */
+  /** Statements taken over, and how many of them were helper calls. */
   taken = 0;
+  helpers = 0;
 
   constructor(
     private readonly state: TraceState,
     private prior: readonly StatementRecord[],
     private readonly shiftOf: (i: number) => number | null,
+    private readonly move: MoveSpan,
   ) {}
 
   /**
@@ -222,21 +286,24 @@ export class Graft {
   afterStatement(i: number, now: StatementRecord, end: number, records: StatementRecord[]): number {
     if (this.diverged) return i;
     const was = this.prior[i];
-    if (!now || !was || now.target !== was.target || now.autoPrefix !== was.autoPrefix || !sameBindings(now, was)) {
+    if (!now || !was || now.target !== was.target || now.autoPrefix !== was.autoPrefix || !sameAsked(now.helper, was.helper) || !sameBindings(now, was)) {
       this.diverged = true;
       // Nothing of the last trace is taken from here on: let it go.
       this.prior = [];
       this.rebound.clear();
       this.swap.clear();
+      this.functions.clear();
       return i;
     }
-    if (now.target !== null) this.bind(now.target, was.value, now.value);
+    if (now.target !== null) this.bind(now.target, was.value, now.value, now.definition !== null);
     for (let k = 0; k < now.more.length; k++) this.bind(now.more[k].name, was.more[k].value, now.more[k].value);
     if (!sameCounters(now, was)) return i;
     let last = i;
     // Names bound by the statements about to be taken: what they read from those is the last trace's.
     const boundAhead = new Set<string>();
-    for (let next = this.prior[last + 1]; last + 1 < end && next && this.takeable(next, boundAhead) && this.shiftOf(last + 1) !== null; next = this.prior[last + 1]) {
+    // How often the helpers' tensor names are met once those statements are taken.
+    const spotsAhead = new Map<number, number>();
+    for (let next = this.prior[last + 1]; last + 1 < end && next && this.shiftOf(last + 1) !== null && this.takeable(next, boundAhead, spotsAhead); next = this.prior[last + 1]) {
       if (next.target !== null) boundAhead.add(next.target);
       for (const m of next.more) boundAhead.add(m.name);
       last++;
@@ -251,18 +318,20 @@ export class Graft {
    * shape, stops the take-over before the first statement reading it). A settled record is not taken.
    */
   /** A name a statement run again bound: what it held in the last trace and holds now. */
-  private bind(name: string, prior: Value, now: Value): void {
-    this.rebound.set(name, { prior, now });
+  private bind(name: string, prior: Value, now: Value, same = false): void {
+    this.rebound.set(name, { prior, now, same });
+    if (same && prior.t === 'func' && now.t === 'func') this.functions.set(prior, now);
     if (prior.t === 'tensor' && now.t === 'tensor' && prior.tensor !== now.tensor) this.swap.set(prior.tensor, now.tensor);
   }
 
-  private takeable(record: PlainStatement, boundAhead: ReadonlySet<string>): boolean {
-    if (record.source || settled(record)) return false;
+  private takeable(record: PlainStatement, boundAhead: ReadonlySet<string>, spotsAhead: Map<number, number>): boolean {
+    // A definition runs again (its function holds the syntax of the text it was read from).
+    if (record.source || record.definition !== null || settled(record)) return false;
     for (const name of record.reads) {
       const rebound = boundAhead.has(name) ? undefined : this.rebound.get(name);
-      if (rebound && (rebound.prior.t !== 'tensor' || rebound.now.t !== 'tensor' || !sameShape(rebound.prior.tensor.shape, rebound.now.tensor.shape))) return false;
+      if (rebound && !rebound.same && !sameRead(rebound.prior, rebound.now)) return false;
     }
-    return true;
+    return record.helper === null || (helperMovable(record.helper, this.move) && spotsAgree(this.state.ctx, record.helper, spotsAhead));
   }
 
   private take(from: number, to: number, records: StatementRecord[]): void {
@@ -274,7 +343,18 @@ export class Graft {
       const record = this.prior[i]!;
       const shift = this.shiftOf(i)!;
       const { layer, call } = record;
-      if (layer && call) {
+      if (record.helper) {
+        if (takeHelper(ctx, record.helper, record.names, shift, this.move, swap, this.functions, record.carried)) rewired = true;
+        this.helpers++;
+        record.carried = true;
+        // It may return a tensor it was given.
+        const given = record.value.t === 'tensor' ? swap.get(record.value.tensor) : undefined;
+        if (given) record.value = { t: 'tensor', tensor: given };
+        for (const m of record.more) {
+          const item = m.value.t === 'tensor' ? swap.get(m.value.tensor) : undefined;
+          if (item) m.value = { t: 'tensor', tensor: item };
+        }
+      } else if (layer && call) {
         // Undo what the last trace's later statements did to them: those run again.
         if (layer.calls.length !== 1) layer.calls.length = 1;
         if (!record.carried) {
@@ -303,9 +383,10 @@ export class Graft {
         module.vars.set(m.name, m.value);
         this.rebound.delete(m.name);
       }
-      record.siteShift += shift;
+      if (!record.helper || record.helper.siteInStatement) record.siteShift += shift;
+      else record.site = this.move(record.site)!;
       if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
-      for (const name of record.names) {
+      for (const name of record.helper ? [] : record.names) {
         name.from += shift;
         name.to += shift;
         name.tensor = swap.get(name.tensor) ?? name.tensor;
@@ -322,6 +403,7 @@ export class Graft {
     const last = this.prior[to]!;
     ctx.budget.takeCounters(last.budget, last.siteShift === 0 ? last.site : movedSpan(last.site, last.siteShift));
     ctx.reserveTensorIds(last.tensorIds - ctx.tensorIdsUsed);
+    ctx.nextFrameId = last.frameIds;
     this.taken += to - from + 1;
   }
 }
@@ -332,6 +414,8 @@ export class Graft {
  * module or constant in one would change what later statements' callees or arguments are.
  */
 function sameBindings(now: PlainStatement, was: PlainStatement): boolean {
+  // A definition: the same text binds a function that does the same.
+  if (now.definition !== null || was.definition !== null) return now.definition === was.definition;
   if (now.more.length !== was.more.length || !sameKind(now.value, was.value)) return false;
   for (let k = 0; k < now.more.length; k++) if (now.more[k].name !== was.more[k].name || !sameKind(now.more[k].value, was.more[k].value)) return false;
   return true;
@@ -359,13 +443,23 @@ function sameConstant(a: Value, b: Value): boolean {
 
 /** A settled call (frozen before a later checkpoint) is never written. */
 function settled(record: PlainStatement): boolean {
+  if (record.helper) return record.helper.layers.some((l) => l.calls.some((c) => Object.isFrozen(c)));
   return record.call !== null && Object.isFrozen(record.call);
+}
+
+/**
+ * Whether a name a statement reads, bound anew by a statement run again, reads as it did in the
+ * last trace: a tensor of the same shape, or the same module or constant.
+ */
+function sameRead(prior: Value, now: Value): boolean {
+  if (prior.t === 'tensor' || now.t === 'tensor') return prior.t === 'tensor' && now.t === 'tensor' && sameShape(prior.tensor.shape, now.tensor.shape);
+  return sameKind(prior, now);
 }
 
 function sameCounters(a: PlainStatement, b: PlainStatement): boolean {
   const x = a.budget;
   const y = b.budget;
-  return a.tensorIds === b.tensorIds && a.tensorNames === b.tensorNames && a.layers === b.layers && a.refusedAllocation === b.refusedAllocation
+  return a.tensorIds === b.tensorIds && a.tensorNames === b.tensorNames && a.layers === b.layers && a.refusedAllocation === b.refusedAllocation && a.frameIds === b.frameIds
     && x.steps === y.steps && x.spare === y.spare && x.work === y.work && x.elements === y.elements && x.refusals === y.refusals && x.depth === y.depth && x.deepest === y.deepest;
 }
 
