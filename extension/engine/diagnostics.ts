@@ -10,13 +10,26 @@ export interface Diagnostic extends Span {
   message: string;
 }
 
+/** Findings at one offset searched in a list; past this many, by message. */
+const FEW_AT_ONE_SPOT = 8;
+
+const sameFinding = (a: Diagnostic, b: Diagnostic) => a.to === b.to && a.code === b.code && a.message === b.message;
+
+function addTo(byMessage: Map<string, Diagnostic[]>, d: Diagnostic): void {
+  const list = byMessage.get(d.message);
+  if (list) list.push(d);
+  else byMessage.set(d.message, [d]);
+}
+
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
   /**
    * What was reported, by start offset: a number key hashes without making a string, and an
    * offset rarely holds more than one finding (every diagnostic of a 1000-layer file passes here).
+   * A line in a helper's body called a thousand times holds a finding per call: past a few, an
+   * offset's findings are kept by message (a list searched at every finding made that quadratic).
    */
-  private readonly seen = new Map<number, Diagnostic[]>();
+  private readonly seen = new Map<number, Diagnostic[] | Map<string, Diagnostic[]>>();
   /** Sees every diagnostic offered, before duplicates are dropped (a trace being recorded for replay). */
   observer: ((d: Diagnostic) => void) | null = null;
 
@@ -35,8 +48,20 @@ export class DiagnosticSink {
     // The same finding at the same spot (e.g. a loop body traced many times) is reported once.
     const here = this.seen.get(item.from);
     if (!here) this.seen.set(item.from, [item]);
-    else if (here.some((d) => d.to === item.to && d.code === item.code && d.message === item.message)) return;
-    else here.push(item);
+    else if (Array.isArray(here)) {
+      if (here.some((d) => sameFinding(d, item))) return;
+      if (here.length < FEW_AT_ONE_SPOT) here.push(item);
+      else {
+        const byMessage = new Map<string, Diagnostic[]>();
+        for (const d of here) addTo(byMessage, d);
+        addTo(byMessage, item);
+        this.seen.set(item.from, byMessage);
+      }
+    } else {
+      const same = here.get(item.message);
+      if (same?.some((d) => sameFinding(d, item))) return;
+      addTo(here, item);
+    }
     this.items.push(item);
   }
 

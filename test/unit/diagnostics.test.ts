@@ -157,6 +157,16 @@ describe('the same finding offered again is reported once', () => {
     assert.deepEqual(sink.items.map((d) => [d.code, d.message, d.from, d.to]), offers);
   });
 
+  it('keeps every finding of a line met a thousand times (a helper\'s body), each once', () => {
+    const sink = new DiagnosticSink();
+    const offers: [string, string, number, number][] = [];
+    for (let i = 0; i < 1000; i++) offers.push(['savings-separable', `conv2d_${i}`, 3, 5 + (i % 3)]);
+    offers.push(['gridding', 'conv2d_7', 3, 6]);
+    // Each offered twice, the second round in reverse (the line traced again), then the first few again.
+    for (const [code, message, from, to] of [...offers, ...[...offers].reverse(), ...offers.slice(0, 10)]) sink.info(code, message, { from, to });
+    assert.deepEqual(sink.items.map((d) => [d.code, d.message, d.from, d.to]), offers);
+  });
+
   it('keeps a finding made elsewhere as it is, once, whether taken again or offered again', () => {
     const sink = new DiagnosticSink();
     const finding = { severity: 'info' as const, code: 'savings-separable', message: 'm', from: 7, to: 9 };
