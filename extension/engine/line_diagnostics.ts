@@ -58,6 +58,14 @@ function sharesLine(text: string, diagnostics: Diagnostic[]): boolean {
   return false;
 }
 
+/** The layers whose savings are worth telling. */
+function layersAdvised(models: ModelReport[]): LayerReport[] {
+  const worth = (l: LayerReport) => !l.layer.application && worthSaving(l.savings);
+  if (models.length === 1) return models[0].layers.filter(worth);
+  // A layer in two models (a sub-model and the whole) is one layer: its diagnostic was made once.
+  return [...new Map(models.flatMap((m) => m.layers).filter(worth).map((l) => [l.layer, l])).values()];
+}
+
 /**
  * Merges design and savings diagnostics of the same code on the same line into one. Savings are
  * summed over the line's layers; other findings keep the first message and count the rest.
@@ -81,12 +89,13 @@ export function mergeLineDiagnostics(text: string, diagnostics: Diagnostic[], mo
       out.push(fresh);
     }
   }
-  // The layers told of savings, made once (only when a line has several) for all such lines.
+  // The layers told of savings, listed once (only when a line has several) for all such lines.
   let advised: LayerReport[] | null = null;
   const layersOnLine = (line: number) => {
-    // A layer in two models (a sub-model and the whole) is one layer: its diagnostic was made once.
-    advised ??= [...new Map(models.flatMap((m) => m.layers).filter((l) => !l.layer.application && worthSaving(l.savings)).map((l) => [l.layer, l])).values()];
-    return advised.filter((l) => lines.position(l.call.span.from).line === line);
+    advised ??= layersAdvised(models);
+    const from = lines.lineStart(line);
+    const to = line < lines.lineCount() ? lines.lineStart(line + 1) : Infinity;
+    return advised.filter((l) => l.call.span.from >= from && l.call.span.from < to);
   };
   return out.map((item) => {
     if (!Array.isArray(item)) return item;

@@ -66,6 +66,10 @@ def stage(x, filters, blocks=2):
     assert.equal(helpersTakenAt(text, ['blocks=3']), 2);
     assert.equal(helpersTakenAt(text, ['stage(inputs, 8']), 0);
     assert.equal(helpersTakenAt(text, ['filters=16']), 3 + 4 * 1);
+    // Typed between the two helpers' definitions: every call is taken over, the layers and names
+    // made in \`stage\`'s body moved with the edit, those in \`conv_bn_relu\`'s where they were.
+    const between = text.replace('\ndef stage', '\n# between\ndef stage');
+    assert.equal(helpersTakenAt(between, ['# between', '# betw']), 2 * 4 * 6);
   });
 
   it('a helper reading a constant and a tensor of the module; a constant changed runs the calls again', () => {

@@ -31,6 +31,7 @@ import { otherState, sameOtherState } from './trace_cache';
 import type { TraceState } from './trace';
 import { noteCalled } from './uncalled_builders';
 import { markCarried } from '../reuse';
+import { movedSpan } from './plain_syntax';
 import type { FuncValue, Value } from './values';
 
 /** A tensor name the helper's body met, as the statement left it. */
@@ -60,6 +61,8 @@ export interface HelperEffects {
   called: FuncValue[];
   /** The budget's last site is in the statement (and moves with it), not in a body. */
   siteInStatement: boolean;
+  /** From the first to the last span it made in bodies (layers, calls, names): moved as one when the edit is not within it. */
+  extent: Span;
 }
 
 /** The watch set on a helper call statement while it runs. */
@@ -160,6 +163,7 @@ export function helperEffects(
     }
   }
   if (ctx.tensorNameCount !== before.tensorNames + created) return null;
+
   const effects: HelperEffects = {
     layers,
     callCounts: layers.map((l) => l.calls.length),
@@ -169,8 +173,24 @@ export function helperEffects(
     met,
     called: [...w.watch.called],
     siteInStatement: within(ctx.budget.site, statement),
+    extent: extentOf(layers, spots),
   };
   return { effects, reads: [...w.access.reads.keys()], names, values };
+}
+
+/** From the first to the last of the spans made in bodies. */
+function extentOf(layers: readonly LayerInstance[], spots: readonly BodySpot[]): Span {
+  const extent = { from: Infinity, to: -Infinity };
+  const widen = (span: Span) => {
+    if (span.from < extent.from) extent.from = span.from;
+    if (span.to > extent.to) extent.to = span.to;
+  };
+  for (const layer of layers) {
+    widen(layer.span);
+    for (const call of layer.calls) widen(call.span);
+  }
+  spots.forEach(widen);
+  return extent;
 }
 
 function madeHere(call: LayerCall, statement: Span, firstTensor: number, ctx: TraceContext): boolean {
@@ -198,11 +218,29 @@ export type MoveSpan = (span: Span) => Span | null;
 
 /** Whether every span the call made in a body is where the edit did not touch (so its helper's definition is unchanged). */
 export function helperMovable(effects: HelperEffects, move: MoveSpan): boolean {
+  // Most often the edit is outside all of them (a span lies within the extent).
+  if (move(effects.extent)) return true;
   for (const layer of effects.layers) {
     if (!move(layer.span)) return false;
     for (const call of layer.calls) if (!move(call.span)) return false;
   }
   return effects.spots.every((spot) => move(spot) !== null);
+}
+
+/**
+ * How the spans a call made in bodies move: all by one offset (0: not at all) when the edit is
+ * outside their extent, else each as `move` says.
+ */
+function bodyMove(effects: HelperEffects, move: MoveSpan): number | MoveSpan {
+  const was = effects.extent;
+  const moved = move(was);
+  if (!moved) return move;
+  effects.extent = moved;
+  return moved.from - was.from;
+}
+
+function moveSpan(span: Span, by: number | MoveSpan): Span {
+  return typeof by === 'number' ? movedSpan(span, by) : by(span)!;
 }
 
 /**
@@ -213,15 +251,16 @@ export function helperMovable(effects: HelperEffects, move: MoveSpan): boolean {
  * rewired to a tensor made anew.
  */
 export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: readonly TensorName[], shift: number, move: MoveSpan, swap: ReadonlyMap<SymTensor, SymTensor>, functions: ReadonlyMap<FuncValue, FuncValue>, carried: boolean): boolean {
+  const by = bodyMove(effects, move);
   let rewired = false;
   for (let k = 0; k < effects.layers.length; k++) {
     const layer = effects.layers[k];
     // Undo what the last trace's later statements did to them: those run again.
     if (layer.calls.length !== effects.callCounts[k]) layer.calls.length = effects.callCounts[k];
     layer.trainable = effects.trainable[k];
-    layer.span = move(layer.span)!;
+    if (by !== 0) layer.span = moveSpan(layer.span, by);
     for (const call of layer.calls) {
-      call.span = move(call.span)!;
+      if (by !== 0) call.span = moveSpan(call.span, by);
       if (!carried) markCarried(call);
       for (let i = 0; i < call.inputs.length; i++) {
         const input = swap.get(call.inputs[i]);
@@ -233,7 +272,7 @@ export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: rea
     }
     ctx.layers.push(layer);
   }
-  for (const prefix of effects.asked) ctx.names.auto(prefix);
+  for (const prefix of effects.asked) ctx.names.skip(prefix);
   // In the order met: the names met first here join the trace's list in that order.
   let own = 0;
   for (const spot of effects.met) {
@@ -244,13 +283,17 @@ export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: rea
       name.tensor = swap.get(name.tensor) ?? name.tensor;
       ctx.adoptTensorName(name);
     } else {
-      const moved = move(spot)!;
-      spot.from = moved.from;
-      spot.to = moved.to;
+      if (by !== 0) {
+        const moved = moveSpan(spot, by);
+        spot.from = moved.from;
+        spot.to = moved.to;
+      }
       spot.tensor = swap.get(spot.tensor) ?? spot.tensor;
       ctx.retakeTensorName(spot, spot.name, spot.tensor, spot.times);
     }
   }
+  // Moved span by span (the edit between two helpers' bodies): the extent is theirs again.
+  if (typeof by !== 'number') effects.extent = extentOf(effects.layers, effects.spots);
   for (let k = 0; k < effects.called.length; k++) {
     const now = functions.get(effects.called[k]);
     if (now) effects.called[k] = now;

@@ -29,6 +29,13 @@ export class NameRegistry {
     return n === 0 ? prefix : `${prefix}_${n}`;
   }
 
+  /** Counts a name given as `auto` does, without making it (a statement taken over replays its names: statement_graft.ts). */
+  skip(prefix: string): void {
+    this.autos++;
+    this.lastPrefix = prefix;
+    this.counts.set(prefix, (this.counts.get(prefix) ?? 0) + 1);
+  }
+
   /** The counts as they are, for `restore`. */
   snapshot(): Map<string, number> {
     return new Map(this.counts);

@@ -385,7 +385,7 @@ export class Graft {
       }
       if (!record.helper || record.helper.siteInStatement) record.siteShift += shift;
       else record.site = this.move(record.site)!;
-      if (record.autoPrefix !== null) ctx.names.auto(record.autoPrefix);
+      if (record.autoPrefix !== null) ctx.names.skip(record.autoPrefix);
       for (const name of record.helper ? [] : record.names) {
         name.from += shift;
         name.to += shift;
@@ -443,7 +443,10 @@ function sameConstant(a: Value, b: Value): boolean {
 
 /** A settled call (frozen before a later checkpoint) is never written. */
 function settled(record: PlainStatement): boolean {
-  if (record.helper) return record.helper.layers.some((l) => l.calls.some((c) => Object.isFrozen(c)));
+  if (record.helper) {
+    for (const layer of record.helper.layers) for (const call of layer.calls) if (Object.isFrozen(call)) return true;
+    return false;
+  }
   return record.call !== null && Object.isFrozen(record.call);
 }
 
