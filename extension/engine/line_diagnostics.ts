@@ -15,11 +15,18 @@ export const MERGED_CODES = new Set(['savings-separable', 'gridding', 'checkerbo
 export function sumSavings(list: Savings[]): Savings | null {
   if (!list.length) return null;
   const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
-  return list.slice(1).reduce<Savings>((sum, s) => ({
-    params: sum.params + s.params,
-    macs: add(sum.macs, s.macs),
-    alternatives: sum.alternatives.map((alt, i) => ({ kind: alt.kind, params: alt.params + (s.alternatives[i]?.params ?? 0), macs: add(alt.macs, s.alternatives[i]?.macs ?? null) })),
-  }), { ...list[0], alternatives: list[0].alternatives.map((a) => ({ ...a })) });
+  // One accumulator (a line in a helper's body may hold a thousand layers).
+  const sum: Savings = { ...list[0], alternatives: list[0].alternatives.map((a) => ({ ...a })) };
+  for (let k = 1; k < list.length; k++) {
+    const s = list[k];
+    sum.params += s.params;
+    sum.macs = add(sum.macs, s.macs);
+    sum.alternatives.forEach((alt, i) => {
+      alt.params += s.alternatives[i]?.params ?? 0;
+      alt.macs = add(alt.macs, s.alternatives[i]?.macs ?? null);
+    });
+  }
+  return sum;
 }
 
 /** Whether a layer's savings are worth telling (the rule of the savings diagnostic). */

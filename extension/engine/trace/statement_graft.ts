@@ -443,10 +443,8 @@ function sameConstant(a: Value, b: Value): boolean {
 
 /** A settled call (frozen before a later checkpoint) is never written. */
 function settled(record: PlainStatement): boolean {
-  if (record.helper) {
-    for (const layer of record.helper.layers) for (const call of layer.calls) if (Object.isFrozen(call)) return true;
-    return false;
-  }
+  // A statement's calls are settled together (a checkpoint comes between statements): its first tells.
+  if (record.helper) return record.helper.layers.length > 0 && Object.isFrozen(record.helper.layers[0].calls[0]);
   return record.call !== null && Object.isFrozen(record.call);
 }
 
