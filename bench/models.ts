@@ -13,6 +13,17 @@ export function chainPython(blocks: number): string {
   return lines.join('\n');
 }
 
+/**
+ * The same chain as `chainPython`, built the way people write it: `blocks` calls of a
+ * conv-bn-relu helper (automatic layer names). Its tfjs-layers peer is `chainTfjs`.
+ */
+export function helperChainPython(blocks: number): string {
+  const lines = ['import keras', 'from keras import layers', '', '', 'def conv_bn_relu(x, filters, kernel_size=3):', '    x = layers.Conv2D(filters, kernel_size, padding="same")(x)', '    x = layers.BatchNormalization()(x)', '    return layers.ReLU()(x)', '', '', 'x = inputs = keras.Input(shape=(32, 32, 16))'];
+  for (let i = 0; i < blocks; i++) lines.push('x = conv_bn_relu(x, 16)');
+  lines.push('model = keras.Model(inputs, x, name="helper_chain")', '');
+  return lines.join('\n');
+}
+
 export function chainTfjs(lib: typeof tfl, blocks: number): tfl.LayersModel {
   const inputs = lib.input({ shape: [32, 32, 16] });
   let x = inputs;

@@ -82,6 +82,9 @@ function fromScratch(text: string, options: Omit<AnalyzeOptions, 'tree'>): Analy
   }
 }
 
+/** Helper calls taken over (helper_statement.ts) in all the series so far. */
+let helperCallsTaken = 0;
+
 /** Runs `edits` random edits of `original` through one DocumentSession; returns how many traces resumed. */
 function editSeries(name: string, original: string, edits: number, seed: number, options: Omit<AnalyzeOptions, 'tree'> = { limits: LIMITS }): number {
   const next = lcg(seed);
@@ -96,6 +99,7 @@ function editSeries(name: string, original: string, edits: number, seed: number,
     text = apply(text, edit);
     const incremental = session.update(text, version, [edit]);
     if (session.tracer.stats.fresh === null) resumed++;
+    helperCallsTaken += session.tracer.stats.graftedHelpers;
     assertSameAnalysis(incremental, fromScratch(text, options), text, `${name}, edit ${version} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
   }
   return resumed;
@@ -113,6 +117,12 @@ describe('incremental trace: random edits give the same analysis as tracing afre
       assert.ok(resumed >= 10, `${file}: only ${resumed} of 40 traces resumed`);
     });
   }
+
+  it('helper calls among the statements taken over in the examples', () => {
+    console.log(`examples: ${helperCallsTaken} helper calls taken over`);
+    // Not vacuous: the examples built with helpers (U-Net's double_conv, Xception's sep_bn after its loops...) had some taken over.
+    assert.ok(helperCallsTaken > 0);
+  });
 
   it('with a small step budget (traces cut short, still the same)', () => {
     const resumed = editSeries('xception.py, 3,000 steps', example('xception.py'), 25, 77, { limits: { maxSteps: 3_000 } });
@@ -196,6 +206,7 @@ describe('incremental trace: what an edit after a statement can change in the st
       current = apply(current, edit);
       const incremental = session.update(current, v, [edit]);
       if (session.tracer.stats.fresh === null) resumed++;
+    helperCallsTaken += session.tracer.stats.graftedHelpers;
       assertSameAnalysis(incremental, fromScratch(current, { limits: LIMITS }), current, `${anchor} edit ${v}`);
     }
     return { resumed };
@@ -263,6 +274,7 @@ describe('incremental trace: what an edit after a statement can change in the st
       current = apply(current, edit);
       const incremental = session.update(current, v + 1, [edit]);
       if (session.tracer.stats.fresh === null) resumed++;
+    helperCallsTaken += session.tracer.stats.graftedHelpers;
       // The helper's `y` and `x` spots: one entry each, counted over all three calls, holding the last call's tensor.
       const y = incremental.tensorNames.find((n) => n.name === 'y');
       assert.equal(y?.times, 3, current);
@@ -322,6 +334,7 @@ describe('incremental analysis: what the analysis reuses from the last keystroke
         const analysis = session.update(text, ++version, [diff(current, text)]);
         current = text;
         if (session.tracer.stats.fresh === null) resumed++;
+    helperCallsTaken += session.tracer.stats.graftedHelpers;
         assertSameAnalysis(analysis, fromScratch(text, { limits: LIMITS }), text, `text ${i}, round ${r}`);
       }
     }
