@@ -63,6 +63,12 @@ export interface HelperEffects {
   siteInStatement: boolean;
   /** From the first to the last span it made in bodies (layers, calls, names): moved as one when the edit is not within it. */
   extent: Span;
+  /**
+   * The calls' inputs made before the statement, and the body's names holding such a tensor: only
+   * those may hold a tensor a statement run again made anew (the others hold tensors made here).
+   */
+  outerInputs: { call: LayerCall; index: number }[];
+  outerSpots: BodySpot[];
 }
 
 /** The watch set on a helper call statement while it runs. */
@@ -174,6 +180,8 @@ export function helperEffects(
     called: [...w.watch.called],
     siteInStatement: within(ctx.budget.site, statement),
     extent: extentOf(layers, spots),
+    outerInputs: layers.flatMap((l) => l.calls.flatMap((call) => call.inputs.flatMap((t, index) => (t.id < before.tensorIds ? [{ call, index }] : [])))),
+    outerSpots: spots.filter((spot) => spot.tensor.id < before.tensorIds),
   };
   return { effects, reads: [...w.access.reads.keys()], names, values };
 }
@@ -262,16 +270,17 @@ export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: rea
     for (const call of layer.calls) {
       if (by !== 0) call.span = moveSpan(call.span, by);
       if (!carried) markCarried(call);
-      for (let i = 0; i < call.inputs.length; i++) {
-        const input = swap.get(call.inputs[i]);
-        if (input) {
-          call.inputs[i] = input;
-          rewired = true;
-        }
-      }
     }
     ctx.layers.push(layer);
   }
+  for (const { call, index } of effects.outerInputs) {
+    const input = swap.get(call.inputs[index]);
+    if (input) {
+      call.inputs[index] = input;
+      rewired = true;
+    }
+  }
+  for (const spot of effects.outerSpots) spot.tensor = swap.get(spot.tensor) ?? spot.tensor;
   for (const prefix of effects.asked) ctx.names.skip(prefix);
   // In the order met: the names met first here join the trace's list in that order.
   let own = 0;
@@ -288,7 +297,6 @@ export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: rea
         spot.from = moved.from;
         spot.to = moved.to;
       }
-      spot.tensor = swap.get(spot.tensor) ?? spot.tensor;
       ctx.retakeTensorName(spot, spot.name, spot.tensor, spot.times);
     }
   }
