@@ -7,8 +7,11 @@
  * hovers). The counts of statements taken over follow from how each file is written (which calls
  * must run again after the edit); where a helper does something a take-over could not repeat
  * (reads a list, writes a global, calls a layer made outside), none of its calls is taken over.
+ * Module-level `for` loops are watched and taken over the same way.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { TextEdit } from '../../extension/engine/parse';
 import { DocumentSession } from '../../extension/engine/session/document_session';
@@ -180,5 +183,41 @@ def up(x, skip, filters):
     }
     // Most visits are in the calls or their arguments: the calls after them are taken over.
     assert.ok(helpersTaken > 100, `only ${helpersTaken} helper calls taken over`);
+  });
+});
+
+describe('incremental trace: module-level loops taken over from the last trace', () => {
+  const xception = readFileSync(path.join(process.cwd(), 'examples', 'xception.py'), 'utf8');
+
+  it('Xception typed in a comment above it: its two loops and the helper calls after them are taken over', () => {
+    // After the Input (run again and compared): the stem's layer statements, the loop over the
+    // entry blocks, the loop over the middle blocks, then five helper calls among layer statements.
+    assert.equal(helpersTakenAt(`# notes\n${xception}`, ['# notes']), 4 * (2 + 5));
+  });
+
+  it('a loop after an edit that keeps the shapes is taken over; one appending to a list is not', () => {
+    const text = `${PRELUDE}${CONV_BN_RELU}x = inputs = keras.Input(shape=(16, 16, 3))
+for f in [8, 16]:
+    x = layers.Conv2D(f, 3, padding="same")(x)
+    x = layers.ReLU()(x)
+x = layers.Conv2D(8, 1, padding="same")(x)
+for i in range(3):
+    x = conv_bn_relu(x, 8, strides=1 if i else 2)
+skips = []
+for i in range(2):
+    skips.append(x)
+    x = layers.MaxPooling2D()(x)
+x = layers.Concatenate()([layers.UpSampling2D(4)(x), skips[0]])
+model = keras.Model(inputs, x)
+`;
+    // The kernel typed 11 (padding "same"): the loop after it is taken over; the list's loop runs
+    // again. At the first keystroke the loop before the edit is taken over too.
+    assert.equal(helpersTakenAt(text, ['Conv2D(8, 1']), 1 + 4 * 1);
+    // The first loop's list typed in ([81, 16]): it runs again, its output the same shape, the next loop taken over.
+    assert.equal(helpersTakenAt(text, ['[8']), 4 * 1);
+    // A comment above: both loops before the list taken over, and the list's loop never.
+    assert.equal(helpersTakenAt(`# notes\n${text}`, ['# notes']), 4 * 2);
+    // The loop's count typed in (range(31)): another number of layers, nothing after it taken.
+    assert.equal(helpersTakenAt(text, ['range(3']), 1);
   });
 });

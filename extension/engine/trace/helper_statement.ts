@@ -18,6 +18,10 @@
  * layers, calls, names and counters over as it does a plain statement's, and writes the tensor
  * names met in the helper's body (shared by every call) as the call left them.
  *
+ * A module-level `for` loop is watched the same way: plain when its run did only that, its layers,
+ * calls and names in the statement or in bodies, binding tensors and constants (its variables),
+ * every name it bound a binding of its record.
+ *
  * The helper's body lies before the statement and its definition ran before the checkpoint (else
  * the trace diverged at the definition, which is not plain), so the spans made in the body do not
  * move with the edit; those in the statement move with it.
@@ -71,9 +75,10 @@ export interface HelperEffects {
   outerSpots: BodySpot[];
 }
 
-/** The watch set on a helper call statement while it runs. */
+/** The watch set on a helper call statement (or a module-level loop) while it runs. */
 export interface HelperWatch {
-  callee: FuncValue;
+  /** Null for a `for` loop at module level, watched as a statement that binds what its run bound. */
+  callee: FuncValue | null;
   access: ModuleAccess;
   watch: StatementWatch;
   asked: string[];
@@ -93,10 +98,10 @@ export function isWatchableHelper(v: Value | undefined, module: Scope): v is Fun
 }
 
 /** Starts watching a helper call statement. */
-export function watchHelperCall(state: TraceState, callee: FuncValue): HelperWatch {
+export function watchHelperCall(state: TraceState, callee: FuncValue | null): HelperWatch {
   const { ctx, module } = state;
   stopWatching(state);
-  const access: ModuleAccess = { reads: new Map(), wroteGlobal: false };
+  const access: ModuleAccess = { reads: new Map(), wroteGlobal: false, written: new Set() };
   const watch: StatementWatch = { spots: new Map(), called: new Set() };
   const asked: string[] = [];
   module.access = access;
@@ -132,12 +137,14 @@ export function helperEffects(
 ): { effects: HelperEffects; reads: string[]; names: TensorName[]; values: Value[] } | null {
   const { ctx, module } = state;
   stopWatching(state);
+  // A loop's layers and names lie in the statement too, and it may bind constants (its variables).
+  const loop = w.callee === null;
   if (w.access.wroteGlobal || ctx.names.resets !== w.resets || !sameOtherState(otherState(ctx, REPLAYED), w.other)) return null;
   // Each name bound to a tensor (`a, b = helper(...)`: the items it returned), none twice.
   const values: Value[] = [];
   for (const target of targets) {
     const value = module.vars.get(target);
-    if (value?.t !== 'tensor') return null;
+    if (value?.t !== 'tensor' && !(loop && value !== undefined && isKnownImmutable(value))) return null;
     values.push(value);
   }
   if (new Set(targets).size !== targets.length) return null;
@@ -146,8 +153,8 @@ export function helperEffects(
   const layers = ctx.layers.slice(before.layers);
   const outputs = new Set<number>();
   for (const layer of layers) {
-    if (!layer.kernel || layer.kernel.tracedShape || within(layer.span, statement)) return null;
-    for (const call of layer.calls) if (!madeHere(call, statement, before.tensorIds, ctx) || outputs.has(call.output.id)) return null;
+    if (!layer.kernel || layer.kernel.tracedShape || (!loop && within(layer.span, statement))) return null;
+    for (const call of layer.calls) if (!madeHere(call, loop ? null : statement, before.tensorIds, ctx) || outputs.has(call.output.id)) return null;
     for (const call of layer.calls) outputs.add(call.output.id);
   }
   if (outputs.size !== ctx.tensorIdsUsed - before.tensorIds) return null;
@@ -157,7 +164,7 @@ export function helperEffects(
   let created = 0;
   for (const [spot, times] of w.watch.spots) {
     if (times === 0) created++;
-    if (within(spot, statement)) {
+    if (!loop && within(spot, statement)) {
       // The statement's own names (the arguments, the target) are met once, as a plain statement's.
       if (times !== 0 || spot.times !== 1) return null;
       names.push(spot);
@@ -201,8 +208,9 @@ function extentOf(layers: readonly LayerInstance[], spots: readonly BodySpot[]):
   return extent;
 }
 
-function madeHere(call: LayerCall, statement: Span, firstTensor: number, ctx: TraceContext): boolean {
-  return call.output.id >= firstTensor && call.output.id < ctx.tensorIdsUsed && call.inputs.length > 0 && !within(call.span, statement) && !Object.isFrozen(call);
+/** Whether the statement made the call (outside `statement` when given: a helper call's are in bodies). */
+function madeHere(call: LayerCall, statement: Span | null, firstTensor: number, ctx: TraceContext): boolean {
+  return call.output.id >= firstTensor && call.output.id < ctx.tensorIdsUsed && call.inputs.length > 0 && !(statement && within(call.span, statement)) && !Object.isFrozen(call);
 }
 
 /** Whether two runs of a statement asked for the same automatic names. */

@@ -28,10 +28,14 @@ export interface PlainSyntax {
   unpack: boolean;
   /** A function definition (`def name(...):`), which binds `name`. */
   definition: boolean;
+  /** A `for` loop, which binds what its run bound (helper_statement.ts). */
+  loop: boolean;
 }
 
-const plain = (target: Span | null, more: Span[], construct: Span | null, root: string | null, args: Span[], kind: { imports?: boolean; unpack?: boolean; definition?: boolean } = {}): PlainSyntax => (
-  { target, more, imports: kind.imports ?? false, construct, root, args, unpack: kind.unpack ?? false, definition: kind.definition ?? false });
+const plain = (target: Span | null, more: Span[], construct: Span | null, root: string | null, args: Span[], kind: { imports?: boolean; unpack?: boolean; definition?: boolean; loop?: boolean } = {}): PlainSyntax => (
+  { target, more, imports: kind.imports ?? false, construct, root, args, unpack: kind.unpack ?? false, definition: kind.definition ?? false, loop: kind.loop ?? false });
+
+const LOOP = plain(null, [], null, null, [], { loop: true });
 
 function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (node.name === 'ImportStatement') return readImportSyntax(node);
@@ -204,6 +208,7 @@ const MAX_TEXT_LENGTH = 400;
 
 export function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (node.name === 'FunctionDefinition') return readDefinitionSyntax(node);
+  if (node.name === 'ForStatement') return LOOP;
   if ((node.name !== 'AssignStatement' && node.name !== 'ImportStatement' && node.name !== 'ExpressionStatement') || node.to - node.from > MAX_TEXT_LENGTH) return null;
   const source = text.slice(node.from, node.to);
   let known = syntaxByText.get(source);

@@ -7,6 +7,8 @@ export interface ModuleAccess {
   reads: Map<string, Value>;
   /** A function wrote a module name (`global`). */
   wroteGlobal: boolean;
+  /** Module names the statement bound, in the order first bound. */
+  written: Set<string>;
 }
 
 export class Scope {
@@ -44,7 +46,10 @@ export class Scope {
       if (module.access) module.access.wroteGlobal = true;
       module.vars.set(name, value);
     }
-    else this.vars.set(name, value);
+    else {
+      this.access?.written.add(name);
+      this.vars.set(name, value);
+    }
   }
 
 }

@@ -24,7 +24,8 @@
  * A call of a helper the user defined, `x = block(x, 64)` or `x, skip = down(x, 64)`, is plain
  * when it did what a plain layer statement does, made larger (helper_statement.ts); a `def` is
  * plain when its defaults are literals, run again always (its function holds the syntax it was
- * read from) and the same when its text is the same.
+ * read from) and the same when its text is the same. A module-level `for` loop is watched and
+ * plain as a helper call is.
  * An edit above the first statement resumes from the checkpoint made before it. So once, after the statements
  * run again since the checkpoint (all plain, on both sides), the counters are the last trace's, the
  * last trace's plain statements after it would do the same here while every name they read holds
@@ -140,7 +141,7 @@ export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStat
     callOwners: ctx.callOwners.size,
     autos: ctx.names.autos,
     statement: { from: node.from, to: node.to },
-    helper: helper && watchHelperCall(state, helper),
+    helper: helper || syntax.loop ? watchHelperCall(state, helper) : null,
   };
 }
 
@@ -189,10 +190,21 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   return recordOf(state, target, value, more, layer, call, syntax.args.map((at) => ctx.source(at)), autos === 1 ? ctx.names.lastPrefix : null, names);
 }
 
-/** After a helper call statement ran: its record when it did what a plain helper call does (helper_statement.ts). */
+/**
+ * After a helper call statement ran: its record when it did what a plain helper call does
+ * (helper_statement.ts). A module-level loop binds every name its run bound (none the target).
+ */
 function afterHelperCall(state: TraceState, before: BeforeStatement, watch: HelperWatch): StatementRecord {
   const { ctx } = state;
   const { syntax } = before;
+  if (syntax.loop) {
+    const bound = [...watch.access.written];
+    const run = helperEffects(state, watch, before.statement, bound, before);
+    if (!run || ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
+    const record = recordOf(state, null, NONE, bound.map((name, k) => ({ name, value: run.values[k] })), null, null, run.reads, null);
+    record.helper = run.effects;
+    return record;
+  }
   const targets = [syntax.target!, ...syntax.more].map((at) => ctx.source(at));
   const done = helperEffects(state, watch, { from: syntax.target!.from, to: syntax.construct!.to }, targets, before);
   if (!done || ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
