@@ -275,14 +275,14 @@ async function main() {
   console.log(`\ngenerated chain typed alone (one path at a time, 200 keystrokes after 60 of warm-up, as the editor's analysis worker types): early ${aloneEarly.toFixed(2)} ms (${(chainBuild / aloneEarly).toFixed(0)}x tfjs-layers), late ${aloneLate.toFixed(2)} ms (${(chainBuild / aloneLate).toFixed(0)}x)`);
   // A comment typed above the model: no statement changes, but every one moves. The trace resumes
   // from the checkpoint before the first statement: the imports and the Input run again, and the
-  // cut-off takes plain statements over from there (the chain's layers, the helper chain's calls;
-  // not what follows Xception's module-level loops).
+  // cut-off takes plain statements over from there (the chain's layers, the helper chain's calls,
+  // Xception's module-level loops and helper calls; not the backbone).
   const inComment = cases.map((c) => {
     const text = `${COMMENT}\n${c.text}`;
     const ms = typedAlone(typist(text, COMMENT, 'early', sessionPath(text)), 10, 40);
     return `${c.name} ${ms.toFixed(1)} ms (${(tfjsBuild.get(c.name)! / ms).toFixed(0)}x)`;
   });
-  console.log(`a keystroke in a comment above the model, typed alone (40 after 10 of warm-up): ${inComment.join(', ')} (the imports, definitions and the Input run again, then the early cut-off as after any edit: the chain's layer statements and the helper chain's calls are taken over; Xception's loops and what follows them, and the backbone, run again)`);
+  console.log(`a keystroke in a comment above the model, typed alone (40 after 10 of warm-up): ${inComment.join(', ')} (the imports, definitions and the Input run again, then the early cut-off as after any edit: the chain's layer statements, the helper chain's calls and Xception's loops and helper calls are taken over; the backbone runs again)`);
   console.log('\nwhere each keystroke is (a one-digit insertion, then its deletion, alternately):');
   for (const line of where) console.log(line);
   console.log('\nthe same keystrokes re-tracing the whole file (the path before the incremental trace):');
