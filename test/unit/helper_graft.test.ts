@@ -235,3 +235,34 @@ model = keras.Model(inputs, x)
     assert.equal(helpersTakenAt(text, ['range(3']), 1);
   });
 });
+
+describe('incremental trace: module-level if and while taken over from the last trace', () => {
+  it('an if and a while after an edit that keeps the shapes are taken over; an unknown condition never', () => {
+    const text = `${PRELUDE}${CONV_BN_RELU}DEPTH = 2
+USE_DROPOUT = True
+x = inputs = keras.Input(shape=(16, 16, 3))
+x = layers.Conv2D(8, 1, padding="same")(x)
+if USE_DROPOUT:
+    x = layers.Dropout(0.5)(x)
+else:
+    x = layers.BatchNormalization()(x)
+n = 0
+while n < DEPTH:
+    x = conv_bn_relu(x, 8)
+    n = n + 1
+if x.shape[1] > 4:
+    x = layers.MaxPooling2D()(x)
+if unknown_flag:
+    x = layers.ReLU()(x)
+model = keras.Model(inputs, x)
+`;
+    // The kernel typed 11 (padding "same"): the if, the while (\`n = 0\` is a constant statement)
+    // and the if reading the shape are taken over; the unknown condition reports an info: it runs
+    // again. At the first keystroke nothing before the edit is an if or a loop.
+    assert.equal(helpersTakenAt(text, ['Conv2D(8, 1']), 4 * 3);
+    // A constant given another value (\`DEPTH = 21\`) stops the take-over: nothing after it is taken.
+    assert.equal(helpersTakenAt(text, ['DEPTH = 2']), 0);
+    // A comment above: the if, the while and the shape's if taken over, the unknown condition's run again.
+    assert.equal(helpersTakenAt(`# notes\n${text}`, ['# notes']), 4 * 3);
+  });
+});

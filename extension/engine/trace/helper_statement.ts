@@ -18,9 +18,9 @@
  * layers, calls, names and counters over as it does a plain statement's, and writes the tensor
  * names met in the helper's body (shared by every call) as the call left them.
  *
- * A module-level `for` loop is watched the same way: plain when its run did only that, its layers,
- * calls and names in the statement or in bodies, binding tensors and constants (its variables),
- * every name it bound a binding of its record.
+ * A module-level `for` or `while` loop or `if` is watched the same way: plain when its run did
+ * only that, its layers, calls and names in the statement or in bodies, binding tensors and
+ * constants (a loop's variables), every name it bound a binding of its record.
  *
  * The helper's body lies before the statement and its definition ran before the checkpoint (else
  * the trace diverged at the definition, which is not plain), so the spans made in the body do not
@@ -75,9 +75,9 @@ export interface HelperEffects {
   outerSpots: BodySpot[];
 }
 
-/** The watch set on a helper call statement (or a module-level loop) while it runs. */
+/** The watch set on a helper call statement (or a module-level loop or `if`) while it runs. */
 export interface HelperWatch {
-  /** Null for a `for` loop at module level, watched as a statement that binds what its run bound. */
+  /** Null for a loop or an `if` at module level, watched as a statement that binds what its run bound. */
   callee: FuncValue | null;
   access: ModuleAccess;
   watch: StatementWatch;
@@ -137,14 +137,14 @@ export function helperEffects(
 ): { effects: HelperEffects; reads: string[]; names: TensorName[]; values: Value[] } | null {
   const { ctx, module } = state;
   stopWatching(state);
-  // A loop's layers and names lie in the statement too, and it may bind constants (its variables).
-  const loop = w.callee === null;
+  // A loop's or an if's layers and names lie in the statement too, and it may bind constants (a loop's variables).
+  const compound = w.callee === null;
   if (w.access.wroteGlobal || ctx.names.resets !== w.resets || !sameOtherState(otherState(ctx, REPLAYED), w.other)) return null;
   // Each name bound to a tensor (`a, b = helper(...)`: the items it returned), none twice.
   const values: Value[] = [];
   for (const target of targets) {
     const value = module.vars.get(target);
-    if (value?.t !== 'tensor' && !(loop && value !== undefined && isKnownImmutable(value))) return null;
+    if (value?.t !== 'tensor' && !(compound && value !== undefined && isKnownImmutable(value))) return null;
     values.push(value);
   }
   if (new Set(targets).size !== targets.length) return null;
@@ -153,8 +153,8 @@ export function helperEffects(
   const layers = ctx.layers.slice(before.layers);
   const outputs = new Set<number>();
   for (const layer of layers) {
-    if (!layer.kernel || layer.kernel.tracedShape || (!loop && within(layer.span, statement))) return null;
-    for (const call of layer.calls) if (!madeHere(call, loop ? null : statement, before.tensorIds, ctx) || outputs.has(call.output.id)) return null;
+    if (!layer.kernel || layer.kernel.tracedShape || (!compound && within(layer.span, statement))) return null;
+    for (const call of layer.calls) if (!madeHere(call, compound ? null : statement, before.tensorIds, ctx) || outputs.has(call.output.id)) return null;
     for (const call of layer.calls) outputs.add(call.output.id);
   }
   if (outputs.size !== ctx.tensorIdsUsed - before.tensorIds) return null;
@@ -164,7 +164,7 @@ export function helperEffects(
   let created = 0;
   for (const [spot, times] of w.watch.spots) {
     if (times === 0) created++;
-    if (!loop && within(spot, statement)) {
+    if (!compound && within(spot, statement)) {
       // The statement's own names (the arguments, the target) are met once, as a plain statement's.
       if (times !== 0 || spot.times !== 1) return null;
       names.push(spot);

@@ -28,14 +28,15 @@ export interface PlainSyntax {
   unpack: boolean;
   /** A function definition (`def name(...):`), which binds `name`. */
   definition: boolean;
-  /** A `for` loop, which binds what its run bound (helper_statement.ts). */
-  loop: boolean;
+  /** A `for` or `while` loop or an `if`, which binds what its run bound (helper_statement.ts). */
+  compound: boolean;
 }
 
-const plain = (target: Span | null, more: Span[], construct: Span | null, root: string | null, args: Span[], kind: { imports?: boolean; unpack?: boolean; definition?: boolean; loop?: boolean } = {}): PlainSyntax => (
-  { target, more, imports: kind.imports ?? false, construct, root, args, unpack: kind.unpack ?? false, definition: kind.definition ?? false, loop: kind.loop ?? false });
+const plain = (target: Span | null, more: Span[], construct: Span | null, root: string | null, args: Span[], kind: { imports?: boolean; unpack?: boolean; definition?: boolean; compound?: boolean } = {}): PlainSyntax => (
+  { target, more, imports: kind.imports ?? false, construct, root, args, unpack: kind.unpack ?? false, definition: kind.definition ?? false, compound: kind.compound ?? false });
 
-const LOOP = plain(null, [], null, null, [], { loop: true });
+const COMPOUND = plain(null, [], null, null, [], { compound: true });
+const COMPOUND_STATEMENTS = new Set(['ForStatement', 'WhileStatement', 'IfStatement']);
 
 function readPlainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (node.name === 'ImportStatement') return readImportSyntax(node);
@@ -208,7 +209,7 @@ const MAX_TEXT_LENGTH = 400;
 
 export function plainSyntax(node: SyntaxNode, text: string): PlainSyntax | null {
   if (node.name === 'FunctionDefinition') return readDefinitionSyntax(node);
-  if (node.name === 'ForStatement') return LOOP;
+  if (COMPOUND_STATEMENTS.has(node.name)) return COMPOUND;
   if ((node.name !== 'AssignStatement' && node.name !== 'ImportStatement' && node.name !== 'ExpressionStatement') || node.to - node.from > MAX_TEXT_LENGTH) return null;
   const source = text.slice(node.from, node.to);
   let known = syntaxByText.get(source);

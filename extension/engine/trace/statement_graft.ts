@@ -24,7 +24,7 @@
  * A call of a helper the user defined, `x = block(x, 64)` or `x, skip = down(x, 64)`, is plain
  * when it did what a plain layer statement does, made larger (helper_statement.ts); a `def` is
  * plain when its defaults are literals, run again always (its function holds the syntax it was
- * read from) and the same when its text is the same. A module-level `for` loop is watched and
+ * read from) and the same when its text is the same. A module-level loop or `if` is watched and
  * plain as a helper call is.
  * An edit above the first statement resumes from the checkpoint made before it. So once, after the statements
  * run again since the checkpoint (all plain, on both sides), the counters are the last trace's, the
@@ -141,7 +141,7 @@ export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStat
     callOwners: ctx.callOwners.size,
     autos: ctx.names.autos,
     statement: { from: node.from, to: node.to },
-    helper: helper || syntax.loop ? watchHelperCall(state, helper) : null,
+    helper: helper || syntax.compound ? watchHelperCall(state, helper) : null,
   };
 }
 
@@ -192,12 +192,12 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
 
 /**
  * After a helper call statement ran: its record when it did what a plain helper call does
- * (helper_statement.ts). A module-level loop binds every name its run bound (none the target).
+ * (helper_statement.ts). A module-level loop or `if` binds every name its run bound (none the target).
  */
 function afterHelperCall(state: TraceState, before: BeforeStatement, watch: HelperWatch): StatementRecord {
   const { ctx } = state;
   const { syntax } = before;
-  if (syntax.loop) {
+  if (syntax.compound) {
     const bound = [...watch.access.written];
     const run = helperEffects(state, watch, before.statement, bound, before);
     if (!run || ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
