@@ -22,9 +22,9 @@
  * only that, its layers, calls and names in the statement or in bodies, binding tensors and
  * constants (a loop's variables), every name it bound a binding of its record.
  *
- * The helper's body lies before the statement and its definition ran before the checkpoint (else
- * the trace diverged at the definition, which is not plain), so the spans made in the body do not
- * move with the edit; those in the statement move with it.
+ * A body's spans move with the edit only when the edit lies before its definition (a `def` edited
+ * runs again with other text, and the take-over stops there): they move as one extent, span by
+ * span when the edit lies within it; those in the statement move with it.
  */
 import type { Span } from '../source';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';

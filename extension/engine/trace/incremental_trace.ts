@@ -96,7 +96,7 @@ export interface IncrementalStats {
   ran: number;
   reused: number;
   grafted: number;
-  /** Of those taken over, the helper calls (`x = block(x, 64)`) and module-level loops (helper_statement.ts). */
+  /** Of those taken over, the helper calls (`x = block(x, 64)`) and module-level loops and ifs (helper_statement.ts). */
   graftedHelpers: number;
   /** Why the last trace started from the beginning, or null when it resumed. */
   fresh: string | null;
