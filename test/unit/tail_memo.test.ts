@@ -64,6 +64,16 @@ describe('a tail taken whole after an early edit', () => {
     assert.deepEqual(entries, [0, 0, 58, 58, 58, 58]);
   });
 
+  it('still warns that the output\'s field is too small: the output is the tail\'s last call', () => {
+    // 1x1 convolutions on a 32x32 input: the output's receptive field is 1x1 (the Distill formula:
+    // 1 + sum of (k - 1) x jump), so Keras-independent geometry says every analysis warns.
+    const ones = Array.from({ length: 60 }, () => 'x = layers.Conv2D(16, 1)(x)\n').join('');
+    const taken = type(program('x = layers.Conv2D(8, 1)(x)\n', ones), 'Conv2D(8', '8');
+    assert.ok(taken.slice(2).every((n) => n > 0), `tails taken: ${taken}`);
+    const text = program('x = layers.Conv2D(8, 1)(x)\n', ones);
+    assert.equal(fromScratch(text).diagnostics.filter((d) => d.code === 'rf-too-small').length, 1);
+  });
+
   it('is not taken when the field it reads from before it changed (a dilation typed at the top)', () => {
     // A 3x3 Conv2D's dilation 1 -> 12 keeps its output shape ("same"), so the trace takes the
     // calls after it over; every field after it changes, so the tail's analysis cannot be the last.

@@ -348,10 +348,12 @@ function analyzeCalls(graph: ModelGraph, inUse: ReportsInUse): ModelCalls {
     sink.warning('rf-misaligned', `The branches merged by ${call.layer.name} have receptive fields with different strides or centres, so they are spatially misaligned.`, call.span);
   }
   for (const { call, message } of gridding) sink.warning('gridding', message, call.span);
-  checkFinalRf(graph, rfs, sink);
-  for (const d of perCall.items) sink.take(d);
   const listed = byLayer instanceof LayeredMap ? byLayer.valueList() : [...byLayer.values()];
-  if (taken) return { ...withTail(taken, { rfs, byLayer }, listed), findings: sink.items, held, settledPart: null };
+  const tailed = taken && withTail(taken, { rfs, byLayer }, listed);
+  // The outputs' fields: a tail taken holds the last calls' (the outputs are most often among them).
+  checkFinalRf(graph, tailed ? tailed.rfs : rfs, sink);
+  for (const d of perCall.items) sink.take(d);
+  if (tailed) return { ...tailed, findings: sink.items, held, settledPart: null };
   const made = recorder ? recorder.finish(lists, rfs, byLayer) : null;
   // Entry reports of the kept state's calls can be the ones made for it while none of its layers' reports was summed again since.
   const settledPart = layeredOver && byLayer instanceof LayeredMap && !byLayer.baseOverridden() ? layeredOver : null;
