@@ -24,6 +24,21 @@ export function helperChainPython(blocks: number): string {
   return lines.join('\n');
 }
 
+/**
+ * The same chain as `chainPython`, built in a function as most models are (`model = build()`):
+ * a keystroke in it is a keystroke in the body of the function the module calls.
+ */
+export function builderChainPython(blocks: number): string {
+  const lines = ['import keras', 'from keras import layers', '', '', 'def build():', '    x = inputs = keras.Input(shape=(32, 32, 16))'];
+  for (let i = 0; i < blocks; i++) {
+    lines.push(`    x = layers.Conv2D(16, 3, padding="same", name="conv_${i}")(x)`);
+    lines.push(`    x = layers.BatchNormalization(name="bn_${i}")(x)`);
+    lines.push(`    x = layers.ReLU(name="relu_${i}")(x)`);
+  }
+  lines.push('    return keras.Model(inputs, x, name="built_chain")', '', '', 'model = build()', '');
+  return lines.join('\n');
+}
+
 export function chainTfjs(lib: typeof tfl, blocks: number): tfl.LayersModel {
   const inputs = lib.input({ shape: [32, 32, 16] });
   let x = inputs;

@@ -13,12 +13,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { TextEdit } from '../../extension/engine/parse';
-import { DocumentSession } from '../../extension/engine/session/document_session';
 import { setCheckpointAudit } from '../../extension/engine/trace/checkpoint';
-import { lcg } from '../support/random';
-import { assertSameAnalysis } from '../support/same_analysis';
-import { applyEdit, fromScratch, LIMITS, typeAt } from '../support/typing';
+import { LIMITS, typeAt, visitRandomly } from '../support/typing';
 
 setCheckpointAudit(true);
 
@@ -37,52 +33,6 @@ function helperChain(calls: number, helper = CONV_BN_RELU, call = (i: number) =>
 
 /** The helper calls taken over while typing at each anchor in turn (4 keystrokes each). */
 const helpersTakenAt = (text: string, anchors: string[]) => typeAt(text, anchors, LIMITS, 'graftedHelpers');
-
-/**
- * Forty visits, each a few keystrokes at one spot (helper bodies included) and taken back: a digit
- * typed after a digit, changed, deleted; a character typed and deleted; a line duplicated and
- * deleted, or deleted and typed back. Every keystroke compared with a fresh analysis; returns the
- * helper calls and loops taken over, and the keystrokes.
- */
-function visitRandomly(original: string, seed: number): { helpersTaken: number; keystrokes: number } {
-  const next = lcg(seed);
-  const session = new DocumentSession({ limits: LIMITS });
-  let text = original;
-  session.update(text, 0);
-  let version = 0;
-  let helpersTaken = 0;
-  const keystroke = (edit: TextEdit) => {
-    text = applyEdit(text, edit);
-    const incremental = session.update(text, ++version, [edit]);
-    helpersTaken += session.tracer.stats.graftedHelpers;
-    assertSameAnalysis(incremental, fromScratch(text), text, `keystroke ${version} ${JSON.stringify(edit)} (${JSON.stringify(session.tracer.stats)})`);
-  };
-  for (let visit = 0; visit < 40; visit++) {
-    const digits = [...text.matchAll(/\d/g)].map((m) => m.index! + 1);
-    const lines = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)].filter((x) => x < text.length);
-    const r = next();
-    const at = digits[Math.floor(next() * digits.length)];
-    const from = lines[Math.floor(next() * lines.length)];
-    const line = text.slice(from, text.indexOf('\n', from) + 1);
-    const digit = () => String(1 + Math.floor(next() * 9));
-    if (r < 0.55) {
-      keystroke({ from: at, to: at, insert: digit() });
-      keystroke({ from: at, to: at + 1, insert: digit() });
-      keystroke({ from: at, to: at + 1, insert: '' });
-    } else if (r < 0.7) {
-      keystroke({ from: at, to: at, insert: ['1', ' ', ')', ',', 'x'][Math.floor(next() * 5)] });
-      keystroke({ from: at, to: at + 1, insert: '' });
-    } else if (r < 0.85) {
-      keystroke({ from: from + line.length, to: from + line.length, insert: line });
-      keystroke({ from: from + line.length, to: from + 2 * line.length, insert: '' });
-    } else {
-      keystroke({ from, to: from + line.length, insert: '' });
-      keystroke({ from, to: from, insert: line });
-    }
-    assert.equal(text, original);
-  }
-  return { helpersTaken, keystrokes: version };
-}
 
 describe('incremental trace: helper calls taken over from the last trace', () => {
   it('a chain of helper calls typed in at its first and second call', () => {
@@ -187,7 +137,7 @@ def up(x, skip, filters):
     return conv_bn_relu(x, filters)
 `;
     const body = 'inputs = keras.Input(shape=(32, 32, 3))\nx = conv_bn_relu(inputs, 8)\nx = conv_bn_relu(x, 8)\nx, s1 = down(x, 8)\nx = conv_bn_relu(x, 16)\nx = conv_bn_relu(x, 16)\nx, s2 = down(x, 16)\nfor f in [32, 32]:\n    x = conv_bn_relu(x, f)\nx = up(x, s2, 16)\nx = conv_bn_relu(x, 16)\nx = up(x, s1, 8)\nx = conv_bn_relu(x, 8)\nfor i in range(2):\n    x = layers.Conv2D(8, 3, padding="same")(x)\nx = conv_bn_relu(x, 8)\nmodel = keras.Model(inputs, x)\n';
-    const { helpersTaken, keystrokes: version } = visitRandomly(`${PRELUDE}${helpers}${body}`, 2024);
+    const { taken: helpersTaken, keystrokes: version } = visitRandomly(`${PRELUDE}${helpers}${body}`, 2024, 'graftedHelpers');
     console.log(`random visits: ${helpersTaken} helper calls and loops taken over in ${version} keystrokes`);
     // Most visits are in the calls or their arguments: the calls after them are taken over.
     assert.ok(helpersTaken > 100, `only ${helpersTaken} helper calls taken over`);
@@ -204,7 +154,7 @@ describe('incremental trace: module-level loops taken over from the last trace',
   });
 
   it('random keystroke visits in Xception (helpers, loops)', () => {
-    const { helpersTaken, keystrokes } = visitRandomly(xception, 7);
+    const { taken: helpersTaken, keystrokes } = visitRandomly(xception, 7, 'graftedHelpers');
     console.log(`Xception random visits: ${helpersTaken} helper calls and loops taken over in ${keystrokes} keystrokes`);
     assert.ok(helpersTaken > 0);
   });

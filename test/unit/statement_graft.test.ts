@@ -154,11 +154,11 @@ describe('incremental trace: statements taken over from the last trace (early cu
   it('a comment typed above the imports: they and the Input run again, every layer statement after them is taken over', () => {
     // `import keras` and the Input run again; `from keras import layers` and the layer statements
     // are taken over; the model runs.
-    typeAtTop(`# notes\n${chain(12)}`, '# notes'.length, 'x', { ran: 3, reused: 0, grafted: 1 + chainLayerStatements, graftedHelpers: 0, fresh: null });
+    typeAtTop(`# notes\n${chain(12)}`, '# notes'.length, 'x', { ran: 3, reused: 0, grafted: 1 + chainLayerStatements, graftedHelpers: 0, graftedInBodies: 0, fresh: null });
   });
 
   it('a docstring typed in at the top: it and the Input run again, the imports and every layer statement are taken over', () => {
-    typeAtTop(`"""Notes."""\n${chain(12)}`, '"""Notes'.length, 's', { ran: 3, reused: 0, grafted: 2 + chainLayerStatements, graftedHelpers: 0, fresh: null });
+    typeAtTop(`"""Notes."""\n${chain(12)}`, '"""Notes'.length, 's', { ran: 3, reused: 0, grafted: 2 + chainLayerStatements, graftedHelpers: 0, graftedInBodies: 0, fresh: null });
   });
 
   it('constants at the top: a comment above them takes the layer statements over; a constant changed runs the statements that read it again', () => {

@@ -8,6 +8,7 @@ import type { Span } from '../source';
 import { Budget, type Meter, NEW_VALUE_WORK, TraceLimits } from './budget';
 import type { ModelObject } from './models';
 import { NameRegistry } from './naming';
+import type { Scope } from './scope';
 import type { FuncValue, InstanceValue, Value } from './values';
 
 export interface TraceOptions {
@@ -40,6 +41,10 @@ export interface TensorName extends Span {
 export interface StatementWatch {
   spots: Map<TensorName, number>;
   called: Set<FuncValue>;
+  /** The scope the watched statement runs in (the module's, or a function body's), noting what is read and bound there too. */
+  scope: Scope;
+  /** Given up before the statement ended (a body it called was cut off: body_graft.ts): the statement is not plain. */
+  abandoned: boolean;
 }
 
 /** At most this many distinct spots are remembered (hovers only need the visible ones). */
@@ -108,8 +113,8 @@ export class TraceContext implements Meter {
   private tensorNamesByOffset = new Map<number, TensorName>();
   /**
    * Those and the names a statement taken over brought (adoptTensorName), in the order met. A name
-   * taken over is never looked up by offset in the trace that took it (its statement does not run
-   * there), so it goes in this list only: a keystroke takes a thousand over.
+   * taken over at module level is never looked up by offset in the trace that took it (its
+   * statement does not run there), so it goes in this list only: a keystroke takes a thousand over.
    */
   private recentNames: TensorName[] = [];
 
@@ -269,8 +274,10 @@ export class TraceContext implements Meter {
   }
 
   /** Takes a name another trace met, as the same statement met it (statement_graft.ts). */
-  adoptTensorName(name: TensorName): void {
+  adoptTensorName(name: TensorName, byOffset = false): void {
     this.recentNames.push(name);
+    // A function body's statement taken over (body_graft.ts): a later call meets its names again.
+    if (byOffset) this.tensorNamesByOffset.set(name.from, name);
   }
 
   /** The name met at `from` in this trace (before the checkpoint or since), if any. */

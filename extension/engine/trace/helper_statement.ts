@@ -84,6 +84,8 @@ export interface HelperWatch {
   asked: string[];
   other: Map<string, unknown>;
   resets: number;
+  /** Where the statement binds names: the module's scope, or a function body's (body_graft.ts). */
+  scope: Scope;
 }
 
 /**
@@ -97,24 +99,30 @@ export function isWatchableHelper(v: Value | undefined, module: Scope): v is Fun
   return v?.t === 'func' && !v.isLambda && !v.ownerClass && v.closure === module && v.params.every((p) => p.default === undefined || isKnownImmutable(p.default));
 }
 
-/** Starts watching a helper call statement. */
-export function watchHelperCall(state: TraceState, callee: FuncValue | null): HelperWatch {
+/**
+ * Starts watching a helper call statement run in `scope` (the module's, or a function body's: the
+ * names it reads and binds there are noted too).
+ */
+export function watchHelperCall(state: TraceState, callee: FuncValue | null, scope: Scope = state.module): HelperWatch {
   const { ctx, module } = state;
   stopWatching(state);
   const access: ModuleAccess = { reads: new Map(), wroteGlobal: false, written: new Set() };
-  const watch: StatementWatch = { spots: new Map(), called: new Set() };
+  const watch: StatementWatch = { spots: new Map(), called: new Set(), scope, abandoned: false };
   const asked: string[] = [];
   module.access = access;
+  scope.access = access;
   ctx.watch = watch;
   ctx.names.asked = asked;
-  return { callee, access, watch, asked, other: otherState(ctx, REPLAYED), resets: ctx.names.resets };
+  return { callee, access, watch, asked, other: otherState(ctx, REPLAYED), resets: ctx.names.resets, scope };
 }
 
-/** Stops any watch (after the statement, or after a trace cut short). */
+/** Stops any watch (after the statement, after a trace cut short, or given up: body_graft.ts). */
 export function stopWatching(state: TraceState): void {
+  const { ctx } = state;
+  if (ctx.watch) ctx.watch.scope.access = null;
   state.module.access = null;
-  state.ctx.watch = null;
-  state.ctx.names.asked = null;
+  ctx.watch = null;
+  ctx.names.asked = null;
 }
 
 const within = (s: Span, span: Span) => s.from >= span.from && s.to <= span.to;
@@ -139,11 +147,11 @@ export function helperEffects(
   stopWatching(state);
   // A loop's or an if's layers and names lie in the statement too, and it may bind constants (a loop's variables).
   const compound = w.callee === null;
-  if (w.access.wroteGlobal || ctx.names.resets !== w.resets || !sameOtherState(otherState(ctx, REPLAYED), w.other)) return null;
+  if (w.watch.abandoned || w.access.wroteGlobal || ctx.names.resets !== w.resets || !sameOtherState(otherState(ctx, REPLAYED), w.other)) return null;
   // Each name bound to a tensor (`a, b = helper(...)`: the items it returned), none twice.
   const values: Value[] = [];
   for (const target of targets) {
-    const value = module.vars.get(target);
+    const value = w.scope.vars.get(target);
     if (value?.t !== 'tensor' && !(compound && value !== undefined && isKnownImmutable(value))) return null;
     values.push(value);
   }
@@ -167,7 +175,8 @@ export function helperEffects(
     if (!compound && within(spot, statement)) {
       // The statement's own names (the arguments, the target) are met once, as a plain statement's.
       if (times !== 0 || spot.times !== 1) return null;
-      names.push(spot);
+      // In a function body, as the statement left it: a later call meets the name again, and writes it.
+      names.push(w.scope === module ? spot : { ...spot });
       met.push(null);
     } else {
       const body = { from: spot.from, to: spot.to, name: spot.name, tensor: spot.tensor, times: spot.times, before: times };
@@ -263,10 +272,11 @@ function moveSpan(span: Span, by: number | MoveSpan): Span {
  * Takes a helper call's layers and tensor names over: `names` are the statement's own, moved by
  * `shift`, the body's moved by `move` (their definitions may have moved with the edit); the caller
  * binds the targets and takes the counters as for any plain statement. `swap`: the tensors made
- * anew since the checkpoint; `functions`: the helpers defined anew. Returns whether a call was
- * rewired to a tensor made anew.
+ * anew since the checkpoint; `functions`: the helpers defined anew; `inBody`: the statement is in
+ * a function body (body_graft.ts), whose own names later calls meet again. Returns whether a call
+ * was rewired to a tensor made anew.
  */
-export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: readonly TensorName[], shift: number, move: MoveSpan, swap: ReadonlyMap<SymTensor, SymTensor>, functions: ReadonlyMap<FuncValue, FuncValue>, carried: boolean): boolean {
+export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: readonly TensorName[], shift: number, move: MoveSpan, swap: ReadonlyMap<SymTensor, SymTensor>, functions: ReadonlyMap<FuncValue, FuncValue>, carried: boolean, inBody: boolean): boolean {
   const by = bodyMove(effects, move);
   let rewired = false;
   for (let k = 0; k < effects.layers.length; k++) {
@@ -298,7 +308,7 @@ export function takeHelper(ctx: TraceContext, effects: HelperEffects, names: rea
       name.from += shift;
       name.to += shift;
       name.tensor = swap.get(name.tensor) ?? name.tensor;
-      ctx.adoptTensorName(name);
+      ctx.adoptTensorName(inBody ? { ...name } : name, inBody);
     } else {
       if (by !== 0) {
         const moved = moveSpan(spot, by);

@@ -14,20 +14,15 @@
  * A result stays valid until the next `trace` call of the same tracer (which changes its objects).
  */
 import type { SyntaxNode, TreeCursor } from '@lezer/common';
-import type { Span } from '../source';
+import { BodyCutoff, type BodyRuns } from './body_graft';
 import { Checkpoint, WriteLog } from './checkpoint';
+import { EditPlace, type StatementSpan } from './edit_place';
+import { setBodyRunner } from './interpreter';
 import { kids } from './syntax_children';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
 import { afterStatement, beforeStatement, Graft, type StatementRecord } from './statement_graft';
 import { reuseEnabled } from '../reuse';
 import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
-
-/** A module-level statement as the checkpoint saw it. */
-interface StatementSpan {
-  name: string;
-  from: number;
-  to: number;
-}
 
 /**
  * The module's statements (`kids` of the top node: comments and error nodes left out), read with a
@@ -98,6 +93,8 @@ export interface IncrementalStats {
   grafted: number;
   /** Of those taken over, the helper calls (`x = block(x, 64)`) and module-level loops and ifs (helper_statement.ts). */
   graftedHelpers: number;
+  /** Statements taken over in function bodies called from module-level statements (body_graft.ts). */
+  graftedInBodies: number;
   /** Why the last trace started from the beginning, or null when it resumed. */
   fresh: string | null;
 }
@@ -116,7 +113,9 @@ export class IncrementalTracer {
   private last: { text: string; statements: StatementSpan[] } | null = null;
   /** What each statement of the last trace did, from the first one it ran on (statement_graft.ts). */
   private records: StatementRecord[] = [];
-  stats: IncrementalStats = { ran: 0, reused: 0, grafted: 0, graftedHelpers: 0, fresh: 'first trace' };
+  /** What the bodies of functions called from module-level statements did in the last trace (body_graft.ts). */
+  private bodies: BodyRuns = new Map();
+  stats: IncrementalStats = { ran: 0, reused: 0, grafted: 0, graftedHelpers: 0, graftedInBodies: 0, fresh: 'first trace' };
 
   trace(req: TraceRequest): TraceResult {
     try {
@@ -135,6 +134,7 @@ export class IncrementalTracer {
     this.saved = null;
     this.last = null;
     this.records = [];
+    this.bodies = new Map();
   }
 
   private run(req: TraceRequest): TraceResult {
@@ -166,31 +166,42 @@ export class IncrementalTracer {
       dropStaleGraphs();
     }
     const state = this.state!;
-    const graft = fresh === null && resumedFromLast ? this.graftFor(state, req.text, same, statements) : null;
+    const edit = fresh === null && resumedFromLast ? this.editPlace(req.text, same, statements) : null;
+    const graft = edit && new Graft(state, this.records, (i) => edit.shift(statements[i], this.last!.statements[i]), edit.move);
+    const recording = reuseEnabled();
+    // Function bodies called from module-level statements are cut off too, from their last runs.
+    const bodies = recording ? new BodyCutoff(state, graft ? this.bodies : new Map(), edit, graft) : null;
     // The last trace's records are the cut-off's to take from, and nobody's after (not even a local
     // here: held on, they kept that trace alive through this one, whose objects V8 then took for
     // long-lived).
     this.records = [];
+    this.bodies = new Map();
     // One per statement, made at its size (a keystroke writes a thousand: grown, it was copied as it grew).
     const records: StatementRecord[] = new Array<StatementRecord>(statements.length).fill(null);
-    const recording = reuseEnabled();
     let next = start;
     const nodes = new StatementNodes(top, statements);
-    runGuarded(state.ctx, () => {
-      for (; next <= statements.length; next++) {
-        if (next === changed && next !== this.saved?.index) this.save(state, next, statements, req.text);
-        if (next === statements.length) break;
-        const node = nodes.at(next);
-        const before = recording ? beforeStatement(state, node) : null;
-        state.it.exec(node, state.module);
-        const record = before && afterStatement(state, before);
-        records[next] = record;
-        // The last trace's statements are taken over up to the edited one (whose checkpoint is saved first).
-        if (graft) next = graft.afterStatement(next, record, next < changed ? changed : statements.length, records);
-      }
-    });
+    setBodyRunner(state.it, bodies);
+    try {
+      runGuarded(state.ctx, () => {
+        for (; next <= statements.length; next++) {
+          if (next === changed && next !== this.saved?.index) this.save(state, next, statements, req.text);
+          if (next === statements.length) break;
+          const node = nodes.at(next);
+          const before = recording ? beforeStatement(state, node) : null;
+          bodies?.enter(next, graft !== null && edit!.shift(statements[next], this.last!.statements[next]) !== null);
+          state.it.exec(node, state.module);
+          const record = before && afterStatement(state, before);
+          records[next] = record;
+          // The last trace's statements are taken over up to the edited one (whose checkpoint is saved first).
+          if (graft) next = graft.afterStatement(next, record, next < changed ? changed : statements.length, records);
+        }
+      });
+    } finally {
+      setBodyRunner(state.it, null);
+    }
     this.records = records;
-    this.stats = { ran: statements.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, graftedHelpers: graft?.helpers ?? 0, fresh };
+    this.bodies = bodies?.runs ?? new Map();
+    this.stats = { ran: statements.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, graftedHelpers: graft?.helpers ?? 0, graftedInBodies: bodies?.taken ?? 0, fresh };
     this.last = { text: req.text, statements };
     // Stopped by the time safety net (not deterministic): never resumed from.
     if (next < statements.length) this.saved = null;
@@ -200,29 +211,14 @@ export class IncrementalTracer {
   }
 
   /**
-   * The cut-off for a trace resumed from the checkpoint the last trace made or resumed from, on a
-   * text with as many statements: the last trace's records, and where each statement moved
-   * (those before the edit stay, those after it move with it; the others changed).
+   * For a trace resumed from the checkpoint the last trace made or resumed from, on a text with as
+   * many statements: where the edit is, so where each of the last trace's statements and spans
+   * is now (statement_graft.ts takes them over); null when there is no cut-off.
    */
-  private graftFor(state: TraceState, text: string, same: number, statements: StatementSpan[]): Graft | null {
+  private editPlace(text: string, same: number, statements: StatementSpan[]): EditPlace | null {
     const last = this.last;
     if (!last || !reuseEnabled() || last.statements.length !== statements.length) return null;
-    const tail = commonSuffixLength(last.text, text, same);
-    const delta = text.length - last.text.length;
-    const tailFrom = text.length - tail;
-    const lastTailFrom = last.text.length - tail;
-    const before = last.statements;
-    // Spans of the last trace outside statements (helpers' bodies): those before the edit stay, those after it move with it.
-    const move = (s: Span): Span | null => (s.to <= same || (delta === 0 && s.from >= lastTailFrom) ? s : s.from >= lastTailFrom ? { from: s.from + delta, to: s.to + delta } : null);
-    const shiftOf = (i: number): number | null => {
-      const now = statements[i];
-      const was = before[i];
-      if (now.name !== was.name) return null;
-      if (now.to <= same && now.from === was.from && now.to === was.to) return 0;
-      if (now.from >= tailFrom && now.from - delta === was.from && now.to - delta === was.to) return delta;
-      return null;
-    };
-    return new Graft(state, this.records, shiftOf, move);
+    return new EditPlace(last.text.length, text.length, same, commonSuffixLength(last.text, text, same));
   }
 
   /** Why the checkpoint cannot be resumed from for this text and these options, or null when it can. */

@@ -28,6 +28,22 @@ function isPlainPart(node: SyntaxNode): boolean {
   return name !== 'Comment' && name !== '⚠' && name !== 'AssignOp' && name !== 'TypeDef' && !PUNCT.has(name);
 }
 
+/** Runs a function body called straight from a module-level statement, statement by statement (body_graft.ts). */
+export interface BodyRunner {
+  run(it: Interpreter, body: SyntaxNode, scope: Scope): Flow;
+}
+
+/**
+ * The incremental trace's runner of each interpreter, if any: the tracer's, not the trace's state,
+ * so out of a checkpoint's reach (which saves what the interpreter holds).
+ */
+const bodyRunners = new WeakMap<Interpreter, BodyRunner>();
+
+export function setBodyRunner(it: Interpreter, runner: BodyRunner | null): void {
+  if (runner) bodyRunners.set(it, runner);
+  else bodyRunners.delete(it);
+}
+
 export class Interpreter {
   /** Loops (and comprehensions) being run; a statement inside one runs many times, so it is not a unit of its own. */
   private loopDepth = 0;
@@ -107,7 +123,8 @@ export class Interpreter {
     this.unitBody = scope;
     this.inModuleUnit = false;
     try {
-      return this.execBlock(body, scope);
+      const runner = bodyRunners.get(this);
+      return runner ? runner.run(this, body, scope) : this.execBlock(body, scope);
     } finally {
       this.unitBody = outer.body;
       this.inModuleUnit = outer.inModuleUnit;

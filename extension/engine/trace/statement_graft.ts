@@ -47,6 +47,7 @@ import { isKnownImmutable } from './literal_arguments';
 import { helperEffects, helperMovable, isWatchableHelper, sameAsked, spotsAgree, takeHelper, watchHelperCall, type HelperEffects, type HelperWatch, type MoveSpan } from './helper_statement';
 import { flatString } from './layer_memo';
 import { movedSpan, plainSyntax, type PlainSyntax } from './plain_syntax';
+import type { Scope } from './scope';
 import type { TraceState } from './trace';
 import { NONE, type FuncValue, type Value } from './values';
 
@@ -115,18 +116,23 @@ export interface BeforeStatement {
 }
 
 
-/** Before a module-level statement runs: what its record is checked against, or null when it cannot be plain. */
-export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStatement | null {
+/**
+ * Before a statement runs in `scope` (the module's, or a function body's: body_graft.ts): what its
+ * record is checked against, or null when it cannot be plain. With `watching` false (inside a
+ * statement already watched) helper calls, loops and ifs are not plain: one watch at a time.
+ */
+export function beforeStatement(state: TraceState, node: SyntaxNode, scope: Scope = state.module, watching = true): BeforeStatement | null {
   const { ctx, module } = state;
   const syntax = plainSyntax(node, ctx.text);
   if (!syntax) return null;
-  const root = syntax.root === null ? undefined : module.vars.get(syntax.root);
+  const root = syntax.root === null ? undefined : peek(scope, syntax.root);
   // `name = helper(arguments)`: a helper call, watched as it runs (a helper is a plain name, never called on a list of tensors).
   const helper = root !== undefined && syntax.target !== null && (syntax.more.length === 0 || syntax.unpack) && syntax.args.length === 0 && isWatchableHelper(root, module) ? root : null;
   if ((root !== undefined && root.t !== 'module' && !helper) || (syntax.unpack && !helper)) return null;
+  if (!watching && (helper || syntax.compound)) return null;
   const args: SymTensor[] = [];
   for (const at of syntax.args) {
-    const arg = module.vars.get(ctx.source(at));
+    const arg = peek(scope, ctx.source(at));
     if (arg?.t !== 'tensor') return null;
     args.push(arg.tensor);
   }
@@ -141,29 +147,38 @@ export function beforeStatement(state: TraceState, node: SyntaxNode): BeforeStat
     callOwners: ctx.callOwners.size,
     autos: ctx.names.autos,
     statement: { from: node.from, to: node.to },
-    helper: helper || syntax.compound ? watchHelperCall(state, helper) : null,
+    helper: helper || syntax.compound ? watchHelperCall(state, helper, scope) : null,
   };
 }
 
-/** After it ran: its record when it did what a plain layer statement does, and nothing else. */
-export function afterStatement(state: TraceState, before: BeforeStatement): StatementRecord {
-  const { ctx, module } = state;
+/** What `name` holds seen from `scope` (its own names, then the module's), read without noting the read. */
+function peek(scope: Scope, name: string): Value | undefined {
+  for (let s: Scope | null = scope; s; s = s.parent) {
+    const v = s.vars.get(name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** After it ran in `scope`: its record when it did what a plain layer statement does, and nothing else. */
+export function afterStatement(state: TraceState, before: BeforeStatement, scope: Scope = state.module): StatementRecord {
+  const { ctx } = state;
   const { syntax, args } = before;
   if (before.helper) return afterHelperCall(state, before, before.helper);
-  if (syntax.definition) return afterDefinition(state, before);
+  if (syntax.definition) return afterDefinition(state, before, scope);
   const made = syntax.construct ? 1 : 0;
   if (ctx.layers.length !== before.layers + made || ctx.tensorIdsUsed !== before.tensorIds + made) return null;
   if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners) return null;
   if (syntax.target === null) return ctx.names.autos === before.autos && ctx.tensorNameCount === before.tensorNames ? recordOf(state, null, NONE, [], null, null, [], null) : null;
   const target = ctx.source(syntax.target);
-  const value = module.vars.get(target);
+  const value = scope.vars.get(target);
   /** A constant: neither an import, nor a layer, nor an alias (which reads a name). */
   const constant = !syntax.imports && !syntax.construct && syntax.args.length === 0;
   if (!value || (syntax.imports ? value.t !== 'module' : constant ? !isKnownImmutable(value) : value.t !== 'tensor')) return null;
   const more: { name: string; value: Value }[] = [];
   for (const at of syntax.more) {
     const name = ctx.source(at);
-    const bound = module.vars.get(name);
+    const bound = scope.vars.get(name);
     // An import binds module values; chained targets hold the statement's one tensor.
     if (!bound || (syntax.imports ? bound.t !== 'module' : bound !== value)) return null;
     more.push({ name, value: bound });
@@ -184,7 +199,8 @@ export function afterStatement(state: TraceState, before: BeforeStatement): Stat
   const names: TensorName[] = [];
   for (const at of [...syntax.args, syntax.target, ...syntax.more]) {
     const name = ctx.recentTensorName(at.from);
-    if (name) names.push(name);
+    // In a function body, as the statement left it: a later call meets the name again, and writes it.
+    if (name) names.push(scope === state.module ? name : { ...name });
   }
   if (ctx.tensorNameCount !== before.tensorNames + names.length || names.some((n) => n.times !== 1)) return null;
   return recordOf(state, target, value, more, layer, call, syntax.args.map((at) => ctx.source(at)), autos === 1 ? ctx.names.lastPrefix : null, names);
@@ -219,16 +235,26 @@ function afterHelperCall(state: TraceState, before: BeforeStatement, watch: Help
  * nothing else (its defaults are literals). Run again with the same text, it binds a function
  * that does what the last trace's did (statement_graft's `sameDefinition`).
  */
-function afterDefinition(state: TraceState, before: BeforeStatement): StatementRecord {
+function afterDefinition(state: TraceState, before: BeforeStatement, scope: Scope): StatementRecord {
   const { ctx, module } = state;
   const target = ctx.source(before.syntax.target!);
-  const value = module.vars.get(target);
+  const value = scope.vars.get(target);
   if (!isWatchableHelper(value, module) || value.body.from < before.syntax.target!.to) return null;
   if (ctx.layers.length !== before.layers || ctx.tensorIdsUsed !== before.tensorIds || ctx.tensorNameCount !== before.tensorNames) return null;
   if (ctx.diagnostics.items.length !== before.diagnostics || ctx.models.length !== before.models || ctx.callOwners.size !== before.callOwners || ctx.names.autos !== before.autos) return null;
   const record = recordOf(state, target, value, [], null, null, [], null);
   record.definition = flatString(ctx.source(before.statement));
   return record;
+}
+
+/**
+ * A function body's entry, as a statement's record (body_graft.ts): the parameters bound in
+ * `scope`, compared and re-pointed as a statement's bindings are, and the counters.
+ */
+export function bodyEntry(state: TraceState, scope: Scope): PlainStatement {
+  const params: PlainStatement['more'] = [];
+  for (const [name, value] of scope.vars) params.push({ name, value });
+  return recordOf(state, null, NONE, params, null, null, [], null);
 }
 
 function recordOf(state: TraceState, target: string | null, value: Value, more: PlainStatement['more'], layer: LayerInstance | null, call: LayerCall | null, reads: string[], autoPrefix: string | null, names: TensorName[] = []): PlainStatement {
@@ -283,12 +309,32 @@ export class Graft {
   taken = 0;
   helpers = 0;
 
+  /** `scope`: where the statements bind names (the module's, or a function body's: body_graft.ts). */
   constructor(
     private readonly state: TraceState,
     private prior: readonly StatementRecord[],
     private readonly shiftOf: (i: number) => number | null,
     private readonly move: MoveSpan,
+    private readonly scope: Scope = state.module,
   ) {}
+
+  /** Whether every statement run again since the checkpoint was plain on both sides (the state differs from the last trace's only as the records say). */
+  get open(): boolean {
+    return !this.diverged;
+  }
+
+  /**
+   * A cut-off for a function body run now, from the start of the statement calling it (open, so
+   * what names hold differs from the last trace only as `rebound` and `swap` say): the body's
+   * statements bind in `scope`, `prior` is what the body's statements did in the last trace.
+   */
+  forBody(prior: readonly StatementRecord[], shiftOf: (i: number) => number | null, scope: Scope): Graft {
+    const body = new Graft(this.state, prior, shiftOf, this.move, scope);
+    for (const [name, bound] of this.rebound) body.rebound.set(name, bound);
+    for (const [was, now] of this.swap) body.swap.set(was, now);
+    for (const [was, now] of this.functions) body.functions.set(was, now);
+    return body;
+  }
 
   /**
    * After statement `i` ran (with record `now`): takes over the last trace's statements after it
@@ -307,7 +353,8 @@ export class Graft {
       this.functions.clear();
       return i;
     }
-    if (now.target !== null) this.bind(now.target, was.value, now.value, now.definition !== null);
+    // A definition of other text binds a function that may do otherwise: statements reading it run again.
+    if (now.target !== null) this.bind(now.target, was.value, now.value, now.definition !== null && now.definition === was.definition);
     for (let k = 0; k < now.more.length; k++) this.bind(now.more[k].name, was.more[k].value, now.more[k].value);
     if (!sameCounters(now, was)) return i;
     let last = i;
@@ -347,8 +394,10 @@ export class Graft {
   }
 
   private take(from: number, to: number, records: StatementRecord[]): void {
-    const { ctx, module } = this.state;
-    const { swap } = this;
+    const { ctx } = this.state;
+    const { swap, scope } = this;
+    // A body's names are met again by later calls (so found by offset), and written: those adopted are copies.
+    const inBody = scope !== this.state.module;
     let rewired = false;
     beforeWrite(ctx.layers, 'length');
     for (let i = from; i <= to; i++) {
@@ -356,7 +405,7 @@ export class Graft {
       const shift = this.shiftOf(i)!;
       const { layer, call } = record;
       if (record.helper) {
-        if (takeHelper(ctx, record.helper, record.names, shift, this.move, swap, this.functions, record.carried)) rewired = true;
+        if (takeHelper(ctx, record.helper, record.names, shift, this.move, swap, this.functions, record.carried, inBody)) rewired = true;
         this.helpers++;
         record.carried = true;
         // It may return a tensor it was given.
@@ -392,7 +441,7 @@ export class Graft {
         if (aliased) record.value = { ...record.value, tensor: aliased };
       }
       for (const m of record.more) {
-        module.vars.set(m.name, m.value);
+        scope.vars.set(m.name, m.value);
         this.rebound.delete(m.name);
       }
       if (!record.helper || record.helper.siteInStatement) record.siteShift += shift;
@@ -402,10 +451,10 @@ export class Graft {
         name.from += shift;
         name.to += shift;
         name.tensor = swap.get(name.tensor) ?? name.tensor;
-        ctx.adoptTensorName(name);
+        ctx.adoptTensorName(inBody ? { ...name } : name, inBody);
       }
       if (record.target !== null) {
-        module.vars.set(record.target, record.value);
+        scope.vars.set(record.target, record.value);
         this.rebound.delete(record.target);
       }
       records[i] = record;
@@ -426,8 +475,8 @@ export class Graft {
  * module or constant in one would change what later statements' callees or arguments are.
  */
 function sameBindings(now: PlainStatement, was: PlainStatement): boolean {
-  // A definition: the same text binds a function that does the same.
-  if (now.definition !== null || was.definition !== null) return now.definition === was.definition;
+  // A definition, of the same text or not (then the statements reading its name run again).
+  if (now.definition !== null || was.definition !== null) return now.definition !== null && was.definition !== null;
   if (now.more.length !== was.more.length || !sameKind(now.value, was.value)) return false;
   for (let k = 0; k < now.more.length; k++) if (now.more[k].name !== was.more[k].name || !sameKind(now.more[k].value, was.more[k].value)) return false;
   return true;
