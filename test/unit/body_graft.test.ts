@@ -34,14 +34,14 @@ const CONV_BN_RELU = `def conv_bn_relu(x, filters):
 
 describe('incremental trace: statements of function bodies taken over from the last trace', () => {
   it('a builder typed in: every other statement of its body that makes a layer on a known tensor is taken over', () => {
-    // A name typed in (conv_51): the statement runs, its output is the same; the Input, the model
-    // and the return run too. The alias `x = inputs` and the 19 other convolutions are taken over,
-    // before the edit and after it, at each of the four keystrokes.
-    assert.equal(takenInBodies(builder(20), ['name="conv_5']), 4 * 20);
+    // A name typed in (conv_51): the statement runs, its output is the same; the model and the
+    // return run too. The Input (its sizes all given), the alias `x = inputs` and the 19 other
+    // convolutions are taken over, before the edit and after it, at each of the four keystrokes.
+    assert.equal(takenInBodies(builder(20), ['name="conv_5']), 4 * 21);
     // The last one: every statement before it is taken over.
-    assert.equal(takenInBodies(builder(20), ['name="conv_19']), 4 * 20);
+    assert.equal(takenInBodies(builder(20), ['name="conv_19']), 4 * 21);
     // A filter count typed in (81 filters in conv_1): it and the next convolution (its input another shape) run again.
-    assert.equal(takenInBodies(builder(20), ['Conv2D(8']), 4 * 19);
+    assert.equal(takenInBodies(builder(20), ['Conv2D(8']), 4 * 20);
   });
 
   it('a builder called with other arguments, or twice, or in a loop; a builder with an early return', () => {
@@ -51,14 +51,17 @@ describe('incremental trace: statements of function bodies taken over from the l
     // cut it off too. Its default typed in (81): the entry differs, nothing taken over.
     const unwatched = builder(6, 'build().summary()\n');
     assert.equal(takenInBodies(unwatched, ['def build(width=8']), 0);
-    // A comment typed above it all: the Input runs again, the alias and the six convolutions are taken over.
-    assert.equal(takenInBodies(`# notes\n${unwatched}`, ['# notes']), 4 * 7);
+    // A comment typed above it all: the Input, the alias and the six convolutions are taken over.
+    assert.equal(takenInBodies(`# notes\n${unwatched}`, ['# notes']), 4 * 8);
+    // So in `model = build()` (a helper call statement, watched until it is seen to make a model).
+    assert.equal(takenInBodies(`# notes\n${builder(6)}`, ['# notes']), 4 * 8);
     // Called twice: the second call meets the body's names again (the names taken over are found by offset).
     assert.ok(takenInBodies(builder(6, 'model = build()\nagain = build()\n'), ['name="conv_2']) >= 4 * 6);
     // Called in a loop, a body is not run statement by statement: nothing taken over, the same analysis.
     assert.equal(takenInBodies(builder(6, 'models = [build() for _ in range(2)]\n'), ['name="conv_2']), 0);
     const early = builder(6).replace('    model = keras.Model(inputs, x)\n', '    if width == 8:\n        return keras.Model(inputs, x, name="early")\n    model = keras.Model(inputs, x)\n');
-    assert.equal(takenInBodies(early, ['name="conv_2']), 4 * 6);
+    // The `if` returns: it runs, and what follows it is never reached; the seven statements before it but conv_2 are taken over.
+    assert.equal(takenInBodies(early, ['name="conv_2']), 4 * 7);
   });
 
   it('a builder of helper calls and loops: the calls and loops of the body are taken over too', () => {
@@ -80,23 +83,25 @@ model = build()
 `;
     // The file's first trace ran the body inside a watched statement (`model = build()` calls a
     // helper), where calls and loops are not watched: at the first keystroke in the body, the
-    // first call is compared with nothing, and nothing is taken over.
-    // In the pooling's arguments (MaxPooling2D(1)): before it the two calls and the loop are taken
-    // over; it runs, and every statement after it reads a tensor of another size: three per
-    // keystroke from the second on.
-    assert.equal(takenInBodies(text, ['MaxPooling2D(']), 3 * 3);
-    // Then in the third call's filters (321): before it the two calls, the loop and the pooling are
-    // taken over; it and the fourth call (its input has other channels) run; the global pooling and
-    // the Dense read tensors of the last trace's shapes: six per keystroke.
-    assert.equal(takenInBodies(text, ['MaxPooling2D(', 'conv_bn_relu(x, 32']) - 3 * 3, 4 * 6);
+    // Input is taken over, and the first call is compared with nothing: nothing more is.
+    // In the pooling's arguments (MaxPooling2D(1)): before it the Input, the two calls and the loop
+    // are taken over; it runs, and every statement after it reads a tensor of another size: four
+    // per keystroke from the second on.
+    assert.equal(takenInBodies(text, ['MaxPooling2D(']), 1 + 3 * 4);
+    // Then in the third call's filters (321): before it the Input, the two calls, the loop and the
+    // pooling are taken over; it and the fourth call (its input has other channels) run; the global
+    // pooling and the Dense read tensors of the last trace's shapes: seven per keystroke.
+    assert.equal(takenInBodies(text, ['MaxPooling2D(', 'conv_bn_relu(x, 32']) - (1 + 3 * 4), 4 * 7);
   });
 
   it('not taken over after a statement that is not plain: a `global`, a function defined in the body', () => {
-    const bodies = [
-      'count = 0\ndef build():\n    global count\n    count = count + 1\n    inputs = keras.Input(shape=(8, 8, 3))\n    x = layers.Conv2D(4, 3, name=f"c{count}")(inputs)\n    x = layers.Conv2D(4, 3)(x)\n    return keras.Model(inputs, x)\n\nmodel = build()\n',
-      'def build():\n    inputs = keras.Input(shape=(8, 8, 3))\n    def block(x):\n        return layers.Conv2D(4, 3)(x)\n    x = block(inputs)\n    x = layers.Conv2D(4, 3)(x)\n    return keras.Model(inputs, x)\n\nmodel = build()\n',
-    ];
-    for (const body of bodies) assert.equal(takenInBodies(`${PRELUDE}${body}`, ['Conv2D(4', 'shape=(8']), 0, body);
+    // The `global` comes first: nothing is taken over.
+    const global = 'count = 0\ndef build():\n    global count\n    count = count + 1\n    inputs = keras.Input(shape=(8, 8, 3))\n    x = layers.Conv2D(4, 3, name=f"c{count}")(inputs)\n    x = layers.Conv2D(4, 3)(x)\n    return keras.Model(inputs, x)\n\nmodel = build()\n';
+    assert.equal(takenInBodies(`${PRELUDE}${global}`, ['Conv2D(4', 'shape=(8']), 0);
+    // Typed in the nested function: the Input before it is taken over at each keystroke, nothing
+    // after it. Typed in the Input's shape: the Input runs, and nothing after the nested def is taken.
+    const nested = 'def build():\n    inputs = keras.Input(shape=(8, 8, 3))\n    def block(x):\n        return layers.Conv2D(4, 3)(x)\n    x = block(inputs)\n    x = layers.Conv2D(4, 3)(x)\n    return keras.Model(inputs, x)\n\nmodel = build()\n';
+    assert.equal(takenInBodies(`${PRELUDE}${nested}`, ['Conv2D(4', 'shape=(8']), 4);
   });
 
   it('random keystroke visits in the U-Net example (a builder) and in a builder of helper calls', () => {

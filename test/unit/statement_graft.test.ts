@@ -151,23 +151,23 @@ describe('incremental trace: statements taken over from the last trace (early cu
     }
   }
 
-  it('a comment typed above the imports: they and the Input run again, every layer statement after them is taken over', () => {
-    // `import keras` and the Input run again; `from keras import layers` and the layer statements
-    // are taken over; the model runs.
-    typeAtTop(`# notes\n${chain(12)}`, '# notes'.length, 'x', { ran: 3, reused: 0, grafted: 1 + chainLayerStatements, graftedHelpers: 0, graftedInBodies: 0, fresh: null });
+  it('a comment typed above the imports: the first runs again, every statement after it is taken over', () => {
+    // `import keras` runs again; `from keras import layers`, the Input (its sizes all given: no
+    // directive fills them) and the layer statements are taken over; the model runs.
+    typeAtTop(`# notes\n${chain(12)}`, '# notes'.length, 'x', { ran: 2, reused: 0, grafted: 2 + chainLayerStatements, graftedHelpers: 0, graftedInBodies: 0, fresh: null });
   });
 
-  it('a docstring typed in at the top: it and the Input run again, the imports and every layer statement are taken over', () => {
-    typeAtTop(`"""Notes."""\n${chain(12)}`, '"""Notes'.length, 's', { ran: 3, reused: 0, grafted: 2 + chainLayerStatements, graftedHelpers: 0, graftedInBodies: 0, fresh: null });
+  it('a docstring typed in at the top: it runs again, the imports, the Input and every layer statement are taken over', () => {
+    typeAtTop(`"""Notes."""\n${chain(12)}`, '"""Notes'.length, 's', { ran: 2, reused: 0, grafted: 3 + chainLayerStatements, graftedHelpers: 0, graftedInBodies: 0, fresh: null });
   });
 
   it('constants at the top: a comment above them takes the layer statements over; a constant changed runs the statements that read it again', () => {
     const text = `# notes\n${PRELUDE}num_filters = 8\nshape = (16, 16, 3)\nrate = 0.5\ninputs = keras.Input(shape=shape)\n`
       + Array.from({ length: 6 }, (_, i) => `x = layers.Conv2D(${i === 3 ? 'num_filters' : '4'}, 3, padding="same")(${i ? 'x' : 'inputs'})\n`).join('')
       + 'x = layers.Dropout(rate)(x)\nmodel = keras.Model(inputs, x)\n';
-    // In the comment: `import keras` and the Input run again; the other import, the constants and the
+    // In the comment: `import keras` runs again; the other import, the constants, the Input and the
     // seven layer statements are taken over at each of the four keystrokes.
-    assert.equal(typeAt(text, ['# notes']), 4 * (1 + 3 + 7));
+    assert.equal(typeAt(text, ['# notes']), 4 * (1 + 3 + 1 + 7));
     // A constant typed in (8 -> 81, 0.5 -> 0.51, the shape): the statements reading it see the new value.
     typeAt(text, ['num_filters = 8', 'rate = 0.5', 'shape = (16']);
   });
@@ -176,9 +176,9 @@ describe('incremental trace: statements taken over from the last trace (early cu
     const text = 'import keras\nfrom keras import layers, models as M\nx = inputs = keras.Input(shape=(16, 16, 3))\n'
       + Array.from({ length: 6 }, (_, i) => `x = layers.Conv2D(8, 3, padding="same", name="c${i}")(x)\n`).join('')
       + 'model = M.Model(inputs, x)\n';
-    // Typed in a comment above: `import keras`, the Input run again, the other import and the six
-    // Conv2D statements taken over, at each of the four keystrokes.
-    assert.equal(typeAt(`# top\n${text}`, ['# top']), 4 * 7);
+    // Typed in a comment above: `import keras` runs again, the other import, the Input and the six
+    // Conv2D statements are taken over, at each of the four keystrokes.
+    assert.equal(typeAt(`# top\n${text}`, ['# top']), 4 * 8);
     typeAt(text, ['Input(shape=(16', 'name="c2"']);
     // Typed into an import, the names it binds are other names or other modules than the last
     // trace's: everything after it runs again.

@@ -115,6 +115,12 @@ export class IncrementalTracer {
   private records: StatementRecord[] = [];
   /** What the bodies of functions called from module-level statements did in the last trace (body_graft.ts). */
   private bodies: BodyRuns = new Map();
+  /**
+   * The last trace's statements that made a model (`model = build_model()`): never plain, so run
+   * again unchanged they are not watched as helper calls, and the body they call is cut off with
+   * its own calls and loops watched (body_graft.ts: one watch at a time).
+   */
+  private builders = new Set<number>();
   stats: IncrementalStats = { ran: 0, reused: 0, grafted: 0, graftedHelpers: 0, graftedInBodies: 0, fresh: 'first trace' };
 
   trace(req: TraceRequest): TraceResult {
@@ -135,6 +141,7 @@ export class IncrementalTracer {
     this.last = null;
     this.records = [];
     this.bodies = new Map();
+    this.builders = new Set();
   }
 
   private run(req: TraceRequest): TraceResult {
@@ -176,6 +183,7 @@ export class IncrementalTracer {
     // long-lived).
     this.records = [];
     this.bodies = new Map();
+    const builders = new Set<number>();
     // One per statement, made at its size (a keystroke writes a thousand: grown, it was copied as it grew).
     const records: StatementRecord[] = new Array<StatementRecord>(statements.length).fill(null);
     let next = start;
@@ -187,9 +195,12 @@ export class IncrementalTracer {
           if (next === changed && next !== this.saved?.index) this.save(state, next, statements, req.text);
           if (next === statements.length) break;
           const node = nodes.at(next);
-          const before = recording ? beforeStatement(state, node) : null;
-          bodies?.enter(next, graft !== null && edit!.shift(statements[next], this.last!.statements[next]) !== null);
+          const unchanged = graft !== null && edit!.shift(statements[next], this.last!.statements[next]) !== null;
+          const before = recording ? beforeStatement(state, node, state.module, !(unchanged && this.builders.has(next))) : null;
+          bodies?.enter(next, unchanged);
+          const models = state.ctx.models.length;
           state.it.exec(node, state.module);
+          if (state.ctx.models.length > models) builders.add(next);
           const record = before && afterStatement(state, before);
           records[next] = record;
           // The last trace's statements are taken over up to the edited one (whose checkpoint is saved first).
@@ -201,6 +212,7 @@ export class IncrementalTracer {
     }
     this.records = records;
     this.bodies = bodies?.runs ?? new Map();
+    this.builders = builders;
     this.stats = { ran: statements.length - start - (graft?.taken ?? 0), reused: start, grafted: graft?.taken ?? 0, graftedHelpers: graft?.helpers ?? 0, graftedInBodies: bodies?.taken ?? 0, fresh };
     this.last = { text: req.text, statements };
     // Stopped by the time safety net (not deterministic): never resumed from.

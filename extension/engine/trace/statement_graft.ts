@@ -18,8 +18,9 @@
  * plain statement has). Imports (`import keras`, `from keras import layers as L`) are plain too:
  * they bind module values and do nothing else, and one run again must bind the same modules as
  * the last trace's; so are docstrings, which bind and do nothing, and constants (`num_classes =
- * 10`), which one run again must give the same value (later statements may read it as an argument). A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain
- * when run again and compared, but never taken over: a directive comment above it
+ * 10`), which one run again must give the same value (later statements may read it as an argument).
+ * A layer made and called on nothing (`inputs = keras.Input(shape=...)`) is plain; with a size
+ * unknown it is run again and compared, never taken over: a directive comment above it
  * (`# convlens: input_shape=...`) may fill its shape, and a comment typed above it may be one.
  * A call of a helper the user defined, `x = block(x, 64)` or `x, skip = down(x, 64)`, is plain
  * when it did what a plain layer statement does, made larger (helper_statement.ts); a `def` is
@@ -60,8 +61,9 @@ export interface PlainStatement {
   /** The other names it bound: `x = inputs = keras.Input(...)`, `from keras import layers, models`. */
   more: { name: string; value: Value }[];
   /**
-   * Made a layer called on nothing (`keras.Input(...)`), whose shape may come from a directive
-   * comment above it: run again and compared, never taken over (a comment typed above it may be one).
+   * Made a layer called on nothing (`keras.Input(...)`) with an unknown size, which a directive
+   * comment above it would fill (`# convlens: input_shape=...`): run again and compared, never taken
+   * over (a comment typed above it may be one). One with every size known takes no directive.
    */
   source: boolean;
   /** Null for an alias (`name = other`), which makes no layer. */
@@ -263,7 +265,7 @@ function recordOf(state: TraceState, target: string | null, value: Value, more: 
     target,
     value,
     more,
-    source: call !== null && call.inputs.length === 0,
+    source: call !== null && call.inputs.length === 0 && (call.output.shape === null || call.output.shape.some((d, axis) => axis > 0 && d === null)),
     layer,
     call,
     reads,
