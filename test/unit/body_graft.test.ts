@@ -104,6 +104,17 @@ model = build()
     assert.equal(takenInBodies(`${PRELUDE}${nested}`, ['Conv2D(4', 'shape=(8']), 4);
   });
 
+  it('random keystroke visits in Xception written as a builder (helper calls, loops and ifs in its body)', () => {
+    const xception = readFileSync(path.join(process.cwd(), 'examples', 'xception.py'), 'utf8');
+    const start = xception.indexOf('img_input = ');
+    const body = xception.slice(start).split('\n').map((line) => (line ? `    ${line}` : line)).join('\n');
+    const built = `${xception.slice(0, start)}def build():\n${body}    return model\n\n\nmodel = build()\n`;
+    const visited = visitRandomly(built, 3, 'graftedInBodies');
+    console.log(`Xception as a builder: ${visited.taken} statements of its body taken over in ${visited.keystrokes} keystrokes`);
+    // Most visits are in the body: the statements before the edit and most after it are taken over.
+    assert.ok(visited.taken > 300, `only ${visited.taken} statements of the body taken over`);
+  });
+
   it('random keystroke visits in the U-Net example (a builder) and in a builder of helper calls', () => {
     const unet = readFileSync(path.join(process.cwd(), 'examples', 'unet.py'), 'utf8');
     const visited = visitRandomly(unet, 11, 'graftedInBodies');

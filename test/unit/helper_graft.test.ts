@@ -1,5 +1,5 @@
 /**
- * The incremental trace's cut-off taking helper calls over (extension/engine/trace/helper_statement.ts):
+ * The incremental trace's cut-off taking helper calls over (extension/engine/trace/watched_statement.ts):
  * `x = block(x, 64)` after an edit does what it did at the last keystroke while its arguments are
  * the same, so the last trace's layers, calls and tensor names are taken over instead of running
  * the helper's body again. Every keystroke is compared with a fresh analysis that reuses nothing

@@ -22,7 +22,7 @@
  * the statement is unchanged, the body's entry (its parameters and the counters) is compared as a
  * statement's record is, and each statement after it is compared or taken over in the body's scope.
  *
- * A call inside a watched statement (a module-level helper call, loop or `if`: helper_statement.ts)
+ * A call inside a watched statement (a module-level helper call, loop or `if`: watched_statement.ts)
  * is recorded without watching calls, loops and ifs in it (one watch at a time), and never taken
  * from; unless the edit lies in its body: then the statement cannot be taken over anyway (it
  * calls a function defined by other text), so its watch is given up (the statement is not plain)
@@ -30,7 +30,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { EditPlace, type StatementSpan } from './edit_place';
-import { stopWatching } from './helper_statement';
+import { stopWatching } from './watched_statement';
 import type { BodyRunner, Flow, Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { afterStatement, beforeStatement, bodyEntry, type Graft, type StatementRecord } from './statement_graft';

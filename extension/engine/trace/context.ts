@@ -35,7 +35,7 @@ export interface TensorName extends Span {
 }
 
 /**
- * While a helper call statement is watched (helper_statement.ts): the tensor names it met, each
+ * While a helper call statement is watched (watched_statement.ts): the tensor names it met, each
  * with how many times it had been met before (0: met first here), and the functions it called.
  */
 export interface StatementWatch {
@@ -287,7 +287,7 @@ export class TraceContext implements Meter {
 
   /**
    * Makes the name at `spot` hold `tensor`, met `times` times, as a helper call taken over left it
-   * (helper_statement.ts): the existing name written (a settled one's writes logged), or a new one.
+   * (watched_statement.ts): the existing name written (a settled one's writes logged), or a new one.
    */
   retakeTensorName(spot: Span, name: string, tensor: SymTensor, times: number): void {
     const recent = this.tensorNamesByOffset.get(spot.from);

@@ -91,7 +91,7 @@ export interface IncrementalStats {
   ran: number;
   reused: number;
   grafted: number;
-  /** Of those taken over, the helper calls (`x = block(x, 64)`) and module-level loops and ifs (helper_statement.ts). */
+  /** Of those taken over, the helper calls (`x = block(x, 64)`) and module-level loops and ifs (watched_statement.ts). */
   graftedHelpers: number;
   /** Statements taken over in function bodies called from module-level statements (body_graft.ts). */
   graftedInBodies: number;

@@ -14,7 +14,7 @@ export class NameRegistry {
   /** Automatic names given so far, and the prefix of the last (what a statement asked: statement_graft.ts). */
   autos = 0;
   lastPrefix = '';
-  /** While a helper call statement is watched (helper_statement.ts): every prefix asked, in order. */
+  /** While a helper call statement is watched (watched_statement.ts): every prefix asked, in order. */
   asked: string[] | null = null;
   /** How many times the names started again (a watched statement that did so is not taken over). */
   resets = 0;

@@ -28,7 +28,7 @@ export interface PlainSyntax {
   unpack: boolean;
   /** A function definition (`def name(...):`), which binds `name`. */
   definition: boolean;
-  /** A `for` or `while` loop or an `if`, which binds what its run bound (helper_statement.ts). */
+  /** A `for` or `while` loop or an `if`, which binds what its run bound (watched_statement.ts). */
   compound: boolean;
 }
 

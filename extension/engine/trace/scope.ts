@@ -1,7 +1,7 @@
 /** Python name scopes: function locals chained to their defining scope, then module globals. */
 import type { Value } from './values';
 
-/** What a statement's run read from and wrote to the module scope (helper_statement.ts watches a helper call). */
+/** What a statement's run read from and wrote to the module scope (watched_statement.ts watches a helper call). */
 export interface ModuleAccess {
   /** Module names read, with the value each held when first read. */
   reads: Map<string, Value>;

@@ -23,7 +23,7 @@
  * unknown it is run again and compared, never taken over: a directive comment above it
  * (`# convlens: input_shape=...`) may fill its shape, and a comment typed above it may be one.
  * A call of a helper the user defined, `x = block(x, 64)` or `x, skip = down(x, 64)`, is plain
- * when it did what a plain layer statement does, made larger (helper_statement.ts); a `def` is
+ * when it did what a plain layer statement does, made larger (watched_statement.ts); a `def` is
  * plain when its defaults are literals, run again always (its function holds the syntax it was
  * read from) and the same when its text is the same. A module-level loop or `if` is watched and
  * plain as a helper call is.
@@ -45,7 +45,7 @@ import { beforeWrite } from './checkpoint';
 import { forgetGraphsOf } from './recent_graphs';
 import type { TensorName } from './context';
 import { isKnownImmutable } from './literal_arguments';
-import { helperEffects, helperMovable, isWatchableHelper, sameAsked, spotsAgree, takeHelper, watchHelperCall, type HelperEffects, type HelperWatch, type MoveSpan } from './helper_statement';
+import { helperEffects, helperMovable, isWatchableHelper, sameAsked, spotsAgree, takeHelper, watchHelperCall, type HelperEffects, type HelperWatch, type MoveSpan } from './watched_statement';
 import { flatString } from './layer_memo';
 import { movedSpan, plainSyntax, type PlainSyntax } from './plain_syntax';
 import type { Scope } from './scope';
@@ -90,7 +90,7 @@ export interface PlainStatement {
   carried: boolean;
   /** Helper-call frames numbered so far (a helper call numbers its own). */
   frameIds: number;
-  /** For a helper call statement (helper_statement.ts), what it did besides; null otherwise. */
+  /** For a helper call statement (watched_statement.ts), what it did besides; null otherwise. */
   helper: HelperEffects | null;
   /** For a `def`, its text (run again with the same text, it binds a function that does the same); null otherwise. */
   definition: string | null;
@@ -210,7 +210,7 @@ export function afterStatement(state: TraceState, before: BeforeStatement, scope
 
 /**
  * After a helper call statement ran: its record when it did what a plain helper call does
- * (helper_statement.ts). A module-level loop or `if` binds every name its run bound (none the target).
+ * (watched_statement.ts). A module-level loop or `if` binds every name its run bound (none the target).
  */
 function afterHelperCall(state: TraceState, before: BeforeStatement, watch: HelperWatch): StatementRecord {
   const { ctx } = state;

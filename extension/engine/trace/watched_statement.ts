@@ -1,7 +1,8 @@
 /**
- * Helper calls the incremental trace's cut-off can take over (statement_graft.ts): a module-level
- * `name = helper(arguments)`, the helper a function of the user's defined at module level, the
- * arguments literals and names, as in
+ * Statements the incremental trace's cut-off (statement_graft.ts) watches as they run, to take
+ * them over whole: helper calls, loops and ifs, at module level and in a builder's body
+ * (body_graft.ts). A helper call is `name = helper(arguments)`, the helper a function of the
+ * user's defined at module level, the arguments literals and names, as in
  *
  *     x = conv_bn_relu(x, 64, strides=2)
  *
@@ -18,13 +19,15 @@
  * layers, calls, names and counters over as it does a plain statement's, and writes the tensor
  * names met in the helper's body (shared by every call) as the call left them.
  *
- * A module-level `for` or `while` loop or `if` is watched the same way: plain when its run did
+ * A `for` or `while` loop or an `if` (at module level, or in a builder's body) is watched the
+ * same way: plain when its run did
  * only that, its layers, calls and names in the statement or in bodies, binding tensors and
  * constants (a loop's variables), every name it bound a binding of its record.
  *
  * A body's spans move with the edit only when the edit lies before its definition (a `def` edited
- * runs again with other text, and the take-over stops there): they move as one extent, span by
- * span when the edit lies within it; those in the statement move with it.
+ * runs again with other text, and the calls reading it run again): they move as one extent, span
+ * by span when the edit lies within it; those in the statement move with it. In a builder's body
+ * the names read and bound there are watched too (the watch is set on its scope as well).
  */
 import type { Span } from '../source';
 import type { LayerCall, LayerInstance, SymTensor } from '../graph';
