@@ -33,7 +33,8 @@ import { EditPlace, type StatementSpan } from './edit_place';
 import { stopWatching } from './watched_statement';
 import type { BodyRunner, Flow, Interpreter } from './interpreter';
 import type { Scope } from './scope';
-import { afterStatement, beforeStatement, bodyEntry, type Graft, type StatementRecord } from './statement_graft';
+import type { Graft } from './statement_graft';
+import { afterStatement, beforeStatement, bodyEntry, type StatementRecord } from './statement_record';
 import { kids } from './syntax_children';
 import type { TraceState } from './trace';
 

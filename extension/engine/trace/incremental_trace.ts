@@ -20,7 +20,8 @@ import { EditPlace, type StatementSpan } from './edit_place';
 import { setBodyRunner } from './interpreter';
 import { kids } from './syntax_children';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
-import { afterStatement, beforeStatement, Graft, type StatementRecord } from './statement_graft';
+import { Graft } from './statement_graft';
+import { afterStatement, beforeStatement, type StatementRecord } from './statement_record';
 import { reuseEnabled } from '../reuse';
 import { finishTrace, readDirectives, runGuarded, startTrace, type TraceRequest, type TraceResult, type TraceState } from './trace';
 
