@@ -123,7 +123,3 @@ export class BodyCutoff implements BodyRunner {
     return module.forBody(prior.records, shiftOf, scope);
   }
 }
-
-export function emptyBodyRuns(): BodyRuns {
-  return new Map();
-}
