@@ -31,7 +31,8 @@
 import type { SyntaxNode } from '@lezer/common';
 import { EditPlace, type StatementSpan } from './edit_place';
 import { stopWatching } from './watched_statement';
-import type { BodyRunner, Flow, Interpreter } from './interpreter';
+import type { BodyRunner } from './body_runner';
+import type { Flow, Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import type { Graft } from './statement_graft';
 import { afterStatement, beforeStatement, bodyEntry, type StatementRecord } from './statement_record';

@@ -17,7 +17,7 @@ import type { SyntaxNode, TreeCursor } from '@lezer/common';
 import { BodyCutoff, type BodyRuns } from './body_graft';
 import { Checkpoint, WriteLog } from './checkpoint';
 import { EditPlace, type StatementSpan } from './edit_place';
-import { setBodyRunner } from './interpreter';
+import { setBodyRunner } from './body_runner';
 import { kids } from './syntax_children';
 import { dropStaleGraphs, forgetGraphsOf } from './recent_graphs';
 import { Graft } from './statement_graft';

@@ -8,6 +8,7 @@ import { assignTarget, binaryOp } from './operators';
 import { Scope } from './scope';
 import type { Span } from '../source';
 import { callFunction } from './calls';
+import { bodyRunnerOf } from './body_runner';
 import { runUnit, reportStatementFault, TraceSignal } from './units';
 import { ClassValue, FuncValue, InstanceValue, iterate, NONE, ParamDef, sequence, truthy, unknown, Value } from './values';
 import { refusedImportName, refusedModule, reportRefusal, runGuardedByExcept } from './keras3_refusals';
@@ -26,22 +27,6 @@ export function isPunct(node: SyntaxNode): boolean {
 function isPlainPart(node: SyntaxNode): boolean {
   const { name } = node;
   return name !== 'Comment' && name !== '⚠' && name !== 'AssignOp' && name !== 'TypeDef' && !PUNCT.has(name);
-}
-
-/** Runs a function body called straight from a module-level statement, statement by statement (body_graft.ts). */
-export interface BodyRunner {
-  run(it: Interpreter, body: SyntaxNode, scope: Scope): Flow;
-}
-
-/**
- * The incremental trace's runner of each interpreter, if any: the tracer's, not the trace's state,
- * so out of a checkpoint's reach (which saves what the interpreter holds).
- */
-const bodyRunners = new WeakMap<Interpreter, BodyRunner>();
-
-export function setBodyRunner(it: Interpreter, runner: BodyRunner | null): void {
-  if (runner) bodyRunners.set(it, runner);
-  else bodyRunners.delete(it);
 }
 
 export class Interpreter {
@@ -123,7 +108,7 @@ export class Interpreter {
     this.unitBody = scope;
     this.inModuleUnit = false;
     try {
-      const runner = bodyRunners.get(this);
+      const runner = bodyRunnerOf(this);
       return runner ? runner.run(this, body, scope) : this.execBlock(body, scope);
     } finally {
       this.unitBody = outer.body;
